@@ -1,0 +1,188 @@
+// One schema for the whole product. Times are integer milliseconds since the epoch (cheap to index and compare;
+// the API turns them into ISO strings). Ids are time-sortable strings (server/domain/ids.ts).
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['expert', 'manager', 'admin'] }).notNull(),
+  passwordHash: text('password_hash').notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  revokedAt: integer('revoked_at'),
+}, (t) => [index('sessions_user').on(t.userId)]);
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  role: text('role', { enum: ['expert', 'manager', 'admin'] }).notNull(),
+  userId: text('user_id').notNull().references(() => users.id),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+});
+
+export const expertProfiles = sqliteTable('expert_profiles', {
+  userId: text('user_id').primaryKey().references(() => users.id),
+  handle: text('handle'),
+  signature: text('signature').notNull(),
+  capacity: integer('capacity').notNull().default(3),
+  availability: text('availability', { enum: ['available', 'away'] }).notNull().default('available'),
+  generalist: integer('generalist', { mode: 'boolean' }).notNull().default(false),
+  schedule: text('schedule', { mode: 'json' }).$type<{ timezone: string; slots: { day: number; start: number; end: number }[] } | null>(),
+  store: text('store'),
+  simulated: integer('simulated', { mode: 'boolean' }).notNull().default(false),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const expertSkills = sqliteTable('expert_skills', {
+  userId: text('user_id').notNull().references(() => users.id),
+  tag: text('tag').notNull(),
+  level: integer('level').notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.tag] }), index('expert_skills_tag').on(t.tag)]);
+
+export const tags = sqliteTable('tags', {
+  slug: text('slug').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  keywords: text('keywords', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  sensitive: integer('sensitive', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const questions = sqliteTable('questions', {
+  id: text('id').primaryKey(),
+  channel: text('channel').notNull(),
+  externalId: text('external_id').notNull(),
+  text: text('text').notNull(),
+  authorHandle: text('author_handle').notNull(),
+  authorName: text('author_name'),
+  authorExternalId: text('author_external_id'),
+  lang: text('lang'),
+  conversationId: text('conversation_id'),
+  inReplyToExternalId: text('in_reply_to_external_id'),
+  priority: integer('priority').notNull().default(0),
+  status: text('status').notNull(),
+  assigneeId: text('assignee_id').references(() => users.id),
+  /** Why the question needs a manager's eye: 'no-tag', 'no-match' (went to generalists), 'no-expert'. */
+  flag: text('flag'),
+  dismissReason: text('dismiss_reason'),
+  wave: integer('wave').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  receivedAt: integer('received_at').notNull(),
+  slaDueAt: integer('sla_due_at').notNull(),
+  claimedAt: integer('claimed_at'),
+  firstReplyAt: integer('first_reply_at'),
+  escalatedAt: integer('escalated_at'),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('questions_channel_external').on(t.channel, t.externalId),
+  index('questions_status_received').on(t.status, t.receivedAt),
+  index('questions_assignee_status').on(t.assigneeId, t.status),
+  index('questions_received').on(t.receivedAt),
+  index('questions_conversation').on(t.channel, t.conversationId),
+  index('questions_status_claimed').on(t.status, t.claimedAt),
+]);
+
+export const questionTags = sqliteTable('question_tags', {
+  questionId: text('question_id').notNull().references(() => questions.id),
+  slug: text('slug').notNull(),
+  confidence: real('confidence').notNull(),
+  source: text('source', { enum: ['rules', 'model', 'manual'] }).notNull(),
+}, (t) => [primaryKey({ columns: [t.questionId, t.slug] }), index('question_tags_slug').on(t.slug)]);
+
+/** Posts in a question's public thread after the first one: customer follow-ups and the brand's replies. */
+export const messages = sqliteTable('messages', {
+  id: text('id').primaryKey(),
+  questionId: text('question_id').notNull().references(() => questions.id),
+  direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+  externalId: text('external_id'),
+  text: text('text').notNull(),
+  authorHandle: text('author_handle'),
+  at: integer('at').notNull(),
+}, (t) => [index('messages_question').on(t.questionId, t.at), uniqueIndex('messages_external').on(t.externalId)]);
+
+export const offers = sqliteTable('offers', {
+  id: text('id').primaryKey(),
+  questionId: text('question_id').notNull().references(() => questions.id),
+  expertId: text('expert_id').notNull().references(() => users.id),
+  wave: integer('wave').notNull(),
+  score: real('score').notNull(),
+  reasons: text('reasons', { mode: 'json' }).$type<Record<string, number>>().notNull(),
+  state: text('state', { enum: ['open', 'claimed', 'expired', 'lost', 'released'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [index('offers_question').on(t.questionId), index('offers_expert_state').on(t.expertId, t.state), index('offers_expert_created').on(t.expertId, t.createdAt), index('offers_state_expires').on(t.state, t.expiresAt)]);
+
+export const replies = sqliteTable('replies', {
+  id: text('id').primaryKey(),
+  questionId: text('question_id').notNull().references(() => questions.id),
+  authorId: text('author_id').notNull().references(() => users.id),
+  text: text('text').notNull(),
+  preview: text('preview').notNull(),
+  weightedLength: integer('weighted_length').notNull(),
+  status: text('status', { enum: ['in_review', 'approved', 'posted', 'rejected', 'failed'] }).notNull(),
+  feedback: text('feedback'),
+  reviewerId: text('reviewer_id'),
+  externalId: text('external_id'),
+  failureReason: text('failure_reason'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  postedAt: integer('posted_at'),
+}, (t) => [index('replies_question').on(t.questionId), index('replies_status').on(t.status), index('replies_author').on(t.authorId, t.status)]);
+
+export const outbox = sqliteTable('outbox', {
+  id: text('id').primaryKey(),
+  replyId: text('reply_id').notNull().unique().references(() => replies.id),
+  questionId: text('question_id').notNull().references(() => questions.id),
+  channel: text('channel').notNull(),
+  text: text('text').notNull(),
+  inReplyToExternalId: text('in_reply_to_external_id').notNull(),
+  state: text('state', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  externalId: text('external_id'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [index('outbox_state_next').on(t.state, t.nextAttemptAt)]);
+
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  questionId: text('question_id'),
+  actorId: text('actor_id'),
+  type: text('type').notNull(),
+  data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  at: integer('at').notNull(),
+}, (t) => [index('events_question').on(t.questionId, t.id), index('events_type_at').on(t.type, t.at)]);
+
+export const channelCursors = sqliteTable('channel_cursors', {
+  channel: text('channel').primaryKey(),
+  sinceId: text('since_id'),
+  brandUserId: text('brand_user_id'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
+});
+
+export type UserRow = typeof users.$inferSelect;
+export type QuestionRow = typeof questions.$inferSelect;
+export type ReplyRow = typeof replies.$inferSelect;
+export type OfferRow = typeof offers.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type TagRow = typeof tags.$inferSelect;
+export type ProfileRow = typeof expertProfiles.$inferSelect;

@@ -1,0 +1,96 @@
+// Environment → validated configuration. The only place that knows about environment variable names; buildApp()
+// receives the parsed object and never reads process.env itself.
+import { z } from 'zod';
+
+const optionalText = z.string().trim().min(1).optional();
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('./data/helpforce.db'),
+  SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must be at least 10 characters').optional(),
+  X_API_BASE_URL: z.url().optional(),
+  X_APP_KEY: optionalText,
+  X_APP_SECRET: optionalText,
+  X_ACCESS_TOKEN: optionalText,
+  X_ACCESS_SECRET: optionalText,
+  X_POLL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
+  X_SEARCH_QUERY: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECURE_COOKIES: flag.optional(),
+  DEMO: flag.optional(),
+  DEMO_INTERVAL_S: z.coerce.number().min(0.1).max(3600).default(6),
+  SLA_MINUTES: z.coerce.number().min(1).max(10080).default(30),
+  WAVE_SECONDS: z.coerce.number().min(1).max(86400).default(120),
+  ESCALATE_SECONDS: z.coerce.number().min(1).max(604800).default(600),
+  OFFER_K: z.coerce.number().int().min(1).max(50).default(3),
+  MAX_OFFERS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
+});
+
+export interface RoutingConfig { k: number; waveMs: number; escalateMs: number; maxOffersPerHour: number; slaMs: number; holdMs: number }
+
+export interface XChannelConfig {
+  baseUrl?: string;
+  credentials: { appKey: string; appSecret: string; accessToken: string; accessSecret: string };
+  pollIntervalMs: number;
+  searchQuery?: string;
+}
+
+export interface AppConfig {
+  databasePath: string;
+  logLevel: string;
+  secureCookies: boolean;
+  admin?: { email: string; password: string };
+  x?: XChannelConfig;
+  routing: RoutingConfig;
+}
+
+export interface ServerConfig { app: AppConfig; port: number; host: string; demo: { enabled: boolean; intervalMs: number } }
+
+export function defaultRoutingConfig(overrides: Partial<RoutingConfig> = {}): RoutingConfig {
+  return { k: 3, waveMs: 120_000, escalateMs: 600_000, maxOffersPerHour: 20, slaMs: 30 * 60_000, holdMs: 30 * 60_000, ...overrides };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  const e = parsed.data;
+  const xKeys = [e.X_APP_KEY, e.X_APP_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET];
+  const someX = xKeys.some(Boolean);
+  if (someX && !xKeys.every(Boolean)) {
+    throw new Error('Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together');
+  }
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    throw new Error('Invalid environment:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  const x: XChannelConfig | undefined = someX
+    ? {
+        baseUrl: e.X_API_BASE_URL,
+        credentials: { appKey: e.X_APP_KEY!, appSecret: e.X_APP_SECRET!, accessToken: e.X_ACCESS_TOKEN!, accessSecret: e.X_ACCESS_SECRET! },
+        pollIntervalMs: e.X_POLL_INTERVAL_S * 1000,
+        searchQuery: e.X_SEARCH_QUERY,
+      }
+    : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    demo: { enabled: e.DEMO ?? !x, intervalMs: e.DEMO_INTERVAL_S * 1000 },
+    app: {
+      databasePath: e.DATABASE_PATH,
+      logLevel: e.LOG_LEVEL,
+      secureCookies: e.SECURE_COOKIES ?? false,
+      admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
+      x,
+      routing: defaultRoutingConfig({
+        k: e.OFFER_K, waveMs: e.WAVE_SECONDS * 1000, escalateMs: e.ESCALATE_SECONDS * 1000,
+        maxOffersPerHour: e.MAX_OFFERS_PER_HOUR, slaMs: e.SLA_MINUTES * 60_000,
+      }),
+    },
+  };
+}

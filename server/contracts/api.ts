@@ -1,0 +1,168 @@
+// The HTTP API contract (../shared/DESIGN.md, "HTTP API"). Routes validate with these schemas, the OpenAPI
+// document is generated from them, and the web client imports their inferred types, so the two sides cannot drift.
+import { z } from 'zod';
+
+export const RoleSchema = z.enum(['expert', 'manager', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const QuestionStatusSchema = z.enum([
+  'new', 'offered', 'claimed', 'in_review', 'approved', 'posting', 'answered', 'closed', 'escalated', 'dismissed', 'failed',
+]);
+export type QuestionStatus = z.infer<typeof QuestionStatusSchema>;
+
+export const ReplyStatusSchema = z.enum(['in_review', 'approved', 'posted', 'rejected', 'failed']);
+export type ReplyStatus = z.infer<typeof ReplyStatusSchema>;
+
+export const AvailabilitySchema = z.enum(['available', 'away']);
+export const TagSourceSchema = z.enum(['rules', 'model', 'manual']);
+
+const id = z.string().min(1).max(64);
+const isoTime = z.string();
+const slug = z.string().trim().toLowerCase().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+
+export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export const UserSchema = z.object({ id, email: z.string(), name: z.string(), role: RoleSchema });
+export type User = z.infer<typeof UserSchema>;
+
+export const LoginBodySchema = z.object({ email: z.string().trim().toLowerCase().email().max(200), password: z.string().min(1).max(200) });
+export const SessionResponseSchema = z.object({ user: UserSchema, csrfToken: z.string() });
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+
+export const CreateUserBodySchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(200),
+  name: z.string().trim().min(1).max(100),
+  role: RoleSchema,
+  password: z.string().min(10, 'passwords need at least 10 characters').max(200),
+});
+export const CreateTokenBodySchema = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() });
+
+export const SkillSchema = z.object({ tag: slug, level: z.number().int().min(1).max(5) });
+export type Skill = z.infer<typeof SkillSchema>;
+
+/** Weekly hours in the expert's time zone: day 0 = Sunday, minutes since midnight. */
+export const ScheduleSchema = z.object({
+  timezone: z.string().min(1).max(64),
+  slots: z.array(z.object({ day: z.number().int().min(0).max(6), start: z.number().int().min(0).max(1440), end: z.number().int().min(0).max(1440) })).max(50),
+});
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
+export const ProfileSchema = z.object({
+  handle: z.string().trim().max(50).nullable(),
+  signature: z.string().trim().min(1).max(40),
+  skills: z.array(SkillSchema).max(50),
+  capacity: z.number().int().min(1).max(50),
+  availability: AvailabilitySchema,
+  generalist: z.boolean(),
+  schedule: ScheduleSchema.nullable(),
+  store: z.string().trim().max(100).nullable(),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+export const ProfileUpdateSchema = ProfileSchema.partial().extend({ handle: z.string().trim().max(50).nullable().optional() });
+
+export const ExpertStatsSchema = z.object({
+  answered: z.number(), approved: z.number(), rejected: z.number(), approvalRate: z.number().nullable(),
+  medianReplyMs: z.number().nullable(), offersLastHour: z.number(),
+});
+export const ExpertSchema = z.object({
+  id, name: z.string(), email: z.string(), signature: z.string(), handle: z.string().nullable(), skills: z.array(SkillSchema),
+  availability: AvailabilitySchema, online: z.boolean(), load: z.number(), capacity: z.number(), generalist: z.boolean(),
+  store: z.string().nullable(), stats: ExpertStatsSchema,
+});
+export type Expert = z.infer<typeof ExpertSchema>;
+
+export const TagSchema = z.object({
+  slug, name: z.string().trim().min(1).max(60), description: z.string().max(500).default(''),
+  keywords: z.array(z.string().trim().min(1).max(60)).max(200).default([]), sensitive: z.boolean().default(false),
+});
+export type Tag = z.infer<typeof TagSchema>;
+export const TagPatchSchema = TagSchema.omit({ slug: true }).partial();
+
+export const AuthorSchema = z.object({
+  handle: z.string().trim().min(1).max(50), name: z.string().trim().max(100).optional(), externalId: z.string().max(64).optional(),
+});
+export const IngestQuestionSchema = z.object({
+  channel: z.string().trim().min(1).max(30),
+  externalId: z.string().trim().min(1).max(64),
+  text: z.string().min(1).max(4000),
+  author: AuthorSchema,
+  createdAt: z.iso.datetime({ offset: true }).optional(),
+  inReplyToExternalId: z.string().max(64).optional(),
+  conversationId: z.string().max(64).optional(),
+  lang: z.string().max(10).optional(),
+});
+export type IngestQuestion = z.infer<typeof IngestQuestionSchema>;
+
+export const QuestionTagSchema = z.object({ slug: z.string(), confidence: z.number(), source: TagSourceSchema });
+export const OfferSchema = z.object({
+  expertId: id, expertName: z.string().optional(), score: z.number(), reasons: z.record(z.string(), z.number()),
+  wave: z.number(), state: z.enum(['open', 'claimed', 'expired', 'lost', 'released']), createdAt: isoTime, expiresAt: isoTime,
+});
+export type Offer = z.infer<typeof OfferSchema>;
+
+export const ReplySchema = z.object({
+  id, questionId: id, authorId: id, authorName: z.string().optional(), status: ReplyStatusSchema, text: z.string(), preview: z.string(),
+  weightedLength: z.number(), externalId: z.string().nullable(), feedback: z.string().nullable(), failureReason: z.string().nullable(),
+  createdAt: isoTime, updatedAt: isoTime,
+});
+export type Reply = z.infer<typeof ReplySchema>;
+
+export const EventSchema = z.object({ id: z.string(), type: z.string(), actorId: z.string().nullable(), data: z.unknown(), at: isoTime });
+export const MessageSchema = z.object({
+  id, direction: z.enum(['in', 'out']), externalId: z.string().nullable(), text: z.string(), authorHandle: z.string().nullable(), at: isoTime,
+});
+
+export const QuestionSchema = z.object({
+  id, channel: z.string(), externalId: z.string(), text: z.string(),
+  author: z.object({ handle: z.string(), name: z.string().nullable(), externalId: z.string().nullable() }),
+  status: QuestionStatusSchema, tags: z.array(QuestionTagSchema), assigneeId: z.string().nullable(), assigneeName: z.string().nullable(),
+  priority: z.number(), flag: z.string().nullable(), dismissReason: z.string().nullable(),
+  conversationId: z.string().nullable(), inReplyToExternalId: z.string().nullable(), lang: z.string().nullable(),
+  createdAt: isoTime, receivedAt: isoTime, slaDueAt: isoTime, updatedAt: isoTime,
+});
+export type QuestionSummary = z.infer<typeof QuestionSchema>;
+export const QuestionDetailSchema = QuestionSchema.extend({
+  offers: z.array(OfferSchema), replies: z.array(ReplySchema), events: z.array(EventSchema), thread: z.array(MessageSchema),
+});
+export type QuestionDetail = z.infer<typeof QuestionDetailSchema>;
+
+export const QuestionListQuerySchema = z.object({
+  status: z.string().max(200).optional(), // one status or a comma-separated list
+  tag: z.string().max(40).optional(),
+  assignee: z.string().max(64).optional(), // an expert id, or "me"
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const QuestionListSchema = z.object({ items: z.array(QuestionSchema), nextCursor: z.string().nullable() });
+
+export const AssignBodySchema = z.object({ expertId: id });
+export const DismissBodySchema = z.object({ reason: z.string().trim().min(1).max(500) });
+export const RetagBodySchema = z.object({ tags: z.array(slug).max(20) });
+export const ReplyBodySchema = z.object({ text: z.string().trim().min(1, 'the reply is empty').max(2000) });
+export const ApproveBodySchema = z.object({ text: z.string().trim().min(1).max(2000).optional() });
+export const RejectBodySchema = z.object({ feedback: z.string().trim().min(1).max(1000) });
+
+export const PercentilesSchema = z.object({ median: z.number().nullable(), p90: z.number().nullable(), count: z.number() });
+export const MetricsSchema = z.object({
+  from: isoTime, to: isoTime,
+  total: z.number(),
+  byStatus: z.record(z.string(), z.number()),
+  answered: z.number(),
+  answerRate: z.number().nullable(),
+  timeToClaimMs: PercentilesSchema,
+  timeToFirstReplyMs: PercentilesSchema,
+  slaBreaches: z.number(),
+  byTag: z.array(z.object({ tag: z.string(), total: z.number(), answered: z.number(), medianReplyMs: z.number().nullable() })),
+  byExpert: z.array(z.object({ expertId: z.string(), name: z.string(), answered: z.number(), approved: z.number(), rejected: z.number(), medianReplyMs: z.number().nullable() })),
+  volume: z.array(z.object({ bucket: isoTime, received: z.number(), answered: z.number() })),
+});
+export type Metrics = z.infer<typeof MetricsSchema>;
+export const MetricsQuerySchema = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
+
+export const ChannelHealthSchema = z.object({
+  name: z.string(), state: z.enum(['idle', 'polling', 'ok', 'waiting', 'error', 'disabled']), lastPollAt: isoTime.nullable(),
+  lastError: z.string().nullable(), waitUntil: isoTime.nullable().optional(), outbox: z.object({ pending: z.number(), failed: z.number() }).optional(),
+});
+export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'error']), channels: z.array(ChannelHealthSchema) });
+export type Health = z.infer<typeof HealthSchema>;

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import argon2 from 'argon2';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { apiTokens, sessions, users, type UserRow } from '../../db/schema.js';
+import type { Role, User } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import { newId, newToken } from '../domain/ids.js';
+import { conflict } from '../errors.js';
+
+export const SESSION_TTL_MS = 7 * 24 * 3600_000;
+
+export interface Principal { user: User; via: 'session' | 'token'; csrfToken?: string; sessionTokenHash?: string }
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, name: row.name, role: row.role });
+
+// argon2 costs ~50 ms; comparing against a fixed hash when the email is unknown keeps timing from revealing accounts.
+let dummyHash: Promise<string> | undefined;
+
+export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
+  return {
+    async createUser(input: { email: string; name: string; role: Role; password: string }): Promise<User> {
+      const email = input.email.trim().toLowerCase();
+      if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
+        throw conflict('email_taken', `A user with email ${email} already exists`);
+      }
+      const passwordHash = await argon2.hash(input.password);
+      const row = db.insert(users).values({ id: newId(clock.now()), email, name: input.name.trim(), role: input.role, passwordHash, createdAt: clock.now() })
+        .onConflictDoNothing().returning().get();
+      if (!row) throw conflict('email_taken', `A user with email ${email} already exists`);
+      return toUser(row);
+    },
+
+    async verifyPassword(email: string, password: string): Promise<User | null> {
+      const row = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+      if (!row || !row.active) {
+        dummyHash ??= argon2.hash('not-a-real-password');
+        await argon2.verify(await dummyHash, password);
+        return null;
+      }
+      return (await argon2.verify(row.passwordHash, password)) ? toUser(row) : null;
+    },
+
+    createSession(userId: string): { token: string; csrfToken: string; expiresAt: number } {
+      const token = newToken();
+      const csrfToken = newToken(24);
+      const now = clock.now();
+      const expiresAt = now + SESSION_TTL_MS;
+      db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, createdAt: now, expiresAt }).run();
+      return { token, csrfToken, expiresAt };
+    },
+
+    sessionPrincipal(token: string): Principal | null {
+      const tokenHash = hashToken(token);
+      const row = db.select({ user: users, csrfToken: sessions.csrfToken }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, clock.now()))).get();
+      if (!row || !row.user.active) return null;
+      return { user: toUser(row.user), via: 'session', csrfToken: row.csrfToken, sessionTokenHash: tokenHash };
+    },
+
+    revokeSession(tokenHash: string) {
+      db.update(sessions).set({ revokedAt: clock.now() }).where(eq(sessions.tokenHash, tokenHash)).run();
+    },
+
+    revokeUserSessions(userId: string) {
+      db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).run();
+    },
+
+    createApiToken(input: { name: string; role: Role; userId: string }): string {
+      const token = `hf_${newToken()}`;
+      db.insert(apiTokens).values({ id: newId(clock.now()), name: input.name, tokenHash: hashToken(token), role: input.role, userId: input.userId, createdAt: clock.now() }).run();
+      return token;
+    },
+
+    tokenPrincipal(token: string): Principal | null {
+      const row = db.select({ user: users, token: apiTokens }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt))).get();
+      if (!row || !row.user.active) return null;
+      // A token acts as its owner, with the role it was issued for (never more than the owner has).
+      return { user: { ...toUser(row.user), role: row.token.role }, via: 'token' };
+    },
+
+    listUsers(): User[] {
+      return db.select().from(users).all().map(toUser);
+    },
+
+    userCount(): number {
+      return db.$count(users);
+    },
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,127 @@
+// Offers in waves: the router picks the next K experts, each gets a live offer that expires after the wave time;
+// when a wave expires unclaimed the next K are offered; after the escalation time managers are alerted; claims held
+// too long without a reply go back to the pool. `tick()` advances all of this from an injectable clock.
+import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
+import type { RoutingConfig } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import { statusesFor } from '../domain/lifecycle.js';
+import type { RankedExpert, Router, TagScore } from '../domain/routing/index.js';
+import { flush, recordEvent, type Notice } from './audit.js';
+import type { ExpertService } from './experts.js';
+import type { RealtimeHub } from './realtime-hub.js';
+import type { Views } from './views.js';
+
+interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; experts: ExpertService; config: RoutingConfig }
+
+export function createDispatcher({ db, clock, router, hub, views, experts, config }: Deps) {
+  function tagsOf(questionId: string): TagScore[] {
+    return db.select({ slug: questionTags.slug, confidence: questionTags.confidence, source: questionTags.source })
+      .from(questionTags).where(eq(questionTags.questionId, questionId)).all();
+  }
+
+  function everOffered(questionId: string): Set<string> {
+    return new Set(db.select({ id: offers.expertId }).from(offers).where(eq(offers.questionId, questionId)).all().map((o) => o.id));
+  }
+
+  function flagFor(pool: 'skilled' | 'generalists' | 'none', tags: TagScore[], previous: string | null): string | null {
+    if (pool === 'skilled') return previous === 'no-expert' ? null : previous;
+    if (pool === 'generalists') return tags.length === 0 ? 'no-tag' : 'no-match';
+    return 'no-expert';
+  }
+
+  /**
+   * Offer the question to its next wave of experts. Runs inside the caller's transaction and returns the realtime
+   * notices to send after commit. `preferred` offers to those experts alone (a follow-up goes back to who answered).
+   */
+  function offerNextWave(question: QuestionRow, options: { exclude?: Iterable<string>; preferred?: string[]; waveMs?: number } = {}): Notice[] {
+    const now = clock.now();
+    const tags = tagsOf(question.id);
+    let ranked: RankedExpert[];
+    let pool: 'skilled' | 'generalists' | 'none';
+    if (options.preferred?.length) {
+      ranked = options.preferred.map((expertId) => ({ expertId, score: 1, reasons: { 'previous-expert': 1 } }));
+      pool = 'skilled';
+    } else {
+      const exclude = everOffered(question.id);
+      for (const id of options.exclude ?? []) exclude.add(id);
+      ({ ranked, pool } = router.route({ text: question.text, tags, exclude, now }));
+    }
+    const wave = question.wave + 1;
+    const expiresAt = now + (options.waveMs ?? config.waveMs);
+    const rows = ranked.map((r) => ({
+      id: newId(now), questionId: question.id, expertId: r.expertId, wave, score: r.score, reasons: r.reasons, state: 'open' as const, createdAt: now, expiresAt,
+    }));
+    if (rows.length > 0) db.insert(offers).values(rows).run();
+    for (const row of rows) router.noteOffered(row.expertId, now);
+    const status = rows.length > 0 && question.status !== 'escalated' ? 'offered' : question.status;
+    const flag = flagFor(pool, tags, question.flag);
+    const updated = db.update(questions).set({ wave, status, flag, updatedAt: now }).where(eq(questions.id, question.id)).returning().get()!;
+    recordEvent(db, { questionId: question.id, type: 'question.offered', at: now, data: { wave, pool, experts: rows.map((r) => r.expertId) } });
+    return [() => {
+      const summary = views.summary(updated);
+      for (const row of rows) {
+        hub.publish('question.offered', { question: summary, offer: { expertId: row.expertId, score: row.score, reasons: row.reasons, wave, expiresAt: new Date(expiresAt).toISOString() } },
+          { users: [row.expertId], managers: false });
+      }
+      hub.publish('question.updated', { question: summary });
+    }];
+  }
+
+  function expireWaves(now: number): Notice[] {
+    const expired = db.update(offers).set({ state: 'expired' }).where(and(eq(offers.state, 'open'), lte(offers.expiresAt, now)))
+      .returning({ questionId: offers.questionId }).all();
+    const questionIds = [...new Set(expired.map((o) => o.questionId))];
+    if (questionIds.length === 0) return [];
+    const stillOpen = new Set(db.select({ id: offers.questionId }).from(offers).where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open'))).all().map((o) => o.id));
+    const waiting = db.select().from(questions).where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer')))).all();
+    return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q));
+  }
+
+  function escalate(now: number): Notice[] {
+    const due = db.update(questions).set({ status: 'escalated', escalatedAt: now, updatedAt: now })
+      .where(and(inArray(questions.status, statusesFor('escalate')), isNull(questions.escalatedAt), lte(questions.receivedAt, now - config.escalateMs)))
+      .returning().all();
+    for (const q of due) recordEvent(db, { questionId: q.id, type: 'question.escalated', at: now, data: { afterMs: now - q.receivedAt } });
+    return due.length === 0 ? [] : [() => { for (const summary of views.summaries(due)) hub.publish('question.escalated', { question: summary }); }];
+  }
+
+  function releaseStaleClaims(now: number): Notice[] {
+    const stale = db.update(questions).set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
+      .where(and(eq(questions.status, 'claimed'), lte(questions.claimedAt, now - config.holdMs))).returning().all();
+    const holders = new Map<string, string>();
+    const notices: Notice[] = [];
+    for (const q of stale) {
+      const holder = db.select({ expertId: offers.expertId }).from(offers).where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed'))).get()?.expertId;
+      if (holder) holders.set(q.id, holder);
+      db.update(offers).set({ state: 'released' }).where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed'))).run();
+      recordEvent(db, { questionId: q.id, type: 'question.released', at: now, data: { reason: 'held too long without a reply', expertId: holder ?? null } });
+      notices.push(...offerNextWave({ ...q, status: 'offered' }, { exclude: holder ? [holder] : [] }));
+    }
+    if (stale.length > 0) {
+      notices.push(() => {
+        for (const summary of views.summaries(stale)) {
+          const holder = holders.get(summary.id) ?? null;
+          hub.publish('question.released', { question: summary, expertId: holder }, { users: holder ? [holder] : [] });
+          if (holder) experts.refresh(holder);
+        }
+      });
+    }
+    return notices;
+  }
+
+  return {
+    offerNextWave,
+    tagsOf,
+    /** Expire waves, escalate and release stale claims. Safe to call often; each step is one short transaction. */
+    tick() {
+      const now = clock.now();
+      for (const step of [expireWaves, escalate, releaseStaleClaims]) {
+        flush(db.transaction(() => step(now)));
+      }
+    },
+  };
+}
+export type Dispatcher = ReturnType<typeof createDispatcher>;

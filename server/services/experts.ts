@@ -1,0 +1,201 @@
+// Expert profiles and the live roster. The router keeps an in-memory copy of every expert's routing state (skills,
+// availability, load, presence, track record) so that routing never reads the database; this service is the only
+// writer of that copy.
+import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { expertProfiles, expertSkills, offers, questions, replies, users, type ProfileRow } from '../../db/schema.js';
+import type { Expert, Profile } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import type { Router, RoutingExpert } from '../domain/routing/index.js';
+import { notFound } from '../errors.js';
+import type { RealtimeHub } from './realtime-hub.js';
+
+export const HELD_STATUSES = ['claimed', 'in_review'] as const;
+
+type ProfileUpdate = Partial<Profile>;
+
+function defaultSignature(name: string): string {
+  const initials = name.split(/\s+/).filter(Boolean).map((part) => part[0]!.toUpperCase()).join('').slice(0, 3);
+  return initials || 'HF';
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function createExpertService({ db, clock, router, hub }: { db: Db; clock: Clock; router: Router; hub: RealtimeHub }) {
+  function profileRow(userId: string): ProfileRow | undefined {
+    return db.select().from(expertProfiles).where(eq(expertProfiles.userId, userId)).get();
+  }
+
+  function skillsOf(userIds: string[]) {
+    const bySkill = new Map<string, { tag: string; level: number }[]>();
+    if (userIds.length === 0) return bySkill;
+    for (const s of db.select().from(expertSkills).where(inArray(expertSkills.userId, userIds)).all()) {
+      const list = bySkill.get(s.userId) ?? [];
+      list.push({ tag: s.tag, level: s.level });
+      bySkill.set(s.userId, list);
+    }
+    return bySkill;
+  }
+
+  function toProfile(row: ProfileRow, skills: { tag: string; level: number }[]): Profile {
+    return {
+      handle: row.handle, signature: row.signature, skills, capacity: row.capacity, availability: row.availability,
+      generalist: row.generalist, schedule: row.schedule ?? null, store: row.store,
+    };
+  }
+
+  function trackRecords(userIds?: string[]) {
+    const where = userIds ? inArray(replies.authorId, userIds) : undefined;
+    const rows = db.select({ authorId: replies.authorId, status: replies.status, n: count() }).from(replies).where(where)
+      .groupBy(replies.authorId, replies.status).all();
+    const records = new Map<string, { approved: number; rejected: number; answered: number }>();
+    for (const row of rows) {
+      const r = records.get(row.authorId) ?? { approved: 0, rejected: 0, answered: 0 };
+      if (row.status === 'approved' || row.status === 'posted') r.approved += row.n;
+      if (row.status === 'rejected') r.rejected += row.n;
+      if (row.status === 'posted') r.answered += row.n;
+      records.set(row.authorId, r);
+    }
+    return records;
+  }
+
+  function loads(userIds?: string[]) {
+    const conditions = [inArray(questions.status, [...HELD_STATUSES])];
+    if (userIds) conditions.push(inArray(questions.assigneeId, userIds));
+    const rows = db.select({ id: questions.assigneeId, n: count() }).from(questions).where(and(...conditions)).groupBy(questions.assigneeId).all();
+    return new Map(rows.map((r) => [r.id!, r.n]));
+  }
+
+  function replyTimes(userIds: string[]) {
+    // Time from claim to the first submitted reply, over each expert's last 50 replies.
+    const rows = db.select({ authorId: replies.authorId, ms: sql<number>`${replies.createdAt} - ${questions.claimedAt}` })
+      .from(replies).innerJoin(questions, eq(questions.id, replies.questionId))
+      .where(and(inArray(replies.authorId, userIds), sql`${questions.claimedAt} is not null`)).all();
+    const byAuthor = new Map<string, number[]>();
+    for (const r of rows) {
+      const list = byAuthor.get(r.authorId) ?? [];
+      if (list.length < 50 && r.ms >= 0) list.push(r.ms);
+      byAuthor.set(r.authorId, list);
+    }
+    return new Map([...byAuthor].map(([id, list]) => [id, median(list)]));
+  }
+
+  function routingExpert(row: ProfileRow, skills: { tag: string; level: number }[], load: number, record?: { approved: number; rejected: number }, medianReplyMs: number | null = null): RoutingExpert {
+    return {
+      id: row.userId, skills, generalist: row.generalist, capacity: row.capacity, load, availability: row.availability,
+      schedule: row.schedule ?? null, online: row.simulated || hub.isOnline(row.userId),
+      approved: record?.approved ?? 0, rejected: record?.rejected ?? 0, medianClaimMs: null, medianReplyMs,
+    };
+  }
+
+  function syncExpert(userId: string) {
+    const row = profileRow(userId);
+    if (!row) return router.removeExpert(userId);
+    router.upsertExpert(routingExpert(row, skillsOf([userId]).get(userId) ?? [], loads([userId]).get(userId) ?? 0,
+      trackRecords([userId]).get(userId), replyTimes([userId]).get(userId) ?? null));
+  }
+
+  return {
+    /** Load every active expert into the router (at start). */
+    loadRoster(): number {
+      const rows = db.select({ profile: expertProfiles }).from(expertProfiles).innerJoin(users, eq(users.id, expertProfiles.userId))
+        .where(eq(users.active, true)).all().map((r) => r.profile);
+      const ids = rows.map((r) => r.userId);
+      const skills = skillsOf(ids);
+      const currentLoads = loads();
+      const records = trackRecords();
+      for (const row of rows) router.upsertExpert(routingExpert(row, skills.get(row.userId) ?? [], currentLoads.get(row.userId) ?? 0, records.get(row.userId)));
+      return rows.length;
+    },
+
+    ensureProfile(userId: string, name: string, overrides: Partial<Profile> & { simulated?: boolean } = {}): Profile {
+      if (!profileRow(userId)) {
+        db.insert(expertProfiles).values({
+          userId, signature: overrides.signature ?? defaultSignature(name), handle: overrides.handle ?? null, capacity: overrides.capacity ?? 3,
+          availability: overrides.availability ?? 'available', generalist: overrides.generalist ?? false, schedule: overrides.schedule ?? null,
+          store: overrides.store ?? null, simulated: overrides.simulated ?? false, updatedAt: clock.now(),
+        }).onConflictDoNothing().run();
+        if (overrides.skills) this.updateProfile(userId, { skills: overrides.skills });
+        syncExpert(userId);
+      }
+      return this.getProfile(userId)!;
+    },
+
+    hasProfile(userId: string) { return profileRow(userId) !== undefined; },
+
+    getProfile(userId: string): Profile | null {
+      const row = profileRow(userId);
+      return row ? toProfile(row, skillsOf([userId]).get(userId) ?? []) : null;
+    },
+
+    signatureOf(userId: string): string {
+      const row = profileRow(userId);
+      if (!row) throw notFound('Expert profile');
+      return row.signature;
+    },
+
+    updateProfile(userId: string, patch: ProfileUpdate): Profile {
+      if (!profileRow(userId)) throw notFound('Expert profile');
+      const { skills, ...fields } = patch;
+      db.transaction((tx) => {
+        if (Object.keys(fields).length > 0) tx.update(expertProfiles).set({ ...fields, updatedAt: clock.now() }).where(eq(expertProfiles.userId, userId)).run();
+        if (skills) {
+          tx.delete(expertSkills).where(eq(expertSkills.userId, userId)).run();
+          const unique = new Map(skills.map((s) => [s.tag, s.level]));
+          if (unique.size > 0) tx.insert(expertSkills).values([...unique].map(([tag, level]) => ({ userId, tag, level }))).run();
+        }
+      });
+      syncExpert(userId);
+      const profile = this.getProfile(userId)!;
+      if (patch.availability) hub.publish('expert.presence', { expertId: userId, online: hub.isOnline(userId), availability: profile.availability });
+      return profile;
+    },
+
+    /** Re-read one expert's load and record into the router after a claim, release, submit or review. */
+    refresh: syncExpert,
+
+    setOnline(userId: string, online: boolean) {
+      const row = profileRow(userId);
+      if (!row) return;
+      router.setOnline(userId, online || row.simulated);
+      hub.publish('expert.presence', { expertId: userId, online, availability: row.availability });
+    },
+
+    isSimulated(userId: string) { return profileRow(userId)?.simulated ?? false; },
+
+    list(): Expert[] {
+      const rows = db.select({ profile: expertProfiles, user: users }).from(expertProfiles).innerJoin(users, eq(users.id, expertProfiles.userId))
+        .where(eq(users.active, true)).orderBy(users.name).all();
+      const ids = rows.map((r) => r.user.id);
+      const skills = skillsOf(ids);
+      const currentLoads = loads();
+      const records = trackRecords();
+      const times = replyTimes(ids);
+      const hourAgo = clock.now() - 3600_000;
+      const offered = new Map(db.select({ id: offers.expertId, n: count() }).from(offers).where(gte(offers.createdAt, hourAgo)).groupBy(offers.expertId).all().map((r) => [r.id, r.n]));
+      return rows.map(({ profile, user }) => {
+        const record = records.get(user.id) ?? { approved: 0, rejected: 0, answered: 0 };
+        const reviewed = record.approved + record.rejected;
+        return {
+          id: user.id, name: user.name, email: user.email, signature: profile.signature, handle: profile.handle, skills: skills.get(user.id) ?? [],
+          availability: profile.availability, online: profile.simulated || hub.isOnline(user.id), load: currentLoads.get(user.id) ?? 0,
+          capacity: profile.capacity, generalist: profile.generalist, store: profile.store,
+          stats: {
+            answered: record.answered, approved: record.approved, rejected: record.rejected,
+            approvalRate: reviewed > 0 ? record.approved / reviewed : null, medianReplyMs: times.get(user.id) ?? null, offersLastHour: offered.get(user.id) ?? 0,
+          },
+        };
+      });
+    },
+
+    approvedCount(userId: string): number {
+      return trackRecords([userId]).get(userId)?.approved ?? 0;
+    },
+  };
+}
+export type ExpertService = ReturnType<typeof createExpertService>;

@@ -1,0 +1,168 @@
+// Exactly-once posting. An item is marked `sending` (attempts + 1) before the network call. Any later attempt —
+// after a timeout, a 5xx, a duplicate-content refusal or a crash that left it `sending` — first asks the channel
+// whether the brand already replied to that post with that text, and only posts when it has not.
+import { and, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { messages, outbox, questions, replies, type OutboxRow } from '../../db/schema.js';
+import type { User } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import { conflict, notFound } from '../errors.js';
+import { flush, recordEvent } from './audit.js';
+import type { ExpertService } from './experts.js';
+import type { RealtimeHub } from './realtime-hub.js';
+import type { Views } from './views.js';
+
+export interface OutgoingPost { text: string; inReplyTo: string; notBefore: number }
+
+/** One public network's way of posting a reply as the brand. */
+export interface ChannelPoster {
+  post(item: OutgoingPost): Promise<{ externalId: string }>;
+  /** The id of a brand post already replying to `inReplyTo` with this text, if any. */
+  findExisting(item: OutgoingPost): Promise<string | null>;
+}
+
+export type PostErrorKind = 'rate_limited' | 'transient' | 'duplicate' | 'permanent';
+export class PostError extends Error {
+  constructor(readonly kind: PostErrorKind, message: string, readonly retryAt?: number) {
+    super(message);
+    this.name = 'PostError';
+  }
+}
+
+interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
+interface Deps { db: Db; clock: Clock; hub: RealtimeHub; views: Views; experts: ExpertService; posters: Map<string, ChannelPoster>; log: Logger; maxAttempts?: number; concurrency?: number }
+
+export function backoffMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}
+
+export function createOutbox({ db, clock, hub, views, experts, posters, log, maxAttempts = 8, concurrency = 4 }: Deps) {
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  function markSent(item: OutboxRow, externalId: string | null) {
+    const notices = db.transaction(() => {
+      const now = clock.now();
+      db.update(outbox).set({ state: 'sent', externalId, lastError: null, updatedAt: now }).where(eq(outbox.id, item.id)).run();
+      const reply = db.update(replies).set({ status: 'posted', externalId, postedAt: now, updatedAt: now }).where(eq(replies.id, item.replyId)).returning().get()!;
+      const question = db.update(questions).set({ status: 'answered', firstReplyAt: sql`coalesce(${questions.firstReplyAt}, ${now})`, updatedAt: now })
+        .where(eq(questions.id, item.questionId)).returning().get()!;
+      db.insert(messages).values({ id: newId(now), questionId: item.questionId, direction: 'out', externalId, text: item.text, authorHandle: null, at: now }).onConflictDoNothing().run();
+      recordEvent(db, { questionId: item.questionId, type: 'reply.posted', at: now, data: { replyId: item.replyId, externalId, attempts: item.attempts } });
+      return [() => hub.publish('reply.posted', { reply: views.reply(reply), question: views.summary(question) }, { users: [reply.authorId] })];
+    });
+    flush(notices);
+    const authorId = db.select({ id: replies.authorId }).from(replies).where(eq(replies.id, item.replyId)).get()!.id;
+    experts.refresh(authorId);
+    log.info({ outboxId: item.id, questionId: item.questionId, externalId }, 'reply posted');
+  }
+
+  function markFailed(item: OutboxRow, reason: string) {
+    const notices = db.transaction(() => {
+      const now = clock.now();
+      db.update(outbox).set({ state: 'failed', lastError: reason, updatedAt: now }).where(eq(outbox.id, item.id)).run();
+      const reply = db.update(replies).set({ status: 'failed', failureReason: reason, updatedAt: now }).where(eq(replies.id, item.replyId)).returning().get()!;
+      const question = db.update(questions).set({ status: 'failed', updatedAt: now }).where(eq(questions.id, item.questionId)).returning().get()!;
+      recordEvent(db, { questionId: item.questionId, type: 'reply.failed', at: now, data: { replyId: item.replyId, reason, attempts: item.attempts } });
+      return [() => hub.publish('reply.failed', { reply: views.reply(reply), question: views.summary(question), reason }, { users: [reply.authorId] })];
+    });
+    flush(notices);
+    log.warn({ outboxId: item.id, questionId: item.questionId, reason }, 'reply failed for good');
+  }
+
+  function retryLater(item: OutboxRow, reason: string, at: number, countAttempt: boolean) {
+    db.update(outbox).set({ state: 'pending', lastError: reason, nextAttemptAt: at, attempts: countAttempt ? item.attempts : item.attempts - 1, updatedAt: clock.now() })
+      .where(eq(outbox.id, item.id)).run();
+    log.warn({ outboxId: item.id, reason, retryAt: new Date(at).toISOString() }, 'post deferred');
+  }
+
+  async function deliver(item: OutboxRow) {
+    const poster = posters.get(item.channel);
+    if (!poster) return markSent(item, null);
+    const post: OutgoingPost = { text: item.text, inReplyTo: item.inReplyToExternalId, notBefore: item.createdAt };
+    try {
+      if (item.attempts > 1) {
+        const existing = await poster.findExisting(post);
+        if (existing) return markSent(item, existing);
+      }
+      const { externalId } = await poster.post(post);
+      markSent(item, externalId);
+    } catch (error) {
+      await handleFailure(item, poster, post, error);
+    }
+  }
+
+  async function handleFailure(item: OutboxRow, poster: ChannelPoster, post: OutgoingPost, error: unknown) {
+    const failure = error instanceof PostError ? error : new PostError('transient', error instanceof Error ? error.message : String(error));
+    try {
+      if (failure.kind === 'duplicate') {
+        const existing = await poster.findExisting(post);
+        return existing ? markSent(item, existing) : markFailed(item, `${failure.message} (no matching brand reply found)`);
+      }
+      if (failure.kind === 'rate_limited') return retryLater(item, failure.message, failure.retryAt ?? clock.now() + 60_000, false);
+      if (failure.kind === 'permanent' || item.attempts >= maxAttempts) return markFailed(item, failure.message);
+      retryLater(item, failure.message, clock.now() + backoffMs(item.attempts), true);
+    } catch (checkError) {
+      retryLater(item, `${failure.message}; then ${(checkError as Error).message}`, clock.now() + backoffMs(item.attempts), true);
+    }
+  }
+
+  function take(limit: number): OutboxRow[] {
+    return db.transaction(() => {
+      const due = db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, clock.now())))
+        .orderBy(outbox.nextAttemptAt).limit(limit).all();
+      if (due.length === 0) return [];
+      return db.update(outbox).set({ state: 'sending', attempts: sql`${outbox.attempts} + 1`, updatedAt: clock.now() })
+        .where(and(inArray(outbox.id, due.map((d) => d.id)), eq(outbox.state, 'pending'))).returning().all();
+    });
+  }
+
+  async function drain() {
+    do {
+      again = false;
+      let batch: OutboxRow[];
+      while ((batch = take(concurrency)).length > 0) await Promise.all(batch.map(deliver));
+    } while (again);
+  }
+
+  return {
+    /** Send everything due now; overlapping calls share one run. */
+    run(): Promise<void> {
+      if (running) { again = true; return running; }
+      running = drain().finally(() => { running = null; });
+      return running;
+    },
+
+    /** After a crash, items left `sending` may or may not have reached the channel: the next attempt checks first. */
+    recover(): number {
+      return db.update(outbox).set({ state: 'pending', nextAttemptAt: clock.now(), updatedAt: clock.now() }).where(eq(outbox.state, 'sending')).run().changes;
+    },
+
+    retry(manager: User, questionId: string) {
+      const item = db.select().from(outbox).where(and(eq(outbox.questionId, questionId), eq(outbox.state, 'failed'))).get();
+      if (!item) {
+        if (!db.select({ id: questions.id }).from(questions).where(eq(questions.id, questionId)).get()) throw notFound('Question');
+        throw conflict('invalid_state', 'This question has no failed post to retry');
+      }
+      const question = db.transaction(() => {
+        const now = clock.now();
+        db.update(outbox).set({ state: 'pending', nextAttemptAt: now, lastError: null, updatedAt: now }).where(eq(outbox.id, item.id)).run();
+        db.update(replies).set({ status: 'approved', failureReason: null, updatedAt: now }).where(eq(replies.id, item.replyId)).run();
+        recordEvent(db, { questionId, actorId: manager.id, type: 'reply.retried', at: now, data: { replyId: item.replyId } });
+        return db.update(questions).set({ status: 'posting', updatedAt: now }).where(eq(questions.id, questionId)).returning().get()!;
+      });
+      void this.run();
+      return views.summary(question);
+    },
+
+    counts(): { pending: number; failed: number } {
+      const rows = db.select({ state: outbox.state, n: count() }).from(outbox).where(inArray(outbox.state, ['pending', 'sending', 'failed'])).groupBy(outbox.state).all();
+      const get = (s: string) => rows.find((r) => r.state === s)?.n ?? 0;
+      return { pending: get('pending') + get('sending'), failed: get('failed') };
+    },
+
+    idle(): Promise<void> { return running ?? Promise.resolve(); },
+  };
+}
+export type Outbox = ReturnType<typeof createOutbox>;

@@ -1,0 +1,284 @@
+// Questions: ingest (idempotent on channel + external id, follow-ups join their thread), the queue, and the
+// ownership transitions — claim, release, assign, dismiss, re-tag. Each transition is one guarded UPDATE inside a
+// synchronous transaction, so two concurrent claims can never both win.
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { messages, offers, questions, questionTags, replies, type QuestionRow } from '../../db/schema.js';
+import type { RoutingConfig } from '../config.js';
+import type { IngestQuestion, QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import { canApply, statusesFor } from '../domain/lifecycle.js';
+import type { Router } from '../domain/routing/index.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
+import { flush, recordEvent, type Notice } from './audit.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { ExpertService } from './experts.js';
+import type { RealtimeHub } from './realtime-hub.js';
+import type { TagService } from './tags.js';
+import type { Views } from './views.js';
+
+interface Deps {
+  db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; tags: TagService; experts: ExpertService; dispatcher: Dispatcher; config: RoutingConfig;
+}
+
+export interface IngestOutcome { question: QuestionSummary; duplicate: boolean; followUp: boolean }
+
+const isManager = (user: User) => user.role === 'manager' || user.role === 'admin';
+
+export function createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config }: Deps) {
+  function load(id: string): QuestionRow {
+    const row = db.select().from(questions).where(eq(questions.id, id)).get();
+    if (!row) throw notFound('Question');
+    return row;
+  }
+
+  function canSee(user: User, row: QuestionRow): boolean {
+    if (isManager(user) || row.assigneeId === user.id) return true;
+    const offered = db.select({ id: offers.id }).from(offers).where(and(eq(offers.questionId, row.id), eq(offers.expertId, user.id))).get();
+    if (offered) return true;
+    return !!db.select({ id: replies.id }).from(replies).where(and(eq(replies.questionId, row.id), eq(replies.authorId, user.id))).get();
+  }
+
+  function visible(user: User, id: string): QuestionRow {
+    const row = load(id);
+    if (!canSee(user, row)) throw notFound('Question');
+    return row;
+  }
+
+  function findThreadParent(channel: string, inReplyTo: string | undefined): QuestionRow | undefined {
+    if (!inReplyTo) return undefined;
+    const direct = db.select().from(questions).where(and(eq(questions.channel, channel), eq(questions.externalId, inReplyTo))).get();
+    if (direct) return direct;
+    const message = db.select({ questionId: messages.questionId }).from(messages).where(eq(messages.externalId, inReplyTo)).get();
+    return message ? db.select().from(questions).where(and(eq(questions.id, message.questionId), eq(questions.channel, channel))).get() : undefined;
+  }
+
+  function lastAnswerer(questionId: string): string | null {
+    return db.select({ authorId: replies.authorId }).from(replies).where(and(eq(replies.questionId, questionId), eq(replies.status, 'posted')))
+      .orderBy(desc(replies.createdAt)).get()?.authorId ?? null;
+  }
+
+  /** A customer's post in an existing thread: attach it, and reopen an answered question for the same expert first. */
+  function attachFollowUp(parent: QuestionRow, input: IngestQuestion, now: number): { row: QuestionRow; notices: Notice[] } {
+    const at = input.createdAt ? Date.parse(input.createdAt) : now;
+    db.insert(messages).values({ id: newId(now), questionId: parent.id, direction: 'in', externalId: input.externalId, text: input.text, authorHandle: input.author.handle, at }).run();
+    recordEvent(db, { questionId: parent.id, type: 'question.follow_up', at: now, data: { externalId: input.externalId } });
+    if (!canApply('reopen', parent.status)) {
+      const row = db.update(questions).set({ updatedAt: now }).where(eq(questions.id, parent.id)).returning().get()!;
+      return { row, notices: [() => hub.publish('question.updated', { question: views.summary(row) }, { users: row.assigneeId ? [row.assigneeId] : [] })] };
+    }
+    const previous = lastAnswerer(parent.id);
+    const reopened = db.update(questions).set({ status: 'offered', assigneeId: null, claimedAt: null, slaDueAt: now + config.slaMs, escalatedAt: null, updatedAt: now })
+      .where(eq(questions.id, parent.id)).returning().get()!;
+    recordEvent(db, { questionId: parent.id, type: 'question.reopened', at: now, data: { previousExpertId: previous } });
+    const notices = previous
+      ? dispatcher.offerNextWave(reopened, { preferred: [previous], waveMs: Math.max(1000, Math.round(config.waveMs / 4)) })
+      : dispatcher.offerNextWave(reopened);
+    const row = load(parent.id);
+    return { row, notices: [...notices, () => hub.publish('question.reopened', { question: views.summary(row) }, { users: previous ? [previous] : [] })] };
+  }
+
+  function insertQuestion(input: IngestQuestion, now: number): { row: QuestionRow; notices: Notice[] } {
+    const createdAt = input.createdAt ? Date.parse(input.createdAt) : now;
+    const row = db.insert(questions).values({
+      id: newId(now), channel: input.channel, externalId: input.externalId, text: input.text,
+      authorHandle: input.author.handle.replace(/^@/, ''), authorName: input.author.name ?? null, authorExternalId: input.author.externalId ?? null,
+      lang: input.lang ?? null, conversationId: input.conversationId ?? null, inReplyToExternalId: input.inReplyToExternalId ?? null,
+      status: 'new', createdAt, receivedAt: now, slaDueAt: now + config.slaMs, updatedAt: now,
+    }).returning().get();
+    const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
+    if (found.length > 0) db.insert(questionTags).values(found.map((t) => ({ questionId: row.id, slug: t.slug, confidence: t.confidence, source: t.source }))).run();
+    recordEvent(db, { questionId: row.id, type: 'question.created', at: now, data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) } });
+    const notices: Notice[] = [() => hub.publish('question.created', { question: views.summary(load(row.id)) })];
+    notices.push(...dispatcher.offerNextWave(row));
+    return { row: load(row.id), notices };
+  }
+
+  /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
+  function ingestInTransaction(input: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
+    const now = clock.now();
+    const existing = db.select().from(questions).where(and(eq(questions.channel, input.channel), eq(questions.externalId, input.externalId))).get();
+    if (existing) return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };
+    const seenMessage = db.select({ questionId: messages.questionId }).from(messages).where(eq(messages.externalId, input.externalId)).get();
+    if (seenMessage) {
+      const row = load(seenMessage.questionId);
+      return { outcome: () => ({ question: views.summary(row), duplicate: true, followUp: true }), notices: [] };
+    }
+    const parent = findThreadParent(input.channel, input.inReplyToExternalId);
+    const { row, notices } = parent ? attachFollowUp(parent, input, now) : insertQuestion(input, now);
+    return { outcome: () => ({ question: views.summary(row), duplicate: false, followUp: !!parent }), notices };
+  }
+
+  function listConditions(user: User, query: { status?: string; tag?: string; assignee?: string; cursor?: string }): SQL[] {
+    const conditions: SQL[] = [];
+    if (query.status) conditions.push(inArray(questions.status, query.status.split(',').map((s) => s.trim()).filter(Boolean)));
+    if (query.tag) conditions.push(inArray(questions.id, db.select({ id: questionTags.questionId }).from(questionTags).where(eq(questionTags.slug, query.tag))));
+    if (query.assignee) conditions.push(query.assignee === 'none' ? isNull(questions.assigneeId) : eq(questions.assigneeId, query.assignee === 'me' ? user.id : query.assignee));
+    if (query.cursor) conditions.push(lt(questions.id, query.cursor));
+    if (!isManager(user)) {
+      conditions.push(or(eq(questions.assigneeId, user.id), inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))))!);
+    }
+    return conditions;
+  }
+
+  function requireExpert(user: User) {
+    if (experts.hasProfile(user.id)) return;
+    if (!isManager(user)) throw forbidden('Only experts can answer questions');
+    experts.ensureProfile(user.id, user.name);
+  }
+
+  function run<T>(work: () => { value: T; notices: Notice[] }): T {
+    const { value, notices } = db.transaction(() => work());
+    flush(notices);
+    return value;
+  }
+
+  function holderConflict(id: string): AppError {
+    const row = load(id);
+    if (row.assigneeId) {
+      const name = views.names([row.assigneeId]).get(row.assigneeId) ?? 'someone else';
+      return conflict('already_claimed', `This question was already claimed by ${name}`);
+    }
+    return conflict('invalid_state', `This question is ${row.status.replace('_', ' ')} and cannot be claimed now`);
+  }
+
+  return {
+    ingest(input: IngestQuestion): IngestOutcome {
+      const { outcome, notices } = db.transaction(() => ingestInTransaction(input));
+      flush(notices);
+      return outcome();
+    },
+    ingestInTransaction,
+
+    list(user: User, query: { status?: string; tag?: string; assignee?: string; limit: number; cursor?: string }) {
+      const rows = db.select().from(questions).where(and(...listConditions(user, query))).orderBy(desc(questions.id)).limit(query.limit + 1).all();
+      const page = rows.slice(0, query.limit);
+      return { items: views.summaries(page), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+    },
+
+    detail(user: User, id: string): QuestionDetail {
+      return views.detail(visible(user, id));
+    },
+
+    myOffers(user: User) {
+      const rows = db.select({ question: questions, offer: offers }).from(offers).innerJoin(questions, eq(questions.id, offers.questionId))
+        .where(and(eq(offers.expertId, user.id), eq(offers.state, 'open'), inArray(questions.status, statusesFor('claim')))).orderBy(desc(offers.createdAt)).all();
+      const summaries = views.summaries(rows.map((r) => r.question));
+      return rows.map((r, i) => ({
+        question: summaries[i]!,
+        offer: { expertId: r.offer.expertId, score: r.offer.score, reasons: r.offer.reasons, wave: r.offer.wave, state: r.offer.state,
+          createdAt: new Date(r.offer.createdAt).toISOString(), expiresAt: new Date(r.offer.expiresAt).toISOString() },
+      }));
+    },
+
+    claim(user: User, id: string): QuestionSummary {
+      requireExpert(user);
+      const row = visibleOrClaimable(user, id);
+      const profile = experts.getProfile(user.id)!;
+      const held = db.$count(questions, and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review'])));
+      if (held >= profile.capacity) throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
+      const result = run(() => {
+        const now = clock.now();
+        const claimed = db.update(questions).set({ status: 'claimed', assigneeId: user.id, claimedAt: now, updatedAt: now })
+          .where(and(eq(questions.id, row.id), inArray(questions.status, statusesFor('claim')), isNull(questions.assigneeId))).returning().get();
+        if (!claimed) return { value: null, notices: [] };
+        const open = db.update(offers).set({ state: sql`case when ${offers.expertId} = ${user.id} then 'claimed' else 'lost' end` })
+          .where(and(eq(offers.questionId, id), eq(offers.state, 'open'))).returning({ expertId: offers.expertId }).all();
+        recordEvent(db, { questionId: id, actorId: user.id, type: 'question.claimed', at: now, data: { expertId: user.id, afterMs: now - claimed.receivedAt } });
+        const notified = open.map((o) => o.expertId).filter((e) => e !== user.id);
+        return {
+          value: claimed,
+          notices: [() => hub.publish('question.claimed', { question: views.summary(claimed), expertId: user.id, expertName: user.name }, { users: [user.id, ...notified] })],
+        };
+      });
+      if (!result) throw holderConflict(id);
+      experts.refresh(user.id);
+      return views.summary(result);
+    },
+
+    release(user: User, id: string): QuestionSummary {
+      const row = visible(user, id);
+      if (row.assigneeId !== user.id && !isManager(user)) throw forbidden('Only the expert holding this question can release it');
+      const released = run(() => {
+        const now = clock.now();
+        const updated = db.update(questions).set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
+          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('release')), eq(questions.assigneeId, row.assigneeId ?? ''))).returning().get();
+        if (!updated) throw conflict('invalid_state', `This question is ${row.status.replace('_', ' ')}; only a claimed question can be released`);
+        db.update(offers).set({ state: 'released' }).where(and(eq(offers.questionId, id), eq(offers.state, 'claimed'))).run();
+        recordEvent(db, { questionId: id, actorId: user.id, type: 'question.released', at: now, data: { expertId: row.assigneeId } });
+        const notices = dispatcher.offerNextWave(updated, { exclude: [row.assigneeId!] });
+        return { value: updated, notices: [() => hub.publish('question.released', { question: views.summary(load(id)), expertId: row.assigneeId }, { users: [row.assigneeId!] }), ...notices] };
+      });
+      experts.refresh(row.assigneeId!);
+      return views.summary(load(released.id));
+    },
+
+    assign(manager: User, id: string, expertId: string): QuestionSummary {
+      load(id);
+      if (!experts.hasProfile(expertId)) throw invalid('unknown_expert', 'No expert with that id');
+      const expertName = views.names([expertId]).get(expertId) ?? 'expert';
+      let previous: string | null = null;
+      const assigned = run(() => {
+        const now = clock.now();
+        const before = load(id);
+        previous = before.assigneeId;
+        const updated = db.update(questions).set({ status: 'claimed', assigneeId: expertId, claimedAt: now, updatedAt: now })
+          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('assign')))).returning().get();
+        if (!updated) throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
+        db.update(offers).set({ state: 'lost' }).where(and(eq(offers.questionId, id), inArray(offers.state, ['open', 'claimed']))).run();
+        db.insert(offers).values({ id: newId(now), questionId: id, expertId, wave: updated.wave, score: 1, reasons: { 'assigned-by-manager': 1 }, state: 'claimed', createdAt: now, expiresAt: now }).run();
+        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.assigned', at: now, data: { expertId, previousExpertId: before.assigneeId } });
+        const users = [expertId, ...(before.assigneeId && before.assigneeId !== expertId ? [before.assigneeId] : [])];
+        return { value: updated, notices: [() => hub.publish('question.claimed', { question: views.summary(updated), expertId, expertName }, { users })] };
+      });
+      experts.refresh(expertId);
+      if (previous && previous !== expertId) experts.refresh(previous);
+      return views.summary(assigned);
+    },
+
+    dismiss(manager: User, id: string, reason: string): QuestionSummary {
+      const row = load(id);
+      const dismissed = run(() => {
+        const now = clock.now();
+        const updated = db.update(questions).set({ status: 'dismissed', dismissReason: reason, updatedAt: now })
+          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('dismiss')))).returning().get();
+        if (!updated) throw conflict('invalid_state', `A question that is ${row.status.replace('_', ' ')} cannot be dismissed`);
+        db.update(offers).set({ state: 'expired' }).where(and(eq(offers.questionId, id), eq(offers.state, 'open'))).run();
+        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.dismissed', at: now, data: { reason } });
+        return { value: updated, notices: [() => hub.publish('question.updated', { question: views.summary(updated) }, { users: row.assigneeId ? [row.assigneeId] : [] })] };
+      });
+      if (row.assigneeId) experts.refresh(row.assigneeId);
+      return views.summary(dismissed);
+    },
+
+    retag(manager: User, id: string, slugs: string[]): QuestionSummary {
+      const row = load(id);
+      const unknown = slugs.filter((s) => !tags.exists(s));
+      if (unknown.length > 0) throw invalid('unknown_tag', `Unknown tag: ${unknown.join(', ')}`);
+      const updated = run(() => {
+        const now = clock.now();
+        db.delete(questionTags).where(eq(questionTags.questionId, id)).run();
+        const unique = [...new Set(slugs)];
+        if (unique.length > 0) db.insert(questionTags).values(unique.map((slug) => ({ questionId: id, slug, confidence: 1, source: 'manual' as const }))).run();
+        const changed = db.update(questions).set({ updatedAt: now, flag: unique.length > 0 && row.flag === 'no-tag' ? null : row.flag }).where(eq(questions.id, id)).returning().get()!;
+        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.retagged', at: now, data: { tags: unique } });
+        const notices = changed.status === 'new' ? dispatcher.offerNextWave(changed) : [];
+        return { value: changed, notices: [...notices, () => hub.publish('question.updated', { question: views.summary(load(id)) })] };
+      });
+      router.learnTags(row.text, slugs);
+      return views.summary(load(updated.id));
+    },
+
+    statusOf(id: string): QuestionStatus { return load(id).status as QuestionStatus; },
+  };
+
+  function visibleOrClaimable(user: User, id: string): QuestionRow {
+    const row = load(id);
+    if (canSee(user, row)) return row;
+    // Any available expert may pick up an open question they were not offered (DESIGN.md).
+    if (experts.getProfile(user.id)?.availability === 'available' && canApply('claim', row.status)) return row;
+    throw notFound('Question');
+  }
+}
+export type QuestionService = ReturnType<typeof createQuestionService>;

@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { tags, type TagRow } from '../../db/schema.js';
+import type { Tag } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import type { TagRule } from '../domain/routing/index.js';
+import { conflict, notFound } from '../errors.js';
+
+const toTag = (row: TagRow): Tag => ({ slug: row.slug, name: row.name, description: row.description, keywords: row.keywords, sensitive: row.sensitive });
+
+export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
+  let cache: Tag[] | null = null;
+  const all = () => (cache ??= db.select().from(tags).orderBy(tags.name).all().map(toTag));
+
+  return {
+    list: all,
+    rules(): TagRule[] { return all().map((t) => ({ slug: t.slug, keywords: [t.name, ...t.keywords] })); },
+    exists(slug: string) { return all().some((t) => t.slug === slug); },
+    sensitiveSlugs(): Set<string> { return new Set(all().filter((t) => t.sensitive).map((t) => t.slug)); },
+    create(input: Tag): Tag {
+      const row = db.insert(tags).values({ ...input, createdAt: clock.now() }).onConflictDoNothing().returning().get();
+      if (!row) throw conflict('tag_exists', `A tag with slug "${input.slug}" already exists`);
+      cache = null;
+      return toTag(row);
+    },
+    update(slug: string, patch: Partial<Omit<Tag, 'slug'>>): Tag {
+      const row = db.update(tags).set(patch).where(eq(tags.slug, slug)).returning().get();
+      if (!row) throw notFound(`Tag "${slug}"`);
+      cache = null;
+      return toTag(row);
+    },
+    remove(slug: string) {
+      const row = db.delete(tags).where(eq(tags.slug, slug)).returning().get();
+      if (!row) throw notFound(`Tag "${slug}"`);
+      cache = null;
+    },
+  };
+}
+export type TagService = ReturnType<typeof createTagService>;

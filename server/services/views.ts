@@ -1,0 +1,80 @@
+// Rows → API shapes. Batch loaders take many question ids at once so lists never query per row.
+import { asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { events, messages, offers, questions, questionTags, replies, users, type QuestionRow, type ReplyRow } from '../../db/schema.js';
+import type { QuestionDetail, QuestionSummary, Reply } from '../contracts/api.js';
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toQuestionSummary(row: QuestionRow, tagRows: { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }[], assigneeName: string | null): QuestionSummary {
+  return {
+    id: row.id, channel: row.channel, externalId: row.externalId, text: row.text,
+    author: { handle: row.authorHandle, name: row.authorName, externalId: row.authorExternalId },
+    status: row.status as QuestionSummary['status'],
+    tags: tagRows.map((t) => ({ slug: t.slug, confidence: Math.round(t.confidence * 1000) / 1000, source: t.source })),
+    assigneeId: row.assigneeId, assigneeName, priority: row.priority, flag: row.flag, dismissReason: row.dismissReason,
+    conversationId: row.conversationId, inReplyToExternalId: row.inReplyToExternalId, lang: row.lang,
+    createdAt: iso(row.createdAt), receivedAt: iso(row.receivedAt), slaDueAt: iso(row.slaDueAt), updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function toReply(row: ReplyRow, authorName?: string): Reply {
+  return {
+    id: row.id, questionId: row.questionId, authorId: row.authorId, authorName, status: row.status, text: row.text, preview: row.preview,
+    weightedLength: row.weightedLength, externalId: row.externalId, feedback: row.feedback, failureReason: row.failureReason,
+    createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function createViews(db: Db) {
+  const names = (ids: (string | null)[]) => {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    if (wanted.length === 0) return new Map<string, string>();
+    return new Map(db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, wanted)).all().map((u) => [u.id, u.name]));
+  };
+
+  function summaries(rows: QuestionRow[]): QuestionSummary[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const tagsByQuestion = new Map<string, (typeof questionTags.$inferSelect)[]>();
+    for (const tag of db.select().from(questionTags).where(inArray(questionTags.questionId, ids)).orderBy(desc(questionTags.confidence)).all()) {
+      const list = tagsByQuestion.get(tag.questionId) ?? [];
+      list.push(tag);
+      tagsByQuestion.set(tag.questionId, list);
+    }
+    const assignees = names(rows.map((r) => r.assigneeId));
+    return rows.map((row) => toQuestionSummary(row, tagsByQuestion.get(row.id) ?? [], row.assigneeId ? assignees.get(row.assigneeId) ?? null : null));
+  }
+
+  return {
+    names,
+    summaries,
+    summary(row: QuestionRow): QuestionSummary { return summaries([row])[0]!; },
+    summaryById(id: string): QuestionSummary | null {
+      const row = db.select().from(questions).where(eq(questions.id, id)).get();
+      return row ? summaries([row])[0]! : null;
+    },
+    reply(row: ReplyRow): Reply { return toReply(row, names([row.authorId]).get(row.authorId)); },
+    detail(row: QuestionRow): QuestionDetail {
+      const offerRows = db.select().from(offers).where(eq(offers.questionId, row.id)).orderBy(asc(offers.wave), desc(offers.score)).all();
+      const replyRows = db.select().from(replies).where(eq(replies.questionId, row.id)).orderBy(asc(replies.createdAt)).all();
+      const eventRows = db.select().from(events).where(eq(events.questionId, row.id)).orderBy(asc(events.id)).all();
+      const messageRows = db.select().from(messages).where(eq(messages.questionId, row.id)).orderBy(asc(messages.at)).all();
+      const people = names([...offerRows.map((o) => o.expertId), ...replyRows.map((r) => r.authorId)]);
+      return {
+        ...summaries([row])[0]!,
+        offers: offerRows.map((o) => ({
+          expertId: o.expertId, expertName: people.get(o.expertId), score: Math.round(o.score * 1000) / 1000, reasons: o.reasons,
+          wave: o.wave, state: o.state, createdAt: iso(o.createdAt), expiresAt: iso(o.expiresAt),
+        })),
+        replies: replyRows.map((r) => toReply(r, people.get(r.authorId))),
+        events: eventRows.map((e) => ({ id: String(e.id), type: e.type, actorId: e.actorId, data: e.data, at: iso(e.at) })),
+        thread: [
+          { id: row.id, direction: 'in' as const, externalId: row.externalId, text: row.text, authorHandle: row.authorHandle, at: iso(row.createdAt) },
+          ...messageRows.map((m) => ({ id: m.id, direction: m.direction, externalId: m.externalId, text: m.text, authorHandle: m.authorHandle, at: iso(m.at) })),
+        ],
+      };
+    },
+  };
+}
+export type Views = ReturnType<typeof createViews>;
