@@ -1,0 +1,109 @@
+// Writing a reply: the exact public text (reply + attribution) and its weighted length, computed by the server's
+// own code (server/domain/attribution.ts, twitter-text), so what the counter allows the server accepts.
+import type { QuestionSummary, Reply } from '../../server/contracts/api.js';
+import { MAX_WEIGHTED_LENGTH, buildPreview, weightedLength } from '../../server/domain/attribution.js';
+import { ApiError, post } from './api.js';
+import { h, nextId, replace } from './dom.js';
+import { errorText, toast } from './ui.js';
+
+export const WARN_REMAINING = 20;
+
+export function counter(): { el: HTMLElement; set(length: number): void } {
+  const text = h('span', { class: 'counter-text' });
+  const bar = h('span', { class: 'counter-fill' });
+  const live = h('span', { class: 'sr-only', 'aria-live': 'polite' });
+  const el = h('div', { class: 'counter' }, h('span', { class: 'counter-bar', 'aria-hidden': 'true' }, bar), text, live);
+  let lastZone = '';
+  return {
+    el,
+    set(length: number) {
+      const remaining = MAX_WEIGHTED_LENGTH - length;
+      const zone = remaining < 0 ? 'over' : remaining <= WARN_REMAINING ? 'warn' : 'ok';
+      el.className = `counter counter-${zone}`;
+      text.textContent = `${length} / ${MAX_WEIGHTED_LENGTH}`;
+      bar.style.width = `${Math.min(100, (length / MAX_WEIGHTED_LENGTH) * 100)}%`;
+      if (zone !== lastZone) {
+        live.textContent = zone === 'over' ? `Too long by ${-remaining}.` : zone === 'warn' ? `${remaining} characters left.` : '';
+        lastZone = zone;
+      }
+    },
+  };
+}
+
+function warning(remaining: number): string {
+  if (remaining < 0) return `Too long by ${-remaining}: X allows ${MAX_WEIGHTED_LENGTH} including your signature. Shorten it to send.`;
+  if (remaining <= WARN_REMAINING) return `Close to the limit: ${remaining} left. Links count as 23, emoji and CJK characters as 2.`;
+  return '';
+}
+
+/** The public post as the customer will see it, from the brand account. */
+export function publicPreview(text: string, replyTo?: string): HTMLElement {
+  return h('figure', { class: 'tweet' },
+    h('figcaption', { class: 'muted' }, replyTo ? `Brand account, replying to @${replyTo}` : 'Brand account'),
+    h('p', { class: 'tweet-text' }, text));
+}
+
+export interface ComposerOptions {
+  question: QuestionSummary;
+  signature: string;
+  initialText?: string;
+  onSubmitted(reply: Reply): void;
+}
+
+export function composer(opts: ComposerOptions): HTMLElement {
+  const draftKey = `helpforce:draft:${opts.question.id}`;
+  const textarea = h('textarea', { id: nextId('reply'), rows: 5, maxlength: 2000, required: true, spellcheck: true });
+  textarea.value = localStorage.getItem(draftKey) ?? opts.initialText ?? '';
+  const count = counter();
+  const warn = h('p', { class: 'warn', id: nextId('warn') });
+  const previewSlot = h('div');
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Send reply');
+  const error = h('p', { class: 'error', role: 'alert' });
+  textarea.setAttribute('aria-describedby', `${warn.id}`);
+
+  const update = () => {
+    const p = buildPreview(textarea.value, opts.signature);
+    count.set(p.weightedLength);
+    warn.textContent = warning(p.remaining);
+    replace(previewSlot, publicPreview(p.preview || `^${opts.signature}`, opts.question.author.handle));
+    submit.disabled = !p.fits;
+    submit.title = p.fits ? '' : textarea.value.trim() ? 'The public text is over the limit' : 'Write a reply first';
+  };
+  textarea.addEventListener('input', () => {
+    if (textarea.value) localStorage.setItem(draftKey, textarea.value);
+    else localStorage.removeItem(draftKey);
+    update();
+  });
+
+  const form = h('form', { class: 'compose' },
+    h('label', { for: textarea.id }, 'Your reply'), textarea,
+    h('div', { class: 'compose-meta' }, count.el, h('span', { class: 'muted' }, 'Signed ', h('strong', null, `^${opts.signature}`), ' · ', h('a', { href: '#/profile' }, 'change'))),
+    warn,
+    h('h3', null, 'Public preview'), previewSlot,
+    error,
+    h('div', { class: 'form-actions' }, submit));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    submit.disabled = true;
+    error.textContent = '';
+    try {
+      const { reply } = await post<{ reply: Reply }>(`/api/questions/${encodeURIComponent(opts.question.id)}/replies`, { text: textarea.value });
+      localStorage.removeItem(draftKey);
+      toast(reply.status === 'in_review' ? 'Sent: a community manager will review it.' : 'Sent: it is going out now.', 'ok');
+      opts.onSubmitted(reply);
+    } catch (err) {
+      error.textContent = err instanceof ApiError && err.status === 422 ? `The server refused it: ${err.message}` : errorText(err);
+      update();
+    }
+  });
+  update();
+  return form;
+}
+
+/** Live length of an edited reply whose attribution we only know from the server's preview (the reviewer's edit). */
+export function previewWithText(reply: Pick<Reply, 'text' | 'preview'>, text: string): { preview: string; weightedLength: number } {
+  const old = reply.text.trim();
+  const at = reply.preview.indexOf(old);
+  const preview = at >= 0 ? reply.preview.slice(0, at) + text.trim() + reply.preview.slice(at + old.length) : text.trim();
+  return { preview, weightedLength: weightedLength(preview) };
+}

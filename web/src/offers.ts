@@ -1,0 +1,80 @@
+// The expert's live inbox: open offers, kept current from /ws and resynced from GET /api/me/offers after a
+// reconnect. Lives outside the inbox view so the nav badge and the tab title count offers on every screen.
+import type { Offer, QuestionSummary } from '../../server/contracts/api.js';
+import type { ClientEventMap } from '../../server/contracts/events.js';
+import { get } from './api.js';
+import { on, onResync } from './realtime.js';
+import { session } from './session.js';
+
+export interface InboxItem { question: QuestionSummary; offer: Pick<Offer, 'score' | 'reasons' | 'wave' | 'expiresAt'>; takenBy?: string }
+
+const items = new Map<string, InboxItem>();
+const listeners = new Set<() => void>();
+const CLAIMABLE = new Set(['new', 'offered', 'escalated']);
+let started = false;
+
+const notify = () => listeners.forEach((l) => l());
+
+export function inboxItems(): InboxItem[] {
+  return [...items.values()].sort((a, b) => Date.parse(a.question.slaDueAt) - Date.parse(b.question.slaDueAt));
+}
+
+export const openOfferCount = (): number => [...items.values()].filter((i) => !i.takenBy).length;
+
+export function onInboxChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export async function refreshInbox(): Promise<void> {
+  const res = await get<{ items: { question: QuestionSummary; offer: Offer }[] }>('/api/me/offers');
+  items.clear();
+  for (const { question, offer } of res.items) items.set(question.id, { question, offer });
+  notify();
+}
+
+/** Someone else holds the question now: say who, then let the card go. */
+export function markTaken(questionId: string, name: string): void {
+  const item = items.get(questionId);
+  if (!item) return;
+  item.takenBy = name;
+  notify();
+  setTimeout(() => {
+    if (items.get(questionId) === item) {
+      items.delete(questionId);
+      notify();
+    }
+  }, 8000);
+}
+
+export function dropOffer(questionId: string): void {
+  if (items.delete(questionId)) notify();
+}
+
+function update(question: QuestionSummary): void {
+  const item = items.get(question.id);
+  if (!item) return;
+  if (CLAIMABLE.has(question.status)) {
+    item.question = question;
+    notify();
+  } else if (!item.takenBy) {
+    dropOffer(question.id);
+  }
+}
+
+export function startInbox(): void {
+  if (started) return;
+  started = true;
+  on('question.offered', (d: ClientEventMap['question.offered']) => {
+    if (d.offer.expertId !== session.user?.id) return;
+    items.set(d.question.id, { question: d.question, offer: d.offer });
+    notify();
+  });
+  on('question.claimed', (d) => {
+    if (d.expertId === session.user?.id) dropOffer(d.question.id);
+    else markTaken(d.question.id, d.expertName);
+  });
+  for (const type of ['question.updated', 'question.released', 'question.escalated'] as const) on(type, (d) => update(d.question));
+  on('reply.submitted', (d) => update(d.question));
+  onResync(() => void refreshInbox().catch(() => {}));
+}

@@ -1,0 +1,116 @@
+// One WebSocket per tab. Views subscribe to typed events; when the socket drops we show "offline", reconnect with
+// jittered exponential backoff, and after reconnecting tell every view to resync from the REST API, because events
+// sent while we were away are gone.
+import type { ClientEvent, ClientEventMap, ClientEventType } from '../../server/contracts/events.js';
+
+export type ConnectionState = 'connecting' | 'live' | 'offline';
+type Handler<T extends ClientEventType> = (data: ClientEventMap[T], event: ClientEvent<T>) => void;
+
+const handlers = new Map<string, Set<(data: any, event: any) => void>>();
+const stateListeners = new Set<(state: ConnectionState, retryAt: number | null) => void>();
+const resyncListeners = new Set<() => void>();
+
+let socket: WebSocket | null = null;
+let state: ConnectionState = 'offline';
+let attempt = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let wanted = false;
+let everOpened = false;
+
+export function on<T extends ClientEventType>(type: T, handler: Handler<T>): () => void {
+  let set = handlers.get(type);
+  if (!set) handlers.set(type, (set = new Set()));
+  set.add(handler);
+  return () => set!.delete(handler);
+}
+
+/** Subscribe to several event types with one handler (the queue cares about every question change). */
+export function onAny(types: ClientEventType[], handler: (event: ClientEvent) => void): () => void {
+  const offs = types.map((t) => on(t, (_d, ev) => handler(ev as ClientEvent)));
+  return () => offs.forEach((off) => off());
+}
+
+export function onResync(handler: () => void): () => void {
+  resyncListeners.add(handler);
+  return () => resyncListeners.delete(handler);
+}
+
+export function onState(listener: (state: ConnectionState, retryAt: number | null) => void): () => void {
+  stateListeners.add(listener);
+  listener(state, null);
+  return () => stateListeners.delete(listener);
+}
+
+function setState(next: ConnectionState, retryAt: number | null = null): void {
+  state = next;
+  stateListeners.forEach((l) => l(next, retryAt));
+}
+
+function dispatch(raw: string): void {
+  let event: ClientEvent;
+  try {
+    event = JSON.parse(raw) as ClientEvent;
+  } catch {
+    return;
+  }
+  if (!event || typeof event.type !== 'string') return;
+  handlers.get(event.type)?.forEach((h) => {
+    try {
+      h(event.data, event);
+    } catch (err) {
+      console.error('realtime handler failed', event.type, err);
+    }
+  });
+}
+
+function open(): void {
+  clearTimeout(retryTimer);
+  if (!wanted) return;
+  setState('connecting');
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const ws = new WebSocket(url);
+  socket = ws;
+  ws.onopen = () => {
+    attempt = 0;
+    setState('live');
+    if (everOpened) resyncListeners.forEach((l) => l());
+    everOpened = true;
+  };
+  ws.onmessage = (m) => dispatch(typeof m.data === 'string' ? m.data : '');
+  ws.onclose = () => {
+    if (socket !== ws) return;
+    socket = null;
+    if (!wanted) return setState('offline');
+    const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    attempt++;
+    setState('offline', Date.now() + delay);
+    retryTimer = setTimeout(open, delay);
+  };
+}
+
+export function connect(): void {
+  wanted = true;
+  if (!socket) open();
+}
+
+export function disconnect(): void {
+  wanted = false;
+  everOpened = false;
+  clearTimeout(retryTimer);
+  const ws = socket;
+  socket = null;
+  ws?.close();
+  setState('offline');
+}
+
+/** Retry at once when the tab comes back or the network returns, instead of waiting out the backoff. */
+export function reconnectNow(): void {
+  if (wanted && !socket) {
+    attempt = 0;
+    open();
+  }
+}
+addEventListener('online', reconnectNow);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') reconnectNow();
+});

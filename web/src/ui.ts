@@ -1,0 +1,86 @@
+// Small pieces shared by the views: badges, tag chips, timers, toasts, buttons that show progress.
+import type { QuestionStatus, QuestionSummary, ReplyStatus } from '../../server/contracts/api.js';
+import { ApiError } from './api.js';
+import { slaState, slaText } from './clock.js';
+import { type Child, h } from './dom.js';
+import { STATUS_LABEL, isOpen, since } from './format.js';
+
+export function statusBadge(status: QuestionStatus | ReplyStatus): HTMLElement {
+  return h('span', { class: `badge st-${status}` }, STATUS_LABEL[status] ?? status);
+}
+
+export function age(iso: string): HTMLElement {
+  return h('time', { datetime: iso, 'data-age': iso, title: new Date(iso).toLocaleString() }, since(iso));
+}
+
+export function sla(q: QuestionSummary): HTMLElement | null {
+  if (!isOpen(q.status)) return null;
+  const state = slaState(q.receivedAt, q.slaDueAt);
+  return h('span', { class: `sla sla-${state}`, 'data-sla-from': q.receivedAt, 'data-sla-due': q.slaDueAt, title: `SLA due ${new Date(q.slaDueAt).toLocaleString()}` }, slaText(q.slaDueAt));
+}
+
+export function tagChips(tags: { slug: string; confidence?: number; source?: string }[], sensitive?: Set<string>): HTMLElement {
+  if (!tags.length) return h('span', { class: 'chip chip-none' }, 'untagged');
+  return h('span', { class: 'chips' }, tags.map((t) =>
+    h('span', {
+      class: `chip${sensitive?.has(t.slug) ? ' chip-sensitive' : ''}`,
+      title: t.source ? `${t.source}${t.confidence !== undefined ? `, confidence ${Math.round(t.confidence * 100)}%` : ''}` : undefined,
+    }, t.slug, sensitive?.has(t.slug) ? ' (sensitive)' : null),
+  ));
+}
+
+export function author(q: QuestionSummary): HTMLElement {
+  return h('span', { class: 'author' }, h('strong', null, `@${q.author.handle}`), q.author.name ? ` ${q.author.name}` : null);
+}
+
+export function flagNote(q: QuestionSummary): HTMLElement | null {
+  if (!q.flag) return null;
+  const text: Record<string, string> = { 'no-tag': 'No tag matched', 'no-match': 'No matching expert: sent to generalists', 'no-expert': 'No expert available' };
+  return h('span', { class: 'flag' }, text[q.flag] ?? q.flag);
+}
+
+let toastRegion: HTMLElement | null = null;
+export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
+  if (!toastRegion) {
+    toastRegion = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.append(toastRegion);
+  }
+  const el = h('div', { class: `toast toast-${kind}` }, message);
+  toastRegion.append(el);
+  setTimeout(() => el.remove(), kind === 'error' ? 8000 : 4500);
+}
+
+export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
+
+/** Runs an action from a button: disables it meanwhile, reports failures in a toast. */
+export async function busy<T>(button: HTMLButtonElement | null, action: () => Promise<T>): Promise<T | undefined> {
+  if (button) button.disabled = true;
+  try {
+    return await action();
+  } catch (err) {
+    toast(errorText(err), 'error');
+    return undefined;
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+export function button(label: Child, onclick: (ev: MouseEvent) => void, attrs: Record<string, unknown> = {}): HTMLButtonElement {
+  return h('button', { type: 'button', ...attrs, onclick }, label);
+}
+
+export function empty(text: Child): HTMLElement {
+  return h('p', { class: 'empty' }, text);
+}
+
+export function section(title: string, ...children: Child[]): HTMLElement {
+  return h('section', { class: 'panel' }, h('h2', null, title), ...children);
+}
+
+export function meter(value: number, max: number, label: string): HTMLElement {
+  const ratio = max > 0 ? Math.min(1, value / max) : 0;
+  return h('span', { class: 'meter-wrap' },
+    h('span', { class: `meter${ratio >= 1 ? ' meter-full' : ''}`, role: 'img', 'aria-label': label },
+      h('span', { class: 'meter-fill', style: { width: `${ratio * 100}%` } })),
+    h('span', { class: 'meter-text' }, `${value}/${max}`));
+}

@@ -1,0 +1,52 @@
+// "My answers": the expert's replies with their review state and public link, and their own track record.
+import type { QuestionSummary, Reply } from '../../../server/contracts/api.js';
+import { get, query } from '../api.js';
+import { h, replace } from '../dom.js';
+import { duration, percent, postUrl } from '../format.js';
+import { onAny, onResync } from '../realtime.js';
+import { age, empty, errorText, statusBadge } from '../ui.js';
+
+type Mine = Reply & { question: QuestionSummary };
+
+export function personalStats(replies: Mine[]): { answered: number; approvalRate: number | null; medianReplyMs: number | null } {
+  const decided = replies.filter((r) => r.status !== 'in_review' && r.status !== 'failed');
+  const approved = decided.filter((r) => r.status !== 'rejected').length;
+  const answered = new Set(replies.filter((r) => r.status === 'posted').map((r) => r.questionId)).size;
+  const waits = replies.map((r) => Date.parse(r.createdAt) - Date.parse(r.question.receivedAt)).filter((ms) => ms >= 0).sort((a, b) => a - b);
+  const mid = waits.length >> 1;
+  const median = waits.length ? (waits.length % 2 ? waits[mid]! : (waits[mid - 1]! + waits[mid]!) / 2) : null;
+  return { answered, approvalRate: decided.length ? approved / decided.length : null, medianReplyMs: median };
+}
+
+function answerItem(r: Mine): HTMLElement {
+  return h('li', { class: `card reply reply-${r.status}` },
+    h('div', { class: 'row-top' }, statusBadge(r.status), h('span', { class: 'muted' }, 'to ', `@${r.question.author.handle}`), age(r.updatedAt)),
+    h('p', { class: 'muted qtext clamp' }, r.question.text),
+    h('p', { class: 'tweet-text' }, r.preview),
+    r.status === 'rejected' && r.feedback ? h('p', { class: 'feedback' }, h('strong', null, 'Feedback: '), r.feedback, ' ',
+      r.question.status === 'claimed' ? h('a', { href: `#/q/${encodeURIComponent(r.questionId)}` }, 'Edit and resend') : null) : null,
+    r.failureReason ? h('p', { class: 'error' }, `Posting failed: ${r.failureReason}`) : null,
+    h('p', { class: 'small' },
+      r.externalId ? [h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'Public post'), ' ', h('code', null, r.externalId), ' · '] : null,
+      h('a', { href: `#/q/${encodeURIComponent(r.questionId)}` }, 'Question')));
+}
+
+export function answersView(main: HTMLElement): () => void {
+  const stats = h('dl', { class: 'tiles' });
+  const list = h('ol', { class: 'cards' });
+  const load = async () => {
+    try {
+      const { items } = await get<{ items: Mine[] }>(`/api/replies${query({ author: 'me', limit: 200 })}`);
+      const s = personalStats(items);
+      replace(stats, ([['Answered', String(s.answered)], ['Approval rate', percent(s.approvalRate)], ['Median time to reply', duration(s.medianReplyMs)]] as const)
+        .map(([k, v]) => h('div', { class: 'tile' }, h('dt', null, k), h('dd', null, v))));
+      replace(list, items.length ? items.map(answerItem) : h('li', null, empty('No answers yet. Claim an offer from your inbox to start.')));
+    } catch (err) {
+      replace(list, h('li', { class: 'error', role: 'alert' }, errorText(err)));
+    }
+  };
+  replace(main, h('h1', null, 'My answers'), stats, h('p', { class: 'muted small' }, 'Time to reply counts from when the customer asked to when you sent your reply.'), list);
+  void load();
+  const offs = [onAny(['reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed', 'reply.submitted'], () => void load()), onResync(() => void load())];
+  return () => offs.forEach((off) => off());
+}

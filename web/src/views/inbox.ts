@@ -1,0 +1,115 @@
+// The expert's home screen, usually on a phone: offers arrive live; one tap claims; a lost race says who won.
+import type { QuestionSummary } from '../../../server/contracts/api.js';
+import { ApiError, get, post, query } from '../api.js';
+import { h, reconcile, replace } from '../dom.js';
+import { reasonLabel, reasonValue } from '../format.js';
+import { dropOffer, inboxItems, markTaken, onInboxChange, refreshInbox, type InboxItem } from '../offers.js';
+import { onAny, onResync } from '../realtime.js';
+import { onProfile, session } from '../session.js';
+import { age, author, empty, errorText, sla, statusBadge, tagChips, toast } from '../ui.js';
+
+const MINE = 'claimed,in_review,approved,posting,failed';
+
+export function reasons(r: Record<string, number>): HTMLElement {
+  const entries = Object.entries(r).filter(([, v]) => v !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  return h('ul', { class: 'reasons', 'aria-label': 'Why it was offered' },
+    entries.map(([k, v]) => h('li', null, reasonLabel(k), ' ', h('span', { class: 'num' }, reasonValue(v)))));
+}
+
+async function claim(item: InboxItem, btn: HTMLButtonElement): Promise<void> {
+  btn.disabled = true;
+  try {
+    await post(`/api/questions/${encodeURIComponent(item.question.id)}/claim`);
+    dropOffer(item.question.id);
+    toast('Claimed: it is yours to answer.', 'ok');
+    location.hash = `#/q/${encodeURIComponent(item.question.id)}`;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) {
+      const name = /claimed by (.+?)\.?$/.exec(err.message)?.[1];
+      markTaken(item.question.id, name ?? 'someone else');
+    } else {
+      toast(errorText(err), 'error');
+      btn.disabled = false;
+    }
+  }
+}
+
+function offerCard(item: InboxItem): HTMLElement {
+  const q = item.question;
+  const claimBtn = h('button', { type: 'button', class: 'primary big', 'aria-label': `Claim question from @${q.author.handle}` }, 'Claim');
+  claimBtn.addEventListener('click', () => void claim(item, claimBtn));
+  if (item.takenBy) claimBtn.disabled = true;
+  return h('article', { class: `card offer${item.takenBy ? ' taken' : ''}`, 'data-question': q.id },
+    h('div', { class: 'card-head' }, author(q), age(q.createdAt), sla(q)),
+    h('p', { class: 'qtext' }, q.text),
+    h('div', { class: 'card-meta' }, tagChips(q.tags), h('span', { class: 'muted', 'data-expires': item.offer.expiresAt })),
+    h('details', { class: 'why' }, h('summary', null, 'Why you'), reasons(item.offer.reasons),
+      h('p', { class: 'muted' }, `Wave ${item.offer.wave}, score ${reasonValue(item.offer.score)}`)),
+    item.takenBy
+      ? h('p', { class: 'taken-note', role: 'status' }, `${item.takenBy} took this one.`)
+      : h('div', { class: 'card-actions' }, claimBtn, h('a', { href: `#/q/${encodeURIComponent(q.id)}`, class: 'button' }, 'Read thread')));
+}
+
+function mineRow(q: QuestionSummary): HTMLElement {
+  return h('li', null, h('a', { class: 'row-link', href: `#/q/${encodeURIComponent(q.id)}` },
+    h('span', { class: 'row-top' }, statusBadge(q.status), author(q), sla(q)),
+    h('span', { class: 'row-text' }, q.text)));
+}
+
+export function inboxView(main: HTMLElement): () => void {
+  const offersList = h('div', { class: 'cards', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  const mineList = h('ul', { class: 'rows' });
+  const summary = h('p', { class: 'muted' });
+  let mine: QuestionSummary[] = [];
+
+  const renderSummary = () => {
+    const p = session.profile;
+    if (!p) {
+      replace(summary, 'You have no expert profile yet. ', h('a', { href: '#/profile' }, 'Set one up'), ' to receive questions.');
+      return;
+    }
+    replace(summary, p.availability === 'available' ? 'You are available. ' : h('strong', null, 'You are away: no new offers. '),
+      `Holding ${mine.filter((q) => q.status === 'claimed' || q.status === 'in_review').length} of ${p.capacity}.`);
+  };
+  const renderOffers = () => {
+    const items = inboxItems();
+    if (!items.length) {
+      replace(offersList, empty(session.profile?.availability === 'away' ? 'No offers while you are away.' : 'No open offers. New questions for you appear here as they arrive.'));
+      return;
+    }
+    offersList.querySelector(':scope > .empty')?.remove();
+    reconcile(offersList, items, (i) => i.question.id, offerCard, (i) => `${i.question.updatedAt}|${i.takenBy ?? ''}`);
+  };
+  const loadMine = async () => {
+    try {
+      const res = await get<{ items: QuestionSummary[] }>(`/api/questions${query({ assignee: 'me', status: MINE, limit: 50 })}`);
+      mine = res.items;
+      replace(mineList, mine.length ? mine.map(mineRow) : h('li', null, empty('Nothing claimed. Claim an offer above to answer it.')));
+      renderSummary();
+    } catch (err) {
+      replace(mineList, h('li', { class: 'error' }, errorText(err)));
+    }
+  };
+
+  replace(main,
+    h('h1', null, 'Inbox'), summary,
+    h('section', { class: 'panel', 'aria-labelledby': 'offers-h' }, h('h2', { id: 'offers-h' }, 'Offered to you'), offersList),
+    h('section', { class: 'panel', 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h' }, 'Your questions'), mineList));
+  renderOffers();
+  renderSummary();
+  void loadMine();
+  void refreshInbox().catch((err) => toast(errorText(err), 'error'));
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reloadSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(loadMine, 300);
+  };
+  const offs = [
+    onInboxChange(renderOffers),
+    onProfile(() => { renderSummary(); renderOffers(); }),
+    onAny(['question.claimed', 'question.released', 'question.updated', 'reply.submitted', 'reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'], reloadSoon),
+    onResync(reloadSoon),
+  ];
+  return () => { clearTimeout(timer); offs.forEach((off) => off()); };
+}

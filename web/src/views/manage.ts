@@ -1,0 +1,138 @@
+// A community manager's controls on one question: assign (with search), dismiss with a reason, re-tag, retry a
+// failed post. Built once per question page so a half-typed search or reason survives live updates.
+import type { Expert, QuestionDetail, Tag } from '../../../server/contracts/api.js';
+import { get, post } from '../api.js';
+import { field, h, nextId, replace } from '../dom.js';
+import { isOpen, percent } from '../format.js';
+import { busy, button, meter, toast } from '../ui.js';
+
+let expertsCache: { at: number; items: Expert[] } | null = null;
+export async function experts(maxAgeMs = 15_000): Promise<Expert[]> {
+  if (!expertsCache || Date.now() - expertsCache.at > maxAgeMs) {
+    expertsCache = { at: Date.now(), items: (await get<{ items: Expert[] }>('/api/experts')).items };
+  }
+  return expertsCache.items;
+}
+
+let tagsCache: Tag[] | null = null;
+export async function allTags(fresh = false): Promise<Tag[]> {
+  if (!tagsCache || fresh) tagsCache = (await get<{ items: Tag[] }>('/api/tags')).items;
+  return tagsCache;
+}
+export const forgetTags = () => { tagsCache = null; };
+
+function rankFor(q: QuestionDetail, e: Expert): number {
+  const tags = new Set(q.tags.map((t) => t.slug));
+  const skill = e.skills.filter((s) => tags.has(s.tag)).reduce((sum, s) => sum + s.level, 0);
+  return (e.online ? 100 : 0) + (e.availability === 'available' ? 50 : 0) + skill * 5 - (e.load / Math.max(1, e.capacity)) * 10;
+}
+
+function assignBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement {
+  const search = h('input', { type: 'search', placeholder: 'Name, signature, store or skill', autocomplete: 'off' });
+  const results = h('ul', { class: 'pick', 'aria-label': 'Experts' });
+  let list: Expert[] = [];
+  const render = () => {
+    const q = getQ();
+    const needle = search.value.trim().toLowerCase();
+    const tags = new Set(q.tags.map((t) => t.slug));
+    const shown = list
+      .filter((e) => !needle || [e.name, e.signature, e.store ?? '', e.email, ...e.skills.map((s) => s.tag)].some((v) => v.toLowerCase().includes(needle)))
+      .sort((a, b) => rankFor(q, b) - rankFor(q, a))
+      .slice(0, 8);
+    replace(results, shown.length ? shown.map((e) => {
+      const current = e.id === q.assigneeId;
+      return h('li', { class: 'pick-row' },
+        h('span', { class: `presence ${e.online ? 'on' : 'off'}`, title: e.online ? 'online' : 'offline' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, e.online ? 'online' : 'offline')),
+        h('span', { class: 'pick-name' }, h('strong', null, e.name), ' ', h('span', { class: 'muted' }, e.availability === 'away' ? 'away' : ''),
+          h('span', { class: 'chips' }, e.skills.filter((s) => tags.has(s.tag)).map((s) => h('span', { class: 'chip chip-match' }, `${s.tag} ${s.level}`)))),
+        meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`),
+        h('span', { class: 'muted small' }, `approval ${percent(e.stats.approvalRate)}`),
+        current ? h('span', { class: 'badge' }, 'assigned') : button('Assign', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
+          await post(`/api/questions/${encodeURIComponent(q.id)}/assign`, { expertId: e.id });
+          toast(`Assigned to ${e.name}.`, 'ok');
+          reload();
+        }), { 'aria-label': `Assign to ${e.name}` }));
+    }) : h('li', { class: 'muted' }, needle ? 'No expert matches.' : 'No experts yet.'));
+  };
+  search.addEventListener('input', render);
+  const load = async () => {
+    try {
+      list = await experts();
+      render();
+    } catch {
+      replace(results, h('li', { class: 'error' }, 'Could not load experts.'));
+    }
+  };
+  void load();
+  return h('div', { class: 'manage-block' }, h('h3', null, 'Assign or reassign'), field('Find an expert', search), results);
+}
+
+function dismissBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement {
+  const presets = ['Not a question', 'Spam', 'No reply needed', 'Already answered elsewhere'];
+  const select = h('select', null, presets.map((p) => h('option', { value: p }, p)), h('option', { value: '' }, 'Other (write below)'));
+  const other = h('input', { type: 'text', maxlength: 500 });
+  const btn = h('button', { type: 'submit', class: 'danger' }, 'Dismiss');
+  const form = h('form', { class: 'manage-block' }, h('h3', null, 'Dismiss'), field('Reason', select), field('Details', other, 'Optional, or the reason when "Other"'), btn);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const reason = [select.value, other.value.trim()].filter(Boolean).join(': ');
+    if (!reason) return toast('Give a reason to dismiss.', 'error');
+    void busy(btn, async () => {
+      await post(`/api/questions/${encodeURIComponent(getQ().id)}/dismiss`, { reason });
+      toast('Dismissed.', 'ok');
+      reload();
+    });
+  });
+  return form;
+}
+
+function retagBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; update(): void } {
+  const boxes = h('div', { class: 'checks' });
+  const btn = h('button', { type: 'submit' }, 'Save tags');
+  const legendId = nextId('tags');
+  const form = h('form', { class: 'manage-block' }, h('h3', { id: legendId }, 'Tags'),
+    h('fieldset', { 'aria-labelledby': legendId }, boxes), btn);
+  let dirty = false;
+  boxes.addEventListener('change', () => { dirty = true; });
+  const update = async () => {
+    if (dirty) return;
+    const tags = await allTags().catch(() => [] as Tag[]);
+    const current = new Set(getQ().tags.map((t) => t.slug));
+    replace(boxes, tags.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: t.slug, checked: current.has(t.slug) }), ` ${t.name}`, t.sensitive ? h('span', { class: 'muted' }, ' (sensitive)') : null)));
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const tags = [...boxes.querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
+    void busy(btn, async () => {
+      await post(`/api/questions/${encodeURIComponent(getQ().id)}/tags`, { tags });
+      dirty = false;
+      toast('Tags saved.', 'ok');
+      reload();
+    });
+  });
+  return { el: form, update: () => void update() };
+}
+
+export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; update(): void } {
+  const retry = h('div');
+  const assign = assignBox(getQ, reload);
+  const dismiss = dismissBox(getQ, reload);
+  const retag = retagBox(getQ, reload);
+  const el = h('section', { class: 'panel manage', 'aria-labelledby': 'manage-h' }, h('h2', { id: 'manage-h' }, 'Manage'), retry, assign, dismiss, retag.el);
+  return {
+    el,
+    update() {
+      const q = getQ();
+      assign.hidden = !isOpen(q.status) && q.status !== 'new';
+      dismiss.hidden = !isOpen(q.status);
+      replace(retry, q.status === 'failed'
+        ? h('div', { class: 'manage-block' }, h('p', { class: 'error' }, 'Posting failed.'), button('Retry posting', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
+          await post(`/api/questions/${encodeURIComponent(q.id)}/retry`);
+          toast('Posting again.', 'ok');
+          reload();
+        }), { class: 'primary' }))
+        : null);
+      retag.update();
+    },
+  };
+}

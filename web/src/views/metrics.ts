@@ -1,0 +1,135 @@
+// What the network delivers: volume, speed (time to claim, to first public reply), answer rate, SLA breaches, by
+// tag and by expert, over a chosen date range; exportable as CSV.
+import type { Metrics } from '../../../server/contracts/api.js';
+import { get, query } from '../api.js';
+import { barChart, stackChart, timeChart } from '../charts.js';
+import { field, h, replace } from '../dom.js';
+import { STATUS_LABEL, duration, percent } from '../format.js';
+import { on, onResync } from '../realtime.js';
+import { button, errorText } from '../ui.js';
+
+const DAY = 86_400_000;
+const PRESETS: [string, number][] = [['24 hours', 1], ['7 days', 7], ['30 days', 30], ['90 days', 90]];
+const STATUS_CLS: Record<string, string> = {
+  new: 'c-new', offered: 'c-offered', escalated: 'c-escalated', claimed: 'c-claimed', in_review: 'c-review', approved: 'c-approved',
+  posting: 'c-approved', answered: 'c-answered', closed: 'c-answered', dismissed: 'c-dismissed', failed: 'c-failed',
+};
+
+const dateInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+
+function csvCell(v: unknown): string {
+  let text = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`; // spreadsheet formula injection
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function metricsCsv(m: Metrics): string {
+  const rows: unknown[][] = [
+    ['section', 'key', 'value', 'value2', 'value3', 'value4'],
+    ['range', 'from', m.from], ['range', 'to', m.to],
+    ['summary', 'questions', m.total], ['summary', 'answered', m.answered], ['summary', 'answer_rate', m.answerRate ?? ''],
+    ['summary', 'sla_breaches', m.slaBreaches],
+    ['summary', 'time_to_claim_ms', m.timeToClaimMs.median ?? '', m.timeToClaimMs.p90 ?? '', m.timeToClaimMs.count],
+    ['summary', 'time_to_first_reply_ms', m.timeToFirstReplyMs.median ?? '', m.timeToFirstReplyMs.p90 ?? '', m.timeToFirstReplyMs.count],
+    ...Object.entries(m.byStatus).map(([k, v]) => ['status', k, v]),
+    ['volume', 'bucket', 'received', 'answered'], ...m.volume.map((b) => ['volume', b.bucket, b.received, b.answered]),
+    ['tag', 'tag', 'total', 'answered', 'median_reply_ms'], ...m.byTag.map((t) => ['tag', t.tag, t.total, t.answered, t.medianReplyMs ?? '']),
+    ['expert', 'name', 'answered', 'approved', 'rejected', 'median_reply_ms'], ...m.byExpert.map((e) => ['expert', e.name, e.answered, e.approved, e.rejected, e.medianReplyMs ?? '']),
+  ];
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function tile(label: string, value: string, sub?: string, alert = false): HTMLElement {
+  return h('div', { class: `tile${alert ? ' tile-alert' : ''}` }, h('dt', null, label), h('dd', null, value, sub ? h('span', { class: 'tile-sub' }, sub) : null));
+}
+
+export function metricsView(main: HTMLElement): () => void {
+  const from = h('input', { type: 'date' });
+  const to = h('input', { type: 'date' });
+  const body = h('div', { 'aria-live': 'polite', 'aria-busy': 'false' });
+  const exportBtn = button('Export CSV', () => {
+    if (!current) return;
+    const url = URL.createObjectURL(new Blob([metricsCsv(current)], { type: 'text/csv' }));
+    const a = h('a', { href: url, download: `helpforce-metrics-${from.value}-to-${to.value}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }, { disabled: true });
+  let current: Metrics | null = null;
+  let days = 7;
+
+  const setPreset = (d: number) => {
+    days = d;
+    from.value = dateInput(new Date(Date.now() - (d - 1) * DAY));
+    to.value = dateInput(new Date());
+    presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.days === String(d))));
+    void load();
+  };
+  const presets = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Range' },
+    PRESETS.map(([label, d]) => h('button', { type: 'button', 'data-days': String(d), 'aria-pressed': 'false', onclick: () => setPreset(d) }, label)));
+
+  const render = (m: Metrics) => {
+    const spanMs = Date.parse(m.to) - Date.parse(m.from);
+    const fmtBucket = (iso: string) => new Date(iso).toLocaleString(undefined, spanMs <= 2 * DAY ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
+    const speedMax = Math.max(m.timeToClaimMs.p90 ?? 0, m.timeToFirstReplyMs.p90 ?? 0);
+    replace(body,
+      h('dl', { class: 'tiles' },
+        tile('Questions', String(m.total)), tile('Answered', String(m.answered)), tile('Answer rate', percent(m.answerRate)),
+        tile('SLA breaches', String(m.slaBreaches), undefined, m.slaBreaches > 0),
+        tile('Time to claim', duration(m.timeToClaimMs.median), `p90 ${duration(m.timeToClaimMs.p90)}`),
+        tile('Time to first public reply', duration(m.timeToFirstReplyMs.median), `p90 ${duration(m.timeToFirstReplyMs.p90)}`)),
+      h('div', { class: 'chart-grid' },
+        timeChart('Volume over time', m.volume.map((b) => b.bucket),
+          [{ name: 'Received', cls: 's-received', values: m.volume.map((b) => b.received) }, { name: 'Answered', cls: 's-answered', values: m.volume.map((b) => b.answered) }], fmtBucket),
+        barChart('Speed (median and p90)', [{ name: 'Median', cls: 's-answered' }, { name: 'p90', cls: 's-received' }], [
+          { label: 'Time to claim', values: [m.timeToClaimMs.median ?? 0, m.timeToClaimMs.p90 ?? 0], note: `${m.timeToClaimMs.count} claimed` },
+          { label: 'Time to first public reply', values: [m.timeToFirstReplyMs.median ?? 0, m.timeToFirstReplyMs.p90 ?? 0], note: `${m.timeToFirstReplyMs.count} answered` },
+        ].filter(() => speedMax > 0), duration),
+        stackChart('Questions by status', Object.entries(m.byStatus).sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => ({ label: STATUS_LABEL[k as keyof typeof STATUS_LABEL] ?? k, value: v, cls: STATUS_CLS[k] ?? 'c-new' }))),
+        barChart('By tag', [{ name: 'Received', cls: 's-received' }, { name: 'Answered', cls: 's-answered' }],
+          [...m.byTag].sort((a, b) => b.total - a.total).map((t) => ({ label: t.tag, values: [t.total, t.answered], note: t.medianReplyMs !== null ? `median ${duration(t.medianReplyMs)}` : undefined }))),
+        barChart('By expert', [{ name: 'Answered', cls: 's-answered' }, { name: 'Rejected', cls: 's-rejected' }],
+          [...m.byExpert].sort((a, b) => b.answered - a.answered).slice(0, 25).map((e) => ({
+            label: e.name, values: [e.answered, e.rejected],
+            note: [e.approved + e.rejected ? `approval ${percent(e.approved / (e.approved + e.rejected))}` : '', e.medianReplyMs !== null ? `median ${duration(e.medianReplyMs)}` : ''].filter(Boolean).join(', ') || undefined,
+          })))));
+  };
+
+  const load = async () => {
+    if (!from.value || !to.value) return;
+    const start = new Date(`${from.value}T00:00:00`);
+    const end = new Date(`${to.value}T23:59:59.999`);
+    if (end < start) return replace(body, h('p', { class: 'error', role: 'alert' }, 'The end date is before the start date.'));
+    body.setAttribute('aria-busy', 'true');
+    try {
+      current = await get<Metrics>(`/api/metrics${query({ from: start.toISOString(), to: end.toISOString() })}`);
+      exportBtn.disabled = false;
+      render(current);
+    } catch (err) {
+      replace(body, h('p', { class: 'error', role: 'alert' }, errorText(err)));
+    } finally {
+      body.setAttribute('aria-busy', 'false');
+    }
+  };
+  for (const el of [from, to]) el.addEventListener('change', () => {
+    days = 0;
+    presets.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', 'false'));
+    void load();
+  });
+
+  replace(main, h('h1', null, 'Metrics'),
+    h('div', { class: 'filters' }, presets, field('From', from), field('To', to), h('div', { class: 'field' }, exportBtn)), body);
+  setPreset(days);
+
+  // Live: while the range ends today, refresh at most every 15 s as the server reports activity.
+  let last = 0;
+  const offs = [
+    on('metrics.tick', () => {
+      if (to.value === dateInput(new Date()) && Date.now() - last > 15_000) { last = Date.now(); void load(); }
+    }),
+    onResync(() => void load()),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,95 @@
+// The expert roster: who is online, available, how loaded, with what skills and track record. Admins also see
+// every account and create new ones.
+import type { Expert, Role, User } from '../../../server/contracts/api.js';
+import { get, post } from '../api.js';
+import { field, h, reconcile, replace } from '../dom.js';
+import { duration, percent } from '../format.js';
+import { on, onResync } from '../realtime.js';
+import { isAdmin } from '../session.js';
+import { busy, empty, errorText, meter, section, toast } from '../ui.js';
+import { experts } from './manage.js';
+
+function expertRow(e: Expert): HTMLElement {
+  return h('li', { class: 'card expert', 'data-expert': e.id },
+    h('div', { class: 'card-head' },
+      h('span', { class: `presence ${e.online ? 'on' : 'off'}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), e.online ? 'online' : 'offline'),
+      h('strong', null, e.name), h('span', { class: 'muted' }, `^${e.signature}`),
+      h('span', { class: `badge ${e.availability === 'available' ? 'st-answered' : 'st-dismissed'}` }, e.availability),
+      e.generalist ? h('span', { class: 'badge' }, 'generalist') : null),
+    h('div', { class: 'card-meta' }, meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`), e.store ? h('span', { class: 'muted' }, e.store) : null),
+    h('span', { class: 'chips' }, e.skills.length ? e.skills.map((s) => h('span', { class: 'chip' }, `${s.tag} `, h('span', { 'aria-label': `level ${s.level} of 5` }, '●'.repeat(s.level)))) : h('span', { class: 'muted' }, 'no skills yet')),
+    h('dl', { class: 'stats' },
+      ([['answered', String(e.stats.answered)], ['approval', percent(e.stats.approvalRate)], ['median reply', duration(e.stats.medianReplyMs)], ['offers last hour', String(e.stats.offersLastHour)]] as const)
+        .map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v)))));
+}
+
+function usersPanel(): HTMLElement {
+  const list = h('ul', { class: 'rows' });
+  const email = h('input', { type: 'email', required: true, autocomplete: 'off' });
+  const name = h('input', { type: 'text', required: true, maxlength: 100 });
+  const role = h('select', null, (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r)));
+  const password = h('input', { type: 'password', required: true, minlength: 10, autocomplete: 'new-password' });
+  const create = h('button', { type: 'submit', class: 'primary' }, 'Create user');
+  const form = h('form', { class: 'grid-form' }, field('Email', email), field('Name', name), field('Role', role), field('First password', password, 'At least 10 characters; share it privately'), h('div', { class: 'form-actions' }, create));
+  const load = async () => {
+    try {
+      const { items } = await get<{ items: User[] }>('/api/users');
+      replace(list, items.map((u) => h('li', { class: 'user-row' }, h('strong', null, u.name), ' ', h('span', { class: 'muted' }, u.email), ' ', h('span', { class: 'badge' }, u.role))));
+    } catch (err) {
+      replace(list, h('li', { class: 'error' }, errorText(err)));
+    }
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void busy(create, async () => {
+      const { user } = await post<{ user: User }>('/api/users', { email: email.value, name: name.value, role: role.value, password: password.value });
+      toast(`Created ${user.name} (${user.role}).`, 'ok');
+      form.reset();
+      void load();
+    });
+  });
+  void load();
+  return section('People', form, h('h3', null, 'Accounts'), list);
+}
+
+export function rosterView(main: HTMLElement): () => void {
+  const search = h('input', { type: 'search', placeholder: 'Name, skill or store' });
+  const show = h('select', null, h('option', { value: '' }, 'Everyone'), h('option', { value: 'online' }, 'Online'), h('option', { value: 'available' }, 'Online and available'));
+  const list = h('ul', { class: 'cards roster' });
+  const summary = h('p', { class: 'muted', role: 'status' });
+  let all: Expert[] = [];
+  const render = () => {
+    const needle = search.value.trim().toLowerCase();
+    const shown = all.filter((e) => (!needle || [e.name, e.signature, e.store ?? '', ...e.skills.map((s) => s.tag)].some((v) => v.toLowerCase().includes(needle)))
+      && (!show.value || (e.online && (show.value === 'online' || e.availability === 'available'))))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+    summary.textContent = `${all.filter((e) => e.online).length} of ${all.length} online · ${all.filter((e) => e.online && e.availability === 'available').length} available`;
+    if (!shown.length) replace(list, h('li', null, empty(all.length ? 'Nobody matches.' : 'No experts yet.')));
+    else reconcile(list, shown, (e) => e.id, expertRow, (e) => JSON.stringify(e));
+  };
+  const load = async () => {
+    try {
+      all = await experts(0);
+      render();
+    } catch (err) {
+      replace(list, h('li', { class: 'error', role: 'alert' }, errorText(err)));
+    }
+  };
+  search.addEventListener('input', render);
+  show.addEventListener('change', render);
+  replace(main, h('h1', null, 'Roster'), summary,
+    h('div', { class: 'filters' }, field('Search', search), field('Show', show)), list, isAdmin() ? usersPanel() : null);
+  void load();
+  const offs = [
+    on('expert.presence', (d) => {
+      const e = all.find((x) => x.id === d.expertId);
+      if (!e) return void load();
+      Object.assign(e, { online: d.online, availability: d.availability });
+      all = all.map((x) => (x === e ? { ...e } : x));
+      render();
+    }),
+    on('question.claimed', () => void load()),
+    onResync(() => void load()),
+  ];
+  return () => offs.forEach((off) => off());
+}
