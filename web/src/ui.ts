@@ -9,8 +9,9 @@ export function statusBadge(status: QuestionStatus | ReplyStatus): HTMLElement {
   return h('span', { class: `badge st-${status}` }, STATUS_LABEL[status] ?? status);
 }
 
+/** "4m 05s ago", kept current by the page clock. */
 export function age(iso: string): HTMLElement {
-  return h('time', { datetime: iso, 'data-age': iso, title: new Date(iso).toLocaleString() }, since(iso));
+  return h('span', { class: 'age' }, h('time', { datetime: iso, 'data-age': iso, title: new Date(iso).toLocaleString() }, since(iso)), ' ago');
 }
 
 export function sla(q: QuestionSummary): HTMLElement | null {

@@ -27,12 +27,13 @@ function rankFor(q: QuestionDetail, e: Expert): number {
   return (e.online ? 100 : 0) + (e.availability === 'available' ? 50 : 0) + skill * 5 - (e.load / Math.max(1, e.capacity)) * 10;
 }
 
-function assignBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement {
+function assignBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; render(): void } {
   const search = h('input', { type: 'search', placeholder: 'Name, signature, store or skill', autocomplete: 'off' });
   const results = h('ul', { class: 'pick', 'aria-label': 'Experts' });
-  let list: Expert[] = [];
+  let list: Expert[] | null = null;
   const render = () => {
     const q = getQ();
+    if (!list) return;
     const needle = search.value.trim().toLowerCase();
     const tags = new Set(q.tags.map((t) => t.slug));
     const shown = list
@@ -64,7 +65,7 @@ function assignBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement 
     }
   };
   void load();
-  return h('div', { class: 'manage-block' }, h('h3', null, 'Assign or reassign'), field('Find an expert', search), results);
+  return { el: h('div', { class: 'manage-block' }, h('h3', null, 'Assign or reassign'), field('Find an expert', search), results), render };
 }
 
 function dismissBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement {
@@ -118,12 +119,13 @@ export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { 
   const assign = assignBox(getQ, reload);
   const dismiss = dismissBox(getQ, reload);
   const retag = retagBox(getQ, reload);
-  const el = h('section', { class: 'panel manage', 'aria-labelledby': 'manage-h' }, h('h2', { id: 'manage-h' }, 'Manage'), retry, assign, dismiss, retag.el);
+  const el = h('section', { class: 'panel manage', 'aria-labelledby': 'manage-h' }, h('h2', { id: 'manage-h' }, 'Manage'), retry, assign.el, dismiss, retag.el);
   return {
     el,
     update() {
       const q = getQ();
-      assign.hidden = !isOpen(q.status) && q.status !== 'new';
+      assign.el.hidden = !isOpen(q.status);
+      assign.render();
       dismiss.hidden = !isOpen(q.status);
       replace(retry, q.status === 'failed'
         ? h('div', { class: 'manage-block' }, h('p', { class: 'error' }, 'Posting failed.'), button('Retry posting', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {

@@ -120,7 +120,7 @@ export function metricsView(main: HTMLElement): () => void {
   });
 
   replace(main, h('h1', null, 'Metrics'),
-    h('div', { class: 'filters' }, presets, field('From', from), field('To', to), h('div', { class: 'field' }, exportBtn)), body);
+    h('div', { class: 'filters' }, presets, field('From', from), field('To', to), h('div', { class: 'field field-button' }, exportBtn)), body);
   setPreset(days);
 
   // Live: while the range ends today, refresh at most every 15 s as the server reports activity.

@@ -1,6 +1,6 @@
 // The expert's profile: availability, how replies are signed, skills with levels, capacity and weekly hours.
 import type { Profile, Schedule, Skill, Tag } from '../../../server/contracts/api.js';
-import { MAX_WEIGHTED_LENGTH, buildPreview } from '../../../server/domain/attribution.js';
+import { MAX_WEIGHTED_LENGTH, buildPreview, weightedLength } from '../../../server/domain/attribution.js';
 import { get } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { publicPreview } from '../compose.js';
@@ -49,7 +49,7 @@ export function profileView(main: HTMLElement): () => void {
     const sigPreview = h('div');
     const updateSig = () => {
       const pre = buildPreview(SAMPLE, signature.value || '?');
-      const cost = pre.weightedLength - buildPreview(SAMPLE, '').weightedLength;
+      const cost = pre.weightedLength - weightedLength(SAMPLE);
       replace(sigPreview, publicPreview(pre.preview), h('p', { class: 'muted small' }, `Your signature uses ${cost} of the ${MAX_WEIGHTED_LENGTH} characters in every reply.`));
     };
     signature.addEventListener('input', updateSig);

@@ -42,9 +42,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
   const body = h('div');
   const action = h('div');
   const info = h('div');
-  const manage = isManager() ? managerPanel(() => q, () => void load()) : null;
-  const side = h('div', { class: 'side' }, manage?.el, info);
-  if (manage) manage.el.hidden = true;
+  let manage: ReturnType<typeof managerPanel> | null = null;
+  const side = h('div', { class: 'side' }, info);
   let composeKey = '';
 
   const renderAction = () => {
@@ -96,12 +95,12 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     replace(head,
       h('p', null, h('a', { href: isManager() ? '#/queue' : '#/inbox' }, isManager() ? '← Queue' : '← Inbox')),
       h('h1', null, 'Question from ', `@${q.author.handle}`),
-      h('div', { class: 'row-top' }, statusBadge(q.status), sla(q), flagNote(q), h('span', { class: 'muted' }, 'received ', age(q.receivedAt), ' ago'),
+      h('div', { class: 'row-top' }, statusBadge(q.status), sla(q), flagNote(q), h('span', { class: 'muted' }, 'received ', age(q.receivedAt)),
         q.assigneeName ? h('span', null, `held by ${q.assigneeName}`) : null),
       q.dismissReason ? h('p', { class: 'note' }, `Dismissed: ${q.dismissReason}`) : null);
-    const thread = q.thread.length > 1 ? q.thread : [];
+    const thread = q.thread.filter((m) => m.externalId !== q.externalId);
     replace(body,
-      thread.length ? section('Thread', h('ol', { class: 'thread' }, thread.map((m) => h('li', { class: `msg msg-${m.direction}` },
+      thread.length ? section('Earlier in the thread', h('ol', { class: 'thread' }, thread.map((m) => h('li', { class: `msg msg-${m.direction}` },
         h('div', { class: 'muted small' }, m.direction === 'in' ? `@${m.authorHandle ?? 'customer'}` : 'Brand', ' · ', dateTime(m.at)),
         h('p', { class: 'qtext' }, m.text))))) : null,
       h('section', { class: 'panel question' },
@@ -115,8 +114,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       section('Offers', offersTable(q)),
       h('details', { class: 'panel' }, h('summary', null, `History (${q.events.length})`),
         h('ol', { class: 'events' }, q.events.map((e) => h('li', null, h('span', { class: 'muted' }, dateTime(e.at)), ' ', e.type)))));
-    if (manage) {
-      manage.el.hidden = false;
+    if (isManager()) {
+      if (!manage) side.prepend((manage = managerPanel(() => q, () => void load())).el);
       manage.update();
     }
   };

@@ -35,7 +35,7 @@ function tickStrip(): { el: HTMLElement; render(): void } {
 
 function row(q: QuestionSummary): HTMLElement {
   return h('li', { 'data-question': q.id }, h('a', { class: 'row-link queue-row', href: `#/q/${encodeURIComponent(q.id)}` },
-    h('span', { class: 'row-top' }, statusBadge(q.status), sla(q), flagNote(q), author(q), h('span', { class: 'muted' }, age(q.receivedAt), ' ago')),
+    h('span', { class: 'row-top' }, statusBadge(q.status), sla(q), flagNote(q), author(q), h('span', { class: 'muted' }, age(q.receivedAt))),
     h('span', { class: 'row-text' }, q.text),
     h('span', { class: 'row-bottom' }, tagChips(q.tags), h('span', { class: 'muted' }, q.assigneeName ? `held by ${q.assigneeName}` : 'unassigned'))));
 }

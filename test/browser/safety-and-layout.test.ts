@@ -1,0 +1,71 @@
+// Customer text is untrusted and must only ever be text; the expert client must work on a 375 px phone.
+import t from 'tap';
+import { DESKTOP, launchBrowser, openPage, PHONE, signIn, waitLive } from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
+
+t.test('untrusted text and a small screen', async (t) => {
+  const server = await startTestServer();
+  t.teardown(() => server.close());
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  const expert = await server.createUser('expert', { name: 'Pat Phone', profile: { signature: 'PP', skills: [{ tag: 'tv', level: 5 }], availability: 'available' } });
+  const manager = await server.createUser('manager', { name: 'Mo Manager' });
+
+  const ex = await openPage(browser, server.url, PHONE);
+  await signIn(ex.page, expert.email, expert.password, '#/inbox');
+  await waitLive(ex.page);
+  const mg = await openPage(browser, server.url, DESKTOP);
+  await signIn(mg.page, manager.email, manager.password, '#/queue/status=any');
+  await waitLive(mg.page);
+
+  const payload = '<img src=x onerror=alert(1)> my tv <script>alert(2)</script>';
+  server.fakeX.addMention({ text: payload, author: { username: 'mallory', name: '<b>Mallory</b>' } });
+  server.fakeX.addMention({
+    text: `My tv shows https://example.com/${'averyveryverylongpathsegment'.repeat(4)} and ${'Supercalifragilistic'.repeat(5)} error codes`,
+    author: { username: 'longwords' },
+  });
+
+  await t.test('markup in a question renders as text, in the inbox, the queue and the question page', async (t) => {
+    const offer = ex.page.locator('article.offer', { hasText: '<img src=x onerror=alert(1)>' });
+    await offer.waitFor({ timeout: 20_000 });
+    const row = mg.page.locator('.queue-row', { hasText: '<img src=x onerror=alert(1)>' });
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await mg.page.locator('.question .qtext').waitFor();
+    t.match(await mg.page.locator('.question .qtext').textContent(), '<script>alert(2)</script>', 'the text is shown literally');
+    await mg.page.waitForTimeout(500);
+    for (const page of [ex.page, mg.page]) {
+      t.equal(await page.locator('main img, main script, main b').count(), 0, 'no element was created from customer text');
+    }
+    t.same([...ex.dialogs, ...mg.dialogs], [], 'no alert or other dialog fired');
+  });
+
+  await t.test('the inbox fits a 375 px phone', async (t) => {
+    await ex.page.locator('article.offer', { hasText: 'Supercalifragilistic' }).waitFor({ timeout: 20_000 });
+    const width = () => ex.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: innerWidth }));
+    const inbox = await width();
+    t.ok(inbox.scroll <= inbox.view, `no horizontal scroll on the inbox (${inbox.scroll} <= ${inbox.view})`);
+    const claim = ex.page.locator('article.offer', { hasText: 'Supercalifragilistic' }).getByRole('button', { name: /Claim/ });
+    const size = await claim.boundingBox();
+    t.ok(size && size.height >= 44, 'the claim button is a comfortable tap target');
+    await claim.click();
+    await ex.page.getByLabel('Your reply').waitFor();
+    await ex.page.getByLabel('Your reply').fill(`Try ${'https://example.com/'.repeat(3)} ${'y'.repeat(120)}`);
+    const compose = await width();
+    t.ok(compose.scroll <= compose.view, `no horizontal scroll while composing (${compose.scroll} <= ${compose.view})`);
+    await ex.page.evaluate(() => { location.hash = '#/profile'; });
+    await ex.page.getByLabel('Signature').waitFor();
+    const profile = await width();
+    t.ok(profile.scroll <= profile.view, 'nor on the profile');
+  });
+
+  await t.test('a dropped socket shows offline, then reconnects by itself', async (t) => {
+    server.app.services.hub.closeAll();
+    await ex.page.locator('.conn-offline').waitFor({ timeout: 5_000 });
+    t.match(await ex.page.locator('.conn').textContent(), /Offline/, 'the header says offline');
+    await ex.page.locator('.conn-live').waitFor({ timeout: 15_000 });
+    t.pass('and live again after the backoff');
+  });
+
+  t.same([...ex.errors, ...mg.errors].filter((e) => !/401/.test(e)), [], 'no script errors');
+});
