@@ -86,11 +86,15 @@ function showLogin(message?: string): void {
   renderLogin(app, signedIn, message);
 }
 
+// A session that ends mid-use: sign in again, then start over from a clean page (the old shell's timers and
+// listeners go with it) at the same address.
 whenUnauthorized(() => {
   if (!session.user) return;
   disconnect();
   endSession();
-  showLogin('Your session ended. Sign in again.');
+  shell = null;
+  cleanup?.();
+  renderLogin(app, async () => location.reload(), 'Your session ended. Sign in again.');
 });
 
 addEventListener('hashchange', route);

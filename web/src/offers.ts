@@ -5,6 +5,7 @@ import type { ClientEventMap } from '../../server/contracts/events.js';
 import { get } from './api.js';
 import { on, onResync } from './realtime.js';
 import { session } from './session.js';
+import { toast } from './ui.js';
 
 export interface InboxItem { question: QuestionSummary; offer: Pick<Offer, 'score' | 'reasons' | 'wave' | 'expiresAt'>; takenBy?: string }
 
@@ -67,8 +68,10 @@ export function startInbox(): void {
   started = true;
   on('question.offered', (d: ClientEventMap['question.offered']) => {
     if (d.offer.expertId !== session.user?.id) return;
+    const isNew = !items.has(d.question.id);
     items.set(d.question.id, { question: d.question, offer: d.offer });
     notify();
+    if (isNew && !location.hash.startsWith('#/inbox')) toast(`New question for you from @${d.question.author.handle}`);
   });
   on('question.claimed', (d) => {
     if (d.expertId === session.user?.id) dropOffer(d.question.id);
