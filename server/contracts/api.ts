@@ -72,12 +72,15 @@ export const ExpertSchema = z.object({
 });
 export type Expert = z.infer<typeof ExpertSchema>;
 
+const tagFields = {
+  name: z.string().trim().min(1).max(60), description: z.string().max(500),
+  keywords: z.array(z.string().trim().min(1).max(60)).max(200), sensitive: z.boolean(),
+};
 export const TagSchema = z.object({
-  slug, name: z.string().trim().min(1).max(60), description: z.string().max(500).default(''),
-  keywords: z.array(z.string().trim().min(1).max(60)).max(200).default([]), sensitive: z.boolean().default(false),
+  slug, name: tagFields.name, description: tagFields.description.default(''), keywords: tagFields.keywords.default([]), sensitive: tagFields.sensitive.default(false),
 });
 export type Tag = z.infer<typeof TagSchema>;
-export const TagPatchSchema = TagSchema.omit({ slug: true }).partial();
+export const TagPatchSchema = z.object(tagFields).partial();
 
 export const AuthorSchema = z.object({
   handle: z.string().trim().min(1).max(50), name: z.string().trim().max(100).optional(), externalId: z.string().max(64).optional(),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiTokens, sessions, users, type UserRow } from '../../db/schema.js';
 import type { Role, User } from '../contracts/api.js';
@@ -86,7 +86,7 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
     },
 
     userCount(): number {
-      return db.$count(users);
+      return db.select({ n: count() }).from(users).get()!.n;
     },
   };
 }

@@ -26,7 +26,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     byExpert: sqlite.prepare<[number, number], { expertId: string; name: string; status: string; ms: number | null }>(
       `select r.author_id expertId, u.name name, r.status status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
        join users u on u.id = r.author_id where q.received_at >= ? and q.received_at < ?`),
-    volume: sqlite.prepare<[number, number, number, number], { bucket: number; received: number; answered: number }>(
+    volume: sqlite.prepare<[number, number, number], { bucket: number; received: number; answered: number }>(
       `select (received_at / ?) bucket, count(*) received, sum(case when status in ${ANSWERED} then 1 else 0 end) answered
        from questions where received_at >= ? and received_at < ? group by bucket order by bucket`),
     open: sqlite.prepare<[], { status: string; n: number }>(

@@ -1,7 +1,7 @@
 // Questions: ingest (idempotent on channel + external id, follow-ups join their thread), the queue, and the
 // ownership transitions — claim, release, assign, dismiss, re-tag. Each transition is one guarded UPDATE inside a
 // synchronous transaction, so two concurrent claims can never both win.
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages, offers, questions, questionTags, replies, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
@@ -176,7 +176,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       requireExpert(user);
       const row = visibleOrClaimable(user, id);
       const profile = experts.getProfile(user.id)!;
-      const held = db.$count(questions, and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review'])));
+      const held = db.select({ n: count() }).from(questions).where(and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review']))).get()!.n;
       if (held >= profile.capacity) throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
       const result = run(() => {
         const now = clock.now();

@@ -21,6 +21,7 @@ export function createRealtimeHub(clock: Clock) {
   const byUser = new Map<string, Set<Connection>>();
   const managers = new Set<Connection>();
   const presenceListeners: PresenceListener[] = [];
+  let closed = false;
   let delivered = 0;
   let droppedSlow = 0;
 
@@ -36,6 +37,7 @@ export function createRealtimeHub(clock: Clock) {
   }
 
   function remove(connection: Connection) {
+    if (closed) return;
     const set = byUser.get(connection.userId);
     if (!set?.delete(connection)) return;
     managers.delete(connection);
@@ -77,6 +79,7 @@ export function createRealtimeHub(clock: Clock) {
     },
     stats() { return { connections: [...byUser.values()].reduce((n, s) => n + s.size, 0), users: byUser.size, delivered, droppedSlow }; },
     closeAll() {
+      closed = true;
       for (const set of byUser.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
       byUser.clear();
       managers.clear();

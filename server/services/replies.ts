@@ -18,7 +18,7 @@ import type { Views } from './views.js';
 
 interface Deps {
   db: Db; clock: Clock; hub: RealtimeHub; views: Views; experts: ExpertService; tags: TagService;
-  policy: () => ReviewPolicy; attributionTemplate: () => string; onApproved: () => void;
+  policy: () => ReviewPolicy; attributionTemplate: () => string; onApproved: (reply: ReplyRow) => void;
 }
 
 export function createReplyService({ db, clock, hub, views, experts, tags, policy, attributionTemplate, onApproved }: Deps) {
@@ -89,7 +89,7 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       });
       flush(notices);
       experts.refresh(user.id);
-      if (row.status === 'approved') onApproved();
+      if (row.status === 'approved') onApproved(row);
       return views.reply(row);
     },
 
@@ -108,7 +108,7 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       });
       flush(notices);
       experts.refresh(reply.authorId);
-      onApproved();
+      onApproved(row);
       return views.reply(row);
     },
 

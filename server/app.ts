@@ -1,0 +1,96 @@
+// buildApp: the whole Helpforce server as one Fastify instance that never listens and never reads process.env.
+// Order follows Fastify's loading guide: ecosystem plugins, our decorators, hooks, then routes.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
+import { openDatabase, type Db } from '../db/client.js';
+import type { AppConfig } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import authPlugin from './plugins/auth.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+import servicesPlugin from './plugins/services.js';
+import { authRoutes } from './routes/auth.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { profileRoutes } from './routes/profile.js';
+import { questionRoutes } from './routes/questions.js';
+import { replyRoutes } from './routes/replies.js';
+import { tagRoutes } from './routes/tags.js';
+import { userRoutes } from './routes/users.js';
+import { wsRoutes } from './routes/ws.js';
+import type { ChannelPoster } from './services/outbox.js';
+import { bootstrapAdmin } from './services/bootstrap.js';
+import xChannel from './channels/x/plugin.js';
+
+export interface AppDeps {
+  clock?: Clock;
+  db?: Db;
+  /** Extra channel posters (tests); the X poster is added from config.x. */
+  posters?: Map<string, ChannelPoster>;
+  logger?: FastifyServerOptions['logger'];
+  /** Background timers (waves, outbox, metrics ticks, polling). Tests that drive time by hand turn them off. */
+  timers?: boolean;
+}
+
+const webRoot = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.csrfToken', '*.accessSecret', '*.appSecret'];
+
+export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: REDACTED_PATHS },
+    bodyLimit: 64 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const db = deps.db ?? openDatabase(config.databasePath);
+  if (!deps.db) app.addHook('onClose', async () => db.$client.close());
+  const clock = deps.clock ?? systemClock;
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+    strictTransportSecurity: config.secureCookies,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: { info: { title: 'Helpforce API', version: '1.0.0', description: 'Employee-expert answer network' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  await app.register(servicesPlugin, { db, clock, config, posters: new Map(deps.posters ?? []), timers: deps.timers ?? true });
+  await app.register(authPlugin);
+  if (config.x) await app.register(xChannel, { x: config.x, timers: deps.timers ?? true });
+
+  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+  installErrorHandler(app);
+
+  await app.register(authRoutes, { secureCookies: config.secureCookies });
+  await app.register(userRoutes);
+  await app.register(profileRoutes);
+  await app.register(tagRoutes);
+  await app.register(questionRoutes);
+  await app.register(replyRoutes);
+  await app.register(metricsRoutes);
+  await app.register(wsRoutes);
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html' });
+
+  await bootstrapAdmin(app.services, config.admin, app.log);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,121 @@
+// Polls the brand's mentions timeline. since_id stays fixed while paging; the first page's newest_id becomes the next
+// cursor, written in the same transaction as the questions it covers, so a crash at any point loses nothing and
+// duplicates nothing (questions are also unique on channel + external id). Waits come from X's rate-limit headers.
+import { eq } from 'drizzle-orm';
+import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
+import type { Db } from '../../../db/client.js';
+import { channelCursors } from '../../../db/schema.js';
+import type { Clock } from '../../domain/clock.js';
+import { flush, type Notice } from '../../services/audit.js';
+import type { QuestionService } from '../../services/questions.js';
+import type { ChannelStatus } from '../../services/channel-status.js';
+import { describeXError, retryDelayMs } from './errors.js';
+
+export const X_CHANNEL = 'x';
+const TWEET_FIELDS = ['created_at', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'lang', 'author_id'] as const;
+const MAX_PAGES = 8;
+
+interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }
+interface Deps { client: TwitterApi; db: Db; clock: Clock; questions: QuestionService; status: ChannelStatus; log: Logger; intervalMs: number }
+
+export function createMentionPoller({ client, db, clock, questions, status, log, intervalMs }: Deps) {
+  const report = status.register(X_CHANNEL);
+  let brandId: string | null = db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<void> | null = null;
+  let failures = 0;
+  let stopped = true;
+
+  async function brand(): Promise<string> {
+    if (brandId) return brandId;
+    const { data } = await client.v2.me();
+    brandId = data.id;
+    db.insert(channelCursors).values({ channel: X_CHANNEL, brandUserId: brandId, updatedAt: clock.now() })
+      .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: brandId } }).run();
+    return brandId;
+  }
+
+  function sinceId(): string | undefined {
+    return db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.sinceId ?? undefined;
+  }
+
+  function toIngest(tweet: TweetV2, author: UserV2 | undefined) {
+    const repliedTo = tweet.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
+    return {
+      channel: X_CHANNEL, externalId: tweet.id, text: tweet.text,
+      author: { handle: author?.username ?? tweet.author_id ?? 'unknown', name: author?.name, externalId: tweet.author_id },
+      createdAt: tweet.created_at, inReplyToExternalId: repliedTo, conversationId: tweet.conversation_id, lang: tweet.lang,
+    };
+  }
+
+  /** One poll: every page since the cursor, stored oldest first with the new cursor in one transaction. */
+  async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
+    const me = await brand();
+    const since = sinceId();
+    const timeline = await client.v2.userMentionTimeline(me, {
+      ...(since ? { since_id: since } : {}), max_results: 100, expansions: ['author_id'], 'tweet.fields': [...TWEET_FIELDS], 'user.fields': ['name', 'username'],
+    });
+    const newest = timeline.meta.newest_id;
+    for (let page = 1; !timeline.done && page < MAX_PAGES; page++) await timeline.fetchNext();
+    const tweets = timeline.tweets.filter((t) => t.author_id !== me).reverse();
+    let ingested = 0;
+    const notices: Notice[] = db.transaction(() => {
+      const pending: Notice[] = [];
+      for (const tweet of tweets) {
+        const { notices: n } = questions.ingestInTransaction(toIngest(tweet, timeline.includes.author(tweet)));
+        pending.push(...n);
+        ingested++;
+      }
+      if (newest) {
+        db.insert(channelCursors).values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
+          .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } }).run();
+      }
+      return pending;
+    });
+    flush(notices);
+    const limit = timeline.rateLimit;
+    const waitMs = limit && limit.remaining === 0 ? Math.max(0, limit.reset * 1000 - clock.now() + 500) : 0;
+    return { ingested, waitMs };
+  }
+
+  async function cycle() {
+    report({ state: 'polling' });
+    let delay = intervalMs;
+    try {
+      const { ingested, waitMs } = await pollOnce();
+      failures = 0;
+      delay = Math.max(intervalMs, waitMs);
+      report({ state: waitMs > 0 ? 'waiting' : 'ok', lastPollAt: new Date(clock.now()).toISOString(), lastError: null, waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null });
+      if (ingested > 0) log.info({ ingested }, 'mentions ingested');
+    } catch (error) {
+      failures++;
+      const retry = retryDelayMs(error, failures, clock.now());
+      delay = retry.delayMs;
+      const reason = describeXError(error);
+      report({ state: retry.waiting ? 'waiting' : 'error', lastError: reason, waitUntil: new Date(clock.now() + delay).toISOString() });
+      log.warn({ reason, retryInMs: delay }, 'mention poll failed');
+    }
+    return delay;
+  }
+
+  function schedule(delay: number) {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      inFlight = cycle().then(schedule).finally(() => { inFlight = null; }) as Promise<void>;
+    }, delay);
+    timer.unref();
+  }
+
+  return {
+    pollOnce,
+    brandId: brand,
+    start() { stopped = false; schedule(0); },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+      report({ state: 'disabled' });
+    },
+  };
+}
+export type MentionPoller = ReturnType<typeof createMentionPoller>;

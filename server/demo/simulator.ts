@@ -1,0 +1,43 @@
+// The living demo: customers post sample questions on the fake X every few seconds, and the simulated experts claim
+// some of their offers and answer with canned replies after a human-like pause. Real users share the same network.
+import type { FakeX } from '../fake-x/index.js';
+import type { Services } from '../plugins/services.js';
+import { CANNED_ANSWERS, CUSTOMER_HANDLES, SAMPLE_QUESTIONS } from './catalog.js';
+
+interface Options { intervalMs: number; log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }; random?: () => number }
+
+export function startDemoSimulation(services: Services, fakeX: FakeX, { intervalMs, log, random = Math.random }: Options) {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const simulated = () => services.auth.listUsers().filter((u) => u.name.endsWith('(sim)'));
+  const busy = new Set<string>();
+
+  const customers = setInterval(() => {
+    fakeX.addMention({ text: pick(SAMPLE_QUESTIONS), author: { username: pick(CUSTOMER_HANDLES) } });
+  }, intervalMs);
+
+  const experts = setInterval(() => {
+    for (const user of simulated()) {
+      if (busy.has(user.id)) continue;
+      const offer = services.questions.myOffers(user)[0];
+      // Leave a share of the offers to the real people trying the demo.
+      if (!offer || random() < 0.5) continue;
+      busy.add(user.id);
+      const thinkMs = 3000 + random() * 12_000;
+      setTimeout(() => {
+        try {
+          services.questions.claim(user, offer.question.id);
+          const tag = offer.question.tags[0]?.slug ?? 'general';
+          services.replies.submit(user, offer.question.id, pick(CANNED_ANSWERS[tag] ?? CANNED_ANSWERS.general!));
+        } catch (error) {
+          log.info({ expert: user.name, reason: (error as Error).message }, 'simulated expert skipped a question');
+        } finally {
+          busy.delete(user.id);
+        }
+      }, thinkMs).unref();
+    }
+  }, 2000);
+  customers.unref();
+  experts.unref();
+
+  return async () => { clearInterval(customers); clearInterval(experts); };
+}

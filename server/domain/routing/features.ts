@@ -1,0 +1,68 @@
+import { HALF_LIVES, type ActivityTracker } from './activity.js';
+import { profileEvidence, resolveKeys, type ProfileIndex, type ResolvedKeys, type WeightedKey } from './profile-index.js';
+
+const MAX_IDLE = Math.log1p(1e6);
+const HOUR_MS = 3_600_000;
+const HOURS_PER_WEEK = 168;
+
+/** Each learned feature and the reason it is reported under. */
+export const FEATURES: readonly { name: string; reason: string; initialWeight: number }[] = [
+  { name: 'activity', reason: 'activity', initialWeight: 0.3 },
+  { name: 'tenure', reason: 'activity', initialWeight: 0 },
+  ...HALF_LIVES.map((halfLife) => ({ name: `recent_${halfLife}`, reason: 'recent', initialWeight: 0.3 })),
+  { name: 'idle', reason: 'recent', initialWeight: -0.2 },
+  { name: 'shift_share', reason: 'shift', initialWeight: 0.3 },
+  { name: 'shift_match', reason: 'shift', initialWeight: 0 },
+  { name: 'text_share', reason: 'similar', initialWeight: 0.3 },
+  { name: 'text_match', reason: 'similar', initialWeight: 0.3 },
+  { name: 'tag_share', reason: 'tags', initialWeight: 0.3 },
+  { name: 'tag_match', reason: 'tags', initialWeight: 0.3 },
+];
+
+export interface LearnedState {
+  activity: ActivityTracker;
+  terms: ProfileIndex;
+  tags: ProfileIndex;
+  hours: ProfileIndex;
+}
+
+export interface PreparedQuery {
+  terms: WeightedKey[];
+  tags: WeightedKey[];
+  now: number;
+  resolved: { terms: ResolvedKeys; tags: ResolvedKeys; hour: ResolvedKeys };
+}
+
+/** The hour of the week an answer was given, with its neighbours: who tends to be on shift at this time. */
+export function hourKeys(at: number, spread = 1): string[] {
+  const hour = Math.floor(at / HOUR_MS);
+  const keys: string[] = [];
+  for (let d = -spread; d <= spread; d++) keys.push(`h${(((hour + d) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK}`);
+  return keys;
+}
+
+export function prepareQuery(state: LearnedState, terms: readonly string[], tags: readonly WeightedKey[], now: number): PreparedQuery {
+  const uniqueTerms = [...new Set(terms)].map((key) => ({ key, weight: 1 }));
+  const positiveTags = tags.filter((tag) => tag.weight > 0);
+  return {
+    terms: uniqueTerms,
+    tags: positiveTags,
+    now,
+    resolved: {
+      terms: resolveKeys(state.terms, uniqueTerms),
+      tags: resolveKeys(state.tags, positiveTags),
+      hour: resolveKeys(state.hours, hourKeys(now, 0).map((key) => ({ key, weight: 1 }))),
+    },
+  };
+}
+
+export function featureVector(state: LearnedState, query: PreparedQuery, expertId: string): number[] {
+  const seen = state.activity.snapshot(expertId, query.now);
+  const features = [Math.log1p(seen.count), Math.log1p(seen.tenure)];
+  for (const recent of seen.recent) features.push(Math.log1p(recent));
+  features.push(Math.min(MAX_IDLE, Math.log1p(seen.sinceLast)));
+  profileEvidence(query.resolved.hour, expertId, features);
+  profileEvidence(query.resolved.terms, expertId, features);
+  profileEvidence(query.resolved.tags, expertId, features);
+  return features;
+}

@@ -1,0 +1,6 @@
+export { createRouter } from './router.js';
+export { contentTerms, tokenize } from './tokenize.js';
+export type {
+  RankedExpert, RankInput, RouteInput, RouteResult, Router, RoutingExpert, RoutingSettings, ScheduleSlot, TagRule, TagScore,
+  WeeklySchedule,
+} from './types.js';

@@ -1,0 +1,82 @@
+import { createOfferLog, recordOffer, type OfferLog } from './availability.js';
+import type { RoutingExpert } from './types.js';
+
+export interface RosterEntry { expert: RoutingExpert; skills: Map<string, number>; offers: OfferLog }
+
+/**
+ * The experts the app keeps in sync, indexed for routing: by skill tag and level, and the generalists. Every index
+ * keeps its members longest-waiting first (never offered, then oldest offer), so walking one is fair by itself.
+ */
+export interface Roster {
+  upsert(expert: RoutingExpert): void;
+  remove(id: string): void;
+  get(id: string): RosterEntry | undefined;
+  noteOffered(id: string, at: number): void;
+  skilled(tag: string, level: number): Iterable<string>;
+  generalists(): Iterable<string>;
+  ids(): Iterable<string>;
+  readonly size: number;
+}
+
+export const MAX_LEVEL = 5;
+
+export function createRoster(): Roster {
+  const entries = new Map<string, RosterEntry>();
+  const bySkill = new Map<string, Map<string, true>[]>();
+  const generalists = new Map<string, true>();
+
+  const bucket = (tag: string, level: number) => {
+    let levels = bySkill.get(tag);
+    if (!levels) bySkill.set(tag, (levels = Array.from({ length: MAX_LEVEL + 1 }, () => new Map<string, true>())));
+    return levels[level]!;
+  };
+  const unindex = (entry: RosterEntry) => {
+    for (const [tag, level] of entry.skills) bySkill.get(tag)?.[level]?.delete(entry.expert.id);
+    generalists.delete(entry.expert.id);
+  };
+  const index = (entry: RosterEntry) => {
+    for (const [tag, level] of entry.skills) bucket(tag, level).set(entry.expert.id, true);
+    if (entry.expert.generalist) generalists.set(entry.expert.id, true);
+  };
+
+  return {
+    upsert(expert) {
+      const existing = entries.get(expert.id);
+      const skills = new Map<string, number>();
+      for (const { tag, level } of expert.skills) {
+        skills.set(tag, Math.max(skills.get(tag) ?? 0, Math.min(MAX_LEVEL, Math.max(1, Math.round(level)))));
+      }
+      const entry: RosterEntry = { expert: { ...expert }, skills, offers: existing?.offers ?? createOfferLog() };
+      if (existing) {
+        const unchanged = sameSkills(existing.skills, skills) && existing.expert.generalist === expert.generalist;
+        entries.set(expert.id, entry);
+        if (unchanged) return;
+        unindex(existing);
+      }
+      entries.set(expert.id, entry);
+      index(entry);
+    },
+    remove(id) {
+      const entry = entries.get(id);
+      if (!entry) return;
+      unindex(entry);
+      entries.delete(id);
+    },
+    get: (id) => entries.get(id),
+    noteOffered(id, at) {
+      const entry = entries.get(id);
+      if (!entry) return;
+      recordOffer(entry.offers, at);
+      unindex(entry);
+      index(entry);
+    },
+    skilled: (tag, level) => bySkill.get(tag)?.[level]?.keys() ?? [],
+    generalists: () => generalists.keys(),
+    ids: () => entries.keys(),
+    get size() { return entries.size; },
+  };
+}
+
+function sameSkills(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  return a.size === b.size && [...a].every(([tag, level]) => b.get(tag) === level);
+}

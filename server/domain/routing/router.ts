@@ -1,0 +1,116 @@
+import { ineligibility, localClock, type LocalClock } from './availability.js';
+import { createClassifier } from './classifier.js';
+import { createExpertiseIndex } from './expertise-index.js';
+import type { PreparedQuery } from './features.js';
+import { createRoster, MAX_LEVEL, type RosterEntry } from './roster.js';
+import { byScoreThenWaiting, learnedReasons, operationalReasons, ranked, skillReasons } from './score.js';
+import { createTagModel } from './tag-model.js';
+import { contentTerms } from './tokenize.js';
+import type { RankedExpert, RouteInput, Router, RoutingSettings, TagScore } from './types.js';
+
+/** How many eligible experts a fair walk of a pool contributes, on top of those the learned indexes reach. */
+const WALK_LIMIT = 32;
+const NO_HISTORY = '\u0000no-history';
+
+export function createRouter(settings: RoutingSettings): Router {
+  const roster = createRoster();
+  const learned = createExpertiseIndex();
+  const tagModel = createTagModel();
+  const classifier = createClassifier(tagModel);
+  const lastOfferedAt = (id: string) => roster.get(id)?.offers.lastOfferedAt ?? -Infinity;
+  const order = byScoreThenWaiting(lastOfferedAt);
+
+  const prepare = (text: string, tags: readonly TagScore[], now: number) => {
+    const positive = tags.filter((tag) => tag.confidence > 0);
+    return { tags: positive, query: learned.prepare(contentTerms(text), positive.map((tag) => ({ key: tag.slug, weight: tag.confidence })), now) };
+  };
+
+  const scorer = (tags: readonly TagScore[], query: PreparedQuery) => {
+    const baselineFeatures = learned.features(query, NO_HISTORY);
+    const baseline = learned.ranker.score(baselineFeatures);
+    const operational = (entry: RosterEntry | undefined) =>
+      entry ? [skillReasons(entry.skills, tags), operationalReasons(entry, settings, query.now)] : [];
+    return {
+      value(id: string): number {
+        let value = learned.ranker.score(learned.features(query, id)) - baseline;
+        for (const part of operational(roster.get(id))) for (const name in part) value += part[name]!;
+        return value;
+      },
+      explain(id: string): RankedExpert {
+        const contributions = learned.ranker.contributions(learned.features(query, id));
+        const learnedPart = learnedReasons(contributions, learned.ranker.contributions(baselineFeatures));
+        return ranked(id, [learnedPart, ...operational(roster.get(id))]);
+      },
+    };
+  };
+
+  const collect = (pool: Iterable<string>, fits: (entry: RosterEntry) => boolean, reachable: Iterable<string>, eligible: (id: string) => boolean) => {
+    const candidates = new Set<string>();
+    for (const id of reachable) {
+      const entry = roster.get(id);
+      if (entry && fits(entry) && eligible(id)) candidates.add(id);
+    }
+    let walked = 0;
+    for (const id of pool) {
+      if (walked >= WALK_LIMIT) break;
+      if (!candidates.has(id) && eligible(id)) {
+        candidates.add(id);
+        walked += 1;
+      }
+    }
+    return candidates;
+  };
+
+  function* skilledPool(tags: readonly TagScore[]): Iterable<string> {
+    for (let level = MAX_LEVEL; level >= 1; level--) for (const { slug } of tags) yield* roster.skilled(slug, level);
+  }
+
+  const top = (candidates: Set<string>, score: ReturnType<typeof scorer>) => {
+    const best = [...candidates].map((expertId) => ({ expertId, score: score.value(expertId), reasons: {} })).sort(order);
+    return best.slice(0, settings.k).map(({ expertId }) => score.explain(expertId)).sort(order);
+  };
+
+  return {
+    upsertExpert: (expert) => roster.upsert(expert),
+    removeExpert: (id) => roster.remove(id),
+    setLoad(id, load) {
+      const entry = roster.get(id);
+      if (entry) entry.expert.load = load;
+    },
+    setOnline(id, online) {
+      const entry = roster.get(id);
+      if (entry) entry.expert.online = online;
+    },
+    noteOffered: (id, at) => roster.noteOffered(id, at),
+    classify: (text, rules) => classifier.classify(text, rules),
+    learnTags(text, tags) {
+      tagModel.learn(contentTerms(text), tags);
+    },
+    learnAnswer(expertId, text, tags, at, weight = 1) {
+      learned.learn(expertId, contentTerms(text), tags, at, weight);
+    },
+    route(input: RouteInput) {
+      const { tags, query } = prepare(input.text, input.tags, input.now);
+      const clock: LocalClock = localClock(input.now);
+      const eligible = (id: string) => {
+        const entry = roster.get(id);
+        return !!entry && ineligibility(entry.expert, entry.offers, settings, input.now, clock, input.exclude) === null;
+      };
+      const reachable = learned.reachable(query);
+      const score = scorer(tags, query);
+      if (tags.length > 0) {
+        const hasSkill = (entry: RosterEntry) => tags.some((tag) => entry.skills.has(tag.slug));
+        const skilled = collect(skilledPool(tags), hasSkill, reachable, eligible);
+        if (skilled.size > 0) return { ranked: top(skilled, score), pool: 'skilled' };
+      }
+      const generalists = collect(roster.generalists(), (entry) => entry.expert.generalist, reachable, eligible);
+      if (generalists.size > 0) return { ranked: top(generalists, score), pool: 'generalists' };
+      return { ranked: [], pool: 'none' };
+    },
+    rank(input, candidateIds) {
+      const { tags, query } = prepare(input.text, input.tags, input.now);
+      const score = scorer(tags, query);
+      return [...(candidateIds ?? roster.ids())].map((id) => score.explain(id)).sort(order);
+    },
+  };
+}

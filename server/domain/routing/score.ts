@@ -1,0 +1,76 @@
+import { offersInLastHour } from './availability.js';
+import { FEATURES } from './features.js';
+import { MAX_LEVEL, type RosterEntry } from './roster.js';
+import type { RankedExpert, RoutingSettings, TagScore } from './types.js';
+
+export const SKILL_WEIGHT = 2;
+const LOAD_WEIGHT = 1;
+const FAIRNESS_WEIGHT = 0.5;
+const PRIOR_APPROVALS = 4;
+const PRIOR_REJECTIONS = 1;
+const MINUTE_MS = 60_000;
+
+type Reasons = Record<string, number>;
+
+/** Declared skill on the question's tags: level × tag confidence, one reason per matching tag. */
+export function skillReasons(skills: ReadonlyMap<string, number>, tags: readonly TagScore[]): Reasons {
+  const reasons: Reasons = {};
+  for (const { slug, confidence } of tags) {
+    const level = skills.get(slug);
+    if (level) reasons[`skill:${slug}`] = Math.max(reasons[`skill:${slug}`] ?? 0, (SKILL_WEIGHT * confidence * level) / MAX_LEVEL);
+  }
+  return reasons;
+}
+
+/** The learned part, each feature's contribution measured against an expert with no history, summed by reason. */
+export function learnedReasons(contributions: readonly number[], baseline: readonly number[]): Reasons {
+  const reasons: Reasons = {};
+  FEATURES.forEach(({ reason }, i) => { reasons[reason] = (reasons[reason] ?? 0) + contributions[i]! - baseline[i]!; });
+  return reasons;
+}
+
+/** What the roster knows now: load against capacity, review record, speed, and offers already made this hour. */
+export function operationalReasons(entry: RosterEntry, settings: RoutingSettings, now: number): Reasons {
+  const { load, capacity, approved, rejected, medianClaimMs, medianReplyMs } = entry.expert;
+  const reasons: Reasons = {};
+  if (capacity > 0 && load > 0) reasons.load = (-LOAD_WEIGHT * Math.min(load, capacity)) / capacity;
+  if (approved + rejected > 0) {
+    const rate = (approved + PRIOR_APPROVALS) / (approved + rejected + PRIOR_APPROVALS + PRIOR_REJECTIONS);
+    reasons.record = Math.log(rate / (PRIOR_APPROVALS / (PRIOR_APPROVALS + PRIOR_REJECTIONS)));
+  }
+  const speed = slowness(medianClaimMs, 5 * MINUTE_MS, 0.15) + slowness(medianReplyMs, 15 * MINUTE_MS, 0.1);
+  if (speed !== 0) reasons.speed = -speed;
+  const offered = offersInLastHour(entry.offers, now);
+  if (offered > 0 && settings.maxOffersPerHour > 0) reasons.fairness = (-FAIRNESS_WEIGHT * offered) / settings.maxOffersPerHour;
+  return reasons;
+}
+
+function slowness(ms: number | null, unit: number, weight: number): number {
+  return ms === null || !(ms > 0) ? 0 : weight * Math.log2(1 + ms / unit);
+}
+
+export function ranked(expertId: string, parts: readonly Reasons[]): RankedExpert {
+  const reasons: Reasons = {};
+  let score = 0;
+  for (const part of parts) {
+    for (const [name, value] of Object.entries(part)) {
+      if (value === 0 || !Number.isFinite(value)) continue;
+      reasons[name] = Math.round(((reasons[name] ?? 0) + value) * 1000) / 1000;
+      score += value;
+    }
+  }
+  return { expertId, score: Math.round(score * 1e6) / 1e6, reasons };
+}
+
+/** Best score first; on a tie whoever has waited longest for an offer, then a fixed shuffle of ids (never input order). */
+export function byScoreThenWaiting(lastOfferedAt: (id: string) => number) {
+  return (a: RankedExpert, b: RankedExpert) =>
+    b.score - a.score || lastOfferedAt(a.expertId) - lastOfferedAt(b.expertId) || idHash(a.expertId) - idHash(b.expertId) ||
+    (a.expertId < b.expertId ? -1 : a.expertId > b.expertId ? 1 : 0);
+}
+
+export function idHash(id: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619);
+  return hash >>> 0;
+}

@@ -1,0 +1,82 @@
+const URL_PATTERN = /\b(?:https?:\/\/|www\.)\S+/giu;
+const MENTION_PATTERN = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+/gu;
+const HASHTAG_PATTERN = /#([\p{L}\p{N}_]+)/gu;
+const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+const DIACRITICS = /\p{M}+/gu;
+
+const STOPWORDS = new Set((
+  'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+  'can cannot could did do does doing down during each few for from further had has have having he her here hers him his ' +
+  'how i if in into is it its itself just me more most my no nor not of off on once only or other our ours out over own same ' +
+  'she should so some such than that the their theirs them then there these they this those through to too under until up ' +
+  'very was we were what when where which while who whom why will with would you your yours im ive id dont doesnt didnt cant ' +
+  'wont isnt arent get got also please pls plz thanks thank hi hello hey u ur ok okay yes yeah'
+).split(' '));
+
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
+  else if (/(?:sses|xes|ches|shes|zzes)$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith('ing') && w.length >= 6) w = undouble(w.slice(0, -3));
+  else if (w.endsWith('ed') && w.length >= 5) w = undouble(w.slice(0, -2));
+  if (w.endsWith('e') && w.length >= 5) w = w.slice(0, -1);
+  return w;
+}
+
+function undouble(w: string): string {
+  return /([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w) ? w.slice(0, -1) : w;
+}
+
+function normalizeWord(raw: string): string {
+  return raw.normalize('NFKD').replace(DIACRITICS, '').toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+}
+
+function splitHashtag(tag: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  const chars = [...tag];
+  chars.forEach((ch, i) => {
+    const prev = chars[i - 1] ?? '';
+    const next = chars[i + 1] ?? '';
+    const brandPrefix = current.length === 1 && parts.length === 0 && isLower(current);
+    const boundary = ch === '_' ||
+      (isUpper(ch) && isLower(prev) && !brandPrefix) ||
+      (isUpper(ch) && isUpper(prev) && isLower(next)) ||
+      (isDigit(ch) !== isDigit(prev) && prev !== '' && prev !== '_');
+    if (boundary && current) { parts.push(current); current = ''; }
+    if (ch !== '_') current += ch;
+  });
+  if (current) parts.push(current);
+  return parts;
+}
+
+const isLower = (ch: string) => /\p{Ll}/u.test(ch);
+const isUpper = (ch: string) => /\p{Lu}/u.test(ch);
+const isDigit = (ch: string) => /\p{N}/u.test(ch);
+
+export function tokenize(text: string): string[] {
+  const cleaned = text
+    .replace(URL_PATTERN, ' ')
+    .replace(MENTION_PATTERN, '$1 ')
+    .replace(HASHTAG_PATTERN, (_, tag: string) => {
+      const parts = splitHashtag(tag);
+      const joined = parts.length > 1 ? ` ${parts.join('')}` : '';
+      return ` ${parts.join(' ')}${joined} `;
+    });
+  const tokens: string[] = [];
+  for (const match of cleaned.matchAll(WORD_PATTERN)) {
+    const word = normalizeWord(match[0]);
+    if (word) tokens.push(stem(word));
+  }
+  return tokens;
+}
+
+export function isContentTerm(token: string): boolean {
+  return token.length > 1 && !STOPWORDS.has(token);
+}
+
+export function contentTerms(text: string): string[] {
+  return tokenize(text).filter(isContentTerm);
+}

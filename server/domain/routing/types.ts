@@ -1,0 +1,45 @@
+export interface TagRule { slug: string; keywords: string[] }
+
+export interface TagScore { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }
+
+export interface ScheduleSlot { day: number; start: number; end: number }
+
+export interface WeeklySchedule { timezone: string; slots: ScheduleSlot[] }
+
+export interface RoutingExpert {
+  id: string;
+  skills: { tag: string; level: number }[];
+  generalist: boolean;
+  capacity: number;
+  load: number;
+  availability: 'available' | 'away';
+  schedule: WeeklySchedule | null;
+  online: boolean;
+  approved: number;
+  rejected: number;
+  medianClaimMs: number | null;
+  medianReplyMs: number | null;
+}
+
+export interface RoutingSettings { k: number; maxOffersPerHour: number; requireOnline: boolean }
+
+export interface RankedExpert { expertId: string; score: number; reasons: Record<string, number> }
+
+export interface RouteResult { ranked: RankedExpert[]; pool: 'skilled' | 'generalists' | 'none' }
+
+export interface RouteInput { text: string; tags: TagScore[]; exclude?: ReadonlySet<string>; now: number }
+
+export interface RankInput { text: string; tags: TagScore[]; now: number }
+
+export interface Router {
+  upsertExpert(expert: RoutingExpert): void;
+  removeExpert(id: string): void;
+  setLoad(id: string, load: number): void;
+  setOnline(id: string, online: boolean): void;
+  noteOffered(id: string, at: number): void;
+  classify(text: string, rules: TagRule[]): TagScore[];
+  learnTags(text: string, tags: string[]): void;
+  learnAnswer(expertId: string, text: string, tags: string[], at: number, weight?: number): void;
+  route(input: RouteInput): RouteResult;
+  rank(input: RankInput, candidateIds?: readonly string[]): RankedExpert[];
+}

@@ -1,0 +1,44 @@
+// Who is calling: a session cookie (browser) or `Authorization: Bearer` (tools). `app.requireRole(role)` is the
+// preHandler every protected route uses; it also enforces the CSRF rule for cookie-authenticated writes.
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../contracts/api.js';
+import { AppError, forbidden, unauthorized } from '../errors.js';
+import type { Principal } from '../services/auth.js';
+
+export const SESSION_COOKIE = 'hf_session';
+const RANK: Record<Role, number> = { expert: 1, manager: 2, admin: 3 };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyRequest { principal: Principal | null }
+  interface FastifyInstance { requireRole(role: Role): (request: FastifyRequest, reply: FastifyReply) => Promise<void> }
+}
+
+export function hasRole(principal: Principal, role: Role): boolean {
+  return RANK[principal.user.role] >= RANK[role];
+}
+
+export default fp(async (app) => {
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      request.principal = app.services.auth.tokenPrincipal(header.slice(7).trim());
+      if (!request.principal) throw new AppError(401, 'invalid_token', 'The API token is unknown or revoked');
+      return;
+    }
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) request.principal = app.services.auth.sessionPrincipal(cookie);
+  });
+
+  app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {
+    const principal = request.principal;
+    if (!principal) throw unauthorized();
+    if (!hasRole(principal, role)) throw forbidden(`This needs the ${role} role`);
+    if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== principal.csrfToken) {
+      throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header');
+    }
+  });
+}, { name: 'auth', dependencies: ['services'] });

@@ -1,0 +1,81 @@
+// The composition root: builds every service once per app from the database, the clock and the config, and exposes
+// them as `app.services`. Background work (wave timers, outbox, metrics ticks) starts when the app is ready and stops
+// when it closes, so a test app built and closed per test leaves nothing running.
+import fp from 'fastify-plugin';
+import type { Db } from '../../db/client.js';
+import type { AppConfig } from '../config.js';
+import type { Clock } from '../domain/clock.js';
+import { createRouter } from '../domain/routing/index.js';
+import { createAuthService } from '../services/auth.js';
+import { createChannelStatus } from '../services/channel-status.js';
+import { createDispatcher } from '../services/dispatcher.js';
+import { createExpertService } from '../services/experts.js';
+import { createMetricsService } from '../services/metrics.js';
+import { createOutbox, type ChannelPoster } from '../services/outbox.js';
+import { createQuestionService } from '../services/questions.js';
+import { createRealtimeHub } from '../services/realtime-hub.js';
+import { createReplyService } from '../services/replies.js';
+import { createSettingsService } from '../services/settings.js';
+import { createTagService } from '../services/tags.js';
+import { createViews } from '../services/views.js';
+import { rebuildRoutingModel } from '../services/routing-history.js';
+
+export interface ServiceOptions { db: Db; clock: Clock; config: AppConfig; posters: Map<string, ChannelPoster>; timers: boolean }
+
+export function createServices({ db, clock, config, posters }: ServiceOptions, log: Parameters<typeof createOutbox>[0]['log']) {
+  const router = createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true });
+  const hub = createRealtimeHub(clock);
+  const views = createViews(db);
+  const settings = createSettingsService(db);
+  const tags = createTagService({ db, clock });
+  const auth = createAuthService({ db, clock });
+  const experts = createExpertService({ db, clock, router, hub });
+  const dispatcher = createDispatcher({ db, clock, router, hub, views, experts, config: config.routing });
+  const questions = createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config: config.routing });
+  const outbox = createOutbox({ db, clock, hub, views, experts, posters, log });
+  const replies = createReplyService({
+    db, clock, hub, views, experts, tags,
+    policy: () => settings.get().reviewPolicy, attributionTemplate: () => settings.get().attributionTemplate, onApproved: (reply) => {
+      const question = views.summaryById(reply.questionId)!;
+      router.learnAnswer(reply.authorId, question.text, question.tags.map((t) => t.slug), clock.now());
+      void outbox.run();
+    },
+  });
+  const metrics = createMetricsService({ db, clock });
+  const channels = createChannelStatus();
+  hub.onPresence((userId, online) => experts.setOnline(userId, online));
+  return { db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, questions, outbox, replies, metrics, channels, posters };
+}
+export type Services = ReturnType<typeof createServices>;
+
+declare module 'fastify' {
+  interface FastifyInstance { services: Services }
+}
+
+export default fp<ServiceOptions>(async (app, options) => {
+  const services = createServices(options, app.log.child({ component: 'outbox' }));
+  app.decorate('services', services);
+  const started = Date.now();
+  const experts = services.experts.loadRoster();
+  const learned = rebuildRoutingModel(options.db, services.router);
+  const recovered = services.outbox.recover();
+  app.log.info({ experts, learned, recoveredOutbox: recovered, ms: Date.now() - started }, 'routing state loaded');
+
+  // Sockets go first, so no presence change reaches a database that is closing.
+  app.addHook('preClose', async () => services.hub.closeAll());
+  if (!options.timers) return;
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook('onReady', async () => {
+    timers.push(setInterval(() => services.dispatcher.tick(), 1000));
+    timers.push(setInterval(() => void services.outbox.run(), 1000));
+    timers.push(setInterval(() => {
+      services.hub.publish('metrics.tick', services.metrics.live(services.hub.onlineUserIds().length));
+    }, 5000));
+    for (const timer of timers) timer.unref();
+    void services.outbox.run();
+  });
+  app.addHook('onClose', async () => {
+    for (const timer of timers) clearInterval(timer);
+    await services.outbox.idle();
+  });
+}, { name: 'services' });

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
+import { z } from 'zod';
+import { HealthSchema, MetricsQuerySchema, MetricsSchema } from '../contracts/api.js';
+import { databaseIsHealthy } from '../../db/client.js';
+import { SettingsSchema } from '../services/settings.js';
+import { errorResponses } from './schemas.js';
+
+export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { metrics, channels, db, outbox, settings } = app.services;
+
+  app.get('/api/metrics', { schema: { tags: ['metrics'], querystring: MetricsQuerySchema, response: { 200: MetricsSchema, ...errorResponses } }, onRequest: app.requireRole('manager') },
+    async (request) => metrics.compute(request.query));
+
+  app.get('/health', { schema: { tags: ['health'], response: { 200: HealthSchema, 503: HealthSchema } } }, async (_request, reply) => {
+    const dbOk = databaseIsHealthy(db);
+    const list = channels.list().map((c) => (c.name === 'x' ? { ...c, outbox: outbox.counts() } : c));
+    const degraded = !dbOk || list.some((c) => c.state === 'error');
+    return reply.code(dbOk ? 200 : 503).send({ status: degraded ? 'degraded' : 'ok', db: dbOk ? 'ok' : 'error', channels: list });
+  });
+
+  app.get('/api/settings', { schema: { tags: ['settings'], response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('manager') },
+    async () => settings.get());
+
+  app.put('/api/settings', { schema: { tags: ['settings'], body: SettingsSchema.partial(), response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('admin') },
+    async (request) => settings.update(request.body));
+
+  app.get('/api/live', { schema: { tags: ['metrics'], response: { 200: z.object({ open: z.number(), inReview: z.number(), escalated: z.number(), answeredToday: z.number(), onlineExperts: z.number() }), ...errorResponses } }, onRequest: app.requireRole('manager') },
+    async () => metrics.live(app.services.hub.onlineUserIds().length));
+};

@@ -1,0 +1,54 @@
+import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
+import { z } from 'zod';
+import {
+  AssignBodySchema, DismissBodySchema, IngestQuestionSchema, QuestionDetailSchema, QuestionListQuerySchema, QuestionListSchema,
+  QuestionSchema, ReplyBodySchema, ReplySchema, RetagBodySchema,
+} from '../contracts/api.js';
+import { errorResponses, IdParamsSchema } from './schemas.js';
+
+const QuestionBody = z.object({ question: QuestionSchema });
+
+export const questionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { questions, replies, outbox } = app.services;
+  const expert = app.requireRole('expert');
+  const manager = app.requireRole('manager');
+
+  app.post('/api/questions', {
+    schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses } }, onRequest: manager,
+  }, async (request, reply) => {
+    const outcome = questions.ingest(request.body);
+    return reply.code(outcome.duplicate ? 200 : 201).send({ question: outcome.question });
+  });
+
+  app.get('/api/questions', { schema: { tags: ['questions'], querystring: QuestionListQuerySchema, response: { 200: QuestionListSchema, ...errorResponses } }, onRequest: expert },
+    async (request) => questions.list(request.principal!.user, request.query));
+
+  app.get('/api/questions/:id', {
+    schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: z.object({ question: QuestionDetailSchema }), ...errorResponses } }, onRequest: expert,
+  }, async (request) => ({ question: questions.detail(request.principal!.user, request.params.id) }));
+
+  app.post('/api/questions/:id/claim', { schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: expert },
+    async (request) => ({ question: questions.claim(request.principal!.user, request.params.id) }));
+
+  app.post('/api/questions/:id/release', { schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: expert },
+    async (request) => ({ question: questions.release(request.principal!.user, request.params.id) }));
+
+  app.post('/api/questions/:id/assign', {
+    schema: { tags: ['questions'], params: IdParamsSchema, body: AssignBodySchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager,
+  }, async (request) => ({ question: questions.assign(request.principal!.user, request.params.id, request.body.expertId) }));
+
+  app.post('/api/questions/:id/dismiss', {
+    schema: { tags: ['questions'], params: IdParamsSchema, body: DismissBodySchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager,
+  }, async (request) => ({ question: questions.dismiss(request.principal!.user, request.params.id, request.body.reason) }));
+
+  app.post('/api/questions/:id/tags', {
+    schema: { tags: ['questions'], params: IdParamsSchema, body: RetagBodySchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager,
+  }, async (request) => ({ question: questions.retag(request.principal!.user, request.params.id, request.body.tags) }));
+
+  app.post('/api/questions/:id/retry', { schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager },
+    async (request) => ({ question: outbox.retry(request.principal!.user, request.params.id) }));
+
+  app.post('/api/questions/:id/replies', {
+    schema: { tags: ['replies'], params: IdParamsSchema, body: ReplyBodySchema, response: { 201: z.object({ reply: ReplySchema }), ...errorResponses } }, onRequest: expert,
+  }, async (request, reply) => reply.code(201).send({ reply: replies.submit(request.principal!.user, request.params.id, request.body.text) }));
+};
