@@ -12,7 +12,7 @@ export function startDemoSimulation(services: Services, fakeX: FakeX, { interval
   const busy = new Set<string>();
 
   const customers = setInterval(() => {
-    fakeX.addMention({ text: pick(SAMPLE_QUESTIONS), author: { username: pick(CUSTOMER_HANDLES) } });
+    fakeX.addMention({ text: pick(SAMPLE_QUESTIONS), author: { username: `${pick(CUSTOMER_HANDLES)}${Math.floor(10 + random() * 990)}` } });
   }, intervalMs);
 
   const experts = setInterval(() => {
@@ -26,13 +26,23 @@ export function startDemoSimulation(services: Services, fakeX: FakeX, { interval
       setTimeout(() => {
         try {
           services.questions.claim(user, offer.question.id);
-          const tag = offer.question.tags[0]?.slug ?? 'general';
-          services.replies.submit(user, offer.question.id, pick(CANNED_ANSWERS[tag] ?? CANNED_ANSWERS.general!));
         } catch (error) {
-          log.info({ expert: user.name, reason: (error as Error).message }, 'simulated expert skipped a question');
-        } finally {
           busy.delete(user.id);
+          log.info({ expert: user.name, reason: (error as Error).message }, 'simulated expert lost a claim');
+          return;
         }
+        setTimeout(() => {
+          try {
+            const tag = offer.question.tags[0]?.slug ?? 'general';
+            // X refuses a brand post that repeats an earlier one word for word, so each answer greets its customer.
+            const answer = `Hi @${offer.question.author.handle}! ${pick(CANNED_ANSWERS[tag] ?? CANNED_ANSWERS.general!)}`;
+            services.replies.submit(user, offer.question.id, answer);
+          } catch (error) {
+            log.info({ expert: user.name, reason: (error as Error).message }, 'simulated expert could not answer');
+          } finally {
+            busy.delete(user.id);
+          }
+        }, thinkMs).unref();
       }, thinkMs).unref();
     }
   }, 2000);
