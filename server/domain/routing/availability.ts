@@ -27,19 +27,19 @@ function pruneOffers(log: OfferLog, now: number): void {
   while (log.times.length > 0 && log.times[0]! <= now - HOUR_MS) log.times.shift();
 }
 
-/** Local time as minutes since Sunday midnight, one formatter per zone; an unknown zone reads as UTC. */
+/** Local time as minutes since Sunday midnight; an unknown zone reads as UTC. */
 export type LocalClock = (timezone: string) => number;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const lastReading = new Map<string, { minute: number; value: number }>();
 
 export function localClock(now: number): LocalClock {
-  const minutes = new Map<string, number>();
+  const minute = Math.floor(now / 60_000);
   return (timezone) => {
-    let value = minutes.get(timezone);
-    if (value === undefined) {
-      value = minuteOfWeek(timezone, now);
-      minutes.set(timezone, value);
-    }
+    const cached = lastReading.get(timezone);
+    if (cached?.minute === minute) return cached.value;
+    const value = minuteOfWeek(timezone, now);
+    lastReading.set(timezone, { minute, value });
     return value;
   };
 }

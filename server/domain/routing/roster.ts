@@ -12,13 +12,14 @@ export interface Roster {
   remove(id: string): void;
   get(id: string): RosterEntry | undefined;
   noteOffered(id: string, at: number): void;
-  skilled(tag: string, level: number): Iterable<string>;
-  generalists(): Iterable<string>;
+  skilled(tag: string, level: number): ReadonlyMap<string, true>;
+  generalists(): ReadonlyMap<string, true>;
   ids(): Iterable<string>;
   readonly size: number;
 }
 
 export const MAX_LEVEL = 5;
+const EMPTY: ReadonlyMap<string, true> = new Map();
 
 export function createRoster(): Roster {
   const entries = new Map<string, RosterEntry>();
@@ -70,8 +71,8 @@ export function createRoster(): Roster {
       unindex(entry);
       index(entry);
     },
-    skilled: (tag, level) => bySkill.get(tag)?.[level]?.keys() ?? [],
-    generalists: () => generalists.keys(),
+    skilled: (tag, level) => bySkill.get(tag)?.[level] ?? EMPTY,
+    generalists: () => generalists,
     ids: () => entries.keys(),
     get size() { return entries.size; },
   };

@@ -44,26 +44,31 @@ export function createRouter(settings: RoutingSettings): Router {
     };
   };
 
-  const collect = (pool: Iterable<string>, fits: (entry: RosterEntry) => boolean, reachable: Iterable<string>, eligible: (id: string) => boolean) => {
+  const collect = (buckets: readonly ReadonlyMap<string, true>[], fits: (entry: RosterEntry) => boolean, reachable: Iterable<string>, eligible: (entry: RosterEntry) => boolean) => {
     const candidates = new Set<string>();
     for (const id of reachable) {
       const entry = roster.get(id);
-      if (entry && fits(entry) && eligible(id)) candidates.add(id);
+      if (entry && fits(entry) && eligible(entry)) candidates.add(id);
     }
     let walked = 0;
-    for (const id of pool) {
-      if (walked >= WALK_LIMIT) break;
-      if (!candidates.has(id) && eligible(id)) {
-        candidates.add(id);
-        walked += 1;
+    for (const bucket of buckets) {
+      for (const id of bucket.keys()) {
+        if (walked >= WALK_LIMIT) return candidates;
+        const entry = roster.get(id)!;
+        if (!candidates.has(id) && eligible(entry)) {
+          candidates.add(id);
+          walked += 1;
+        }
       }
     }
     return candidates;
   };
 
-  function* skilledPool(tags: readonly TagScore[]): Iterable<string> {
-    for (let level = MAX_LEVEL; level >= 1; level--) for (const { slug } of tags) yield* roster.skilled(slug, level);
-  }
+  const skilledBuckets = (tags: readonly TagScore[]) => {
+    const buckets: ReadonlyMap<string, true>[] = [];
+    for (let level = MAX_LEVEL; level >= 1; level--) for (const { slug } of tags) buckets.push(roster.skilled(slug, level));
+    return buckets;
+  };
 
   const top = (candidates: Set<string>, score: ReturnType<typeof scorer>) => {
     const best = [...candidates].map((expertId) => ({ expertId, score: score.value(expertId), reasons: {} })).sort(order);
@@ -92,18 +97,19 @@ export function createRouter(settings: RoutingSettings): Router {
     route(input: RouteInput) {
       const { tags, query } = prepare(input.text, input.tags, input.now);
       const clock: LocalClock = localClock(input.now);
-      const eligible = (id: string) => {
-        const entry = roster.get(id);
-        return !!entry && ineligibility(entry.expert, entry.offers, settings, input.now, clock, input.exclude) === null;
+      const eligible = (entry: RosterEntry) => {
+        const { expert } = entry;
+        if (expert.availability !== 'available' || expert.load >= expert.capacity || (settings.requireOnline && !expert.online)) return false;
+        return ineligibility(expert, entry.offers, settings, input.now, clock, input.exclude) === null;
       };
       const reachable = learned.reachable(query);
       const score = scorer(tags, query);
       if (tags.length > 0) {
         const hasSkill = (entry: RosterEntry) => tags.some((tag) => entry.skills.has(tag.slug));
-        const skilled = collect(skilledPool(tags), hasSkill, reachable, eligible);
+        const skilled = collect(skilledBuckets(tags), hasSkill, reachable, eligible);
         if (skilled.size > 0) return { ranked: top(skilled, score), pool: 'skilled' };
       }
-      const generalists = collect(roster.generalists(), (entry) => entry.expert.generalist, reachable, eligible);
+      const generalists = collect([roster.generalists()], (entry) => entry.expert.generalist, reachable, eligible);
       if (generalists.size > 0) return { ranked: top(generalists, score), pool: 'generalists' };
       return { ranked: [], pool: 'none' };
     },
