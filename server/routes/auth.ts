@@ -11,7 +11,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ secureCookies: boolean }> = asy
 
   app.post('/api/auth/login', {
     schema: { tags: ['auth'], body: LoginBodySchema, response: { 200: SessionResponseSchema, ...errorResponses } },
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    // Ten tries a minute per address and account: guessing one password stays slow, a shared office NAT still works.
+    config: {
+      rateLimit: {
+        max: 10, timeWindow: '1 minute', hook: 'preHandler',
+        keyGenerator: (request) => `${request.ip}|${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+      },
+    },
   }, async (request, reply) => {
     const user = await auth.verifyPassword(request.body.email, request.body.password);
     if (!user) throw new AppError(401, 'invalid_credentials', 'Wrong email or password');

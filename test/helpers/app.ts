@@ -55,10 +55,12 @@ export function as(app: App, session: Session) {
 }
 
 let counter = 0;
+const adminSessions = new WeakMap<App, Promise<Session>>();
 
 /** Creates a user through the admin API (and, for experts, a profile) and logs them in. */
 export async function createUser(app: App, role: Role, overrides: { name?: string; profile?: Partial<Profile> } = {}) {
-  const admin = await login(app, ADMIN.email, ADMIN.password);
+  if (!adminSessions.has(app)) adminSessions.set(app, login(app, ADMIN.email, ADMIN.password));
+  const admin = await adminSessions.get(app)!;
   counter++;
   const email = `${role}${counter}-${Date.now()}@test.helpforce`;
   const password = `password-${counter}-long`;
