@@ -9,6 +9,7 @@ import type { IngestQuestion, QuestionDetail, QuestionStatus, QuestionSummary, U
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { canApply, statusesFor } from '../domain/lifecycle.js';
+import { isThanks } from '../domain/reactions.js';
 import type { Router } from '../domain/routing/index.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
 import { flush, recordEvent, type Notice } from './audit.js';
@@ -63,8 +64,9 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   function attachFollowUp(parent: QuestionRow, input: IngestQuestion, now: number): { row: QuestionRow; notices: Notice[] } {
     const at = input.createdAt ? Date.parse(input.createdAt) : now;
     db.insert(messages).values({ id: newId(now), questionId: parent.id, direction: 'in', externalId: input.externalId, text: input.text, authorHandle: input.author.handle, at }).run();
-    recordEvent(db, { questionId: parent.id, type: 'question.follow_up', at: now, data: { externalId: input.externalId } });
-    if (!canApply('reopen', parent.status)) {
+    const thanks = isThanks(input.text);
+    recordEvent(db, { questionId: parent.id, type: thanks ? 'question.thanked' : 'question.follow_up', at: now, data: { externalId: input.externalId } });
+    if (thanks || !canApply('reopen', parent.status)) {
       const row = db.update(questions).set({ updatedAt: now }).where(eq(questions.id, parent.id)).returning().get()!;
       return { row, notices: [() => hub.publish('question.updated', { question: views.summary(row) }, { users: row.assigneeId ? [row.assigneeId] : [] })] };
     }
