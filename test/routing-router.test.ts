@@ -156,3 +156,12 @@ t.test('only k experts are offered, from a large roster', async (t) => {
   t.equal(result.ranked.length, 3);
   t.ok(result.ranked.every((r) => r.reasons['skill:tv']! >= 1.7), 'the top level comes first');
 });
+
+t.test('rank returns every candidate in score order, with reasons for the head', async (t) => {
+  const router = routerWith(Array.from({ length: 120 }, (_, i) => expert(`e${i}`)));
+  for (let i = 0; i < 120; i++) for (let j = 0; j <= i % 7; j++) router.learnAnswer(`e${i}`, `question ${i} ${j}`, [], i * 10 + j);
+  const ranked = router.rank({ text: 'question', tags: [], now: 2000 });
+  t.equal(ranked.length, 120);
+  t.ok(ranked.every((r, i) => i === 0 || ranked[i - 1]!.score >= r.score), 'ordered');
+  t.ok(Object.keys(ranked[0]!.reasons).length > 0, 'the head is explained');
+});

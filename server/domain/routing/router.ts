@@ -10,6 +10,8 @@ import type { RankedExpert, RouteInput, Router, RoutingSettings, TagScore } from
 
 /** How many eligible experts a fair walk of a pool contributes, on top of those the learned indexes reach. */
 const WALK_LIMIT = 32;
+/** rank() returns everyone in order but gives reasons for the head only, which keeps a full ordering cheap. */
+const EXPLAINED_IN_RANK = 50;
 const NO_HISTORY = '\u0000no-history';
 
 export function createRouter(settings: RoutingSettings): Router {
@@ -70,9 +72,11 @@ export function createRouter(settings: RoutingSettings): Router {
     return buckets;
   };
 
-  const top = (candidates: Set<string>, score: ReturnType<typeof scorer>) => {
-    const best = [...candidates].map((expertId) => ({ expertId, score: score.value(expertId), reasons: {} })).sort(order);
-    return best.slice(0, settings.k).map(({ expertId }) => score.explain(expertId)).sort(order);
+  /** Orders by the plain score, then explains only the first `explained` (reasons cost more than the score). */
+  const best = (candidates: Iterable<string>, score: ReturnType<typeof scorer>, keep: number, explained: number) => {
+    const ordered = [...candidates].map((expertId): RankedExpert => ({ expertId, score: score.value(expertId), reasons: {} })).sort(order);
+    const head = ordered.slice(0, explained).map(({ expertId }) => score.explain(expertId)).sort(order);
+    return head.concat(ordered.slice(explained, keep).map((entry) => ({ ...entry, score: Math.round(entry.score * 1e6) / 1e6 })));
   };
 
   return {
@@ -107,16 +111,16 @@ export function createRouter(settings: RoutingSettings): Router {
       if (tags.length > 0) {
         const hasSkill = (entry: RosterEntry) => tags.some((tag) => entry.skills.has(tag.slug));
         const skilled = collect(skilledBuckets(tags), hasSkill, reachable, eligible);
-        if (skilled.size > 0) return { ranked: top(skilled, score), pool: 'skilled' };
+        if (skilled.size > 0) return { ranked: best(skilled, score, settings.k, settings.k), pool: 'skilled' };
       }
       const generalists = collect([roster.generalists()], (entry) => entry.expert.generalist, reachable, eligible);
-      if (generalists.size > 0) return { ranked: top(generalists, score), pool: 'generalists' };
+      if (generalists.size > 0) return { ranked: best(generalists, score, settings.k, settings.k), pool: 'generalists' };
       return { ranked: [], pool: 'none' };
     },
     rank(input, candidateIds) {
       const { tags, query } = prepare(input.text, input.tags, input.now);
       const score = scorer(tags, query);
-      return [...(candidateIds ?? roster.ids())].map((id) => score.explain(id)).sort(order);
+      return best(candidateIds ?? roster.ids(), score, Number.POSITIVE_INFINITY, EXPLAINED_IN_RANK);
     },
   };
 }
