@@ -12,23 +12,23 @@ export interface Roster {
   remove(id: string): void;
   get(id: string): RosterEntry | undefined;
   noteOffered(id: string, at: number): void;
-  skilled(tag: string, level: number): ReadonlyMap<string, true>;
-  generalists(): ReadonlyMap<string, true>;
+  skilled(tag: string, level: number): ReadonlyMap<string, RosterEntry>;
+  generalists(): ReadonlyMap<string, RosterEntry>;
   ids(): Iterable<string>;
   readonly size: number;
 }
 
 export const MAX_LEVEL = 5;
-const EMPTY: ReadonlyMap<string, true> = new Map();
+const EMPTY: ReadonlyMap<string, RosterEntry> = new Map();
 
 export function createRoster(): Roster {
   const entries = new Map<string, RosterEntry>();
-  const bySkill = new Map<string, Map<string, true>[]>();
-  const generalists = new Map<string, true>();
+  const bySkill = new Map<string, Map<string, RosterEntry>[]>();
+  const generalists = new Map<string, RosterEntry>();
 
   const bucket = (tag: string, level: number) => {
     let levels = bySkill.get(tag);
-    if (!levels) bySkill.set(tag, (levels = Array.from({ length: MAX_LEVEL + 1 }, () => new Map<string, true>())));
+    if (!levels) bySkill.set(tag, (levels = Array.from({ length: MAX_LEVEL + 1 }, () => new Map<string, RosterEntry>())));
     return levels[level]!;
   };
   const unindex = (entry: RosterEntry) => {
@@ -36,24 +36,23 @@ export function createRoster(): Roster {
     generalists.delete(entry.expert.id);
   };
   const index = (entry: RosterEntry) => {
-    for (const [tag, level] of entry.skills) bucket(tag, level).set(entry.expert.id, true);
-    if (entry.expert.generalist) generalists.set(entry.expert.id, true);
+    for (const [tag, level] of entry.skills) bucket(tag, level).set(entry.expert.id, entry);
+    if (entry.expert.generalist) generalists.set(entry.expert.id, entry);
   };
 
   return {
     upsert(expert) {
-      const existing = entries.get(expert.id);
       const skills = new Map<string, number>();
       for (const { tag, level } of expert.skills) {
         skills.set(tag, Math.max(skills.get(tag) ?? 0, Math.min(MAX_LEVEL, Math.max(1, Math.round(level)))));
       }
-      const entry: RosterEntry = { expert: { ...expert }, skills, offers: existing?.offers ?? createOfferLog() };
-      if (existing) {
-        const unchanged = sameSkills(existing.skills, skills) && existing.expert.generalist === expert.generalist;
-        entries.set(expert.id, entry);
-        if (unchanged) return;
-        unindex(existing);
+      const existing = entries.get(expert.id);
+      if (existing && sameSkills(existing.skills, skills) && existing.expert.generalist === expert.generalist) {
+        existing.expert = { ...expert };
+        return;
       }
+      if (existing) unindex(existing);
+      const entry: RosterEntry = { expert: { ...expert }, skills, offers: existing?.offers ?? createOfferLog() };
       entries.set(expert.id, entry);
       index(entry);
     },

@@ -46,7 +46,7 @@ export function createRouter(settings: RoutingSettings): Router {
     };
   };
 
-  const collect = (buckets: readonly ReadonlyMap<string, true>[], fits: (entry: RosterEntry) => boolean, reachable: Iterable<string>, eligible: (entry: RosterEntry) => boolean) => {
+  const collect = (buckets: readonly ReadonlyMap<string, RosterEntry>[], fits: (entry: RosterEntry) => boolean, reachable: Iterable<string>, eligible: (entry: RosterEntry) => boolean) => {
     const candidates = new Set<string>();
     for (const id of reachable) {
       const entry = roster.get(id);
@@ -54,11 +54,10 @@ export function createRouter(settings: RoutingSettings): Router {
     }
     let walked = 0;
     for (const bucket of buckets) {
-      for (const id of bucket.keys()) {
+      for (const entry of bucket.values()) {
         if (walked >= WALK_LIMIT) return candidates;
-        const entry = roster.get(id)!;
-        if (!candidates.has(id) && eligible(entry)) {
-          candidates.add(id);
+        if (eligible(entry) && !candidates.has(entry.expert.id)) {
+          candidates.add(entry.expert.id);
           walked += 1;
         }
       }
@@ -67,7 +66,7 @@ export function createRouter(settings: RoutingSettings): Router {
   };
 
   const skilledBuckets = (tags: readonly TagScore[]) => {
-    const buckets: ReadonlyMap<string, true>[] = [];
+    const buckets: ReadonlyMap<string, RosterEntry>[] = [];
     for (let level = MAX_LEVEL; level >= 1; level--) for (const { slug } of tags) buckets.push(roster.skilled(slug, level));
     return buckets;
   };
