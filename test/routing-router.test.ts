@@ -169,7 +169,7 @@ t.test('rank returns every candidate in score order, with reasons for the head',
 t.test('an upsert with the same skills updates the expert and keeps their place in the waiting order', async (t) => {
   const router = routerWith(['a', 'b'].map((id) => expert(id, { skills: [{ tag: 'tv', level: 3 }] })), { k: 1, maxOffersPerHour: 100 });
   router.noteOffered('b', NOW - HOUR);
-  router.upsertExpert(expert('a', { skills: [{ tag: 'tv', level: 3 }], approved: 3 }));
+  router.upsertExpert(expert('a', { skills: [{ tag: 'tv', level: 3 }], capacity: 4 }));
   t.same(ids(router.route({ text: 'tv', tags: tv, now: NOW })), ['a'], 'a never had an offer, so still waits longest');
   router.upsertExpert(expert('a', { skills: [{ tag: 'tv', level: 3 }], availability: 'away' }));
   t.same(ids(router.route({ text: 'tv', tags: tv, now: NOW })), ['b']);
