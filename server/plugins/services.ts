@@ -12,6 +12,7 @@ import { createDispatcher } from '../services/dispatcher.js';
 import { createExpertService } from '../services/experts.js';
 import { createMetricsService } from '../services/metrics.js';
 import { createOutbox, type ChannelPoster } from '../services/outbox.js';
+import { createIngestService } from '../services/ingest.js';
 import { createQuestionService } from '../services/questions.js';
 import { createRealtimeHub } from '../services/realtime-hub.js';
 import { createReplyService } from '../services/replies.js';
@@ -32,6 +33,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const experts = createExpertService({ db, clock, router, hub });
   const dispatcher = createDispatcher({ db, clock, router, hub, views, experts, config: config.routing });
   const questions = createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config: config.routing });
+  const ingest = createIngestService({ db, clock, router, hub, views, tags, dispatcher, config: config.routing });
   const outbox = createOutbox({ db, clock, hub, views, experts, posters, log });
   const replies = createReplyService({
     db, clock, hub, views, experts, tags,
@@ -44,7 +46,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const metrics = createMetricsService({ db, clock });
   const channels = createChannelStatus();
   hub.onPresence((userId, online) => experts.setOnline(userId, online));
-  return { db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, questions, outbox, replies, metrics, channels, posters };
+  return { db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters };
 }
 export type Services = ReturnType<typeof createServices>;
 

@@ -9,14 +9,14 @@ import { errorResponses, IdParamsSchema } from './schemas.js';
 const QuestionBody = z.object({ question: QuestionSchema });
 
 export const questionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { questions, replies, outbox } = app.services;
+  const { ingest, questions, replies, outbox } = app.services;
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
 
   app.post('/api/questions', {
     schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses } }, onRequest: manager,
   }, async (request, reply) => {
-    const outcome = questions.ingest(request.body);
+    const outcome = ingest.ingest(request.body);
     return reply.code(outcome.duplicate ? 200 : 201).send({ question: outcome.question });
   });
 

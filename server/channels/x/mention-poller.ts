@@ -7,7 +7,7 @@ import type { Db } from '../../../db/client.js';
 import { channelCursors } from '../../../db/schema.js';
 import type { Clock } from '../../domain/clock.js';
 import { flush, type Notice } from '../../services/audit.js';
-import type { QuestionService } from '../../services/questions.js';
+import type { IngestService } from '../../services/ingest.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import { describeXError, retryDelayMs } from './errors.js';
 
@@ -16,9 +16,9 @@ const TWEET_FIELDS = ['created_at', 'conversation_id', 'in_reply_to_user_id', 'r
 const MAX_PAGES = 8;
 
 interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }
-interface Deps { client: TwitterApi; db: Db; clock: Clock; questions: QuestionService; status: ChannelStatus; log: Logger; intervalMs: number }
+interface Deps { client: TwitterApi; db: Db; clock: Clock; ingest: IngestService; status: ChannelStatus; log: Logger; intervalMs: number }
 
-export function createMentionPoller({ client, db, clock, questions, status, log, intervalMs }: Deps) {
+export function createMentionPoller({ client, db, clock, ingest, status, log, intervalMs }: Deps) {
   const report = status.register(X_CHANNEL);
   let brandId: string | null = db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
   let timer: NodeJS.Timeout | null = null;
@@ -62,7 +62,7 @@ export function createMentionPoller({ client, db, clock, questions, status, log,
     const notices: Notice[] = db.transaction(() => {
       const pending: Notice[] = [];
       for (const tweet of tweets) {
-        const { notices: n } = questions.ingestInTransaction(toIngest(tweet, timeline.includes.author(tweet)));
+        const { notices: n } = ingest.ingestInTransaction(toIngest(tweet, timeline.includes.author(tweet)));
         pending.push(...n);
         ingested++;
       }

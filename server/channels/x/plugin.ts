@@ -11,9 +11,9 @@ declare module 'fastify' {
 }
 
 export default fp<{ x: XChannelConfig; timers: boolean }>(async (app, { x, timers }) => {
-  const { db, clock, questions, channels, posters } = app.services;
+  const { db, clock, ingest, channels, posters } = app.services;
   const client = createXClient(x.credentials, x.baseUrl, { timeoutMs: 15_000 });
-  const poller = createMentionPoller({ client, db, clock, questions, status: channels, log: app.log.child({ component: 'x-poller' }), intervalMs: x.pollIntervalMs });
+  const poller = createMentionPoller({ client, db, clock, ingest, status: channels, log: app.log.child({ component: 'x-poller' }), intervalMs: x.pollIntervalMs });
   posters.set(X_CHANNEL, createXPoster(client, poller.brandId));
   app.decorate('xChannel', { poller });
   if (timers) {
