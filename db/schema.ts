@@ -167,6 +167,29 @@ export const events = sqliteTable('events', {
   at: integer('at').notNull(),
 }, (t) => [index('events_question').on(t.questionId, t.id), index('events_type_at').on(t.type, t.at)]);
 
+/** Canned responses experts can start from; `tag` null means useful for any question. */
+export const snippets = sqliteTable('snippets', {
+  id: text('id').primaryKey(),
+  tag: text('tag'),
+  title: text('title').notNull(),
+  text: text('text').notNull(),
+  createdBy: text('created_by').notNull().references(() => users.id),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  uses: integer('uses').notNull().default(0),
+}, (t) => [index('snippets_tag').on(t.tag)]);
+
+/** Internal notes on a question (never public). `mentions` holds the user ids the note named, who may then see it. */
+export const notes = sqliteTable('notes', {
+  id: text('id').primaryKey(),
+  questionId: text('question_id').notNull().references(() => questions.id),
+  authorId: text('author_id').notNull().references(() => users.id),
+  kind: text('kind', { enum: ['note', 'handoff'] }).notNull().default('note'),
+  text: text('text').notNull(),
+  mentions: text('mentions', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('notes_question').on(t.questionId, t.createdAt)]);
+
 export const channelCursors = sqliteTable('channel_cursors', {
   channel: text('channel').primaryKey(),
   sinceId: text('since_id'),
@@ -186,3 +209,5 @@ export type OfferRow = typeof offers.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type TagRow = typeof tags.$inferSelect;
 export type ProfileRow = typeof expertProfiles.$inferSelect;
+export type SnippetRow = typeof snippets.$inferSelect;
+export type NoteRow = typeof notes.$inferSelect;
