@@ -20,6 +20,11 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
+  // Transactions start with BEGIN IMMEDIATE, taking the write lock up front. A deferred one reads first and then
+  // upgrades to a writer; if another connection holds the write lock at that moment SQLite returns SQLITE_BUSY at
+  // once, without waiting for busy_timeout (an upgrade that waited could deadlock). Our transactions all write.
+  const deferred = db.transaction.bind(db);
+  db.transaction = ((work, config) => deferred(work, { behavior: 'immediate', ...config })) as Db['transaction'];
   return db;
 }
 

@@ -407,6 +407,17 @@ t.test('fault injection', async (t) => {
     t.ok(Date.now() - closing < 1_000, 'close() destroys hung sockets');
   });
 
+  t.test("hang: 'after' stores the post and never answers", async (t) => {
+    const fakeX = await startFakeX();
+    t.teardown(() => fakeX.close());
+    const [question] = seedMentions(fakeX, 1);
+    const client = createXClient(fakeX.credentials, fakeX.url, { timeoutMs: 300 });
+    fakeX.injectFault({ method: 'POST', path: '/2/tweets', hang: 'after', times: 1 });
+    t.ok((await failure(client.v2.reply('Stored, unanswered ^Cy', question!.id))) instanceof ApiRequestError, 'the client times out');
+    t.same(fakeX.brandReplies(question!.id).map((tweet) => tweet.text), ['Stored, unanswered ^Cy'], 'yet X has the post');
+    t.match(fakeX.requests.at(-1), { method: 'POST', path: '/2/tweets', status: 201 });
+  });
+
   t.test('delayMs adds latency', async (t) => {
     const { fakeX, client } = await setup(t);
     fakeX.injectFault({ path: '/2/users/me', delayMs: 150, times: 1 });

@@ -22,6 +22,7 @@ interface GateDeps {
  */
 export function registerGate(app: FastifyInstance, { faults, limiter, clock, log }: GateDeps): void {
   const dropAfterHandler = new WeakSet<FastifyRequest>();
+  const hangAfterHandler = new WeakSet<FastifyRequest>();
   const logged = new WeakSet<FastifyRequest>();
   const record = (request: FastifyRequest, status: number) => {
     if (logged.has(request)) return;
@@ -36,7 +37,8 @@ export function registerGate(app: FastifyInstance, { faults, limiter, clock, log
     const fault = faults.take(request.method, pathOf(request), request.routeOptions.url);
     if (!fault) return;
     if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-    if (fault.drop === 'before' || fault.hang) {
+    if (fault.hang === 'after') hangAfterHandler.add(request);
+    else if (fault.drop === 'before' || fault.hang) {
       record(request, 0);
       reply.hijack();
       if (fault.drop === 'before') request.raw.socket.destroy();
@@ -61,6 +63,13 @@ export function registerGate(app: FastifyInstance, { faults, limiter, clock, log
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    if (hangAfterHandler.has(request)) {
+      // The handler ran (a post is stored); hold the response until the client gives up or the server closes.
+      record(request, reply.statusCode);
+      const socket = request.raw.socket;
+      if (!socket.destroyed) await new Promise((resolve) => socket.once('close', resolve));
+      return payload;
+    }
     if (!dropAfterHandler.has(request)) return payload;
     record(request, reply.statusCode);
     request.raw.socket.destroy();

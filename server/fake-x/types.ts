@@ -31,7 +31,8 @@ export interface FaultRule {
   status?: number;
   resetInSec?: number;
   drop?: 'before' | 'after';
-  hang?: boolean;
+  /** Never answer: `true`/'before' before the handler runs; 'after' once it ran (X stored the post, the reply never comes). */
+  hang?: boolean | 'before' | 'after';
   delayMs?: number;
   times?: number;
   probability?: number;

@@ -67,12 +67,17 @@ export default fp<ServiceOptions>(async (app, options) => {
   app.addHook('preClose', async () => services.hub.closeAll());
   if (!options.timers) return;
   const timers: NodeJS.Timeout[] = [];
+  // A failing tick (e.g. SQLITE_BUSY while another process holds the write lock past busy_timeout) is logged and
+  // retried on the next one; thrown from a timer it would take the whole server down.
+  const every = (ms: number, what: string, work: () => unknown) => setInterval(() => {
+    Promise.resolve().then(work).catch((error: unknown) => app.log.error({ err: error }, `${what} failed; retrying on the next tick`));
+  }, ms);
   app.addHook('onReady', async () => {
-    timers.push(setInterval(() => services.dispatcher.tick(), 1000));
-    timers.push(setInterval(() => void services.outbox.run(), 1000));
-    timers.push(setInterval(() => {
+    timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.tick()));
+    timers.push(every(1000, 'outbox run', () => services.outbox.run()));
+    timers.push(every(5000, 'metrics tick', () => {
       services.hub.publish('metrics.tick', services.metrics.live(services.hub.onlineUserIds().length));
-    }, 5000));
+    }));
     for (const timer of timers) timer.unref();
     void services.outbox.run();
   });

@@ -118,11 +118,22 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
     });
   }
 
+  function requeueSending(): number {
+    return db.update(outbox).set({ state: 'pending', nextAttemptAt: clock.now(), updatedAt: clock.now() }).where(eq(outbox.state, 'sending')).run().changes;
+  }
+
   async function drain() {
+    // Runs never overlap, so an item still `sending` here was abandoned: its outcome could not be recorded (say the
+    // database was locked past busy_timeout right after X accepted the post). Its next attempt checks X first.
+    requeueSending();
     do {
       again = false;
       let batch: OutboxRow[];
-      while ((batch = take(concurrency)).length > 0) await Promise.all(batch.map(deliver));
+      while ((batch = take(concurrency)).length > 0) {
+        // Settle the whole batch before giving up on an error: nothing may still be in flight when the next run starts.
+        const failed = (await Promise.allSettled(batch.map(deliver))).find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
     } while (again);
   }
 
@@ -130,14 +141,14 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
     /** Send everything due now; overlapping calls share one run. */
     run(): Promise<void> {
       if (running) { again = true; return running; }
-      running = drain().finally(() => { running = null; });
+      running = drain()
+        .catch((error: unknown) => log.error({ err: error }, 'outbox run failed; the items wait for the next run'))
+        .finally(() => { running = null; });
       return running;
     },
 
     /** After a crash, items left `sending` may or may not have reached the channel: the next attempt checks first. */
-    recover(): number {
-      return db.update(outbox).set({ state: 'pending', nextAttemptAt: clock.now(), updatedAt: clock.now() }).where(eq(outbox.state, 'sending')).run().changes;
-    },
+    recover: requeueSending,
 
     retry(manager: User, questionId: string) {
       const item = db.select().from(outbox).where(and(eq(outbox.questionId, questionId), eq(outbox.state, 'failed'))).get();
