@@ -169,3 +169,61 @@ export const ChannelHealthSchema = z.object({
 });
 export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'error']), channels: z.array(ChannelHealthSchema) });
 export type Health = z.infer<typeof HealthSchema>;
+
+// Knowledge reuse, internal notes and the feedback loop: similar past answers, snippets, notes and hand-offs, the
+// insight digest and expert recognition.
+export const SimilarQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(20).default(5) });
+export const SimilarAnswerSchema = z.object({
+  questionId: id, replyId: id, questionText: z.string(), replyText: z.string(), authorName: z.string(),
+  score: z.number(), postedAt: isoTime.nullable(), tags: z.array(z.string()),
+});
+export type SimilarAnswer = z.infer<typeof SimilarAnswerSchema>;
+export const SimilarAnswersSchema = z.object({ items: z.array(SimilarAnswerSchema) });
+
+export const SnippetSchema = z.object({
+  id, tag: z.string().nullable(), title: z.string(), text: z.string(), createdBy: id, createdByName: z.string().nullable(),
+  createdAt: isoTime, updatedAt: isoTime, uses: z.number(),
+});
+export type Snippet = z.infer<typeof SnippetSchema>;
+export const SnippetListQuerySchema = z.object({ tag: z.string().max(200).optional() }); // one slug or a comma-separated list
+const snippetFields = { title: z.string().trim().min(1).max(120), text: z.string().trim().min(1).max(2000), tag: slug.nullable() };
+export const CreateSnippetBodySchema = z.object({
+  title: snippetFields.title.optional(), text: snippetFields.text.optional(), tag: snippetFields.tag.optional(), fromReplyId: id.optional(),
+}).strict().refine((b) => (b.fromReplyId ? b.text === undefined : b.title !== undefined && b.text !== undefined), {
+  message: 'send {title, text, tag?} or {fromReplyId, title?, tag?}',
+});
+export type CreateSnippetBody = z.infer<typeof CreateSnippetBodySchema>;
+export const SnippetPatchSchema = z.object(snippetFields).partial().strict();
+
+export const NoteSchema = z.object({
+  id, questionId: id, authorId: id, authorName: z.string(), kind: z.enum(['note', 'handoff']), text: z.string(),
+  mentions: z.array(z.object({ id, name: z.string() })), createdAt: isoTime,
+});
+export type Note = z.infer<typeof NoteSchema>;
+export const NoteBodySchema = z.object({ text: z.string().trim().min(1, 'the note is empty').max(2000) });
+export const HandoffBodySchema = z.object({ expertId: id, note: z.string().trim().min(1, 'say why you hand it off').max(2000) });
+
+export const PeriodQuerySchema = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
+export const InsightsQuerySchema = PeriodQuerySchema.extend({ format: z.enum(['json', 'csv', 'md']).default('json') });
+export const ExampleQuestionSchema = z.object({ id, text: z.string(), receivedAt: isoTime });
+export const InsightsSchema = z.object({
+  from: isoTime, to: isoTime, previousFrom: isoTime,
+  totals: z.object({ questions: z.number(), previousQuestions: z.number(), answered: z.number(), unanswered: z.number() }),
+  topTags: z.array(z.object({ tag: z.string(), name: z.string(), count: z.number(), share: z.number(), examples: z.array(ExampleQuestionSchema) })),
+  risingTopics: z.array(z.object({
+    term: z.string(), label: z.string(), count: z.number(), previousCount: z.number(), share: z.number(), previousShare: z.number(),
+    growth: z.number(), examples: z.array(ExampleQuestionSchema),
+  })),
+  unansweredByTag: z.array(z.object({ tag: z.string().nullable(), count: z.number() })),
+});
+export type Insights = z.infer<typeof InsightsSchema>;
+
+const recognitionStats = {
+  answered: z.number(), medianReplyMs: z.number().nullable(), approvalRate: z.number().nullable(), reviewed: z.number(), thanks: z.number(),
+};
+export const RecognitionSchema = z.object({
+  from: isoTime, to: isoTime,
+  experts: z.array(z.object({ expertId: id, name: z.string(), store: z.string().nullable(), ...recognitionStats })),
+  stores: z.array(z.object({ store: z.string().nullable(), experts: z.number(), ...recognitionStats })),
+});
+export type Recognition = z.infer<typeof RecognitionSchema>;

@@ -6,17 +6,23 @@ import type { Db } from '../../db/client.js';
 import type { AppConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { createRouter } from '../domain/routing/index.js';
+import { createAnswerService } from '../services/answers.js';
 import { createAuthService } from '../services/auth.js';
 import { createChannelStatus } from '../services/channel-status.js';
 import { createDispatcher } from '../services/dispatcher.js';
 import { createExpertService } from '../services/experts.js';
+import { createInsightService } from '../services/insights.js';
 import { createMetricsService } from '../services/metrics.js';
+import { createNoteService } from '../services/notes.js';
 import { createOutbox, type ChannelPoster } from '../services/outbox.js';
+import { createQuestionAccess } from '../services/question-access.js';
 import { createIngestService } from '../services/ingest.js';
 import { createQuestionService } from '../services/questions.js';
 import { createRealtimeHub } from '../services/realtime-hub.js';
+import { createRecognitionService } from '../services/recognition.js';
 import { createReplyService } from '../services/replies.js';
 import { createSettingsService } from '../services/settings.js';
+import { createSnippetService } from '../services/snippets.js';
 import { createTagService } from '../services/tags.js';
 import { createViews } from '../services/views.js';
 import { rebuildRoutingModel } from '../services/routing-history.js';
@@ -35,18 +41,29 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const questions = createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config: config.routing });
   const ingest = createIngestService({ db, clock, router, hub, views, tags, dispatcher, config: config.routing });
   const outbox = createOutbox({ db, clock, hub, views, experts, posters, log });
+  const access = createQuestionAccess(db);
+  const answers = createAnswerService({ db, access });
   const replies = createReplyService({
     db, clock, hub, views, experts, tags,
     policy: () => settings.get().reviewPolicy, attributionTemplate: () => settings.get().attributionTemplate, onApproved: (reply) => {
       const question = views.summaryById(reply.questionId)!;
       router.learnAnswer(reply.authorId, question.text, question.tags.map((t) => t.slug), clock.now());
+      answers.indexReply(reply);
       void outbox.run();
     },
   });
   const metrics = createMetricsService({ db, clock });
   const channels = createChannelStatus();
+  // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest, recognition.
+  const snippets = createSnippetService({ db, clock, tags });
+  const notes = createNoteService({ db, clock, hub, access, questions });
+  const insights = createInsightService({ db, clock, tags });
+  const recognition = createRecognitionService({ db, clock });
   hub.onPresence((userId, online) => experts.setOnline(userId, online));
-  return { db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters };
+  return {
+    db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
+    access, answers, snippets, notes, insights, recognition,
+  };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -61,7 +78,8 @@ export default fp<ServiceOptions>(async (app, options) => {
   const experts = services.experts.loadRoster();
   const learned = rebuildRoutingModel(options.db, services.router);
   const recovered = services.outbox.recover();
-  app.log.info({ experts, learned, recoveredOutbox: recovered, ms: Date.now() - started }, 'routing state loaded');
+  const answers = services.answers.rebuild();
+  app.log.info({ experts, learned, recoveredOutbox: recovered, indexedAnswers: answers, ms: Date.now() - started }, 'routing state loaded');
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());

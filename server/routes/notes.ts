@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
+import { z } from 'zod';
+import { HandoffBodySchema, NoteBodySchema, NoteSchema, QuestionSchema } from '../contracts/api.js';
+import { errorResponses, IdParamsSchema } from './schemas.js';
+
+export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { notes } = app.services;
+  const expert = app.requireRole('expert');
+
+  app.get('/api/questions/:id/notes', {
+    schema: { tags: ['notes'], params: IdParamsSchema, response: { 200: z.object({ items: z.array(NoteSchema) }), ...errorResponses } }, onRequest: expert,
+  }, async (request) => ({ items: notes.list(request.principal!.user, request.params.id) }));
+
+  app.post('/api/questions/:id/notes', {
+    schema: { tags: ['notes'], params: IdParamsSchema, body: NoteBodySchema, response: { 201: z.object({ note: NoteSchema }), ...errorResponses } }, onRequest: expert,
+  }, async (request, reply) => reply.code(201).send({ note: notes.add(request.principal!.user, request.params.id, request.body.text) }));
+
+  app.post('/api/questions/:id/handoff', {
+    schema: {
+      tags: ['notes'], params: IdParamsSchema, body: HandoffBodySchema,
+      response: { 200: z.object({ question: QuestionSchema, note: NoteSchema }), ...errorResponses },
+    },
+    onRequest: expert,
+  }, async (request) => notes.handoff(request.principal!.user, request.params.id, request.body.expertId, request.body.note));
+};

@@ -1,0 +1,12 @@
+import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
+import { PeriodQuerySchema, RecognitionSchema } from '../contracts/api.js';
+import { errorResponses } from './schemas.js';
+
+export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { recognition } = app.services;
+
+  // Managers get every expert and every store; an expert gets only their own row.
+  app.get('/api/recognition', {
+    schema: { tags: ['metrics'], querystring: PeriodQuerySchema, response: { 200: RecognitionSchema, ...errorResponses } }, onRequest: app.requireRole('expert'),
+  }, async (request) => recognition.compute(request.principal!.user, request.query));
+};

@@ -1,0 +1,63 @@
+// Similar past answers: an in-memory TF-IDF index of every approved or posted reply (with its question's text),
+// rebuilt from the database at start and extended each time a reply is approved.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { messages, questions, questionTags, replies, users, type ReplyRow } from '../../db/schema.js';
+import type { SimilarAnswer, User } from '../contracts/api.js';
+import { createAnswerIndex } from '../domain/answer-index.js';
+import type { QuestionAccess } from './question-access.js';
+import { iso } from './views.js';
+
+const REUSABLE = ['approved', 'posted'] as const;
+
+export function createAnswerService({ db, access }: { db: Db; access: QuestionAccess }) {
+  const index = createAnswerIndex();
+  const document = (reply: Pick<ReplyRow, 'id' | 'questionId' | 'text'>, questionText: string) =>
+    ({ id: reply.id, group: reply.questionId, text: `${questionText}\n${reply.text}` });
+
+  function queryText(questionId: string, text: string): string {
+    const followUps = db.select({ text: messages.text }).from(messages)
+      .where(and(eq(messages.questionId, questionId), eq(messages.direction, 'in'))).orderBy(asc(messages.at)).all();
+    return [text, ...followUps.map((m) => m.text)].join('\n');
+  }
+
+  function hydrate(replyIds: string[]) {
+    if (replyIds.length === 0) return new Map<string, Omit<SimilarAnswer, 'score'>>();
+    const rows = db.select({ reply: replies, questionText: questions.text, authorName: users.name }).from(replies)
+      .innerJoin(questions, eq(questions.id, replies.questionId)).innerJoin(users, eq(users.id, replies.authorId))
+      .where(and(inArray(replies.id, replyIds), inArray(replies.status, [...REUSABLE]))).all();
+    const tagRows = rows.length === 0 ? [] : db.select().from(questionTags).where(inArray(questionTags.questionId, rows.map((r) => r.reply.questionId))).all();
+    return new Map(rows.map(({ reply, questionText, authorName }) => [reply.id, {
+      questionId: reply.questionId, replyId: reply.id, questionText, replyText: reply.text, authorName,
+      postedAt: reply.postedAt ? iso(reply.postedAt) : null,
+      tags: tagRows.filter((t) => t.questionId === reply.questionId).sort((a, b) => b.confidence - a.confidence).map((t) => t.slug),
+    }]));
+  }
+
+  return {
+    /** Index every reusable answer in the database (at start). */
+    rebuild(): number {
+      const rows = db.select({ id: replies.id, questionId: replies.questionId, text: replies.text, questionText: questions.text }).from(replies)
+        .innerJoin(questions, eq(questions.id, replies.questionId)).where(inArray(replies.status, [...REUSABLE])).all();
+      for (const row of rows) index.add(document(row, row.questionText));
+      return index.size;
+    },
+
+    indexReply(reply: ReplyRow): void {
+      const question = db.select({ text: questions.text }).from(questions).where(eq(questions.id, reply.questionId)).get();
+      if (question) index.add(document(reply, question.text));
+    },
+
+    similar(user: User, questionId: string, limit: number): SimilarAnswer[] {
+      const question = access.visible(user, questionId);
+      const matches = index.search(queryText(question.id, question.text), { limit: limit * 2, excludeGroups: [question.id] });
+      const found = hydrate(matches.map((m) => m.id));
+      for (const match of matches) if (!found.has(match.id)) index.remove(match.id);
+      return matches.filter((m) => found.has(m.id)).slice(0, limit)
+        .map((m) => ({ ...found.get(m.id)!, score: Math.round(m.score * 1000) / 1000 }));
+    },
+
+    get size() { return index.size; },
+  };
+}
+export type AnswerService = ReturnType<typeof createAnswerService>;

@@ -1,0 +1,78 @@
+// Expert recognition over [from, to): per expert and per store, answers posted, median time from claim to reply,
+// approval rate of reviewed replies, and customers' thank-yous (a `question.thanked` event counts for the author of
+// the question's last reply posted before it). A manager sees everyone; an expert sees only their own row.
+import type { Db } from '../../db/client.js';
+import type { Recognition, User } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import { percentiles } from './metrics.js';
+import { isManager } from './question-access.js';
+import { period } from './insights.js';
+import { iso } from './views.js';
+
+interface Tally { answered: number; approved: number; rejected: number; times: number[]; thanks: number }
+
+const emptyTally = (): Tally => ({ answered: 0, approved: 0, rejected: 0, times: [], thanks: 0 });
+
+function stats(t: Tally) {
+  const reviewed = t.approved + t.rejected;
+  return { answered: t.answered, medianReplyMs: percentiles(t.times).median, approvalRate: reviewed > 0 ? t.approved / reviewed : null, reviewed, thanks: t.thanks };
+}
+
+export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }) {
+  const sqlite = db.$client;
+  const statements = {
+    experts: sqlite.prepare<[], { id: string; name: string; store: string | null }>(
+      'select u.id id, u.name name, p.store store from expert_profiles p join users u on u.id = p.user_id where u.active = 1 order by u.name'),
+    replies: sqlite.prepare<[number, number], { authorId: string; status: string; ms: number | null }>(
+      `select r.author_id authorId, r.status status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
+       where r.created_at >= ? and r.created_at < ?`),
+    posted: sqlite.prepare<[number, number], { authorId: string; n: number }>(
+      "select author_id authorId, count(*) n from replies where status = 'posted' and posted_at >= ? and posted_at < ? group by author_id"),
+    thanks: sqlite.prepare<[number, number], { authorId: string | null }>(
+      `select (select r.author_id from replies r where r.question_id = e.question_id and r.status = 'posted' and r.posted_at <= e.at
+               order by r.posted_at desc limit 1) authorId
+       from events e where e.type = 'question.thanked' and e.at >= ? and e.at < ?`),
+  };
+
+  function tallies(from: number, to: number): Map<string, Tally> {
+    const byExpert = new Map<string, Tally>();
+    const of = (id: string) => byExpert.get(id) ?? byExpert.set(id, emptyTally()).get(id)!;
+    for (const r of statements.replies.all(from, to)) {
+      const t = of(r.authorId);
+      if (r.status === 'rejected') t.rejected++;
+      else if (r.status !== 'in_review') t.approved++;
+      if (r.ms !== null && r.ms >= 0) t.times.push(r.ms);
+    }
+    for (const r of statements.posted.all(from, to)) of(r.authorId).answered += r.n;
+    for (const r of statements.thanks.all(from, to)) if (r.authorId) of(r.authorId).thanks++;
+    return byExpert;
+  }
+
+  return {
+    compute(user: User, range: { from?: string; to?: string }): Recognition {
+      const { from, to } = period(range, clock.now(), 30);
+      const byExpert = tallies(from, to);
+      const roster = statements.experts.all().filter((e) => isManager(user) || e.id === user.id);
+      if (roster.length === 0 && !isManager(user)) roster.push({ id: user.id, name: user.name, store: null });
+      const experts = roster.map((e) => ({ expertId: e.id, name: e.name, store: e.store, ...stats(byExpert.get(e.id) ?? emptyTally()) }))
+        .sort((a, b) => b.answered - a.answered || b.thanks - a.thanks || a.name.localeCompare(b.name));
+      const stores = new Map<string | null, { experts: number; tally: Tally }>();
+      if (isManager(user)) {
+        for (const e of roster) {
+          const store = stores.get(e.store) ?? stores.set(e.store, { experts: 0, tally: emptyTally() }).get(e.store)!;
+          const t = byExpert.get(e.id) ?? emptyTally();
+          store.experts++;
+          store.tally.answered += t.answered; store.tally.approved += t.approved; store.tally.rejected += t.rejected;
+          store.tally.thanks += t.thanks;
+          for (const ms of t.times) store.tally.times.push(ms);
+        }
+      }
+      return {
+        from: iso(from), to: iso(to), experts,
+        stores: [...stores].map(([store, s]) => ({ store, experts: s.experts, ...stats(s.tally) }))
+          .sort((a, b) => b.answered - a.answered || String(a.store).localeCompare(String(b.store))),
+      };
+    },
+  };
+}
+export type RecognitionService = ReturnType<typeof createRecognitionService>;
