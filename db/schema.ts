@@ -90,7 +90,10 @@ export const questions = sqliteTable('questions', {
   uniqueIndex('questions_channel_external').on(t.channel, t.externalId),
   index('questions_status_received').on(t.status, t.receivedAt),
   index('questions_assignee_status').on(t.assigneeId, t.status),
-  index('questions_received').on(t.receivedAt),
+  // Covers the metrics reads (received_at range → status and times, and the id for tag and reply joins) without
+  // touching the wide rows; questions_updated finds the hours whose metrics changed since the last request.
+  index('questions_received').on(t.receivedAt, t.status, t.claimedAt, t.firstReplyAt, t.slaDueAt, t.id),
+  index('questions_updated').on(t.updatedAt, t.receivedAt),
   index('questions_conversation').on(t.channel, t.conversationId),
   index('questions_status_claimed').on(t.status, t.claimedAt),
 ]);

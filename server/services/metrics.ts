@@ -1,79 +1,168 @@
 // What the network delivers, over questions received in [from, to): volume, answer rate, time to claim and to the
-// first public reply, SLA breaches, by tag and by expert. Plain SQL over the indexed `received_at` column.
+// first public reply, SLA breaches, by tag and by expert. Built from per-hour summaries (metrics-hours.ts), so a
+// request costs a merge of what is already known plus a read of the hours that changed.
 import type { Db } from '../../db/client.js';
 import type { Metrics } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
+import { createHourSummaries, HOUR_MS, REPLY_STATUS, type HourSummary } from './metrics-hours.js';
 
-export function percentiles(values: number[]): { median: number | null; p90: number | null; count: number } {
-  if (values.length === 0) return { median: null, p90: null, count: 0 };
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-  return { median: at(0.5), p90: at(0.9), count: sorted.length };
+/** Moves the k-th smallest of values[lo..hi] to index k, smaller ones before it and larger ones after (quickselect). */
+function select(values: Float64Array, k: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const swap = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = swap;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return values[k]!;
 }
 
-const ANSWERED = "('answered','closed')";
+type Percentiles = { median: number | null; p90: number | null; count: number };
+
+/** Median and p90 of `values`, reordering them in place. */
+function percentilesInPlace(values: Float64Array): Percentiles {
+  const n = values.length;
+  if (n === 0) return { median: null, p90: null, count: 0 };
+  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  const median = select(values, rank(0.5), 0, n - 1);
+  return { median, p90: select(values, rank(0.9), rank(0.5), n - 1), count: n };
+}
+
+export function percentiles(values: ArrayLike<number>): Percentiles {
+  return percentilesInPlace(Float64Array.from(values));
+}
+
+const concat = (lists: Float64Array[]) => {
+  const all = new Float64Array(lists.reduce((n, list) => n + list.length, 0));
+  let at = 0;
+  for (const list of lists) { all.set(list, at); at += list.length; }
+  return all;
+};
+
+/** How many of the ascending `dueAt` times are before `now`. */
+function dueBefore(dueAt: Float64Array, now: number): number {
+  let lo = 0;
+  let hi = dueAt.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dueAt[mid]! < now) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
   const sqlite = db.$client;
+  const hours = createHourSummaries(db, clock);
   const statements = {
-    byStatus: sqlite.prepare<[number, number], { status: string; n: number }>('select status, count(*) n from questions where received_at >= ? and received_at < ? group by status'),
-    claimTimes: sqlite.prepare<[number, number], { ms: number }>('select claimed_at - received_at ms from questions where received_at >= ? and received_at < ? and claimed_at is not null'),
-    replyTimes: sqlite.prepare<[number, number], { ms: number }>('select first_reply_at - received_at ms from questions where received_at >= ? and received_at < ? and first_reply_at is not null'),
-    breaches: sqlite.prepare<[number, number, number], { n: number }>(
-      "select count(*) n from questions where received_at >= ? and received_at < ? and status <> 'dismissed' and coalesce(first_reply_at, ?) > sla_due_at"),
-    byTag: sqlite.prepare<[number, number], { tag: string; status: string; ms: number | null }>(
-      'select t.slug tag, q.status status, q.first_reply_at - q.received_at ms from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ?'),
-    byExpert: sqlite.prepare<[number, number], { expertId: string; name: string; status: string; ms: number | null }>(
-      `select r.author_id expertId, u.name name, r.status status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
-       join users u on u.id = r.author_id where q.received_at >= ? and q.received_at < ?`),
-    volume: sqlite.prepare<[number, number, number], { bucket: number; received: number; answered: number }>(
-      `select (received_at / ?) bucket, count(*) received, sum(case when status in ${ANSWERED} then 1 else 0 end) answered
-       from questions where received_at >= ? and received_at < ? group by bucket order by bucket`),
+    names: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id in (select value from json_each(?))'),
     open: sqlite.prepare<[], { status: string; n: number }>(
       "select status, count(*) n from questions where status in ('new','offered','claimed','escalated','in_review') group by status"),
     // Uses the (status, received_at) index: questions answered today were received at most a few days ago.
     answeredSince: sqlite.prepare<[number, number], { n: number }>(
-      `select count(*) n from questions where status in ${ANSWERED} and received_at >= ? and first_reply_at >= ?`),
+      "select count(*) n from questions where status in ('answered','closed') and received_at >= ? and first_reply_at >= ?"),
   };
+
+  // Expert names, looked up once and kept a minute: re-reading 10,000 names would cost more than the rest of a request.
+  const names = new Map<string, string>();
+  let namesReadAt = -Infinity;
+  function namesOf(ids: string[]): Map<string, string> {
+    if (Math.abs(clock.now() - namesReadAt) > 60_000) { names.clear(); namesReadAt = clock.now(); }
+    const missing = ids.filter((id) => !names.has(id));
+    if (missing.length > 0) for (const user of statements.names.all(JSON.stringify(missing))) names.set(user.id, user.name);
+    return names;
+  }
+
+  /** Counts per expert in typed arrays indexed by interned id, then each expert's reply times gathered contiguously. */
+  function byExpert(parts: HourSummary[]): Metrics['byExpert'] {
+    const size = hours.expertIds.length;
+    const [answered, approved, rejected, timed] = [0, 1, 2, 3].map(() => new Int32Array(size)) as [Int32Array, Int32Array, Int32Array, Int32Array];
+    const order: number[] = [];
+    const seen = new Uint8Array(size);
+    for (const { replies } of parts) {
+      for (let i = 0; i < replies.experts.length; i++) {
+        const e = replies.experts[i]!;
+        if (!seen[e]) { seen[e] = 1; order.push(e); }
+        const status = replies.statuses[i];
+        if (status === REPLY_STATUS.posted) answered[e]++;
+        if (status === REPLY_STATUS.posted || status === REPLY_STATUS.approved) approved[e]++;
+        if (status === REPLY_STATUS.rejected) rejected[e]++;
+        if (replies.ms[i]! >= 0) timed[e]++;
+      }
+    }
+    const offsets = new Int32Array(size + 1);
+    for (let e = 0; e < size; e++) offsets[e + 1] = offsets[e]! + timed[e]!;
+    const times = new Float64Array(offsets[size]!);
+    const fill = offsets.slice(0, size);
+    for (const { replies } of parts) {
+      for (let i = 0; i < replies.experts.length; i++) if (replies.ms[i]! >= 0) times[fill[replies.experts[i]!]!++] = replies.ms[i]!;
+    }
+    const names = namesOf(order.map((e) => hours.expertIds[e]!));
+    return order.filter((e) => names.has(hours.expertIds[e]!)).map((e) => ({
+      expertId: hours.expertIds[e]!, name: names.get(hours.expertIds[e]!)!, answered: answered[e]!, approved: approved[e]!, rejected: rejected[e]!,
+      medianReplyMs: offsets[e + 1]! > offsets[e]! ? select(times, offsets[e]! + Math.ceil((offsets[e + 1]! - offsets[e]!) / 2) - 1, offsets[e]!, offsets[e + 1]! - 1) : null,
+    })).sort((a, b) => b.answered - a.answered);
+  }
+
+  function byTag(parts: HourSummary[]): Metrics['byTag'] {
+    const tags = new Map<string, { total: number; answered: number; times: Float64Array[] }>();
+    for (const part of parts) {
+      for (const [slug, t] of part.byTag) {
+        let tag = tags.get(slug);
+        if (!tag) tags.set(slug, (tag = { total: 0, answered: 0, times: [] }));
+        tag.total += t.total;
+        tag.answered += t.answered;
+        tag.times.push(t.replyMs);
+      }
+    }
+    return [...tags].map(([tag, t]) => ({ tag, total: t.total, answered: t.answered, medianReplyMs: percentilesInPlace(concat(t.times)).median }))
+      .sort((a, b) => b.total - a.total);
+  }
 
   return {
     compute(range: { from?: string; to?: string } = {}): Metrics {
-      const to = range.to ? Date.parse(range.to) : clock.now();
+      const now = clock.now();
+      const to = range.to ? Date.parse(range.to) : now;
       const from = range.from ? Date.parse(range.from) : to - 7 * 24 * 3600_000;
-      const byStatus: Record<string, number> = {};
+      const parts = hours.between(from, to);
+      const counts = new Map<string, number>();
       let total = 0;
-      for (const row of statements.byStatus.all(from, to)) { byStatus[row.status] = row.n; total += row.n; }
+      let slaBreaches = 0;
+      const bucketMs = to - from <= 2 * 24 * 3600_000 ? HOUR_MS : 24 * HOUR_MS;
+      const volume = new Map<number, { received: number; answered: number }>();
+      for (const part of parts) {
+        total += part.received;
+        for (const [status, n] of part.byStatus) counts.set(status, (counts.get(status) ?? 0) + n);
+        slaBreaches += part.lateReplies + dueBefore(part.openDueAt, now);
+        const bucket = Math.floor((part.hour * HOUR_MS) / bucketMs);
+        const v = volume.get(bucket) ?? { received: 0, answered: 0 };
+        v.received += part.received;
+        v.answered += part.answered;
+        volume.set(bucket, v);
+      }
+      const byStatus = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
       const answered = (byStatus.answered ?? 0) + (byStatus.closed ?? 0);
       const considered = total - (byStatus.dismissed ?? 0);
-
-      const tags = new Map<string, { total: number; answered: number; times: number[] }>();
-      for (const row of statements.byTag.all(from, to)) {
-        const t = tags.get(row.tag) ?? { total: 0, answered: 0, times: [] };
-        t.total++;
-        if (row.status === 'answered' || row.status === 'closed') t.answered++;
-        if (row.ms !== null) t.times.push(row.ms);
-        tags.set(row.tag, t);
-      }
-      const experts = new Map<string, { name: string; answered: number; approved: number; rejected: number; times: number[] }>();
-      for (const row of statements.byExpert.all(from, to)) {
-        const e = experts.get(row.expertId) ?? { name: row.name, answered: 0, approved: 0, rejected: 0, times: [] };
-        if (row.status === 'posted') e.answered++;
-        if (row.status === 'posted' || row.status === 'approved') e.approved++;
-        if (row.status === 'rejected') e.rejected++;
-        if (row.ms !== null && row.ms >= 0) e.times.push(row.ms);
-        experts.set(row.expertId, e);
-      }
-      const bucketMs = to - from <= 2 * 24 * 3600_000 ? 3600_000 : 24 * 3600_000;
       return {
         from: new Date(from).toISOString(), to: new Date(to).toISOString(), total, byStatus, answered,
         answerRate: considered > 0 ? answered / considered : null,
-        timeToClaimMs: percentiles(statements.claimTimes.all(from, to).map((r) => r.ms)),
-        timeToFirstReplyMs: percentiles(statements.replyTimes.all(from, to).map((r) => r.ms)),
-        slaBreaches: statements.breaches.get(from, to, clock.now())!.n,
-        byTag: [...tags].map(([tag, t]) => ({ tag, total: t.total, answered: t.answered, medianReplyMs: percentiles(t.times).median })).sort((a, b) => b.total - a.total),
-        byExpert: [...experts].map(([expertId, e]) => ({ expertId, name: e.name, answered: e.answered, approved: e.approved, rejected: e.rejected, medianReplyMs: percentiles(e.times).median }))
-          .sort((a, b) => b.answered - a.answered),
-        volume: statements.volume.all(bucketMs, from, to).map((v) => ({ bucket: new Date(v.bucket * bucketMs).toISOString(), received: v.received, answered: v.answered })),
+        timeToClaimMs: percentilesInPlace(concat(parts.map((p) => p.claimMs))),
+        timeToFirstReplyMs: percentilesInPlace(concat(parts.map((p) => p.replyMs))),
+        slaBreaches,
+        byTag: byTag(parts),
+        byExpert: byExpert(parts),
+        volume: [...volume].map(([bucket, v]) => ({ bucket: new Date(bucket * bucketMs).toISOString(), received: v.received, answered: v.answered })),
       };
     },
 
