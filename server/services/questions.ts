@@ -3,7 +3,7 @@
 // can never both win.
 import { and, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { offers, questions, questionTags, replies, type QuestionRow } from '../../db/schema.js';
+import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
 import type { QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -15,14 +15,13 @@ import { flush, recordEvent, type Notice } from './audit.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
+import { createQuestionAccess, isManager } from './question-access.js';
 import type { TagService } from './tags.js';
 import type { Views } from './views.js';
 
 interface Deps {
   db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; tags: TagService; experts: ExpertService; dispatcher: Dispatcher; config: RoutingConfig;
 }
-
-const isManager = (user: User) => user.role === 'manager' || user.role === 'admin';
 
 export function createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config }: Deps) {
   function load(id: string): QuestionRow {
@@ -31,18 +30,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     return row;
   }
 
-  function canSee(user: User, row: QuestionRow): boolean {
-    if (isManager(user) || row.assigneeId === user.id) return true;
-    const offered = db.select({ id: offers.id }).from(offers).where(and(eq(offers.questionId, row.id), eq(offers.expertId, user.id))).get();
-    if (offered) return true;
-    return !!db.select({ id: replies.id }).from(replies).where(and(eq(replies.questionId, row.id), eq(replies.authorId, user.id))).get();
-  }
-
-  function visible(user: User, id: string): QuestionRow {
-    const row = load(id);
-    if (!canSee(user, row)) throw notFound('Question');
-    return row;
-  }
+  const { canSee, visible } = createQuestionAccess(db);
 
   function listConditions(user: User, query: { status?: string; tag?: string; assignee?: string; cursor?: string }): SQL[] {
     const conditions: SQL[] = [];
