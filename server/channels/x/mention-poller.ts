@@ -57,6 +57,8 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     });
     const newest = timeline.meta.newest_id;
     for (let page = 1; !timeline.done && page < MAX_PAGES; page++) await timeline.fetchNext();
+    // X lists at most the 800 newest mentions (8 pages of 100); anything older than that is out of reach, so say so.
+    if (!timeline.done) log.warn({ pages: MAX_PAGES, since }, 'more mentions since the last poll than X lists: the oldest were skipped');
     const tweets = timeline.tweets.filter((t) => t.author_id !== me).reverse();
     let ingested = 0;
     const notices: Notice[] = db.transaction(() => {
