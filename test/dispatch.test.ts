@@ -117,3 +117,30 @@ t.test('a manager can assign from any open state, and the assignee is told live'
   t.equal((await as(app, manager).post(`/api/questions/${question.id}/dismiss`, { reason: 'spam' })).json().question.status, 'dismissed');
   t.equal((await as(app, manager).post(`/api/questions/${question.id}/assign`, { expertId: target.user.id })).statusCode, 409, 'a dismissed question cannot be assigned');
 });
+
+t.test('a question nobody could be offered is offered as soon as a suitable expert comes online', async (t) => {
+  const clock = createManualClock();
+  const app = await buildTestApp(t, { clock, routing: { k: 3, waveMs: 60_000, escalateMs: 600_000 } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await seedTags(app);
+  const expert = await createUser(app, 'expert', { profile: { signature: 'E', skills: [{ tag: 'tv', level: 4 }] } });
+  const manager = await createUser(app, 'manager');
+  const question = (await as(app, manager).post('/api/questions', { channel: 'api', externalId: 'idle-1', text: 'tv remote lost', author: { handle: 'c' } })).json().question;
+  t.equal(question.status, 'new', 'nobody is online: no offer yet');
+  t.equal(question.flag, 'no-expert');
+  app.services.dispatcher.tick();
+  t.equal((await as(app, manager).get(`/api/questions/${question.id}`)).json().question.offers.length, 0, 'ticks do not offer to nobody');
+
+  const live = await connectWs(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, { cookie: expert.cookie });
+  t.teardown(() => live.close());
+  for (let i = 0; i < 50 && !app.services.hub.isOnline(expert.user.id); i++) await new Promise((r) => setTimeout(r, 20));
+  app.services.dispatcher.tick();
+  const offer = await live.next('question.offered', (e) => e.data.question.id === question.id);
+  t.equal(offer.data.question.status, 'offered');
+  t.equal(offer.data.question.flag, null, 'the flag clears once a skilled expert has it');
+
+  clock.advance(61_000);
+  app.services.dispatcher.tick();
+  const offers = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question.offers;
+  t.equal(offers.length, 2, 'when everyone suitable has had a turn, another round starts');
+});

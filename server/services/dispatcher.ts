@@ -1,7 +1,7 @@
 // Offers in waves: the router picks the next K experts, each gets a live offer that expires after the wave time;
 // when a wave expires unclaimed the next K are offered; after the escalation time managers are alerted; claims held
 // too long without a reply go back to the pool. `tick()` advances all of this from an injectable clock.
-import { and, eq, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
@@ -36,7 +36,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
    * Offer the question to its next wave of experts. Runs inside the caller's transaction and returns the realtime
    * notices to send after commit. `preferred` offers to those experts alone (a follow-up goes back to who answered).
    */
-  function offerNextWave(question: QuestionRow, options: { exclude?: Iterable<string>; preferred?: string[]; waveMs?: number } = {}): Notice[] {
+  function offerNextWave(question: QuestionRow, options: { exclude?: Iterable<string>; preferred?: string[]; waveMs?: number; onlyIfAny?: boolean } = {}): Notice[] {
     const now = clock.now();
     const tags = tagsOf(question.id);
     let ranked: RankedExpert[];
@@ -45,10 +45,13 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
       ranked = options.preferred.map((expertId) => ({ expertId, score: 1, reasons: { 'previous-expert': 1 } }));
       pool = 'skilled';
     } else {
-      const exclude = everOffered(question.id);
-      for (const id of options.exclude ?? []) exclude.add(id);
+      const offered = everOffered(question.id);
+      const exclude = new Set([...offered, ...(options.exclude ?? [])]);
       ({ ranked, pool } = router.route({ text: question.text, tags, exclude, now }));
+      // Everyone suitable has had a turn: start another round rather than leave the question with nobody.
+      if (ranked.length === 0 && offered.size > 0) ({ ranked, pool } = router.route({ text: question.text, tags, exclude: new Set(options.exclude ?? []), now }));
     }
+    if (ranked.length === 0 && options.onlyIfAny) return [];
     const wave = question.wave + 1;
     const expiresAt = now + (options.waveMs ?? config.waveMs);
     const rows = ranked.map((r) => ({
@@ -78,6 +81,15 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     const stillOpen = new Set(db.select({ id: offers.questionId }).from(offers).where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open'))).all().map((o) => o.id));
     const waiting = db.select().from(questions).where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer')))).all();
     return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q));
+  }
+
+  /** Questions waiting with no open offer (nobody was routable, e.g. right after a restart) get one once someone is. */
+  function offerIdle(): Notice[] {
+    const idle = db.select().from(questions).where(and(
+      inArray(questions.status, ['new', 'offered', 'escalated']),
+      sql`not exists (select 1 from ${offers} where ${offers.questionId} = ${questions.id} and ${offers.state} = 'open')`,
+    )).limit(50).all();
+    return idle.flatMap((q) => offerNextWave(q, { onlyIfAny: true }));
   }
 
   function escalate(now: number): Notice[] {
@@ -118,7 +130,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     /** Expire waves, escalate and release stale claims. Safe to call often; each step is one short transaction. */
     tick() {
       const now = clock.now();
-      for (const step of [expireWaves, escalate, releaseStaleClaims]) {
+      for (const step of [expireWaves, offerIdle, escalate, releaseStaleClaims]) {
         flush(db.transaction(() => step(now)));
       }
     },
