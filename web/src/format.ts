@@ -33,21 +33,26 @@ export const STATUS_LABEL: Record<QuestionStatus | ReplyStatus, string> = {
 export const OPEN_STATUSES: QuestionStatus[] = ['new', 'offered', 'escalated', 'claimed', 'in_review', 'approved', 'posting', 'failed'];
 export const isOpen = (status: QuestionStatus): boolean => OPEN_STATUSES.includes(status);
 
+// Reason keys come from the router (server/domain/routing/score.ts); unknown keys are shown humanized.
 const REASON_LABEL: Record<string, string> = {
-  skill: 'Skill match', skills: 'Skill match', skillMatch: 'Skill match', similarity: 'Answered similar',
-  availability: 'Available now', available: 'Available now', load: 'Free capacity', capacity: 'Free capacity',
-  trackRecord: 'Track record', approvalRate: 'Approval rate', speed: 'Reply speed', fairness: 'Fair share',
-  generalist: 'Generalist', followUp: 'Answered this thread', reopened: 'Answered this thread', manual: 'Assigned',
+  activity: 'Active answerer', recent: 'Answered recently', shift: 'Usually on at this hour', similar: 'Answered similar questions',
+  tags: 'Answers this topic', load: 'Current load', record: 'Approval record', speed: 'Reply speed', fairness: 'Fair share',
+  'previous-expert': 'Answered this customer before', generalist: 'Generalist', availability: 'Available now',
 };
 
 export function reasonLabel(key: string): string {
+  if (key.startsWith('skill:')) return `Skill: ${key.slice(6)}`;
   if (REASON_LABEL[key]) return REASON_LABEL[key];
   const words = key.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** Signed, so a reason that counted against the expert reads as such. */
 export function reasonValue(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  const text = Number.isInteger(value) ? String(Math.abs(value)) : Math.abs(value).toFixed(2);
+  return value < 0 ? `\u2212${text}` : `+${text}`;
 }
+
+export const score = (value: number): string => value.toFixed(2);
 
 export const postUrl = (externalId: string): string => `https://x.com/i/web/status/${encodeURIComponent(externalId)}`;

@@ -31,7 +31,8 @@ export function tagChips(tags: { slug: string; confidence?: number; source?: str
 }
 
 export function author(q: QuestionSummary): HTMLElement {
-  return h('span', { class: 'author' }, h('strong', null, `@${q.author.handle}`), q.author.name ? ` ${q.author.name}` : null);
+  const name = q.author.name && q.author.name !== q.author.handle ? ` ${q.author.name}` : null;
+  return h('span', { class: 'author' }, h('strong', null, `@${q.author.handle}`), name);
 }
 
 export function flagNote(q: QuestionSummary): HTMLElement | null {

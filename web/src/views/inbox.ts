@@ -2,7 +2,7 @@
 import type { QuestionSummary } from '../../../server/contracts/api.js';
 import { ApiError, get, post, query } from '../api.js';
 import { h, reconcile, replace } from '../dom.js';
-import { reasonLabel, reasonValue } from '../format.js';
+import { reasonLabel, reasonValue, score } from '../format.js';
 import { dropOffer, inboxItems, markTaken, onInboxChange, refreshInbox, type InboxItem } from '../offers.js';
 import { onAny, onResync } from '../realtime.js';
 import { onProfile, session } from '../session.js';
@@ -44,7 +44,7 @@ function offerCard(item: InboxItem): HTMLElement {
     h('p', { class: 'qtext' }, q.text),
     h('div', { class: 'card-meta' }, tagChips(q.tags), h('span', { class: 'muted', 'data-expires': item.offer.expiresAt })),
     h('details', { class: 'why' }, h('summary', null, 'Why you'), reasons(item.offer.reasons),
-      h('p', { class: 'muted' }, `Wave ${item.offer.wave}, score ${reasonValue(item.offer.score)}`)),
+      h('p', { class: 'muted' }, `Wave ${item.offer.wave}, score ${score(item.offer.score)}`)),
     item.takenBy
       ? h('p', { class: 'taken-note', role: 'status' }, `${item.takenBy} took this one.`)
       : h('div', { class: 'card-actions' }, claimBtn, h('a', { href: `#/q/${encodeURIComponent(q.id)}`, class: 'button' }, 'Read thread')));

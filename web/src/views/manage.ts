@@ -99,7 +99,7 @@ function retagBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLEle
     if (dirty) return;
     const tags = await allTags().catch(() => [] as Tag[]);
     const current = new Set(getQ().tags.map((t) => t.slug));
-    replace(boxes, tags.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: t.slug, checked: current.has(t.slug) }), ` ${t.name}`, t.sensitive ? h('span', { class: 'muted' }, ' (sensitive)') : null)));
+    replace(boxes, tags.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: t.slug, checked: current.has(t.slug) }), h('span', null, t.name, t.sensitive ? h('span', { class: 'muted' }, ' (sensitive)') : null))));
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();

@@ -4,7 +4,7 @@ import type { QuestionDetail, Reply } from '../../../server/contracts/api.js';
 import { ApiError, get, post } from '../api.js';
 import { composer, publicPreview } from '../compose.js';
 import { h, replace } from '../dom.js';
-import { dateTime, postUrl, reasonValue } from '../format.js';
+import { dateTime, postUrl, score } from '../format.js';
 import { dropOffer, inboxItems, markTaken } from '../offers.js';
 import { onAny, onResync } from '../realtime.js';
 import { isManager, session } from '../session.js';
@@ -27,7 +27,7 @@ function offersTable(q: QuestionDetail): HTMLElement {
   return h('div', { class: 'table-wrap' }, h('table', null,
     h('thead', null, h('tr', null, ['Expert', 'Wave', 'Score', 'State', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, q.offers.map((o) => h('tr', null,
-      h('td', null, o.expertName ?? o.expertId), h('td', { class: 'num' }, String(o.wave)), h('td', { class: 'num' }, reasonValue(o.score)),
+      h('td', null, o.expertName ?? o.expertId), h('td', { class: 'num' }, String(o.wave)), h('td', { class: 'num' }, score(o.score)),
       h('td', null, o.state), h('td', null, reasons(o.reasons)))))));
 }
 
