@@ -13,11 +13,15 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   t.teardown(() => browser.close());
 
   const expert = await server.createUser('expert', { name: 'Jane Doe', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }], availability: 'available', capacity: 3 } });
+  const rival = await server.createUser('expert', { name: 'Omar Ali', profile: { signature: 'OA', skills: [{ tag: 'tv', level: 4 }], availability: 'available', capacity: 3 } });
   const manager = await server.createUser('manager', { name: 'Mia Manager' });
 
   const ex = await openPage(browser, server.url, PHONE);
   await signIn(ex.page, expert.email, expert.password, '#/inbox');
   await waitLive(ex.page);
+  const other = await openPage(browser, server.url, PHONE);
+  await signIn(other.page, rival.email, rival.password, '#/inbox');
+  await waitLive(other.page);
   const mg = await openPage(browser, server.url, DESKTOP);
   await signIn(mg.page, manager.email, manager.password, '#/queue/status=any');
   await waitLive(mg.page);
@@ -40,8 +44,12 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   await queueWatcher.page.locator('.queue-row', { hasText: 'no sound over HDMI' }).waitFor({ timeout: 10_000 });
   t.pass('the manager queue shows the new question live');
 
+  const rivalOffer = other.page.locator('article.offer', { hasText: 'no sound over HDMI' });
+  await rivalOffer.waitFor({ timeout: 10_000 });
   await offer.getByRole('button', { name: /Claim/ }).click();
   await ex.page.waitForURL(/#\/q\//);
+  await rivalOffer.getByText('Jane Doe took this one.').waitFor({ timeout: 10_000 });
+  t.ok(await rivalOffer.getByRole('button', { name: /Claim/ }).count() === 0, 'the other expert is told who took it, and cannot claim');
   const questionId = decodeURIComponent(ex.page.url().split('#/q/')[1]!);
   const box = ex.page.getByLabel('Your reply');
   await box.waitFor();
@@ -86,8 +94,23 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   const link = ex.page.locator('.replies a', { hasText: 'open on X' });
   t.equal(await link.getAttribute('href'), `https://x.com/i/web/status/${posted[0]!.id}`, 'the expert gets a link to the public post');
 
+  await mg.page.evaluate(() => { location.hash = '#/metrics'; });
+  const answeredTile = mg.page.locator('.tile', { hasText: 'Answered' }).first();
+  await answeredTile.waitFor();
+  t.match(await answeredTile.textContent(), /Answered\s*1/, 'the metrics count the answer');
+  const [download] = await Promise.all([mg.page.waitForEvent('download'), mg.page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csv = await new Promise<string>((resolve, reject) => {
+    void download.createReadStream().then((stream) => {
+      let text = '';
+      stream.on('data', (c: Buffer) => { text += c.toString(); }).on('end', () => resolve(text)).on('error', reject);
+    }, reject);
+  });
+  t.match(csv, /summary,answered,1/, 'the CSV export carries the figures');
+  t.match(csv, /expert,Jane Doe,1/, 'per expert');
+
   for (const p of [ex.page, mg.page, queueWatcher.page]) t.equal(await p.evaluate(() => (window as any).__noReload), true, 'no page reloaded');
   t.same([...ex.dialogs, ...mg.dialogs], [], 'no dialogs');
-  t.same([...ex.errors, ...mg.errors, ...queueWatcher.errors].filter((e) => !/401/.test(e)), [], 'no script errors');
-  t.ok(questionId);
+  t.same([...ex.errors, ...mg.errors, ...queueWatcher.errors, ...other.errors].filter((e) => !/401/.test(e)), [], 'no script errors');
+  const status = await mg.page.evaluate(async (id) => (await (await fetch(`/api/questions/${encodeURIComponent(id)}`)).json()).question.status, questionId);
+  t.equal(status, 'answered', 'the page the expert watched is the question the API reports answered');
 });

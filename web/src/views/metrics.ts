@@ -39,6 +39,31 @@ export function metricsCsv(m: Metrics): string {
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
+/**
+ * Puts the server's volume rows into even buckets across the whole range (hours up to two days, local days beyond),
+ * with zeros where nothing happened, so the time axis is honest whatever granularity the server sent.
+ */
+export function evenVolume(volume: Metrics['volume'], fromIso: string, toIso: string): Metrics['volume'] {
+  const from = Date.parse(fromIso);
+  const to = Date.parse(toIso);
+  const hourly = to - from <= 2 * DAY;
+  const start = new Date(from);
+  if (hourly) start.setMinutes(0, 0, 0);
+  else start.setHours(0, 0, 0, 0);
+  const starts: number[] = [];
+  for (const d = new Date(start); d.getTime() < to && starts.length < 2000; hourly ? d.setHours(d.getHours() + 1) : d.setDate(d.getDate() + 1)) starts.push(d.getTime());
+  const out = starts.map((t) => ({ bucket: new Date(t).toISOString(), received: 0, answered: 0 }));
+  for (const row of volume) {
+    const t = Date.parse(row.bucket);
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > t) i--;
+    if (!out[i] || t < starts[0]!) continue;
+    out[i]!.received += row.received;
+    out[i]!.answered += row.answered;
+  }
+  return out;
+}
+
 function tile(label: string, value: string, sub?: string, alert = false): HTMLElement {
   return h('div', { class: `tile${alert ? ' tile-alert' : ''}` }, h('dt', null, label), h('dd', null, value, sub ? h('span', { class: 'tile-sub' }, sub) : null));
 }
@@ -72,6 +97,7 @@ export function metricsView(main: HTMLElement): () => void {
   const render = (m: Metrics) => {
     const spanMs = Date.parse(m.to) - Date.parse(m.from);
     const fmtBucket = (iso: string) => new Date(iso).toLocaleString(undefined, spanMs <= 2 * DAY ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
+    const volume = evenVolume(m.volume, m.from, m.to);
     const speedMax = Math.max(m.timeToClaimMs.p90 ?? 0, m.timeToFirstReplyMs.p90 ?? 0);
     replace(body,
       h('dl', { class: 'tiles' },
@@ -80,8 +106,8 @@ export function metricsView(main: HTMLElement): () => void {
         tile('Time to claim', duration(m.timeToClaimMs.median), `p90 ${duration(m.timeToClaimMs.p90)}`),
         tile('Time to first public reply', duration(m.timeToFirstReplyMs.median), `p90 ${duration(m.timeToFirstReplyMs.p90)}`)),
       h('div', { class: 'chart-grid' },
-        timeChart('Volume over time', m.volume.map((b) => b.bucket),
-          [{ name: 'Received', cls: 's-received', values: m.volume.map((b) => b.received) }, { name: 'Answered', cls: 's-answered', values: m.volume.map((b) => b.answered) }], fmtBucket),
+        timeChart(`Volume per ${spanMs <= 2 * DAY ? 'hour' : 'day'}`, volume.map((b) => b.bucket),
+          [{ name: 'Received', cls: 's-received', values: volume.map((b) => b.received) }, { name: 'Answered', cls: 's-answered', values: volume.map((b) => b.answered) }], fmtBucket),
         barChart('Speed (median and p90)', [{ name: 'Median', cls: 's-answered' }, { name: 'p90', cls: 's-received' }], [
           { label: 'Time to claim', values: [m.timeToClaimMs.median ?? 0, m.timeToClaimMs.p90 ?? 0], note: `${m.timeToClaimMs.count} claimed` },
           { label: 'Time to first public reply', values: [m.timeToFirstReplyMs.median ?? 0, m.timeToFirstReplyMs.p90 ?? 0], note: `${m.timeToFirstReplyMs.count} answered` },
