@@ -1,5 +1,5 @@
 // Rows → API shapes. Batch loaders take many question ids at once so lists never query per row.
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { events, messages, offers, questions, questionTags, replies, users, type QuestionRow, type ReplyRow } from '../../db/schema.js';
 import type { QuestionDetail, QuestionSummary, Reply } from '../contracts/api.js';
@@ -26,18 +26,33 @@ export function toReply(row: ReplyRow, authorName?: string): Reply {
   };
 }
 
+type TagRow = typeof questionTags.$inferSelect;
+
 export function createViews(db: Db) {
+  // Every ingest, offer and claim renders summaries, so the two lookups behind them are prepared once: one id is the
+  // common case, a JSON array of ids the batch one.
+  const sqlite = db.$client;
+  const tagColumns = 'question_id questionId, slug, confidence, source';
+  const statements = {
+    name: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id = ?'),
+    names: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id in (select value from json_each(?))'),
+    tags: sqlite.prepare<[string], TagRow>(`select ${tagColumns} from question_tags where question_id = ? order by confidence desc`),
+    tagsOfMany: sqlite.prepare<[string], TagRow>(
+      `select ${tagColumns} from question_tags where question_id in (select value from json_each(?)) order by confidence desc`),
+  };
+
   const names = (ids: (string | null)[]) => {
     const wanted = [...new Set(ids.filter((id): id is string => !!id))];
     if (wanted.length === 0) return new Map<string, string>();
-    return new Map(db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, wanted)).all().map((u) => [u.id, u.name]));
+    const rows = wanted.length === 1 ? statements.name.all(wanted[0]!) : statements.names.all(JSON.stringify(wanted));
+    return new Map(rows.map((u) => [u.id, u.name]));
   };
 
   function summaries(rows: QuestionRow[]): QuestionSummary[] {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const tagsByQuestion = new Map<string, (typeof questionTags.$inferSelect)[]>();
-    for (const tag of db.select().from(questionTags).where(inArray(questionTags.questionId, ids)).orderBy(desc(questionTags.confidence)).all()) {
+    const tagRows = rows.length === 1 ? statements.tags.all(rows[0]!.id) : statements.tagsOfMany.all(JSON.stringify(rows.map((r) => r.id)));
+    const tagsByQuestion = new Map<string, TagRow[]>();
+    for (const tag of tagRows) {
       const list = tagsByQuestion.get(tag.questionId) ?? [];
       list.push(tag);
       tagsByQuestion.set(tag.questionId, list);
