@@ -1,6 +1,6 @@
 // The review queue: replies waiting for a community manager, each with the exact public text. Approve, edit and
 // approve, or send back with feedback; j/k move, a approves, e edits, r rejects, Esc cancels.
-import type { QuestionSummary, Reply, Tag } from '../../../server/contracts/api.js';
+import type { QuestionDetail, QuestionSummary, Reply, Tag } from '../../../server/contracts/api.js';
 import { MAX_WEIGHTED_LENGTH } from '../../../server/domain/attribution.js';
 import { get, post, query } from '../api.js';
 import { counter, previewWithText, publicPreview } from '../compose.js';
@@ -11,7 +11,23 @@ import { allTags } from './manage.js';
 
 type Pending = Reply & { question: QuestionSummary };
 
+// A resubmitted reply is a new reply: the feedback that led to it lives on the question's earlier, rejected one.
+const history = new Map<string, Promise<Reply[]>>();
+function earlierFeedback(r: Pending): HTMLElement {
+  const slot = h('div');
+  if (!history.has(r.id)) {
+    history.set(r.id, get<{ question: QuestionDetail }>(`/api/questions/${encodeURIComponent(r.questionId)}`).then((d) => d.question.replies, () => []));
+  }
+  void history.get(r.id)!.then((replies) => {
+    const earlier = replies.filter((x) => x.id !== r.id && x.status === 'rejected' && x.feedback);
+    replace(slot, earlier.map((x) => h('div', { class: 'feedback' }, h('strong', null, 'Sent back before: '), x.feedback ?? '',
+      h('p', { class: 'small' }, 'Their earlier text: ', h('q', null, x.text)))));
+  });
+  return slot;
+}
+
 export function reviewView(main: HTMLElement): () => void {
+  history.clear();
   const list = h('div', { class: 'cards review-list' });
   const count = h('p', { class: 'muted', role: 'status' });
   let items: Pending[] = [];
@@ -75,7 +91,7 @@ export function reviewView(main: HTMLElement): () => void {
       h('div', { class: 'card-meta' }, tagChips(q.tags, sensitive), h('a', { href: `#/q/${encodeURIComponent(q.id)}` }, 'Thread')),
       h('h3', null, `${r.authorName ?? 'Expert'} replies`, h('span', { class: 'muted' }, ` · ${r.weightedLength} / ${MAX_WEIGHTED_LENGTH} · `), age(r.createdAt)),
       publicPreview(r.preview, q.author.handle),
-      r.feedback ? h('p', { class: 'feedback' }, 'Earlier feedback: ', r.feedback) : null,
+      earlierFeedback(r),
       panel ?? h('div', { class: 'card-actions' }, approveBtn,
         h('button', { type: 'button', 'aria-keyshortcuts': 'e', onclick: () => setMode(r, 'edit') }, 'Edit & approve'),
         h('button', { type: 'button', class: 'danger-outline', 'aria-keyshortcuts': 'r', onclick: () => setMode(r, 'reject') }, 'Reject')));
