@@ -37,7 +37,7 @@ export const isOpen = (status: QuestionStatus): boolean => OPEN_STATUSES.include
 const REASON_LABEL: Record<string, string> = {
   activity: 'Active answerer', recent: 'Answered recently', shift: 'Usually on at this hour', similar: 'Answered similar questions',
   tags: 'Answers this topic', load: 'Current load', record: 'Approval record', speed: 'Reply speed', fairness: 'Fair share',
-  'previous-expert': 'Answered this customer before', generalist: 'Generalist', availability: 'Available now',
+  'previous-expert': 'Answered this customer before', 'assigned-by-manager': 'Assigned by a manager', generalist: 'Generalist', availability: 'Available now',
 };
 
 export function reasonLabel(key: string): string {
