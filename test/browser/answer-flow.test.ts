@@ -94,6 +94,14 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   const link = ex.page.locator('.replies a', { hasText: 'open on X' });
   t.equal(await link.getAttribute('href'), `https://x.com/i/web/status/${posted[0]!.id}`, 'the expert gets a link to the public post');
 
+  await ex.page.evaluate(() => { location.hash = '#/answers'; });
+  const mine = ex.page.locator('.reply', { hasText: 'HDMI ARC' });
+  await mine.waitFor();
+  t.match(await mine.locator('.badge').textContent(), 'Posted', 'my answers show the status');
+  t.equal(await mine.getByRole('link', { name: 'Public post' }).getAttribute('href'), `https://x.com/i/web/status/${posted[0]!.id}`, 'and link the public post');
+  t.match(await ex.page.locator('.tile', { hasText: 'Answered' }).textContent(), /Answered\s*1/, 'and count it in my stats');
+  t.match(await ex.page.locator('.tile', { hasText: 'Approval rate' }).textContent(), /100%/, 'with my approval rate');
+
   await mg.page.evaluate(() => { location.hash = '#/metrics'; });
   const answeredTile = mg.page.locator('.tile', { hasText: 'Answered' }).first();
   await answeredTile.waitFor();

@@ -59,6 +59,29 @@ t.test('untrusted text and a small screen', async (t) => {
     t.ok(profile.scroll <= profile.view, 'nor on the profile');
   });
 
+  await t.test('the profile and the availability switch save to the server', async (t) => {
+    const profile = () => ex.page.evaluate(async () => (await fetch('/api/me/profile')).json());
+    await ex.page.getByLabel('Signature').fill('Pat, Store 9');
+    t.match(await ex.page.locator('.profile .tweet-text').textContent(), /\^Pat, Store 9$/, 'the signature preview follows the typing');
+    await ex.page.getByRole('button', { name: 'Add a skill' }).click();
+    await ex.page.locator('.skill-row').last().getByLabel('Skill', { exact: true }).selectOption('laptops');
+    await ex.page.locator('.skill-row').last().getByLabel('Level', { exact: true }).selectOption('2');
+    await ex.page.getByRole('button', { name: 'Save profile' }).click();
+    await ex.page.getByText('Profile saved.').waitFor();
+    const saved = await profile();
+    t.equal(saved.signature, 'Pat, Store 9', 'the signature is saved');
+    t.same(saved.skills.map((s: { tag: string; level: number }) => `${s.tag}:${s.level}`).sort(), ['laptops:2', 'tv:5'], 'and the skills with levels');
+
+    const toggle = ex.page.locator('button.avail');
+    t.equal(await toggle.getAttribute('aria-pressed'), 'true', 'the switch says available');
+    await toggle.click();
+    await ex.page.locator('button.avail[aria-pressed=false]').waitFor();
+    t.match(await toggle.textContent(), 'Away', 'and then away');
+    t.equal((await profile()).availability, 'away', 'which the server knows');
+    await toggle.click();
+    await ex.page.locator('button.avail[aria-pressed=true]').waitFor();
+  });
+
   await t.test('a dropped socket shows offline, then reconnects by itself', async (t) => {
     server.app.services.hub.closeAll();
     await ex.page.locator('.conn-offline').waitFor({ timeout: 5_000 });
