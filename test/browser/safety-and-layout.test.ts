@@ -90,5 +90,23 @@ t.test('untrusted text and a small screen', async (t) => {
     t.pass('and live again after the backoff');
   });
 
-  t.same([...ex.errors, ...mg.errors].filter((e) => !/401/.test(e)), [], 'no script errors');
+  await t.test('what happened while offline shows up after reconnecting (resync from REST)', async (t) => {
+    await mg.page.evaluate(() => { location.hash = '#/queue/status=any'; });
+    await mg.page.locator('.queue-row').first().waitFor();
+    await mg.context.setOffline(true);
+    server.app.services.hub.closeAll();
+    await mg.page.locator('.conn-offline').waitFor({ timeout: 5_000 });
+    const missed = 'question asked while the dashboard was offline about my tv';
+    server.fakeX.addMention({ text: missed, author: { username: 'while_away' } });
+    const seen = await mg.page.evaluate(async () => (await (await fetch('/api/questions?status=new,offered,escalated')).json()).items.length).catch(() => null);
+    t.equal(seen, null, 'the page really is cut off');
+    await new Promise((r) => setTimeout(r, 1500));
+    t.equal(await mg.page.locator('.queue-row', { hasText: missed }).count(), 0, 'nothing arrives while offline');
+    await mg.context.setOffline(false);
+    await mg.page.locator('.conn-live').waitFor({ timeout: 15_000 });
+    await mg.page.locator('.queue-row', { hasText: missed }).waitFor({ timeout: 10_000 });
+    t.pass('the queue catches up after reconnecting');
+  });
+
+  t.same([...ex.errors, ...mg.errors].filter((e) => !/401|ERR_INTERNET_DISCONNECTED|WebSocket/.test(e)), [], 'no script errors');
 });

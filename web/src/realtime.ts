@@ -78,14 +78,24 @@ function open(): void {
   };
   ws.onmessage = (m) => dispatch(typeof m.data === 'string' ? m.data : '');
   ws.onclose = () => {
-    if (socket !== ws) return;
-    socket = null;
-    if (!wanted) return setState('offline');
-    const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
-    attempt++;
-    setState('offline', Date.now() + delay);
-    retryTimer = setTimeout(open, delay);
+    if (socket === ws) lost();
   };
+}
+
+/** The socket is gone (closed by the server, or the network went away): say so and schedule a retry. */
+function lost(): void {
+  const ws = socket;
+  socket = null;
+  if (ws) {
+    ws.onclose = ws.onmessage = ws.onopen = null;
+    ws.close();
+  }
+  if (!wanted) return setState('offline');
+  clearTimeout(retryTimer);
+  const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  attempt++;
+  setState('offline', Date.now() + delay);
+  retryTimer = setTimeout(open, delay);
 }
 
 export function connect(): void {
@@ -111,6 +121,10 @@ export function reconnectNow(): void {
   }
 }
 addEventListener('online', reconnectNow);
+// A socket can look open for a long time after the network is gone; the browser knows sooner.
+addEventListener('offline', () => {
+  if (socket) lost();
+});
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') reconnectNow();
 });
