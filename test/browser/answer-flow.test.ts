@@ -59,6 +59,10 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   const expected = buildPreview(withLink, 'JD');
   t.equal((await ex.page.locator('.counter-text').textContent())?.trim(), `${expected.weightedLength} / 280`, 'the counter weighs links and emoji as X does');
   t.equal(await ex.page.locator('.compose .tweet-text').textContent(), expected.preview, 'the preview is the exact public text with the signature');
+  for (const sample of ['日本語で説明します：設定を確認してください', 'Family emoji 👨‍👩‍👧‍👦 and flags 🇯🇵🇫🇷 count as X counts them', 'café vs cafe\u0301, www.example.co.uk and example.com/path']) {
+    await box.fill(sample);
+    t.equal((await ex.page.locator('.counter-text').textContent())?.trim(), `${buildPreview(sample, 'JD').weightedLength} / 280`, `browser and server agree on: ${sample.slice(0, 24)}…`);
+  }
 
   await box.fill('x'.repeat(265));
   t.match(await ex.page.locator('.compose .warn').textContent(), /Close to the limit/, 'a warning comes before the limit');
