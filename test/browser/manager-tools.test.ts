@@ -94,5 +94,19 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     t.pass('the new account is listed');
   });
 
+  await t.test('an admin changes the review policy and the attribution template', async (t) => {
+    const panel = mg.page.locator('section', { hasText: 'Attribution template' });
+    await panel.getByLabel('Attribution template').fill('{text} —{signature}');
+    t.match(await panel.locator('.tweet-text').textContent(), /plug it back in\. —JD$/, 'the example follows the template');
+    await panel.getByLabel('Review every reply').check();
+    await panel.getByRole('button', { name: 'Save settings' }).click();
+    await mg.page.getByText('Settings saved.').waitFor();
+    const saved = await mg.page.evaluate(async () => (await fetch('/api/settings')).json());
+    t.same(saved, { reviewPolicy: { minApproved: 5, reviewAll: true }, attributionTemplate: '{text} —{signature}' }, 'the server has them');
+    await mg.page.evaluate(() => { location.hash = '#/profile'; });
+    await mg.page.getByLabel('Signature').fill('Admin');
+    t.match(await mg.page.locator('.profile .tweet-text').textContent(), / —Admin$/, 'previews use the new template');
+  });
+
   t.same(mg.errors.filter((e) => !/401/.test(e)), [], 'no script errors');
 });

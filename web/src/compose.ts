@@ -4,6 +4,7 @@ import type { QuestionSummary, Reply } from '../../server/contracts/api.js';
 import { MAX_WEIGHTED_LENGTH, buildPreview, weightedLength } from '../../server/domain/attribution.js';
 import { ApiError, post } from './api.js';
 import { h, nextId, replace } from './dom.js';
+import { session } from './session.js';
 import { errorText, toast } from './ui.js';
 
 export const WARN_REMAINING = 20;
@@ -62,10 +63,10 @@ export function composer(opts: ComposerOptions): HTMLElement {
   textarea.setAttribute('aria-describedby', `${warn.id}`);
 
   const update = () => {
-    const p = buildPreview(textarea.value, opts.signature);
+    const p = buildPreview(textarea.value, opts.signature, session.template);
     count.set(p.weightedLength);
     warn.textContent = warning(p.remaining);
-    replace(previewSlot, publicPreview(p.preview || `^${opts.signature}`, opts.question.author.handle));
+    replace(previewSlot, publicPreview(p.preview, opts.question.author.handle));
     submit.disabled = !p.fits;
     submit.title = p.fits ? '' : textarea.value.trim() ? 'The public text is over the limit' : 'Write a reply first';
   };
@@ -77,7 +78,7 @@ export function composer(opts: ComposerOptions): HTMLElement {
 
   const form = h('form', { class: 'compose' },
     h('label', { for: textarea.id }, 'Your reply'), textarea,
-    h('div', { class: 'compose-meta' }, count.el, h('span', { class: 'muted' }, 'Signed ', h('strong', null, `^${opts.signature}`), ' · ', h('a', { href: '#/profile' }, 'change'))),
+    h('div', { class: 'compose-meta' }, count.el, h('span', { class: 'muted' }, 'Signed ', h('strong', null, opts.signature), ' · ', h('a', { href: '#/profile' }, 'change'))),
     warn,
     h('h3', null, 'Public preview'), previewSlot,
     error,

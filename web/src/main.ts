@@ -6,7 +6,7 @@ import { startClock } from './clock.js';
 import { h, replace } from './dom.js';
 import { refreshInbox, startInbox } from './offers.js';
 import { connect, disconnect } from './realtime.js';
-import { endSession, isManager, loadProfile, session, startSession } from './session.js';
+import { endSession, isManager, loadProfile, loadSettings, session, startSession } from './session.js';
 import { navItems, renderShell } from './shell.js';
 import { errorText } from './ui.js';
 import { renderLogin } from './views/login.js';
@@ -64,7 +64,7 @@ function route(): void {
 
 async function signedIn(res: SessionResponse): Promise<void> {
   startSession(res);
-  await loadProfile().catch(() => null);
+  await Promise.all([loadProfile().catch(() => null), loadSettings()]);
   shell = renderShell(app, logout);
   connect();
   startInbox();

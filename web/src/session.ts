@@ -1,8 +1,12 @@
 // Who is signed in, and their expert profile (null for a manager or admin who has not opted in to answer).
 import type { Profile, SessionResponse, User } from '../../server/contracts/api.js';
+import { DEFAULT_ATTRIBUTION_TEMPLATE } from '../../server/domain/attribution.js';
 import { ApiError, get, put, setCsrfToken } from './api.js';
 
-export const session: { user: User | null; profile: Profile | null } = { user: null, profile: null };
+/** Mirrors the server's SettingsSchema (server/services/settings.ts), which is not in the contracts yet. */
+export interface Settings { reviewPolicy: { minApproved: number; reviewAll: boolean }; attributionTemplate: string }
+
+export const session: { user: User | null; profile: Profile | null; template: string } = { user: null, profile: null, template: DEFAULT_ATTRIBUTION_TEMPLATE };
 const profileListeners = new Set<(p: Profile | null) => void>();
 
 export const isManager = (user: User | null = session.user): boolean => user?.role === 'manager' || user?.role === 'admin';
@@ -27,6 +31,20 @@ export async function loadProfile(): Promise<Profile | null> {
     setProfile(null);
   }
   return session.profile;
+}
+
+/**
+ * The attribution template an admin may have changed. GET /api/settings is for managers; for experts it answers 403
+ * and the preview uses the default template (the server's 422 still guards the limit).
+ */
+export async function loadSettings(): Promise<Settings | null> {
+  try {
+    const settings = await get<Settings>('/api/settings');
+    session.template = settings.attributionTemplate;
+    return settings;
+  } catch {
+    return null;
+  }
 }
 
 export async function saveProfile(update: Partial<Profile>): Promise<Profile> {

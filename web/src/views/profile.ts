@@ -48,7 +48,7 @@ export function profileView(main: HTMLElement): () => void {
     const available = h('input', { type: 'checkbox', checked: p.availability === 'available' });
     const sigPreview = h('div');
     const updateSig = () => {
-      const pre = buildPreview(SAMPLE, signature.value || '?');
+      const pre = buildPreview(SAMPLE, signature.value || '?', session.template);
       const cost = pre.weightedLength - weightedLength(SAMPLE);
       replace(sigPreview, publicPreview(pre.preview), h('p', { class: 'muted small' }, `Your signature uses ${cost} of the ${MAX_WEIGHTED_LENGTH} characters in every reply.`));
     };

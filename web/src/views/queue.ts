@@ -113,6 +113,8 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     count, list, more);
   ticks.render();
   void load();
+  const loadLive = () => get<ClientEventMap['metrics.tick']>('/api/live').then((d) => { lastTick = d; ticks.render(); }, () => {});
+  void loadLive();
 
   const offs = [
     on('metrics.tick', ticks.render),
@@ -126,7 +128,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       else items.delete(q.id);
       render();
     }),
-    onResync(() => void load()),
+    onResync(() => { void load(); void loadLive(); }),
   ];
   return () => offs.forEach((off) => off());
 }

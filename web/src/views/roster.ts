@@ -8,6 +8,7 @@ import { on, onResync } from '../realtime.js';
 import { isAdmin } from '../session.js';
 import { busy, empty, errorText, meter, section, toast } from '../ui.js';
 import { experts } from './manage.js';
+import { settingsPanel } from './settings.js';
 
 function expertRow(e: Expert): HTMLElement {
   return h('li', { class: 'card expert', 'data-expert': e.id },
@@ -78,7 +79,7 @@ export function rosterView(main: HTMLElement): () => void {
   search.addEventListener('input', render);
   show.addEventListener('change', render);
   replace(main, h('h1', null, 'Roster'), summary,
-    h('div', { class: 'filters' }, field('Search', search), field('Show', show)), list, isAdmin() ? usersPanel() : null);
+    h('div', { class: 'filters' }, field('Search', search), field('Show', show)), list, isAdmin() ? [usersPanel(), settingsPanel()] : null);
   void load();
   const offs = [
     on('expert.presence', (d) => {
