@@ -119,6 +119,10 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   });
   t.match(csv, /summary,answered,1/, 'the CSV export carries the figures');
   t.match(csv, /expert,Jane Doe,1/, 'per expert');
+  const digest = mg.page.locator('figure', { hasText: 'What customers ask about' });
+  await digest.waitFor();
+  t.match(await digest.textContent(), /TVs/, 'the insight digest names what customers ask about');
+  t.match(await mg.page.locator('.recognition').textContent(), /Jane Doe\s*1/, 'and recognition credits the expert');
 
   for (const p of [ex.page, mg.page, queueWatcher.page]) t.equal(await p.evaluate(() => (window as any).__noReload), true, 'no page reloaded');
   t.same([...ex.dialogs, ...mg.dialogs], [], 'no dialogs');

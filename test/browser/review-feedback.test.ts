@@ -19,10 +19,26 @@ t.test('reject with feedback, edit, then edit and approve', async (t) => {
   await signIn(mg.page, manager.email, manager.password, '#/review');
   await waitLive(mg.page);
 
+  await mg.page.evaluate(async () => {
+    const { csrfToken } = await (await fetch('/api/me')).json();
+    await fetch('/api/snippets', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ title: 'Fan noise', tag: 'laptops', text: 'Fans speed up under load; that is normal.' }) });
+  });
+
   const tweet = server.fakeX.addMention({ text: 'my laptop fan is loud all the time, normal?', author: { username: 'sam_q' } });
   const offer = ex.page.locator('article.offer', { hasText: 'laptop fan' });
   await offer.waitFor({ timeout: 20_000 });
   await offer.getByRole('button', { name: /Claim/ }).click();
+  await ex.page.getByText('Reuse a past answer or a snippet').click();
+  await ex.page.getByRole('button', { name: 'Insert snippet Fan noise' }).click();
+  t.equal(await ex.page.getByLabel('Your reply').inputValue(), 'Fans speed up under load; that is normal.', 'a snippet for the tag goes into the reply');
+
+  await ex.page.getByLabel('Internal note').fill('@Max Manager is a fan replacement covered?');
+  await ex.page.getByRole('button', { name: 'Add note' }).click();
+  await mg.page.locator('.toast', { hasText: 'Rita Reyes mentioned you' }).waitFor({ timeout: 10_000 });
+  t.pass('a mention in a team note reaches the manager live');
+  await ex.page.locator('.note-item', { hasText: 'fan replacement' }).waitFor();
+
   await ex.page.getByLabel('Your reply').fill('Probably dust.');
   await ex.page.getByRole('button', { name: 'Send reply' }).click();
   await ex.page.getByText('waiting for a community manager').waitFor();
@@ -39,7 +55,7 @@ t.test('reject with feedback, edit, then edit and approve', async (t) => {
   await card.waitFor({ state: 'detached' });
 
   await ex.page.getByText('A community manager asked for changes').waitFor({ timeout: 10_000 });
-  t.match(await ex.page.locator('.compose').locator('..').textContent(), 'Say how to clean the vents', 'the expert sees the feedback live');
+  t.match(await ex.page.locator('section', { hasText: 'Edit your reply' }).locator('.feedback').first().textContent(), 'Say how to clean the vents', 'the expert sees the feedback live');
   t.equal(await ex.page.getByLabel('Your reply').inputValue(), 'Probably dust.', 'the rejected text is there to edit');
   await ex.page.getByLabel('Your reply').fill('Probably dust: blow out the vents with compressed air. Still loud after that? Book a repair.');
   await ex.page.getByRole('button', { name: 'Send reply' }).click();

@@ -51,7 +51,9 @@ export interface ComposerOptions {
   onSubmitted(reply: Reply): void;
 }
 
-export function composer(opts: ComposerOptions): HTMLElement {
+export interface Composer extends HTMLFormElement { insert(text: string): void }
+
+export function composer(opts: ComposerOptions): Composer {
   const draftKey = `helpforce:draft:${opts.question.id}`;
   const textarea = h('textarea', { id: nextId('reply'), rows: 5, maxlength: 2000, required: true, spellcheck: true });
   textarea.value = localStorage.getItem(draftKey) ?? opts.initialText ?? '';
@@ -98,7 +100,14 @@ export function composer(opts: ComposerOptions): HTMLElement {
     }
   });
   update();
-  return form;
+  const api = form as Composer;
+  // Reused text goes in as a start: into an empty box as is, otherwise after what is already written.
+  api.insert = (text: string) => {
+    textarea.value = textarea.value.trim() ? `${textarea.value.trimEnd()} ${text}` : text;
+    textarea.dispatchEvent(new Event('input'));
+    textarea.focus();
+  };
+  return api;
 }
 
 /** Live length of an edited reply whose attribution we only know from the server's preview (the reviewer's edit). */

@@ -5,10 +5,10 @@ import { ApiError, get, post, whenUnauthorized } from './api.js';
 import { startClock } from './clock.js';
 import { h, replace } from './dom.js';
 import { refreshInbox, startInbox } from './offers.js';
-import { connect, disconnect } from './realtime.js';
+import { connect, disconnect, on } from './realtime.js';
 import { endSession, isManager, loadProfile, loadSettings, session, startSession } from './session.js';
 import { navItems, renderShell } from './shell.js';
-import { errorText } from './ui.js';
+import { errorText, toast } from './ui.js';
 import { renderLogin } from './views/login.js';
 import { answersView } from './views/answers.js';
 import { inboxView } from './views/inbox.js';
@@ -64,10 +64,11 @@ function route(): void {
 
 async function signedIn(res: SessionResponse): Promise<void> {
   startSession(res);
-  await Promise.all([loadProfile().catch(() => null), loadSettings()]);
+  await Promise.all([loadProfile().catch(() => null), isManager() ? loadSettings() : null]);
   shell = renderShell(app, logout);
   connect();
   startInbox();
+  on('note.mention', (d) => toast(`${d.from} mentioned you in a note: “${d.text.slice(0, 80)}”`, 'info', { href: `#/q/${encodeURIComponent(d.questionId)}`, label: 'Open the question' }));
   if (session.profile) void refreshInbox().catch(() => {});
   route();
 }

@@ -42,14 +42,14 @@ export function flagNote(q: QuestionSummary): HTMLElement | null {
 }
 
 let toastRegion: HTMLElement | null = null;
-export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info'): void {
+export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', link?: { href: string; label: string }): void {
   if (!toastRegion) {
     toastRegion = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.append(toastRegion);
   }
-  const el = h('div', { class: `toast toast-${kind}` }, message);
+  const el = h('div', { class: `toast toast-${kind}` }, message, link ? [' ', h('a', { href: link.href }, link.label)] : null);
   toastRegion.append(el);
-  setTimeout(() => el.remove(), kind === 'error' ? 8000 : 4500);
+  setTimeout(() => el.remove(), kind === 'error' || link ? 10_000 : 4500);
 }
 
 export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');

@@ -1,8 +1,8 @@
 // "My answers": the expert's replies with their review state and public link, and their own track record.
-import type { QuestionSummary, Reply } from '../../../server/contracts/api.js';
+import type { QuestionSummary, Recognition, Reply } from '../../../server/contracts/api.js';
 import { get, query } from '../api.js';
 import { h, replace } from '../dom.js';
-import { duration, percent, postUrl } from '../format.js';
+import { dateTime, duration, percent, postUrl } from '../format.js';
 import { onAny, onResync } from '../realtime.js';
 import { age, empty, errorText, statusBadge } from '../ui.js';
 
@@ -36,16 +36,24 @@ export function answersView(main: HTMLElement): () => void {
   const list = h('ol', { class: 'cards' });
   const load = async () => {
     try {
-      const { items } = await get<{ items: Mine[] }>(`/api/replies${query({ author: 'me', limit: 200 })}`);
-      const s = personalStats(items);
-      replace(stats, ([['Answered', String(s.answered)], ['Approval rate', percent(s.approvalRate)], ['Median time to reply', duration(s.medianReplyMs)]] as const)
+      const [{ items }, recognition] = await Promise.all([
+        get<{ items: Mine[] }>(`/api/replies${query({ author: 'me', limit: 200 })}`),
+        get<Recognition>('/api/recognition').catch(() => null),
+      ]);
+      // The server's own figures when it has them (GET /api/recognition gives an expert their row), else ours.
+      const mine = recognition?.experts[0];
+      const s = mine ?? personalStats(items);
+      replace(stats, ([['Answered', String(s.answered)], ['Approval rate', percent(s.approvalRate)], ['Median time to reply', duration(s.medianReplyMs)],
+        ...(mine ? [['Customers who said thanks', String(mine.thanks)]] : [])] as [string, string][])
         .map(([k, v]) => h('div', { class: 'tile' }, h('dt', null, k), h('dd', null, v))));
+      period.textContent = recognition ? `From ${dateTime(recognition.from)} to ${dateTime(recognition.to)}.` : 'Time to reply counts from when the customer asked to when you sent your reply.';
       replace(list, items.length ? items.map(answerItem) : h('li', null, empty('No answers yet. Claim an offer from your inbox to start.')));
     } catch (err) {
       replace(list, h('li', { class: 'error', role: 'alert' }, errorText(err)));
     }
   };
-  replace(main, h('h1', null, 'My answers'), stats, h('p', { class: 'muted small' }, 'Time to reply counts from when the customer asked to when you sent your reply.'), list);
+  const period = h('p', { class: 'muted small' });
+  replace(main, h('h1', null, 'My answers'), stats, period, list);
   void load();
   const offs = [onAny(['reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed', 'reply.submitted'], () => void load()), onResync(() => void load())];
   return () => offs.forEach((off) => off());

@@ -7,6 +7,7 @@ import { field, h, replace } from '../dom.js';
 import { STATUS_LABEL, duration, percent } from '../format.js';
 import { on, onResync } from '../realtime.js';
 import { button, errorText } from '../ui.js';
+import { insightsSection, recognitionSection } from './insights.js';
 
 const DAY = 86_400_000;
 const PRESETS: [string, number][] = [['24 hours', 1], ['7 days', 7], ['30 days', 30], ['90 days', 90]];
@@ -120,7 +121,9 @@ export function metricsView(main: HTMLElement): () => void {
           [...m.byExpert].sort((a, b) => b.answered - a.answered).slice(0, 25).map((e) => ({
             label: e.name, values: [e.answered, e.rejected],
             note: [e.approved + e.rejected ? `approval ${percent(e.approved / (e.approved + e.rejected))}` : '', e.medianReplyMs !== null ? `median ${duration(e.medianReplyMs)}` : ''].filter(Boolean).join(', ') || undefined,
-          })))));
+          })))),
+      recognitionSection(m.from, m.to),
+      insightsSection(m.from, m.to));
   };
 
   const load = async () => {

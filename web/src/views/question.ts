@@ -6,11 +6,13 @@ import { composer, publicPreview } from '../compose.js';
 import { h, replace } from '../dom.js';
 import { dateTime, postUrl, score } from '../format.js';
 import { dropOffer, inboxItems, markTaken } from '../offers.js';
-import { onAny, onResync } from '../realtime.js';
+import { on, onAny, onResync } from '../realtime.js';
 import { isManager, session } from '../session.js';
 import { age, author, busy, button, errorText, flagNote, section, sla, statusBadge, tagChips, toast } from '../ui.js';
 import { reasons } from './inbox.js';
+import { notesPanel, reusePanel } from './knowledge.js';
 import { managerPanel } from './manage.js';
+import { saveAsSnippet } from './snippets.js';
 
 export function replyCard(r: Reply): HTMLElement {
   return h('li', { class: `reply reply-${r.status}` },
@@ -19,12 +21,13 @@ export function replyCard(r: Reply): HTMLElement {
     publicPreview(r.preview),
     r.feedback ? h('p', { class: 'feedback' }, h('strong', null, 'Feedback: '), r.feedback) : null,
     r.failureReason ? h('p', { class: 'error' }, `Posting failed: ${r.failureReason}`) : null,
-    r.externalId ? h('p', null, 'Public post ', h('code', null, r.externalId), ' · ', h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X')) : null);
+    r.externalId ? h('p', null, 'Public post ', h('code', null, r.externalId), ' · ', h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X')) : null,
+    isManager() && (r.status === 'posted' || r.status === 'approved') ? saveAsSnippet(r.id) : null);
 }
 
 function offersTable(q: QuestionDetail): HTMLElement {
   if (!q.offers.length) return h('p', { class: 'muted' }, 'Not offered to anyone yet.');
-  return h('div', { class: 'table-wrap' }, h('table', null,
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'offers-table' },
     h('thead', null, h('tr', null, ['Expert', 'Wave', 'Score', 'State', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', null, q.offers.map((o) => h('tr', null,
       h('td', null, o.expertName ?? o.expertId), h('td', { class: 'num' }, String(o.wave)), h('td', { class: 'num' }, score(o.score)),
@@ -56,14 +59,16 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     composeKey = key;
     if (mine && q.status === 'claimed') {
       const rejected = lastReply?.status === 'rejected' ? lastReply : null;
+      const form = composer({ question: q, signature: session.profile?.signature ?? session.user!.name, initialText: rejected?.text, onSubmitted: () => void load() });
       replace(action, section(rejected ? 'Edit your reply' : 'Write the reply',
         rejected ? h('div', { class: 'feedback', role: 'note' }, h('strong', null, 'A community manager asked for changes: '), rejected.feedback ?? '') : null,
-        composer({ question: q, signature: session.profile?.signature ?? session.user!.name, initialText: rejected?.text, onSubmitted: () => void load() }),
+        form,
         h('div', { class: 'form-actions' }, button('Release it', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
           await post(`${path}/release`);
           toast('Released: it goes back to other experts.', 'ok');
           location.hash = '#/inbox';
-        }), { class: 'link' }), h('span', { class: 'muted small' }, 'Someone else will be offered it.'))));
+        }), { class: 'link' }), h('span', { class: 'muted small' }, 'Someone else will be offered it.'))),
+        reusePanel(q, form.insert));
     } else if (canClaim) {
       const claimBtn = h('button', { type: 'button', class: 'primary big' }, 'Claim');
       claimBtn.addEventListener('click', () => busy(claimBtn, async () => {
@@ -129,7 +134,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     }
   };
 
-  replace(main, h('div', { class: 'question-page' }, head, h('div', { class: 'columns' }, h('div', { class: 'col-main' }, body, action), side)));
+  const notes = notesPanel(id);
+  replace(main, h('div', { class: 'question-page' }, head, h('div', { class: 'columns' }, h('div', { class: 'col-main' }, body, action, notes.el), side)));
   void load();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const reloadSoon = () => { clearTimeout(timer); timer = setTimeout(load, 200); };
@@ -138,7 +144,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       'reply.submitted', 'reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'], (ev) => {
       if ((ev.data as { question?: { id: string } }).question?.id === id) reloadSoon();
     }),
-    onResync(reloadSoon),
+    onResync(() => { reloadSoon(); notes.reload(); }),
+    on('note.mention', (d) => { if (d.questionId === id) notes.reload(); }),
   ];
   return () => { clearTimeout(timer); offs.forEach((off) => off()); };
 }

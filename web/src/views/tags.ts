@@ -5,6 +5,7 @@ import { del, patch, post } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { busy, button, empty, errorText, section, toast } from '../ui.js';
 import { allTags, forgetTags } from './manage.js';
+import { snippetsSection } from './snippets.js';
 
 const splitKeywords = (v: string) => [...new Set(v.split(/[,\n]/).map((k) => k.trim()).filter(Boolean))];
 
@@ -62,6 +63,7 @@ export function tagsView(main: HTMLElement): void {
       replace(list, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   };
-  replace(main, h('h1', null, 'Tags'), section('New tag', tagForm(null, () => void load())), h('h2', null, 'All tags'), list);
-  void load();
+  const snippets = h('div');
+  replace(main, h('h1', null, 'Tags and snippets'), section('New tag', tagForm(null, () => void load())), h('h2', null, 'All tags'), list, snippets);
+  void load().then(async () => replace(snippets, snippetsSection(await allTags())));
 }
