@@ -66,7 +66,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
 
   await app.register(cookie);
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'] } },
+    // upgrade-insecure-requests would break a plain-http deployment; it belongs with HTTPS (SECURE_COOKIES).
+    contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.secureCookies ? [] : null } },
     strictTransportSecurity: config.secureCookies,
   });
   await app.register(rateLimit, { global: false });

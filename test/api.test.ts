@@ -85,6 +85,10 @@ t.test('profiles: experts set skills, availability and signature; the roster sho
   const jane = roster.find((e: { id: string }) => e.id === expert.user.id);
   t.match(jane, { name: 'Jane Doe', signature: 'Jane, Geek Squad', capacity: 4, availability: 'away', online: false, load: 0 });
   t.same(jane.skills.map((s: { tag: string }) => s.tag).sort(), ['laptops', 'tv']);
+  const directory = (await as(app, expert).get('/api/experts/directory')).json().items;
+  t.same(Object.keys(directory[0]).sort(), ['availability', 'id', 'name', 'online', 'signature', 'skills', 'store'], 'colleagues see no emails or stats');
+  const managerProfile = (await as(app, manager).get('/api/me/profile')).json();
+  t.equal(managerProfile.availability, 'away', 'a manager is not routed questions until they opt in');
 });
 
 t.test('tags: managers create, edit, mark sensitive and delete', async (t) => {

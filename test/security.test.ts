@@ -46,6 +46,8 @@ t.test('authorisation matrix', async (t) => {
     ['POST', `/api/questions/${question.id}/dismiss`, { reason: '' }, { anonymous: 401, expert: 403, otherExpert: 403, manager: 400, admin: 400, token: 400 }],
     ['GET', '/api/replies?author=me', undefined, { anonymous: 401, expert: 200, otherExpert: 200, manager: 200, admin: 200, token: 200 }],
     ['GET', '/api/replies', undefined, { anonymous: 401, expert: 403, otherExpert: 403, manager: 200, admin: 200, token: 200 }],
+    ['GET', '/api/settings', undefined, { anonymous: 401, expert: 200, otherExpert: 200, manager: 200, admin: 200, token: 200 }],
+    ['GET', '/api/experts/directory', undefined, { anonymous: 401, expert: 200, otherExpert: 200, manager: 200, admin: 200, token: 200 }],
     ['PUT', '/api/settings', { reviewPolicy: { minApproved: 5, reviewAll: false } }, { anonymous: 401, expert: 403, otherExpert: 403, manager: 403, admin: 200, token: 403 }],
   ];
   for (const [method, url, body, expected] of matrix) {

@@ -227,3 +227,13 @@ export const RecognitionSchema = z.object({
   stores: z.array(z.object({ store: z.string().nullable(), experts: z.number(), ...recognitionStats })),
 });
 export type Recognition = z.infer<typeof RecognitionSchema>;
+
+export const SettingsSchema = z.object({
+  reviewPolicy: z.object({ minApproved: z.number().int().min(0).max(1000), reviewAll: z.boolean() }),
+  attributionTemplate: z.string().min(6).max(60).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** What an expert may know about colleagues (for hand-offs and @mentions): no email, no stats. */
+export const ColleagueSchema = ExpertSchema.pick({ id: true, name: true, signature: true, skills: true, availability: true, online: true, store: true });
+export type Colleague = z.infer<typeof ColleagueSchema>;

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { HealthSchema, MetricsQuerySchema, MetricsSchema } from '../contracts/api.js';
+import { HealthSchema, MetricsQuerySchema, MetricsSchema, SettingsSchema } from '../contracts/api.js';
 import { databaseIsHealthy } from '../../db/client.js';
-import { SettingsSchema } from '../services/settings.js';
 import { errorResponses } from './schemas.js';
 
 export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -18,7 +17,8 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(dbOk ? 200 : 503).send({ status: degraded ? 'degraded' : 'ok', db: dbOk ? 'ok' : 'error', channels: list });
   });
 
-  app.get('/api/settings', { schema: { tags: ['settings'], response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('manager') },
+  // Experts read the settings too: the attribution template shapes the preview they see while writing.
+  app.get('/api/settings', { schema: { tags: ['settings'], response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('expert') },
     async () => settings.get());
 
   app.put('/api/settings', { schema: { tags: ['settings'], body: SettingsSchema.partial(), response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('admin') },

@@ -1,19 +1,22 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { ExpertSchema, OfferSchema, ProfileSchema, ProfileUpdateSchema, QuestionSchema } from '../contracts/api.js';
+import { ColleagueSchema, ExpertSchema, OfferSchema, ProfileSchema, ProfileUpdateSchema, QuestionSchema } from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
 
 export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
   const { experts, questions } = app.services;
   const expert = app.requireRole('expert');
 
+  // Managers and admins get a profile on first look, set to away: they answer only once they opt in.
+  const ensure = (user: { id: string; name: string; role: string }) => experts.ensureProfile(user.id, user.name, user.role === 'expert' ? {} : { availability: 'away' });
+
   app.get('/api/me/profile', { schema: { tags: ['experts'], response: { 200: ProfileSchema, ...errorResponses } }, onRequest: expert },
-    async (request) => experts.ensureProfile(request.principal!.user.id, request.principal!.user.name));
+    async (request) => ensure(request.principal!.user));
 
   app.put('/api/me/profile', { schema: { tags: ['experts'], body: ProfileUpdateSchema, response: { 200: ProfileSchema, ...errorResponses } }, onRequest: expert },
     async (request) => {
       const { user } = request.principal!;
-      experts.ensureProfile(user.id, user.name);
+      ensure(user);
       return experts.updateProfile(user.id, request.body);
     });
 
@@ -21,6 +24,9 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(z.object({ question: QuestionSchema, offer: OfferSchema })) }), ...errorResponses } },
     onRequest: expert,
   }, async (request) => ({ items: questions.myOffers(request.principal!.user) }));
+
+  app.get('/api/experts/directory', { schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ColleagueSchema) }), ...errorResponses } }, onRequest: expert },
+    async () => ({ items: experts.list().map(({ id, name, signature, skills, availability, online, store }) => ({ id, name, signature, skills, availability, online, store })) }));
 
   app.get('/api/experts', { schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ExpertSchema) }), ...errorResponses } }, onRequest: app.requireRole('manager') },
     async () => ({ items: experts.list() }));

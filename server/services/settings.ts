@@ -1,15 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { SettingsSchema, type Settings } from '../contracts/api.js';
 import type { Db } from '../../db/client.js';
 import { settings } from '../../db/schema.js';
 import { DEFAULT_ATTRIBUTION_TEMPLATE } from '../domain/attribution.js';
 import { DEFAULT_REVIEW_POLICY } from '../domain/review-policy.js';
 
-export const SettingsSchema = z.object({
-  reviewPolicy: z.object({ minApproved: z.number().int().min(0).max(1000), reviewAll: z.boolean() }),
-  attributionTemplate: z.string().min(6).max(60).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
+export { SettingsSchema, type Settings };
 
 const DEFAULTS: Settings = { reviewPolicy: DEFAULT_REVIEW_POLICY, attributionTemplate: DEFAULT_ATTRIBUTION_TEMPLATE };
 

@@ -1,10 +1,9 @@
 // Who is signed in, and their expert profile (null for a manager or admin who has not opted in to answer).
-import type { Profile, SessionResponse, User } from '../../server/contracts/api.js';
+import type { Profile, SessionResponse, Settings, User } from '../../server/contracts/api.js';
 import { DEFAULT_ATTRIBUTION_TEMPLATE } from '../../server/domain/attribution.js';
 import { ApiError, get, put, setCsrfToken } from './api.js';
 
-/** Mirrors the server's SettingsSchema (server/services/settings.ts), which is not in the contracts yet. */
-export interface Settings { reviewPolicy: { minApproved: number; reviewAll: boolean }; attributionTemplate: string }
+export type { Settings };
 
 export const session: { user: User | null; profile: Profile | null; template: string } = { user: null, profile: null, template: DEFAULT_ATTRIBUTION_TEMPLATE };
 const profileListeners = new Set<(p: Profile | null) => void>();
@@ -33,10 +32,7 @@ export async function loadProfile(): Promise<Profile | null> {
   return session.profile;
 }
 
-/**
- * The attribution template an admin may have changed. GET /api/settings is for managers; for experts it answers 403
- * and the preview uses the default template (the server's 422 still guards the limit).
- */
+/** The attribution template an admin may have changed, so the live preview matches what will be posted. */
 export async function loadSettings(): Promise<Settings | null> {
   try {
     const settings = await get<Settings>('/api/settings');
