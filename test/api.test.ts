@@ -61,6 +61,14 @@ t.test('ingest is idempotent on channel + externalId, and lists page with a curs
   const ids = [...page1.items, ...page2.items, ...page3.items].map((q: { id: string }) => q.id);
   t.equal(new Set(ids).size, 5, 'every question once across pages');
   t.equal(page3.nextCursor, null);
+  const urgent: { id: string; slaDueAt: string }[] = [];
+  for (let cursor: string | null = ''; cursor !== null;) {
+    const page = (await as(app, manager).get(`/api/questions?sort=sla&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+    urgent.push(...page.items);
+    cursor = page.nextCursor;
+  }
+  t.equal(new Set(urgent.map((q) => q.id)).size, 5, 'most urgent first pages through every question once');
+  t.same(urgent.map((q) => q.slaDueAt), [...urgent.map((q) => q.slaDueAt)].sort(), 'earliest deadline first');
   t.equal((await as(app, manager).get('/api/questions?tag=tv')).json().items.length, 0, 'filter by tag');
   t.equal((await as(app, manager).get('/api/questions?tag=returns')).json().items.length, 5);
   t.equal((await as(app, manager).get('/api/questions?status=answered')).json().items.length, 0, 'filter by status');

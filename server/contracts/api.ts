@@ -136,6 +136,8 @@ export const QuestionListQuerySchema = z.object({
   assignee: z.string().max(64).optional(), // an expert id, or "me"
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+  /** newest first (default), or most urgent first: the earliest SLA deadline. */
+  sort: z.enum(['newest', 'sla']).default('newest'),
 });
 export const QuestionListSchema = z.object({ items: z.array(QuestionSchema), nextCursor: z.string().nullable() });
 

@@ -1,7 +1,7 @@
 // Questions after ingest: the queue, the detail view, and the ownership transitions — claim, release, assign,
 // dismiss, re-tag. Each transition is one guarded UPDATE inside a synchronous transaction, so two concurrent claims
 // can never both win.
-import { and, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
@@ -66,10 +66,16 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   }
 
   return {
-    list(user: User, query: { status?: string; tag?: string; assignee?: string; limit: number; cursor?: string }) {
-      const rows = db.select().from(questions).where(and(...listConditions(user, query))).orderBy(desc(questions.id)).limit(query.limit + 1).all();
+    list(user: User, query: { status?: string; tag?: string; assignee?: string; limit: number; cursor?: string; sort?: 'newest' | 'sla' }) {
+      const bySla = query.sort === 'sla';
+      // Newest first pages by id (ids sort by time); by deadline it pages by position, as deadlines are not unique.
+      const offset = bySla && query.cursor ? Math.max(0, Number.parseInt(query.cursor, 10) || 0) : 0;
+      const conditions = listConditions(user, { ...query, cursor: bySla ? undefined : query.cursor });
+      const rows = db.select().from(questions).where(and(...conditions))
+        .orderBy(...(bySla ? [asc(questions.slaDueAt), asc(questions.id)] : [desc(questions.id)])).limit(query.limit + 1).offset(offset).all();
       const page = rows.slice(0, query.limit);
-      return { items: views.summaries(page), nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+      const more = rows.length > query.limit;
+      return { items: views.summaries(page), nextCursor: more ? (bySla ? String(offset + query.limit) : page[page.length - 1]!.id) : null };
     },
 
     detail(user: User, id: string): QuestionDetail {

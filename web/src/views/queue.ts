@@ -76,7 +76,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
   const load = async (append = false) => {
     try {
       const res = await get<{ items: QuestionSummary[]; nextCursor: string | null }>(`/api/questions${query({
-        status: f.status === 'any' ? undefined : f.status, tag: f.tag, assignee: f.assignee, limit: 200, cursor: append ? cursor : undefined,
+        status: f.status === 'any' ? undefined : f.status, tag: f.tag, assignee: f.assignee, limit: 200, cursor: append ? cursor : undefined, sort: f.sort === 'newest' ? 'newest' : 'sla',
       })}`);
       if (!append) items = new Map();
       for (const q of res.items) items.set(q.id, q);
