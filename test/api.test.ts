@@ -63,7 +63,7 @@ t.test('ingest is idempotent on channel + externalId, and lists page with a curs
   t.equal(page3.nextCursor, null);
   const urgent: { id: string; slaDueAt: string }[] = [];
   for (let cursor: string | null = ''; cursor !== null;) {
-    const page = (await as(app, manager).get(`/api/questions?sort=sla&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+    const page: { items: { id: string; slaDueAt: string }[]; nextCursor: string | null } = (await as(app, manager).get(`/api/questions?sort=sla&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
     urgent.push(...page.items);
     cursor = page.nextCursor;
   }

@@ -1,8 +1,9 @@
 // Help around one question: internal notes with @mentions (never public), and what to reuse when writing the
 // reply: answers to similar past questions and the managers' snippets for its tags.
-import type { Note, QuestionSummary, SimilarAnswer, Snippet } from '../../../server/contracts/api.js';
+import type { Colleague, Note, QuestionSummary, SimilarAnswer, Snippet } from '../../../server/contracts/api.js';
 import { get, post, query } from '../api.js';
 import { h, nextId, replace } from '../dom.js';
+import { session } from '../session.js';
 import { busy, button, errorText, section, toast } from '../ui.js';
 import { age } from '../ui.js';
 
@@ -65,4 +66,30 @@ export function reusePanel(q: QuestionSummary, insert: (text: string) => void): 
   }, () => replace(snippets, null));
   return h('details', { class: 'panel reuse-panel' }, h('summary', null, 'Reuse a past answer or a snippet'),
     h('h3', null, 'Answers to similar questions'), similar, h('h3', null, 'Snippets'), snippets);
+}
+
+/** The assignee passes the question to a colleague, with a note saying what they have found so far. */
+export function handoffPanel(questionId: string, onDone: () => void): HTMLElement {
+  const who = h('select', { id: nextId('handoff-to') }, h('option', { value: '' }, 'Loading colleagues…'));
+  const note = h('textarea', { id: nextId('handoff-note'), rows: 2, maxlength: 2000, required: true });
+  const send = h('button', { type: 'submit' }, 'Hand off');
+  const form = h('form', { class: 'compose' },
+    h('label', { for: who.id }, 'Colleague'), who, h('label', { for: note.id }, 'Note for them'), note, h('div', { class: 'form-actions' }, send));
+  void get<{ items: Colleague[] }>('/api/experts/directory').then(({ items }) => {
+    const others = items.filter((c) => c.id !== session.user?.id)
+      .sort((a, b) => Number(b.online) - Number(a.online) || Number(b.availability === 'available') - Number(a.availability === 'available') || a.name.localeCompare(b.name));
+    replace(who, h('option', { value: '' }, 'Choose a colleague'), others.map((c) => h('option', { value: c.id },
+      `${c.name}${c.online ? ' · online' : ''}${c.availability === 'away' ? ' · away' : ''}${c.skills.length ? ` · ${c.skills.map((s) => s.tag).join(', ')}` : ''}`)));
+  }, () => replace(who, h('option', { value: '' }, 'Colleagues are unavailable')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    if (!who.value || !note.value.trim()) return toast('Choose a colleague and say what you found so far.', 'error');
+    void busy(send, async () => {
+      await post(`/api/questions/${encodeURIComponent(questionId)}/handoff`, { expertId: who.value, note: note.value });
+      toast('Handed off: your colleague has been told.', 'ok');
+      onDone();
+    });
+  });
+  const details = h('details', { class: 'panel' }, h('summary', null, 'Hand off to a colleague'), form);
+  return details;
 }

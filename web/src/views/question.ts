@@ -10,7 +10,7 @@ import { on, onAny, onResync } from '../realtime.js';
 import { isManager, session } from '../session.js';
 import { age, author, busy, button, errorText, flagNote, section, sla, statusBadge, tagChips, toast } from '../ui.js';
 import { reasons } from './inbox.js';
-import { notesPanel, reusePanel } from './knowledge.js';
+import { handoffPanel, notesPanel, reusePanel } from './knowledge.js';
 import { managerPanel } from './manage.js';
 import { saveAsSnippet } from './snippets.js';
 
@@ -68,7 +68,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
           toast('Released: it goes back to other experts.', 'ok');
           location.hash = '#/inbox';
         }), { class: 'link' }), h('span', { class: 'muted small' }, 'Someone else will be offered it.'))),
-        reusePanel(q, form.insert));
+        reusePanel(q, form.insert), handoffPanel(q.id, () => { location.hash = '#/inbox'; }));
     } else if (canClaim) {
       const claimBtn = h('button', { type: 'button', class: 'primary big' }, 'Claim');
       claimBtn.addEventListener('click', () => busy(claimBtn, async () => {
