@@ -126,7 +126,14 @@ export const offers = sqliteTable('offers', {
   state: text('state', { enum: ['open', 'claimed', 'expired', 'lost', 'released'] }).notNull(),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
-}, (t) => [index('offers_question').on(t.questionId), index('offers_expert_state').on(t.expertId, t.state), index('offers_expert_created').on(t.expertId, t.createdAt), index('offers_state_expires').on(t.state, t.expiresAt)]);
+}, (t) => [
+  // (question, state): "does this question have an open offer?" is asked of every waiting question each tick; on
+  // (question) alone SQLite preferred the (state, expires) index and read every open offer per question.
+  index('offers_question_state').on(t.questionId, t.state),
+  index('offers_expert_state').on(t.expertId, t.state),
+  index('offers_expert_created').on(t.expertId, t.createdAt),
+  index('offers_state_expires').on(t.state, t.expiresAt),
+]);
 
 export const replies = sqliteTable('replies', {
   id: text('id').primaryKey(),

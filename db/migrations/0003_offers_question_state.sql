@@ -1,0 +1,2 @@
+DROP INDEX `offers_question`;--> statement-breakpoint
+CREATE INDEX `offers_question_state` ON `offers` (`question_id`,`state`);
