@@ -5,20 +5,10 @@ import argon2 from 'argon2';
 import { DEMO_TAGS } from '../../server/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import type { Services } from '../../server/plugins/services.js';
+export { seededRandom } from '../../server/domain/random.js';
 
 export interface LoadSession { userId: string; cookie: string; csrfToken: string }
 
-/** mulberry32: the same roster and the same traffic on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function session(services: Services, userId: string): LoadSession {
   const { token, csrfToken } = services.auth.createSession(userId);

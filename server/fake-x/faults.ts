@@ -1,4 +1,5 @@
 import type { FaultRule } from './types.js';
+export { seededRandom } from '../domain/random.js';
 
 interface ActiveFault {
   rule: FaultRule;
@@ -40,14 +41,3 @@ function matches(rule: FaultRule, method: string, path: string, routePattern: st
   return rule.path.test(path);
 }
 
-/** mulberry32: a tiny deterministic generator for reproducible random faults. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
