@@ -1,0 +1,105 @@
+// The Helpforce server under test, in its own process: the real buildApp on a temp SQLite file, the X channel pointed
+// at the parent's fake X over loopback, background timers on, listening on an ephemeral loopback port.
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../../server/app.js';
+import { defaultRoutingConfig } from '../../server/config.js';
+import type { User } from '../../server/contracts/api.js';
+import { answerParent, childOptions, failStart, peakRssMb } from './child.js';
+import { cachePreparedStatements } from './statement-cache.js';
+import { createBenchManager, ensureTags, learnAnswers, seedExperts, type SeededExpert } from './roster.js';
+
+export interface AppServerOptions {
+  databasePath: string;
+  fakeX?: { url: string; credentials: { appKey: string; appSecret: string; accessToken: string; accessSecret: string } };
+  pollMs: number;
+  experts: number;
+  online: number;
+  learnedAnswers: number;
+  /** Shifts the app's clock, so a cached database's "last 7 days" stay the last 7 days of its data. */
+  clockOffsetMs?: number;
+  maxOffersPerHour: number;
+  statementCache?: boolean;
+  /** Waves of an hour and escalation after two: the tens of thousands of questions the bench leaves unclaimed would
+   * otherwise all expire together and be re-offered in one dispatcher tick, stalling whatever is measured then. */
+  quietWaves?: boolean;
+}
+
+export interface AppServerReady {
+  url: string;
+  token: string;
+  sessions: { userId: string; cookie: string; csrfToken: string }[];
+  startupMs: number;
+  seedMs: number;
+}
+
+export interface DrainResult { ms: number; drained: boolean; sent: number; failed: number; retried: number; attempts: number }
+
+async function main() {
+  const options = childOptions<AppServerOptions>();
+  if (options.statementCache) cachePreparedStatements();
+  const offset = options.clockOffsetMs ?? 0;
+  const started = performance.now();
+  const app = await buildApp({
+    databasePath: options.databasePath, logLevel: 'warn', secureCookies: false,
+    x: options.fakeX ? { baseUrl: options.fakeX.url, credentials: options.fakeX.credentials, pollIntervalMs: options.pollMs } : undefined,
+    routing: defaultRoutingConfig({ maxOffersPerHour: options.maxOffersPerHour, ...(options.quietWaves ? { waveMs: 3_600_000, escalateMs: 7_200_000 } : {}) }),
+  }, { clock: { now: () => Date.now() + offset }, timers: true });
+  await app.ready();
+  const startupMs = performance.now() - started;
+  const { services } = app;
+
+  const seedStart = performance.now();
+  ensureTags(services);
+  const experts: SeededExpert[] = options.experts > 0 ? await seedExperts(services, options.experts, options.online) : [];
+  learnAnswers(services, experts, options.learnedAnswers);
+  const manager = await createBenchManager(services);
+  const sessions = experts.slice(0, options.online).map((e) => {
+    const session = services.auth.createSession(e.id);
+    return { userId: e.id, cookie: `hf_session=${session.token}`, csrfToken: session.csrfToken };
+  });
+  const seedMs = performance.now() - seedStart;
+  await app.listen({ port: 0, host: '127.0.0.1' });
+
+  // Posting takes experts who are not connected, each at most once, so nobody reaches their capacity.
+  const posters = experts.slice(options.online).filter((e) => e.available);
+  let nextPoster = 0;
+  let preparedAt = 0;
+  let batchStart = '';
+
+  const commands = {
+    stats: () => ({ peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
+
+    /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */
+    preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {
+      const t0 = performance.now();
+      batchStart = services.db.$client.prepare<[], { id: string | null }>('select max(id) id from outbox').get()?.id ?? '';
+      tweets.forEach((tweet, i) => {
+        const { question } = services.ingest.ingest({ channel: 'x', externalId: tweet.id, text: tweet.text, author: { handle: tweet.handle } });
+        const expert: User = posters[nextPoster++ % posters.length]!;
+        services.questions.claim(expert, question.id);
+        const reply = services.replies.submit(expert, question.id, `Thanks for asking! A reset usually fixes this; DM us if it does not (case ${tweet.id.slice(-6)}-${i}).`);
+        if (reply.status === 'in_review') services.replies.approve(manager.user, reply.id);
+      });
+      preparedAt = performance.now();
+      return { ms: preparedAt - t0 };
+    },
+
+    async drainOutbox({ timeoutMs }: { timeoutMs: number }): Promise<DrainResult> {
+      const until = Date.now() + timeoutMs;
+      while (services.outbox.counts().pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      const ms = performance.now() - preparedAt;
+      const rows = services.db.$client.prepare<[string], { state: string; n: number; attempts: number; retried: number }>(
+        'select state, count(*) n, sum(attempts) attempts, sum(attempts > 1) retried from outbox where id > ? group by state').all(batchStart);
+      const get = (state: string) => rows.find((r) => r.state === state);
+      return {
+        ms, drained: services.outbox.counts().pending === 0, sent: get('sent')?.n ?? 0, failed: get('failed')?.n ?? 0,
+        retried: rows.reduce((n, r) => n + r.retried, 0), attempts: rows.reduce((n, r) => n + r.attempts, 0),
+      };
+    },
+  };
+
+  const ready: AppServerReady = { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, token: manager.token, sessions, startupMs, seedMs };
+  answerParent(ready, commands, () => app.close());
+}
+
+main().catch(failStart);

@@ -1,0 +1,70 @@
+// Database growth: the manager's queue and the metrics queries on a database holding a large history, timed over
+// HTTP against the real server (sequential requests, after one warm-up each).
+import { constants, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppServerOptions, AppServerReady } from './app-server.js';
+import { startChild } from './child.js';
+import type { BenchContext } from './context.js';
+import { historyDb } from './history-db.js';
+import { createAgent, request } from './http.js';
+import { distribution, type Distribution } from './stats.js';
+
+export const QUEUE_PATH = '/api/questions?status=new,offered,claimed,escalated,in_review&limit=50';
+
+export interface DbGrowthResult {
+  questions: number;
+  replies: number;
+  cachedDatabase: boolean;
+  buildMs: number;
+  startupMs: number;
+  peakRssMb: number;
+  queueMs: Distribution;
+  metrics7dMs: Distribution;
+  metrics30dMs: Distribution;
+  [extra: string]: unknown;
+}
+
+export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
+  console.error(`  db: preparing ${ctx.flags.dbRows.toLocaleString('en-US')} stored questions…`);
+  const history = await historyDb(ctx.flags.dbRows);
+  console.error(`  db: ${history.cached ? 'cached' : `built in ${Math.round(history.buildMs / 1000)} s`}; starting the server on it…`);
+  // A copy per run: the server's own ticks (escalations, releases) would otherwise change the cached history.
+  const databasePath = join(ctx.dir, 'history.db');
+  copyFileSync(history.path, databasePath, constants.COPYFILE_FICLONE);
+  const options: AppServerOptions = {
+    databasePath, pollMs: 1000, experts: 0, online: 0, learnedAnswers: 0, maxOffersPerHour: 20,
+    // The app's clock runs from the moment the data ends, so its default 7-day window is the data's last 7 days.
+    clockOffsetMs: history.dataEndMs - Date.now(),
+  };
+  const app = await startChild<AppServerReady>('./app-server.ts', options, { logFile: ctx.logFile('app-history'), cpuProfileDir: ctx.cpuProfileDir });
+  try {
+    const agent = createAgent(1);
+    const headers = { authorization: `Bearer ${app.ready.token}` };
+    const to = new Date(history.dataEndMs).toISOString();
+    const from30 = new Date(history.dataEndMs - 30 * 24 * 3600_000).toISOString();
+    // The first request of each kind is reported on its own (it fills the metrics' hour cache); p50/p99 are the rest.
+    const time = async (path: string) => {
+      const first = await request(agent, `${app.ready.url}${path}`, { method: 'GET', headers });
+      if (first.status !== 200) throw new Error(`GET ${path}: ${first.status} ${first.body.slice(0, 200)}`);
+      const ms: number[] = [];
+      for (let i = 0; i < ctx.flags.dbRequests; i++) ms.push((await request(agent, `${app.ready.url}${path}`, { method: 'GET', headers })).ms);
+      return { ms: distribution(ms), body: first.body, firstMs: Math.round(first.ms) };
+    };
+    const queue = await time(QUEUE_PATH);
+    const metrics7 = await time('/api/metrics');
+    const metrics30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`);
+    const stats = await app.call<{ peakRssMb: number }>('stats');
+    agent.destroy();
+    const total7 = (JSON.parse(metrics7.body) as { total: number }).total;
+    const total30 = (JSON.parse(metrics30.body) as { total: number }).total;
+    return {
+      questions: history.rows, replies: history.replies, cachedDatabase: history.cached, buildMs: history.buildMs,
+      startupMs: Math.round(app.ready.startupMs), peakRssMb: stats.peakRssMb, requests: ctx.flags.dbRequests,
+      queueMs: queue.ms, queueItems: (JSON.parse(queue.body) as { items: unknown[] }).items.length,
+      metrics7dMs: metrics7.ms, questionsIn7d: total7, metrics30dMs: metrics30.ms, questionsIn30d: total30,
+      firstQueueMs: queue.firstMs, firstMetrics7dMs: metrics7.firstMs, firstMetrics30dMs: metrics30.firstMs,
+    };
+  } finally {
+    await app.stop();
+  }
+}

@@ -1,0 +1,112 @@
+// Ingest → classify → route → offer on the experts' WebSockets, through both doors: the HTTP ingest API and the X
+// mention poller. Fixed-rate runs give latency at the target load; a closed-loop run and a burst give the ceiling.
+import autocannon from 'autocannon';
+import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import type { AppEnv } from './app-env.js';
+import type { BenchContext } from './context.js';
+import { createAgent, openLoop, request } from './http.js';
+import { distribution, round, sleep, waitFor, type Distribution } from './stats.js';
+
+export interface IngestRun {
+  sent: number;
+  offered: number;
+  questionsPerSecond: number | null;
+  ingestToOfferMs: Distribution;
+  serverCpuPct: number | null;
+  [extra: string]: unknown;
+}
+
+const textFor = (i: number) => SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]!;
+const questionBody = (externalId: string, i: number) =>
+  JSON.stringify({ channel: 'api', externalId, text: textFor(i), author: { handle: `customer${i % 997}` } });
+
+function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds: number, cpuPct: number | null, extra: Record<string, unknown> = {}): IngestRun {
+  const s = env.tracker.summary(selection);
+  return { sent: s.sent, offered: s.offered, questionsPerSecond: round(s.offered / seconds, 1), ingestToOfferMs: s.latencyMs, serverCpuPct: cpuPct, ...extra };
+}
+
+async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
+  const agent = createAgent(64);
+  const headers = { authorization: `Bearer ${env.ready.token}` };
+  const statuses: Record<string, number> = {};
+  const httpMs: number[] = [];
+  const inFlight: Promise<void>[] = [];
+  const cpu = await env.cpuMeter();
+  const wallMs = await openLoop(ctx.flags.rate, ctx.flags.durationS, (i) => {
+    const id = `http-rate-${i}`;
+    env.tracker.markSent(id);
+    inFlight.push(request(agent, `${env.ready.url}/api/questions`, { method: 'POST', headers, body: questionBody(id, i) }).then(
+      (r) => { statuses[r.status] = (statuses[r.status] ?? 0) + 1; httpMs.push(r.ms); },
+      () => { statuses.error = (statuses.error ?? 0) + 1; }));
+  });
+  await Promise.all(inFlight);
+  await waitFor(() => env.tracker.offeredCount('http-rate-') >= inFlight.length, 5000);
+  const cpuPct = await cpu();
+  agent.destroy();
+  return summarize(env, 'http-rate-', wallMs / 1000, cpuPct, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, statuses, httpMs: distribution(httpMs) });
+}
+
+async function httpClosedLoop(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
+  let n = 0;
+  const cpu = await env.cpuMeter();
+  const result = await autocannon({
+    url: `${env.ready.url}/api/questions`, connections: ctx.flags.connections, duration: ctx.flags.durationS,
+    requests: [{
+      method: 'POST', headers: { authorization: `Bearer ${env.ready.token}`, 'content-type': 'application/json' },
+      setupRequest: (req) => {
+        const id = `http-max-${n}`;
+        env.tracker.markSent(id);
+        return { ...req, body: questionBody(id, n++) };
+      },
+    }],
+  });
+  await waitFor(() => env.tracker.offeredCount('http-max-') >= result['2xx'], 5000);
+  const cpuPct = await cpu();
+  return summarize(env, 'http-max-', ctx.flags.durationS, cpuPct, {
+    connections: ctx.flags.connections, durationS: ctx.flags.durationS, responsesPerSecond: Math.round(result.requests.average),
+    non2xx: result.non2xx, errors: result.errors, httpMs: { p50: result.latency.p50, p99: result.latency.p99 },
+  });
+}
+
+async function xAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
+  const ids = new Set<string>();
+  const cpu = await env.cpuMeter();
+  const wallMs = await openLoop(ctx.flags.rate, ctx.flags.durationS, (i) => {
+    const tweet = env.fakeX.addMention({ text: textFor(i + 7), author: { username: `xcustomer${i % 991}` } });
+    env.tracker.markSent(tweet.id);
+    ids.add(tweet.id);
+  });
+  await waitFor(() => env.tracker.offeredCount(ids) >= ids.size, 10_000);
+  const cpuPct = await cpu();
+  return summarize(env, ids, wallMs / 1000, cpuPct, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, pollMs: ctx.flags.pollMs });
+}
+
+/** A burst the size of one poll (8 pages of 100): how fast the poller turns a backlog into offers. */
+async function xBurst(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
+  const ids = new Set<string>();
+  const cpu = await env.cpuMeter();
+  const at = performance.now();
+  for (let i = 0; i < ctx.flags.burst; i++) {
+    const tweet = env.fakeX.addMention({ text: textFor(i + 3), author: { username: `burst${i % 499}` } });
+    env.tracker.markSent(tweet.id, at);
+    ids.add(tweet.id);
+  }
+  await waitFor(() => env.tracker.offeredCount(ids) >= ids.size, 30_000);
+  const s = env.tracker.summary(ids);
+  const cpuPct = await cpu();
+  return summarize(env, ids, Math.max(1, s.lastOfferAt - at) / 1000, cpuPct, { burst: ctx.flags.burst, pollMs: ctx.flags.pollMs, lost: ids.size - s.offered });
+}
+
+export async function runIngest(ctx: BenchContext, env: AppEnv) {
+  const step = async <T>(name: string, run: () => Promise<T>) => {
+    console.error(`  ingest: ${name}…`);
+    const result = await run();
+    await sleep(1000);
+    return result;
+  };
+  const http = await step(`HTTP at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => httpAtRate(ctx, env));
+  const httpMax = await step(`HTTP closed loop, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s`, () => httpClosedLoop(ctx, env));
+  const x = await step(`X poller at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => xAtRate(ctx, env));
+  const xBurstRun = await step(`X burst of ${ctx.flags.burst}`, () => xBurst(ctx, env));
+  return { http, httpMax, x, xBurst: xBurstRun };
+}

@@ -1,0 +1,95 @@
+// Turns the sections' results into the printed table and the one-line JSON: ratios against the bare Fastify
+// reference, and each target from the issue with whether this run met it.
+import type { ClaimStormResult } from './claim-storm.js';
+import type { DbGrowthResult } from './db-growth.js';
+import type { BenchFlags } from './flags.js';
+import type { IngestRun } from './ingest.js';
+import type { PostingRun } from './posting.js';
+import type { ReferenceResult } from './reference.js';
+import type { RoutingCost } from './routing-cost.js';
+import { fmt, formatTable, ratio, round, type Row } from './stats.js';
+
+export interface BenchResults {
+  flags: BenchFlags;
+  notes: string[];
+  reference?: ReferenceResult;
+  routingCost?: { bySize: RoutingCost[]; growth: { experts: number | null; cpu: number | null } | null; subLinear: boolean | null };
+  server?: { seedMs: number; startupMs: number; peakRssMb?: number; hub?: unknown };
+  ingest?: { http: IngestRun; httpMax: IngestRun; x: IngestRun; xBurst: IngestRun };
+  claimStorm?: ClaimStormResult;
+  posting?: { clean: PostingRun; faults: PostingRun; exactlyOnce: boolean };
+  dbGrowth?: DbGrowthResult;
+}
+
+const mark = (ok: boolean | null | undefined) => (ok === null || ok === undefined ? '' : ok ? 'met' : 'MISSED');
+
+export function buildReport(r: BenchResults, machine: { node: string; cpus: number; cpuModel: string }) {
+  const bare = r.reference?.requestsPerSecond ?? null;
+  const at10k = r.routingCost?.bySize.find((s) => s.experts === 10_000)?.cpuUsPerQuestion ?? null;
+  const storm = r.claimStorm;
+  const stormRate = storm?.settleMs.p50 ? round(storm.experts / (storm.settleMs.p50 / 1000), 0) : null;
+  const db = r.dbGrowth;
+  const dbP99 = db ? Math.max(db.queueMs.p99 ?? Infinity, db.metrics7dMs.p99 ?? Infinity, db.metrics30dMs.p99 ?? Infinity) : null;
+  const ratios = {
+    ingestToOfferVsBareFastify: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bare),
+    xPollerBurstVsBareFastify: ratio(r.ingest?.xBurst.questionsPerSecond ?? null, bare),
+    claimsVsBareFastify: ratio(stormRate, bare),
+    postsVsBareFastify: ratio(r.posting?.clean.postsPerSecond ?? null, bare),
+  };
+  const targets = {
+    ingestP99Under50msAt200PerSecond: r.ingest ? (r.ingest.http.ingestToOfferMs.p99 ?? Infinity) < 50 && r.ingest.http.offered === r.ingest.http.sent : null,
+    sustainedIngestAtLeast10PctOfBareFastify: ratios.ingestToOfferVsBareFastify === null ? null : ratios.ingestToOfferVsBareFastify >= 0.1,
+    routingUnder1msAt10kExperts: at10k === null ? null : at10k < 1000,
+    routingSubLinear: r.routingCost?.subLinear ?? null,
+    claimStormExactlyOneWinner: storm ? storm.exactlyOneWinner : null,
+    claimStormOthersGet409: storm ? storm.othersGot409 : null,
+    postingNoneLostOrDoubled: r.posting ? r.posting.exactlyOnce : null,
+    dbQueriesP99Under100ms: dbP99 === null ? null : dbP99 < 100,
+  };
+
+  const rows: Row[] = [['measure', 'value', 'target']];
+  if (r.reference) rows.push(['bare Fastify hello (autocannon, ' + r.reference.connections + ' conns)', `${fmt(bare)} req/s`, `p99 ${r.reference.p99Ms} ms`]);
+  if (r.ingest) {
+    const { http, httpMax, x, xBurst } = r.ingest;
+    rows.push(
+      [`ingest→offer, HTTP at ${r.flags.rate}/s for ${r.flags.durationS} s`, `${fmt(http.questionsPerSecond)} q/s`, `${http.offered}/${http.sent} offered`],
+      ['  latency p50 / p99', `${fmt(http.ingestToOfferMs.p50)} / ${fmt(http.ingestToOfferMs.p99)} ms`, `p99 < 50 ms: ${mark(targets.ingestP99Under50msAt200PerSecond)}`],
+      [`ingest→offer, HTTP closed loop (${httpMax.connections} conns)`, `${fmt(httpMax.questionsPerSecond)} q/s`, `≥ 10% of bare: ${mark(targets.sustainedIngestAtLeast10PctOfBareFastify)} (${fmt((ratios.ingestToOfferVsBareFastify ?? 0) * 100)}%)`],
+      ['  latency p50 / p99, server CPU', `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`, `${httpMax.serverCpuPct}% of a core`],
+      [`ingest→offer, X poller at ${r.flags.rate}/s (poll ${r.flags.pollMs} ms)`, `${fmt(x.questionsPerSecond)} q/s`, `${x.offered}/${x.sent} offered`],
+      ['  latency p50 / p99 (includes the poll wait)', `${fmt(x.ingestToOfferMs.p50)} / ${fmt(x.ingestToOfferMs.p99)} ms`, ''],
+      [`X poller burst of ${xBurst.sent}`, `${fmt(xBurst.questionsPerSecond)} q/s`, `${xBurst.offered}/${xBurst.sent} offered, last after ${fmt(xBurst.ingestToOfferMs.max)} ms`],
+    );
+  }
+  for (const size of r.routingCost?.bySize ?? []) {
+    rows.push([`routing CPU per question, ${fmt(size.experts)} experts`, `${fmt(size.cpuUsPerQuestion)} µs`, size.experts === 10_000 ? `< 1 ms: ${mark(targets.routingUnder1msAt10kExperts)}` : '']);
+  }
+  if (r.routingCost?.growth) rows.push(['  growth over the sizes', `×${r.routingCost.growth.cpu} for ×${r.routingCost.growth.experts}`, `sub-linear: ${mark(targets.routingSubLinear)}`]);
+  if (storm) {
+    rows.push([`claim storm: ${storm.experts} experts × ${storm.rounds} rounds`, Object.entries(storm.statuses).map(([s, n]) => `${n}×${s}`).join(' '), `one 200: ${mark(targets.claimStormExactlyOneWinner)}, rest 409: ${mark(targets.claimStormOthersGet409)}`]);
+    rows.push(['  time to settle p50 / max', `${fmt(storm.settleMs.p50)} / ${fmt(storm.settleMs.max)} ms`, '']);
+  }
+  if (r.posting) {
+    const { clean, faults } = r.posting;
+    rows.push([`posting ${clean.posts} replies through the outbox`, `${fmt(clean.postsPerSecond)} posts/s`, `lost ${clean.lost}, doubled ${clean.doubled}`]);
+    rows.push([`  with ${faults.faultRate * 100}% 503 (${faults.injected503} injected)`, `drained in ${fmt(faults.drainMs / 1000)} s`, `lost ${faults.lost}, doubled ${faults.doubled}: ${mark(targets.postingNoneLostOrDoubled)}`]);
+  }
+  if (db) {
+    rows.push([`db: ${fmt(db.questions)} questions, ${fmt(db.replies)} replies`, `start ${fmt(db.startupMs / 1000)} s`, `peak RSS ${fmt(db.peakRssMb)} MB`]);
+    rows.push(['  manager queue p50 / p99', `${fmt(db.queueMs.p50)} / ${fmt(db.queueMs.p99)} ms`, `p99 < 100 ms: ${mark((db.queueMs.p99 ?? Infinity) < 100)}`]);
+    rows.push([`  metrics, 7 days (${fmt(db.questionsIn7d as number)} q) p50 / p99`, `${fmt(db.metrics7dMs.p50)} / ${fmt(db.metrics7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics7dMs.p99 ?? Infinity) < 100)}`]);
+    rows.push([`  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`, `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`]);
+    rows.push(['  first request after start (7 d / 30 d)', `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`, '']);
+  }
+  if (r.server?.peakRssMb) rows.push([`server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`, `${fmt(r.server.peakRssMb)} MB`, '']);
+
+  const json = {
+    bench: 'helpforce', at: new Date().toISOString(), quick: r.flags.quick, machine,
+    settings: { durationS: r.flags.durationS, rate: r.flags.rate, connections: r.flags.connections, experts: r.flags.experts, online: r.flags.online, pollMs: r.flags.pollMs },
+    reference: r.reference ?? null, ratios, targets,
+    ingestToOffer: r.ingest ?? null, routingCost: r.routingCost ?? null, claimStorm: storm ?? null, posting: r.posting ?? null, dbGrowth: db ?? null,
+    peakRssMb: r.server?.peakRssMb ?? null, server: r.server ?? null, notes: r.notes,
+  };
+  const notes = r.notes.map((n) => `note: ${n}`).join('\n');
+  return { table: `${formatTable(rows)}${notes ? `\n${notes}` : ''}`, json };
+}

@@ -1,0 +1,83 @@
+// Synthetic experts for the benchmark. Creating 10,000 users through auth.createUser would hash 10,000 passwords with
+// argon2 (~50 ms each, ~8 minutes), so user rows are inserted directly with one precomputed hash, profiles and skills
+// with prepared statements, and the router is filled by experts.loadRoster() exactly as at server start.
+import argon2 from 'argon2';
+import type { Services } from '../../server/plugins/services.js';
+import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { newId } from '../../server/domain/ids.js';
+import type { User } from '../../server/contracts/api.js';
+
+export interface SeededExpert extends User { available: boolean }
+
+/** mulberry32: the same roster every run. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const TAG_SLUGS = DEMO_TAGS.map((t) => t.slug);
+
+export function ensureTags(services: Services) {
+  for (const tag of DEMO_TAGS) if (!services.tags.exists(tag.slug)) services.tags.create(tag);
+}
+
+/** Inserts `count` experts; the first `online` are the ones the bench connects (all available). */
+export async function seedExperts(services: Services, count: number, online: number): Promise<SeededExpert[]> {
+  const sqlite = services.db.$client;
+  const passwordHash = await argon2.hash('bench-expert-password');
+  const random = seeded(42);
+  const now = services.clock.now();
+  const insertUser = sqlite.prepare('insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)');
+  const insertProfile = sqlite.prepare(`insert into expert_profiles (user_id, handle, signature, capacity, availability, generalist, store, simulated, updated_at)
+    values (?, ?, ?, 3, ?, ?, ?, 0, ?)`);
+  const insertSkill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
+  const experts: SeededExpert[] = [];
+  sqlite.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const id = newId(now);
+      const name = `Bench Expert ${i}`;
+      const available = i < online || random() > 0.1;
+      insertUser.run(id, `expert${i}@bench.helpforce.test`, name, 'expert', passwordHash, now);
+      insertProfile.run(id, `bench_${i}`, `BE${i}`, available ? 'available' : 'away', random() < 0.05 ? 1 : 0, `Store #${i % 400}`, now);
+      const skills = new Set<string>();
+      const wanted = 1 + Math.floor(random() * 3);
+      while (skills.size < wanted) skills.add(TAG_SLUGS[Math.floor(random() * TAG_SLUGS.length)]!);
+      for (const tag of skills) insertSkill.run(id, tag, 1 + Math.floor(random() * 5));
+      experts.push({ id, email: `expert${i}@bench.helpforce.test`, name, role: 'expert', available });
+    }
+  })();
+  services.experts.loadRoster();
+  return experts;
+}
+
+/** Routing history: each answer teaches the router which expert handles which words and tags (as replay does). */
+export function learnAnswers(services: Services, experts: readonly SeededExpert[], answers: number) {
+  const random = seeded(7);
+  const now = services.clock.now();
+  const rules = services.tags.rules();
+  for (let i = 0; i < answers; i++) {
+    const expert = experts[Math.floor(random() * experts.length)]!;
+    const text = SAMPLE_QUESTIONS[Math.floor(random() * SAMPLE_QUESTIONS.length)]!;
+    const tags = services.router.classify(text, rules).map((t) => t.slug);
+    services.router.learnAnswer(expert.id, text, tags, now - Math.floor(random() * 30 * 24 * 3600_000));
+  }
+}
+
+export async function createBenchManager(services: Services): Promise<{ user: User; token: string }> {
+  const email = 'manager@bench.helpforce.test';
+  let row = services.db.$client.prepare<[string], { id: string; name: string }>('select id, name from users where email = ?').get(email);
+  if (!row) {
+    const id = newId(services.clock.now());
+    services.db.$client.prepare('insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)')
+      .run(id, email, 'Bench Manager', 'manager', await argon2.hash('bench-manager-password'), services.clock.now());
+    row = { id, name: 'Bench Manager' };
+  }
+  const user: User = { id: row.id, email, name: row.name, role: 'manager' };
+  return { user, token: services.auth.createApiToken({ name: 'bench', role: 'manager', userId: user.id }) };
+}
