@@ -59,7 +59,10 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const notes = createNoteService({ db, clock, hub, access, questions });
   const insights = createInsightService({ db, clock, tags });
   const recognition = createRecognitionService({ db, clock });
-  hub.onPresence((userId, online) => experts.setOnline(userId, online));
+  hub.onPresence((userId, online) => {
+    experts.setOnline(userId, online);
+    if (online) dispatcher.rosterChanged();
+  });
   return {
     db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
     access, answers, snippets, notes, insights, recognition,

@@ -16,7 +16,13 @@ import type { Views } from './views.js';
 
 interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; experts: ExpertService; config: RoutingConfig }
 
+const EXPIRE_BATCH = 500;
+const IDLE_SWEEP_MS = 10_000;
+
 export function createDispatcher({ db, clock, router, hub, views, experts, config }: Deps) {
+  let rosterChanged = false;
+  let lastIdleSweep = -Infinity;
+
   function tagsOf(questionId: string): TagScore[] {
     return db.select({ slug: questionTags.slug, confidence: questionTags.confidence, source: questionTags.source })
       .from(questionTags).where(eq(questionTags.questionId, questionId)).all();
@@ -73,8 +79,12 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     }];
   }
 
+  // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.
   function expireWaves(now: number): Notice[] {
-    const expired = db.update(offers).set({ state: 'expired' }).where(and(eq(offers.state, 'open'), lte(offers.expiresAt, now)))
+    const due = db.select({ id: offers.id }).from(offers).where(and(eq(offers.state, 'open'), lte(offers.expiresAt, now)))
+      .orderBy(offers.expiresAt).limit(EXPIRE_BATCH).all();
+    if (due.length === 0) return [];
+    const expired = db.update(offers).set({ state: 'expired' }).where(inArray(offers.id, due.map((o) => o.id)))
       .returning({ questionId: offers.questionId }).all();
     const questionIds = [...new Set(expired.map((o) => o.questionId))];
     if (questionIds.length === 0) return [];
@@ -84,7 +94,10 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   }
 
   /** Questions waiting with no open offer (nobody was routable, e.g. right after a restart) get one once someone is. */
-  function offerIdle(): Notice[] {
+  function offerIdle(now: number): Notice[] {
+    if (!rosterChanged && now - lastIdleSweep < IDLE_SWEEP_MS) return [];
+    rosterChanged = false;
+    lastIdleSweep = now;
     const idle = db.select().from(questions).where(and(
       inArray(questions.status, ['new', 'offered', 'escalated']),
       sql`not exists (select 1 from ${offers} where ${offers.questionId} = ${questions.id} and ${offers.state} = 'open')`,
@@ -127,6 +140,8 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   return {
     offerNextWave,
     tagsOf,
+    /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */
+    rosterChanged() { rosterChanged = true; },
     /** Expire waves, escalate and release stale claims. Safe to call often; each step is one short transaction. */
     tick() {
       const now = clock.now();

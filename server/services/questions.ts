@@ -197,8 +197,9 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   function visibleOrClaimable(user: User, id: string): QuestionRow {
     const row = load(id);
     if (canSee(user, row)) return row;
-    // Any available expert may pick up an open question they were not offered (DESIGN.md).
-    if (experts.getProfile(user.id)?.availability === 'available' && canApply('claim', row.status)) return row;
+    // Any available expert may pick up an open question they were not offered (DESIGN.md); one that lost the race
+    // to it hears who won (409), like the offered experts do.
+    if (experts.getProfile(user.id)?.availability === 'available' && (canApply('claim', row.status) || row.assigneeId)) return row;
     throw notFound('Question');
   }
 }
