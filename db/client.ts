@@ -18,6 +18,7 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
   // Transactions start with BEGIN IMMEDIATE, taking the write lock up front. A deferred one reads first and then
@@ -26,6 +27,24 @@ export function openDatabase(path: string): Db {
   const deferred = db.transaction.bind(db);
   db.transaction = ((work, config) => deferred(work, { behavior: 'immediate', ...config })) as Db['transaction'];
   return db;
+}
+
+/**
+ * drizzle asks better-sqlite3 to prepare every query it runs, and SQLite parses and plans each one anew: about a fifth
+ * of an ingest's CPU (measured by `npm run bench -- --statement-cache`). The query builders produce the same SQL text
+ * each time, so one prepared statement per text is kept and reset to its default modes before reuse. A statement that
+ * is mid-iteration is never handed out twice.
+ */
+function reusePreparedStatements(sqlite: Database.Database, limit = 2000) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) return cached.reader ? cached.raw(false).pluck(false).expand(false) : cached;
+    const statement = prepare(source);
+    if (!cached && cache.size < limit) cache.set(source, statement);
+    return statement;
+  }) as Database.Database['prepare'];
 }
 
 export function databaseIsHealthy(db: Db): boolean {
