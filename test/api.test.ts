@@ -156,3 +156,14 @@ t.test('review: sensitive tags always go to review; reject sends feedback back; 
   const mine = (await as(app, expert).get('/api/replies?author=me')).json().items;
   t.equal(mine.length, 3, 'an expert sees their own answers');
 });
+
+t.test('sessions expire after a week', async (t) => {
+  const { createManualClock } = await import('../server/domain/clock.js');
+  const clock = createManualClock();
+  const app = await buildTestApp(t, { clock });
+  const session = await login(app, ADMIN.email, ADMIN.password);
+  clock.advance(6 * 24 * 3600_000);
+  t.equal((await as(app, session).get('/api/me')).statusCode, 200, 'still valid after six days');
+  clock.advance(2 * 24 * 3600_000);
+  t.equal((await as(app, session).get('/api/me')).statusCode, 401, 'expired after eight');
+});
