@@ -5,21 +5,13 @@ import argon2 from 'argon2';
 import type { Services } from '../../server/plugins/services.js';
 import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
+import { seededRandom } from '../../server/domain/random.js';
 import type { User } from '../../server/contracts/api.js';
 
 export interface SeededExpert extends User { available: boolean }
 
-/** mulberry32: the same roster every run. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same roster every run. */
+export const seeded = seededRandom;
 
 export const TAG_SLUGS = DEMO_TAGS.map((t) => t.slug);
 
