@@ -12,7 +12,7 @@ export const EnvSchema = z.object({
   // Accepted for compatibility with DESIGN.md; sessions are random server-side tokens, so nothing is signed with it.
   SESSION_SECRET: z.string().optional(),
   ADMIN_EMAIL: z.email().optional(),
-  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must be at least 10 characters').optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),
   X_API_BASE_URL: z.url().optional(),
   X_APP_KEY: optionalText,
   X_APP_SECRET: optionalText,

@@ -34,7 +34,7 @@ export const CreateUserBodySchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
   name: z.string().trim().min(1).max(100),
   role: RoleSchema,
-  password: z.string().min(10, 'passwords need at least 10 characters').max(200),
+  password: z.string().min(8, 'passwords need at least 8 characters').max(200),
 });
 export const CreateTokenBodySchema = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() });
 

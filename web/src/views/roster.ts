@@ -29,9 +29,9 @@ function usersPanel(): HTMLElement {
   const email = h('input', { type: 'email', required: true, autocomplete: 'off' });
   const name = h('input', { type: 'text', required: true, maxlength: 100 });
   const role = h('select', null, (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r)));
-  const password = h('input', { type: 'password', required: true, minlength: 10, autocomplete: 'new-password' });
+  const password = h('input', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create user');
-  const form = h('form', { class: 'grid-form' }, field('Email', email), field('Name', name), field('Role', role), field('First password', password, 'At least 10 characters; share it privately'), h('div', { class: 'form-actions' }, create));
+  const form = h('form', { class: 'grid-form' }, field('Email', email), field('Name', name), field('Role', role), field('First password', password, 'At least 8 characters; share it privately'), h('div', { class: 'form-actions' }, create));
   const load = async () => {
     try {
       const { items } = await get<{ items: User[] }>('/api/users');
