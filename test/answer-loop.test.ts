@@ -2,18 +2,11 @@
 // tagged question, is offered live over /ws, exactly one of two concurrent claims wins, the reply is reviewed,
 // approved, posted once as a threaded and signed brand reply, and the metrics count it.
 import t from 'tap';
-import type { AddressInfo } from 'node:net';
-import { startFakeX } from '../server/fake-x/index.js';
-import { as, buildTestApp, createUser, login, ADMIN, seedTags } from './helpers/app.js';
+import { as, buildXTestApp, createUser, login, ADMIN } from './helpers/app.js';
 import { connectWs } from './helpers/ws.js';
 
 t.test('a mention becomes one signed, threaded brand reply', async (t) => {
-  const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
-  t.teardown(() => fakeX.close());
-  const app = await buildTestApp(t, { x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 60_000 } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  await seedTags(app);
+  const { fakeX, app, base } = await buildXTestApp(t);
 
   const profile = (signature: string) => ({ signature, skills: [{ tag: 'tv', level: 4 }], capacity: 2, availability: 'available' as const });
   const jane = await createUser(app, 'expert', { name: 'Jane Doe', profile: profile('JD') });

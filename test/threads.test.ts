@@ -1,10 +1,8 @@
 // Conversations: a customer's reply under the brand's answer joins the same question, goes back to the same expert
 // first, and is answered in the same thread; a plain "thanks" is recorded without reopening anything.
 import t from 'tap';
-import type { AddressInfo } from 'node:net';
-import { startFakeX } from '../server/fake-x/index.js';
 import { isThanks } from '../server/domain/reactions.js';
-import { as, buildTestApp, createUser, seedTags } from './helpers/app.js';
+import { as, buildXTestApp, createUser } from './helpers/app.js';
 import { connectWs } from './helpers/ws.js';
 
 t.test('isThanks tells a thank-you from a follow-up question', async (t) => {
@@ -17,12 +15,7 @@ t.test('isThanks tells a thank-you from a follow-up question', async (t) => {
 });
 
 t.test('a follow-up under a brand reply reopens the question for the same expert, in the same thread', async (t) => {
-  const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
-  t.teardown(() => fakeX.close());
-  const app = await buildTestApp(t, { x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 60_000 } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  await seedTags(app);
+  const { fakeX, app, base } = await buildXTestApp(t);
   const jane = await createUser(app, 'expert', { name: 'Jane', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] } });
   const other = await createUser(app, 'expert', { name: 'Other', profile: { signature: 'OT', skills: [{ tag: 'tv', level: 5 }] } });
   const manager = await createUser(app, 'manager');

@@ -84,3 +84,15 @@ export const TEST_TAGS: Tag[] = [
 export async function seedTags(app: App, tags: Tag[] = TEST_TAGS) {
   for (const tag of tags) app.services.tags.create(tag);
 }
+
+/** A listening app wired to its own fake X (timers off: tests poll and drain the outbox themselves), with test tags. */
+export async function buildXTestApp(t: Test, options: TestAppOptions = {}) {
+  const { startFakeX } = await import('../../server/fake-x/index.js');
+  const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
+  t.teardown(() => fakeX.close());
+  const app = await buildTestApp(t, { x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 60_000 }, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port: number };
+  await seedTags(app);
+  return { fakeX, app, base: `http://127.0.0.1:${address.port}` };
+}
