@@ -118,3 +118,17 @@ t.test('the poller reports a rate-limit wait on /health and recovers by itself',
   t.equal(healthy.status, 'ok');
   t.equal((app.services.db.$client.prepare('select count(*) n from questions').get() as { n: number }).n, 1);
 });
+
+t.test('a burst beyond the 800 mentions X lists is recovered from recent search', async (t) => {
+  const { fakeX, app } = await setup(t);
+  fakeX.addMention({ text: 'first question about my tv', author: { username: 'early' } });
+  t.equal((await app.xChannel.poller.pollOnce()).ingested, 1, 'the cursor is set');
+  for (let i = 0; i < 1050; i++) fakeX.addMention({ text: `burst ${i}: my tv has no sound`, author: { username: `b${i}` } });
+  const burst = await app.xChannel.poller.pollOnce();
+  t.equal(burst.ingested, 1050, 'all 1,050 arrive: 800 from the timeline, the rest from search');
+  const count = app.services.db.$client.prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'").get() as { n: number; d: number };
+  t.same(count, { n: 1051, d: 1051 }, 'each exactly once');
+  const searched = fakeX.requests.filter((r) => r.path.startsWith('/2/tweets/search/recent'));
+  t.ok(searched.length >= 3, 'search was paged for the older part');
+  t.equal((await app.xChannel.poller.pollOnce()).ingested, 0, 'and the next poll starts after the newest');
+});

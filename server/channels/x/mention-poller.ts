@@ -14,12 +14,14 @@ import { describeXError, retryDelayMs } from './errors.js';
 export const X_CHANNEL = 'x';
 const TWEET_FIELDS = ['created_at', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'lang', 'author_id'] as const;
 const MAX_PAGES = 8;
+const MAX_BACKFILL_PAGES = 50;
 
 interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }
 interface Deps { client: TwitterApi; db: Db; clock: Clock; ingest: IngestService; status: ChannelStatus; log: Logger; intervalMs: number }
 
 export function createMentionPoller({ client, db, clock, ingest, status, log, intervalMs }: Deps) {
   const report = status.register(X_CHANNEL);
+  let brandUsername: string | null = null;
   let brandId: string | null = db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<void> | null = null;
@@ -30,6 +32,7 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     if (brandId) return brandId;
     const { data } = await client.v2.me();
     brandId = data.id;
+    brandUsername = data.username;
     db.insert(channelCursors).values({ channel: X_CHANNEL, brandUserId: brandId, updatedAt: clock.now() })
       .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: brandId } }).run();
     return brandId;
@@ -48,6 +51,20 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     };
   }
 
+  async function backfill(since: string, found: TweetV2[], authors: Map<string, UserV2>): Promise<TweetV2[]> {
+    const username = brandUsername ?? (brandUsername = (await client.v2.me()).data.username);
+    const oldest = found.reduce((min, t) => (BigInt(t.id) < BigInt(min) ? t.id : min), found[0]!.id);
+    const search = await client.v2.search(`@${username} -is:retweet`, {
+      since_id: since, until_id: oldest, max_results: 100, expansions: ['author_id'], 'tweet.fields': [...TWEET_FIELDS], 'user.fields': ['name', 'username'],
+    });
+    for (let page = 1; !search.done && page < MAX_BACKFILL_PAGES; page++) await search.fetchNext();
+    for (const user of search.includes.users ?? []) authors.set(user.id, user);
+    const seen = new Set(found.map((t) => t.id));
+    const recovered = search.tweets.filter((t) => !seen.has(t.id));
+    log.warn({ since, recovered: recovered.length, complete: search.done }, 'more mentions than X lists since the last poll: recovered the older ones from recent search');
+    return recovered;
+  }
+
   /** One poll: every page since the cursor, stored oldest first with the new cursor in one transaction. */
   async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
     const me = await brand();
@@ -57,14 +74,17 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     });
     const newest = timeline.meta.newest_id;
     for (let page = 1; !timeline.done && page < MAX_PAGES; page++) await timeline.fetchNext();
-    // X lists at most the 800 newest mentions (8 pages of 100); anything older than that is out of reach, so say so.
-    if (!timeline.done) log.warn({ pages: MAX_PAGES, since }, 'more mentions since the last poll than X lists: the oldest were skipped');
-    const tweets = timeline.tweets.filter((t) => t.author_id !== me).reverse();
+    const authors = new Map((timeline.includes.users ?? []).map((u) => [u.id, u]));
+    const found = [...timeline.tweets];
+    // X lists at most the 800 newest mentions (8 pages of 100). A bigger burst since the last poll is recovered from
+    // recent search (the last 7 days), between the cursor and the oldest mention the timeline gave.
+    if (since && !timeline.done) found.push(...await backfill(since, found, authors));
+    const tweets = found.filter((t) => t.author_id !== me).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     let ingested = 0;
     const notices: Notice[] = db.transaction(() => {
       const pending: Notice[] = [];
       for (const tweet of tweets) {
-        const { notices: n } = ingest.ingestInTransaction(toIngest(tweet, timeline.includes.author(tweet)));
+        const { notices: n } = ingest.ingestInTransaction(toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined));
         pending.push(...n);
         ingested++;
       }
