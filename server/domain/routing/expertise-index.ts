@@ -2,6 +2,7 @@ import { createActivityTracker } from './activity.js';
 import { featureVector, hourKeys, prepareQuery, type LearnedState, type PreparedQuery } from './features.js';
 import { createProfileIndex, type WeightedKey } from './profile-index.js';
 import { createOnlineRanker, type OnlineRanker } from './ranker.js';
+import { seededRandom } from '../random.js';
 
 const NEGATIVES_PER_ANSWER = 15;
 
@@ -21,7 +22,7 @@ export interface ExpertiseIndex {
 export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   const state: LearnedState = { activity: createActivityTracker(), terms: createProfileIndex(), tags: createProfileIndex(), hours: createProfileIndex() };
   const ranker = createOnlineRanker();
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   let currentKey = '';
   const currentAnswerers = new Set<string>();
 
@@ -63,16 +64,5 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       for (const { key } of query.tags) for (const id of state.tags.topHolders(key)) found.add(id);
       return found;
     },
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
