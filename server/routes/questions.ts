@@ -16,7 +16,7 @@ export const questionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/questions', {
     schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses } }, onRequest: manager,
   }, async (request, reply) => {
-    const outcome = ingest.ingest(request.body);
+    const outcome = await ingest.submit(request.body);
     return reply.code(outcome.duplicate ? 200 : 201).send({ question: outcome.question });
   });
 

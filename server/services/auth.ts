@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, count, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiTokens, sessions, users, type UserRow } from '../../db/schema.js';
 import type { Role, User } from '../contracts/api.js';
@@ -19,6 +19,14 @@ export const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, n
 let dummyHash: Promise<string> | undefined;
 
 export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
+  // Every authenticated request runs one of these two lookups, so they are prepared once.
+  const statements = {
+    session: db.select({ user: users, csrfToken: sessions.csrfToken }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now')))).prepare(),
+    token: db.select({ user: users, token: apiTokens }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt))).prepare(),
+  };
+
   return {
     async createUser(input: { email: string; name: string; role: Role; password: string }): Promise<User> {
       const email = input.email.trim().toLowerCase();
@@ -53,8 +61,7 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
 
     sessionPrincipal(token: string): Principal | null {
       const tokenHash = hashToken(token);
-      const row = db.select({ user: users, csrfToken: sessions.csrfToken }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, clock.now()))).get();
+      const row = statements.session.get({ tokenHash, now: clock.now() });
       if (!row || !row.user.active) return null;
       return { user: toUser(row.user), via: 'session', csrfToken: row.csrfToken, sessionTokenHash: tokenHash };
     },
@@ -74,8 +81,7 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
     },
 
     tokenPrincipal(token: string): Principal | null {
-      const row = db.select({ user: users, token: apiTokens }).from(apiTokens).innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt))).get();
+      const row = statements.token.get({ tokenHash: hashToken(token) });
       if (!row || !row.user.active) return null;
       // A token acts as its owner, with the role it was issued for (never more than the owner has).
       return { user: { ...toUser(row.user), role: row.token.role }, via: 'token' };

@@ -4,6 +4,7 @@
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
+import type { QuestionSummary } from '../contracts/api.js';
 import type { RoutingConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
@@ -19,17 +20,53 @@ interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: 
 const EXPIRE_BATCH = 500;
 const IDLE_SWEEP_MS = 10_000;
 
+export interface OfferOptions {
+  exclude?: Iterable<string>;
+  /** Offer to these experts alone (a follow-up goes back to who answered). */
+  preferred?: string[];
+  waveMs?: number;
+  /** Leave the question untouched when nobody is routable. */
+  onlyIfAny?: boolean;
+  /** The question's tags when the caller has them at hand (ingest just wrote them), saving a read. */
+  tags?: TagScore[];
+}
+
+export interface OfferOutcome {
+  /** The question as this wave left it. */
+  question: QuestionRow;
+  /** Its API summary, rendered once on first use (after commit) and shared by every message that carries it. */
+  summary: () => QuestionSummary;
+  notices: Notice[];
+}
+
 export function createDispatcher({ db, clock, router, hub, views, experts, config }: Deps) {
   let rosterChanged = false;
   let lastIdleSweep = -Infinity;
 
+  // A wave runs for every ingested question, so its statements are built once (drizzle's prepared queries) rather than
+  // rebuilt from the query builder each time.
+  const placeholder = sql.placeholder;
+  const statements = {
+    tagsOf: db.select({ slug: questionTags.slug, confidence: questionTags.confidence, source: questionTags.source })
+      .from(questionTags).where(eq(questionTags.questionId, placeholder('questionId'))).prepare(),
+    offeredTo: db.select({ id: offers.expertId }).from(offers).where(eq(offers.questionId, placeholder('questionId'))).prepare(),
+    insertOffer: db.insert(offers).values({
+      id: placeholder('id'), questionId: placeholder('questionId'), expertId: placeholder('expertId'), wave: placeholder('wave'), score: placeholder('score'),
+      reasons: placeholder('reasons'), state: 'open', createdAt: placeholder('createdAt'), expiresAt: placeholder('expiresAt'),
+    }).prepare(),
+    // update().set() takes no bare placeholders, so each is wrapped in sql``; the values are plain numbers and strings.
+    advance: db.update(questions).set({ wave: sql`${placeholder('wave')}`, status: sql`${placeholder('status')}`, flag: sql`${placeholder('flag')}`, updatedAt: sql`${placeholder('updatedAt')}` })
+      .where(eq(questions.id, placeholder('id'))).returning().prepare(),
+  };
+
   function tagsOf(questionId: string): TagScore[] {
-    return db.select({ slug: questionTags.slug, confidence: questionTags.confidence, source: questionTags.source })
-      .from(questionTags).where(eq(questionTags.questionId, questionId)).all();
+    return statements.tagsOf.all({ questionId });
   }
 
-  function everOffered(questionId: string): Set<string> {
-    return new Set(db.select({ id: offers.expertId }).from(offers).where(eq(offers.questionId, questionId)).all().map((o) => o.id));
+  function everOffered(question: QuestionRow): Set<string> {
+    // Every wave advances the counter, so a question still at wave 0 has never been offered to anyone.
+    if (question.wave === 0) return new Set();
+    return new Set(statements.offeredTo.all({ questionId: question.id }).map((o) => o.id));
   }
 
   function flagFor(pool: 'skilled' | 'generalists' | 'none', tags: TagScore[], previous: string | null): string | null {
@@ -40,43 +77,52 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
 
   /**
    * Offer the question to its next wave of experts. Runs inside the caller's transaction and returns the realtime
-   * notices to send after commit. `preferred` offers to those experts alone (a follow-up goes back to who answered).
+   * notices to send after commit.
    */
-  function offerNextWave(question: QuestionRow, options: { exclude?: Iterable<string>; preferred?: string[]; waveMs?: number; onlyIfAny?: boolean } = {}): Notice[] {
+  function offerNextWave(question: QuestionRow, options: OfferOptions = {}): Notice[] {
+    return offer(question, options).notices;
+  }
+
+  function offer(question: QuestionRow, options: OfferOptions = {}): OfferOutcome {
     const now = clock.now();
-    const tags = tagsOf(question.id);
+    const tags = options.tags ?? tagsOf(question.id);
     let ranked: RankedExpert[];
     let pool: 'skilled' | 'generalists' | 'none';
     if (options.preferred?.length) {
       ranked = options.preferred.map((expertId) => ({ expertId, score: 1, reasons: { 'previous-expert': 1 } }));
       pool = 'skilled';
     } else {
-      const offered = everOffered(question.id);
+      const offered = everOffered(question);
       const exclude = new Set([...offered, ...(options.exclude ?? [])]);
       ({ ranked, pool } = router.route({ text: question.text, tags, exclude, now }));
       // Everyone suitable has had a turn: start another round rather than leave the question with nobody.
       if (ranked.length === 0 && offered.size > 0) ({ ranked, pool } = router.route({ text: question.text, tags, exclude: new Set(options.exclude ?? []), now }));
     }
-    if (ranked.length === 0 && options.onlyIfAny) return [];
+    if (ranked.length === 0 && options.onlyIfAny) return { question, summary: () => views.summary(question), notices: [] };
     const wave = question.wave + 1;
     const expiresAt = now + (options.waveMs ?? config.waveMs);
-    const rows = ranked.map((r) => ({
-      id: newId(now), questionId: question.id, expertId: r.expertId, wave, score: r.score, reasons: r.reasons, state: 'open' as const, createdAt: now, expiresAt,
-    }));
-    if (rows.length > 0) db.insert(offers).values(rows).run();
-    for (const row of rows) router.noteOffered(row.expertId, now);
+    const rows = ranked.map((r) => ({ id: newId(now), questionId: question.id, expertId: r.expertId, wave, score: r.score, reasons: r.reasons, createdAt: now, expiresAt }));
+    for (const row of rows) {
+      statements.insertOffer.run(row);
+      router.noteOffered(row.expertId, now);
+    }
     const status = rows.length > 0 && question.status !== 'escalated' ? 'offered' : question.status;
     const flag = flagFor(pool, tags, question.flag);
-    const updated = db.update(questions).set({ wave, status, flag, updatedAt: now }).where(eq(questions.id, question.id)).returning().get()!;
+    const updated = statements.advance.get({ id: question.id, wave, status, flag, updatedAt: now })!;
     recordEvent(db, { questionId: question.id, type: 'question.offered', at: now, data: { wave, pool, experts: rows.map((r) => r.expertId) } });
-    return [() => {
-      const summary = views.summary(updated);
-      for (const row of rows) {
-        hub.publish('question.offered', { question: summary, offer: { expertId: row.expertId, score: row.score, reasons: row.reasons, wave, expiresAt: new Date(expiresAt).toISOString() } },
-          { users: [row.expertId], managers: false });
-      }
-      hub.publish('question.updated', { question: summary });
-    }];
+    let rendered: QuestionSummary | undefined;
+    const summary = () => (rendered ??= views.summary(updated));
+    return {
+      question: updated,
+      summary,
+      notices: [() => {
+        for (const row of rows) {
+          hub.publish('question.offered', { question: summary(), offer: { expertId: row.expertId, score: row.score, reasons: row.reasons, wave, expiresAt: new Date(expiresAt).toISOString() } },
+            { users: [row.expertId], managers: false });
+        }
+        hub.publish('question.updated', { question: summary() });
+      }],
+    };
   }
 
   // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.
@@ -138,6 +184,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   }
 
   return {
+    offer,
     offerNextWave,
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */

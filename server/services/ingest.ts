@@ -1,7 +1,7 @@
 // Ingest: one inbound public post becomes a question, idempotent on (channel, external id). A post that replies to
 // a known question or to the brand's answer joins that thread instead: it reopens an answered question for the
 // expert who answered it, and a plain thank-you is only recorded.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { messages, questions, questionTags, replies, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
@@ -22,7 +22,29 @@ export interface IngestOutcome { question: QuestionSummary; duplicate: boolean; 
 
 interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; tags: TagService; dispatcher: Dispatcher; config: RoutingConfig }
 
+/** The most questions one group commit takes; the rest wait for the next turn of the event loop. */
+const MAX_BATCH = 64;
+
+interface Pending { input: IngestQuestion; resolve(outcome: IngestOutcome): void; reject(error: unknown): void }
+
 export function createIngestService({ db, clock, router, hub, views, tags, dispatcher, config }: Deps) {
+  // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
+  const placeholder = sql.placeholder;
+  const statements = {
+    byExternalId: db.select().from(questions)
+      .where(and(eq(questions.channel, placeholder('channel')), eq(questions.externalId, placeholder('externalId')))).prepare(),
+    messageByExternalId: db.select({ questionId: messages.questionId }).from(messages).where(eq(messages.externalId, placeholder('externalId'))).prepare(),
+    insertQuestion: db.insert(questions).values({
+      id: placeholder('id'), channel: placeholder('channel'), externalId: placeholder('externalId'), text: placeholder('text'),
+      authorHandle: placeholder('authorHandle'), authorName: placeholder('authorName'), authorExternalId: placeholder('authorExternalId'),
+      lang: placeholder('lang'), conversationId: placeholder('conversationId'), inReplyToExternalId: placeholder('inReplyToExternalId'),
+      status: 'new', createdAt: placeholder('createdAt'), receivedAt: placeholder('receivedAt'), slaDueAt: placeholder('slaDueAt'), updatedAt: placeholder('updatedAt'),
+    }).returning().prepare(),
+    insertTag: db.insert(questionTags).values({
+      questionId: placeholder('questionId'), slug: placeholder('slug'), confidence: placeholder('confidence'), source: placeholder('source'),
+    }).prepare(),
+  };
+
   function load(id: string): QuestionRow {
     const row = db.select().from(questions).where(eq(questions.id, id)).get();
     if (!row) throw notFound('Question');
@@ -63,38 +85,91 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     return { row, notices: [...notices, () => hub.publish('question.reopened', { question: views.summary(row) }, { users: previous ? [previous] : [] })] };
   }
 
-  function insertQuestion(input: IngestQuestion, now: number): { row: QuestionRow; notices: Notice[] } {
+  function insertQuestion(input: IngestQuestion, now: number): { row: QuestionRow; summary: () => QuestionSummary; notices: Notice[] } {
     const createdAt = input.createdAt ? Date.parse(input.createdAt) : now;
-    const row = db.insert(questions).values({
+    const inserted = statements.insertQuestion.get({
       id: newId(now), channel: input.channel, externalId: input.externalId, text: input.text,
       authorHandle: input.author.handle.replace(/^@/, ''), authorName: input.author.name ?? null, authorExternalId: input.author.externalId ?? null,
       lang: input.lang ?? null, conversationId: input.conversationId ?? null, inReplyToExternalId: input.inReplyToExternalId ?? null,
-      status: 'new', createdAt, receivedAt: now, slaDueAt: now + config.slaMs, updatedAt: now,
-    }).returning().get();
+      createdAt, receivedAt: now, slaDueAt: now + config.slaMs, updatedAt: now,
+    })!;
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
-    if (found.length > 0) db.insert(questionTags).values(found.map((t) => ({ questionId: row.id, slug: t.slug, confidence: t.confidence, source: t.source }))).run();
-    recordEvent(db, { questionId: row.id, type: 'question.created', at: now, data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) } });
-    const notices: Notice[] = [() => hub.publish('question.created', { question: views.summary(load(row.id)) })];
-    notices.push(...dispatcher.offerNextWave(row));
-    return { row: load(row.id), notices };
+    for (const tag of found) statements.insertTag.run({ questionId: inserted.id, slug: tag.slug, confidence: tag.confidence, source: tag.source });
+    recordEvent(db, { questionId: inserted.id, type: 'question.created', at: now, data: { channel: inserted.channel, externalId: inserted.externalId, tags: found.map((t) => t.slug) } });
+    const offered = dispatcher.offer(inserted, { tags: found.map(({ slug, confidence, source }) => ({ slug, confidence, source })) });
+    const notices: Notice[] = [() => hub.publish('question.created', { question: offered.summary() }), ...offered.notices];
+    return { row: offered.question, summary: offered.summary, notices };
   }
 
   /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
   function ingestInTransaction(input: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
     const now = clock.now();
-    const existing = db.select().from(questions).where(and(eq(questions.channel, input.channel), eq(questions.externalId, input.externalId))).get();
+    const existing = statements.byExternalId.get({ channel: input.channel, externalId: input.externalId });
     if (existing) return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };
-    const seenMessage = db.select({ questionId: messages.questionId }).from(messages).where(eq(messages.externalId, input.externalId)).get();
+    const seenMessage = statements.messageByExternalId.get({ externalId: input.externalId });
     if (seenMessage) {
       const row = load(seenMessage.questionId);
       return { outcome: () => ({ question: views.summary(row), duplicate: true, followUp: true }), notices: [] };
     }
     const parent = findThreadParent(input.channel, input.inReplyToExternalId);
-    const { row, notices } = parent ? attachFollowUp(parent, input, now) : insertQuestion(input, now);
-    return { outcome: () => ({ question: views.summary(row), duplicate: false, followUp: !!parent }), notices };
+    if (!parent) {
+      const { summary, notices } = insertQuestion(input, now);
+      return { outcome: () => ({ question: summary(), duplicate: false, followUp: false }), notices };
+    }
+    const { row, notices } = attachFollowUp(parent, input, now);
+    return { outcome: () => ({ question: views.summary(row), duplicate: false, followUp: true }), notices };
+  }
+
+  // Group commit: questions that arrive while the event loop is busy are written in one transaction, each in its own
+  // savepoint so one bad question fails alone. A lone question is committed on the next turn, so it waits no longer.
+  const pending: Pending[] = [];
+  let scheduled = false;
+
+  function schedule() {
+    if (scheduled || pending.length === 0) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+
+  function drain() {
+    scheduled = false;
+    const batch = pending.splice(0, MAX_BATCH);
+    schedule();
+    const done: { item: Pending; result?: ReturnType<typeof ingestInTransaction>; error?: unknown }[] = [];
+    try {
+      db.transaction(() => {
+        for (const item of batch) {
+          try {
+            done.push({ item, result: db.transaction(() => ingestInTransaction(item.input)) });
+          } catch (error) {
+            done.push({ item, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed (disk full, say): nothing in the batch was stored, and every caller hears so.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const { item, result, error } of done) {
+      if (!result) {
+        item.reject(error);
+        continue;
+      }
+      flush(result.notices);
+      item.resolve(result.outcome());
+    }
   }
 
   return {
+    /** Ingest as part of the next group commit; resolves once the question is stored and offered. */
+    submit(input: IngestQuestion): Promise<IngestOutcome> {
+      return new Promise((resolve, reject) => {
+        pending.push({ input, resolve, reject });
+        schedule();
+      });
+    },
+    /** Ingest now, in a transaction of its own. */
     ingest(input: IngestQuestion): IngestOutcome {
       const { outcome, notices } = db.transaction(() => ingestInTransaction(input));
       flush(notices);
