@@ -2,7 +2,7 @@
 // after a question in an already summarised hour changes.
 import t from 'tap';
 import { createManualClock } from '../server/domain/clock.js';
-import { createMetricsService } from '../server/services/metrics.js';
+import { createMetricsService, kthOfSorted, percentiles } from '../server/services/metrics.js';
 import { buildTestApp, createUser, seedTags } from './helpers/app.js';
 
 const HOUR = 3_600_000;
@@ -44,4 +44,89 @@ t.test('cached hours follow later changes, and match a fresh computation', async
   t.equal(metrics.compute(edges).total, 9, 'partial hours at both ends count only their part');
   t.same(metrics.compute(edges), createMetricsService({ db: app.services.db, clock }).compute(edges));
   t.same(metrics.compute({ from: '2026-03-02T13:00:00Z', to: '2026-03-02T12:00:00Z' }).total, 0, 'an empty window is empty');
+});
+
+t.test('the k-th value across sorted lists is the k-th of them all', async (t) => {
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  for (const [lists, spread] of [[3, 10], [40, 1000], [80, 50], [700, 100_000]] as const) {
+    const sorted = Array.from({ length: lists }, (_, i) => Float64Array.from({ length: i % 7 === 3 ? 0 : Math.floor(random() * 400) }, () => Math.floor(random() * spread) - 5).sort());
+    const all = sorted.flatMap((list) => [...list]).sort((a, b) => a - b);
+    for (const k of [0, 1, all.length >> 1, Math.floor(all.length * 0.9), all.length - 1]) {
+      t.equal(kthOfSorted(sorted, k), all[k], `${lists} lists, k = ${k} of ${all.length}`);
+    }
+  }
+});
+
+t.test('metrics over whole days equal a computation straight from the rows, also after changes to a summarised day', async (t) => {
+  const clock = createManualClock(Date.parse('2026-03-01T00:10:00Z'));
+  const app = await buildTestApp(t, { clock });
+  await seedTags(app);
+  const experts: Awaited<ReturnType<typeof createUser>>['user'][] = [];
+  for (let i = 0; i < 3; i++) experts.push((await createUser(app, 'expert', { profile: { signature: `E${i}`, skills: [{ tag: 'tv', level: 4 }], capacity: 50 } })).user);
+  const manager = (await createUser(app, 'manager')).user;
+  const { ingest, questions, replies, metrics, db } = app.services;
+  const texts = ['my tv has no sound over hdmi', 'where is my order', 'the tv remote does not pair'];
+  const ids: string[] = [];
+  for (let i = 0; i < 3 * 24 * 2; i++) {
+    ids.push(ingest.ingest({ channel: 'api', externalId: `d-${i}`, text: texts[i % 3]!, author: { handle: 'cust' } }).question.id);
+    clock.advance(HOUR / 2);
+  }
+  const answer = (i: number, expert = experts[Math.floor(i / 3) % 3]!) => {
+    questions.claim(expert, ids[i]!);
+    clock.advance(((i * 7919) % 23) * 60_000);
+    const reply = replies.submit(expert, ids[i]!, 'Turn on HDMI-CEC on both and power-cycle them.');
+    if (reply.status === 'in_review' && i % 4 === 0) replies.approve(manager, reply.id);
+    else if (reply.status === 'in_review' && i % 4 === 1) replies.reject(manager, reply.id, 'Please add the steps');
+  };
+  for (let i = 0; i < ids.length; i += 3) answer(i);
+
+  const fromRows = (range: { from: string; to: string }) => {
+    const sqlite = db.$client;
+    const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
+    const rows = sqlite.prepare('select id, status, received_at, claimed_at, first_reply_at from questions where received_at >= ? and received_at < ?')
+      .all(from, to) as { id: string; status: string; received_at: number; claimed_at: number | null; first_reply_at: number | null }[];
+    const byStatus: Record<string, number> = {};
+    for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+    const tagRows = sqlite.prepare(`select t.slug, q.status, q.first_reply_at - q.received_at ms from question_tags t join questions q on q.id = t.question_id
+      where q.received_at >= ? and q.received_at < ?`).all(from, to) as { slug: string; status: string; ms: number | null }[];
+    const byTag = [...new Set(tagRows.map((r) => r.slug))].sort().map((tag) => {
+      const of = tagRows.filter((r) => r.slug === tag);
+      return { tag, total: of.length, answered: of.filter((r) => ['answered', 'closed'].includes(r.status)).length,
+        medianReplyMs: percentiles(of.flatMap((r) => (r.ms === null ? [] : [r.ms]))).median };
+    });
+    const replyRows = sqlite.prepare(`select r.author_id, r.status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
+      where q.received_at >= ? and q.received_at < ?`).all(from, to) as { author_id: string; status: string; ms: number | null }[];
+    const byExpert = [...new Set(replyRows.map((r) => r.author_id))].sort().map((expertId) => {
+      const of = replyRows.filter((r) => r.author_id === expertId);
+      return { expertId, answered: of.filter((r) => r.status === 'posted').length, approved: of.filter((r) => ['posted', 'approved'].includes(r.status)).length,
+        rejected: of.filter((r) => r.status === 'rejected').length, medianReplyMs: percentiles(of.flatMap((r) => (r.ms !== null && r.ms >= 0 ? [r.ms] : []))).median };
+    });
+    return {
+      total: rows.length, byStatus,
+      timeToClaimMs: percentiles(rows.flatMap((r) => (r.claimed_at === null ? [] : [r.claimed_at - r.received_at]))),
+      timeToFirstReplyMs: percentiles(rows.flatMap((r) => (r.first_reply_at === null ? [] : [r.first_reply_at - r.received_at]))),
+      byTag, byExpert,
+    };
+  };
+  const computed = (range: { from: string; to: string }) => {
+    const m = metrics.compute(range);
+    return {
+      total: m.total, byStatus: m.byStatus, timeToClaimMs: m.timeToClaimMs, timeToFirstReplyMs: m.timeToFirstReplyMs,
+      byTag: [...m.byTag].sort((a, b) => (a.tag < b.tag ? -1 : 1)),
+      byExpert: m.byExpert.map(({ name: _, ...e }) => e).sort((a, b) => (a.expertId < b.expertId ? -1 : 1)),
+    };
+  };
+  const week = { from: '2026-02-27T12:00:00Z', to: new Date(clock.now()).toISOString() };
+  const twoDays = { from: '2026-03-01T05:30:00Z', to: '2026-03-03T05:30:00Z' };
+  const first = computed(week);
+  t.ok(first.byExpert.length === 3 && first.total === ids.length, 'every question and expert counted');
+  t.same(first, fromRows(week), 'whole days and edge hours');
+  t.same(computed(twoDays), fromRows(twoDays));
+
+  for (let i = 1; i < 48; i += 3) answer(i, experts[0]); // questions of the first day, already summarised
+  questions.dismiss(manager, ids[50]!, 'spam');
+  t.same(computed(week), fromRows(week), 'after changes to a summarised day');
+  t.same(computed(twoDays), fromRows(twoDays));
+  t.same(metrics.compute(week), createMetricsService({ db, clock }).compute(week), 'equal to a fresh service, names and order included');
 });

@@ -1,5 +1,8 @@
-// Per-hour summaries of the questions received in each hour, so that metrics over 30 days merge ~720 summaries held
-// in memory instead of re-reading ~300,000 questions with their tags and replies on every request.
+// Per-hour summaries of the questions received in each hour, so that metrics over 30 days merge summaries held in
+// memory instead of re-reading ~300,000 questions with their tags and replies on every request. Each summary keeps its
+// times sorted and its replies grouped by expert; the 24 hours of a UTC day are also merged into a day summary, so a
+// 30-day window merges ~30 days and the hours at its edges (~80 summaries, not ~720), and a percentile is a selection
+// across sorted lists rather than a copy and a quickselect of every value in the window.
 // A summary depends only on the questions received in its hour, and every write to a question (status, claim, reply,
 // review, posting, tags) sets its updated_at: the hours touched since the last request are found through the
 // updated_at index and read again. Only complete hours are kept; the partial hours at a window's edges are read
@@ -13,10 +16,21 @@ const CLOCK_SLACK_MS = 60_000;
 const ANSWERED = new Set(['answered', 'closed']);
 export const REPLY_STATUS = { other: 0, posted: 1, approved: 2, rejected: 3 } as const;
 
+export const DAY_MS = 24 * HOUR_MS;
+
+/** Times are ascending in every list of a summary. */
 export interface TagHour { total: number; answered: number; replyMs: Float64Array }
 
+/** Replies by author: `ids[j]` (see `expertIds`) wrote replies counted in the other arrays at `j`; the ms from claim to
+ * reply of the replies that have one are `ms[offsets[j]..offsets[j + 1])`, ascending. Experts in order of first reply. */
+export interface ExpertReplies {
+  ids: Int32Array; answered: Int32Array; approved: Int32Array; rejected: Int32Array; offsets: Int32Array; ms: Float64Array;
+}
+
+/** What the questions received in [start, start + span) add up to: one hour, or one UTC day. */
 export interface HourSummary {
-  hour: number;
+  start: number;
+  span: number;
   received: number;
   answered: number;
   byStatus: Map<string, number>;
@@ -26,11 +40,59 @@ export interface HourSummary {
   lateReplies: number;
   openDueAt: Float64Array;
   byTag: Map<string, TagHour>;
-  /** One entry per reply: its author (see `expertIds`), REPLY_STATUS, and ms from claim to reply (NaN if never claimed). */
-  replies: { experts: Int32Array; statuses: Uint8Array; ms: Float64Array };
+  byExpert: ExpertReplies;
 }
 
-class HourBuilder {
+const sorted = (values: ArrayLike<number>) => Float64Array.from(values).sort();
+
+class ExpertsBuilder {
+  private readonly at = new Map<number, number>();
+  private readonly ids: number[] = [];
+  private readonly counts: [number[], number[], number[]] = [[], [], []];
+  private readonly ms: number[][] = [];
+
+  private slot(expert: number) {
+    let j = this.at.get(expert);
+    if (j === undefined) {
+      this.at.set(expert, (j = this.ids.length));
+      this.ids.push(expert);
+      for (const list of this.counts) list.push(0);
+      this.ms.push([]);
+    }
+    return j;
+  }
+
+  reply(expert: number, status: number, ms: number) {
+    const j = this.slot(expert);
+    const [answered, approved, rejected] = this.counts;
+    if (status === REPLY_STATUS.posted) answered[j]++;
+    if (status === REPLY_STATUS.posted || status === REPLY_STATUS.approved) approved[j]++;
+    if (status === REPLY_STATUS.rejected) rejected[j]++;
+    if (ms >= 0) this.ms[j]!.push(ms);
+  }
+
+  add(group: ExpertReplies) {
+    for (let g = 0; g < group.ids.length; g++) {
+      const j = this.slot(group.ids[g]!);
+      this.counts[0][j] += group.answered[g]!;
+      this.counts[1][j] += group.approved[g]!;
+      this.counts[2][j] += group.rejected[g]!;
+      const times = this.ms[j]!;
+      for (let i = group.offsets[g]!; i < group.offsets[g + 1]!; i++) times.push(group.ms[i]!);
+    }
+  }
+
+  finish(): ExpertReplies {
+    const offsets = new Int32Array(this.ids.length + 1);
+    this.ms.forEach((times, j) => { offsets[j + 1] = offsets[j]! + times.length; });
+    const ms = new Float64Array(offsets[this.ids.length]!);
+    this.ms.forEach((times, j) => ms.set(sorted(times), offsets[j]!));
+    const [answered, approved, rejected] = this.counts.map((list) => Int32Array.from(list)) as [Int32Array, Int32Array, Int32Array];
+    return { ids: Int32Array.from(this.ids), answered, approved, rejected, offsets, ms };
+  }
+}
+
+class SummaryBuilder {
   received = 0;
   answered = 0;
   lateReplies = 0;
@@ -39,17 +101,40 @@ class HourBuilder {
   replyMs: number[] = [];
   openDueAt: number[] = [];
   byTag = new Map<string, { total: number; answered: number; replyMs: number[] }>();
-  experts: number[] = [];
-  statuses: number[] = [];
-  ms: number[] = [];
-  constructor(readonly hour: number) {}
+  experts = new ExpertsBuilder();
+  constructor(readonly start: number, readonly span: number) {}
+
+  tag(slug: string) {
+    let tag = this.byTag.get(slug);
+    if (!tag) this.byTag.set(slug, (tag = { total: 0, answered: 0, replyMs: [] }));
+    return tag;
+  }
+
+  /** Adds up summaries of parts of this one's span. */
+  add(part: HourSummary) {
+    this.received += part.received;
+    this.answered += part.answered;
+    this.lateReplies += part.lateReplies;
+    for (const [status, n] of part.byStatus) this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + n);
+    for (const [into, from] of [[this.claimMs, part.claimMs], [this.replyMs, part.replyMs], [this.openDueAt, part.openDueAt]] as const) {
+      for (const value of from) into.push(value);
+    }
+    for (const [slug, t] of part.byTag) {
+      const tag = this.tag(slug);
+      tag.total += t.total;
+      tag.answered += t.answered;
+      for (const ms of t.replyMs) tag.replyMs.push(ms);
+    }
+    this.experts.add(part.byExpert);
+    return this;
+  }
 
   finish(): HourSummary {
     return {
-      hour: this.hour, received: this.received, answered: this.answered, byStatus: this.byStatus, lateReplies: this.lateReplies,
-      claimMs: Float64Array.from(this.claimMs), replyMs: Float64Array.from(this.replyMs), openDueAt: Float64Array.from(this.openDueAt).sort(),
-      byTag: new Map([...this.byTag].map(([slug, t]) => [slug, { total: t.total, answered: t.answered, replyMs: Float64Array.from(t.replyMs) }])),
-      replies: { experts: Int32Array.from(this.experts), statuses: Uint8Array.from(this.statuses), ms: Float64Array.from(this.ms) },
+      start: this.start, span: this.span, received: this.received, answered: this.answered, byStatus: this.byStatus, lateReplies: this.lateReplies,
+      claimMs: sorted(this.claimMs), replyMs: sorted(this.replyMs), openDueAt: sorted(this.openDueAt),
+      byTag: new Map([...this.byTag].map(([slug, t]) => [slug, { total: t.total, answered: t.answered, replyMs: sorted(t.replyMs) }])),
+      byExpert: this.experts.finish(),
     };
   }
 }
@@ -76,15 +161,21 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
     return index;
   };
   const cache = new Map<number, HourSummary>();
+  /** Day summaries, each merged from the 24 cached hours of its day and dropped with any of them. */
+  const days = new Map<number, HourSummary>();
+  const forget = (hour: number) => {
+    cache.delete(hour);
+    days.delete(Math.floor(hour / 24));
+  };
   let seen = { changes: -1, dataVersion: -1, since: -Infinity };
 
   /** Reads the questions received in [start, end) into one summary per hour that has any. */
   function read(start: number, end: number): Map<number, HourSummary> {
-    const hours = new Map<number, HourBuilder>();
+    const hours = new Map<number, SummaryBuilder>();
     const hourOf = (receivedAt: number) => {
       const hour = Math.floor(receivedAt / HOUR_MS);
       let builder = hours.get(hour);
-      if (!builder) hours.set(hour, (builder = new HourBuilder(hour)));
+      if (!builder) hours.set(hour, (builder = new SummaryBuilder(hour * HOUR_MS, HOUR_MS)));
       return builder;
     };
     for (const [receivedAt, status, claimedAt, firstReplyAt, slaDueAt] of statements.questions.iterate(start, end)) {
@@ -99,18 +190,13 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
       else if (firstReplyAt > slaDueAt) h.lateReplies++;
     }
     for (const [receivedAt, slug, status, ms] of statements.tags.iterate(start, end)) {
-      const byTag = hourOf(receivedAt).byTag;
-      let tag = byTag.get(slug);
-      if (!tag) byTag.set(slug, (tag = { total: 0, answered: 0, replyMs: [] }));
+      const tag = hourOf(receivedAt).tag(slug);
       tag.total++;
       if (ANSWERED.has(status)) tag.answered++;
       if (ms !== null) tag.replyMs.push(ms);
     }
     for (const [receivedAt, authorId, status, ms] of statements.replies.iterate(start, end)) {
-      const h = hourOf(receivedAt);
-      h.experts.push(intern(authorId));
-      h.statuses.push(REPLY_STATUS[status as keyof typeof REPLY_STATUS] ?? REPLY_STATUS.other);
-      h.ms.push(ms ?? Number.NaN);
+      hourOf(receivedAt).experts.reply(intern(authorId), REPLY_STATUS[status as keyof typeof REPLY_STATUS] ?? REPLY_STATUS.other, ms ?? Number.NaN);
     }
     return new Map([...hours].map(([hour, builder]) => [hour, builder.finish()]));
   }
@@ -120,15 +206,16 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
     const changes = statements.changes.get()!;
     const dataVersion = sqlite.pragma('data_version', { simple: true }) as number;
     if (changes === seen.changes && dataVersion === seen.dataVersion) return;
-    if (cache.size > 0) for (const hour of statements.touchedHours.all(seen.since)) cache.delete(hour);
+    if (cache.size > 0) for (const hour of statements.touchedHours.all(seen.since)) forget(hour);
     seen = { changes, dataVersion, since: Math.min(statements.lastUpdate.get() ?? -Infinity, clock.now()) - CLOCK_SLACK_MS };
   }
 
   return {
     expertIds,
 
-    /** Summaries of the questions received in [from, to), oldest hour first. */
-    between(from: number, to: number): HourSummary[] {
+    /** Summaries of the questions received in [from, to), oldest first: one per hour, or with `wholeDays` one per UTC
+     * day for the days the window covers whole. */
+    between(from: number, to: number, { wholeDays = false } = {}): HourSummary[] {
       if (!(from < to)) return [];
       forgetTouchedHours();
       const firstFull = Math.ceil(from / HOUR_MS);
@@ -139,7 +226,7 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
       const fill = (until: number) => {
         if (missingFrom === null) return;
         const found = read(missingFrom * HOUR_MS, until * HOUR_MS);
-        for (let hour = missingFrom; hour < until; hour++) cache.set(hour, found.get(hour) ?? new HourBuilder(hour).finish());
+        for (let hour = missingFrom; hour < until; hour++) cache.set(hour, found.get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
         missingFrom = null;
       };
       for (let hour = firstFull; hour < endFull; hour++) {
@@ -147,16 +234,32 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
         else fill(hour);
       }
       fill(endFull);
-      for (let hour = firstFull; hour < endFull; hour++) {
+      const use = (hour: number) => {
         const summary = cache.get(hour)!;
         cache.delete(hour);
         cache.set(hour, summary); // least recently used first, for eviction
-        if (summary.received > 0) parts.push(summary);
+        return summary;
+      };
+      for (let hour = firstFull; hour < endFull;) {
+        if (wholeDays && hour % 24 === 0 && hour + 24 <= endFull) {
+          let day = days.get(hour / 24);
+          if (day) for (let h = hour; h < hour + 24; h++) use(h);
+          else {
+            const builder = new SummaryBuilder(hour * HOUR_MS, DAY_MS);
+            for (let h = hour; h < hour + 24; h++) builder.add(use(h));
+            days.set(hour / 24, (day = builder.finish()));
+          }
+          if (day.received > 0) parts.push(day);
+          hour += 24;
+        } else {
+          const summary = use(hour++);
+          if (summary.received > 0) parts.push(summary);
+        }
       }
       parts.push(...read(endFull * HOUR_MS, to).values());
       for (const hour of cache.keys()) {
         if (cache.size <= maxHours) break;
-        cache.delete(hour);
+        forget(hour);
       }
       return parts;
     },

@@ -1,10 +1,10 @@
 // What the network delivers, over questions received in [from, to): volume, answer rate, time to claim and to the
-// first public reply, SLA breaches, by tag and by expert. Built from per-hour summaries (metrics-hours.ts), so a
-// request costs a merge of what is already known plus a read of the hours that changed.
+// first public reply, SLA breaches, by tag and by expert. Built from per-hour and per-day summaries (metrics-hours.ts),
+// so a request costs a merge of what is already known plus a read of the hours that changed.
 import type { Db } from '../../db/client.js';
 import type { Metrics } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
-import { createHourSummaries, HOUR_MS, REPLY_STATUS, type HourSummary } from './metrics-hours.js';
+import { createHourSummaries, DAY_MS, HOUR_MS, type HourSummary } from './metrics-hours.js';
 
 /** Moves the k-th smallest of values[lo..hi] to index k, smaller ones before it and larger ones after (quickselect). */
 function select(values: Float64Array, k: number, lo: number, hi: number): number {
@@ -43,24 +43,85 @@ export function percentiles(values: ArrayLike<number>): Percentiles {
   return percentilesInPlace(Float64Array.from(values));
 }
 
-/** A reusable buffer: a 30-day window gathers ~300,000 values per list, which allocated per request would keep the
- * garbage collector busy. What it returns is valid until its next use. */
+/** Index of the first value of list[lo..hi) (ascending) at or above `value`, or above it if `orEqual`. */
+function bound(list: Float64Array, value: number, lo: number, hi: number, orEqual: boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value || (orEqual && list[mid] === value)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The k-th smallest value (0-based) of the union of ascending lists, without copying them all. Each round takes as
+ * pivot the weighted median of the middle values of what is left of every list, counts (by binary search) the values
+ * below and equal to it, and keeps the side holding the k-th: at least a quarter of what is left goes each round.
+ * Once little is left, it is gathered into `buffer` and quickselected.
+ */
+export function kthOfSorted(lists: Float64Array[], k: number, buffer: Scratch = scratch()): number {
+  const m = lists.length;
+  const lo = new Int32Array(m);
+  const hi = Int32Array.from(lists, (list) => list.length);
+  const below = new Int32Array(m);
+  const upTo = new Int32Array(m);
+  const order: number[] = [];
+  let left = hi.reduce((n, length) => n + length, 0);
+  while (left > 4096) {
+    order.length = 0;
+    for (let i = 0; i < m; i++) if (hi[i]! > lo[i]!) order.push(i);
+    const middle = (i: number) => lists[i]![(lo[i]! + hi[i]!) >> 1]!;
+    order.sort((a, b) => middle(a) - middle(b));
+    let weight = 0;
+    let pivot = 0;
+    for (const i of order) {
+      weight += hi[i]! - lo[i]!;
+      if (weight * 2 >= left) { pivot = middle(i); break; }
+    }
+    let nBelow = 0;
+    let nUpTo = 0;
+    for (let i = 0; i < m; i++) {
+      below[i] = bound(lists[i]!, pivot, lo[i]!, hi[i]!, false) - lo[i]!;
+      upTo[i] = bound(lists[i]!, pivot, lo[i]! + below[i]!, hi[i]!, true) - lo[i]!;
+      nBelow += below[i]!;
+      nUpTo += upTo[i]!;
+    }
+    if (k < nBelow) {
+      for (let i = 0; i < m; i++) hi[i] = lo[i]! + below[i]!;
+      left = nBelow;
+    } else if (k < nUpTo) {
+      return pivot;
+    } else {
+      for (let i = 0; i < m; i++) lo[i] = lo[i]! + upTo[i]!;
+      k -= nUpTo;
+      left -= nUpTo;
+    }
+  }
+  const all = buffer.reserve(left);
+  let at = 0;
+  for (let i = 0; i < m; i++) { all.set(lists[i]!.subarray(lo[i]!, hi[i]!), at); at += hi[i]! - lo[i]!; }
+  return select(all, k, 0, left - 1);
+}
+
+/** Median and p90 of the union of ascending lists. */
+function percentilesOfSorted(lists: Float64Array[], buffer: Scratch): Percentiles {
+  const n = lists.reduce((count, list) => count + list.length, 0);
+  if (n === 0) return { median: null, p90: null, count: 0 };
+  const rank = (q: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  return { median: kthOfSorted(lists, rank(0.5), buffer), p90: kthOfSorted(lists, rank(0.9), buffer), count: n };
+}
+
+/** A reusable buffer: what it returns is valid until its next use. */
 function scratch() {
   let buffer = new Float64Array(4096);
-  const reserve = (size: number) => {
-    if (buffer.length < size) buffer = new Float64Array(Math.max(size, buffer.length * 2));
-    return buffer.subarray(0, size);
-  };
   return {
-    reserve,
-    gather(lists: Float64Array[]) {
-      const all = reserve(lists.reduce((n, list) => n + list.length, 0));
-      let at = 0;
-      for (const list of lists) { all.set(list, at); at += list.length; }
-      return all;
+    reserve(size: number) {
+      if (buffer.length < size) buffer = new Float64Array(Math.max(size, buffer.length * 2));
+      return buffer.subarray(0, size);
     },
   };
 }
+type Scratch = ReturnType<typeof scratch>;
 
 /** How many of the ascending `dueAt` times are before `now`. */
 function dueBefore(dueAt: Float64Array, now: number): number {
@@ -105,23 +166,25 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     const [answered, approved, rejected, timed] = [0, 1, 2, 3].map(() => new Int32Array(size)) as [Int32Array, Int32Array, Int32Array, Int32Array];
     const order: number[] = [];
     const seen = new Uint8Array(size);
-    for (const { replies } of parts) {
-      for (let i = 0; i < replies.experts.length; i++) {
-        const e = replies.experts[i]!;
+    for (const { byExpert: group } of parts) {
+      for (let j = 0; j < group.ids.length; j++) {
+        const e = group.ids[j]!;
         if (!seen[e]) { seen[e] = 1; order.push(e); }
-        const status = replies.statuses[i];
-        if (status === REPLY_STATUS.posted) answered[e]++;
-        if (status === REPLY_STATUS.posted || status === REPLY_STATUS.approved) approved[e]++;
-        if (status === REPLY_STATUS.rejected) rejected[e]++;
-        if (replies.ms[i]! >= 0) timed[e]++;
+        answered[e] += group.answered[j]!;
+        approved[e] += group.approved[j]!;
+        rejected[e] += group.rejected[j]!;
+        timed[e] += group.offsets[j + 1]! - group.offsets[j]!;
       }
     }
     const offsets = new Int32Array(size + 1);
     for (let e = 0; e < size; e++) offsets[e + 1] = offsets[e]! + timed[e]!;
     const times = expertTimes.reserve(offsets[size]!);
     const fill = offsets.slice(0, size);
-    for (const { replies } of parts) {
-      for (let i = 0; i < replies.experts.length; i++) if (replies.ms[i]! >= 0) times[fill[replies.experts[i]!]!++] = replies.ms[i]!;
+    for (const { byExpert: group } of parts) {
+      for (let j = 0; j < group.ids.length; j++) {
+        const e = group.ids[j]!;
+        for (let i = group.offsets[j]!; i < group.offsets[j + 1]!; i++) times[fill[e]!++] = group.ms[i]!;
+      }
     }
     const names = namesOf(order.map((e) => hours.expertIds[e]!));
     return order.filter((e) => names.has(hours.expertIds[e]!)).map((e) => ({
@@ -141,7 +204,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         tag.times.push(t.replyMs);
       }
     }
-    return [...tags].map(([tag, t]) => ({ tag, total: t.total, answered: t.answered, medianReplyMs: percentilesInPlace(values.gather(t.times)).median }))
+    return [...tags].map(([tag, t]) => ({ tag, total: t.total, answered: t.answered, medianReplyMs: percentilesOfSorted(t.times, values).median }))
       .sort((a, b) => b.total - a.total);
   }
 
@@ -150,17 +213,17 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       const now = clock.now();
       const to = range.to ? Date.parse(range.to) : now;
       const from = range.from ? Date.parse(range.from) : to - 7 * 24 * 3600_000;
-      const parts = hours.between(from, to);
+      const bucketMs = to - from <= 2 * DAY_MS ? HOUR_MS : DAY_MS;
+      const parts = hours.between(from, to, { wholeDays: bucketMs === DAY_MS });
       const counts = new Map<string, number>();
       let total = 0;
       let slaBreaches = 0;
-      const bucketMs = to - from <= 2 * 24 * 3600_000 ? HOUR_MS : 24 * HOUR_MS;
       const volume = new Map<number, { received: number; answered: number }>();
       for (const part of parts) {
         total += part.received;
         for (const [status, n] of part.byStatus) counts.set(status, (counts.get(status) ?? 0) + n);
         slaBreaches += part.lateReplies + dueBefore(part.openDueAt, now);
-        const bucket = Math.floor((part.hour * HOUR_MS) / bucketMs);
+        const bucket = Math.floor(part.start / bucketMs);
         const v = volume.get(bucket) ?? { received: 0, answered: 0 };
         v.received += part.received;
         v.answered += part.answered;
@@ -172,8 +235,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       return {
         from: new Date(from).toISOString(), to: new Date(to).toISOString(), total, byStatus, answered,
         answerRate: considered > 0 ? answered / considered : null,
-        timeToClaimMs: percentilesInPlace(values.gather(parts.map((p) => p.claimMs))),
-        timeToFirstReplyMs: percentilesInPlace(values.gather(parts.map((p) => p.replyMs))),
+        timeToClaimMs: percentilesOfSorted(parts.map((p) => p.claimMs), values),
+        timeToFirstReplyMs: percentilesOfSorted(parts.map((p) => p.replyMs), values),
         slaBreaches,
         byTag: byTag(parts),
         byExpert: byExpert(parts),
