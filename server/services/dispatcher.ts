@@ -18,6 +18,19 @@ import type { Views } from './views.js';
 interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; experts: ExpertService; config: RoutingConfig }
 
 const EXPIRE_BATCH = 500;
+
+/** A value computed on first use and kept. */
+export function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
 const IDLE_SWEEP_MS = 10_000;
 
 export interface OfferOptions {
@@ -38,6 +51,19 @@ export interface OfferOutcome {
   summary: () => QuestionSummary;
   notices: Notice[];
 }
+
+/** Who the next wave goes to and what it makes of the question, decided before anything is written. */
+export interface WavePlan {
+  wave: number;
+  status: QuestionRow['status'];
+  flag: string | null;
+  pool: 'skilled' | 'generalists' | 'none';
+  offers: { id: string; expertId: string; score: number; reasons: Record<string, number> }[];
+  at: number;
+  expiresAt: number;
+}
+
+type WaveSubject = Pick<QuestionRow, 'id' | 'text' | 'wave' | 'status' | 'flag'>;
 
 export function createDispatcher({ db, clock, router, hub, views, experts, config }: Deps) {
   let rosterChanged = false;
@@ -63,7 +89,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     return statements.tagsOf.all({ questionId });
   }
 
-  function everOffered(question: QuestionRow): Set<string> {
+  function everOffered(question: WaveSubject): Set<string> {
     // Every wave advances the counter, so a question still at wave 0 has never been offered to anyone.
     if (question.wave === 0) return new Set();
     return new Set(statements.offeredTo.all({ questionId: question.id }).map((o) => o.id));
@@ -84,10 +110,23 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   }
 
   function offer(question: QuestionRow, options: OfferOptions = {}): OfferOutcome {
+    const plan = planWave(question, options);
+    if (!plan) return { question, summary: () => views.summary(question), notices: [] };
+    recordWave(question.id, plan);
+    const updated = statements.advance.get({ id: question.id, wave: plan.wave, status: plan.status, flag: plan.flag, updatedAt: plan.at })!;
+    const summary = once(() => views.summary(updated));
+    return { question: updated, summary, notices: waveNotices(plan, summary) };
+  }
+
+  /**
+   * Routes the question's next wave without writing anything, so a new question can be inserted already offered
+   * (one insert instead of an insert and an update of its indexed columns). Null when `onlyIfAny` and nobody fits.
+   */
+  function planWave(question: WaveSubject, options: OfferOptions = {}): WavePlan | null {
     const now = clock.now();
     const tags = options.tags ?? tagsOf(question.id);
     let ranked: RankedExpert[];
-    let pool: 'skilled' | 'generalists' | 'none';
+    let pool: WavePlan['pool'];
     if (options.preferred?.length) {
       ranked = options.preferred.map((expertId) => ({ expertId, score: 1, reasons: { 'previous-expert': 1 } }));
       pool = 'skilled';
@@ -98,31 +137,37 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
       // Everyone suitable has had a turn: start another round rather than leave the question with nobody.
       if (ranked.length === 0 && offered.size > 0) ({ ranked, pool } = router.route({ text: question.text, tags, exclude: new Set(options.exclude ?? []), now }));
     }
-    if (ranked.length === 0 && options.onlyIfAny) return { question, summary: () => views.summary(question), notices: [] };
-    const wave = question.wave + 1;
-    const expiresAt = now + (options.waveMs ?? config.waveMs);
-    const rows = ranked.map((r) => ({ id: newId(now), questionId: question.id, expertId: r.expertId, wave, score: r.score, reasons: r.reasons, createdAt: now, expiresAt }));
-    for (const row of rows) {
-      statements.insertOffer.run(row);
-      router.noteOffered(row.expertId, now);
-    }
-    const status = rows.length > 0 && question.status !== 'escalated' ? 'offered' : question.status;
-    const flag = flagFor(pool, tags, question.flag);
-    const updated = statements.advance.get({ id: question.id, wave, status, flag, updatedAt: now })!;
-    recordEvent(db, { questionId: question.id, type: 'question.offered', at: now, data: { wave, pool, experts: rows.map((r) => r.expertId) } });
-    let rendered: QuestionSummary | undefined;
-    const summary = () => (rendered ??= views.summary(updated));
+    if (ranked.length === 0 && options.onlyIfAny) return null;
     return {
-      question: updated,
-      summary,
-      notices: [() => {
-        for (const row of rows) {
-          hub.publish('question.offered', { question: summary(), offer: { expertId: row.expertId, score: row.score, reasons: row.reasons, wave, expiresAt: new Date(expiresAt).toISOString() } },
-            { users: [row.expertId], managers: false });
-        }
-        hub.publish('question.updated', { question: summary() });
-      }],
+      wave: question.wave + 1,
+      status: ranked.length > 0 && question.status !== 'escalated' ? 'offered' : question.status,
+      flag: flagFor(pool, tags, question.flag),
+      pool,
+      offers: ranked.map((r) => ({ id: newId(now), expertId: r.expertId, score: r.score, reasons: r.reasons })),
+      at: now,
+      expiresAt: now + (options.waveMs ?? config.waveMs),
     };
+  }
+
+  /** Writes a planned wave's offers and its audit event; the question row itself is the caller's to write. */
+  function recordWave(questionId: string, plan: WavePlan) {
+    for (const offer of plan.offers) {
+      statements.insertOffer.run({ ...offer, questionId, wave: plan.wave, createdAt: plan.at, expiresAt: plan.expiresAt });
+      router.noteOffered(offer.expertId, plan.at);
+    }
+    recordEvent(db, { questionId, type: 'question.offered', at: plan.at, data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) } });
+  }
+
+  /** The live messages of a wave: each offered expert hears of their offer, managers see the question move. */
+  function waveNotices(plan: WavePlan, summary: () => QuestionSummary): Notice[] {
+    const expiresAt = new Date(plan.expiresAt).toISOString();
+    return [() => {
+      for (const offer of plan.offers) {
+        hub.publish('question.offered', { question: summary(), offer: { expertId: offer.expertId, score: offer.score, reasons: offer.reasons, wave: plan.wave, expiresAt } },
+          { users: [offer.expertId], managers: false });
+      }
+      hub.publish('question.updated', { question: summary() });
+    }];
   }
 
   // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.
@@ -186,6 +231,9 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   return {
     offer,
     offerNextWave,
+    planWave,
+    recordWave,
+    waveNotices,
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */
     rosterChanged() { rosterChanged = true; },

@@ -13,7 +13,7 @@ import { isThanks } from '../domain/reactions.js';
 import type { Router } from '../domain/routing/index.js';
 import { notFound } from '../errors.js';
 import { flush, recordEvent, type Notice } from './audit.js';
-import type { Dispatcher } from './dispatcher.js';
+import { once, type Dispatcher } from './dispatcher.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
 import type { Views } from './views.js';
@@ -38,7 +38,7 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
       id: placeholder('id'), channel: placeholder('channel'), externalId: placeholder('externalId'), text: placeholder('text'),
       authorHandle: placeholder('authorHandle'), authorName: placeholder('authorName'), authorExternalId: placeholder('authorExternalId'),
       lang: placeholder('lang'), conversationId: placeholder('conversationId'), inReplyToExternalId: placeholder('inReplyToExternalId'),
-      status: 'new', createdAt: placeholder('createdAt'), receivedAt: placeholder('receivedAt'), slaDueAt: placeholder('slaDueAt'), updatedAt: placeholder('updatedAt'),
+      status: placeholder('status'), wave: placeholder('wave'), flag: placeholder('flag'), createdAt: placeholder('createdAt'), receivedAt: placeholder('receivedAt'), slaDueAt: placeholder('slaDueAt'), updatedAt: placeholder('updatedAt'),
     }).returning().prepare(),
     insertTag: db.insert(questionTags).values({
       questionId: placeholder('questionId'), slug: placeholder('slug'), confidence: placeholder('confidence'), source: placeholder('source'),
@@ -85,20 +85,23 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     return { row, notices: [...notices, () => hub.publish('question.reopened', { question: views.summary(row) }, { users: previous ? [previous] : [] })] };
   }
 
-  function insertQuestion(input: IngestQuestion, now: number): { row: QuestionRow; summary: () => QuestionSummary; notices: Notice[] } {
-    const createdAt = input.createdAt ? Date.parse(input.createdAt) : now;
-    const inserted = statements.insertQuestion.get({
-      id: newId(now), channel: input.channel, externalId: input.externalId, text: input.text,
+  /** A new question: classified and routed first, so it is stored already offered to its first wave. */
+  function insertQuestion(input: IngestQuestion, now: number): { summary: () => QuestionSummary; notices: Notice[] } {
+    const id = newId(now);
+    const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug)).map(({ slug, confidence, source }) => ({ slug, confidence, source }));
+    const plan = dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found })!;
+    const row = statements.insertQuestion.get({
+      id, channel: input.channel, externalId: input.externalId, text: input.text,
       authorHandle: input.author.handle.replace(/^@/, ''), authorName: input.author.name ?? null, authorExternalId: input.author.externalId ?? null,
       lang: input.lang ?? null, conversationId: input.conversationId ?? null, inReplyToExternalId: input.inReplyToExternalId ?? null,
-      createdAt, receivedAt: now, slaDueAt: now + config.slaMs, updatedAt: now,
+      status: plan.status, wave: plan.wave, flag: plan.flag,
+      createdAt: input.createdAt ? Date.parse(input.createdAt) : now, receivedAt: now, slaDueAt: now + config.slaMs, updatedAt: now,
     })!;
-    const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
-    for (const tag of found) statements.insertTag.run({ questionId: inserted.id, slug: tag.slug, confidence: tag.confidence, source: tag.source });
-    recordEvent(db, { questionId: inserted.id, type: 'question.created', at: now, data: { channel: inserted.channel, externalId: inserted.externalId, tags: found.map((t) => t.slug) } });
-    const offered = dispatcher.offer(inserted, { tags: found.map(({ slug, confidence, source }) => ({ slug, confidence, source })) });
-    const notices: Notice[] = [() => hub.publish('question.created', { question: offered.summary() }), ...offered.notices];
-    return { row: offered.question, summary: offered.summary, notices };
+    for (const tag of found) statements.insertTag.run({ questionId: id, ...tag });
+    recordEvent(db, { questionId: id, type: 'question.created', at: now, data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) } });
+    dispatcher.recordWave(id, plan);
+    const summary = once(() => views.summary(row));
+    return { summary, notices: [() => hub.publish('question.created', { question: summary() }), ...dispatcher.waveNotices(plan, summary)] };
   }
 
   /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
