@@ -15,7 +15,7 @@ export interface ExpertiseIndex {
   readonly ranker: OnlineRanker;
   learn(expertId: string, terms: readonly string[], tags: readonly string[], at: number, weight: number): void;
   prepare(terms: readonly string[], tags: readonly WeightedKey[], now: number): PreparedQuery;
-  features(query: PreparedQuery, expertId: string): number[];
+  features(query: PreparedQuery, expertId: string, into?: number[]): number[];
   reachable(query: PreparedQuery): Set<string>;
 }
 
@@ -57,7 +57,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       state.hours.add(expertId, hourKeys(at), weight);
     },
     prepare: (terms, tags, now) => prepareQuery(state, terms, tags, now),
-    features: (query, expertId) => featureVector(state, query, expertId),
+    features: (query, expertId, into) => featureVector(state, query, expertId, into),
     reachable(query) {
       const found = new Set<string>(state.activity.recentlyActive());
       for (const { key } of query.terms) for (const id of state.terms.topHolders(key)) found.add(id);

@@ -56,13 +56,17 @@ export function prepareQuery(state: LearnedState, terms: readonly string[], tags
   };
 }
 
-export function featureVector(state: LearnedState, query: PreparedQuery, expertId: string): number[] {
+/** The expert's features for this query, written over `into` when given (scoring reuses one array per query). */
+export function featureVector(state: LearnedState, query: PreparedQuery, expertId: string, into: number[] = []): number[] {
   const seen = state.activity.snapshot(expertId, query.now);
-  const features = [Math.log1p(seen.count), Math.log1p(seen.tenure)];
-  for (const recent of seen.recent) features.push(Math.log1p(recent));
-  features.push(Math.min(MAX_IDLE, Math.log1p(seen.sinceLast)));
-  profileEvidence(query.resolved.hour, expertId, features);
-  profileEvidence(query.resolved.terms, expertId, features);
-  profileEvidence(query.resolved.tags, expertId, features);
-  return features;
+  let n = 0;
+  into[n++] = Math.log1p(seen.count);
+  into[n++] = Math.log1p(seen.tenure);
+  for (let i = 0; i < seen.recent.length; i++) into[n++] = Math.log1p(seen.recent[i]!);
+  into[n++] = Math.min(MAX_IDLE, Math.log1p(seen.sinceLast));
+  n = profileEvidence(query.resolved.hour, expertId, into, n);
+  n = profileEvidence(query.resolved.terms, expertId, into, n);
+  n = profileEvidence(query.resolved.tags, expertId, into, n);
+  into.length = n;
+  return into;
 }

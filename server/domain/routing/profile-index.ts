@@ -73,8 +73,9 @@ export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): 
  * Two views of how much of the expert's history is about these keys:
  * share = log(1 + E · Σ w·p(expert|key) / Σ w), this expert's part of the answers on them against an even share;
  * match = log(1 + Σ w·idf·tf/(tf+1)), saturating evidence that they handled them, rarer keys counting more.
+ * Both are written into `into` from `at`; returns the index after them.
  */
-export function profileEvidence(keys: ResolvedKeys, expertId: string, into: number[]): void {
+export function profileEvidence(keys: ResolvedKeys, expertId: string, into: number[], at: number): number {
   let share = 0;
   let match = 0;
   for (let i = 0; i < keys.holders.length; i++) {
@@ -83,5 +84,7 @@ export function profileEvidence(keys: ResolvedKeys, expertId: string, into: numb
     share += keys.shares[i]! * count;
     match += (keys.idfs[i]! * count) / (count + 1);
   }
-  into.push(keys.weightSum > 0 ? Math.log1p((keys.experts * share) / keys.weightSum) : 0, Math.log1p(match));
+  into[at] = keys.weightSum > 0 ? Math.log1p((keys.experts * share) / keys.weightSum) : 0;
+  into[at + 1] = Math.log1p(match);
+  return at + 2;
 }

@@ -19,7 +19,11 @@ export interface OnlineRanker {
 export function createOnlineRanker(): OnlineRanker {
   const weights = FEATURES.map((feature) => feature.initialWeight);
   const meanSquares = FEATURES.map(() => 1);
-  const score = (features: readonly number[]) => features.reduce((sum, value, i) => sum + value * weights[i]!, 0);
+  const score = (features: readonly number[]) => {
+    let sum = 0;
+    for (let i = 0; i < features.length; i++) sum += features[i]! * weights[i]!;
+    return sum;
+  };
 
   return {
     score,

@@ -3,7 +3,7 @@ import { createClassifier } from './classifier.js';
 import { createExpertiseIndex } from './expertise-index.js';
 import type { PreparedQuery } from './features.js';
 import { createRoster, MAX_LEVEL, type RosterEntry } from './roster.js';
-import { byScoreThenWaiting, learnedReasons, operationalReasons, ranked, skillReasons } from './score.js';
+import { byScoreThenWaiting, learnedReasons, operationalReasons, plusRosterScore, ranked, skillReasons, type Scored } from './score.js';
 import { createTagModel } from './tag-model.js';
 import { contentTerms } from './tokenize.js';
 import type { RankedExpert, RouteInput, Router, RoutingSettings, TagScore } from './types.js';
@@ -32,11 +32,13 @@ export function createRouter(settings: RoutingSettings): Router {
     const baseline = learned.ranker.score(baselineFeatures);
     const operational = (entry: RosterEntry | undefined) =>
       entry ? [skillReasons(entry.skills, tags), operationalReasons(entry, settings, query.now)] : [];
+    const scratch: number[] = [];
     return {
+      /** The sum explain() itemizes, computed without the itemizing: every candidate is scored, few are explained. */
       value(id: string): number {
-        let value = learned.ranker.score(learned.features(query, id)) - baseline;
-        for (const part of operational(roster.get(id))) for (const name in part) value += part[name]!;
-        return value;
+        const value = learned.ranker.score(learned.features(query, id, scratch)) - baseline;
+        const entry = roster.get(id);
+        return entry ? plusRosterScore(value, entry, tags, settings, query.now) : value;
       },
       explain(id: string): RankedExpert {
         const contributions = learned.ranker.contributions(learned.features(query, id));
@@ -73,9 +75,11 @@ export function createRouter(settings: RoutingSettings): Router {
 
   /** Orders by the plain score, then explains only the first `explained` (reasons cost more than the score). */
   const best = (candidates: Iterable<string>, score: ReturnType<typeof scorer>, keep: number, explained: number) => {
-    const ordered = [...candidates].map((expertId): RankedExpert => ({ expertId, score: score.value(expertId), reasons: {} })).sort(order);
+    const ordered: Scored[] = [];
+    for (const expertId of candidates) ordered.push({ expertId, score: score.value(expertId) });
+    ordered.sort(order);
     const head = ordered.slice(0, explained).map(({ expertId }) => score.explain(expertId)).sort(order);
-    return head.concat(ordered.slice(explained, keep).map((entry) => ({ ...entry, score: Math.round(entry.score * 1e6) / 1e6 })));
+    return head.concat(ordered.slice(explained, keep).map(({ expertId, score: value }): RankedExpert => ({ expertId, score: Math.round(value * 1e6) / 1e6, reasons: {} })));
   };
 
   return {

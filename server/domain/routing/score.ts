@@ -17,10 +17,12 @@ export function skillReasons(skills: ReadonlyMap<string, number>, tags: readonly
   const reasons: Reasons = {};
   for (const { slug, confidence } of tags) {
     const level = skills.get(slug);
-    if (level) reasons[`skill:${slug}`] = Math.max(reasons[`skill:${slug}`] ?? 0, (SKILL_WEIGHT * confidence * level) / MAX_LEVEL);
+    if (level) reasons[`skill:${slug}`] = Math.max(reasons[`skill:${slug}`] ?? 0, skillPart(confidence, level));
   }
   return reasons;
 }
+
+const skillPart = (confidence: number, level: number) => (SKILL_WEIGHT * confidence * level) / MAX_LEVEL;
 
 /** The learned part, each feature's contribution measured against an expert with no history, summed by reason. */
 export function learnedReasons(contributions: readonly number[], baseline: readonly number[]): Reasons {
@@ -31,18 +33,53 @@ export function learnedReasons(contributions: readonly number[], baseline: reado
 
 /** What the roster knows now: load against capacity, review record, speed, and offers already made this hour. */
 export function operationalReasons(entry: RosterEntry, settings: RoutingSettings, now: number): Reasons {
-  const { load, capacity, approved, rejected, medianClaimMs, medianReplyMs } = entry.expert;
+  const { load, capacity, approved, rejected } = entry.expert;
   const reasons: Reasons = {};
-  if (capacity > 0 && load > 0) reasons.load = (-LOAD_WEIGHT * Math.min(load, capacity)) / capacity;
-  if (approved + rejected > 0) {
-    const rate = (approved + PRIOR_APPROVALS) / (approved + rejected + PRIOR_APPROVALS + PRIOR_REJECTIONS);
-    reasons.record = Math.log(rate / (PRIOR_APPROVALS / (PRIOR_APPROVALS + PRIOR_REJECTIONS)));
-  }
-  const speed = slowness(medianClaimMs, 5 * MINUTE_MS, 0.15) + slowness(medianReplyMs, 15 * MINUTE_MS, 0.1);
+  if (capacity > 0 && load > 0) reasons.load = loadPart(load, capacity);
+  if (approved + rejected > 0) reasons.record = recordPart(approved, rejected);
+  const speed = speedOf(entry);
   if (speed !== 0) reasons.speed = -speed;
   const offered = offersInLastHour(entry.offers, now);
-  if (offered > 0 && settings.maxOffersPerHour > 0) reasons.fairness = (-FAIRNESS_WEIGHT * offered) / settings.maxOffersPerHour;
+  if (offered > 0 && settings.maxOffersPerHour > 0) reasons.fairness = fairnessPart(offered, settings);
   return reasons;
+}
+
+const loadPart = (load: number, capacity: number) => (-LOAD_WEIGHT * Math.min(load, capacity)) / capacity;
+
+function recordPart(approved: number, rejected: number): number {
+  const rate = (approved + PRIOR_APPROVALS) / (approved + rejected + PRIOR_APPROVALS + PRIOR_REJECTIONS);
+  return Math.log(rate / (PRIOR_APPROVALS / (PRIOR_APPROVALS + PRIOR_REJECTIONS)));
+}
+
+const speedOf = ({ expert }: RosterEntry) => slowness(expert.medianClaimMs, 5 * MINUTE_MS, 0.15) + slowness(expert.medianReplyMs, 15 * MINUTE_MS, 0.1);
+
+const fairnessPart = (offered: number, settings: RoutingSettings) => (-FAIRNESS_WEIGHT * offered) / settings.maxOffersPerHour;
+
+/**
+ * `score` plus every value of skillReasons() and operationalReasons(), added in the order ranked() would add them,
+ * without building either object: routing scores every candidate and explains only the few it keeps.
+ */
+export function plusRosterScore(score: number, entry: RosterEntry, tags: readonly TagScore[], settings: RoutingSettings, now: number): number {
+  for (let i = 0; i < tags.length; i++) {
+    const level = entry.skills.get(tags[i]!.slug);
+    if (!level || seenBefore(tags, i)) continue;
+    let best = 0;
+    for (let j = i; j < tags.length; j++) if (tags[j]!.slug === tags[i]!.slug) best = Math.max(best, skillPart(tags[j]!.confidence, level));
+    score += best;
+  }
+  const { load, capacity, approved, rejected } = entry.expert;
+  if (capacity > 0 && load > 0) score += loadPart(load, capacity);
+  if (approved + rejected > 0) score += recordPart(approved, rejected);
+  const speed = speedOf(entry);
+  if (speed !== 0) score += -speed;
+  const offered = offersInLastHour(entry.offers, now);
+  if (offered > 0 && settings.maxOffersPerHour > 0) score += fairnessPart(offered, settings);
+  return score;
+}
+
+function seenBefore(tags: readonly TagScore[], i: number): boolean {
+  for (let j = 0; j < i; j++) if (tags[j]!.slug === tags[i]!.slug) return true;
+  return false;
 }
 
 function slowness(ms: number | null, unit: number, weight: number): number {
@@ -63,8 +100,10 @@ export function ranked(expertId: string, parts: readonly Reasons[]): RankedExper
 }
 
 /** Best score first; on a tie whoever has waited longest for an offer, then a fixed shuffle of ids (never input order). */
+export type Scored = Pick<RankedExpert, 'expertId' | 'score'>;
+
 export function byScoreThenWaiting(lastOfferedAt: (id: string) => number) {
-  return (a: RankedExpert, b: RankedExpert) =>
+  return (a: Scored, b: Scored) =>
     b.score - a.score || lastOfferedAt(a.expertId) - lastOfferedAt(b.expertId) || idHash(a.expertId) - idHash(b.expertId) ||
     (a.expertId < b.expertId ? -1 : a.expertId > b.expertId ? 1 : 0);
 }
