@@ -9,13 +9,22 @@ import { conflict, notFound } from '../errors.js';
 const toTag = (row: TagRow): Tag => ({ slug: row.slug, name: row.name, description: row.description, keywords: row.keywords, sensitive: row.sensitive });
 
 export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
-  let cache: Tag[] | null = null;
-  const all = () => (cache ??= db.select().from(tags).orderBy(tags.name).all().map(toTag));
+  // Tags change rarely and every ingest classifies against them, so the list, its rules and its slugs are derived
+  // once per change. The rules array keeps its identity until then, which lets the classifier keep its compiled form.
+  let cache: { list: Tag[]; rules: TagRule[]; slugs: Set<string> } | null = null;
+  const derived = () => {
+    if (!cache) {
+      const list = db.select().from(tags).orderBy(tags.name).all().map(toTag);
+      cache = { list, rules: list.map((t) => ({ slug: t.slug, keywords: [t.name, ...t.keywords] })), slugs: new Set(list.map((t) => t.slug)) };
+    }
+    return cache;
+  };
+  const all = () => derived().list;
 
   return {
     list: all,
-    rules(): TagRule[] { return all().map((t) => ({ slug: t.slug, keywords: [t.name, ...t.keywords] })); },
-    exists(slug: string) { return all().some((t) => t.slug === slug); },
+    rules(): readonly TagRule[] { return derived().rules; },
+    exists(slug: string) { return derived().slugs.has(slug); },
     sensitiveSlugs(): Set<string> { return new Set(all().filter((t) => t.sensitive).map((t) => t.slug)); },
     create(input: Tag): Tag {
       const row = db.insert(tags).values({ ...input, createdAt: clock.now() }).onConflictDoNothing().returning().get();

@@ -20,6 +20,9 @@ export function recordOffer(log: OfferLog, at: number): void {
 
 export function offersInLastHour(log: OfferLog, now: number): number {
   pruneOffers(log, now);
+  // Offers are recorded as they happen, so normally none is after `now` and every kept one counts; a clock read from
+  // the past (replays, tests) falls back to counting. Routing asks this twice per candidate.
+  if (log.lastOfferedAt <= now) return log.times.length;
   return log.times.reduce((count, at) => count + (at <= now ? 1 : 0), 0);
 }
 

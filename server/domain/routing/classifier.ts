@@ -14,8 +14,12 @@ export interface Classifier {
 export function createClassifier(model: TagModel): Classifier {
   let cachedSignature = '';
   let cachedRules: CompiledRules = compileRules([]);
+  let lastRules: readonly TagRule[] | null = null;
 
   const compiled = (rules: readonly TagRule[]) => {
+    // The same array again (the tag service keeps one until tags change) needs no signature.
+    if (rules === lastRules) return cachedRules;
+    lastRules = rules;
     const signature = JSON.stringify(rules.map((rule) => [rule.slug, rule.keywords]));
     if (signature !== cachedSignature) {
       cachedRules = compileRules(rules);

@@ -56,7 +56,19 @@ const isLower = (ch: string) => /\p{Ll}/u.test(ch);
 const isUpper = (ch: string) => /\p{Lu}/u.test(ch);
 const isDigit = (ch: string) => /\p{N}/u.test(ch);
 
-export function tokenize(text: string): string[] {
+// Ingest classifies a text and then routes it, and both tokenize it: the last result is kept for the second call.
+// Callers only read the array (they filter and iterate), so sharing it is safe.
+let lastText: string | null = null;
+let lastTokens: readonly string[] = [];
+
+export function tokenize(text: string): readonly string[] {
+  if (text === lastText) return lastTokens;
+  lastTokens = tokenizeAnew(text);
+  lastText = text;
+  return lastTokens;
+}
+
+function tokenizeAnew(text: string): string[] {
   const cleaned = text
     .replace(URL_PATTERN, ' ')
     .replace(MENTION_PATTERN, '$1 ')

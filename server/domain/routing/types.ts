@@ -37,7 +37,7 @@ export interface Router {
   setLoad(id: string, load: number): void;
   setOnline(id: string, online: boolean): void;
   noteOffered(id: string, at: number): void;
-  classify(text: string, rules: TagRule[]): TagScore[];
+  classify(text: string, rules: readonly TagRule[]): TagScore[];
   learnTags(text: string, tags: string[]): void;
   learnAnswer(expertId: string, text: string, tags: string[], at: number, weight?: number): void;
   route(input: RouteInput): RouteResult;
