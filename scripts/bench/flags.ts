@@ -6,6 +6,7 @@ export type Section = (typeof SECTIONS)[number];
 export interface BenchFlags {
   quick: boolean;
   durationS: number;
+  warmupS: number;
   referenceS: number;
   rate: number;
   connections: number;
@@ -27,7 +28,7 @@ export interface BenchFlags {
   statementCache: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--duration=S] [--rate=Q/S] [--experts=N] [--online=N] [--db-rows=N]
+const USAGE = `usage: npm run bench -- [--quick] [--duration=S] [--warmup=S] [--rate=Q/S] [--experts=N] [--online=N] [--db-rows=N]
   [--db-requests=N] [--posts=N] [--storm=N] [--only=${SECTIONS.join(',')}] [--skip=…] [--profile] [--keep] [--statement-cache]`;
 
 export function parseFlags(argv: string[]): BenchFlags {
@@ -53,6 +54,7 @@ export function parseFlags(argv: string[]): BenchFlags {
   const flags: BenchFlags = {
     quick,
     durationS: number('duration', 30, 5),
+    warmupS: number('warmup', 3, 1),
     referenceS: number('reference-duration', 10, 3),
     rate: number('rate', 200, 200),
     connections: number('connections', 10, 10),

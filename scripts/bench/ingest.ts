@@ -25,6 +25,22 @@ function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds
   return { sent: s.sent, offered: s.offered, questionsPerSecond: round(s.offered / seconds, 1), ingestToOfferMs: s.latencyMs, serverCpuPct: cpuPct, ...extra };
 }
 
+/**
+ * The server has not run an ingest yet when the section starts: its first questions pay for JIT compilation of the
+ * whole path and for opening the client's connections. A few seconds at the measured rate go first, unmeasured.
+ */
+async function warmUp(ctx: BenchContext, env: AppEnv): Promise<void> {
+  if (ctx.flags.warmupS <= 0) return;
+  const agent = createAgent(64);
+  const headers = { authorization: `Bearer ${env.ready.token}` };
+  const inFlight: Promise<unknown>[] = [];
+  await openLoop(ctx.flags.rate, ctx.flags.warmupS, (i) => {
+    inFlight.push(request(agent, `${env.ready.url}/api/questions`, { method: 'POST', headers, body: questionBody(`http-warm-${i}`, i) }).catch(() => undefined));
+  });
+  await Promise.all(inFlight);
+  agent.destroy();
+}
+
 async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   const agent = createAgent(64);
   const headers = { authorization: `Bearer ${env.ready.token}` };
@@ -104,6 +120,7 @@ export async function runIngest(ctx: BenchContext, env: AppEnv) {
     await sleep(1000);
     return result;
   };
+  await step(`warm-up, HTTP at ${ctx.flags.rate}/s for ${ctx.flags.warmupS} s (not measured)`, () => warmUp(ctx, env));
   const http = await step(`HTTP at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => httpAtRate(ctx, env));
   const httpMax = await step(`HTTP closed loop, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s`, () => httpClosedLoop(ctx, env));
   const x = await step(`X poller at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => xAtRate(ctx, env));

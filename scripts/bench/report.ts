@@ -45,7 +45,11 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     claimStormOthersGet409: storm ? storm.othersGot409 : null,
     postingNoneLostOrDoubled: r.posting ? r.posting.exactlyOnce : null,
     dbQueriesP99Under100ms: dbP99 === null ? null : dbP99 < 100,
+    serverRssUnder300Mb: r.server?.peakRssMb ? r.server.peakRssMb < 300 : null,
   };
+  // CPU the server spent per question in the closed loop: the figure a faster machine or a second core would divide.
+  const cpuPerQuestionUs = (run: IngestRun | undefined) =>
+    run?.serverCpuPct && run.questionsPerSecond ? round((run.serverCpuPct / 100) * 1e6 / run.questionsPerSecond, 0) : null;
 
   const rows: Row[] = [['measure', 'value', 'target']];
   if (r.reference) rows.push(['bare Fastify hello (autocannon, ' + r.reference.connections + ' conns)', `${fmt(bare)} req/s`, `p99 ${r.reference.p99Ms} ms`]);
@@ -55,7 +59,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       [`ingest→offer, HTTP at ${r.flags.rate}/s for ${r.flags.durationS} s`, `${fmt(http.questionsPerSecond)} q/s`, `${http.offered}/${http.sent} offered`],
       ['  latency p50 / p99', `${fmt(http.ingestToOfferMs.p50)} / ${fmt(http.ingestToOfferMs.p99)} ms`, `p99 < 50 ms: ${mark(targets.ingestP99Under50msAt200PerSecond)}`],
       [`ingest→offer, HTTP closed loop (${httpMax.connections} conns)`, `${fmt(httpMax.questionsPerSecond)} q/s`, `≥ 10% of bare: ${mark(targets.sustainedIngestAtLeast10PctOfBareFastify)} (${fmt((ratios.ingestToOfferVsBareFastify ?? 0) * 100)}%)`],
-      ['  latency p50 / p99, server CPU', `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`, `${httpMax.serverCpuPct}% of a core`],
+      ['  latency p50 / p99, server CPU', `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`, `${httpMax.serverCpuPct}% of a core, ${fmt(cpuPerQuestionUs(httpMax))} µs/question`],
       [`ingest→offer, X poller at ${r.flags.rate}/s (poll ${r.flags.pollMs} ms)`, `${fmt(x.questionsPerSecond)} q/s`, `${x.offered}/${x.sent} offered`],
       ['  latency p50 / p99 (includes the poll wait)', `${fmt(x.ingestToOfferMs.p50)} / ${fmt(x.ingestToOfferMs.p99)} ms`, ''],
       [`X poller burst of ${xBurst.sent}`, `${fmt(xBurst.questionsPerSecond)} q/s`, `${xBurst.offered}/${xBurst.sent} offered, last after ${fmt(xBurst.ingestToOfferMs.max)} ms`],
@@ -81,12 +85,13 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     rows.push([`  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`, `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`]);
     rows.push(['  first request after start (7 d / 30 d)', `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`, '']);
   }
-  if (r.server?.peakRssMb) rows.push([`server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`, `${fmt(r.server.peakRssMb)} MB`, '']);
+  if (r.server?.peakRssMb) rows.push([`server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`, `${fmt(r.server.peakRssMb)} MB`, `< 300 MB: ${mark(targets.serverRssUnder300Mb)}`]);
 
   const json = {
     bench: 'helpforce', at: new Date().toISOString(), quick: r.flags.quick, machine,
     settings: { durationS: r.flags.durationS, rate: r.flags.rate, connections: r.flags.connections, experts: r.flags.experts, online: r.flags.online, pollMs: r.flags.pollMs },
     reference: r.reference ?? null, ratios, targets,
+    serverCpuUsPerQuestion: { http: cpuPerQuestionUs(r.ingest?.httpMax), xBurst: cpuPerQuestionUs(r.ingest?.xBurst) },
     ingestToOffer: r.ingest ?? null, routingCost: r.routingCost ?? null, claimStorm: storm ?? null, posting: r.posting ?? null, dbGrowth: db ?? null,
     peakRssMb: r.server?.peakRssMb ?? null, server: r.server ?? null, notes: r.notes,
   };
