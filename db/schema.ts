@@ -96,6 +96,8 @@ export const questions = sqliteTable('questions', {
   index('questions_updated').on(t.updatedAt, t.receivedAt),
   index('questions_conversation').on(t.channel, t.conversationId),
   index('questions_status_claimed').on(t.status, t.claimedAt),
+  // The queue, newest first: each status's ids in order, so a page of open questions reads a page of index entries.
+  index('questions_status_id').on(t.status, t.id),
 ]);
 
 export const questionTags = sqliteTable('question_tags', {

@@ -1,0 +1,1 @@
+CREATE INDEX `questions_status_id` ON `questions` (`status`,`id`);
