@@ -5,8 +5,10 @@ import { buildApp } from './app.js';
 import { startFakeX, type FakeX } from './fake-x/index.js';
 import { seedDemo, DEMO_ACCOUNTS } from './demo/seed.js';
 import { startDemoSimulation } from './demo/simulator.js';
+import { limitHeapGrowth } from './heap.js';
 
 async function main() {
+  limitHeapGrowth();
   let config: ServerConfig;
   try {
     config = loadConfig(process.env);

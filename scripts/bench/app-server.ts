@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../server/app.js';
 import { defaultRoutingConfig } from '../../server/config.js';
 import type { User } from '../../server/contracts/api.js';
+import { limitHeapGrowth } from '../../server/heap.js';
 import { answerParent, childOptions, failStart, peakRssMb } from './child.js';
 import { cachePreparedStatements } from './statement-cache.js';
 import { createBenchManager, ensureTags, learnAnswers, seedExperts, type SeededExpert } from './roster.js';
@@ -35,6 +36,7 @@ export interface AppServerReady {
 export interface DrainResult { ms: number; drained: boolean; sent: number; failed: number; retried: number; attempts: number }
 
 async function main() {
+  limitHeapGrowth(); // as server/index.ts does, so the bench measures the server as it runs
   const options = childOptions<AppServerOptions>();
   if (options.statementCache) cachePreparedStatements();
   const offset = options.clockOffsetMs ?? 0;

@@ -18,7 +18,8 @@ export interface ChildOptions { logFile: string; cpuProfileDir?: string; heapMb?
 
 export async function startChild<Ready>(entry: string, options: unknown, { logFile, cpuProfileDir, heapMb }: ChildOptions): Promise<ChildHandle<Ready>> {
   const out = openSync(logFile, 'a');
-  const execArgv = ['--import', 'tsx'];
+  // BENCH_NODE_FLAGS (space-separated) reaches the children's node, for trying V8 settings: --trace-gc, heap sizes.
+  const execArgv = ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
   if (heapMb) execArgv.push(`--max-old-space-size=${heapMb}`);
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
