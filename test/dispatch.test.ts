@@ -2,6 +2,7 @@
 import t from 'tap';
 import type { AddressInfo } from 'node:net';
 import { createManualClock } from '../server/domain/clock.js';
+import { EXPIRE_BATCH } from '../server/services/dispatcher.js';
 import { as, buildTestApp, createUser, seedTags } from './helpers/app.js';
 import { connectWs, type LiveClient } from './helpers/ws.js';
 
@@ -143,4 +144,22 @@ t.test('a question nobody could be offered is offered as soon as a suitable expe
   app.services.dispatcher.tick();
   const offers = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question.offers;
   t.equal(offers.length, 2, 'when everyone suitable has had a turn, another round starts');
+});
+
+t.test('a backlog of expired waves is worked off in bounded slices', async (t) => {
+  const { app, clock } = await setup(t);
+  const { dispatcher, ingest, db } = app.services;
+  for (let i = 0; i < 25; i++) ingest.ingest({ channel: 'api', externalId: `backlog-${i}`, text: 'my tv soundbar has no sound over hdmi', author: { handle: 'cust' } });
+  const openExpired = db.$client.prepare("select count(*) from offers where state = 'open' and expires_at <= ?").pluck();
+  t.equal(openExpired.get(clock.now() + 60_000), 75, 'three offers per question, all due at the same moment');
+
+  clock.advance(61_000);
+  t.equal(dispatcher.tick(), true, 'one slice leaves work over');
+  t.equal(openExpired.get(clock.now()), 75 - EXPIRE_BATCH, `a slice expires at most ${EXPIRE_BATCH} offers`);
+
+  await dispatcher.run();
+  t.equal(openExpired.get(clock.now()), 0, 'run() goes on until nothing expired is left open');
+  const waves = db.$client.prepare("select min(wave) from questions where external_id like 'backlog-%'").pluck().get();
+  t.equal(waves, 2, 'every question moved on to its second wave');
+  t.equal(dispatcher.tick(), false, 'caught up');
 });

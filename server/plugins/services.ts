@@ -94,7 +94,7 @@ export default fp<ServiceOptions>(async (app, options) => {
     Promise.resolve().then(work).catch((error: unknown) => app.log.error({ err: error }, `${what} failed; retrying on the next tick`));
   }, ms);
   app.addHook('onReady', async () => {
-    timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.tick()));
+    timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
     timers.push(every(1000, 'outbox run', () => services.outbox.run()));
     timers.push(every(5000, 'metrics tick', () => {
       services.hub.publish('metrics.tick', services.metrics.live(services.hub.onlineUserIds().length));

@@ -17,7 +17,11 @@ import type { Views } from './views.js';
 
 interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; experts: ExpertService; config: RoutingConfig }
 
-const EXPIRE_BATCH = 500;
+/** Expired offers taken per slice. Each can route a question anew (~1 ms), so a slice holds the event loop for tens
+ * of milliseconds at most; a backlog (after an outage, say) is worked off slice by slice with requests in between. */
+export const EXPIRE_BATCH = 50;
+/** Slices one timer tick may run before leaving the rest to the next tick. */
+const MAX_SLICES_PER_RUN = 200;
 
 /** A value computed on first use and kept. */
 export function once<T>(compute: () => T): () => T {
@@ -68,6 +72,8 @@ type WaveSubject = Pick<QuestionRow, 'id' | 'text' | 'wave' | 'status' | 'flag'>
 export function createDispatcher({ db, clock, router, hub, views, experts, config }: Deps) {
   let rosterChanged = false;
   let lastIdleSweep = -Infinity;
+  let expiryBacklog = false;
+  let running = false;
 
   // A wave runs for every ingested question, so its statements are built once (drizzle's prepared queries) rather than
   // rebuilt from the query builder each time.
@@ -174,6 +180,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   function expireWaves(now: number): Notice[] {
     const due = db.select({ id: offers.id }).from(offers).where(and(eq(offers.state, 'open'), lte(offers.expiresAt, now)))
       .orderBy(offers.expiresAt).limit(EXPIRE_BATCH).all();
+    expiryBacklog = due.length === EXPIRE_BATCH;
     if (due.length === 0) return [];
     const expired = db.update(offers).set({ state: 'expired' }).where(inArray(offers.id, due.map((o) => o.id)))
       .returning({ questionId: offers.questionId }).all();
@@ -228,6 +235,29 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     return notices;
   }
 
+  /**
+   * Expire waves, escalate and release stale claims: one bounded slice, each step one short transaction. Returns
+   * true when expired waves are left over for another slice. Safe to call often.
+   */
+  function tick(): boolean {
+    const now = clock.now();
+    for (const step of [expireWaves, offerIdle, escalate, releaseStaleClaims]) {
+      flush(db.transaction(() => step(now)));
+    }
+    return expiryBacklog;
+  }
+
+  /** What the timer runs: slices until caught up, yielding to the event loop between them. */
+  async function run(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      for (let slice = 0; tick() && slice < MAX_SLICES_PER_RUN; slice++) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      running = false;
+    }
+  }
+
   return {
     offer,
     offerNextWave,
@@ -237,13 +267,8 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */
     rosterChanged() { rosterChanged = true; },
-    /** Expire waves, escalate and release stale claims. Safe to call often; each step is one short transaction. */
-    tick() {
-      const now = clock.now();
-      for (const step of [expireWaves, offerIdle, escalate, releaseStaleClaims]) {
-        flush(db.transaction(() => step(now)));
-      }
-    },
+    tick,
+    run,
   };
 }
 export type Dispatcher = ReturnType<typeof createDispatcher>;
