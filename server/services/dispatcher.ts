@@ -23,18 +23,6 @@ export const EXPIRE_BATCH = 50;
 /** Slices one timer tick may run before leaving the rest to the next tick. */
 const MAX_SLICES_PER_RUN = 200;
 
-/** A value computed on first use and kept. */
-export function once<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value;
-  };
-}
 const IDLE_SWEEP_MS = 10_000;
 
 export interface OfferOptions {
@@ -46,14 +34,6 @@ export interface OfferOptions {
   onlyIfAny?: boolean;
   /** The question's tags when the caller has them at hand (ingest just wrote them), saving a read. */
   tags?: TagScore[];
-}
-
-export interface OfferOutcome {
-  /** The question as this wave left it. */
-  question: QuestionRow;
-  /** Its API summary, rendered once on first use (after commit) and shared by every message that carries it. */
-  summary: () => QuestionSummary;
-  notices: Notice[];
 }
 
 /** Who the next wave goes to and what it makes of the question, decided before anything is written. */
@@ -112,16 +92,12 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
    * notices to send after commit.
    */
   function offerNextWave(question: QuestionRow, options: OfferOptions = {}): Notice[] {
-    return offer(question, options).notices;
-  }
-
-  function offer(question: QuestionRow, options: OfferOptions = {}): OfferOutcome {
     const plan = planWave(question, options);
-    if (!plan) return { question, summary: () => views.summary(question), notices: [] };
+    if (!plan) return [];
     recordWave(question.id, plan);
     const updated = statements.advance.get({ id: question.id, wave: plan.wave, status: plan.status, flag: plan.flag, updatedAt: plan.at })!;
-    const summary = once(() => views.summary(updated));
-    return { question: updated, summary, notices: waveNotices(plan, summary) };
+    let rendered: QuestionSummary | undefined;
+    return waveNotices(plan, () => (rendered ??= views.summary(updated)));
   }
 
   /**
@@ -164,7 +140,10 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     recordEvent(db, { questionId, type: 'question.offered', at: plan.at, data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) } });
   }
 
-  /** The live messages of a wave: each offered expert hears of their offer, managers see the question move. */
+  /**
+   * The live messages of a wave: each offered expert hears of their offer, managers see the question move. `summary`
+   * renders the question after commit, once for all of them.
+   */
   function waveNotices(plan: WavePlan, summary: () => QuestionSummary): Notice[] {
     const expiresAt = new Date(plan.expiresAt).toISOString();
     return [() => {
@@ -259,7 +238,6 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   }
 
   return {
-    offer,
     offerNextWave,
     planWave,
     recordWave,

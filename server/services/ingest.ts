@@ -13,7 +13,7 @@ import { isThanks } from '../domain/reactions.js';
 import type { Router } from '../domain/routing/index.js';
 import { notFound } from '../errors.js';
 import { flush, recordEvent, type Notice } from './audit.js';
-import { once, type Dispatcher } from './dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
 import type { Views } from './views.js';
@@ -92,7 +92,7 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
   /** A new question: classified and routed first, so it is stored already offered to its first wave. */
   function insertQuestion(input: IngestQuestion, now: number): { summary: () => QuestionSummary; notices: Notice[] } {
     const id = newId(now);
-    const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug)).map(({ slug, confidence, source }) => ({ slug, confidence, source }));
+    const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
     const plan = dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found })!;
     const row = statements.insertQuestion.get({
       id, channel: input.channel, externalId: input.externalId, text: input.text,
@@ -104,7 +104,9 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     for (const tag of found) statements.insertTag.run({ questionId: id, ...tag });
     recordEvent(db, { questionId: id, type: 'question.created', at: now, data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) } });
     dispatcher.recordWave(id, plan);
-    const summary = once(() => views.summary(row));
+    // One summary for the caller and every message, rendered after commit on first use.
+    let rendered: QuestionSummary | undefined;
+    const summary = () => (rendered ??= views.summary(row));
     return { summary, notices: [() => hub.publish('question.created', { question: summary() }), ...dispatcher.waveNotices(plan, summary)] };
   }
 
