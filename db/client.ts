@@ -18,6 +18,9 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // A savepoint (one per question in a group commit) journals the pages it changes so it can roll back alone; with
+  // the default temp_store that journal is a temporary file, and writing it cost ~250 µs per ingested question.
+  sqlite.pragma('temp_store = MEMORY');
   reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder });
