@@ -94,8 +94,9 @@ export const questions = sqliteTable('questions', {
   // touching the wide rows; questions_updated finds the hours whose metrics changed since the last request.
   index('questions_received').on(t.receivedAt, t.status, t.claimedAt, t.firstReplyAt, t.slaDueAt, t.id),
   index('questions_updated').on(t.updatedAt, t.receivedAt),
-  index('questions_conversation').on(t.channel, t.conversationId),
-  index('questions_status_claimed').on(t.status, t.claimedAt),
+  // Claims held too long go back to the pool: looked up by claim time, so a question never claimed (every new one)
+  // needs no entry here.
+  index('questions_status_claimed_only').on(t.status, t.claimedAt).where(sql`${t.claimedAt} is not null`),
   // The queue, newest first: each status's ids in order, so a page of open questions reads a page of index entries.
   index('questions_status_id').on(t.status, t.id),
 ]);
@@ -132,8 +133,10 @@ export const offers = sqliteTable('offers', {
   // (question, state): "does this question have an open offer?" is asked of every waiting question each tick; on
   // (question) alone SQLite preferred the (state, expires) index and read every open offer per question.
   index('offers_question_state').on(t.questionId, t.state),
-  index('offers_expert_state').on(t.expertId, t.state),
-  index('offers_expert_created').on(t.expertId, t.createdAt),
+  // One index per expert serves an expert's open offers (newest first), every question they were offered, and the
+  // offers of the last hour read at start-up. Every offer lands on a random leaf of it (experts are random), and each
+  // such leaf is a page the commit writes: two indexes on the expert cost ~3 pages per question, one costs half.
+  index('offers_expert_state_created').on(t.expertId, t.state, t.createdAt),
   index('offers_state_expires').on(t.state, t.expiresAt),
 ]);
 
