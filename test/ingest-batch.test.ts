@@ -43,6 +43,8 @@ t.test('a batch stores each question once, fails a bad one alone, and offers the
   t.equal(first.value.duplicate, false);
   t.equal(first.value.question.status, 'offered', 'the outcome shows the question after its first wave');
   t.same(first.value.question.tags.map((tag) => tag.slug), ['tv']);
+  t.same(first.value.question, app.services.views.summaryById(first.value.question.id),
+    'the summary built from what was written equals the stored question read back');
   t.equal(again.value.duplicate, true, 'the same post twice in one batch is one question');
   t.equal(again.value.question.id, first.value.question.id);
 

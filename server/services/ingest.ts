@@ -16,7 +16,7 @@ import { flush, recordEvent, type Notice } from './audit.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
-import type { Views } from './views.js';
+import { toQuestionSummary, type Views } from './views.js';
 
 export interface IngestOutcome { question: QuestionSummary; duplicate: boolean; followUp: boolean }
 
@@ -104,9 +104,10 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     for (const tag of found) statements.insertTag.run({ questionId: id, ...tag });
     recordEvent(db, { questionId: id, type: 'question.created', at: now, data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) } });
     dispatcher.recordWave(id, plan);
-    // One summary for the caller and every message, rendered after commit on first use.
+    // One summary for the caller and every message, rendered after commit on first use from what was just written
+    // (a new question has these tags and no assignee), without reading it back.
     let rendered: QuestionSummary | undefined;
-    const summary = () => (rendered ??= views.summary(row));
+    const summary = () => (rendered ??= toQuestionSummary(row, [...found].sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1)), null));
     return { summary, notices: [() => hub.publish('question.created', { question: summary() }), ...dispatcher.waveNotices(plan, summary)] };
   }
 
