@@ -69,6 +69,21 @@ t.test('grows and shrinks one answer at a time', async (t) => {
   t.equal(index.size, 5, 'a text without content terms is not indexed');
 });
 
+t.test('after many removals (which reclaim their space) it answers as an index built from the survivors', async (t) => {
+  const topics = ['tv sound hdmi', 'laptop return receipt', 'soundbar pairing remote', 'order tracking email', 'router wifi dropping'];
+  const docs = Array.from({ length: 3000 }, (_, i) => ({ id: `d${i}`, group: `g${i % 1500}`, text: `${topics[i % 5]} case ${i % 37} note ${i % 11}` }));
+  const index = indexOf(docs);
+  for (let i = 0; i < 3000; i++) if (i % 3 !== 0) index.remove(`d${i}`);
+  const survivors = docs.filter((_, i) => i % 3 === 0);
+  t.equal(index.size, survivors.length);
+  const fresh = indexOf(survivors);
+  for (const query of ['hdmi sound case 5', 'wifi router note 3', 'pairing remote case 12 note 7']) {
+    t.same(index.search(query, { limit: 5 }), fresh.search(query, { limit: 5 }), query);
+  }
+  index.add({ id: 'd1', group: 'g1', text: 'dishwasher warranty' });
+  t.equal(index.search('dishwasher', { limit: 1 })[0]?.id, 'd1', 'an id removed earlier can be added again');
+});
+
 t.test('a rare shared term outweighs a common one (idf)', async (t) => {
   const common = Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, group: `c${i}`, text: `delayed flight number ${i}` }));
   const index = indexOf([...common, { id: 'rare', group: 'rare', text: 'flight to Reykjavik' }, { id: 'other', group: 'other', text: 'delayed flight again' }]);

@@ -37,9 +37,11 @@ export function createAnswerService({ db, access }: { db: Db; access: QuestionAc
   return {
     /** Index every reusable answer in the database (at start). */
     rebuild(): number {
-      const rows = db.select({ id: replies.id, questionId: replies.questionId, text: replies.text, questionText: questions.text }).from(replies)
-        .innerJoin(questions, eq(questions.id, replies.questionId)).where(inArray(replies.status, [...REUSABLE])).all();
-      for (const row of rows) index.add(document(row, row.questionText));
+      // Streamed row by row: on a large history the rows at once would be hundreds of MB next to the index.
+      const rows = db.$client.prepare<[], Pick<ReplyRow, 'id' | 'questionId' | 'text'> & { questionText: string }>(
+        `select r.id id, r.question_id questionId, r.text text, q.text questionText from replies r join questions q on q.id = r.question_id
+         where r.status in (${REUSABLE.map((s) => `'${s}'`).join(', ')})`);
+      for (const row of rows.iterate()) index.add(document(row, row.questionText));
       return index.size;
     },
 
