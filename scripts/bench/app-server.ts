@@ -1,6 +1,7 @@
 // The Helpforce server under test, in its own process: the real buildApp on a temp SQLite file, the X channel pointed
 // at the parent's fake X over loopback, background timers on, listening on an ephemeral loopback port.
 import type { AddressInfo } from 'node:net';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { buildApp } from '../../server/app.js';
 import { defaultRoutingConfig } from '../../server/config.js';
 import type { User } from '../../server/contracts/api.js';
@@ -33,10 +34,30 @@ export interface AppServerReady {
   seedMs: number;
 }
 
+/** The server's garbage-collection pauses since start: a pause longer than a request is an outlier's likely cause. */
+export interface GcStats { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number }
+
+function watchGc(): GcStats {
+  const stats: GcStats = { count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      stats.count += 1;
+      stats.totalMs += entry.duration;
+      stats.maxMs = Math.max(stats.maxMs, entry.duration);
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        stats.majorCount += 1;
+        stats.majorMaxMs = Math.max(stats.majorMaxMs, entry.duration);
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return stats;
+}
+
 export interface DrainResult { ms: number; drained: boolean; sent: number; failed: number; retried: number; attempts: number }
 
 async function main() {
   limitHeapGrowth(); // as server/index.ts does, so the bench measures the server as it runs
+  const gc = watchGc();
   const options = childOptions<AppServerOptions>();
   if (options.statementCache) cachePreparedStatements();
   const offset = options.clockOffsetMs ?? 0;
@@ -69,7 +90,7 @@ async function main() {
   let batchStart = '';
 
   const commands = {
-    stats: () => ({ peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
+    stats: () => ({ gc: { ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), majorMaxMs: Math.round(gc.majorMaxMs) }, peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
 
     /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */
     preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {

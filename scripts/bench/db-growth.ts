@@ -2,11 +2,11 @@
 // HTTP against the real server (sequential requests, after one warm-up each).
 import { constants, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppServerOptions, AppServerReady } from './app-server.js';
+import type { AppServerOptions, AppServerReady, GcStats } from './app-server.js';
 import { startChild } from './child.js';
 import type { BenchContext } from './context.js';
 import { historyDb } from './history-db.js';
-import { createAgent, request } from './http.js';
+import type { TimedPath } from './http-timer.js';
 import { distribution, type Distribution } from './stats.js';
 
 export const QUEUE_PATH = '/api/questions?status=new,offered,claimed,escalated,in_review&limit=50';
@@ -37,34 +37,33 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     clockOffsetMs: history.dataEndMs - Date.now(),
   };
   const app = await startChild<AppServerReady>('./app-server.ts', options, { logFile: ctx.logFile('app-history'), cpuProfileDir: ctx.cpuProfileDir });
+  const timer = await startChild<object>('./http-timer.ts', {}, { logFile: ctx.logFile('http-timer') })
+    .catch(async (error: unknown) => { await app.stop(); throw error; });
   try {
-    const agent = createAgent(1);
     const headers = { authorization: `Bearer ${app.ready.token}` };
     const to = new Date(history.dataEndMs).toISOString();
     const from30 = new Date(history.dataEndMs - 30 * 24 * 3600_000).toISOString();
     // The first request of each kind is reported on its own (it fills the metrics' hour cache); p50/p99 are the rest.
     const time = async (path: string) => {
-      const first = await request(agent, `${app.ready.url}${path}`, { method: 'GET', headers });
-      if (first.status !== 200) throw new Error(`GET ${path}: ${first.status} ${first.body.slice(0, 200)}`);
-      const ms: number[] = [];
-      for (let i = 0; i < ctx.flags.dbRequests; i++) ms.push((await request(agent, `${app.ready.url}${path}`, { method: 'GET', headers })).ms);
-      return { ms: distribution(ms), body: first.body, firstMs: Math.round(first.ms) };
+      const timed = await timer.call<TimedPath>('time', { url: `${app.ready.url}${path}`, headers, requests: ctx.flags.dbRequests });
+      if (timed.firstStatus !== 200) throw new Error(`GET ${path}: ${timed.firstStatus} ${timed.firstBody.slice(0, 200)}`);
+      return { ms: distribution(timed.ms), body: timed.firstBody, firstMs: timed.firstMs };
     };
     const queue = await time(QUEUE_PATH);
     const metrics7 = await time('/api/metrics');
     const metrics30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`);
-    const stats = await app.call<{ peakRssMb: number }>('stats');
-    agent.destroy();
+    const stats = await app.call<{ peakRssMb: number; gc: GcStats }>('stats');
     const total7 = (JSON.parse(metrics7.body) as { total: number }).total;
     const total30 = (JSON.parse(metrics30.body) as { total: number }).total;
     return {
       questions: history.rows, replies: history.replies, cachedDatabase: history.cached, buildMs: history.buildMs,
-      startupMs: Math.round(app.ready.startupMs), peakRssMb: stats.peakRssMb, requests: ctx.flags.dbRequests,
+      startupMs: Math.round(app.ready.startupMs), peakRssMb: stats.peakRssMb, serverGc: stats.gc, requests: ctx.flags.dbRequests,
       queueMs: queue.ms, queueItems: (JSON.parse(queue.body) as { items: unknown[] }).items.length,
       metrics7dMs: metrics7.ms, questionsIn7d: total7, metrics30dMs: metrics30.ms, questionsIn30d: total30,
       firstQueueMs: queue.firstMs, firstMetrics7dMs: metrics7.firstMs, firstMetrics30dMs: metrics30.firstMs,
     };
   } finally {
+    await timer.stop();
     await app.stop();
   }
 }

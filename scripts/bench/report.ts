@@ -1,6 +1,7 @@
 // Turns the sections' results into the printed table and the one-line JSON: ratios against the bare Fastify
 // reference, and each target from the issue with whether this run met it.
 import type { ClaimStormResult } from './claim-storm.js';
+import type { GcStats } from './app-server.js';
 import type { DbGrowthResult } from './db-growth.js';
 import type { BenchFlags } from './flags.js';
 import type { IngestRun } from './ingest.js';
@@ -84,6 +85,8 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     rows.push([`  metrics, 7 days (${fmt(db.questionsIn7d as number)} q) p50 / p99`, `${fmt(db.metrics7dMs.p50)} / ${fmt(db.metrics7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics7dMs.p99 ?? Infinity) < 100)}`]);
     rows.push([`  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`, `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`]);
     rows.push(['  first request after start (7 d / 30 d)', `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`, '']);
+    const gc = db.serverGc as GcStats;
+    rows.push(['  server GC: longest pause / longest major', `${fmt(gc.maxMs)} / ${fmt(gc.majorMaxMs)} ms`, `${fmt(gc.majorCount)} major of ${fmt(gc.count)}`]);
   }
   if (r.server?.peakRssMb) rows.push([`server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`, `${fmt(r.server.peakRssMb)} MB`, `< 300 MB: ${mark(targets.serverRssUnder300Mb)}`]);
 
