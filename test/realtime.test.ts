@@ -45,6 +45,22 @@ async function rawClient(url: string, session: Session) {
 const offerIds = async (app: App, session: Session) =>
   ((await as(app, session).get('/api/me/offers')).json().items as { question: { id: string } }[]).map((item) => item.question.id).sort();
 
+t.test('"experts online" counts the experts connected, not the manager watching the dashboard', async (t) => {
+  const { app, url, expert, manager, online, offline } = await setup(t);
+  const jane = await expert('Jane Doe', 'JD');
+  const live = async () => (await as(app, manager).get('/api/live')).json().onlineExperts as number;
+  const managerLive = await connectWs(url, { cookie: manager.cookie });
+  t.teardown(() => managerLive.close());
+  await online(manager.user.id);
+  t.equal(await live(), 0, 'the manager alone is not an expert online');
+  const janeLive = await connectWs(url, { cookie: jane.cookie });
+  await online(jane.user.id);
+  t.equal(await live(), 1, 'Jane is');
+  janeLive.close();
+  await offline(jane.user.id);
+  t.equal(await live(), 0);
+});
+
 t.test('a client that drops and reconnects finds everything that happened meanwhile', async (t) => {
   const { app, url, expert, manager, ingest, online, offline } = await setup(t);
   const jane = await expert('Jane Doe', 'JD');

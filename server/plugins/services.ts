@@ -66,6 +66,8 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   return {
     db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
     access, answers, snippets, notes, insights, recognition,
+    /** People connected who can take offers: on the roster, so a manager watching the dashboard is not counted. */
+    onlineExperts: () => hub.onlineUserIds().filter((id) => router.has(id)).length,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -102,7 +104,7 @@ export default fp<ServiceOptions>(async (app, options) => {
     timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
     timers.push(every(1000, 'outbox run', () => services.outbox.run()));
     timers.push(every(5000, 'metrics tick', () => {
-      services.hub.publish('metrics.tick', services.metrics.live(services.hub.onlineUserIds().length));
+      services.hub.publish('metrics.tick', services.metrics.live(services.onlineExperts()));
     }));
     for (const timer of timers) timer.unref();
     void services.outbox.run();

@@ -25,5 +25,5 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => settings.update(request.body));
 
   app.get('/api/live', { schema: { tags: ['metrics'], response: { 200: z.object({ open: z.number(), inReview: z.number(), escalated: z.number(), answeredToday: z.number(), onlineExperts: z.number() }), ...errorResponses } }, onRequest: app.requireRole('manager') },
-    async () => metrics.live(app.services.hub.onlineUserIds().length));
+    async () => metrics.live(app.services.onlineExperts()));
 };
