@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -16,6 +15,7 @@ import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
 import { installErrorHandler } from './plugins/error-handler.js';
+import securityHeaders from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import { answerRoutes } from './routes/answers.js';
 import { authRoutes } from './routes/auth.js';
@@ -65,10 +65,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   const clock = deps.clock ?? systemClock;
 
   await app.register(cookie);
-  await app.register(helmet, {
-    // upgrade-insecure-requests would break a plain-http deployment; it belongs with HTTPS (SECURE_COOKIES).
-    contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.secureCookies ? [] : null } },
-    strictTransportSecurity: config.secureCookies,
+  await app.register(securityHeaders, {
+    helmet: {
+      // upgrade-insecure-requests would break a plain-http deployment; it belongs with HTTPS (SECURE_COOKIES).
+      contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.secureCookies ? [] : null } },
+      strictTransportSecurity: config.secureCookies,
+    },
   });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

@@ -3,13 +3,13 @@ import { unauthorized } from '../errors.js';
 
 // The live channel. Authentication happens before the upgrade (session cookie or bearer token), so an anonymous
 // client gets a plain 401 instead of a socket. The connection itself is the expert's presence.
-// No helmet headers: the upgrade's HTTP response is never sent (ws writes its own 101), yet @fastify/websocket keeps
+// No security headers: the upgrade's HTTP response is never sent (ws writes its own 101), yet @fastify/websocket keeps
 // it for the life of the socket, so they would only hold ~1.5 KB per connected expert.
 export const wsRoutes: FastifyPluginAsync = async (app) => {
   const { hub } = app.services;
   app.get('/ws', {
     websocket: true,
-    helmet: false,
+    config: { securityHeaders: false },
     preValidation: async (request) => { if (!request.principal) throw unauthorized(); },
   }, (socket, request) => {
     const { user } = request.principal!;
