@@ -1,5 +1,6 @@
 // Knowledge reuse over HTTP: similar past answers for the question at hand, and snippets (canned answers per tag).
 import t, { type Test } from 'tap';
+import { createAnswerService } from '../server/services/answers.js';
 import { as, buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/app.js';
 import { answer, ask, assign, submit } from './helpers/knowledge.js';
 
@@ -45,6 +46,14 @@ t.test('similar past answers: the approved ones, most similar first, for whoever
   t.notOk(listed.includes(rejected.id), 'not a rejected answer');
 
   t.equal((await as(app, bob).get(`/api/questions/${current.id}/similar?limit=1`)).json().items.length, 1, 'limit');
+
+  // The start-up rebuild pages through the history with the event loop free between pages, and can be stopped.
+  const rebuilt = createAnswerService({ db: app.services.db, access: app.services.access });
+  t.equal(await rebuilt.rebuild(1), 2, 'a page of one answer at a time still finds both approved answers, nothing else');
+  const stopped = createAnswerService({ db: app.services.db, access: app.services.access });
+  const rebuilding = stopped.rebuild(1);
+  t.equal(await stopped.stop(), 1, 'stopped after its first page');
+  t.equal(await rebuilding, 1);
   t.equal((await as(app, manager).get(`/api/questions/${current.id}/similar`)).statusCode, 200, 'a manager may look');
   const outsider = await createUser(app, 'expert', { profile: { signature: 'OU' } });
   t.equal((await as(app, outsider).get(`/api/questions/${current.id}/similar`)).statusCode, 404, 'an expert who cannot see the question gets 404');
@@ -66,7 +75,7 @@ t.test('the answer index is rebuilt from the database at start', async (t) => {
   await first.app.close();
 
   const app = await buildTestApp(t, { databasePath });
-  t.equal(app.services.answers.size, 1, 'the approved answer is back in the index');
+  t.equal(await app.services.answers.built(), 1, 'the approved answer is back in the index');
   const managerAgain = await createUser(app, 'manager');
   const current = await ask(app, managerAgain, 'no sound over hdmi on my new TV');
   const items = (await as(app, managerAgain).get(`/api/questions/${current.id}/similar`)).json().items;

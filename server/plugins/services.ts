@@ -88,8 +88,13 @@ export default fp<ServiceOptions>(async (app, options) => {
   const experts = timed('roster', () => services.experts.loadRoster());
   const learned = timed('routing', () => rebuildRoutingModel(options.db, services.router));
   const recovered = timed('outbox', () => services.outbox.recover());
-  const answers = timed('answers', () => services.answers.rebuild());
-  app.log.info({ experts, learned, recoveredOutbox: recovered, indexedAnswers: answers, ms }, 'routing state loaded');
+  app.log.info({ experts, learned, recoveredOutbox: recovered, ms }, 'routing state loaded');
+  // The similar-answers index fills in while the server already serves (it is only a suggestion list).
+  const indexing = performance.now();
+  void services.answers.rebuild().then(
+    (indexedAnswers) => app.log.info({ indexedAnswers, ms: Math.round(performance.now() - indexing) }, 'similar-answers index built'),
+    (error: unknown) => app.log.error({ err: error }, 'similar-answers index rebuild failed'));
+  app.addHook('preClose', async () => { await services.answers.stop(); });
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());
