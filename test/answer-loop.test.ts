@@ -2,6 +2,7 @@
 // tagged question, is offered live over /ws, exactly one of two concurrent claims wins, the reply is reviewed,
 // approved, posted once as a threaded and signed brand reply, and the metrics count it.
 import t from 'tap';
+import { MetricsSchema } from '../server/contracts/api.js';
 import { as, buildXTestApp, createUser, login, ADMIN } from './helpers/app.js';
 import { connectWs } from './helpers/ws.js';
 
@@ -65,6 +66,7 @@ t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   t.ok(detail.events.some((e: { type: string }) => e.type === 'reply.posted'), 'the audit log records the post');
 
   const metrics = (await as(app, manager).get('/api/metrics')).json();
+  t.ok(MetricsSchema.safeParse(metrics).success, 'the metrics answer has the documented shape');
   t.equal(metrics.answered, 1);
   t.equal(metrics.total, 1);
   t.equal(metrics.answerRate, 1);
