@@ -17,7 +17,8 @@ export function isMentionedOn(db: Pick<Db, 'select'>, questionId: string, userId
 export function createQuestionAccess(db: Db) {
   function canSee(user: User, row: QuestionRow): boolean {
     if (isManager(user) || row.assigneeId === user.id) return true;
-    if (db.select({ id: offers.id }).from(offers).where(and(eq(offers.questionId, row.id), eq(offers.expertId, user.id))).get()) return true;
+    // A question has a few offers, an expert hundreds: the unary + keeps SQLite on the question's offers.
+    if (db.select({ id: offers.id }).from(offers).where(and(eq(offers.questionId, row.id), sql`+${offers.expertId} = ${user.id}`)).get()) return true;
     if (db.select({ id: replies.id }).from(replies).where(and(eq(replies.questionId, row.id), eq(replies.authorId, user.id))).get()) return true;
     return isMentionedOn(db, row.id, user.id);
   }
