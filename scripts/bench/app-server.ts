@@ -87,6 +87,16 @@ async function main() {
     return { userId: e.id, cookie: `hf_session=${session.token}`, csrfToken: session.csrfToken };
   });
   const seedMs = performance.now() - seedStart;
+  // How long the server itself took over each GET (first byte in to last byte out, as Fastify counts it), by route:
+  // set beside the client's timings, it tells a slow server from a slow trip.
+  const serverMs = new Map<string, number[]>();
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET') return;
+    const route = request.routeOptions.url ?? request.url;
+    let list = serverMs.get(route);
+    if (!list) serverMs.set(route, (list = []));
+    list.push(reply.elapsedTime);
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
 
   // Posting takes experts who are not connected, each at most once, so nobody reaches their capacity.
@@ -96,6 +106,13 @@ async function main() {
   let batchStart = '';
 
   const commands = {
+    /** The server-side times of the GETs to `route` since the last call. */
+    serverTimes: ({ route }: { route: string }) => {
+      const list = serverMs.get(route) ?? [];
+      serverMs.delete(route);
+      return list;
+    },
+
     stats: () => ({ gc: { ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), majorMaxMs: Math.round(gc.majorMaxMs) }, peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
 
     /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */

@@ -45,9 +45,12 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     const from30 = new Date(history.dataEndMs - 30 * 24 * 3600_000).toISOString();
     // The first request of each kind is reported on its own (it fills the metrics' hour cache); p50/p99 are the rest.
     const time = async (path: string) => {
+      const route = path.split('?')[0]!;
+      await app.call('serverTimes', { route });
       const timed = await timer.call<TimedPath>('time', { url: `${app.ready.url}${path}`, headers, requests: ctx.flags.dbRequests });
       if (timed.firstStatus !== 200) throw new Error(`GET ${path}: ${timed.firstStatus} ${timed.firstBody.slice(0, 200)}`);
-      return { ms: distribution(timed.ms), body: timed.firstBody, firstMs: timed.firstMs };
+      const server = (await app.call<number[]>('serverTimes', { route })).slice(1); // the first is reported on its own
+      return { ms: distribution(timed.ms), serverMs: distribution(server), body: timed.firstBody, firstMs: timed.firstMs };
     };
     const queue = await time(QUEUE_PATH);
     const metrics7 = await time('/api/metrics');
@@ -58,7 +61,7 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     return {
       questions: history.rows, replies: history.replies, cachedDatabase: history.cached, buildMs: history.buildMs,
       startupMs: Math.round(app.ready.startupMs), answersIndexedMs: Math.round(app.ready.answersIndexedMs), peakRssMb: stats.peakRssMb, serverGc: stats.gc, requests: ctx.flags.dbRequests,
-      queueMs: queue.ms, queueItems: (JSON.parse(queue.body) as { items: unknown[] }).items.length,
+      queueMs: queue.ms, serverMs: { queue: queue.serverMs, metrics7d: metrics7.serverMs, metrics30d: metrics30.serverMs }, queueItems: (JSON.parse(queue.body) as { items: unknown[] }).items.length,
       metrics7dMs: metrics7.ms, questionsIn7d: total7, metrics30dMs: metrics30.ms, questionsIn30d: total30,
       firstQueueMs: queue.firstMs, firstMetrics7dMs: metrics7.firstMs, firstMetrics30dMs: metrics30.firstMs,
     };
