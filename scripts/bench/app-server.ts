@@ -69,6 +69,16 @@ async function main() {
     x: options.fakeX ? { baseUrl: options.fakeX.url, credentials: options.fakeX.credentials, pollIntervalMs: options.pollMs } : undefined,
     routing: defaultRoutingConfig({ maxOffersPerHour: options.maxOffersPerHour, ...(options.quietWaves ? { waveMs: 3_600_000, escalateMs: 7_200_000 } : {}) }),
   }, { clock: { now: () => Date.now() + offset }, timers: true });
+  // How long the server itself took over each GET (first byte in to last byte out, as Fastify counts it), by route:
+  // set beside the client's timings, it tells a slow server from a slow trip.
+  const serverMs = new Map<string, number[]>();
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET') return;
+    const route = request.routeOptions.url ?? request.url;
+    let list = serverMs.get(route);
+    if (!list) serverMs.set(route, (list = []));
+    list.push(reply.elapsedTime);
+  });
   await app.ready();
   const startupMs = performance.now() - started;
   const { services } = app;
@@ -87,16 +97,6 @@ async function main() {
     return { userId: e.id, cookie: `hf_session=${session.token}`, csrfToken: session.csrfToken };
   });
   const seedMs = performance.now() - seedStart;
-  // How long the server itself took over each GET (first byte in to last byte out, as Fastify counts it), by route:
-  // set beside the client's timings, it tells a slow server from a slow trip.
-  const serverMs = new Map<string, number[]>();
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.method !== 'GET') return;
-    const route = request.routeOptions.url ?? request.url;
-    let list = serverMs.get(route);
-    if (!list) serverMs.set(route, (list = []));
-    list.push(reply.elapsedTime);
-  });
   await app.listen({ port: 0, host: '127.0.0.1' });
 
   // Posting takes experts who are not connected, each at most once, so nobody reaches their capacity.
