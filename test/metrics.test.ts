@@ -46,26 +46,6 @@ t.test('cached hours follow later changes, and match a fresh computation', async
   t.same(metrics.compute({ from: '2026-03-02T13:00:00Z', to: '2026-03-02T12:00:00Z' }).total, 0, 'an empty window is empty');
 });
 
-t.test('warming the hour cache after a start answers as a cold computation, and stops when asked', async (t) => {
-  const clock = createManualClock(Date.parse('2026-03-02T09:30:00Z'));
-  const app = await buildTestApp(t, { clock });
-  await seedTags(app);
-  for (let hour = 0; hour < 50; hour++) {
-    app.services.ingest.ingest({ channel: 'api', externalId: `w-${hour}`, text: 'my tv has no sound over hdmi', author: { handle: 'cust' } });
-    clock.advance(HOUR);
-  }
-  const warmed = createMetricsService({ db: app.services.db, clock });
-  t.equal(await warmed.warm(2), 48, 'two days, an hour at a time');
-  const cold = createMetricsService({ db: app.services.db, clock });
-  const range = { from: new Date(clock.now() - 40 * HOUR).toISOString() };
-  t.same(warmed.compute(range), cold.compute(range), 'the warmed cache gives the same answer as none');
-  t.same(warmed.compute({}), cold.compute({}));
-  const stopped = createMetricsService({ db: app.services.db, clock });
-  const warming = stopped.warm(2);
-  stopped.stopWarming();
-  t.equal(await warming, 1, 'stopped after the hour it was in');
-});
-
 t.test('the k-th value across sorted lists is the k-th of them all', async (t) => {
   let seed = 7;
   const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);

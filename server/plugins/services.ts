@@ -73,11 +73,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
 export type Services = ReturnType<typeof createServices>;
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-    /** Settles once the work after start (similar-answers index, metrics summaries) is done or stopped. */
-    warmedUp: Promise<void>;
-  }
+  interface FastifyInstance { services: Services }
 }
 
 export default fp<ServiceOptions>(async (app, options) => {
@@ -93,21 +89,12 @@ export default fp<ServiceOptions>(async (app, options) => {
   const learned = timed('routing', () => rebuildRoutingModel(options.db, services.router));
   const recovered = timed('outbox', () => services.outbox.recover());
   app.log.info({ experts, learned, recoveredOutbox: recovered, ms }, 'routing state loaded');
-  // While the server already serves: the similar-answers index fills in (it is only a suggestion list), then the
-  // metrics of the last 30 days are summarised, so the first dashboard visit does not wait for them.
-  const warming = (async () => {
-    const since = performance.now();
-    const indexedAnswers = await services.answers.rebuild();
-    app.log.info({ indexedAnswers, ms: Math.round(performance.now() - since) }, 'similar-answers index built');
-    const hours = await services.metrics.warm();
-    app.log.info({ hours, ms: Math.round(performance.now() - since) }, 'metrics summaries warmed');
-  })().catch((error: unknown) => app.log.error({ err: error }, 'warming up after start failed'));
-  app.decorate('warmedUp', warming);
-  app.addHook('preClose', async () => {
-    services.metrics.stopWarming();
-    await services.answers.stop();
-    await warming;
-  });
+  // The similar-answers index fills in while the server already serves (it is only a suggestion list).
+  const indexing = performance.now();
+  void services.answers.rebuild().then(
+    (indexedAnswers) => app.log.info({ indexedAnswers, ms: Math.round(performance.now() - indexing) }, 'similar-answers index built'),
+    (error: unknown) => app.log.error({ err: error }, 'similar-answers index rebuild failed'));
+  app.addHook('preClose', async () => { await services.answers.stop(); });
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());

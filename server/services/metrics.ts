@@ -138,7 +138,6 @@ function dueBefore(dueAt: Float64Array, now: number): number {
 export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
   const sqlite = db.$client;
   const hours = createHourSummaries(db, clock);
-  let warming = false;
   const values = scratch();
   const expertTimes = scratch();
   const statements = {
@@ -244,25 +243,6 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         volume: [...volume].map(([bucket, v]) => ({ bucket: new Date(bucket * bucketMs).toISOString(), received: v.received, answered: v.answered })),
       };
     },
-
-    /**
-     * Fills the hour cache for the last `days` days, an hour at a time with the event loop free between, so the first
-     * dashboard visit after a start does not wait for it (30 days of a 1M-question history: 2.6-3.5 s in one request).
-     * Resolves with the hours filled; `stopWarming()` ends it between hours (the server is closing).
-     */
-    async warm(days = 30): Promise<number> {
-      warming = true;
-      const end = Math.ceil(clock.now() / HOUR_MS);
-      let filled = 0;
-      for (let hour = end - days * 24; hour < end && warming && db.$client.open; hour++) {
-        hours.between(hour * HOUR_MS, (hour + 1) * HOUR_MS);
-        filled++;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      return filled;
-    },
-
-    stopWarming() { warming = false; },
 
     live(onlineExperts: number) {
       const startOfDay = new Date(clock.now()).setUTCHours(0, 0, 0, 0);
