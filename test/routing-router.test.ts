@@ -166,6 +166,39 @@ t.test('rank returns every candidate in score order, with reasons for the head',
   t.ok(Object.keys(ranked[0]!.reasons).length > 0, 'the head is explained');
 });
 
+t.test('the fast score of every candidate equals the sum of the reasons explain() gives for it', async (t) => {
+  // rank() orders by the fast score (plusRosterScore beside the learned part) and explains only the first 50; the
+  // 70 below them keep the fast score. Ranking those 70 again in groups of at most 50 explains each of them, so both
+  // computations meet on every expert. Everything either one adds up is varied: skills on repeated tags, load,
+  // review record, speed, offers this hour, learned history.
+  const tags: TagScore[] = [
+    { slug: 'tv', confidence: 0.9, source: 'rules' }, { slug: 'audio', confidence: 0.4, source: 'model' }, { slug: 'tv', confidence: 0.6, source: 'model' },
+  ];
+  const router = routerWith(Array.from({ length: 120 }, (_, i) => expert(`e${i}`, {
+    skills: [{ tag: ['tv', 'audio', 'radio'][i % 3]!, level: 1 + (i % 5) }, ...(i % 4 === 0 ? [{ tag: 'audio', level: 2 }] : [])],
+    capacity: 1 + (i % 4), load: i % 3, approved: (i * 7) % 30, rejected: i % 5,
+    medianClaimMs: i % 6 === 0 ? null : (i % 9) * 60_000, medianReplyMs: i % 5 === 0 ? null : (i % 11) * 120_000,
+  })), { maxOffersPerHour: 10 });
+  for (let i = 0; i < 120; i++) {
+    for (let j = 0; j < i % 4; j++) router.noteOffered(`e${i}`, NOW - j * 600_000);
+    for (let j = 0; j <= i % 6; j++) router.learnAnswer(`e${i}`, `tv sound question ${i % 13} ${j}`, j % 2 ? ['tv'] : ['audio'], NOW - (i * 10 + j) * 60_000);
+  }
+  const input = { text: 'tv sound question', tags, now: NOW };
+  const all = router.rank(input);
+  t.equal(all.length, 120);
+  const tail = all.slice(50);
+  t.ok(tail.every((r) => Object.keys(r.reasons).length === 0), 'below the head, rank() kept the fast score');
+  const explained = new Map([...router.rank(input, tail.slice(0, 50).map((r) => r.expertId)), ...router.rank(input, tail.slice(50).map((r) => r.expertId))]
+    .map((r) => [r.expertId, r]));
+  const apart = tail.filter((r) => {
+    const slow = explained.get(r.expertId)!;
+    const sum = Object.values(slow.reasons).reduce((a, b) => a + b, 0);
+    return Math.abs(r.score - slow.score) > 1e-5 || Math.abs(slow.score - sum) > 0.01;
+  });
+  t.same(apart.map((r) => r.expertId), [], 'value() and explain() agree on all 70');
+  t.ok(new Set(tail.map((r) => r.score)).size > 30, 'the scores really differ from expert to expert');
+});
+
 t.test('an upsert with the same skills updates the expert and keeps their place in the waiting order', async (t) => {
   const router = routerWith(['a', 'b'].map((id) => expert(id, { skills: [{ tag: 'tv', level: 3 }] })), { k: 1, maxOffersPerHour: 100 });
   router.noteOffered('b', NOW - HOUR);
