@@ -2,13 +2,19 @@
 // in a child process pointed at it, and the connected experts' WebSockets.
 import { join } from 'node:path';
 import { startFakeX, type FakeX } from '../../server/fake-x/index.js';
-import type { AppServerOptions, AppServerReady } from './app-server.js';
+import type { AppServerOptions, AppServerReady, GcStats } from './app-server.js';
 import { startChild, type ChildHandle } from './child.js';
 import type { BenchContext } from './context.js';
 import { connectExperts, createOfferTracker, type LiveExperts, type OfferTracker } from './live-experts.js';
 import { waitFor } from './stats.js';
 
 export interface ServerStats { peakRssMb: number; rssMb: number; cpu: NodeJS.CpuUsage; hub: { connections: number; users: number; delivered: number; droppedSlow: number } }
+
+/**
+ * What one measured window cost: the server's CPU and this process's (the load generator and the connected experts'
+ * sockets share the machine with it), each as % of one core, and the server's garbage-collection pauses.
+ */
+export interface WindowUse { serverCpuPct: number; benchCpuPct: number; serverGc: GcStats }
 
 export interface AppEnv {
   fakeX: FakeX;
@@ -17,8 +23,8 @@ export interface AppEnv {
   tracker: OfferTracker;
   experts: LiveExperts;
   stats(): Promise<ServerStats>;
-  /** Starts measuring the server's CPU; the returned function gives its use since, as % of one core. */
-  cpuMeter(): Promise<() => Promise<number>>;
+  /** Starts measuring; the returned function gives what was used since. */
+  meter(): Promise<() => Promise<WindowUse>>;
   close(): Promise<void>;
 }
 
@@ -39,13 +45,18 @@ export async function startAppEnv(ctx: BenchContext): Promise<AppEnv> {
   await waitFor(async () => (await stats()).hub.users >= app.ready.sessions.length, 10_000, 100);
   return {
     fakeX, app, ready: app.ready, tracker, experts, stats,
-    async cpuMeter() {
+    async meter() {
       const before = (await stats()).cpu;
+      await app.call<GcStats>('gcWindow');
+      const own = process.cpuUsage();
       const started = performance.now();
+      const pct = (usage: NodeJS.CpuUsage, ms: number) => Math.round(((usage.user + usage.system) / 1000 / ms) * 100);
       return async () => {
+        const benchCpu = process.cpuUsage(own);
+        const ms = performance.now() - started;
         const after = (await stats()).cpu;
-        const used = (after.user - before.user + after.system - before.system) / 1000;
-        return Math.round((used / (performance.now() - started)) * 100);
+        const serverGc = await app.call<GcStats>('gcWindow');
+        return { serverCpuPct: pct({ user: after.user - before.user, system: after.system - before.system }, ms), benchCpuPct: pct(benchCpu, ms), serverGc };
       };
     },
     async close() {

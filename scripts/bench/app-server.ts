@@ -39,20 +39,35 @@ export interface AppServerReady {
 /** The server's garbage-collection pauses since start: a pause longer than a request is an outlier's likely cause. */
 export interface GcStats { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number }
 
-function watchGc(): GcStats {
-  const stats: GcStats = { count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 };
+const noGc = (): GcStats => ({ count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 });
+const rounded = (gc: GcStats): GcStats => ({ ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), majorMaxMs: Math.round(gc.majorMaxMs) });
+
+/** Pauses since start, and since the last `window()` call (which starts a new window). */
+function watchGc() {
+  const total = noGc();
+  let window = noGc();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      stats.count += 1;
-      stats.totalMs += entry.duration;
-      stats.maxMs = Math.max(stats.maxMs, entry.duration);
-      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-        stats.majorCount += 1;
-        stats.majorMaxMs = Math.max(stats.majorMaxMs, entry.duration);
+      const major = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      for (const stats of [total, window]) {
+        stats.count += 1;
+        stats.totalMs += entry.duration;
+        stats.maxMs = Math.max(stats.maxMs, entry.duration);
+        if (major) {
+          stats.majorCount += 1;
+          stats.majorMaxMs = Math.max(stats.majorMaxMs, entry.duration);
+        }
       }
     }
   }).observe({ entryTypes: ['gc'] });
-  return stats;
+  return {
+    total: () => rounded(total),
+    window() {
+      const ended = rounded(window);
+      window = noGc();
+      return ended;
+    },
+  };
 }
 
 export interface DrainResult { ms: number; drained: boolean; sent: number; failed: number; retried: number; attempts: number }
@@ -112,7 +127,10 @@ async function main() {
       return list;
     },
 
-    stats: () => ({ gc: { ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), majorMaxMs: Math.round(gc.majorMaxMs) }, peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
+    /** GC pauses since the last call. */
+    gcWindow: () => gc.window(),
+
+    stats: () => ({ gc: gc.total(), peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
 
     /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */
     preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {

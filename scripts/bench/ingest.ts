@@ -2,7 +2,8 @@
 // mention poller. Fixed-rate runs give latency at the target load; a closed-loop run and a burst give the ceiling.
 import autocannon from 'autocannon';
 import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
-import type { AppEnv } from './app-env.js';
+import type { AppEnv, WindowUse } from './app-env.js';
+import type { GcStats } from './app-server.js';
 import type { BenchContext } from './context.js';
 import { createAgent, openLoop, request } from './http.js';
 import { distribution, round, sleep, waitFor, type Distribution } from './stats.js';
@@ -13,6 +14,9 @@ export interface IngestRun {
   questionsPerSecond: number | null;
   ingestToOfferMs: Distribution;
   serverCpuPct: number | null;
+  /** This process (load generator, fake X, the experts' sockets) during the run, % of one core. */
+  benchCpuPct: number | null;
+  serverGc: GcStats | null;
   [extra: string]: unknown;
 }
 
@@ -20,9 +24,12 @@ const textFor = (i: number) => SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]!;
 const questionBody = (externalId: string, i: number) =>
   JSON.stringify({ channel: 'api', externalId, text: textFor(i), author: { handle: `customer${i % 997}` } });
 
-function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds: number, cpuPct: number | null, extra: Record<string, unknown> = {}): IngestRun {
+function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds: number, use: WindowUse, extra: Record<string, unknown> = {}): IngestRun {
   const s = env.tracker.summary(selection);
-  return { sent: s.sent, offered: s.offered, questionsPerSecond: round(s.offered / seconds, 1), ingestToOfferMs: s.latencyMs, serverCpuPct: cpuPct, ...extra };
+  return {
+    sent: s.sent, offered: s.offered, questionsPerSecond: round(s.offered / seconds, 1), ingestToOfferMs: s.latencyMs,
+    serverCpuPct: use.serverCpuPct, benchCpuPct: use.benchCpuPct, serverGc: use.serverGc, ...extra,
+  };
 }
 
 /**
@@ -47,7 +54,7 @@ async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   const statuses: Record<string, number> = {};
   const httpMs: number[] = [];
   const inFlight: Promise<void>[] = [];
-  const cpu = await env.cpuMeter();
+  const used = await env.meter();
   const wallMs = await openLoop(ctx.flags.rate, ctx.flags.durationS, (i) => {
     const id = `http-rate-${i}`;
     env.tracker.markSent(id);
@@ -57,14 +64,14 @@ async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   });
   await Promise.all(inFlight);
   await waitFor(() => env.tracker.offeredCount('http-rate-') >= inFlight.length, 5000);
-  const cpuPct = await cpu();
+  const use = await used();
   agent.destroy();
-  return summarize(env, 'http-rate-', wallMs / 1000, cpuPct, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, statuses, httpMs: distribution(httpMs) });
+  return summarize(env, 'http-rate-', wallMs / 1000, use, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, statuses, httpMs: distribution(httpMs) });
 }
 
 async function httpClosedLoop(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   let n = 0;
-  const cpu = await env.cpuMeter();
+  const used = await env.meter();
   const result = await autocannon({
     url: `${env.ready.url}/api/questions`, connections: ctx.flags.connections, duration: ctx.flags.durationS,
     requests: [{
@@ -77,30 +84,32 @@ async function httpClosedLoop(ctx: BenchContext, env: AppEnv): Promise<IngestRun
     }],
   });
   await waitFor(() => env.tracker.offeredCount('http-max-') >= result['2xx'], 5000);
-  const cpuPct = await cpu();
-  return summarize(env, 'http-max-', ctx.flags.durationS, cpuPct, {
-    connections: ctx.flags.connections, durationS: ctx.flags.durationS, responsesPerSecond: Math.round(result.requests.average),
+  const use = await used();
+  return summarize(env, 'http-max-', ctx.flags.durationS, use, {
+    // autocannon stops at the deadline with up to one request per connection set up but unanswered: those count as
+    // sent and may be ingested after the count, so every answered question must be offered, not every one sent.
+    connections: ctx.flags.connections, durationS: ctx.flags.durationS, answered: result['2xx'], responsesPerSecond: Math.round(result.requests.average),
     non2xx: result.non2xx, errors: result.errors, httpMs: { p50: result.latency.p50, p99: result.latency.p99 },
   });
 }
 
 async function xAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   const ids = new Set<string>();
-  const cpu = await env.cpuMeter();
+  const used = await env.meter();
   const wallMs = await openLoop(ctx.flags.rate, ctx.flags.durationS, (i) => {
     const tweet = env.fakeX.addMention({ text: textFor(i + 7), author: { username: `xcustomer${i % 991}` } });
     env.tracker.markSent(tweet.id);
     ids.add(tweet.id);
   });
   await waitFor(() => env.tracker.offeredCount(ids) >= ids.size, 10_000);
-  const cpuPct = await cpu();
-  return summarize(env, ids, wallMs / 1000, cpuPct, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, pollMs: ctx.flags.pollMs });
+  const use = await used();
+  return summarize(env, ids, wallMs / 1000, use, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, pollMs: ctx.flags.pollMs });
 }
 
 /** A burst the size of one poll (8 pages of 100): how fast the poller turns a backlog into offers. */
 async function xBurst(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   const ids = new Set<string>();
-  const cpu = await env.cpuMeter();
+  const used = await env.meter();
   const at = performance.now();
   for (let i = 0; i < ctx.flags.burst; i++) {
     const tweet = env.fakeX.addMention({ text: textFor(i + 3), author: { username: `burst${i % 499}` } });
@@ -109,8 +118,8 @@ async function xBurst(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   }
   await waitFor(() => env.tracker.offeredCount(ids) >= ids.size, 30_000);
   const s = env.tracker.summary(ids);
-  const cpuPct = await cpu();
-  return summarize(env, ids, Math.max(1, s.lastOfferAt - at) / 1000, cpuPct, { burst: ctx.flags.burst, pollMs: ctx.flags.pollMs, lost: ids.size - s.offered });
+  const use = await used();
+  return summarize(env, ids, Math.max(1, s.lastOfferAt - at) / 1000, use, { burst: ctx.flags.burst, pollMs: ctx.flags.pollMs, lost: ids.size - s.offered });
 }
 
 export async function runIngest(ctx: BenchContext, env: AppEnv) {
