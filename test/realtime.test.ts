@@ -45,7 +45,7 @@ async function rawClient(url: string, session: Session) {
 const offerIds = async (app: App, session: Session) =>
   ((await as(app, session).get('/api/me/offers')).json().items as { question: { id: string } }[]).map((item) => item.question.id).sort();
 
-t.test('"experts online" counts the experts connected, not the manager watching the dashboard', async (t) => {
+t.test('"experts online" counts the available experts connected, not the manager watching the dashboard', async (t) => {
   const { app, url, expert, manager, online, offline } = await setup(t);
   const jane = await expert('Jane Doe', 'JD');
   const live = async () => (await as(app, manager).get('/api/live')).json().onlineExperts as number;
@@ -56,6 +56,10 @@ t.test('"experts online" counts the experts connected, not the manager watching 
   const janeLive = await connectWs(url, { cookie: jane.cookie });
   await online(jane.user.id);
   t.equal(await live(), 1, 'Jane is');
+  t.equal((await as(app, jane).put('/api/me/profile', { availability: 'away' })).statusCode, 200);
+  t.equal(await live(), 0, 'Jane set Away is connected but takes no questions');
+  t.equal((await as(app, jane).put('/api/me/profile', { availability: 'available' })).statusCode, 200);
+  t.equal(await live(), 1, 'and counts again once Available');
   janeLive.close();
   await offline(jane.user.id);
   t.equal(await live(), 0);

@@ -66,8 +66,11 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   return {
     db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
     access, answers, snippets, notes, insights, recognition,
-    /** People connected who can take offers: on the roster, so a manager watching the dashboard is not counted. */
-    onlineExperts: () => hub.onlineUserIds().filter((id) => router.has(id)).length,
+    /**
+     * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
+     * nor is an expert who set themselves Away with the app still open.
+     */
+    onlineExperts: () => hub.onlineUserIds().filter((id) => router.isAvailable(id)).length,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -93,7 +93,7 @@ export function createRouter(settings: RoutingSettings): Router {
       const entry = roster.get(id);
       if (entry) entry.expert.online = online;
     },
-    has: (id) => roster.get(id) !== undefined,
+    isAvailable: (id) => roster.get(id)?.expert.availability === 'available',
     noteOffered: (id, at) => roster.noteOffered(id, at),
     classify: (text, rules) => classifier.classify(text, rules),
     learnTags(text, tags) {

@@ -36,8 +36,8 @@ export interface Router {
   removeExpert(id: string): void;
   setLoad(id: string, load: number): void;
   setOnline(id: string, online: boolean): void;
-  /** Whether the expert is on the roster (has an expert profile and an active account). */
-  has(id: string): boolean;
+  /** On the roster (an expert profile and an active account) and set to Available, not Away. */
+  isAvailable(id: string): boolean;
   noteOffered(id: string, at: number): void;
   classify(text: string, rules: readonly TagRule[]): TagScore[];
   learnTags(text: string, tags: string[]): void;
