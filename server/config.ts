@@ -31,7 +31,14 @@ export const EnvSchema = z.object({
   MAX_OFFERS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
 });
 
-export interface RoutingConfig { k: number; waveMs: number; escalateMs: number; maxOffersPerHour: number; slaMs: number; holdMs: number }
+export interface RoutingConfig {
+  k: number; waveMs: number; escalateMs: number; maxOffersPerHour: number; slaMs: number; holdMs: number;
+  /** A history of up to this many answers is replayed into the routing model before the server listens; a larger
+   * one after (see services/routing-history.ts). ~100 µs each: 20,000 is about two seconds. */
+  replayBeforeListen: number;
+  /** How long one slice of a background replay may hold the event loop. */
+  replaySliceMs: number;
+}
 
 export interface XChannelConfig {
   baseUrl?: string;
@@ -52,7 +59,10 @@ export interface AppConfig {
 export interface ServerConfig { app: AppConfig; port: number; host: string; demo: { enabled: boolean; intervalMs: number } }
 
 export function defaultRoutingConfig(overrides: Partial<RoutingConfig> = {}): RoutingConfig {
-  return { k: 3, waveMs: 120_000, escalateMs: 600_000, maxOffersPerHour: 20, slaMs: 30 * 60_000, holdMs: 30 * 60_000, ...overrides };
+  return {
+    k: 3, waveMs: 120_000, escalateMs: 600_000, maxOffersPerHour: 20, slaMs: 30 * 60_000, holdMs: 30 * 60_000,
+    replayBeforeListen: 20_000, replaySliceMs: 10, ...overrides,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {

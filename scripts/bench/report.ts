@@ -82,7 +82,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     rows.push([`  with ${faults.faultRate * 100}% 503 (${faults.injected503} injected)`, `drained in ${fmt(faults.drainMs / 1000)} s`, `lost ${faults.lost}, doubled ${faults.doubled}: ${mark(targets.postingNoneLostOrDoubled)}`]);
   }
   if (db) {
-    rows.push([`db: ${fmt(db.questions)} questions, ${fmt(db.replies)} replies`, `start ${fmt(db.startupMs / 1000)} s (+ answers index ${fmt(((db.answersIndexedMs as number) - db.startupMs) / 1000)} s)`, `peak RSS ${fmt(db.peakRssMb)} MB`]);
+    rows.push([`db: ${fmt(db.questions)} questions, ${fmt(db.replies)} replies`, `listening ${fmt(db.startupMs / 1000)} s, routing ${fmt((db.routingReadyMs as number) / 1000)} s, answers ${fmt((db.answersIndexedMs as number) / 1000)} s`, `peak RSS ${fmt(db.peakRssMb)} MB`]);
     rows.push(['  manager queue p50 / p99', `${fmt(db.queueMs.p50)} / ${fmt(db.queueMs.p99)} ms`, `p99 < 100 ms: ${mark((db.queueMs.p99 ?? Infinity) < 100)}`]);
     rows.push([`  metrics, 7 days (${fmt(db.questionsIn7d as number)} q) p50 / p99`, `${fmt(db.metrics7dMs.p50)} / ${fmt(db.metrics7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics7dMs.p99 ?? Infinity) < 100)}`]);
     rows.push([`  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`, `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`]);

@@ -169,7 +169,11 @@ export const ChannelHealthSchema = z.object({
   name: z.string(), state: z.enum(['idle', 'polling', 'ok', 'waiting', 'error', 'disabled']), lastPollAt: isoTime.nullable(),
   lastError: z.string().nullable(), waitUntil: isoTime.nullable().optional(), outbox: z.object({ pending: z.number(), failed: z.number() }).optional(),
 });
-export const HealthSchema = z.object({ status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'error']), channels: z.array(ChannelHealthSchema) });
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'error']), channels: z.array(ChannelHealthSchema),
+  // After a restart on a large history the routing model replays in the background; routing works meanwhile.
+  routing: z.object({ model: z.enum(['ready', 'loading']), learned: z.number(), total: z.number() }).optional(),
+});
 export type Health = z.infer<typeof HealthSchema>;
 
 // Knowledge reuse, internal notes and the feedback loop: similar past answers, snippets, notes and hand-offs, the

@@ -25,12 +25,16 @@ import { createSettingsService } from '../services/settings.js';
 import { createSnippetService } from '../services/snippets.js';
 import { createTagService } from '../services/tags.js';
 import { createViews } from '../services/views.js';
-import { rebuildRoutingModel } from '../services/routing-history.js';
+import { createRoutingModel } from '../services/routing-history.js';
 
 export interface ServiceOptions { db: Db; clock: Clock; config: AppConfig; posters: Map<string, ChannelPoster>; timers: boolean }
 
 export function createServices({ db, clock, config, posters }: ServiceOptions, log: Parameters<typeof createOutbox>[0]['log']) {
-  const router = createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true });
+  // Every service learns through the model's router, so what it learns while the history replays is queued.
+  const routingModel = createRoutingModel(db, createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true }), {
+    replayBeforeListen: config.routing.replayBeforeListen, sliceMs: config.routing.replaySliceMs,
+  });
+  const router = routingModel.router;
   const hub = createRealtimeHub(clock);
   const views = createViews(db);
   const settings = createSettingsService(db);
@@ -64,7 +68,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
     if (online) dispatcher.rosterChanged();
   });
   return {
-    db, clock, router, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
+    db, clock, router, routingModel, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
     access, answers, snippets, notes, insights, recognition,
     /**
      * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
@@ -89,15 +93,21 @@ export default fp<ServiceOptions>(async (app, options) => {
     try { return work(); } finally { ms[step] = Math.round(performance.now() - started); }
   };
   const experts = timed('roster', () => services.experts.loadRoster());
-  const learned = timed('routing', () => rebuildRoutingModel(options.db, services.router));
+  const routing = timed('routing', () => services.routingModel.load());
   const recovered = timed('outbox', () => services.outbox.recover());
-  app.log.info({ experts, learned, recoveredOutbox: recovered, ms }, 'routing state loaded');
+  app.log.info({ experts, routing, recoveredOutbox: recovered, ms }, 'routing state loaded');
+  if (routing.inBackground) {
+    const replaying = performance.now();
+    void services.routingModel.ready().then(
+      (learned) => app.log.info({ learned, ms: Math.round(performance.now() - replaying) }, 'routing model replayed'),
+      (error: unknown) => app.log.error({ err: error }, 'routing model replay failed; routing uses what was learned so far'));
+  }
   // The similar-answers index fills in while the server already serves (it is only a suggestion list).
   const indexing = performance.now();
   void services.answers.rebuild().then(
     (indexedAnswers) => app.log.info({ indexedAnswers, ms: Math.round(performance.now() - indexing) }, 'similar-answers index built'),
     (error: unknown) => app.log.error({ err: error }, 'similar-answers index rebuild failed'));
-  app.addHook('preClose', async () => { await services.answers.stop(); });
+  app.addHook('preClose', async () => { await Promise.all([services.answers.stop(), services.routingModel.stop()]); });
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());

@@ -5,7 +5,7 @@ import { databaseIsHealthy } from '../../db/client.js';
 import { errorResponses } from './schemas.js';
 
 export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { metrics, channels, db, outbox, settings } = app.services;
+  const { metrics, channels, db, outbox, settings, routingModel } = app.services;
 
   // The answer lists every expert who replied in the window (1.3 MB for 10,000 experts): re-validating all of it
   // against the schema on the way out added ~15 % to the request, so it is serialized as is. The schema still
@@ -20,7 +20,8 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
     const dbOk = databaseIsHealthy(db);
     const list = channels.list().map((c) => (c.name === 'x' ? { ...c, outbox: outbox.counts() } : c));
     const degraded = !dbOk || list.some((c) => c.state === 'error');
-    return reply.code(dbOk ? 200 : 503).send({ status: degraded ? 'degraded' : 'ok', db: dbOk ? 'ok' : 'error', channels: list });
+    const { state, learned, total } = routingModel.status();
+    return reply.code(dbOk ? 200 : 503).send({ status: degraded ? 'degraded' : 'ok', db: dbOk ? 'ok' : 'error', channels: list, routing: { model: state, learned, total } });
   });
 
   // Experts read the settings too: the attribution template shapes the preview they see while writing.

@@ -1,17 +1,118 @@
 // Rebuilds the router's learned state from the database at start: tags people set or confirmed, and every answer
 // that reached the public (posted) or was approved. Incremental learning keeps it current after that.
+//
+// The router learns online, so the replay *is* the model, and its order matters. A small history is replayed before
+// the server listens. A large one (a million answers take 100-180 s here) is replayed after it: from a read
+// snapshot on a connection of its own, in slices with the event loop free between them. Whatever the server learns
+// meanwhile (a reply approved, a question retagged) waits in a queue and is learned once the snapshot is done, in
+// the order it happened — so the model ends up as a replay of everything in order, as it would be after a restart.
+// Until then routing works from the skills, availability and load on the roster and what is learned so far. (The
+// snapshot's read transaction also holds back WAL checkpoints until the replay ends: the WAL grows meanwhile.)
+import Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import type { Router } from '../domain/routing/index.js';
 
-export function rebuildRoutingModel(db: Db, router: Router): number {
-  const sqlite = db.$client;
+export interface RoutingModelOptions {
+  /** Histories of up to this many answers and tagged questions are replayed before the server listens. */
+  replayBeforeListen: number;
+  /** How long one slice of a background replay may hold the event loop (0: one item per slice). */
+  sliceMs: number;
+}
+
+export interface RoutingModelStatus { state: 'ready' | 'loading'; learned: number; total: number }
+
+type Step = () => void;
+
+/** The history as learning steps, oldest first: manual tags, then answers in the order they were approved/posted. */
+function* history(sqlite: Database.Database, router: Router): Generator<Step> {
   const tagged = sqlite.prepare<[], { text: string; tags: string }>(
     "select q.text text, group_concat(t.slug) tags from questions q join question_tags t on t.question_id = q.id where t.source = 'manual' group by q.id");
-  let learned = 0;
-  for (const row of tagged.iterate()) { router.learnTags(row.text, row.tags.split(',')); learned++; }
+  for (const row of tagged.iterate()) yield () => router.learnTags(row.text, row.tags.split(','));
   const answers = sqlite.prepare<[], { expertId: string; text: string; tags: string | null; at: number }>(
     `select r.author_id expertId, q.text text, (select group_concat(slug) from question_tags where question_id = q.id) tags, r.updated_at at
      from replies r join questions q on q.id = r.question_id where r.status in ('approved','posted') order by r.updated_at`);
-  for (const row of answers.iterate()) { router.learnAnswer(row.expertId, row.text, row.tags ? row.tags.split(',') : [], row.at); learned++; }
-  return learned;
+  for (const row of answers.iterate()) yield () => router.learnAnswer(row.expertId, row.text, row.tags ? row.tags.split(',') : [], row.at);
 }
+
+function historySize(sqlite: Database.Database): number {
+  const { n } = sqlite.prepare<[], { n: number }>(
+    `select (select count(*) from replies where status in ('approved','posted'))
+          + (select count(distinct question_id) from question_tags where source = 'manual') n`).get()!;
+  return n;
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Owns the router's learning: `router` is the one the services use (its learning is queued while a background
+ * replay runs); `load()` replays the history, before listening or after.
+ */
+export function createRoutingModel(db: Db, inner: Router, options: RoutingModelOptions) {
+  const status: RoutingModelStatus = { state: 'ready', learned: 0, total: 0 };
+  const waiting: Step[] = [];
+  let stopped = false;
+  let done: Promise<number> = Promise.resolve(0);
+
+  const learn = (step: Step) => (status.state === 'loading' ? waiting.push(step) : step());
+  const router: Router = {
+    ...inner,
+    learnAnswer: (expertId, text, tags, at, weight) => learn(() => inner.learnAnswer(expertId, text, tags, at, weight)),
+    learnTags: (text, tags) => learn(() => inner.learnTags(text, tags)),
+  };
+
+  async function replayInBackground(sqlite: Database.Database): Promise<number> {
+    // A read transaction on a second connection: the replay sees the database as it was when it began, however long
+    // it takes and whatever the server writes meanwhile (WAL lets one writer and readers work side by side).
+    const reader = new Database(sqlite.name, { readonly: true, fileMustExist: true });
+    const steps = history(reader, inner);
+    try {
+      reader.exec('begin');
+      for (let next = steps.next(); !next.done && !stopped; ) {
+        const until = performance.now() + options.sliceMs;
+        do {
+          next.value();
+          status.learned += 1;
+          next = steps.next();
+        } while (!next.done && performance.now() < until);
+        if (!next.done) await nextTurn();
+      }
+    } finally {
+      steps.return(undefined);
+      reader.close();
+      // What was learned meanwhile, in the order it happened, after everything it came after.
+      for (const step of waiting.splice(0)) step();
+      status.state = 'ready';
+    }
+    return status.learned;
+  }
+
+  return {
+    router,
+
+    /** Replays the history: at once if it is small (or the database lives in memory), else in the background. */
+    load(): { inBackground: boolean; learned: number; total: number } {
+      const sqlite = db.$client;
+      status.total = historySize(sqlite);
+      if (status.total <= options.replayBeforeListen || sqlite.memory) {
+        for (const step of history(sqlite, inner)) { step(); status.learned += 1; }
+        return { inBackground: false, learned: status.learned, total: status.total };
+      }
+      stopped = false;
+      status.state = 'loading';
+      done = replayInBackground(sqlite);
+      return { inBackground: true, learned: status.learned, total: status.total };
+    },
+
+    /** Resolves with the number of items replayed once the model is whole (at once if it was replayed at start). */
+    ready: (): Promise<number> => done,
+
+    /** Stops a background replay between slices (the server is closing). */
+    async stop(): Promise<void> {
+      stopped = true;
+      await done.catch(() => undefined);
+    },
+
+    status: (): RoutingModelStatus => ({ ...status }),
+  };
+}
+export type RoutingModel = ReturnType<typeof createRoutingModel>;

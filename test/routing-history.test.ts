@@ -1,0 +1,128 @@
+// The routing model after a restart: replayed before listening when the history is small, after listening (from a
+// read snapshot, in slices) when it is large — and in both cases the same model, with whatever the server learned
+// during a background replay learned once, after the history it came after.
+import t from 'tap';
+import type { App } from '../server/app.js';
+import type { User } from '../server/contracts/api.js';
+import { buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/app.js';
+
+const T0 = Date.UTC(2026, 10, 2, 9, 0);
+const TEXTS = [
+  'my tv has no sound over hdmi', 'soundbar will not pair with the television', 'laptop battery drains overnight',
+  'how do I return a laptop I bought online', 'macbook will not wake from sleep', 'refund for a damaged tv',
+];
+const LEARNED_REASONS = ['activity', 'recent', 'shift', 'similar', 'tags'];
+
+/** A clock the test moves: every step of the history happens at its own time. */
+function steppingClock() {
+  let now = T0;
+  return { now: () => now, advance: (ms = 60_000) => { now += ms; } };
+}
+
+const user = (app: App, id: string): User => app.services.auth.listUsers().find((u) => u.id === id)!;
+
+/**
+ * One question answered and approved, by `expertId`, all at the clock's current time. (The router learns a live
+ * answer at its approval and a replayed one at its last update, the post, so the tests post before the clock moves.)
+ */
+function answer(app: App, managerId: string, expertId: string, i: number) {
+  const { services } = app;
+  const { question } = services.ingest.ingest({ channel: 'api', externalId: `history-${i}`, text: `${TEXTS[i % TEXTS.length]} (case ${i})`, author: { handle: `customer${i}` } });
+  services.questions.claim(user(app, expertId), question.id);
+  const reply = services.replies.submit(user(app, expertId), question.id, `Here is what to try first (case ${i}).`);
+  if (reply.status === 'in_review') services.replies.approve(user(app, managerId), reply.id);
+  if (i % 7 === 0) services.questions.retag(user(app, managerId), question.id, i % 2 ? ['tv'] : ['laptops']);
+}
+
+/** A history of `count` answered questions, a minute apart, each posted before the next. */
+async function answered(app: App, clock: ReturnType<typeof steppingClock>, managerId: string, expertIds: string[], count: number) {
+  for (let i = 0; i < count; i++) {
+    clock.advance();
+    answer(app, managerId, expertIds[i % expertIds.length]!, i);
+    await app.services.outbox.idle();
+  }
+}
+
+/** What the model learned, as the router explains it for a few questions (the roster's live state left out). */
+function learnedView(app: App, now: number): { expertId: string; reasons: Record<string, number> }[][] {
+  return TEXTS.map((text) => app.services.router.rank({ text, tags: [], now }).map((r) => ({
+    expertId: r.expertId, reasons: Object.fromEntries(LEARNED_REASONS.map((name) => [name, r.reasons[name] ?? 0])),
+  })).sort((a, b) => (a.expertId < b.expertId ? -1 : 1)));
+}
+
+t.test('a large history is replayed after the server listens, to the same model a replay before listening builds', async (t) => {
+  const databasePath = tempDatabasePath(t);
+  const clock = steppingClock();
+  const first = await buildTestApp(t, { databasePath, clock });
+  await seedTags(first);
+  const manager = await createUser(first, 'manager');
+  const experts = await Promise.all(['Jane', 'Omar', 'Li'].map((name, i) => createUser(first, 'expert', {
+    name, profile: { skills: [{ tag: i === 1 ? 'laptops' : 'tv', level: 3 }] },
+  })));
+  await answered(first, clock, manager.user.id, experts.map((e) => e.user.id), 120);
+  await first.close();
+
+  // Replayed before listening (the default for a history this small): the reference model.
+  const before = await buildTestApp(t, { databasePath, clock });
+  t.same(before.services.routingModel.status(), { state: 'ready', learned: 120 + 18, total: 120 + 18 }, '120 answers and 18 retagged questions');
+  const reference = learnedView(before, clock.now());
+  t.ok(reference.flat().some((r) => r.reasons.similar! > 0), 'the model learned something to compare');
+  await before.close();
+
+  // The same history replayed after listening, one item per turn of the event loop.
+  const after = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
+  t.equal(after.services.routingModel.status().state, 'loading', 'the server is up while the model replays');
+  const health = (await after.inject('/health')).json();
+  t.equal(health.status, 'ok');
+  t.match(health.routing, { model: 'loading', total: 138 });
+  t.ok(health.routing.learned < 138, 'part of the history is still to come');
+  await after.services.routingModel.ready();
+  t.same(after.services.routingModel.status(), { state: 'ready', learned: 138, total: 138 });
+  t.match((await after.inject('/health')).json().routing, { model: 'ready', learned: 138 });
+  t.same(learnedView(after, clock.now()), reference, 'the same model');
+});
+
+t.test('what the server learns during a background replay is learned once, after the history', async (t) => {
+  const databasePath = tempDatabasePath(t);
+  const clock = steppingClock();
+  const first = await buildTestApp(t, { databasePath, clock });
+  await seedTags(first);
+  const manager = await createUser(first, 'manager');
+  const experts = await Promise.all(['Jane', 'Omar'].map((name) => createUser(first, 'expert', { name, profile: { skills: [{ tag: 'tv', level: 3 }] } })));
+  await answered(first, clock, manager.user.id, experts.map((e) => e.user.id), 60);
+  await first.close();
+
+  const during = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
+  t.equal(during.services.routingModel.status().state, 'loading');
+  // All synchronous, so the replay cannot move on in between: two answers approved and a question retagged while the
+  // history is still replaying. Ingest and claims work as usual meanwhile.
+  clock.advance();
+  for (let i = 60; i < 63; i++) answer(during, manager.user.id, experts[i % 2]!.user.id, i);
+  t.equal(during.services.routingModel.status().state, 'loading', 'still replaying when they were approved');
+  await during.services.routingModel.ready();
+  await during.services.outbox.idle();
+  const live = learnedView(during, clock.now());
+  await during.close();
+
+  // A later restart replays everything, the three new answers last: the model must be the one the server had.
+  const later = await buildTestApp(t, { databasePath, clock });
+  t.equal(later.services.routingModel.status().learned, 63 + 9, '63 answers and 9 retagged questions');
+  t.same(live, learnedView(later, clock.now()), 'learned once each, in order');
+});
+
+t.test('closing the server in the middle of a background replay stops it cleanly', async (t) => {
+  const databasePath = tempDatabasePath(t);
+  const clock = steppingClock();
+  const first = await buildTestApp(t, { databasePath, clock });
+  await seedTags(first);
+  const manager = await createUser(first, 'manager');
+  const expert = await createUser(first, 'expert', { profile: { skills: [{ tag: 'tv', level: 3 }] } });
+  await answered(first, clock, manager.user.id, [expert.user.id], 40);
+  await first.close();
+
+  const app = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
+  t.equal(app.services.routingModel.status().state, 'loading');
+  await app.close();
+  t.ok(app.services.routingModel.status().learned < 40 + 6, 'stopped before the end');
+  t.equal(app.services.routingModel.status().state, 'ready');
+});
