@@ -13,33 +13,38 @@ import type { Db } from '../../db/client.js';
 import type { Router } from '../domain/routing/index.js';
 
 export interface RoutingModelOptions {
-  /** Histories of up to this many answers and tagged questions are replayed before the server listens. */
+  /** Histories of up to this many answers are replayed before the server listens. */
   replayBeforeListen: number;
   /** How long one slice of a background replay may hold the event loop (0: one item per slice). */
   sliceMs: number;
 }
 
+/** Answers replayed so far, of the history's total (questions people tagged are learned too, not counted). */
 export interface RoutingModelStatus { state: 'ready' | 'loading'; learned: number; total: number }
 
 type Step = () => void;
 
-/** The history as learning steps, oldest first: manual tags, then answers in the order they were approved/posted. */
-function* history(sqlite: Database.Database, router: Router): Generator<Step> {
+/**
+ * The history as learning steps, oldest first: manual tags, then answers in the order they were approved/posted.
+ * Both queries stream (question_tags grouped in its key order; answers read from their own index): a background
+ * replay's first slice does not wait for a sort of the whole history.
+ */
+function* history(sqlite: Database.Database, router: Router): Generator<{ answer: boolean; learn: Step }> {
   const tagged = sqlite.prepare<[], { text: string; tags: string }>(
-    "select q.text text, group_concat(t.slug) tags from questions q join question_tags t on t.question_id = q.id where t.source = 'manual' group by q.id");
-  for (const row of tagged.iterate()) yield () => router.learnTags(row.text, row.tags.split(','));
+    `select q.text text, group_concat(t.slug) tags from question_tags t join questions q on q.id = t.question_id
+     where t.source = 'manual' group by t.question_id`);
+  for (const row of tagged.iterate()) yield { answer: false, learn: () => router.learnTags(row.text, row.tags.split(',')) };
   const answers = sqlite.prepare<[], { expertId: string; text: string; tags: string | null; at: number }>(
     `select r.author_id expertId, q.text text, (select group_concat(slug) from question_tags where question_id = q.id) tags, r.updated_at at
-     from replies r join questions q on q.id = r.question_id where r.status in ('approved','posted') order by r.updated_at`);
-  for (const row of answers.iterate()) yield () => router.learnAnswer(row.expertId, row.text, row.tags ? row.tags.split(',') : [], row.at);
+     from replies r indexed by replies_learned join questions q on q.id = r.question_id
+     where r.status in ('approved', 'posted') order by r.updated_at`);
+  for (const row of answers.iterate()) {
+    yield { answer: true, learn: () => router.learnAnswer(row.expertId, row.text, row.tags ? row.tags.split(',') : [], row.at) };
+  }
 }
 
-function historySize(sqlite: Database.Database): number {
-  const { n } = sqlite.prepare<[], { n: number }>(
-    `select (select count(*) from replies where status in ('approved','posted'))
-          + (select count(distinct question_id) from question_tags where source = 'manual') n`).get()!;
-  return n;
-}
+const answerCount = (sqlite: Database.Database) =>
+  sqlite.prepare<[], { n: number }>("select count(*) n from replies where status in ('approved', 'posted')").get()!.n;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -70,8 +75,8 @@ export function createRoutingModel(db: Db, inner: Router, options: RoutingModelO
       for (let next = steps.next(); !next.done && !stopped; ) {
         const until = performance.now() + options.sliceMs;
         do {
-          next.value();
-          status.learned += 1;
+          next.value.learn();
+          if (next.value.answer) status.learned += 1;
           next = steps.next();
         } while (!next.done && performance.now() < until);
         if (!next.done) await nextTurn();
@@ -92,9 +97,12 @@ export function createRoutingModel(db: Db, inner: Router, options: RoutingModelO
     /** Replays the history: at once if it is small (or the database lives in memory), else in the background. */
     load(): { inBackground: boolean; learned: number; total: number } {
       const sqlite = db.$client;
-      status.total = historySize(sqlite);
+      status.total = answerCount(sqlite);
       if (status.total <= options.replayBeforeListen || sqlite.memory) {
-        for (const step of history(sqlite, inner)) { step(); status.learned += 1; }
+        for (const { answer, learn } of history(sqlite, inner)) {
+          learn();
+          if (answer) status.learned += 1;
+        }
         return { inBackground: false, learned: status.learned, total: status.total };
       }
       stopped = false;

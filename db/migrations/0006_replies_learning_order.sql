@@ -1,0 +1,1 @@
+CREATE INDEX `replies_learned` ON `replies` (`updated_at`) WHERE "replies"."status" in ('approved', 'posted');
