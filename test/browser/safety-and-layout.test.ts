@@ -53,6 +53,16 @@ t.test('untrusted text and a small screen', async (t) => {
     await ex.page.getByLabel('Your reply').fill(`Try ${'https://example.com/'.repeat(3)} ${'y'.repeat(120)}`);
     const compose = await width();
     t.ok(compose.scroll <= compose.view, `no horizontal scroll while composing (${compose.scroll} <= ${compose.view})`);
+
+    // Offers arriving while Pat writes: one message that counts them, at the top, clear of the reply box.
+    for (let i = 0; i < 4; i++) server.fakeX.addMention({ text: `my tv remote ${i} stopped pairing`, author: { username: `burst${i}` } });
+    const counted = ex.page.locator('.toast', { hasText: /\d new questions for you/ });
+    await counted.waitFor({ timeout: 20_000 });
+    await ex.page.waitForTimeout(1500);
+    t.equal(await ex.page.locator('.toast', { hasText: /new question/ }).count(), 1, 'one message for all the new offers, not one each');
+    const [note, reply] = await Promise.all([counted.boundingBox(), ex.page.getByLabel('Your reply').boundingBox()]);
+    t.ok(note && reply && (note.y + note.height <= reply.y || note.y >= reply.y + reply.height), 'the message does not cover the reply box');
+    t.equal(await ex.page.getByLabel('Your reply').inputValue().then((v) => v.startsWith('Try ')), true, 'and the draft is untouched');
     await ex.page.evaluate(() => { location.hash = '#/profile'; });
     await ex.page.getByLabel('Signature').waitFor();
     const profile = await width();

@@ -63,6 +63,15 @@ function update(question: QuestionSummary): void {
   }
 }
 
+// Offers arriving while the expert is elsewhere (writing a reply, say) update one message with a count instead of
+// stacking a message each over the page.
+let offerToast: { el: HTMLElement; count: number } | null = null;
+function announceOffer(handle: string): void {
+  const count = offerToast?.el.isConnected ? offerToast.count + 1 : 1;
+  const text = count === 1 ? `New question for you from @${handle}` : `${count} new questions for you, the latest from @${handle}`;
+  offerToast = { el: toast(text, 'info', { href: '#/inbox', label: 'Open inbox' }, 'offers'), count };
+}
+
 export function startInbox(): void {
   if (started) return;
   started = true;
@@ -71,7 +80,7 @@ export function startInbox(): void {
     const isNew = !items.has(d.question.id);
     items.set(d.question.id, { question: d.question, offer: d.offer });
     notify();
-    if (isNew && !location.hash.startsWith('#/inbox')) toast(`New question for you from @${d.question.author.handle}`);
+    if (isNew && !location.hash.startsWith('#/inbox')) announceOffer(d.question.author.handle);
   });
   on('question.claimed', (d) => {
     if (d.expertId === session.user?.id) dropOffer(d.question.id);

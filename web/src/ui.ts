@@ -42,14 +42,27 @@ export function flagNote(q: QuestionSummary): HTMLElement | null {
 }
 
 let toastRegion: HTMLElement | null = null;
-export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', link?: { href: string; label: string }): void {
+/** More than this and the oldest goes: a burst of messages must not pile up over what the user is doing. */
+const MAX_TOASTS = 3;
+const keyed = new Map<string, HTMLElement>();
+
+/**
+ * A short message in the live region; returns its element. A `key` makes it replace the message with the same key
+ * still showing (a running count, say) instead of stacking another.
+ */
+export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', link?: { href: string; label: string }, key?: string): HTMLElement {
   if (!toastRegion) {
     toastRegion = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.append(toastRegion);
   }
   const el = h('div', { class: `toast toast-${kind}` }, message, link ? [' ', h('a', { href: link.href }, link.label)] : null);
-  toastRegion.append(el);
+  const showing = key ? keyed.get(key) : undefined;
+  if (showing?.isConnected) showing.replaceWith(el);
+  else toastRegion.append(el);
+  if (key) keyed.set(key, el);
+  while (toastRegion.childElementCount > MAX_TOASTS) toastRegion.firstElementChild!.remove();
   setTimeout(() => el.remove(), kind === 'error' || link ? 10_000 : 4500);
+  return el;
 }
 
 export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
