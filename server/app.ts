@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
+import { startCheckpointer } from '../db/checkpointer.js';
 import { openDatabase, type Db } from '../db/client.js';
 import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -61,7 +62,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   app.setSerializerCompiler(serializerCompiler);
 
   const db = deps.db ?? openDatabase(config.databasePath);
-  if (!deps.db) app.addHook('onClose', async () => db.$client.close());
+  const checkpointer = deps.db ? null : startCheckpointer(db.$client, app.log.child({ component: 'db' }));
+  if (!deps.db) {
+    app.addHook('onClose', async () => {
+      await checkpointer?.stop();
+      db.$client.close();
+    });
+  }
   const clock = deps.clock ?? systemClock;
 
   await app.register(cookie);

@@ -2,7 +2,7 @@
 // in a child process pointed at it, and the connected experts' WebSockets.
 import { join } from 'node:path';
 import { startFakeX, type FakeX } from '../../server/fake-x/index.js';
-import type { AppServerOptions, AppServerReady, GcStats } from './app-server.js';
+import type { AppServerOptions, AppServerReady, ServerWindow } from './app-server.js';
 import { startChild, type ChildHandle } from './child.js';
 import type { BenchContext } from './context.js';
 import { connectExperts, createOfferTracker, type LiveExperts, type OfferTracker } from './live-experts.js';
@@ -12,9 +12,9 @@ export interface ServerStats { peakRssMb: number; rssMb: number; cpu: NodeJS.Cpu
 
 /**
  * What one measured window cost: the server's CPU and this process's (the load generator and the connected experts'
- * sockets share the machine with it), each as % of one core, and the server's garbage-collection pauses.
+ * sockets share the machine with it), each as % of one core, and the server's GC pauses and event-loop delay.
  */
-export interface WindowUse { serverCpuPct: number; benchCpuPct: number; serverGc: GcStats }
+export interface WindowUse { serverCpuPct: number; benchCpuPct: number; server: ServerWindow }
 
 export interface AppEnv {
   fakeX: FakeX;
@@ -47,7 +47,7 @@ export async function startAppEnv(ctx: BenchContext): Promise<AppEnv> {
     fakeX, app, ready: app.ready, tracker, experts, stats,
     async meter() {
       const before = (await stats()).cpu;
-      await app.call<GcStats>('gcWindow');
+      await app.call<ServerWindow>('window');
       const own = process.cpuUsage();
       const started = performance.now();
       const pct = (usage: NodeJS.CpuUsage, ms: number) => Math.round(((usage.user + usage.system) / 1000 / ms) * 100);
@@ -55,8 +55,8 @@ export async function startAppEnv(ctx: BenchContext): Promise<AppEnv> {
         const benchCpu = process.cpuUsage(own);
         const ms = performance.now() - started;
         const after = (await stats()).cpu;
-        const serverGc = await app.call<GcStats>('gcWindow');
-        return { serverCpuPct: pct({ user: after.user - before.user, system: after.system - before.system }, ms), benchCpuPct: pct(benchCpu, ms), serverGc };
+        const server = await app.call<ServerWindow>('window');
+        return { serverCpuPct: pct({ user: after.user - before.user, system: after.system - before.system }, ms), benchCpuPct: pct(benchCpu, ms), server };
       };
     },
     async close() {

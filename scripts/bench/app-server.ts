@@ -1,7 +1,7 @@
 // The Helpforce server under test, in its own process: the real buildApp on a temp SQLite file, the X channel pointed
 // at the parent's fake X over loopback, background timers on, listening on an ephemeral loopback port.
 import type { AddressInfo } from 'node:net';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { buildApp } from '../../server/app.js';
 import { defaultRoutingConfig } from '../../server/config.js';
 import type { User } from '../../server/contracts/api.js';
@@ -72,11 +72,16 @@ function watchGc() {
   };
 }
 
+/** The server over one measured window: GC pauses, and how late the event loop ran (p99 and longest, in ms). */
+export interface ServerWindow { gc: GcStats; loopDelay: { p99Ms: number; maxMs: number } }
+
 export interface DrainResult { ms: number; drained: boolean; sent: number; failed: number; retried: number; attempts: number }
 
 async function main() {
   limitHeapGrowth(); // as server/index.ts does, so the bench measures the server as it runs
   const gc = watchGc();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const options = childOptions<AppServerOptions>();
   if (options.statementCache) cachePreparedStatements();
   const offset = options.clockOffsetMs ?? 0;
@@ -132,8 +137,12 @@ async function main() {
       return list;
     },
 
-    /** GC pauses since the last call. */
-    gcWindow: () => gc.window(),
+    /** GC pauses and event-loop delay since the last call: what held every request up meanwhile. */
+    window: (): ServerWindow => {
+      const delay = { p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10, maxMs: Math.round(loopDelay.max / 1e5) / 10 };
+      loopDelay.reset();
+      return { gc: gc.window(), loopDelay: delay };
+    },
 
     stats: () => ({ gc: gc.total(), peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
 

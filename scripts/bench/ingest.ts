@@ -3,7 +3,7 @@
 import autocannon from 'autocannon';
 import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
 import type { AppEnv, WindowUse } from './app-env.js';
-import type { GcStats } from './app-server.js';
+import type { ServerWindow } from './app-server.js';
 import type { BenchContext } from './context.js';
 import { createAgent, openLoop, request } from './http.js';
 import { distribution, round, sleep, waitFor, type Distribution } from './stats.js';
@@ -16,7 +16,7 @@ export interface IngestRun {
   serverCpuPct: number | null;
   /** This process (load generator, fake X, the experts' sockets) during the run, % of one core. */
   benchCpuPct: number | null;
-  serverGc: GcStats | null;
+  server: ServerWindow | null;
   [extra: string]: unknown;
 }
 
@@ -28,7 +28,7 @@ function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds
   const s = env.tracker.summary(selection);
   return {
     sent: s.sent, offered: s.offered, questionsPerSecond: round(s.offered / seconds, 1), ingestToOfferMs: s.latencyMs,
-    serverCpuPct: use.serverCpuPct, benchCpuPct: use.benchCpuPct, serverGc: use.serverGc, ...extra,
+    serverCpuPct: use.serverCpuPct, benchCpuPct: use.benchCpuPct, server: use.server, ...extra,
   };
 }
 

@@ -59,7 +59,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     rows.push(
       [`ingest→offer, HTTP at ${r.flags.rate}/s for ${r.flags.durationS} s`, `${fmt(http.questionsPerSecond)} q/s`, `${http.offered}/${http.sent} offered`],
       ['  latency p50 / p99', `${fmt(http.ingestToOfferMs.p50)} / ${fmt(http.ingestToOfferMs.p99)} ms`, `p99 < 50 ms: ${mark(targets.ingestP99Under50msAt200PerSecond)}`],
-      ['  server GC pauses during the run: longest / total', `${fmt(http.serverGc?.maxMs)} / ${fmt(http.serverGc?.totalMs)} ms`, `${fmt(http.serverGc?.majorCount)} major of ${fmt(http.serverGc?.count)}`],
+      ['  server event-loop delay p99 / max; GC longest pause', `${fmt(http.server?.loopDelay.p99Ms)} / ${fmt(http.server?.loopDelay.maxMs)}; ${fmt(http.server?.gc.maxMs)} ms`, `GC: ${fmt(http.server?.gc.majorCount)} major of ${fmt(http.server?.gc.count)}, ${fmt(http.server?.gc.totalMs)} ms`],
       [`ingest→offer, HTTP closed loop (${httpMax.connections} conns)`, `${fmt(httpMax.questionsPerSecond)} q/s`, `≥ 10% of bare: ${mark(targets.sustainedIngestAtLeast10PctOfBareFastify)} (${fmt((ratios.ingestToOfferVsBareFastify ?? 0) * 100)}%)`],
       ['  latency p50 / p99, server CPU', `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`, `${httpMax.serverCpuPct}% of a core, ${fmt(cpuPerQuestionUs(httpMax))} µs/question`],
       [`  load generator + ${fmt(r.flags.online)} sockets (bench process)`, `${httpMax.benchCpuPct}% of a core`, `machine: ${machine.cpus} cores`],
