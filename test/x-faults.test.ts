@@ -132,3 +132,33 @@ t.test('a burst beyond the 800 mentions X lists is recovered from recent search'
   t.ok(searched.length >= 3, 'search was paged for the older part');
   t.equal((await app.xChannel.poller.pollOnce()).ingested, 0, 'and the next poll starts after the newest');
 });
+
+t.test('a burst is stored a hundred at a time; a failure half-way keeps what was stored and the next poll completes it', async (t) => {
+  const { fakeX, app } = await setup(t);
+  for (let i = 0; i < 250; i++) fakeX.addMention({ text: `burst question ${i} about my tv`, author: { username: `b${i}` } });
+  const { ingest, db } = app.services;
+  const count = () => (db.$client.prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'").get() as { n: number; d: number });
+  const cursor = () => db.$client.prepare("select since_id s from channel_cursors where channel = 'x'").pluck().get();
+
+  // The 150th question fails (a disk error, say): its hundred is rolled back, the first hundred stays.
+  const real = ingest.ingestInTransaction;
+  let calls = 0;
+  ingest.ingestInTransaction = (input) => {
+    if (++calls === 150) throw new Error('disk I/O error');
+    return real(input);
+  };
+  let between = 0;
+  const watching = setInterval(() => { if (calls === 100) between++; }, 0);
+  await t.rejects(app.xChannel.poller.pollOnce(), /disk I\/O error/);
+  clearInterval(watching);
+  ingest.ingestInTransaction = real;
+  t.same(count(), { n: 100, d: 100 }, 'the first hundred is stored');
+  t.notOk(cursor(), 'the cursor did not move');
+  t.ok(between > 0, 'other work ran between the first hundred and the next');
+
+  const again = await app.xChannel.poller.pollOnce();
+  t.equal(again.ingested, 250, 'the next poll reads every page again');
+  t.same(count(), { n: 250, d: 250 }, 'and stores the other 150, none twice');
+  t.ok(cursor(), 'the cursor moved with the last hundred');
+  t.equal((await app.xChannel.poller.pollOnce()).ingested, 0, 'nothing left after that');
+});

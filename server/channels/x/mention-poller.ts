@@ -15,6 +15,7 @@ export const X_CHANNEL = 'x';
 const TWEET_FIELDS = ['created_at', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'lang', 'author_id'] as const;
 const MAX_PAGES = 8;
 const MAX_BACKFILL_PAGES = 50;
+const INGEST_CHUNK = 100;
 
 interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }
 interface Deps { client: TwitterApi; db: Db; clock: Clock; ingest: IngestService; status: ChannelStatus; log: Logger; intervalMs: number }
@@ -65,7 +66,7 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     return recovered;
   }
 
-  /** One poll: every page since the cursor, stored oldest first with the new cursor in one transaction. */
+  /** One poll: every page since the cursor, stored oldest first, the new cursor with the last of them. */
   async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
     const me = await brand();
     const since = sinceId();
@@ -80,21 +81,31 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     // recent search (the last 7 days), between the cursor and the oldest mention the timeline gave.
     if (since && !timeline.done) found.push(...await backfill(since, found, authors));
     const tweets = found.filter((t) => t.author_id !== me).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    // Stored a hundred at a time with the event loop free between (a poll of 800 in one transaction held every other
+    // request for ~0.45 s). The cursor moves with the last hundred: after a crash half-way the next poll reads the
+    // same pages again, and what was already stored is recognised by its external id, not stored twice.
     let ingested = 0;
-    const notices: Notice[] = db.transaction(() => {
-      const pending: Notice[] = [];
-      for (const tweet of tweets) {
-        const { notices: n } = ingest.ingestInTransaction(toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined));
-        pending.push(...n);
-        ingested++;
-      }
-      if (newest) {
-        db.insert(channelCursors).values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
-          .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } }).run();
-      }
-      return pending;
-    });
-    flush(notices);
+    for (let start = 0; ; start += INGEST_CHUNK) {
+      const chunk = tweets.slice(start, start + INGEST_CHUNK);
+      const last = start + INGEST_CHUNK >= tweets.length;
+      const notices: Notice[] = db.transaction(() => {
+        const pending: Notice[] = [];
+        for (const tweet of chunk) {
+          const { notices: n } = ingest.ingestInTransaction(toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined));
+          pending.push(...n);
+          ingested++;
+        }
+        if (last && newest) {
+          db.insert(channelCursors).values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
+            .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } }).run();
+        }
+        return pending;
+      });
+      flush(notices);
+      if (last) break;
+      // A timer, not setImmediate: the loop passes through its I/O phase before the next hundred.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const limit = timeline.rateLimit;
     const waitMs = limit && limit.remaining === 0 ? Math.max(0, limit.reset * 1000 - clock.now() + 500) : 0;
     return { ingested, waitMs };
