@@ -64,8 +64,11 @@ t.test('a note with @mentions pings the people named and lets them open the ques
   t.same(bobEvents.filter((e) => e.type === 'note.mention').map((e) => e.data), [{ questionId: question.id, from: 'Jane Doe', text: posted.json().note.text }], 'Bob is pinged once');
   t.notOk(managerEvents.some((e) => e.type === 'note.mention'), 'managers are not pinged for every note');
 
+  const listed = async (who: typeof bob) => ((await as(app, who).get('/api/questions')).json().items as { id: string }[]).map((q) => q.id);
+  t.notOk((await listed(carol)).includes(question.id), 'the question is not in the list of someone not involved');
   const seen = await as(app, bob).get(notesUrl);
   t.equal(seen.statusCode, 200, 'the mention lets Bob open it');
+  t.ok((await listed(bob)).includes(question.id), 'and it is in his list of questions, so he can find it again');
   t.same(seen.json().items.map((n: { text: string }) => n.text), [posted.json().note.text]);
   t.equal((await as(app, bob).get(`/api/questions/${question.id}/similar`)).statusCode, 200);
   t.equal((await as(app, bob).post(notesUrl, { text: 'On it: try the ARC port.' })).statusCode, 201, 'and answer in the notes');

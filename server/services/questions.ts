@@ -3,7 +3,7 @@
 // can never both win.
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
+import { notes, offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
 import type { QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -45,7 +45,12 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     if (query.assignee) conditions.push(query.assignee === 'none' ? isNull(questions.assigneeId) : eq(questions.assigneeId, query.assignee === 'me' ? user.id : query.assignee));
     if (query.cursor) conditions.push(lt(questions.id, query.cursor));
     if (!isManager(user)) {
-      conditions.push(or(eq(questions.assigneeId, user.id), inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))))!);
+      // An expert's own: assigned to them, offered to them, or named in a note (as question-access.ts lets them open).
+      conditions.push(or(
+        eq(questions.assigneeId, user.id),
+        inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))),
+        inArray(questions.id, sql`(select n.question_id from ${notes} n, json_each(n.mentions) m where m.value = ${user.id})`),
+      )!);
     }
     return conditions;
   }
