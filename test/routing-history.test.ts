@@ -1,7 +1,7 @@
 // The routing model after a restart: replayed before listening when the history is small, after listening (from a
 // read snapshot, in slices) when it is large — and in both cases the same model, with whatever the server learned
 // during a background replay learned once, after the history it came after.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { App } from '../server/app.js';
 import type { User } from '../server/contracts/api.js';
 import { buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/app.js';
@@ -43,6 +43,23 @@ async function answered(app: App, clock: ReturnType<typeof steppingClock>, manag
   }
 }
 
+/**
+ * A database file with a history: a manager, experts with the given skills and `count` answered questions, written
+ * by an app that is then closed. The tests start apps on the file as a restart would.
+ */
+async function historyFile(t: Test, skills: string[], count: number) {
+  const databasePath = tempDatabasePath(t);
+  const clock = steppingClock();
+  const first = await buildTestApp(t, { databasePath, clock });
+  await seedTags(first);
+  const manager = await createUser(first, 'manager');
+  const experts = await Promise.all(skills.map((tag, i) => createUser(first, 'expert', { name: `Expert ${i}`, profile: { skills: [{ tag, level: 3 }] } })));
+  const expertIds = experts.map((e) => e.user.id);
+  await answered(first, clock, manager.user.id, expertIds, count);
+  await first.close();
+  return { databasePath, clock, managerId: manager.user.id, expertIds };
+}
+
 /** What the model learned, as the router explains it for a few questions (the roster's live state left out). */
 function learnedView(app: App, now: number): { expertId: string; reasons: Record<string, number> }[][] {
   return TEXTS.map((text) => app.services.router.rank({ text, tags: [], now }).map((r) => ({
@@ -51,16 +68,7 @@ function learnedView(app: App, now: number): { expertId: string; reasons: Record
 }
 
 t.test('a large history is replayed after the server listens, to the same model a replay before listening builds', async (t) => {
-  const databasePath = tempDatabasePath(t);
-  const clock = steppingClock();
-  const first = await buildTestApp(t, { databasePath, clock });
-  await seedTags(first);
-  const manager = await createUser(first, 'manager');
-  const experts = await Promise.all(['Jane', 'Omar', 'Li'].map((name, i) => createUser(first, 'expert', {
-    name, profile: { skills: [{ tag: i === 1 ? 'laptops' : 'tv', level: 3 }] },
-  })));
-  await answered(first, clock, manager.user.id, experts.map((e) => e.user.id), 120);
-  await first.close();
+  const { databasePath, clock } = await historyFile(t, ['tv', 'laptops', 'tv'], 120);
 
   // Replayed before listening (the default for a history this small): the reference model.
   const before = await buildTestApp(t, { databasePath, clock });
@@ -83,21 +91,14 @@ t.test('a large history is replayed after the server listens, to the same model 
 });
 
 t.test('what the server learns during a background replay is learned once, after the history', async (t) => {
-  const databasePath = tempDatabasePath(t);
-  const clock = steppingClock();
-  const first = await buildTestApp(t, { databasePath, clock });
-  await seedTags(first);
-  const manager = await createUser(first, 'manager');
-  const experts = await Promise.all(['Jane', 'Omar'].map((name) => createUser(first, 'expert', { name, profile: { skills: [{ tag: 'tv', level: 3 }] } })));
-  await answered(first, clock, manager.user.id, experts.map((e) => e.user.id), 60);
-  await first.close();
+  const { databasePath, clock, managerId, expertIds } = await historyFile(t, ['tv', 'tv'], 60);
 
   const during = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
   t.equal(during.services.routingModel.status().state, 'loading');
   // All synchronous, so the replay cannot move on in between: two answers approved and a question retagged while the
   // history is still replaying. Ingest and claims work as usual meanwhile.
   clock.advance();
-  for (let i = 60; i < 63; i++) answer(during, manager.user.id, experts[i % 2]!.user.id, i);
+  for (let i = 60; i < 63; i++) answer(during, managerId, expertIds[i % 2]!, i);
   t.equal(during.services.routingModel.status().state, 'loading', 'still replaying when they were approved');
   await during.services.routingModel.ready();
   await during.services.outbox.idle();
@@ -111,14 +112,7 @@ t.test('what the server learns during a background replay is learned once, after
 });
 
 t.test('closing the server in the middle of a background replay stops it cleanly', async (t) => {
-  const databasePath = tempDatabasePath(t);
-  const clock = steppingClock();
-  const first = await buildTestApp(t, { databasePath, clock });
-  await seedTags(first);
-  const manager = await createUser(first, 'manager');
-  const expert = await createUser(first, 'expert', { profile: { skills: [{ tag: 'tv', level: 3 }] } });
-  await answered(first, clock, manager.user.id, [expert.user.id], 40);
-  await first.close();
+  const { databasePath, clock } = await historyFile(t, ['tv'], 40);
 
   const app = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
   t.equal(app.services.routingModel.status().state, 'loading');
