@@ -3,6 +3,7 @@
 import t from 'tap';
 import { createManualClock } from '../server/domain/clock.js';
 import { createMetricsService, kthOfSorted, percentiles } from '../server/services/metrics.js';
+import { createHourSummaries } from '../server/services/metrics-hours.js';
 import { buildTestApp, createUser, seedTags } from './helpers/app.js';
 
 const HOUR = 3_600_000;
@@ -129,4 +130,42 @@ t.test('metrics over whole days equal a computation straight from the rows, also
   t.same(computed(week), fromRows(week), 'after changes to a summarised day');
   t.same(computed(twoDays), fromRows(twoDays));
   t.same(metrics.compute(week), createMetricsService({ db, clock }).compute(week), 'equal to a fresh service, names and order included');
+});
+
+t.test('a changed hour is read again once, not again at every later write elsewhere', async (t) => {
+  const clock = createManualClock(Date.parse('2026-03-02T09:30:00Z'));
+  const app = await buildTestApp(t, { clock });
+  await seedTags(app);
+  const manager = (await createUser(app, 'manager')).user;
+  const { ingest, questions, db } = app.services;
+  const ids: string[] = [];
+  for (let hour = 0; hour < 12; hour++) {
+    ids.push(ingest.ingest({ channel: 'api', externalId: `r-${hour}`, text: 'my tv has no sound', author: { handle: 'cust' } }).question.id);
+    clock.advance(HOUR);
+  }
+  const hours = createHourSummaries(db, clock);
+  const from = Date.parse('2026-03-02T09:00:00Z');
+  const to = from + 12 * HOUR;
+  hours.between(from, to);
+  const warm = hours.hoursRead;
+  t.equal(warm, 12, 'the first call reads every hour');
+  hours.between(from, to);
+  t.equal(hours.hoursRead, warm, 'nothing changed, nothing read');
+
+  questions.dismiss(manager, ids[3]!, 'spam');
+  hours.between(from, to);
+  t.equal(hours.hoursRead, warm + 1, 'the changed question\'s hour is read again');
+  // Writes to other tables later on: the first check after the change looks back a minute before the previous one
+  // (a slack for late commits) and may read the hour once more; after that it is settled.
+  for (let i = 0; i < 4; i++) {
+    clock.advance(5 * 60_000);
+    await createUser(app, 'expert');
+    hours.between(from, to);
+  }
+  t.ok(hours.hoursRead <= warm + 2, `later writes elsewhere do not make it read again and again (${hours.hoursRead - warm - 1} more)`);
+  const settled = hours.hoursRead;
+  questions.dismiss(manager, ids[5]!, 'spam');
+  hours.between(from, to);
+  t.equal(hours.hoursRead, settled + 1, 'the next change is read');
+  t.same(createMetricsService({ db, clock }).compute({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }).byStatus.dismissed, 2);
 });
