@@ -167,7 +167,7 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
     days.delete(Math.floor(hour / 24));
   };
   let seen = { changes: -1, dataVersion: -1, since: -Infinity };
-  /** Hours read from the database since start (summaries built), for tests and the bench. */
+  /** Hours read from the database since start (summaries built): what the tests count to see the cache work. */
   let hoursRead = 0;
 
   /** Reads the questions received in [start, end) into one summary per hour that has any. */

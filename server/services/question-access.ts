@@ -9,9 +9,16 @@ import { notFound } from '../errors.js';
 
 export const isManager = (user: User) => user.role === 'manager' || user.role === 'admin';
 
+/** A note's condition: it names the user. */
+const namesUser = (userId: string) => sql`exists (select 1 from json_each(${notes.mentions}) where value = ${userId})`;
+
 export function isMentionedOn(db: Pick<Db, 'select'>, questionId: string, userId: string): boolean {
-  return !!db.select({ id: notes.id }).from(notes)
-    .where(and(eq(notes.questionId, questionId), sql`exists (select 1 from json_each(${notes.mentions}) where value = ${userId})`)).get();
+  return !!db.select({ id: notes.id }).from(notes).where(and(eq(notes.questionId, questionId), namesUser(userId))).get();
+}
+
+/** The ids of the questions a note names the user on, as a subquery (an expert's list includes them). */
+export function mentionedQuestionIds(db: Pick<Db, 'select'>, userId: string) {
+  return db.select({ id: notes.questionId }).from(notes).where(namesUser(userId));
 }
 
 export function createQuestionAccess(db: Db) {

@@ -3,7 +3,7 @@
 // can never both win.
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { notes, offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
+import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
 import type { QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -15,7 +15,7 @@ import { flush, recordEvent, type Notice } from './audit.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
-import { createQuestionAccess, isManager } from './question-access.js';
+import { createQuestionAccess, isManager, mentionedQuestionIds } from './question-access.js';
 import type { TagService } from './tags.js';
 import type { Views } from './views.js';
 
@@ -49,7 +49,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       conditions.push(or(
         eq(questions.assigneeId, user.id),
         inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))),
-        inArray(questions.id, sql`(select n.question_id from ${notes} n, json_each(n.mentions) m where m.value = ${user.id})`),
+        inArray(questions.id, mentionedQuestionIds(db, user.id)),
       )!);
     }
     return conditions;
