@@ -15,7 +15,7 @@ const EXPLAINED_IN_RANK = 50;
 const NO_HISTORY = '\u0000no-history';
 
 export function createRouter(settings: RoutingSettings): Router {
-  const roster = createRoster();
+  const roster = createRoster({ requireOnline: settings.requireOnline });
   const learned = createExpertiseIndex();
   const tagModel = createTagModel();
   const classifier = createClassifier(tagModel);
@@ -89,10 +89,7 @@ export function createRouter(settings: RoutingSettings): Router {
       const entry = roster.get(id);
       if (entry) entry.expert.load = load;
     },
-    setOnline(id, online) {
-      const entry = roster.get(id);
-      if (entry) entry.expert.online = online;
-    },
+    setOnline: (id, online) => roster.setOnline(id, online),
     isAvailable: (id) => roster.get(id)?.expert.availability === 'available',
     noteOffered: (id, at) => roster.noteOffered(id, at),
     classify: (text, rules) => classifier.classify(text, rules),
