@@ -107,7 +107,12 @@ export default fp<ServiceOptions>(async (app, options) => {
   void services.answers.rebuild().then(
     (indexedAnswers) => app.log.info({ indexedAnswers, ms: Math.round(performance.now() - indexing) }, 'similar-answers index built'),
     (error: unknown) => app.log.error({ err: error }, 'similar-answers index rebuild failed'));
-  app.addHook('preClose', async () => { await Promise.all([services.answers.stop(), services.routingModel.stop()]); });
+  // The metrics' hour cache likewise, so the dashboard's first request after a restart does not read every hour.
+  const warming = performance.now();
+  void services.metrics.warm().then(
+    (warm) => { if (warm) app.log.info({ ms: Math.round(performance.now() - warming) }, 'metrics cache warm'); },
+    (error: unknown) => app.log.error({ err: error }, 'metrics warm-up failed; requests read what they need'));
+  app.addHook('preClose', async () => { await Promise.all([services.answers.stop(), services.routingModel.stop(), services.metrics.stop()]); });
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());

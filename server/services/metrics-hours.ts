@@ -222,6 +222,23 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
     expertIds,
     get hoursRead() { return hoursRead; },
 
+    /**
+     * Reads the complete hours of [from, to) that are not cached yet, newest first, until `budgetMs` has passed (at
+     * least one): a warm-up can fill the cache in slices with the event loop free between them. True once none is missing.
+     */
+    fillMissing(from: number, to: number, budgetMs: number): boolean {
+      forgetTouchedHours();
+      const started = performance.now();
+      let readAny = false;
+      for (let hour = Math.floor(to / HOUR_MS) - 1; hour >= Math.ceil(from / HOUR_MS); hour--) {
+        if (cache.has(hour)) continue;
+        if (readAny && performance.now() - started >= budgetMs) return false;
+        readAny = true;
+        cache.set(hour, read(hour * HOUR_MS, (hour + 1) * HOUR_MS).get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
+      }
+      return true;
+    },
+
     /** Summaries of the questions received in [from, to), oldest first: one per hour, or with `wholeDays` one per UTC
      * day for the days the window covers whole. */
     between(from: number, to: number, { wholeDays = false } = {}): HourSummary[] {

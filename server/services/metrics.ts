@@ -208,7 +208,40 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       .sort((a, b) => b.total - a.total);
   }
 
-  return {
+  let warming: Promise<boolean> = Promise.resolve(false);
+  let stopped = false;
+
+  const service = {
+    /**
+     * Fills the hour cache for the last `days` days in ~`sliceMs` slices with the event loop free between them, then
+     * computes the dashboard's windows once (which merges the day summaries). On a large history the first metrics
+     * request after a start otherwise read every hour itself (1M questions: 0.7-1.3 s for 7 days, 2.5-3.3 s for 30).
+     * Resolves true once warm, false if stopped first.
+     */
+    warm({ days = 30, sliceMs = 10 }: { days?: number; sliceMs?: number } = {}): Promise<boolean> {
+      stopped = false;
+      warming = (async () => {
+        const to = clock.now();
+        const from = to - days * DAY_MS;
+        while (!hours.fillMissing(from, to, sliceMs)) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (stopped || !sqlite.open) return false;
+        }
+        for (const span of new Set([Math.min(7, days), days])) service.compute({ from: new Date(to - span * DAY_MS).toISOString(), to: new Date(to).toISOString() });
+        return true;
+      })();
+      return warming;
+    },
+
+    /** The warm-up under way (or the last one). */
+    warmed(): Promise<boolean> { return warming; },
+
+    /** Stops a warm-up between slices (the server is closing). */
+    stop(): Promise<boolean> {
+      stopped = true;
+      return warming;
+    },
+
     compute(range: { from?: string; to?: string } = {}): Metrics {
       const now = clock.now();
       const to = range.to ? Date.parse(range.to) : now;
@@ -251,6 +284,10 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       const answeredToday = statements.answeredSince.get(startOfDay - 7 * 24 * 3600_000, startOfDay)!.n;
       return { open: openCount, inReview: open.get('in_review') ?? 0, escalated: open.get('escalated') ?? 0, answeredToday, onlineExperts };
     },
+
+    /** Hours read from the database since start (what tests count to see the cache at work). */
+    get hoursRead() { return hours.hoursRead; },
   };
+  return service;
 }
 export type MetricsService = ReturnType<typeof createMetricsService>;
