@@ -132,17 +132,22 @@ t.test('metrics over whole days equal a computation straight from the rows, also
   t.same(metrics.compute(week), createMetricsService({ db, clock }).compute(week), 'equal to a fresh service, names and order included');
 });
 
-t.test('a changed hour is read again once, not again at every later write elsewhere', async (t) => {
-  const clock = createManualClock(Date.parse('2026-03-02T09:30:00Z'));
+/** An app with one question received at the start of each of `hours` hours, and a manager. */
+async function hourlyQuestions(t: Parameters<typeof buildTestApp>[0], start: string, hours: number) {
+  const clock = createManualClock(Date.parse(start));
   const app = await buildTestApp(t, { clock });
   await seedTags(app);
   const manager = (await createUser(app, 'manager')).user;
-  const { ingest, questions, db } = app.services;
   const ids: string[] = [];
-  for (let hour = 0; hour < 12; hour++) {
-    ids.push(ingest.ingest({ channel: 'api', externalId: `r-${hour}`, text: 'my tv has no sound', author: { handle: 'cust' } }).question.id);
+  for (let hour = 0; hour < hours; hour++) {
+    ids.push(app.services.ingest.ingest({ channel: 'api', externalId: `h-${hour}`, text: 'my tv has no sound', author: { handle: 'cust' } }).question.id);
     clock.advance(HOUR);
   }
+  return { app, manager, ids, ...app.services, clock };
+}
+
+t.test('a changed hour is read again once, not again at every later write elsewhere', async (t) => {
+  const { app, clock, manager, ids, questions, db } = await hourlyQuestions(t, '2026-03-02T09:30:00Z', 12);
   const hours = createHourSummaries(db, clock);
   const from = Date.parse('2026-03-02T09:00:00Z');
   const to = from + 12 * HOUR;
@@ -171,16 +176,7 @@ t.test('a changed hour is read again once, not again at every later write elsewh
 });
 
 t.test('a warm-up fills the hour cache in slices after start; writes meanwhile still count', async (t) => {
-  const clock = createManualClock(Date.parse('2026-03-02T09:00:00Z'));
-  const app = await buildTestApp(t, { clock });
-  await seedTags(app);
-  const manager = (await createUser(app, 'manager')).user;
-  const { ingest, questions, db } = app.services;
-  const ids: string[] = [];
-  for (let hour = 0; hour < 40; hour++) {
-    ids.push(ingest.ingest({ channel: 'api', externalId: `w-${hour}`, text: 'my tv has no sound', author: { handle: 'cust' } }).question.id);
-    clock.advance(HOUR);
-  }
+  const { clock, manager, ids, questions, db } = await hourlyQuestions(t, '2026-03-02T09:00:00Z', 40);
   const metrics = createMetricsService({ db, clock });
   let slices = 0;
   let warmedUp = false;
