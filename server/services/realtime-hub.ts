@@ -77,6 +77,8 @@ export function createRealtimeHub(clock: Clock) {
         for (const connection of managers) if (!sent.has(connection)) write(connection, payload);
       }
     },
+    /** Manager (and admin) sockets connected: dashboard-only work can be skipped when there are none. */
+    managerCount: () => managers.size,
     stats() { return { connections: [...byUser.values()].reduce((n, s) => n + s.size, 0), users: byUser.size, delivered, droppedSlow }; },
     closeAll() {
       closed = true;
