@@ -127,14 +127,18 @@ export default fp<ServiceOptions>(async (app, options) => {
     timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
     timers.push(every(1000, 'outbox run', () => services.outbox.run()));
     // The dashboard's "right now" tiles, for connected managers: within a second of any write (a new question counts
-    // in Open beside its queue row, not up to 5 s later) and every 5 s regardless (presence, the day's rollover).
+    // in Open beside its queue row, not up to 5 s later) or of someone connecting or leaving, and every 5 s regardless
+    // (the day's rollover).
     const writes = services.db.$client.prepare<[], number>('select total_changes()').pluck();
     let ticked = { at: -Infinity, writes: -1 };
+    let presenceChanged = false;
+    services.hub.onPresence(() => { presenceChanged = true; });
     timers.push(every(1000, 'metrics tick', () => {
       if (services.hub.managerCount() === 0) return;
       const now = { at: performance.now(), writes: writes.get()! };
-      if (now.writes === ticked.writes && now.at - ticked.at < 5000) return;
+      if (now.writes === ticked.writes && !presenceChanged && now.at - ticked.at < 5000) return;
       ticked = now;
+      presenceChanged = false;
       services.hub.publish('metrics.tick', services.metrics.live(services.onlineExperts()));
     }));
     for (const timer of timers) timer.unref();
