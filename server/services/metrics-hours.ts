@@ -203,6 +203,12 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
     return new Map([...hours].map(([hour, builder]) => [hour, builder.finish()]));
   }
 
+  /** Reads the hours [first, end) into the cache, in one range read; an hour without questions gets an empty summary. */
+  function cacheHours(first: number, end: number) {
+    const found = read(first * HOUR_MS, end * HOUR_MS);
+    for (let hour = first; hour < end; hour++) cache.set(hour, found.get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
+  }
+
   /**
    * Drops the cached hours whose questions changed since the last call. After a check, every row updated before it
    * is accounted for (an hour read later reads it), so the next check looks only from the check's time on, less a
@@ -234,7 +240,7 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
         if (cache.has(hour)) continue;
         if (readAny && performance.now() - started >= budgetMs) return false;
         readAny = true;
-        cache.set(hour, read(hour * HOUR_MS, (hour + 1) * HOUR_MS).get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
+        cacheHours(hour, hour + 1);
       }
       return true;
     },
@@ -251,8 +257,7 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
       let missingFrom: number | null = null;
       const fill = (until: number) => {
         if (missingFrom === null) return;
-        const found = read(missingFrom * HOUR_MS, until * HOUR_MS);
-        for (let hour = missingFrom; hour < until; hour++) cache.set(hour, found.get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
+        cacheHours(missingFrom, until);
         missingFrom = null;
       };
       for (let hour = firstFull; hour < endFull; hour++) {
