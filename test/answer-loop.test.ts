@@ -71,6 +71,12 @@ t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   t.equal(metrics.total, 1);
   t.equal(metrics.answerRate, 1);
   t.equal(metrics.timeToFirstReplyMs.count, 1);
+  t.same([metrics.expertsTotal, metrics.byExpert.length], [1, 1], 'the expert who answered');
+  for (const bad of ['0', '-1', '2.5', 'many', '100001']) {
+    const response = await as(app, manager).get(`/api/metrics?experts=${bad}`);
+    t.equal(response.statusCode, 400, `experts=${bad} is refused`);
+    t.equal(response.json().error.code, 'invalid_request');
+  }
 
   const again = await app.xChannel.poller.pollOnce();
   t.equal(again.ingested, 0, 'a second poll finds nothing new (cursor stored)');

@@ -53,7 +53,9 @@ t.test('every bench section runs at toy sizes and reports what must hold at any 
   t.ok(report.posting.faults.injected503 > 0 || report.posting.faults.retried >= 0, 'the faulty run ran');
 
   t.equal(report.dbGrowth.questions, 3000, 'the generated history has the rows asked for');
-  for (const name of ['queueMs', 'metrics7dMs', 'metrics30dMs'] as const) t.equal(report.dbGrowth[name].count, 3, `${name}: every timed request answered`);
+  for (const name of ['queueMs', 'metrics7dMs', 'metrics30dMs', 'dashboard7dMs', 'dashboard30dMs'] as const) t.equal(report.dbGrowth[name].count, 3, `${name}: every timed request answered`);
+  const bytes = report.dbGrowth.metricsBytes as Record<string, number>;
+  t.ok(bytes.dashboard7d! > 0 && bytes.dashboard7d! <= bytes.full7d!, 'the metrics page asks for no more than the export');
   t.ok(report.peakRssMb > 0, 'the server reported its peak RSS');
 });
 

@@ -130,6 +130,16 @@ t.test('metrics over whole days equal a computation straight from the rows, also
   t.same(computed(week), fromRows(week), 'after changes to a summarised day');
   t.same(computed(twoDays), fromRows(twoDays));
   t.same(metrics.compute(week), createMetricsService({ db, clock }).compute(week), 'equal to a fresh service, names and order included');
+
+  const all = metrics.compute(week);
+  t.equal(all.expertsTotal, 3);
+  t.ok(all.byExpert[0]!.answered > all.byExpert[2]!.answered, 'most answers first');
+  for (const n of [1, 2, 3, 10]) {
+    const top = metrics.compute({ ...week, experts: n });
+    t.same(top.byExpert, all.byExpert.slice(0, n), `experts=${n}: the head of the whole list, medians included`);
+    t.equal(top.expertsTotal, 3, 'and how many there are in all');
+    t.same({ ...top, byExpert: [] }, { ...all, byExpert: [] }, 'the rest of the answer is the same');
+  }
 });
 
 /** An app with one question received at the start of each of `hours` hours, and a manager. */

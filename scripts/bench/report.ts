@@ -2,7 +2,7 @@
 // reference, and each target from the issue with whether this run met it.
 import type { ClaimStormResult } from './claim-storm.js';
 import type { GcStats } from './app-server.js';
-import type { DbGrowthResult } from './db-growth.js';
+import { DASHBOARD_EXPERTS, type DbGrowthResult } from './db-growth.js';
 import type { BenchFlags } from './flags.js';
 import type { IngestRun } from './ingest.js';
 import type { PostingRun } from './posting.js';
@@ -30,7 +30,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   const storm = r.claimStorm;
   const stormRate = storm?.settleMs.p50 ? round(storm.experts / (storm.settleMs.p50 / 1000), 0) : null;
   const db = r.dbGrowth;
-  const dbP99 = db ? Math.max(db.queueMs.p99 ?? Infinity, db.metrics7dMs.p99 ?? Infinity, db.metrics30dMs.p99 ?? Infinity) : null;
+  const dbP99 = db ? Math.max(...[db.queueMs, db.metrics7dMs, db.metrics30dMs, db.dashboard7dMs, db.dashboard30dMs].map((d) => d.p99 ?? Infinity)) : null;
   const ratios = {
     ingestToOfferVsBareFastify: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bare),
     xPollerBurstVsBareFastify: ratio(r.ingest?.xBurst.questionsPerSecond ?? null, bare),
@@ -86,9 +86,16 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     rows.push(['  manager queue p50 / p99', `${fmt(db.queueMs.p50)} / ${fmt(db.queueMs.p99)} ms`, `p99 < 100 ms: ${mark((db.queueMs.p99 ?? Infinity) < 100)}`]);
     rows.push([`  metrics, 7 days (${fmt(db.questionsIn7d as number)} q) p50 / p99`, `${fmt(db.metrics7dMs.p50)} / ${fmt(db.metrics7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics7dMs.p99 ?? Infinity) < 100)}`]);
     rows.push([`  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`, `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`]);
+    const bytes = db.metricsBytes as Record<'full7d' | 'full30d' | 'dashboard7d' | 'dashboard30d', number>;
+    const kb = (n: number) => `${fmt(Math.round(n / 1024))} kB`;
+    rows.push(['  … answer size, all experts (7 d / 30 d)', `${kb(bytes.full7d)} / ${kb(bytes.full30d)}`, '']);
+    rows.push([`  metrics page (top ${DASHBOARD_EXPERTS} experts), 7 d p50 / p99`, `${fmt(db.dashboard7dMs.p50)} / ${fmt(db.dashboard7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.dashboard7dMs.p99 ?? Infinity) < 100)}`]);
+    rows.push([`  metrics page (top ${DASHBOARD_EXPERTS} experts), 30 d p50 / p99`, `${fmt(db.dashboard30dMs.p50)} / ${fmt(db.dashboard30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.dashboard30dMs.p99 ?? Infinity) < 100)}`]);
+    rows.push(['  … answer size, top experts (7 d / 30 d)', `${kb(bytes.dashboard7d)} / ${kb(bytes.dashboard30d)}`, '']);
     rows.push(['  first request after start, once warm (7 d / 30 d)', `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`, '']);
-    const server = db.serverMs as Record<'queue' | 'metrics7d' | 'metrics30d', Distribution>;
+    const server = db.serverMs as Record<'queue' | 'metrics7d' | 'metrics30d' | 'dashboard7d' | 'dashboard30d', Distribution>;
     rows.push(['  … timed inside the server, p99: queue / 7 d / 30 d', `${fmt(server.queue.p99)} / ${fmt(server.metrics7d.p99)} / ${fmt(server.metrics30d.p99)} ms`, '']);
+    rows.push(['  … and the metrics page, 7 d / 30 d', `${fmt(server.dashboard7d.p99)} / ${fmt(server.dashboard30d.p99)} ms`, '']);
     const gc = db.serverGc as GcStats;
     rows.push(['  server GC: longest pause / longest major', `${fmt(gc.maxMs)} / ${fmt(gc.majorMaxMs)} ms`, `${fmt(gc.majorCount)} major of ${fmt(gc.count)}`]);
   }

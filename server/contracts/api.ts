@@ -160,10 +160,17 @@ export const MetricsSchema = z.object({
   slaBreaches: z.number(),
   byTag: z.array(z.object({ tag: z.string(), total: z.number(), answered: z.number(), medianReplyMs: z.number().nullable() })),
   byExpert: z.array(z.object({ expertId: z.string(), name: z.string(), answered: z.number(), approved: z.number(), rejected: z.number(), medianReplyMs: z.number().nullable() })),
+  /** How many experts answered in the window: byExpert's length unless the request asked for fewer (`experts`). */
+  expertsTotal: z.number(),
   volume: z.array(z.object({ bucket: isoTime, received: z.number(), answered: z.number() })),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
-export const MetricsQuerySchema = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
+export const MetricsQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** Only the N experts who answered most, in byExpert (default: every expert who answered in the window). */
+  experts: z.coerce.number().int().min(1).max(100_000).optional(),
+});
 
 export const ChannelHealthSchema = z.object({
   name: z.string(), state: z.enum(['idle', 'polling', 'ok', 'waiting', 'error', 'disabled']), lastPollAt: isoTime.nullable(),

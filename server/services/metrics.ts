@@ -160,8 +160,12 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     return names;
   }
 
-  /** Counts per expert in typed arrays indexed by interned id, then each expert's reply times gathered contiguously. */
-  function byExpert(parts: HourSummary[]): Metrics['byExpert'] {
+  /**
+   * Counts per expert in typed arrays indexed by interned id, most answers first (ties in order of first appearance);
+   * then the reply times of the first `limit` experts gathered contiguously for their medians. The dashboard shows the
+   * top 25 of what can be 10,000 experts: counting is cheap, the medians and the answer's size are not.
+   */
+  function byExpert(parts: HourSummary[], limit: number): { rows: Metrics['byExpert']; total: number } {
     const size = hours.expertIds.length;
     const [answered, approved, rejected, timed] = [0, 1, 2, 3].map(() => new Int32Array(size)) as [Int32Array, Int32Array, Int32Array, Int32Array];
     const order: number[] = [];
@@ -176,21 +180,27 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         timed[e] += group.offsets[j + 1]! - group.offsets[j]!;
       }
     }
-    const offsets = new Int32Array(size + 1);
-    for (let e = 0; e < size; e++) offsets[e + 1] = offsets[e]! + timed[e]!;
-    const times = expertTimes.reserve(offsets[size]!);
-    const fill = offsets.slice(0, size);
+    const names = namesOf(order.map((e) => hours.expertIds[e]!));
+    const ranked = order.filter((e) => names.has(hours.expertIds[e]!)).sort((a, b) => answered[b]! - answered[a]!);
+    const shown = ranked.length > limit ? ranked.slice(0, limit) : ranked;
+    // Where each shown expert's times go: a slot per shown expert, -1 for the rest.
+    const slot = new Int32Array(size).fill(-1);
+    const offsets = new Int32Array(shown.length + 1);
+    shown.forEach((e, i) => { slot[e] = i; offsets[i + 1] = offsets[i]! + timed[e]!; });
+    const times = expertTimes.reserve(offsets[shown.length]!);
+    const fill = offsets.slice(0, shown.length);
     for (const { byExpert: group } of parts) {
       for (let j = 0; j < group.ids.length; j++) {
-        const e = group.ids[j]!;
-        for (let i = group.offsets[j]!; i < group.offsets[j + 1]!; i++) times[fill[e]!++] = group.ms[i]!;
+        const i = slot[group.ids[j]!]!;
+        if (i < 0) continue;
+        for (let k = group.offsets[j]!; k < group.offsets[j + 1]!; k++) times[fill[i]!++] = group.ms[k]!;
       }
     }
-    const names = namesOf(order.map((e) => hours.expertIds[e]!));
-    return order.filter((e) => names.has(hours.expertIds[e]!)).map((e) => ({
+    const rows = shown.map((e, i) => ({
       expertId: hours.expertIds[e]!, name: names.get(hours.expertIds[e]!)!, answered: answered[e]!, approved: approved[e]!, rejected: rejected[e]!,
-      medianReplyMs: offsets[e + 1]! > offsets[e]! ? select(times, offsets[e]! + Math.ceil((offsets[e + 1]! - offsets[e]!) / 2) - 1, offsets[e]!, offsets[e + 1]! - 1) : null,
-    })).sort((a, b) => b.answered - a.answered);
+      medianReplyMs: offsets[i + 1]! > offsets[i]! ? select(times, offsets[i]! + Math.ceil((offsets[i + 1]! - offsets[i]!) / 2) - 1, offsets[i]!, offsets[i + 1]! - 1) : null,
+    }));
+    return { rows, total: ranked.length };
   }
 
   function byTag(parts: HourSummary[]): Metrics['byTag'] {
@@ -242,7 +252,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       return warming;
     },
 
-    compute(range: { from?: string; to?: string } = {}): Metrics {
+    /** The window's metrics; `experts` keeps only that many of the experts who answered most (all by default). */
+    compute(range: { from?: string; to?: string; experts?: number } = {}): Metrics {
       const now = clock.now();
       const to = range.to ? Date.parse(range.to) : now;
       const from = range.from ? Date.parse(range.from) : to - 7 * 24 * 3600_000;
@@ -264,6 +275,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       }
       const byStatus = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
       const answered = (byStatus.answered ?? 0) + (byStatus.closed ?? 0);
+      const experts = byExpert(parts, range.experts ?? Number.POSITIVE_INFINITY);
       const considered = total - (byStatus.dismissed ?? 0);
       return {
         from: new Date(from).toISOString(), to: new Date(to).toISOString(), total, byStatus, answered,
@@ -272,7 +284,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         timeToFirstReplyMs: percentilesOfSorted(parts.map((p) => p.replyMs), values),
         slaBreaches,
         byTag: byTag(parts),
-        byExpert: byExpert(parts),
+        byExpert: experts.rows,
+        expertsTotal: experts.total,
         volume: [...volume].map(([bucket, v]) => ({ bucket: new Date(bucket * bucketMs).toISOString(), received: v.received, answered: v.answered })),
       };
     },
