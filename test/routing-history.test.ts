@@ -72,7 +72,7 @@ t.test('a large history is replayed after the server listens, to the same model 
 
   // Replayed before listening (the default for a history this small): the reference model.
   const before = await buildTestApp(t, { databasePath, clock });
-  t.same(before.services.routingModel.status(), { state: 'ready', learned: 120, total: 120 }, '120 answers');
+  t.same(before.services.routingModel.status(), { state: 'ready', learned: 120, total: 120, reading: false }, '120 answers');
   const reference = learnedView(before, clock.now());
   t.ok(reference.flat().some((r) => r.reasons.similar! > 0), 'the model learned something to compare');
   await before.close();
@@ -85,7 +85,7 @@ t.test('a large history is replayed after the server listens, to the same model 
   t.match(health.routing, { model: 'loading', total: 120 });
   t.ok(health.routing.learned < 120, 'part of the history is still to come');
   await after.services.routingModel.ready();
-  t.same(after.services.routingModel.status(), { state: 'ready', learned: 120, total: 120 });
+  t.same(after.services.routingModel.status(), { state: 'ready', learned: 120, total: 120, reading: false });
   t.match((await after.inject('/health')).json().routing, { model: 'ready', learned: 120 });
   t.same(learnedView(after, clock.now()), reference, 'the same model');
 });
@@ -109,6 +109,35 @@ t.test('what the server learns during a background replay is learned once, after
   const later = await buildTestApp(t, { databasePath, clock });
   t.equal(later.services.routingModel.status().learned, 63, 'all 63 answers');
   t.same(live, learnedView(later, clock.now()), 'learned once each, in order');
+});
+
+t.test('a background replay lets go of its read snapshot once the history is read, long before it is learned', async (t) => {
+  const { databasePath, clock, managerId, expertIds } = await historyFile(t, ['tv', 'laptops'], 120);
+  const app = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
+  const { routingModel, db } = app.services;
+  const sqlite = db.$client;
+  t.match(routingModel.status(), { state: 'loading', reading: true }, 'reading the history from its snapshot');
+  // Something written while the snapshot is held stays in the WAL: a checkpoint cannot copy it back past the reader.
+  clock.advance();
+  answer(app, managerId, expertIds[0]!, 120);
+  const held = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+  t.ok(held[0]!.checkpointed < held[0]!.log, `held back while reading (${held[0]!.checkpointed} of ${held[0]!.log} frames)`);
+
+  while (routingModel.status().reading) await new Promise((resolve) => setImmediate(resolve));
+  t.ok(routingModel.status().learned < 60, `read in full with ${routingModel.status().learned} of 120 answers learned`);
+  t.equal(routingModel.status().state, 'loading');
+  clock.advance();
+  answer(app, managerId, expertIds[1]!, 121);
+  const free = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+  t.equal(free[0]!.checkpointed, free[0]!.log, 'then the whole WAL can be checkpointed while the replay goes on');
+
+  await routingModel.ready();
+  await app.services.outbox.idle();
+  const live = learnedView(app, clock.now());
+  await app.close();
+  const later = await buildTestApp(t, { databasePath, clock });
+  t.equal(later.services.routingModel.status().learned, 122);
+  t.same(live, learnedView(later, clock.now()), 'and the model is the one a restart builds');
 });
 
 t.test('closing the server in the middle of a background replay stops it cleanly', async (t) => {
