@@ -1,6 +1,6 @@
 // Group commit: questions that arrive together are stored in one transaction, yet each one succeeds or fails alone,
 // and each caller hears about its own question only.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { IngestQuestion } from '../server/contracts/api.js';
 import { buildTestApp, createUser, seedTags } from './helpers/app.js';
 
@@ -15,7 +15,7 @@ t.test('a batch stores each question once, fails a bad one alone, and offers the
     const expert = await createUser(app, 'expert', { profile: { skills: [{ tag: 'tv', level: 4 }] } });
     router.setOnline(expert.user.id, true); // as if their web client were connected
   }
-  const commits = countCommits(app);
+  const commits = countCommits(t, app);
   // The second question fails late, after its row, tags, event and first offer are written: the savepoint must undo them.
   const noteOffered = router.noteOffered.bind(router);
   let offersNoted = 0;
@@ -73,13 +73,16 @@ t.test('a lone question is committed on the next turn and answered over HTTP as 
 });
 
 /** Counts the top-level transactions (commits) the app runs from now on; nested ones are savepoints. */
-function countCommits(app: Awaited<ReturnType<typeof buildTestApp>>) {
-  const { db } = app.services;
-  const transaction = db.transaction.bind(db);
+/** Counts COMMITs on the app's connection, however the transaction was started (drizzle or better-sqlite3's own). */
+function countCommits(t: Test, app: Awaited<ReturnType<typeof buildTestApp>>) {
+  const sqlite = app.services.db.$client;
+  const statement = Object.getPrototypeOf(sqlite.prepare('select 1')) as { run(this: { source: string; database: unknown }, ...args: unknown[]): unknown };
+  const run = statement.run;
   let commits = 0;
-  db.transaction = ((work, config) => {
-    if (!db.$client.inTransaction) commits++;
-    return transaction(work, config);
-  }) as typeof db.transaction;
+  statement.run = function counted(...args) {
+    if (this.source === 'COMMIT' && this.database === sqlite) commits++;
+    return run.apply(this, args);
+  };
+  t.teardown(() => { statement.run = run; });
   return () => commits;
 }

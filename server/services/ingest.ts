@@ -141,21 +141,29 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     setImmediate(drain);
   }
 
+  // better-sqlite3's own transaction functions, made once: drizzle's db.transaction() builds a transaction object and
+  // new wrapper functions on every call, twice per question here. Nested inside the batch, `inSavepoint` is a savepoint.
+  const sqlite = db.$client;
+  const inSavepoint = sqlite.transaction((input: IngestQuestion) => ingestInTransaction(input));
+  const inBatch = sqlite.transaction((batch: Pending[]) => {
+    const done: { item: Pending; result?: ReturnType<typeof ingestInTransaction>; error?: unknown }[] = [];
+    for (const item of batch) {
+      try {
+        done.push({ item, result: inSavepoint(item.input) });
+      } catch (error) {
+        done.push({ item, error });
+      }
+    }
+    return done;
+  });
+
   function drain() {
     scheduled = false;
     const batch = pending.splice(0, MAX_BATCH);
     schedule();
-    const done: { item: Pending; result?: ReturnType<typeof ingestInTransaction>; error?: unknown }[] = [];
+    let done: ReturnType<typeof inBatch>;
     try {
-      db.transaction(() => {
-        for (const item of batch) {
-          try {
-            done.push({ item, result: db.transaction(() => ingestInTransaction(item.input)) });
-          } catch (error) {
-            done.push({ item, error });
-          }
-        }
-      });
+      done = inBatch.immediate(batch);
     } catch (error) {
       // The commit itself failed (disk full, say): nothing in the batch was stored, and every caller hears so.
       for (const item of batch) item.reject(error);
