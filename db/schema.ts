@@ -156,7 +156,10 @@ export const replies = sqliteTable('replies', {
   updatedAt: integer('updated_at').notNull(),
   postedAt: integer('posted_at'),
 }, (t) => [
-  index('replies_question').on(t.questionId), index('replies_status').on(t.status), index('replies_author').on(t.authorId, t.status),
+  index('replies_question').on(t.questionId), index('replies_status').on(t.status),
+  // An expert's replies newest first, all of them (the Answers page) or of one status, are read off these in order:
+  // sorting every reply of an expert with 42,000 of them (the 1M history) took 140-165 ms a request, now ~2 ms.
+  index('replies_author').on(t.authorId, t.status, t.createdAt), index('replies_author_created').on(t.authorId, t.createdAt),
   // The routing model replays answers in this order at start: read from an index, they stream from the first row,
   // where sorting 900,000 of them first held the event loop for ~1.8 s (services/routing-history.ts).
   index('replies_learned').on(t.updatedAt).where(sql`${t.status} in ('approved', 'posted')`),
