@@ -1,17 +1,18 @@
 // The composition root: builds every service once per app from the database, the clock and the config, and exposes
 // them as `app.services`. Background work (wave timers, outbox, metrics ticks) starts when the app is ready and stops
 // when it closes, so a test app built and closed per test leaves nothing running.
+import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client.js';
 import type { AppConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { createRouter } from '../domain/routing/index.js';
+import { createAnalytics } from '../services/analytics.js';
 import { createAnswerService } from '../services/answers.js';
 import { createAuthService } from '../services/auth.js';
 import { createChannelStatus } from '../services/channel-status.js';
 import { createDispatcher } from '../services/dispatcher.js';
 import { createExpertService } from '../services/experts.js';
-import { createInsightService } from '../services/insights.js';
 import { createMetricsService } from '../services/metrics.js';
 import { createNoteService } from '../services/notes.js';
 import { createOutbox, type ChannelPoster } from '../services/outbox.js';
@@ -19,7 +20,6 @@ import { createQuestionAccess } from '../services/question-access.js';
 import { createIngestService } from '../services/ingest.js';
 import { createQuestionService } from '../services/questions.js';
 import { createRealtimeHub } from '../services/realtime-hub.js';
-import { createRecognitionService } from '../services/recognition.js';
 import { createReplyService } from '../services/replies.js';
 import { createSettingsService } from '../services/settings.js';
 import { createSnippetService } from '../services/snippets.js';
@@ -29,7 +29,7 @@ import { createRoutingModel } from '../services/routing-history.js';
 
 export interface ServiceOptions { db: Db; clock: Clock; config: AppConfig; posters: Map<string, ChannelPoster>; timers: boolean }
 
-export function createServices({ db, clock, config, posters }: ServiceOptions, log: Parameters<typeof createOutbox>[0]['log']) {
+export function createServices({ db, clock, config, posters }: ServiceOptions, log: FastifyBaseLogger) {
   // Every service learns through the model's router, so what it learns while the history replays is queued.
   const routingModel = createRoutingModel(db, createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true }), {
     replayBeforeListen: config.routing.replayBeforeListen, sliceMs: config.routing.replaySliceMs,
@@ -44,7 +44,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const dispatcher = createDispatcher({ db, clock, router, hub, views, experts, config: config.routing });
   const questions = createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config: config.routing });
   const ingest = createIngestService({ db, clock, router, hub, views, tags, dispatcher, config: config.routing });
-  const outbox = createOutbox({ db, clock, hub, views, experts, posters, log });
+  const outbox = createOutbox({ db, clock, hub, views, experts, posters, log: log.child({ component: 'outbox' }) });
   const access = createQuestionAccess(db);
   const answers = createAnswerService({ db, access });
   const replies = createReplyService({
@@ -58,18 +58,18 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   });
   const metrics = createMetricsService({ db, clock });
   const channels = createChannelStatus();
-  // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest, recognition.
+  // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
+  // (computed on a thread of their own: services/analytics.ts).
   const snippets = createSnippetService({ db, clock, tags });
   const notes = createNoteService({ db, clock, hub, access, questions });
-  const insights = createInsightService({ db, clock, tags });
-  const recognition = createRecognitionService({ db, clock });
+  const analytics = createAnalytics({ db, clock, tags, log: log.child({ component: 'analytics' }) });
   hub.onPresence((userId, online) => {
     experts.setOnline(userId, online);
     if (online) dispatcher.rosterChanged();
   });
   return {
     db, clock, router, routingModel, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
-    access, answers, snippets, notes, insights, recognition,
+    access, answers, snippets, notes, analytics,
     /**
      * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
      * nor is an expert who set themselves Away with the app still open.
@@ -84,7 +84,7 @@ declare module 'fastify' {
 }
 
 export default fp<ServiceOptions>(async (app, options) => {
-  const services = createServices(options, app.log.child({ component: 'outbox' }));
+  const services = createServices(options, app.log);
   app.decorate('services', services);
   // Each step is timed: on a large history they are what a restart waits for.
   const ms: Record<string, number> = {};
@@ -112,7 +112,9 @@ export default fp<ServiceOptions>(async (app, options) => {
   void services.metrics.warm().then(
     (warm) => { if (warm) app.log.info({ ms: Math.round(performance.now() - warming) }, 'metrics cache warm'); },
     (error: unknown) => app.log.error({ err: error }, 'metrics warm-up failed; requests read what they need'));
-  app.addHook('preClose', async () => { await Promise.all([services.answers.stop(), services.routingModel.stop(), services.metrics.stop()]); });
+  app.addHook('preClose', async () => {
+    await Promise.all([services.answers.stop(), services.routingModel.stop(), services.metrics.stop(), services.analytics.stop()]);
+  });
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());

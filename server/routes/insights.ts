@@ -10,7 +10,7 @@ const EXPORTS = {
 };
 
 export const insightRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { insights } = app.services;
+  const { analytics } = app.services;
 
   app.get('/api/insights', {
     schema: {
@@ -20,7 +20,7 @@ export const insightRoutes: FastifyPluginAsyncZod = async (app) => {
     onRequest: app.requireRole('manager'),
   }, async (request, reply) => {
     const { format, ...range } = request.query;
-    const digest = insights.compute(range);
+    const digest = await analytics.insights(range);
     if (format === 'json') return digest;
     const file = `helpforce-insights-${digest.from.slice(0, 10)}-${digest.to.slice(0, 10)}.${format}`;
     // A string with a non-JSON content type bypasses the JSON serializer, so the file goes out as rendered.

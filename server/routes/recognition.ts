@@ -3,10 +3,10 @@ import { PeriodQuerySchema, RecognitionSchema } from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
 
 export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { recognition } = app.services;
+  const { analytics } = app.services;
 
   // Managers get every expert and every store; an expert gets only their own row.
   app.get('/api/recognition', {
     schema: { tags: ['metrics'], querystring: PeriodQuerySchema, response: { 200: RecognitionSchema, ...errorResponses } }, onRequest: app.requireRole('expert'),
-  }, async (request) => recognition.compute(request.principal!.user, request.query));
+  }, async (request) => analytics.recognition(request.principal!.user, request.query));
 };

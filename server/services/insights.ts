@@ -8,7 +8,6 @@ import type { Insights } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { risingTopics, surfaceForms, toTermDocuments } from '../domain/rising-topics.js';
 import { invalid } from '../errors.js';
-import type { TagService } from './tags.js';
 import { iso } from './views.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -22,7 +21,10 @@ export function period(range: { from?: string; to?: string }, now: number, defau
   return { from, to };
 }
 
-export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagService }) {
+/** The tag names the digest shows (the tag service, or a copy of its list on the analytics thread). */
+export interface TagNames { list(): readonly { slug: string; name: string }[] }
+
+export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagNames }) {
   function questionsBetween(from: number, to: number) {
     return db.select({ id: questions.id, text: questions.text, status: questions.status, receivedAt: questions.receivedAt }).from(questions)
       .where(and(gte(questions.receivedAt, from), lt(questions.receivedAt, to), ne(questions.status, 'dismissed'))).orderBy(desc(questions.receivedAt)).all();

@@ -1,0 +1,38 @@
+// The analytics thread: the insight digest and recognition, computed from a read-only connection of its own so that
+// reading and tokenizing a range of the history never holds the server's event loop (services/analytics.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { Db } from '../../db/client.js';
+import * as schema from '../../db/schema.js';
+import { AppError } from '../errors.js';
+import type { AnalyticsRequest, AnalyticsResponse } from './analytics.js';
+import { createInsightService } from './insights.js';
+import { createRecognitionService } from './recognition.js';
+
+const sqlite = new Database((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
+sqlite.pragma('busy_timeout = 5000');
+const db = drizzle(sqlite, { schema }) as Db;
+
+function answer(request: AnalyticsRequest): AnalyticsResponse['result'] {
+  const clock = { now: () => request.now };
+  if (request.kind === 'insights') return createInsightService({ db, clock, tags: { list: () => request.tags } }).compute(request.range);
+  return createRecognitionService({ db, clock }).compute(request.user, request.range);
+}
+
+parentPort!.on('message', (request: AnalyticsRequest | 'stop') => {
+  if (request === 'stop') {
+    sqlite.close();
+    parentPort!.close();
+    return;
+  }
+  let response: AnalyticsResponse;
+  try {
+    response = { id: request.id, result: answer(request) };
+  } catch (error) {
+    response = error instanceof AppError
+      ? { id: request.id, error: { status: error.status, code: error.code, message: error.message } }
+      : { id: request.id, error: { message: error instanceof Error ? error.message : String(error) } };
+  }
+  parentPort!.postMessage(response);
+});

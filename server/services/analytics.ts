@@ -1,0 +1,113 @@
+// The insight digest and recognition read every question (or reply) of their range, and the digest tokenizes every
+// text: with 1,000,000 questions stored that took 12-14 s for 7 days and 40-53 s for 30 (recognition 1-2.6 s), all of
+// it synchronous, and the metrics page asks for both. On the event loop it held ingest, claims and every socket for
+// as long. Here both run on a thread of their own, with a read-only connection of its own (services/analytics-worker.ts);
+// a database in memory has no second connection, so there they run inline, as they do if the thread fails. The same
+// request while one is under way shares its answer.
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../../db/client.js';
+import type { Insights, Recognition, User } from '../contracts/api.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../errors.js';
+import { createInsightService } from './insights.js';
+import { createRecognitionService } from './recognition.js';
+import type { TagService } from './tags.js';
+
+type Range = { from?: string; to?: string };
+type Work = { kind: 'insights'; range: Range; tags: { slug: string; name: string }[] } | { kind: 'recognition'; range: Range; user: User };
+export type AnalyticsRequest = Work & { id: number; now: number };
+export interface AnalyticsResponse { id: number; result?: Insights | Recognition; error?: { status?: number; code?: string; message: string } }
+
+export interface AnalyticsLog { warn(details: object, message: string): void }
+
+interface Pending { work: Work; now: number; resolve(result: unknown): void; reject(error: unknown): void }
+
+export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog }) {
+  const compute = (work: Work, now: number): unknown => {
+    const at = { now: () => now };
+    return work.kind === 'insights'
+      ? createInsightService({ db, clock: at, tags: { list: () => work.tags } }).compute(work.range)
+      : createRecognitionService({ db, clock: at }).compute(work.user, work.range);
+  };
+  let worker: Worker | null = null;
+  let threadFailed = db.$client.memory;
+  let nextId = 0;
+  const pending = new Map<number, Pending>();
+  const shared = new Map<string, Promise<unknown>>();
+
+  /** The thread failed or stopped: later requests run inline, and those it had not answered are computed here. */
+  const fallBack = (error: unknown) => {
+    if (threadFailed) return;
+    threadFailed = true;
+    worker = null;
+    log.warn({ err: error }, 'analytics thread stopped; the insight digest and recognition are computed on the event loop');
+    for (const [id, request] of pending) {
+      pending.delete(id);
+      try {
+        request.resolve(compute(request.work, request.now));
+      } catch (failure) {
+        request.reject(failure);
+      }
+    }
+  };
+
+  const thread = (): Worker => {
+    if (worker) return worker;
+    const started = new Worker(new URL('./analytics-thread.mjs', import.meta.url), { workerData: { path: db.$client.name } });
+    started.unref(); // the server's own handles keep the process alive; a thread with nothing to do must not
+    started.on('message', (response: AnalyticsResponse) => {
+      const request = pending.get(response.id);
+      if (!request) return;
+      pending.delete(response.id);
+      const { error } = response;
+      if (!error) request.resolve(response.result);
+      else request.reject(error.status && error.code ? new AppError(error.status, error.code, error.message) : new Error(error.message));
+    });
+    started.on('error', fallBack);
+    started.on('exit', (code) => fallBack(new Error(`analytics thread exited with code ${code}`)));
+    return (worker = started);
+  };
+
+  function run<T>(work: Work, key: string): Promise<T> {
+    const under = shared.get(key);
+    if (under) return under as Promise<T>;
+    const now = clock.now();
+    const answer = threadFailed
+      ? Promise.resolve().then(() => compute(work, now))
+      : new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { work, now, resolve, reject });
+        thread().postMessage({ ...work, id, now } satisfies AnalyticsRequest);
+      });
+    shared.set(key, answer);
+    const forget = () => { shared.delete(key); };
+    answer.then(forget, forget);
+    return answer as Promise<T>;
+  }
+
+  return {
+    /** Where the work runs: on the analytics thread, or inline (a database in memory, or the thread failed). */
+    mode: (): 'thread' | 'inline' => (threadFailed ? 'inline' : 'thread'),
+
+    insights(range: Range): Promise<Insights> {
+      const list = tags.list().map(({ slug, name }) => ({ slug, name }));
+      return run({ kind: 'insights', range, tags: list }, JSON.stringify(['insights', range.from, range.to, list]));
+    },
+
+    recognition(user: User, range: Range): Promise<Recognition> {
+      return run({ kind: 'recognition', range, user }, JSON.stringify(['recognition', range.from, range.to, user.id, user.role]));
+    },
+
+    /** Ends the thread (the server is closing): what it had not answered gets a 503. */
+    async stop(): Promise<void> {
+      const ending = worker;
+      if (!ending) return;
+      threadFailed = true; // nothing new goes to it
+      worker = null;
+      for (const request of pending.values()) request.reject(new AppError(503, 'shutting_down', 'The server is restarting; try again in a moment'));
+      pending.clear();
+      await ending.terminate();
+    },
+  };
+}
+export type Analytics = ReturnType<typeof createAnalytics>;
