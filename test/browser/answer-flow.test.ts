@@ -106,6 +106,9 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   t.match(await ex.page.locator('.tile', { hasText: 'Answered' }).textContent(), /Answered\s*1/, 'and count it in my stats');
   t.match(await ex.page.locator('.tile', { hasText: 'Approval rate' }).textContent(), /100%/, 'with my approval rate');
 
+  const apiCalls: string[] = [];
+  mg.page.on('request', (request) => { const { pathname } = new URL(request.url()); if (pathname.startsWith('/api/')) apiCalls.push(pathname); });
+  const calls = (path: string) => apiCalls.filter((p) => p === path).length;
   await mg.page.evaluate(() => { location.hash = '#/metrics'; });
   const answeredTile = mg.page.locator('.tile', { hasText: 'Answered' }).first();
   await answeredTile.waitFor();
@@ -123,6 +126,15 @@ t.test('an expert answers a live offer and the manager approves it', async (t) =
   await digest.waitFor();
   t.match(await digest.textContent(), /TVs/, 'the insight digest names what customers ask about');
   t.match(await mg.page.locator('.recognition').textContent(), /Jane Doe\s*1/, 'and recognition credits the expert');
+  t.same([calls('/api/insights'), calls('/api/recognition')], [1, 1], 'the digest and recognition loaded once');
+  // A write makes the server push metrics.tick; the page refreshes its numbers, and only those.
+  const refreshed = mg.page.waitForResponse((response) => new URL(response.url()).pathname === '/api/metrics', { timeout: 15_000 });
+  server.fakeX.addMention({ text: 'Is there a warranty on the soundbar?', author: { username: 'dana_d', name: 'Dana' } });
+  await refreshed;
+  await mg.page.locator('.tile', { hasText: 'Questions' }).filter({ hasText: '2' }).first().waitFor();
+  t.pass('the numbers refreshed live');
+  t.same([calls('/api/insights'), calls('/api/recognition')], [1, 1], 'without reading the digest and recognition again');
+  t.match(await digest.textContent(), /TVs/, 'which are still shown');
 
   for (const p of [ex.page, mg.page, queueWatcher.page]) t.equal(await p.evaluate(() => (window as any).__noReload), true, 'no page reloaded');
   t.same([...ex.dialogs, ...mg.dialogs], [], 'no dialogs');

@@ -99,6 +99,15 @@ export function metricsView(main: HTMLElement): () => void {
   const presets = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Range' },
     PRESETS.map(([label, d]) => h('button', { type: 'button', 'data-days': String(d), 'aria-pressed': 'false', onclick: () => setPreset(d) }, label)));
 
+  // The digest and recognition read the whole range on the server (seconds on a large history): they are fetched
+  // when the range changes, not again on each live refresh of the numbers above them.
+  let digest: { range: string; sections: HTMLElement[] } | null = null;
+  const digestFor = (m: Metrics) => {
+    const range = `${m.from}|${m.to}`;
+    if (digest?.range !== range) digest = { range, sections: [recognitionSection(m.from, m.to), insightsSection(m.from, m.to)] };
+    return digest.sections;
+  };
+
   const render = (m: Metrics) => {
     const spanMs = Date.parse(m.to) - Date.parse(m.from);
     const fmtBucket = (iso: string) => new Date(iso).toLocaleString(undefined, spanMs <= 2 * DAY ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
@@ -126,8 +135,7 @@ export function metricsView(main: HTMLElement): () => void {
             label: e.name, values: [e.answered, e.rejected],
             note: [e.approved + e.rejected ? `approval ${percent(e.approved / (e.approved + e.rejected))}` : '', e.medianReplyMs !== null ? `median ${duration(e.medianReplyMs)}` : ''].filter(Boolean).join(', ') || undefined,
           })))),
-      recognitionSection(m.from, m.to),
-      insightsSection(m.from, m.to));
+      ...digestFor(m));
   };
 
   const load = async () => {
