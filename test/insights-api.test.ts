@@ -133,5 +133,11 @@ t.test('recognition: answers, time to reply, approval rate and thank-yous, per e
   t.equal((await as(app, manager).get('/api/recognition')).json().experts[0].answered, 2, 'by default the last 30 days');
   t.equal((await as(app, manager).get(`/api/recognition?from=${to}&to=${from}`)).statusCode, 422);
   t.equal((await as(app, manager).get('/api/recognition?to=soon')).statusCode, 400);
+  const all = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}`)).json();
+  t.ok(all.experts.length >= 3 && all.expertsTotal === all.experts.length, 'every expert, and how many');
+  const top = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}&experts=2`)).json();
+  t.same(top.experts, all.experts.slice(0, 2), 'experts=2: the first two of the whole list');
+  t.same([top.expertsTotal, top.stores], [all.expertsTotal, all.stores], 'stores still count everyone');
+  t.equal((await as(app, manager).get('/api/recognition?experts=0')).statusCode, 400);
   t.equal((await app.inject({ method: 'GET', url: '/api/recognition' })).statusCode, 401);
 });

@@ -234,9 +234,15 @@ export type Insights = z.infer<typeof InsightsSchema>;
 const recognitionStats = {
   answered: z.number(), medianReplyMs: z.number().nullable(), approvalRate: z.number().nullable(), reviewed: z.number(), thanks: z.number(),
 };
+export const RecognitionQuerySchema = PeriodQuerySchema.extend({
+  /** Only the N experts who answered most (then most thanked) in `experts` (default: every expert). */
+  experts: z.coerce.number().int().min(1).max(100_000).optional(),
+});
 export const RecognitionSchema = z.object({
   from: isoTime, to: isoTime,
   experts: z.array(z.object({ expertId: id, name: z.string(), store: z.string().nullable(), ...recognitionStats })),
+  /** How many experts the full list has: `experts`' length unless the request asked for fewer. */
+  expertsTotal: z.number(),
   stores: z.array(z.object({ store: z.string().nullable(), experts: z.number(), ...recognitionStats })),
 });
 export type Recognition = z.infer<typeof RecognitionSchema>;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
-import { PeriodQuerySchema, RecognitionSchema } from '../contracts/api.js';
+import { RecognitionQuerySchema, RecognitionSchema } from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
 
 export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -7,6 +7,6 @@ export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Managers get every expert and every store; an expert gets only their own row.
   app.get('/api/recognition', {
-    schema: { tags: ['metrics'], querystring: PeriodQuerySchema, response: { 200: RecognitionSchema, ...errorResponses } }, onRequest: app.requireRole('expert'),
+    schema: { tags: ['metrics'], querystring: RecognitionQuerySchema, response: { 200: RecognitionSchema, ...errorResponses } }, onRequest: app.requireRole('expert'),
   }, async (request) => analytics.recognition(request.principal!.user, request.query));
 };

@@ -13,7 +13,7 @@ import { createInsightService } from './insights.js';
 import { createRecognitionService } from './recognition.js';
 import type { TagService } from './tags.js';
 
-type Range = { from?: string; to?: string };
+type Range = { from?: string; to?: string; experts?: number };
 type Work = { kind: 'insights'; range: Range; tags: { slug: string; name: string }[] } | { kind: 'recognition'; range: Range; user: User };
 export type AnalyticsRequest = Work & { id: number; now: number };
 export interface AnalyticsResponse { id: number; result?: Insights | Recognition; error?: { status?: number; code?: string; message: string } }
@@ -95,7 +95,7 @@ export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock
     },
 
     recognition(user: User, range: Range): Promise<Recognition> {
-      return run({ kind: 'recognition', range, user }, JSON.stringify(['recognition', range.from, range.to, user.id, user.role]));
+      return run({ kind: 'recognition', range, user }, JSON.stringify(['recognition', range.from, range.to, range.experts, user.id, user.role]));
     },
 
     /** Ends the thread (the server is closing): what it had not answered gets a 503. */

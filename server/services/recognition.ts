@@ -49,7 +49,8 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
   }
 
   return {
-    compute(user: User, range: { from?: string; to?: string }): Recognition {
+    /** `experts` keeps only that many of the experts, most answers first (all by default); stores count everyone. */
+    compute(user: User, range: { from?: string; to?: string; experts?: number }): Recognition {
       const { from, to } = period(range, clock.now(), 30);
       const byExpert = tallies(from, to);
       const roster = statements.experts.all().filter((e) => isManager(user) || e.id === user.id);
@@ -68,7 +69,7 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
         }
       }
       return {
-        from: iso(from), to: iso(to), experts,
+        from: iso(from), to: iso(to), experts: range.experts === undefined ? experts : experts.slice(0, range.experts), expertsTotal: experts.length,
         stores: [...stores].map(([store, s]) => ({ store, experts: s.experts, ...stats(s.tally) }))
           .sort((a, b) => b.answered - a.answered || String(a.store).localeCompare(String(b.store))),
       };
