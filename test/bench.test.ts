@@ -54,6 +54,8 @@ t.test('every bench section runs at toy sizes and reports what must hold at any 
 
   t.equal(report.dbGrowth.questions, 3000, 'the generated history has the rows asked for');
   for (const name of ['queueMs', 'metrics7dMs', 'metrics30dMs', 'dashboard7dMs', 'dashboard30dMs'] as const) t.equal(report.dbGrowth[name].count, 3, `${name}: every timed request answered`);
+  t.equal((report.dbGrowth.queueDuringDigestMs as { count: number }).count, 3, 'the queue was timed while a digest was computed');
+  t.equal((report.dbGrowth.digest7dMs as number[]).length, 3, 'the digest was timed');
   const bytes = report.dbGrowth.metricsBytes as Record<string, number>;
   t.ok(bytes.dashboard7d! > 0 && bytes.dashboard7d! <= bytes.full7d!, 'the metrics page asks for no more than the export');
   t.ok(report.peakRssMb > 0, 'the server reported its peak RSS');

@@ -7,11 +7,14 @@ import { startChild } from './child.js';
 import type { BenchContext } from './context.js';
 import { historyDb } from './history-db.js';
 import type { TimedPath } from './http-timer.js';
+import { createAgent, request } from './http.js';
 import { distribution, type Distribution } from './stats.js';
 
 export const QUEUE_PATH = '/api/questions?status=new,offered,claimed,escalated,in_review&limit=50';
 /** The metrics page asks for the 25 experts who answered most; the whole list (every expert) is the CSV export's. */
 export const DASHBOARD_EXPERTS = 25;
+/** The metrics page also loads the insight digest and recognition (its top 15): seconds each here, timed a few times. */
+const DIGEST_REQUESTS = 2;
 
 export interface DbGrowthResult {
   questions: number;
@@ -49,19 +52,29 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     const to = new Date(history.dataEndMs).toISOString();
     const from30 = new Date(history.dataEndMs - 30 * 24 * 3600_000).toISOString();
     // The first request of each kind is reported on its own (it fills the metrics' hour cache); p50/p99 are the rest.
-    const time = async (path: string) => {
+    const time = async (path: string, requests = ctx.flags.dbRequests) => {
       const route = path.split('?')[0]!;
       await app.call('serverTimes', { route });
-      const timed = await timer.call<TimedPath>('time', { url: `${app.ready.url}${path}`, headers, requests: ctx.flags.dbRequests });
+      const timed = await timer.call<TimedPath>('time', { url: `${app.ready.url}${path}`, headers, requests });
       if (timed.firstStatus !== 200) throw new Error(`GET ${path}: ${timed.firstStatus} ${timed.firstBody.slice(0, 200)}`);
       const server = (await app.call<number[]>('serverTimes', { route })).slice(1); // the first is reported on its own
-      return { ms: distribution(timed.ms), serverMs: distribution(server), body: timed.firstBody, firstMs: timed.firstMs };
+      return { ms: distribution(timed.ms), raw: timed.ms, serverMs: distribution(server), body: timed.firstBody, firstMs: timed.firstMs };
     };
     const queue = await time(QUEUE_PATH);
     const metrics7 = await time('/api/metrics');
     const metrics30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`);
     const dashboard7 = await time(`/api/metrics?experts=${DASHBOARD_EXPERTS}`);
     const dashboard30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}&experts=${DASHBOARD_EXPERTS}`);
+    const week = `from=${encodeURIComponent(new Date(history.dataEndMs - 7 * 24 * 3600_000).toISOString())}&to=${encodeURIComponent(to)}`;
+    const digest7 = await time(`/api/insights?${week}`, DIGEST_REQUESTS);
+    const recognition7 = await time(`/api/recognition?${week}&experts=15`, DIGEST_REQUESTS);
+    // The digest runs on the server's analytics thread: the queue, timed while a 30-day digest is being computed.
+    const agent = createAgent(1);
+    const digest30 = request(agent, `${app.ready.url}/api/insights?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`, { method: 'GET', headers });
+    const queueDuringDigest = await time(QUEUE_PATH);
+    const digest30Done = await digest30;
+    agent.destroy();
+    if (digest30Done.status !== 200) throw new Error(`GET /api/insights (30 d): ${digest30Done.status}`);
     const stats = await app.call<{ peakRssMb: number; gc: GcStats }>('stats');
     const total7 = (JSON.parse(metrics7.body) as { total: number }).total;
     const total30 = (JSON.parse(metrics30.body) as { total: number }).total;
@@ -73,6 +86,8 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
       queueItems: (JSON.parse(queue.body) as { items: unknown[] }).items.length,
       metrics7dMs: metrics7.ms, questionsIn7d: total7, metrics30dMs: metrics30.ms, questionsIn30d: total30,
       dashboard7dMs: dashboard7.ms, dashboard30dMs: dashboard30.ms,
+      digest7dMs: [digest7.firstMs, ...digest7.raw].map(Math.round), recognition7dMs: [recognition7.firstMs, ...recognition7.raw].map(Math.round),
+      digest30dMs: Math.round(digest30Done.ms), queueDuringDigestMs: queueDuringDigest.ms,
       metricsBytes: { full7d: metrics7.body.length, full30d: metrics30.body.length, dashboard7d: dashboard7.body.length, dashboard30d: dashboard30.body.length },
       firstQueueMs: queue.firstMs, firstMetrics7dMs: metrics7.firstMs, firstMetrics30dMs: metrics30.firstMs,
     };

@@ -30,7 +30,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   const storm = r.claimStorm;
   const stormRate = storm?.settleMs.p50 ? round(storm.experts / (storm.settleMs.p50 / 1000), 0) : null;
   const db = r.dbGrowth;
-  const dbP99 = db ? Math.max(...[db.queueMs, db.metrics7dMs, db.metrics30dMs, db.dashboard7dMs, db.dashboard30dMs].map((d) => d.p99 ?? Infinity)) : null;
+  const dbP99 = db ? Math.max(...[db.queueMs, db.metrics7dMs, db.metrics30dMs, db.dashboard7dMs, db.dashboard30dMs, db.queueDuringDigestMs as Distribution].map((d) => d.p99 ?? Infinity)) : null;
   const ratios = {
     ingestToOfferVsBareFastify: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bare),
     xPollerBurstVsBareFastify: ratio(r.ingest?.xBurst.questionsPerSecond ?? null, bare),
@@ -92,6 +92,11 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     rows.push([`  metrics page (top ${DASHBOARD_EXPERTS} experts), 7 d p50 / p99`, `${fmt(db.dashboard7dMs.p50)} / ${fmt(db.dashboard7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.dashboard7dMs.p99 ?? Infinity) < 100)}`]);
     rows.push([`  metrics page (top ${DASHBOARD_EXPERTS} experts), 30 d p50 / p99`, `${fmt(db.dashboard30dMs.p50)} / ${fmt(db.dashboard30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.dashboard30dMs.p99 ?? Infinity) < 100)}`]);
     rows.push(['  … answer size, top experts (7 d / 30 d)', `${kb(bytes.dashboard7d)} / ${kb(bytes.dashboard30d)}`, '']);
+    const list = (values: number[]) => values.map((v) => fmt(v)).join(' / ');
+    rows.push(['  metrics page: insight digest, 7 d (each request)', `${list(db.digest7dMs as number[])} ms`, 'analytics thread']);
+    rows.push(['  metrics page: recognition (top 15), 7 d (each request)', `${list(db.recognition7dMs as number[])} ms`, 'analytics thread']);
+    const during = db.queueDuringDigestMs as Distribution;
+    rows.push([`  manager queue p50 / p99 during a 30-day digest (${fmt(Math.round((db.digest30dMs as number) / 100) / 10)} s)`, `${fmt(during.p50)} / ${fmt(during.p99)} ms`, `p99 < 100 ms: ${mark((during.p99 ?? Infinity) < 100)}`]);
     rows.push(['  first request after start, once warm (7 d / 30 d)', `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`, '']);
     const server = db.serverMs as Record<'queue' | 'metrics7d' | 'metrics30d' | 'dashboard7d' | 'dashboard30d', Distribution>;
     rows.push(['  … timed inside the server, p99: queue / 7 d / 30 d', `${fmt(server.queue.p99)} / ${fmt(server.metrics7d.p99)} / ${fmt(server.metrics30d.p99)} ms`, '']);
