@@ -9,13 +9,6 @@ import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-/**
- * The WAL file is cut back to this size when it starts over after a checkpoint. It grows past it only while
- * checkpoints are held back (a long read, a burst faster than the checkpoint thread), and without a limit SQLite keeps
- * the file at its largest size for good. A steady stream of writes keeps it under ~8 MB.
- */
-export const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
-
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 export function openDatabase(path: string): Db {
@@ -23,7 +16,6 @@ export function openDatabase(path: string): Db {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   // A savepoint (one per question in a group commit) journals the pages it changes so it can roll back alone; with

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { statSync, unlinkSync } from 'node:fs';
 import { startCheckpointer } from '../db/checkpointer.js';
-import { openDatabase, WAL_SIZE_LIMIT } from '../db/client.js';
+import { openDatabase } from '../db/client.js';
 import { tempDatabasePath } from './helpers/app.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,22 +47,6 @@ t.test('without the thread the same writes pile up in the WAL (what the test abo
   await steadyWrites(db.$client);
   t.ok(walMb(path) > 16, `${walMb(path).toFixed(1)} MB`);
   db.$client.close();
-});
-
-t.test('a WAL that grew while checkpoints were held back is cut back to the limit once it starts over', async (t) => {
-  const path = tempDatabasePath(t);
-  const db = openDatabase(path);
-  const sqlite = db.$client;
-  sqlite.pragma('wal_autocheckpoint = 0');
-  sqlite.exec('create table filler (id integer primary key, body blob)');
-  const insert = sqlite.prepare('insert into filler (body) values (?)');
-  const limitMb = WAL_SIZE_LIMIT / 1048576;
-  sqlite.transaction(() => { for (let i = 0; i < 3000 * limitMb / 8; i++) insert.run(Buffer.alloc(4000, i)); })();
-  t.ok(walMb(path) > limitMb * 1.3, `grew to ${walMb(path).toFixed(1)} MB`);
-  sqlite.pragma('wal_checkpoint(PASSIVE)');
-  insert.run(Buffer.alloc(10));
-  t.ok(walMb(path) <= limitMb, `then ${walMb(path).toFixed(1)} MB (limit ${limitMb} MB)`);
-  sqlite.close();
 });
 
 t.test('if the thread cannot run, commits checkpoint again and a warning says so', async (t) => {
