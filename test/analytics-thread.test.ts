@@ -4,6 +4,7 @@ import { unlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import t, { type Test } from 'tap';
 import { createManualClock } from '../server/domain/clock.js';
+import { createAnalytics } from '../server/services/analytics.js';
 import { createInsightService } from '../server/services/insights.js';
 import { createRecognitionService } from '../server/services/recognition.js';
 import { as, buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/app.js';
@@ -68,6 +69,21 @@ t.test('the event loop stays free while the thread computes a digest', async (t)
   t.equal(app.services.analytics.mode(), 'inline');
   const inline = await busyShare();
   t.ok(inline > 0.8, `computed inline, the event loop was busy ${Math.round(inline * 100)} %`);
+});
+
+t.test('a thread idle for a while ends, and starts again on the next request', async (t) => {
+  const { app } = await history(t, 50);
+  const warnings: string[] = [];
+  const analytics = createAnalytics({ ...app.services, log: { warn: (_d, message) => { warnings.push(message); } }, idleMs: 50 });
+  t.teardown(() => analytics.stop());
+  const first = await analytics.insights(RANGE);
+  t.ok(analytics.running(), 'up after a request');
+  for (let i = 0; i < 100 && analytics.running(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.notOk(analytics.running(), 'ended once idle');
+  t.equal(analytics.mode(), 'thread', 'which is not a failure');
+  t.same(await analytics.insights(RANGE), first, 'the next request starts it again');
+  t.ok(analytics.running());
+  t.same(warnings, []);
 });
 
 t.test('if the thread cannot start, the work is done on the event loop and answers all the same', async (t) => {

@@ -6,19 +6,11 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db } from '../../db/client.js';
 import * as schema from '../../db/schema.js';
 import { AppError } from '../errors.js';
-import type { AnalyticsRequest, AnalyticsResponse } from './analytics.js';
-import { createInsightService } from './insights.js';
-import { createRecognitionService } from './recognition.js';
+import { analyze, type AnalyticsRequest, type AnalyticsResponse } from './analytics.js';
 
 const sqlite = new Database((workerData as { path: string }).path, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
 const db = drizzle(sqlite, { schema }) as Db;
-
-function answer(request: AnalyticsRequest): AnalyticsResponse['result'] {
-  const clock = { now: () => request.now };
-  if (request.kind === 'insights') return createInsightService({ db, clock, tags: { list: () => request.tags } }).compute(request.range);
-  return createRecognitionService({ db, clock }).compute(request.user, request.range);
-}
 
 parentPort!.on('message', (request: AnalyticsRequest | 'stop') => {
   if (request === 'stop') {
@@ -28,7 +20,7 @@ parentPort!.on('message', (request: AnalyticsRequest | 'stop') => {
   }
   let response: AnalyticsResponse;
   try {
-    response = { id: request.id, result: answer(request) };
+    response = { id: request.id, result: analyze(db, request, request.now) };
   } catch (error) {
     response = error instanceof AppError
       ? { id: request.id, error: { status: error.status, code: error.code, message: error.message } }

@@ -22,36 +22,49 @@ export interface AnalyticsLog { warn(details: object, message: string): void }
 
 interface Pending { work: Work; now: number; resolve(result: unknown): void; reject(error: unknown): void }
 
-export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog }) {
-  const compute = (work: Work, now: number): unknown => {
-    const at = { now: () => now };
-    return work.kind === 'insights'
-      ? createInsightService({ db, clock: at, tags: { list: () => work.tags } }).compute(work.range)
-      : createRecognitionService({ db, clock: at }).compute(work.user, work.range);
-  };
+/** One piece of work, on whichever thread runs it. */
+export function analyze(db: Db, work: Work, now: number): Insights | Recognition {
+  const clock = { now: () => now };
+  return work.kind === 'insights'
+    ? createInsightService({ db, clock, tags: { list: () => work.tags } }).compute(work.range)
+    : createRecognitionService({ db, clock }).compute(work.user, work.range);
+}
+
+/** A thread idle this long is ended, which gives its memory back (a 30-day digest at 1M questions took ~470 MB). */
+const IDLE_MS = 60_000;
+
+export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog; idleMs?: number }) {
   let worker: Worker | null = null;
   let threadFailed = db.$client.memory;
   let nextId = 0;
+  let idle: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
   const shared = new Map<string, Promise<unknown>>();
 
   /** The thread failed or stopped: later requests run inline, and those it had not answered are computed here. */
-  const fallBack = (error: unknown) => {
-    if (threadFailed) return;
+  const fallBack = (thread: Worker, error: unknown) => {
+    if (threadFailed || thread !== worker) return; // an idle thread retired, or the server stopped it
     threadFailed = true;
     worker = null;
     log.warn({ err: error }, 'analytics thread stopped; the insight digest and recognition are computed on the event loop');
     for (const [id, request] of pending) {
       pending.delete(id);
       try {
-        request.resolve(compute(request.work, request.now));
+        request.resolve(analyze(db, request.work, request.now));
       } catch (failure) {
         request.reject(failure);
       }
     }
   };
 
+  const retire = () => {
+    const ending = worker;
+    worker = null;
+    void ending?.terminate();
+  };
+
   const thread = (): Worker => {
+    clearTimeout(idle);
     if (worker) return worker;
     const started = new Worker(new URL('./analytics-thread.mjs', import.meta.url), { workerData: { path: db.$client.name } });
     started.unref(); // the server's own handles keep the process alive; a thread with nothing to do must not
@@ -62,9 +75,10 @@ export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock
       const { error } = response;
       if (!error) request.resolve(response.result);
       else request.reject(error.status && error.code ? new AppError(error.status, error.code, error.message) : new Error(error.message));
+      if (pending.size === 0) idle = setTimeout(retire, idleMs).unref();
     });
-    started.on('error', fallBack);
-    started.on('exit', (code) => fallBack(new Error(`analytics thread exited with code ${code}`)));
+    started.on('error', (error) => fallBack(started, error));
+    started.on('exit', (code) => fallBack(started, new Error(`analytics thread exited with code ${code}`)));
     return (worker = started);
   };
 
@@ -73,7 +87,7 @@ export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock
     if (under) return under as Promise<T>;
     const now = clock.now();
     const answer = threadFailed
-      ? Promise.resolve().then(() => compute(work, now))
+      ? Promise.resolve().then(() => analyze(db, work, now))
       : new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { work, now, resolve, reject });
@@ -89,6 +103,9 @@ export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock
     /** Where the work runs: on the analytics thread, or inline (a database in memory, or the thread failed). */
     mode: (): 'thread' | 'inline' => (threadFailed ? 'inline' : 'thread'),
 
+    /** Whether the thread is up now (it starts on first use and ends after a while idle). */
+    running: (): boolean => worker !== null,
+
     insights(range: Range): Promise<Insights> {
       const list = tags.list().map(({ slug, name }) => ({ slug, name }));
       return run({ kind: 'insights', range, tags: list }, JSON.stringify(['insights', range.from, range.to, list]));
@@ -100,6 +117,7 @@ export function createAnalytics({ db, clock, tags, log }: { db: Db; clock: Clock
 
     /** Ends the thread (the server is closing): what it had not answered gets a 503. */
     async stop(): Promise<void> {
+      clearTimeout(idle);
       const ending = worker;
       if (!ending) return;
       threadFailed = true; // nothing new goes to it
