@@ -12,12 +12,8 @@ const sqlite = new Database((workerData as { path: string }).path, { readonly: t
 sqlite.pragma('busy_timeout = 5000');
 const db = drizzle(sqlite, { schema }) as Db;
 
-parentPort!.on('message', (request: AnalyticsRequest | 'stop') => {
-  if (request === 'stop') {
-    sqlite.close();
-    parentPort!.close();
-    return;
-  }
+// The server ends this thread with terminate() (idle, or closing); the connection closes with it.
+parentPort!.on('message', (request: AnalyticsRequest) => {
   let response: AnalyticsResponse;
   try {
     response = { id: request.id, result: analyze(db, request, request.now) };

@@ -118,9 +118,9 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db
     /** Ends the thread (the server is closing): what it had not answered gets a 503. */
     async stop(): Promise<void> {
       clearTimeout(idle);
+      threadFailed = true; // nothing new starts a thread
       const ending = worker;
       if (!ending) return;
-      threadFailed = true; // nothing new goes to it
       worker = null;
       for (const request of pending.values()) request.reject(new AppError(503, 'shutting_down', 'The server is restarting; try again in a moment'));
       pending.clear();
