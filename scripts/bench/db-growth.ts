@@ -15,6 +15,8 @@ export const QUEUE_PATH = '/api/questions?status=new,offered,claimed,escalated,i
 export const DASHBOARD_EXPERTS = 25;
 /** The metrics page also loads the insight digest and recognition (its top 15): seconds each here, timed a few times. */
 const DIGEST_REQUESTS = 2;
+/** Experts in the page's recognition table (web/src/views/insights.ts). */
+const RECOGNIZED_EXPERTS = 15;
 
 export interface DbGrowthResult {
   questions: number;
@@ -67,7 +69,7 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     const dashboard30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}&experts=${DASHBOARD_EXPERTS}`);
     const week = `from=${encodeURIComponent(new Date(history.dataEndMs - 7 * 24 * 3600_000).toISOString())}&to=${encodeURIComponent(to)}`;
     const digest7 = await time(`/api/insights?${week}`, DIGEST_REQUESTS);
-    const recognition7 = await time(`/api/recognition?${week}&experts=15`, DIGEST_REQUESTS);
+    const recognition7 = await time(`/api/recognition?${week}&experts=${RECOGNIZED_EXPERTS}`, DIGEST_REQUESTS);
     // The digest runs on the server's analytics thread: the queue, timed while a 30-day digest is being computed.
     const agent = createAgent(1);
     const digest30 = request(agent, `${app.ready.url}/api/insights?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`, { method: 'GET', headers });

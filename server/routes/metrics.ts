@@ -8,8 +8,8 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { metrics, channels, db, outbox, settings, routingModel } = app.services;
 
   // Without `experts` the answer lists every expert who replied in the window (1.3 MB for 10,000 experts):
-  // re-validating all of it against the schema on the way out added ~15 % to the request, so it is serialized as is. The schema still
-  // documents it (OpenAPI) and the tests check the responses against it.
+  // re-validating all of it against the schema on the way out added ~15 % to the request, so it is serialized as is.
+  // The schema still documents it (OpenAPI) and the tests check the responses against it.
   app.get('/api/metrics', {
     schema: { tags: ['metrics'], querystring: MetricsQuerySchema, response: { 200: MetricsSchema, ...errorResponses } },
     serializerCompiler: () => (data) => JSON.stringify(data),

@@ -182,7 +182,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     }
     const names = namesOf(order.map((e) => hours.expertIds[e]!));
     const ranked = order.filter((e) => names.has(hours.expertIds[e]!)).sort((a, b) => answered[b]! - answered[a]!);
-    const shown = ranked.length > limit ? ranked.slice(0, limit) : ranked;
+    const shown = ranked.slice(0, limit);
     // Where each shown expert's times go: a slot per shown expert, -1 for the rest.
     const slot = new Int32Array(size).fill(-1);
     const offsets = new Int32Array(shown.length + 1);

@@ -69,7 +69,7 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
         }
       }
       return {
-        from: iso(from), to: iso(to), experts: range.experts === undefined ? experts : experts.slice(0, range.experts), expertsTotal: experts.length,
+        from: iso(from), to: iso(to), experts: experts.slice(0, range.experts), expertsTotal: experts.length,
         stores: [...stores].map(([store, s]) => ({ store, experts: s.experts, ...stats(s.tally) }))
           .sort((a, b) => b.answered - a.answered || String(a.store).localeCompare(String(b.store))),
       };

@@ -39,7 +39,7 @@ const RECOGNIZED = 15;
 export function recognitionSection(from: string, to: string): HTMLElement {
   const body = h('div');
   void get<Recognition>(`/api/recognition${query({ from, to, experts: RECOGNIZED })}`).then((r) => {
-    const experts = [...r.experts].sort((a, b) => b.answered - a.answered || b.thanks - a.thanks).slice(0, RECOGNIZED);
+    const { experts } = r; // the server's order: most answers, then most thanks
     replace(body, experts.length ? dataTable('Recognition', ['Expert', 'Answered', 'Thanks', 'Approval', 'Median reply'],
       experts.map((e) => [e.name + (e.store ? ` (${e.store})` : ''), String(e.answered), String(e.thanks), percent(e.approvalRate), duration(e.medianReplyMs)])) : h('p', { class: 'muted' }, 'Nobody answered in this range yet.'));
     body.querySelector('details')?.setAttribute('open', '');

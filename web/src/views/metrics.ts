@@ -131,7 +131,7 @@ export function metricsView(main: HTMLElement): () => void {
         barChart('By tag', [{ name: 'Received', cls: 's-received' }, { name: 'Answered', cls: 's-answered' }],
           [...m.byTag].sort((a, b) => b.total - a.total).map((t) => ({ label: t.tag, values: [t.total, t.answered], note: t.medianReplyMs !== null ? `median ${duration(t.medianReplyMs)}` : undefined }))),
         barChart(m.expertsTotal > m.byExpert.length ? `By expert (top ${m.byExpert.length} of ${m.expertsTotal})` : 'By expert', [{ name: 'Answered', cls: 's-answered' }, { name: 'Rejected', cls: 's-rejected' }],
-          [...m.byExpert].sort((a, b) => b.answered - a.answered).slice(0, TOP_EXPERTS).map((e) => ({
+          m.byExpert.map((e) => ({ // the server's order, most answers first
             label: e.name, values: [e.answered, e.rejected],
             note: [e.approved + e.rejected ? `approval ${percent(e.approved / (e.approved + e.rejected))}` : '', e.medianReplyMs !== null ? `median ${duration(e.medianReplyMs)}` : ''].filter(Boolean).join(', ') || undefined,
           })))),
