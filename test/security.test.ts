@@ -1,6 +1,8 @@
 // Roles hold on every route, CSRF guards cookie writes, bad input gets a clear 4xx and changes nothing.
 import t from 'tap';
 import type { App } from '../server/app.js';
+import { createManualClock } from '../server/domain/clock.js';
+import { PRINCIPAL_TTL_MS, SESSION_TTL_MS } from '../server/services/auth.js';
 import { as, buildTestApp, createUser, login, ADMIN, seedTags, type Session } from './helpers/app.js';
 
 type Caller = 'anonymous' | 'expert' | 'otherExpert' | 'manager' | 'admin' | 'token';
@@ -107,6 +109,37 @@ t.test('sessions: logout revokes, login is rate limited, passwords have a minimu
   t.equal(attempts[0]!.statusCode, 401, 'a wrong password is a 401');
   t.equal(attempts.at(-1)!.statusCode, 429, 'repeated attempts are rate limited');
   t.equal(attempts.at(-1)!.json().error.code, 'rate_limited');
+});
+
+t.test('principals are kept a few seconds: revoked in the app at once, in the database within the TTL', async (t) => {
+  const clock = createManualClock();
+  const app = await buildTestApp(t, { clock });
+  const admin = await login(app, ADMIN.email, ADMIN.password);
+  const token = (await as(app, admin).post('/api/tokens', { name: 'bot', role: 'manager' })).json().token as string;
+  const meWithToken = () => app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+  const sql = app.services.db.$client;
+  t.equal((await meWithToken()).statusCode, 200);
+  const principal = app.services.auth.sessionPrincipal(admin.cookie.slice('hf_session='.length));
+  t.ok(principal && Object.isFrozen(principal) && Object.isFrozen(principal.user), 'a kept principal is shared, so frozen');
+
+  sql.prepare('update api_tokens set revoked_at = ?').run(clock.now());
+  t.equal((await meWithToken()).statusCode, 200, 'within the TTL the kept principal still answers');
+  clock.advance(PRINCIPAL_TTL_MS + 1);
+  t.equal((await meWithToken()).statusCode, 401, 'after the TTL the revocation holds');
+  clock.advance(PRINCIPAL_TTL_MS + 1);
+  t.equal((await meWithToken()).statusCode, 401, 'an unknown token is never kept');
+
+  const session = await login(app, ADMIN.email, ADMIN.password);
+  t.equal((await as(app, session).get('/api/me')).statusCode, 200);
+  t.equal((await as(app, session).post('/api/auth/logout')).statusCode, 204);
+  t.equal((await as(app, session).get('/api/me')).statusCode, 401, 'logout drops the kept session at once');
+
+  const expiring = await login(app, ADMIN.email, ADMIN.password);
+  t.equal((await as(app, expiring).get('/api/me')).statusCode, 200);
+  clock.advance(SESSION_TTL_MS - 1000);
+  t.equal((await as(app, expiring).get('/api/me')).statusCode, 200, 'kept again close to expiry');
+  clock.advance(1001);
+  t.equal((await as(app, expiring).get('/api/me')).statusCode, 401, 'never kept past the session\'s own expiry');
 });
 
 t.test('bad input gets a clear 4xx and leaves the database unchanged', async (t) => {
