@@ -28,3 +28,13 @@ t.test('stem maps variants together and leaves short words alone', async (t) => 
   t.equal(stem('bus'), 'bus');
   t.equal(stem('its'), 'its');
 });
+
+t.test('words seen before, and past the kept-words bound, tokenize as they did the first time', async (t) => {
+  const text = "Café can't Spotify's playlists, #BatteryLife charging";
+  const first = [...tokenize(text)];
+  t.same([...tokenize(`${text} again`)].slice(0, first.length), first, 'the same words from the kept map');
+  // More distinct words than the map keeps: it is emptied on the way, and nothing changes for the words above.
+  for (let i = 0; i < 60_000; i++) tokenize(`word${i} another${i}`);
+  t.same([...tokenize(`${text} once more`)].slice(0, first.length), first, 'after the map was emptied');
+  t.same(first, ['cafe', 'cant', 'spotify', 'playlist', 'battery', 'life', 'batterylif', 'charg']);
+});
