@@ -56,19 +56,31 @@ export function toTermDocuments(items: readonly { id: string; text: string }[]):
   return items.map((item) => ({ id: item.id, terms: [...new Set(contentTerms(item.text))] }));
 }
 
+const WORDS_KEPT = 200_000;
+
 /** A readable word for each stemmed term: the surface form the texts use most often ("cancelled" for "cancell"). */
 export function surfaceForms(texts: readonly string[], terms: Iterable<string>): Map<string, string> {
   const wanted = new Set(terms);
   const seen = new Map<string, Map<string, number>>();
+  // What each distinct raw word reads as: the same few thousand words make up nearly all of the texts.
+  const read = new Map<string, { word: string; term: string } | null>();
+  const readWord = (raw: string) => {
+    const word = raw.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
+    if (!word || raw.startsWith('@')) return null;
+    const stems = contentTerms(word);
+    return stems.length === 1 && wanted.has(stems[0]!) ? { word, term: stems[0]! } : null;
+  };
   for (const text of texts) {
     for (const raw of text.split(/\s+/)) {
-      const word = raw.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
-      if (!word || raw.startsWith('@')) continue;
-      const stems = contentTerms(word);
-      if (stems.length !== 1 || !wanted.has(stems[0]!)) continue;
-      const forms = seen.get(stems[0]!) ?? new Map<string, number>();
-      forms.set(word, (forms.get(word) ?? 0) + 1);
-      seen.set(stems[0]!, forms);
+      let found = read.get(raw);
+      if (found === undefined) {
+        if (read.size >= WORDS_KEPT) read.clear();
+        read.set(raw, (found = readWord(raw)));
+      }
+      if (!found) continue;
+      const forms = seen.get(found.term) ?? new Map<string, number>();
+      forms.set(found.word, (forms.get(found.word) ?? 0) + 1);
+      seen.set(found.term, forms);
     }
   }
   const labels = new Map<string, string>();

@@ -1,7 +1,7 @@
 // The insight digest: what customers asked about in [from, to) — top tags, rising topics against the previous period
 // of the same length, and what is still unanswered per tag — with a few example questions for each. Dismissed
 // questions (spam, not questions) are left out.
-import { and, desc, gte, inArray, lt, ne } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { questions, questionTags } from '../../db/schema.js';
 import type { Insights } from '../contracts/api.js';
@@ -30,6 +30,13 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
       .where(and(gte(questions.receivedAt, from), lt(questions.receivedAt, to), ne(questions.status, 'dismissed'))).orderBy(desc(questions.receivedAt)).all();
   }
 
+  // One read for the whole range (in chunks of ids it was ~600 statements for 30 days at 1M questions).
+  function tagsBetween(from: number, to: number) {
+    return db.select({ questionId: questionTags.questionId, slug: questionTags.slug }).from(questionTags)
+      .innerJoin(questions, eq(questions.id, questionTags.questionId))
+      .where(and(gte(questions.receivedAt, from), lt(questions.receivedAt, to), ne(questions.status, 'dismissed'))).all();
+  }
+
   return {
     compute(range: { from?: string; to?: string }): Insights {
       const { from, to } = period(range, clock.now(), 7);
@@ -42,12 +49,7 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
       const tagged = new Map<string, string[]>();
       const tagsOf = new Map<string, string[]>();
       for (const q of current) tagsOf.set(q.id, []);
-      for (let i = 0; i < current.length; i += 500) {
-        const ids = current.slice(i, i + 500).map((q) => q.id);
-        for (const row of db.select({ questionId: questionTags.questionId, slug: questionTags.slug }).from(questionTags).where(inArray(questionTags.questionId, ids)).all()) {
-          tagsOf.get(row.questionId)!.push(row.slug);
-        }
-      }
+      for (const row of tagsBetween(from, to)) tagsOf.get(row.questionId)?.push(row.slug);
       for (const q of current) {
         for (const slug of tagsOf.get(q.id)!) {
           const ids = tagged.get(slug) ?? [];
