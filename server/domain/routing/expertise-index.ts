@@ -1,6 +1,6 @@
 import { createActivityTracker } from './activity.js';
 import { featureVector, hourKeys, prepareQuery, type LearnedState, type PreparedQuery } from './features.js';
-import { createProfileIndex, type WeightedKey } from './profile-index.js';
+import { createOrdinals, createProfileIndex, type WeightedKey } from './profile-index.js';
 import { createOnlineRanker, type OnlineRanker } from './ranker.js';
 import { seededRandom } from '../random.js';
 
@@ -20,7 +20,10 @@ export interface ExpertiseIndex {
 }
 
 export function createExpertiseIndex(seed = 1): ExpertiseIndex {
-  const state: LearnedState = { activity: createActivityTracker(), terms: createProfileIndex(), tags: createProfileIndex(), hours: createProfileIndex() };
+  const ordinals = createOrdinals();
+  const state: LearnedState = {
+    ordinals, activity: createActivityTracker(), terms: createProfileIndex(ordinals), tags: createProfileIndex(ordinals), hours: createProfileIndex(ordinals),
+  };
   const ranker = createOnlineRanker();
   const random = seededRandom(seed);
   let currentKey = '';

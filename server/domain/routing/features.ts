@@ -1,5 +1,5 @@
 import { HALF_LIVES, type ActivityTracker } from './activity.js';
-import { profileEvidence, resolveKeys, type ProfileIndex, type ResolvedKeys, type WeightedKey } from './profile-index.js';
+import { profileEvidence, resolveKeys, type Ordinals, type ProfileIndex, type ResolvedKeys, type WeightedKey } from './profile-index.js';
 
 const MAX_IDLE = Math.log1p(1e6);
 const HOUR_MS = 3_600_000;
@@ -20,6 +20,8 @@ export const FEATURES: readonly { name: string; reason: string; initialWeight: n
 ];
 
 export interface LearnedState {
+  /** The experts' numbers in the three profile indexes. */
+  ordinals: Ordinals;
   activity: ActivityTracker;
   terms: ProfileIndex;
   tags: ProfileIndex;
@@ -64,9 +66,10 @@ export function featureVector(state: LearnedState, query: PreparedQuery, expertI
   into[n++] = Math.log1p(seen.tenure);
   for (let i = 0; i < seen.recent.length; i++) into[n++] = Math.log1p(seen.recent[i]!);
   into[n++] = Math.min(MAX_IDLE, Math.log1p(seen.sinceLast));
-  n = profileEvidence(query.resolved.hour, expertId, into, n);
-  n = profileEvidence(query.resolved.terms, expertId, into, n);
-  n = profileEvidence(query.resolved.tags, expertId, into, n);
+  const ordinal = state.ordinals.find(expertId);
+  n = profileEvidence(query.resolved.hour, ordinal, into, n);
+  n = profileEvidence(query.resolved.terms, ordinal, into, n);
+  n = profileEvidence(query.resolved.tags, ordinal, into, n);
   into.length = n;
   return into;
 }

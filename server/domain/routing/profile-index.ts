@@ -3,6 +3,35 @@ const TOP_HOLDERS = 8;
 export interface WeightedKey { key: string; weight: number }
 
 /**
+ * Dense numbers for expert ids, shared by the indexes of one learned state. Scoring a candidate looks them up once per
+ * query key, and a Map reads a number key ~5× faster than a 26-character id.
+ */
+export interface Ordinals {
+  /** The expert's number, given on first sight. */
+  of(expertId: string): number;
+  /** The expert's number if they have any history. */
+  find(expertId: string): number | undefined;
+  id(ordinal: number): string;
+}
+
+export function createOrdinals(): Ordinals {
+  const numbers = new Map<string, number>();
+  const ids: string[] = [];
+  return {
+    of(expertId) {
+      let ordinal = numbers.get(expertId);
+      if (ordinal === undefined) {
+        numbers.set(expertId, (ordinal = ids.length));
+        ids.push(expertId);
+      }
+      return ordinal;
+    },
+    find: (expertId) => numbers.get(expertId),
+    id: (ordinal) => ids[ordinal]!,
+  };
+}
+
+/**
  * Who used which key (a word or a tag) in the questions they answered, and how often: per-key postings for
  * scoring, plus each key's few strongest holders so a new question can reach likely experts without a scan.
  */
@@ -10,50 +39,60 @@ export interface ProfileIndex {
   add(expertId: string, keys: readonly string[], weight: number): void;
   count(key: string, expertId: string): number;
   keyTotal(key: string): number;
-  holders(key: string): ReadonlyMap<string, number> | undefined;
+  /** Holders of the key by expert ordinal. */
+  holders(key: string): ReadonlyMap<number, number> | undefined;
   topHolders(key: string): readonly string[];
   readonly experts: number;
 }
 
-interface Posting { holders: Map<string, number>; total: number; top: string[] }
+interface Posting { holders: Map<number, number>; total: number; top: number[]; topIds: string[] | null }
 
-export function createProfileIndex(): ProfileIndex {
+export function createProfileIndex(ordinals: Ordinals = createOrdinals()): ProfileIndex {
   const postings = new Map<string, Posting>();
-  const experts = new Set<string>();
+  const experts = new Set<number>();
 
-  const promote = (posting: Posting, expertId: string, count: number) => {
+  const promote = (posting: Posting, expert: number, count: number) => {
     const { top, holders } = posting;
-    const at = top.indexOf(expertId);
+    const at = top.indexOf(expert);
     if (at >= 0) top.splice(at, 1);
     else if (top.length >= TOP_HOLDERS && count <= holders.get(top[top.length - 1]!)!) return;
     let i = top.length;
     while (i > 0 && holders.get(top[i - 1]!)! < count) i--;
-    top.splice(i, 0, expertId);
+    top.splice(i, 0, expert);
     if (top.length > TOP_HOLDERS) top.pop();
+    posting.topIds = null;
   };
 
   return {
     add(expertId, keys, weight) {
-      experts.add(expertId);
+      const expert = ordinals.of(expertId);
+      experts.add(expert);
       for (const key of new Set(keys)) {
         let posting = postings.get(key);
-        if (!posting) postings.set(key, (posting = { holders: new Map(), total: 0, top: [] }));
-        const count = (posting.holders.get(expertId) ?? 0) + weight;
-        posting.holders.set(expertId, count);
+        if (!posting) postings.set(key, (posting = { holders: new Map(), total: 0, top: [], topIds: null }));
+        const count = (posting.holders.get(expert) ?? 0) + weight;
+        posting.holders.set(expert, count);
         posting.total += weight;
-        promote(posting, expertId, count);
+        promote(posting, expert, count);
       }
     },
-    count: (key, expertId) => postings.get(key)?.holders.get(expertId) ?? 0,
+    count(key, expertId) {
+      const expert = ordinals.find(expertId);
+      return expert === undefined ? 0 : postings.get(key)?.holders.get(expert) ?? 0;
+    },
     keyTotal: (key) => postings.get(key)?.total ?? 0,
     holders: (key) => postings.get(key)?.holders,
-    topHolders: (key) => postings.get(key)?.top ?? [],
+    topHolders(key) {
+      const posting = postings.get(key);
+      if (!posting) return [];
+      return (posting.topIds ??= posting.top.map(ordinals.id));
+    },
     get experts() { return experts.size; },
   };
 }
 
 /** A query's keys looked up once, so scoring each expert costs one map read per key. */
-export interface ResolvedKeys { holders: ReadonlyMap<string, number>[]; shares: number[]; idfs: number[]; weights: number[]; weightSum: number; experts: number }
+export interface ResolvedKeys { holders: ReadonlyMap<number, number>[]; shares: number[]; idfs: number[]; weights: number[]; weightSum: number; experts: number }
 
 export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): ResolvedKeys {
   const resolved: ResolvedKeys = { holders: [], shares: [], idfs: [], weights: [], weightSum: 0, experts: index.experts };
@@ -73,13 +112,13 @@ export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): 
  * Two views of how much of the expert's history is about these keys:
  * share = log(1 + E · Σ w·p(expert|key) / Σ w), this expert's part of the answers on them against an even share;
  * match = log(1 + Σ w·idf·tf/(tf+1)), saturating evidence that they handled them, rarer keys counting more.
- * Both are written into `into` from `at`; returns the index after them.
+ * Both are written into `into` from `at`; returns the index after them. An expert with no ordinal has no history.
  */
-export function profileEvidence(keys: ResolvedKeys, expertId: string, into: number[], at: number): number {
+export function profileEvidence(keys: ResolvedKeys, expert: number | undefined, into: number[], at: number): number {
   let share = 0;
   let match = 0;
-  for (let i = 0; i < keys.holders.length; i++) {
-    const count = keys.holders[i]!.get(expertId);
+  for (let i = 0; expert !== undefined && i < keys.holders.length; i++) {
+    const count = keys.holders[i]!.get(expert);
     if (count === undefined) continue;
     share += keys.shares[i]! * count;
     match += (keys.idfs[i]! * count) / (count + 1);
