@@ -11,7 +11,7 @@ import { runDbGrowth } from './bench/db-growth.js';
 import { parseFlags } from './bench/flags.js';
 import { runIngest } from './bench/ingest.js';
 import { runPosting } from './bench/posting.js';
-import { runReference } from './bench/reference.js';
+import { openReference, type Reference } from './bench/reference.js';
 import { buildReport } from './bench/report.js';
 import { runRoutingCost } from './bench/routing-cost.js';
 
@@ -22,10 +22,12 @@ async function main() {
   const results: Parameters<typeof buildReport>[0] = { flags, notes: [] };
   const note = (text: string) => results.notes.push(text);
   console.error(`helpforce bench (${flags.quick ? 'quick' : 'full'} run): ${[...flags.sections].join(', ')}; logs in ${dir}`);
+  let reference: Reference | undefined;
   try {
     if (flags.sections.has('reference')) {
       console.error('  reference: bare Fastify hello…');
-      results.reference = await runReference(ctx);
+      reference = await openReference(ctx);
+      results.reference = await reference.measure(flags.referenceS);
     }
     if (flags.sections.has('routing')) results.routingCost = runRoutingCost(flags.routingSizes, flags.routingQuestions);
     if (flags.sections.has('ingest') || flags.sections.has('claims') || flags.sections.has('posting')) {
@@ -35,7 +37,7 @@ async function main() {
       note(`routing maxOffersPerHour raised from 20 to ${BENCH_MAX_OFFERS_PER_HOUR} (the config maximum) so the fairness cap does not empty the pool; waves of 1 h and escalation after 2 h so the unclaimed bench questions are not re-offered all at once mid-run; LOG_LEVEL=warn`);
       results.server = { seedMs: Math.round(env.ready.seedMs), startupMs: Math.round(env.ready.startupMs) };
       try {
-        if (flags.sections.has('ingest')) results.ingest = await runIngest(ctx, env);
+        if (flags.sections.has('ingest')) results.ingest = await runIngest(ctx, env, reference);
         if (flags.sections.has('claims')) {
           console.error(`  claims: ${flags.stormExperts} experts claim one question at once, ${flags.stormRounds} rounds…`);
           results.claimStorm = await runClaimStorm(ctx, env);
@@ -49,6 +51,7 @@ async function main() {
     }
     if (flags.sections.has('db')) results.dbGrowth = await runDbGrowth(ctx);
   } finally {
+    await reference?.stop();
     if (!flags.keep && !flags.profile) rmSync(dir, { recursive: true, force: true });
     else console.error(`  kept ${dir}${flags.profile ? ' (CPU profiles in cpu-profiles/)' : ''}`);
   }

@@ -43,6 +43,10 @@ t.test('every bench section runs at toy sizes and reports what must hold at any 
   t.same(report.ingestToOffer.http.statuses, { 201: report.ingestToOffer.http.sent }, 'every HTTP ingest answered 201');
   t.equal(report.ingestToOffer.httpMax.non2xx, 0);
   t.ok(report.ratios.ingestToOfferVsBareFastify > 0, 'the closed-loop ingest reads as a ratio of the reference');
+  const around = closed.bareAround as { before: number; after: number };
+  t.ok(around.before > 0 && around.after > 0, 'the reference was measured right before and after the closed loop');
+  t.equal(report.ratios.ingestToOfferVsBareFastify, Math.round(closed.questionsPerSecond / Math.round((around.before + around.after) / 2) * 1e4) / 1e4,
+    'and the ratio is read against their mean');
 
   t.same(report.routingCost.bySize.map((s: { experts: number }) => s.experts), [200, 2000]);
   t.ok(report.routingCost.bySize.every((s: { cpuUsPerQuestion: number; emptyRoutes: number }) => s.cpuUsPerQuestion > 0 && s.emptyRoutes < 100));

@@ -5,6 +5,7 @@ import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
 import type { AppEnv, WindowUse } from './app-env.js';
 import type { ServerWindow } from './app-server.js';
 import type { BenchContext } from './context.js';
+import type { Reference } from './reference.js';
 import { createAgent, openLoop, request } from './http.js';
 import { distribution, round, sleep, waitFor, type Distribution } from './stats.js';
 
@@ -17,6 +18,8 @@ export interface IngestRun {
   /** This process (load generator, fake X, the experts' sockets) during the run, % of one core. */
   benchCpuPct: number | null;
   server: ServerWindow | null;
+  /** The closed loop only: bare Fastify req/s measured right before and right after it. */
+  bareAround?: { before: number; after: number; seconds: number } | null;
   [extra: string]: unknown;
 }
 
@@ -69,7 +72,20 @@ async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   return summarize(env, 'http-rate-', wallMs / 1000, use, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, statuses, httpMs: distribution(httpMs) });
 }
 
-async function httpClosedLoop(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
+/**
+ * The closed loop, with the bare reference measured right before and right after it (see reference.ts): the ratio
+ * is read against their mean, which the machine's drift during the run moves far less than a figure from minutes ago.
+ */
+async function httpClosedLoop(ctx: BenchContext, env: AppEnv, reference?: Reference): Promise<IngestRun> {
+  if (!reference) return { ...(await closedLoop(ctx, env)), bareAround: null };
+  const seconds = Math.max(1, Math.round(ctx.flags.referenceS / 2));
+  const before = (await reference.measure(seconds)).requestsPerSecond;
+  const run = await closedLoop(ctx, env);
+  const after = (await reference.measure(seconds)).requestsPerSecond;
+  return { ...run, bareAround: { before, after, seconds } };
+}
+
+async function closedLoop(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   let n = 0;
   const used = await env.meter();
   const result = await autocannon({
@@ -122,7 +138,7 @@ async function xBurst(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   return summarize(env, ids, Math.max(1, s.lastOfferAt - at) / 1000, use, { burst: ctx.flags.burst, pollMs: ctx.flags.pollMs, lost: ids.size - s.offered });
 }
 
-export async function runIngest(ctx: BenchContext, env: AppEnv) {
+export async function runIngest(ctx: BenchContext, env: AppEnv, reference?: Reference) {
   const step = async <T>(name: string, run: () => Promise<T>) => {
     console.error(`  ingest: ${name}…`);
     const result = await run();
@@ -131,7 +147,7 @@ export async function runIngest(ctx: BenchContext, env: AppEnv) {
   };
   await step(`warm-up, HTTP at ${ctx.flags.rate}/s for ${ctx.flags.warmupS} s (not measured)`, () => warmUp(ctx, env));
   const http = await step(`HTTP at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => httpAtRate(ctx, env));
-  const httpMax = await step(`HTTP closed loop, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s`, () => httpClosedLoop(ctx, env));
+  const httpMax = await step(`HTTP closed loop, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s`, () => httpClosedLoop(ctx, env, reference));
   const x = await step(`X poller at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => xAtRate(ctx, env));
   const xBurstRun = await step(`X burst of ${ctx.flags.burst}`, () => xBurst(ctx, env));
   return { http, httpMax, x, xBurst: xBurstRun };

@@ -31,8 +31,13 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   const stormRate = storm?.settleMs.p50 ? round(storm.experts / (storm.settleMs.p50 / 1000), 0) : null;
   const db = r.dbGrowth;
   const dbP99 = db ? Math.max(...[db.queueMs, db.metrics7dMs, db.metrics30dMs, db.dashboard7dMs, db.dashboard30dMs, db.queueDuringDigestMs as Distribution].map((d) => d.p99 ?? Infinity)) : null;
+  // The closed loop is read against the reference measured around it when there is one (ingest.ts).
+  const around = r.ingest?.httpMax.bareAround;
+  const bareAroundIngest = around ? Math.round((around.before + around.after) / 2) : bare;
   const ratios = {
-    ingestToOfferVsBareFastify: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bare),
+    ingestToOfferVsBareFastify: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bareAroundIngest),
+    /** The same against the reference at the start of the run, as reported before the bracketing measurements. */
+    ingestToOfferVsBareFastifyAtStart: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bare),
     xPollerBurstVsBareFastify: ratio(r.ingest?.xBurst.questionsPerSecond ?? null, bare),
     claimsVsBareFastify: ratio(stormRate, bare),
     postsVsBareFastify: ratio(r.posting?.clean.postsPerSecond ?? null, bare),
@@ -61,6 +66,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       ['  latency p50 / p99', `${fmt(http.ingestToOfferMs.p50)} / ${fmt(http.ingestToOfferMs.p99)} ms`, `p99 < 50 ms: ${mark(targets.ingestP99Under50msAt200PerSecond)}`],
       ['  server event-loop delay p99 / max; GC longest pause', `${fmt(http.server?.loopDelay.p99Ms)} / ${fmt(http.server?.loopDelay.maxMs)}; ${fmt(http.server?.gc.maxMs)} ms`, `GC: ${fmt(http.server?.gc.majorCount)} major of ${fmt(http.server?.gc.count)}, ${fmt(http.server?.gc.totalMs)} ms`],
       [`ingest→offer, HTTP closed loop (${httpMax.connections} conns)`, `${fmt(httpMax.questionsPerSecond)} q/s`, `≥ 10% of bare: ${mark(targets.sustainedIngestAtLeast10PctOfBareFastify)} (${fmt((ratios.ingestToOfferVsBareFastify ?? 0) * 100)}%)`],
+      ...(around ? [[`  bare Fastify right before / after it`, `${fmt(around.before)} / ${fmt(around.after)} req/s`, `ratio vs their mean; vs the start: ${fmt((ratios.ingestToOfferVsBareFastifyAtStart ?? 0) * 100)}%`] as Row] : []),
       ['  latency p50 / p99, server CPU', `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`, `${httpMax.serverCpuPct}% of a core, ${fmt(cpuPerQuestionUs(httpMax))} µs/question`],
       [`  load generator + ${fmt(r.flags.online)} sockets (bench process)`, `${httpMax.benchCpuPct}% of a core`, `machine: ${machine.cpus} cores`],
       [`ingest→offer, X poller at ${r.flags.rate}/s (poll ${r.flags.pollMs} ms)`, `${fmt(x.questionsPerSecond)} q/s`, `${x.offered}/${x.sent} offered`],
