@@ -129,5 +129,10 @@ t.test('snippets: managers write them or save an approved answer; experts list a
   t.equal((await as(app, manager).delete(`/api/snippets/${general.id}`)).statusCode, 204);
   t.equal((await as(app, manager).delete(`/api/snippets/${general.id}`)).statusCode, 404);
   t.notOk((await list()).includes('Receipt'));
+
+  t.equal((await as(app, manager).delete('/api/tags/laptops')).statusCode, 204);
+  const orphaned = (await as(app, jane).get('/api/snippets')).json().items.find((s: { title: string }) => s.title === 'Battery');
+  t.equal(orphaned.tag, null, 'a deleted tag\'s snippets become general ones');
+  t.ok((await list('?tag=tv')).includes('Battery'), 'and are offered with any question');
   t.equal((await app.inject({ method: 'GET', url: '/api/snippets' })).statusCode, 401);
 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { tags, type TagRow } from '../../db/schema.js';
+import { snippets, tags, type TagRow } from '../../db/schema.js';
 import type { Tag } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import type { TagRule } from '../domain/routing/index.js';
@@ -38,9 +38,13 @@ export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
       cache = null;
       return toTag(row);
     },
+    /** Deletes the tag; its snippets become general ones (offered with any question) rather than unreachable. */
     remove(slug: string) {
-      const row = db.delete(tags).where(eq(tags.slug, slug)).returning().get();
-      if (!row) throw notFound(`Tag "${slug}"`);
+      db.transaction(() => {
+        const row = db.delete(tags).where(eq(tags.slug, slug)).returning().get();
+        if (!row) throw notFound(`Tag "${slug}"`);
+        db.update(snippets).set({ tag: null, updatedAt: clock.now() }).where(eq(snippets.tag, slug)).run();
+      });
       cache = null;
     },
   };
