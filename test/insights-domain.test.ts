@@ -3,7 +3,7 @@
 import t from 'tap';
 import type { Insights } from '../server/contracts/api.js';
 import { csvCell, insightsCsv, insightsMarkdown, markdownCell } from '../server/domain/insight-report.js';
-import { defaultMinCount, risingTopics, surfaceForms, toTermDocuments, type TermDocument } from '../server/domain/rising-topics.js';
+import { defaultMinCount, risingTopics, surfaceForms, TermCounts, toTermDocuments, type TermDocument } from '../server/domain/rising-topics.js';
 import { airlineTweetsMissing, readAirlineTweets } from './helpers/tweets.js';
 
 /** n documents with the given terms, ids prefixed. */
@@ -33,6 +33,19 @@ t.test('rising topics: ordered by growth, with shares, counts and example ids', 
   t.match(second, { term: 'tv', count: 20, previousCount: 10, exampleIds: ['c-hdmi0', 'c-hdmi1'] });
   t.equal(risingTopics(current, previous, { minCount: 3, limit: 1 }).length, 1, 'limit caps the list');
   t.same(risingTopics([{ id: 'a', terms: ['x', 'x', 'x'] }, { id: 'b', terms: ['y'] }], [], { minCount: 2 }), [], 'a term counts once per question');
+});
+
+t.test('a period is counted one question at a time, keeping counts and the first few examples only', async (t) => {
+  const counts = new TermCounts({ examples: 2, forms: true });
+  const kept = ['TV cancelled', 'tv cancelled still', 'my TV hdmi', 'tv'].map((text, i) => counts.addText(`q${i}`, text));
+  t.same(kept, [true, true, true, false], 'a question is kept while some term of it still needs examples');
+  t.equal(counts.documents, 4);
+  t.same(Object.fromEntries(counts.frequencies), { tv: 4, cancell: 2, still: 1, hdmi: 1 });
+  t.same(counts.exampleIds('tv'), ['q0', 'q1'], 'the first two, in the order counted');
+  t.same(counts.exampleIds('still'), ['q1']);
+  t.equal(counts.label('cancell'), 'cancelled');
+  t.equal(counts.label('tv'), 'tv', 'the most used form, whatever its case in the text');
+  t.same(new TermCounts().exampleIds('tv'), [], 'no examples unless asked for');
 });
 
 t.test('the default minimum count grows with the number of questions', async (t) => {

@@ -1,6 +1,8 @@
 // Rising topics: the terms whose share of questions grew most from one period to the next one of the same length.
 // Shares are per question (a term counts once per question). The previous share is smoothed, so a term unseen before
 // still gets a finite growth, and a minimum count keeps a handful of odd posts from topping the list.
+// A period is counted one question at a time into a TermCounts, whose size grows with the vocabulary rather than with
+// the number of questions: the 30-day digest at 1M questions holds ~590,000 of them.
 import { contentTerms } from './routing/index.js';
 
 export interface TermDocument { id: string; terms: readonly string[] }
@@ -17,38 +19,112 @@ export interface RisingTopic {
   exampleIds: string[];
 }
 
-export interface RisingOptions { minCount?: number; limit?: number; examples?: number }
+export interface RisingOptions { minCount?: number; limit?: number }
 
 /** The default minimum count: 3, or 0.5% of the current questions when there are many. */
 export const defaultMinCount = (documents: number) => Math.max(3, Math.ceil(documents * 0.005));
 
-function documentFrequencies(documents: readonly TermDocument[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const doc of documents) for (const term of new Set(doc.terms)) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
+/** A word as texts write it, and the term it reads as. */
+interface Word { form: string; term: string }
+
+/** Distinct raw words kept while reading forms: a period's texts repeat a few thousand words, with a long tail. */
+const WORDS_KEPT = 200_000;
+
+/**
+ * One period's term statistics, added one document at a time: in how many documents each term occurs, the first
+ * `examples` of them, and, with `forms`, the words behind each term as customers wrote them.
+ */
+export class TermCounts {
+  documents = 0;
+  readonly frequencies = new Map<string, number>();
+  private readonly firstIds = new Map<string, string[]>();
+  private readonly forms = new Map<string, Map<string, number>>();
+  private readonly words = new Map<string, Word | null>();
+
+  constructor(private readonly options: { examples?: number; forms?: boolean } = {}) {}
+
+  /** Counts a question's text; true when it became an example of some term. */
+  addText(id: string, text: string): boolean {
+    if (this.options.forms) this.countForms(text);
+    return this.addTerms(id, contentTerms(text));
+  }
+
+  /** Counts a document already split into terms (each counts once); true when it became an example of some term. */
+  addTerms(id: string, terms: readonly string[]): boolean {
+    this.documents++;
+    const examples = this.options.examples ?? 0;
+    let kept = false;
+    for (const term of new Set(terms)) {
+      this.frequencies.set(term, (this.frequencies.get(term) ?? 0) + 1);
+      if (examples === 0) continue;
+      const ids = this.firstIds.get(term);
+      if (!ids) this.firstIds.set(term, [id]);
+      else if (ids.length < examples) ids.push(id);
+      else continue;
+      kept = true;
+    }
+    return kept;
+  }
+
+  exampleIds(term: string): string[] {
+    return this.firstIds.get(term) ?? [];
+  }
+
+  /** A readable word for a stemmed term: the surface form the texts use most often ("cancelled" for "cancell"). */
+  label(term: string): string {
+    const forms = [...(this.forms.get(term) ?? [])].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+    return forms[0]?.[0] ?? term;
+  }
+
+  private countForms(text: string) {
+    for (const raw of text.split(/\s+/)) {
+      let word = this.words.get(raw);
+      if (word === undefined) {
+        if (this.words.size >= WORDS_KEPT) this.words.clear();
+        this.words.set(raw, (word = readWord(raw)));
+      }
+      if (!word) continue;
+      let forms = this.forms.get(word.term);
+      if (!forms) this.forms.set(word.term, (forms = new Map()));
+      forms.set(word.form, (forms.get(word.form) ?? 0) + 1);
+    }
+  }
 }
 
-export function risingTopics(current: readonly TermDocument[], previous: readonly TermDocument[], options: RisingOptions = {}): RisingTopic[] {
-  const { minCount = defaultMinCount(current.length), limit = 10, examples = 3 } = options;
-  if (current.length === 0) return [];
-  const now = documentFrequencies(current);
-  const before = documentFrequencies(previous);
+/** What a whitespace-separated piece of text reads as, if it is one content word (not a @mention). */
+function readWord(raw: string): Word | null {
+  const form = raw.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
+  if (!form || raw.startsWith('@')) return null;
+  const stems = contentTerms(form);
+  return stems.length === 1 ? { form, term: stems[0]! } : null;
+}
+
+/** The terms of `current` that rose against `previous`, each with the example ids `current` kept. */
+export function risingBetween(current: TermCounts, previous: TermCounts, options: RisingOptions = {}): RisingTopic[] {
+  const { minCount = defaultMinCount(current.documents), limit = 10 } = options;
+  if (current.documents === 0) return [];
   const rising: Omit<RisingTopic, 'exampleIds'>[] = [];
-  for (const [term, count] of now) {
+  for (const [term, count] of current.frequencies) {
     if (count < minCount) continue;
-    const previousCount = before.get(term) ?? 0;
-    const share = count / current.length;
-    const previousShare = previous.length > 0 ? previousCount / previous.length : 0;
+    const previousCount = previous.frequencies.get(term) ?? 0;
+    const share = count / current.documents;
+    const previousShare = previous.documents > 0 ? previousCount / previous.documents : 0;
     if (share <= previousShare) continue;
-    const growth = share / ((previousCount + 1) / (previous.length + 1));
+    const growth = share / ((previousCount + 1) / (previous.documents + 1));
     if (growth <= 1) continue;
     rising.push({ term, count, previousCount, share, previousShare, growth });
   }
   rising.sort((a, b) => b.growth - a.growth || b.count - a.count || (a.term < b.term ? -1 : 1));
-  return rising.slice(0, limit).map((topic) => ({
-    ...topic,
-    exampleIds: current.filter((doc) => doc.terms.includes(topic.term)).slice(0, examples).map((doc) => doc.id),
-  }));
+  return rising.slice(0, limit).map((topic) => ({ ...topic, exampleIds: current.exampleIds(topic.term) }));
+}
+
+/** Rising topics of documents already split into terms. */
+export function risingTopics(current: readonly TermDocument[], previous: readonly TermDocument[], options: RisingOptions & { examples?: number } = {}): RisingTopic[] {
+  const now = new TermCounts({ examples: options.examples ?? 3 });
+  for (const doc of current) now.addTerms(doc.id, doc.terms);
+  const before = new TermCounts();
+  for (const doc of previous) before.addTerms(doc.id, doc.terms);
+  return risingBetween(now, before, options);
 }
 
 /** Question texts as term documents, with the routing tokenizer's content terms (stemmed). */
@@ -56,37 +132,9 @@ export function toTermDocuments(items: readonly { id: string; text: string }[]):
   return items.map((item) => ({ id: item.id, terms: [...new Set(contentTerms(item.text))] }));
 }
 
-const WORDS_KEPT = 200_000;
-
-/** A readable word for each stemmed term: the surface form the texts use most often ("cancelled" for "cancell"). */
+/** A readable word for each stemmed term, from these texts (see TermCounts.label). */
 export function surfaceForms(texts: readonly string[], terms: Iterable<string>): Map<string, string> {
-  const wanted = new Set(terms);
-  const seen = new Map<string, Map<string, number>>();
-  // What each distinct raw word reads as: the same few thousand words make up nearly all of the texts.
-  const read = new Map<string, { word: string; term: string } | null>();
-  const readWord = (raw: string) => {
-    const word = raw.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
-    if (!word || raw.startsWith('@')) return null;
-    const stems = contentTerms(word);
-    return stems.length === 1 && wanted.has(stems[0]!) ? { word, term: stems[0]! } : null;
-  };
-  for (const text of texts) {
-    for (const raw of text.split(/\s+/)) {
-      let found = read.get(raw);
-      if (found === undefined) {
-        if (read.size >= WORDS_KEPT) read.clear();
-        read.set(raw, (found = readWord(raw)));
-      }
-      if (!found) continue;
-      const forms = seen.get(found.term) ?? new Map<string, number>();
-      forms.set(found.word, (forms.get(found.word) ?? 0) + 1);
-      seen.set(found.term, forms);
-    }
-  }
-  const labels = new Map<string, string>();
-  for (const term of wanted) {
-    const forms = [...(seen.get(term) ?? [])].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
-    labels.set(term, forms[0]?.[0] ?? term);
-  }
-  return labels;
+  const counts = new TermCounts({ forms: true });
+  texts.forEach((text, i) => counts.addText(String(i), text));
+  return new Map([...terms].map((term) => [term, counts.label(term)]));
 }

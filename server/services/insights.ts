@@ -1,12 +1,10 @@
 // The insight digest: what customers asked about in [from, to) — top tags, rising topics against the previous period
 // of the same length, and what is still unanswered per tag — with a few example questions for each. Dismissed
 // questions (spam, not questions) are left out.
-import { and, desc, eq, gte, lt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { questions, questionTags } from '../../db/schema.js';
 import type { Insights } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
-import { risingTopics, surfaceForms, toTermDocuments } from '../domain/rising-topics.js';
+import { risingBetween, TermCounts } from '../domain/rising-topics.js';
 import { invalid } from '../errors.js';
 import { iso } from './views.js';
 
@@ -24,59 +22,70 @@ export function period(range: { from?: string; to?: string }, now: number, defau
 /** The tag names the digest shows (the tag service, or a copy of its list on the analytics thread). */
 export interface TagNames { list(): readonly { slug: string; name: string }[] }
 
-export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagNames }) {
-  function questionsBetween(from: number, to: number) {
-    return db.select({ id: questions.id, text: questions.text, status: questions.status, receivedAt: questions.receivedAt }).from(questions)
-      .where(and(gte(questions.receivedAt, from), lt(questions.receivedAt, to), ne(questions.status, 'dismissed'))).orderBy(desc(questions.receivedAt)).all();
-  }
+type Example = Insights['topTags'][number]['examples'][number];
 
-  // One read for the whole range (in chunks of ids it was ~600 statements for 30 days at 1M questions).
-  function tagsBetween(from: number, to: number) {
-    return db.select({ questionId: questionTags.questionId, slug: questionTags.slug }).from(questionTags)
-      .innerJoin(questions, eq(questions.id, questionTags.questionId))
-      .where(and(gte(questions.receivedAt, from), lt(questions.receivedAt, to), ne(questions.status, 'dismissed'))).all();
+export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagNames }) {
+  // The range is read row by row (better-sqlite3's iterate), newest first, and only counts and a few examples are
+  // kept: holding every question of 30 days at 1M questions with its text and terms took ~1 GB of heap.
+  const sqlite = db.$client;
+  const statements = {
+    questions: sqlite.prepare<[number, number, string], [string, string, string, number]>(
+      'select id, text, status, received_at from questions where received_at >= ? and received_at < ? and status <> ? order by received_at desc').raw(),
+    // One read for the whole range (in chunks of ids it was ~600 statements for 30 days at 1M questions).
+    tags: sqlite.prepare<[number, number, string], [string, string]>(
+      'select t.question_id, t.slug from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ? and q.status <> ?').raw(),
+  };
+
+  function tagsBetween(from: number, to: number): Map<string, string[]> {
+    const tagsOf = new Map<string, string[]>();
+    for (const [questionId, slug] of statements.tags.iterate(from, to, 'dismissed')) {
+      const slugs = tagsOf.get(questionId);
+      if (slugs) slugs.push(slug);
+      else tagsOf.set(questionId, [slug]);
+    }
+    return tagsOf;
   }
 
   return {
     compute(range: { from?: string; to?: string }): Insights {
       const { from, to } = period(range, clock.now(), 7);
       const previousFrom = from - (to - from);
-      const current = questionsBetween(from, to);
-      const previous = questionsBetween(previousFrom, from);
-      const byId = new Map(current.map((q) => [q.id, q]));
-      const example = (id: string) => { const q = byId.get(id)!; return { id, text: q.text, receivedAt: iso(q.receivedAt) }; };
+      const previous = new TermCounts();
+      for (const [, text] of statements.questions.iterate(previousFrom, from, 'dismissed')) previous.addText('', text);
 
-      const tagged = new Map<string, string[]>();
-      const tagsOf = new Map<string, string[]>();
-      for (const q of current) tagsOf.set(q.id, []);
-      for (const row of tagsBetween(from, to)) tagsOf.get(row.questionId)?.push(row.slug);
-      for (const q of current) {
-        for (const slug of tagsOf.get(q.id)!) {
-          const ids = tagged.get(slug) ?? [];
-          ids.push(q.id);
-          tagged.set(slug, ids);
-        }
-      }
-
-      const names = new Map(tags.list().map((t) => [t.slug, t.name]));
-      const topTags = [...tagged].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TAGS).map(([slug, ids]) => ({
-        tag: slug, name: names.get(slug) ?? slug, count: ids.length, share: ids.length / current.length, examples: ids.slice(0, EXAMPLES).map(example),
-      }));
-
-      const rising = risingTopics(toTermDocuments(current), toTermDocuments(previous), { examples: EXAMPLES });
-      const labels = surfaceForms(current.map((q) => q.text), rising.map((r) => r.term));
-      const risingTopicsOut = rising.map(({ exampleIds, ...topic }) => ({ ...topic, label: labels.get(topic.term)!, examples: exampleIds.map(example) }));
-
-      const unanswered = current.filter((q) => q.status !== 'answered' && q.status !== 'closed');
+      const current = new TermCounts({ examples: EXAMPLES, forms: true });
+      const tagsOf = tagsBetween(from, to);
+      const tagged = new Map<string, { count: number; examples: Example[] }>();
       const openByTag = new Map<string | null, number>();
-      for (const q of unanswered) {
-        const slugs = tagsOf.get(q.id)!;
+      let unanswered = 0;
+      // The questions some list shows as an example, by id: the first few of each term and of each tag.
+      const examples = new Map<string, Example>();
+      for (const [id, text, status, receivedAt] of statements.questions.iterate(from, to, 'dismissed')) {
+        const example = { id, text, receivedAt: iso(receivedAt) };
+        if (current.addText(id, text)) examples.set(id, example);
+        const slugs = tagsOf.get(id) ?? [];
+        for (const slug of slugs) {
+          let tag = tagged.get(slug);
+          if (!tag) tagged.set(slug, (tag = { count: 0, examples: [] }));
+          tag.count++;
+          if (tag.examples.length < EXAMPLES) tag.examples.push(example);
+        }
+        if (status === 'answered' || status === 'closed') continue;
+        unanswered++;
         for (const slug of slugs.length > 0 ? slugs : [null]) openByTag.set(slug, (openByTag.get(slug) ?? 0) + 1);
       }
 
+      const names = new Map(tags.list().map((t) => [t.slug, t.name]));
+      const topTags = [...tagged].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TAGS).map(([slug, tag]) => ({
+        tag: slug, name: names.get(slug) ?? slug, count: tag.count, share: tag.count / current.documents, examples: tag.examples,
+      }));
+      const risingTopicsOut = risingBetween(current, previous).map(({ exampleIds, ...topic }) => ({
+        ...topic, label: current.label(topic.term), examples: exampleIds.map((id) => examples.get(id)!),
+      }));
+
       return {
         from: iso(from), to: iso(to), previousFrom: iso(previousFrom),
-        totals: { questions: current.length, previousQuestions: previous.length, answered: current.length - unanswered.length, unanswered: unanswered.length },
+        totals: { questions: current.documents, previousQuestions: previous.documents, answered: current.documents - unanswered, unanswered },
         topTags,
         risingTopics: risingTopicsOut,
         unansweredByTag: [...openByTag].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || String(a.tag).localeCompare(String(b.tag))),
