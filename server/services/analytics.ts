@@ -30,7 +30,7 @@ export function analyze(db: Db, work: Work, now: number): Insights | Recognition
     : createRecognitionService({ db, clock }).compute(work.user, work.range);
 }
 
-/** A thread idle this long is ended, which gives its memory back (a 30-day digest at 1M questions took ~470 MB). */
+/** A thread idle this long is ended, which gives its memory back (its heap and its connection's page cache). */
 const IDLE_MS = 60_000;
 
 export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog; idleMs?: number }) {
