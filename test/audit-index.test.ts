@@ -1,6 +1,6 @@
 // The audit log is written by every state change (two events per ingested question) and read by type in one place:
 // recognition's thank-yous. Only those are indexed by time, and the query must still find them through that index
-// rather than scan the whole log.
+// rather than scan the whole log, and find each one's author among the question's replies.
 import t from 'tap';
 import { createRecognitionService } from '../server/services/recognition.js';
 import { buildTestApp, createUser, seedTags, as } from './helpers/app.js';
@@ -35,4 +35,5 @@ t.test('thank-yous are read through their own partial index; other events stay o
   t.ok(source, 'recognition reads the thank-yous by type and time');
   const plan = (sqlite.prepare(`explain query plan ${source}`).all(0, Date.now()) as { detail: string }[]).map((r) => r.detail).join(' | ');
   t.match(plan, /SEARCH e USING INDEX events_thanked_at \(at>\? AND at<\?\)/, plan);
+  t.match(plan, /SEARCH r USING INDEX replies_question \(question_id=\?\)/, 'and each one\'s author among its question\'s replies, not all posted ones');
 });

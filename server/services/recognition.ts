@@ -28,8 +28,10 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
        where r.created_at >= ? and r.created_at < ?`),
     posted: sqlite.prepare<[number, number], { authorId: string; n: number }>(
       "select author_id authorId, count(*) n from replies where status = 'posted' and posted_at >= ? and posted_at < ? group by author_id"),
+    // `+r.status`: without it SQLite may look the author up through every posted reply (replies_status) instead of the
+    // question's few (replies_question), once per thank-you.
     thanks: sqlite.prepare<[number, number], { authorId: string | null }>(
-      `select (select r.author_id from replies r where r.question_id = e.question_id and r.status = 'posted' and r.posted_at <= e.at
+      `select (select r.author_id from replies r where r.question_id = e.question_id and +r.status = 'posted' and r.posted_at <= e.at
                order by r.posted_at desc limit 1) authorId
        from events e where e.type = 'question.thanked' and e.at >= ? and e.at < ?`),
   };
