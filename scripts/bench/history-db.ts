@@ -1,7 +1,8 @@
 // A database with a large history for the growth benchmark: `rows` questions over the 90 days before it was built,
 // with the status, tag, assignee and reply mix of a busy network (most old questions answered or closed, the open
 // ones mostly recent). Inserted in one transaction with prepared statements; cached between runs because a million
-// rows take a while. Offers and audit events are not generated: none of the measured queries reads them.
+// rows take a while. Offers and most audit events are not generated, as no measured query reads them; customers'
+// thank-yous are (for 5 % of posted answers), because recognition reads them by type and time.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import { seeded, TAG_SLUGS } from './roster.js';
 
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const DAY = 24 * 3600_000;
 const SPAN = 90 * DAY;
 const EXPERTS = 10_000;
@@ -65,6 +66,7 @@ async function generate(file: string, rows: number) {
     priority, status, assignee_id, flag, dismiss_reason, wave, created_at, received_at, sla_due_at, claimed_at, first_reply_at, escalated_at, updated_at)
     values (?, ?, ?, ?, ?, null, ?, 'en', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const t = sqlite.prepare('insert into question_tags (question_id, slug, confidence, source) values (?, ?, ?, ?)');
+  const thanked = sqlite.prepare("insert into events (question_id, actor_id, type, data, at) values (?, null, 'question.thanked', ?, ?)");
   const r = sqlite.prepare(`insert into replies (id, question_id, author_id, text, preview, weighted_length, status, feedback, reviewer_id, external_id,
     created_at, updated_at, posted_at) values (?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)`);
   const expo = (mean: number) => Math.round(-Math.log(1 - random()) * mean);
@@ -119,6 +121,7 @@ async function generate(file: string, rows: number) {
       r.run(newId(at), id, assignee, body, `${body} ^HE`, body.length + 4, replyStatus, null, replyStatus === 'posted' ? String(1_750_000_000_000_000_000n + BigInt(i)) : null,
         at - 60_000, at, replyStatus === 'posted' ? at : null);
       replies++;
+      if (replyStatus === 'posted' && random() < 0.05) thanked.run(id, JSON.stringify({ externalId: `thanks-${i}` }), Math.min(dataEndMs, at + expo(30 * 60_000)));
     }
   })();
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
