@@ -37,7 +37,6 @@ export function createOrdinals(): Ordinals {
  */
 export interface ProfileIndex {
   add(expertId: string, keys: readonly string[], weight: number): void;
-  count(key: string, expertId: string): number;
   keyTotal(key: string): number;
   /** Holders of the key by expert ordinal. */
   holders(key: string): ReadonlyMap<number, number> | undefined;
@@ -76,10 +75,6 @@ export function createProfileIndex(ordinals: Ordinals = createOrdinals()): Profi
         promote(posting, expert, count);
       }
     },
-    count(key, expertId) {
-      const expert = ordinals.find(expertId);
-      return expert === undefined ? 0 : postings.get(key)?.holders.get(expert) ?? 0;
-    },
     keyTotal: (key) => postings.get(key)?.total ?? 0,
     holders: (key) => postings.get(key)?.holders,
     topHolders(key) {
@@ -92,16 +87,15 @@ export function createProfileIndex(ordinals: Ordinals = createOrdinals()): Profi
 }
 
 /** A query's keys looked up once, so scoring each expert costs one map read per key. */
-export interface ResolvedKeys { holders: ReadonlyMap<number, number>[]; shares: number[]; idfs: number[]; weights: number[]; weightSum: number; experts: number }
+export interface ResolvedKeys { holders: ReadonlyMap<number, number>[]; shares: number[]; idfs: number[]; weightSum: number; experts: number }
 
 export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): ResolvedKeys {
-  const resolved: ResolvedKeys = { holders: [], shares: [], idfs: [], weights: [], weightSum: 0, experts: index.experts };
+  const resolved: ResolvedKeys = { holders: [], shares: [], idfs: [], weightSum: 0, experts: index.experts };
   for (const { key, weight } of keys) {
     resolved.weightSum += weight;
     const holders = index.holders(key);
     if (!holders) continue;
     resolved.holders.push(holders);
-    resolved.weights.push(weight);
     resolved.shares.push(weight / index.keyTotal(key));
     resolved.idfs.push(weight * Math.log1p(index.experts / (holders.size + 1)));
   }
