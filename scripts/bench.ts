@@ -9,6 +9,7 @@ import { runClaimStorm } from './bench/claim-storm.js';
 import { createContext } from './bench/context.js';
 import { runDbGrowth } from './bench/db-growth.js';
 import { parseFlags } from './bench/flags.js';
+import { runFloor } from './bench/floor.js';
 import { runIngest } from './bench/ingest.js';
 import { runPosting } from './bench/posting.js';
 import { openReference, type Reference } from './bench/reference.js';
@@ -48,6 +49,10 @@ async function main() {
       } finally {
         await env.close();
       }
+    }
+    if (flags.sections.has('floor')) {
+      console.error(`  floor: the same closed loop against the required writes and frames alone, ${flags.connections} connections, ${flags.durationS} s…`);
+      results.floor = await runFloor(ctx, reference);
     }
     if (flags.sections.has('db')) results.dbGrowth = await runDbGrowth(ctx);
   } finally {

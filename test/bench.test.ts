@@ -48,6 +48,11 @@ t.test('every bench section runs at toy sizes and reports what must hold at any 
   t.equal(report.ratios.ingestToOfferVsBareFastify, Math.round(closed.questionsPerSecond / Math.round((around.before + around.after) / 2) * 1e4) / 1e4,
     'and the ratio is read against their mean');
 
+  const floor = report.floor as { answered: number; offered: number; questionsPerSecond: number; bareAround: { before: number } | null };
+  t.ok(floor.answered > 0 && floor.offered >= floor.answered, `floor: all ${floor.answered} answered questions reached a socket (${floor.offered})`);
+  t.equal(report.ratios.floorVsBareFastify > 0, true, 'the floor reads as a ratio of the reference around it');
+  t.ok(floor.bareAround && floor.bareAround.before > 0, 'the reference was measured around the floor too');
+
   t.same(report.routingCost.bySize.map((s: { experts: number }) => s.experts), [200, 2000]);
   t.ok(report.routingCost.bySize.every((s: { cpuUsPerQuestion: number; emptyRoutes: number }) => s.cpuUsPerQuestion > 0 && s.emptyRoutes < 100));
 

@@ -24,7 +24,7 @@ export interface IngestRun {
 }
 
 const textFor = (i: number) => SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]!;
-const questionBody = (externalId: string, i: number) =>
+export const questionBody = (externalId: string, i: number) =>
   JSON.stringify({ channel: 'api', externalId, text: textFor(i), author: { handle: `customer${i % 997}` } });
 
 function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds: number, use: WindowUse, extra: Record<string, unknown> = {}): IngestRun {

@@ -4,6 +4,7 @@ import type { ClaimStormResult } from './claim-storm.js';
 import type { GcStats } from './app-server.js';
 import { DASHBOARD_EXPERTS, type DbGrowthResult } from './db-growth.js';
 import type { BenchFlags } from './flags.js';
+import type { FloorRun } from './floor.js';
 import type { IngestRun } from './ingest.js';
 import type { PostingRun } from './posting.js';
 import type { ReferenceResult } from './reference.js';
@@ -17,6 +18,7 @@ export interface BenchResults {
   routingCost?: { bySize: RoutingCost[]; growth: { experts: number | null; cpu: number | null } | null; subLinear: boolean | null };
   server?: { seedMs: number; startupMs: number; peakRssMb?: number; hub?: unknown };
   ingest?: { http: IngestRun; httpMax: IngestRun; x: IngestRun; xBurst: IngestRun };
+  floor?: FloorRun;
   claimStorm?: ClaimStormResult;
   posting?: { clean: PostingRun; faults: PostingRun; exactlyOnce: boolean };
   dbGrowth?: DbGrowthResult;
@@ -34,10 +36,14 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   // The closed loop is read against the reference measured around it when there is one (ingest.ts).
   const around = r.ingest?.httpMax.bareAround;
   const bareAroundIngest = around ? Math.round((around.before + around.after) / 2) : bare;
+  const floorAround = r.floor?.bareAround;
+  const bareAroundFloor = floorAround ? Math.round((floorAround.before + floorAround.after) / 2) : bare;
   const ratios = {
     ingestToOfferVsBareFastify: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bareAroundIngest),
     /** The same against the reference at the start of the run, as reported before the bracketing measurements. */
     ingestToOfferVsBareFastifyAtStart: ratio(r.ingest?.httpMax.questionsPerSecond ?? null, bare),
+    /** The floor (floor-server.ts: the required rows and frames, none of Helpforce's code) against bare around it. */
+    floorVsBareFastify: ratio(r.floor?.questionsPerSecond ?? null, bareAroundFloor),
     xPollerBurstVsBareFastify: ratio(r.ingest?.xBurst.questionsPerSecond ?? null, bare),
     claimsVsBareFastify: ratio(stormRate, bare),
     postsVsBareFastify: ratio(r.posting?.clean.postsPerSecond ?? null, bare),
@@ -72,6 +78,15 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       [`ingest→offer, X poller at ${r.flags.rate}/s (poll ${r.flags.pollMs} ms)`, `${fmt(x.questionsPerSecond)} q/s`, `${x.offered}/${x.sent} offered`],
       ['  latency p50 / p99 (includes the poll wait)', `${fmt(x.ingestToOfferMs.p50)} / ${fmt(x.ingestToOfferMs.p99)} ms`, ''],
       [`X poller burst of ${xBurst.sent}`, `${fmt(xBurst.questionsPerSecond)} q/s`, `${xBurst.offered}/${xBurst.sent} offered, last after ${fmt(xBurst.ingestToOfferMs.max)} ms`],
+    );
+  }
+  if (r.floor) {
+    const { floor } = r;
+    rows.push(
+      [`floor: the same closed loop, required writes and frames alone`, `${fmt(floor.questionsPerSecond)} q/s`, `${fmt((ratios.floorVsBareFastify ?? 0) * 100)}% of bare; ${floor.offered}/${floor.answered} offered`],
+      ...(floorAround ? [[`  bare Fastify right before / after it`, `${fmt(floorAround.before)} / ${fmt(floorAround.after)} req/s`, 'ratio vs their mean'] as Row] : []),
+      ['  latency p50 / p99, server CPU', `${fmt(floor.httpMs.p50)} / ${fmt(floor.httpMs.p99)} ms`, `${floor.serverCpuPct}% of a core, ${fmt(floor.cpuUsPerQuestion)} µs/question`],
+      [`  load generator + ${fmt(r.flags.online)} sockets (bench process)`, `${floor.benchCpuPct}% of a core`, `machine: ${machine.cpus} cores`],
     );
   }
   for (const size of r.routingCost?.bySize ?? []) {
@@ -117,7 +132,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     settings: { durationS: r.flags.durationS, rate: r.flags.rate, connections: r.flags.connections, experts: r.flags.experts, online: r.flags.online, pollMs: r.flags.pollMs },
     reference: r.reference ?? null, ratios, targets,
     serverCpuUsPerQuestion: { http: cpuPerQuestionUs(r.ingest?.httpMax), xBurst: cpuPerQuestionUs(r.ingest?.xBurst) },
-    ingestToOffer: r.ingest ?? null, routingCost: r.routingCost ?? null, claimStorm: storm ?? null, posting: r.posting ?? null, dbGrowth: db ?? null,
+    ingestToOffer: r.ingest ?? null, floor: r.floor ?? null, routingCost: r.routingCost ?? null, claimStorm: storm ?? null, posting: r.posting ?? null, dbGrowth: db ?? null,
     peakRssMb: r.server?.peakRssMb ?? null, server: r.server ?? null, notes: r.notes,
   };
   const notes = r.notes.map((n) => `note: ${n}`).join('\n');
