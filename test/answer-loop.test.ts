@@ -72,6 +72,10 @@ t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   t.equal(metrics.answerRate, 1);
   t.equal(metrics.timeToFirstReplyMs.count, 1);
   t.same([metrics.expertsTotal, metrics.byExpert.length], [1, 1], 'the expert who answered');
+  const day = detail.receivedAt.slice(0, 10);
+  const thatDay = await as(app, manager).get(`/api/metrics?from=${day}&to=${day}`);
+  t.equal(thatDay.statusCode, 200, 'bare dates are accepted');
+  t.equal(thatDay.json().total, 1, 'and span the whole day the question came in');
   for (const bad of ['0', '-1', '2.5', 'many', '100001']) {
     const response = await as(app, manager).get(`/api/metrics?experts=${bad}`);
     t.equal(response.statusCode, 400, `experts=${bad} is refused`);

@@ -79,6 +79,9 @@ t.test('the insight digest: top tags, rising topics, unanswered by tag, with exa
   t.equal((await app.inject({ method: 'GET', url: '/api/insights' })).statusCode, 401);
   t.equal((await as(app, manager).get('/api/insights?format=xml')).statusCode, 400);
   t.equal((await as(app, manager).get('/api/insights?from=yesterday')).statusCode, 400);
+  const days = await as(app, manager).get('/api/insights?from=2026-03-09&to=2026-03-15');
+  t.equal(days.statusCode, 200, 'bare dates are accepted');
+  t.match(days.json(), { from: '2026-03-09T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' }, 'to a bare `to` day\'s end');
   const backwards = await as(app, manager).get('/api/insights?from=2026-03-16T00:00:00Z&to=2026-03-09T00:00:00Z');
   t.equal(backwards.statusCode, 422);
   t.equal(backwards.json().error.code, 'invalid_range');
@@ -133,6 +136,13 @@ t.test('recognition: answers, time to reply, approval rate and thank-yous, per e
   t.equal((await as(app, manager).get('/api/recognition')).json().experts[0].answered, 2, 'by default the last 30 days');
   t.equal((await as(app, manager).get(`/api/recognition?from=${to}&to=${from}`)).statusCode, 422);
   t.equal((await as(app, manager).get('/api/recognition?to=soon')).statusCode, 400);
+  // Bare dates are whole UTC days: from that day's start to the end of the `to` day.
+  const byDate = await as(app, manager).get('/api/recognition?from=2026-03-02&to=2026-03-02');
+  t.equal(byDate.statusCode, 200);
+  t.match(byDate.json(), { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' }, 'a bare date spans its day');
+  t.same(byDate.json().experts, (await as(app, manager).get(`/api/recognition?from=${from}&to=${new Date(START + DAY).toISOString()}`)).json().experts,
+    'the same figures as the date-times of that day');
+  t.equal((await as(app, manager).get('/api/recognition?from=2026-13-01')).statusCode, 400, 'not a date');
   const all = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}`)).json();
   t.ok(all.experts.length >= 3 && all.expertsTotal === all.experts.length, 'every expert, and how many');
   const top = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}&experts=2`)).json();

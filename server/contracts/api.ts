@@ -165,9 +165,19 @@ export const MetricsSchema = z.object({
   volume: z.array(z.object({ bucket: isoTime, received: z.number(), answered: z.number() })),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
+/**
+ * A period's bound: an ISO date-time, or a bare date (`2026-12-02`) meaning that day in UTC — its start as `from`, its
+ * end (the next midnight) as `to`, so `from=2026-12-01&to=2026-12-01` is that whole day. Either way a date-time reaches
+ * the handler.
+ */
+const periodBound = (side: 'from' | 'to') => z.union([
+  z.iso.datetime({ offset: true }),
+  z.iso.date().transform((day) => new Date(Date.parse(`${day}T00:00:00Z`) + (side === 'to' ? 24 * 3600_000 : 0)).toISOString()),
+]).optional();
+
 export const MetricsQuerySchema = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: periodBound('from'),
+  to: periodBound('to'),
   /** Only the N experts who answered most, in byExpert (default: every expert who answered in the window). */
   experts: z.coerce.number().int().min(1).max(100_000).optional(),
 });
@@ -216,7 +226,7 @@ export type Note = z.infer<typeof NoteSchema>;
 export const NoteBodySchema = z.object({ text: z.string().trim().min(1, 'the note is empty').max(2000) });
 export const HandoffBodySchema = z.object({ expertId: id, note: z.string().trim().min(1, 'say why you hand it off').max(2000) });
 
-export const PeriodQuerySchema = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() });
+export const PeriodQuerySchema = z.object({ from: periodBound('from'), to: periodBound('to') });
 export const InsightsQuerySchema = PeriodQuerySchema.extend({ format: z.enum(['json', 'csv', 'md']).default('json') });
 export const ExampleQuestionSchema = z.object({ id, text: z.string(), receivedAt: isoTime });
 export const InsightsSchema = z.object({
