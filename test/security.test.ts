@@ -122,6 +122,14 @@ t.test('principals are kept a few seconds: revoked in the app at once, in the da
   const principal = app.services.auth.sessionPrincipal(admin.cookie.slice('hf_session='.length));
   t.ok(principal && Object.isFrozen(principal) && Object.isFrozen(principal.user), 'a kept principal is shared, so frozen');
 
+  // Kept principals answer for their own kind of credential only.
+  const tokenAsCookie = await app.inject({ method: 'POST', url: '/api/questions', headers: { cookie: `hf_session=${token}` },
+    payload: { channel: 'api', externalId: 'kind-1', text: 'tv?', author: { handle: 'c' } } });
+  t.equal(tokenAsCookie.statusCode, 401, 'a kept API token sent as the session cookie authenticates nobody (and skips no CSRF check)');
+  const cookieAsBearer = await app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${admin.cookie.slice('hf_session='.length)}` } });
+  t.equal(cookieAsBearer.statusCode, 401, 'a kept session token sent as Bearer authenticates nobody');
+  t.equal((await meWithToken()).statusCode, 200, 'and the token itself still works');
+
   sql.prepare('update api_tokens set revoked_at = ?').run(clock.now());
   t.equal((await meWithToken()).statusCode, 200, 'within the TTL the kept principal still answers');
   clock.advance(PRINCIPAL_TTL_MS + 1);

@@ -39,9 +39,11 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
   };
 
   const kept = new Map<string, Kept>();
-  const recall = (tokenHash: string): Principal | undefined => {
+  // A kept principal answers only for its own kind of credential: an API token sent as the session cookie (or a
+  // session token sent as Bearer) must not authenticate, and a cookie request must never skip CSRF as a token one.
+  const recall = (tokenHash: string, via: Principal['via']): Principal | undefined => {
     const entry = kept.get(tokenHash);
-    if (!entry) return undefined;
+    if (!entry || entry.principal.via !== via) return undefined;
     if (entry.until > clock.now()) return entry.principal;
     kept.delete(tokenHash);
     return undefined;
@@ -88,7 +90,7 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
 
     sessionPrincipal(token: string): Principal | null {
       const tokenHash = hashToken(token);
-      const known = recall(tokenHash);
+      const known = recall(tokenHash, 'session');
       if (known) return known;
       const row = statements.session.get({ tokenHash, now: clock.now() });
       if (!row || !row.user.active) return null;
@@ -113,7 +115,7 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
 
     tokenPrincipal(token: string): Principal | null {
       const tokenHash = hashToken(token);
-      const known = recall(tokenHash);
+      const known = recall(tokenHash, 'token');
       if (known) return known;
       const row = statements.token.get({ tokenHash });
       if (!row || !row.user.active) return null;
