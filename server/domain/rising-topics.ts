@@ -3,7 +3,7 @@
 // still gets a finite growth, and a minimum count keeps a handful of odd posts from topping the list.
 // A period is counted one question at a time into a TermCounts, whose size grows with the vocabulary rather than with
 // the number of questions (the 30-day digest at 1M questions counts ~590,000 over its two periods).
-import { contentTerms } from './routing/index.js';
+import { contentTerms, ownCopy } from './routing/index.js';
 
 export interface TermDocument { id: string; terms: readonly string[] }
 
@@ -81,7 +81,7 @@ export class TermCounts {
       let word = this.words.get(raw);
       if (word === undefined) {
         if (this.words.size >= WORDS_KEPT) this.words.clear();
-        this.words.set(raw, (word = readWord(raw)));
+        this.words.set(ownCopy(raw), (word = readWord(raw)));
       }
       if (!word) continue;
       let forms = this.forms.get(word.term);
@@ -96,7 +96,7 @@ function readWord(raw: string): Word | null {
   const form = raw.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
   if (!form || raw.startsWith('@')) return null;
   const stems = contentTerms(form);
-  return stems.length === 1 ? { form, term: stems[0]! } : null;
+  return stems.length === 1 ? { form: ownCopy(form), term: stems[0]! } : null;
 }
 
 /** The terms of `current` that rose against `previous`, each with the example ids `current` kept. */

@@ -1,5 +1,5 @@
 export { createRouter } from './router.js';
-export { contentTerms, tokenize } from './tokenize.js';
+export { contentTerms, ownCopy, tokenize } from './tokenize.js';
 export type {
   RankedExpert, RankInput, RouteInput, RouteResult, Router, RoutingExpert, RoutingSettings, ScheduleSlot, TagRule, TagScore,
   WeeklySchedule,

@@ -95,11 +95,21 @@ function tokenOf(raw: string): string {
   let token = tokens.get(raw);
   if (token === undefined) {
     const word = normalizeWord(raw);
-    token = word ? stem(word) : '';
+    token = word ? ownCopy(stem(word)) : '';
     if (tokens.size >= WORDS_KEPT) tokens.clear();
-    tokens.set(raw, token);
+    tokens.set(ownCopy(raw), token);
   }
   return token;
+}
+
+/**
+ * A string to keep in a long-lived map. V8 stores a substring of 13 or more characters (a regular expression match,
+ * a slice) as a view into the whole string it was cut from, so a kept word would keep the customer's entire post
+ * alive, and a full word map tens of thousands of them. Concatenating and slicing off again makes V8 flatten the
+ * word into a string of its own first.
+ */
+export function ownCopy(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 export function isContentTerm(token: string): boolean {
