@@ -57,7 +57,11 @@ t.test('the insight digest: top tags, rising topics, unanswered by tag, with exa
   const rising = digest.risingTopics.map((r: { term: string }) => r.term);
   t.ok(rising.includes('hdmi') && rising.includes('sound'), `rising: ${rising.join(', ')}`);
   t.notOk(rising.includes('battery') || rising.includes('laptop'), 'laptop batteries were asked about before');
-  t.match(digest.risingTopics.find((r: { term: string }) => r.term === 'hdmi'), { label: 'hdmi', count: 5, previousCount: 0, previousShare: 0 });
+  const hdmiTopic = digest.risingTopics.find((r: { term: string }) => r.term === 'hdmi');
+  t.match(hdmiTopic, { label: 'hdmi', count: 5, previousCount: 0, previousShare: 0 });
+  t.equal(hdmiTopic.examples.length, 3, 'a rising topic shows three example questions');
+  t.ok(hdmiTopic.examples.every((e: { id: string; text: string; receivedAt: string }) => /HDMI/.test(e.text) && e.id && Date.parse(e.receivedAt) >= START + 7 * DAY),
+    'read back with their texts, from the period');
   t.same(digest.unansweredByTag, [{ tag: 'tv', count: 4 }, { tag: 'laptops', count: 1 }, { tag: null, count: 1 }]);
 
   const csv = await as(app, manager).get(`${url}&format=csv`);

@@ -34,7 +34,15 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
     // One read for the whole range (in chunks of ids it was ~600 statements for 30 days at 1M questions).
     tags: sqlite.prepare<[number, number, string], [string, string]>(
       'select t.question_id, t.slug from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ? and q.status <> ?').raw(),
+    examples: sqlite.prepare<[string], [string, string, number]>('select id, text, received_at from questions where id in (select value from json_each(?))').raw(),
   };
+
+  /** The rising topics' example questions, read once the topics are known (a few dozen ids). */
+  function examplesById(ids: Iterable<string>): Map<string, Example> {
+    const found = new Map<string, Example>();
+    for (const [id, text, receivedAt] of statements.examples.iterate(JSON.stringify([...new Set(ids)]))) found.set(id, { id, text, receivedAt: iso(receivedAt) });
+    return found;
+  }
 
   function tagsBetween(from: number, to: number): Map<string, string[]> {
     const tagsOf = new Map<string, string[]>();
@@ -46,51 +54,54 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
     return tagsOf;
   }
 
-  return {
-    compute(range: { from?: string; to?: string }): Insights {
-      const { from, to } = period(range, clock.now(), 7);
-      const previousFrom = from - (to - from);
-      const previous = new TermCounts();
-      for (const [, text] of statements.questions.iterate(previousFrom, from, 'dismissed')) previous.addText('', text);
+  // One read transaction: on the analytics thread's own connection, questions written between the reads would
+  // otherwise be counted by one and not the other (as untagged, say).
+  const compute = sqlite.transaction((range: { from?: string; to?: string }): Insights => {
+    const { from, to } = period(range, clock.now(), 7);
+    const previousFrom = from - (to - from);
+    const previous = new TermCounts();
+    for (const [, text] of statements.questions.iterate(previousFrom, from, 'dismissed')) previous.addText('', text);
 
-      const current = new TermCounts({ examples: EXAMPLES, forms: true });
-      const tagsOf = tagsBetween(from, to);
-      const tagged = new Map<string, { count: number; examples: Example[] }>();
-      const openByTag = new Map<string | null, number>();
-      let unanswered = 0;
-      // The questions some list shows as an example, by id: the first few of each term and of each tag.
-      const examples = new Map<string, Example>();
-      for (const [id, text, status, receivedAt] of statements.questions.iterate(from, to, 'dismissed')) {
-        const example = { id, text, receivedAt: iso(receivedAt) };
-        if (current.addText(id, text)) examples.set(id, example);
-        const slugs = tagsOf.get(id) ?? [];
-        for (const slug of slugs) {
-          let tag = tagged.get(slug);
-          if (!tag) tagged.set(slug, (tag = { count: 0, examples: [] }));
-          tag.count++;
-          if (tag.examples.length < EXAMPLES) tag.examples.push(example);
-        }
-        if (status === 'answered' || status === 'closed') continue;
-        unanswered++;
-        for (const slug of slugs.length > 0 ? slugs : [null]) openByTag.set(slug, (openByTag.get(slug) ?? 0) + 1);
+    const current = new TermCounts({ examples: EXAMPLES, forms: true });
+    const tagsOf = tagsBetween(from, to);
+    const tagged = new Map<string, { count: number; examples: Example[] }>();
+    const openByTag = new Map<string | null, number>();
+    let unanswered = 0;
+    for (const [id, text, status, receivedAt] of statements.questions.iterate(from, to, 'dismissed')) {
+      // Terms keep their first examples' ids only: with a long tail of rare words most questions are some term's
+      // example, and keeping their texts would hold most of the period in memory.
+      current.addText(id, text);
+      const slugs = tagsOf.get(id) ?? [];
+      for (const slug of slugs) {
+        let tag = tagged.get(slug);
+        if (!tag) tagged.set(slug, (tag = { count: 0, examples: [] }));
+        tag.count++;
+        if (tag.examples.length < EXAMPLES) tag.examples.push({ id, text, receivedAt: iso(receivedAt) });
       }
+      if (status === 'answered' || status === 'closed') continue;
+      unanswered++;
+      for (const slug of slugs.length > 0 ? slugs : [null]) openByTag.set(slug, (openByTag.get(slug) ?? 0) + 1);
+    }
 
-      const names = new Map(tags.list().map((t) => [t.slug, t.name]));
-      const topTags = [...tagged].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TAGS).map(([slug, tag]) => ({
-        tag: slug, name: names.get(slug) ?? slug, count: tag.count, share: tag.count / current.documents, examples: tag.examples,
-      }));
-      const risingTopicsOut = risingBetween(current, previous).map(({ exampleIds, ...topic }) => ({
-        ...topic, label: current.label(topic.term), examples: exampleIds.map((id) => examples.get(id)!),
-      }));
+    const names = new Map(tags.list().map((t) => [t.slug, t.name]));
+    const topTags = [...tagged].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TAGS).map(([slug, tag]) => ({
+      tag: slug, name: names.get(slug) ?? slug, count: tag.count, share: tag.count / current.documents, examples: tag.examples,
+    }));
+    const rising = risingBetween(current, previous);
+    const examples = examplesById(rising.flatMap((topic) => topic.exampleIds));
+    const risingTopicsOut = rising.map(({ exampleIds, ...topic }) => ({
+      ...topic, label: current.label(topic.term), examples: exampleIds.map((id) => examples.get(id)!),
+    }));
 
-      return {
-        from: iso(from), to: iso(to), previousFrom: iso(previousFrom),
-        totals: { questions: current.documents, previousQuestions: previous.documents, answered: current.documents - unanswered, unanswered },
-        topTags,
-        risingTopics: risingTopicsOut,
-        unansweredByTag: [...openByTag].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || String(a.tag).localeCompare(String(b.tag))),
-      };
-    },
-  };
+    return {
+      from: iso(from), to: iso(to), previousFrom: iso(previousFrom),
+      totals: { questions: current.documents, previousQuestions: previous.documents, answered: current.documents - unanswered, unanswered },
+      topTags,
+      risingTopics: risingTopicsOut,
+      unansweredByTag: [...openByTag].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || String(a.tag).localeCompare(String(b.tag))),
+    };
+  });
+
+  return { compute: (range: { from?: string; to?: string }): Insights => compute(range) };
 }
 export type InsightService = ReturnType<typeof createInsightService>;

@@ -36,7 +36,9 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
        from events e where e.type = 'question.thanked' and e.at >= ? and e.at < ?`),
   };
 
-  function tallies(from: number, to: number): Map<string, Tally> {
+  // One read transaction, so the three reads see the same replies and thank-yous (the analytics thread's connection
+  // would otherwise see what the server commits between them).
+  const tallies = sqlite.transaction((from: number, to: number): Map<string, Tally> => {
     const byExpert = new Map<string, Tally>();
     const of = (id: string) => byExpert.get(id) ?? byExpert.set(id, emptyTally()).get(id)!;
     for (const r of statements.replies.all(from, to)) {
@@ -48,7 +50,7 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
     for (const r of statements.posted.all(from, to)) of(r.authorId).answered += r.n;
     for (const r of statements.thanks.all(from, to)) if (r.authorId) of(r.authorId).thanks++;
     return byExpert;
-  }
+  });
 
   return {
     /** `experts` keeps only that many of the experts, most answers first (all by default); stores count everyone. */
