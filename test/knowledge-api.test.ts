@@ -134,5 +134,14 @@ t.test('snippets: managers write them or save an approved answer; experts list a
   const orphaned = (await as(app, jane).get('/api/snippets')).json().items.find((s: { title: string }) => s.title === 'Battery');
   t.equal(orphaned.tag, null, 'a deleted tag\'s snippets become general ones');
   t.ok((await list('?tag=tv')).includes('Battery'), 'and are offered with any question');
+
+  const refund = (await create({ title: 'Refund', text: 'Refunds go back to the original card within 5 days.', tag: 'returns' })).json().snippet;
+  const refused = await as(app, manager).delete('/api/tags/returns');
+  t.equal(refused.statusCode, 409, 'a sensitive tag with snippets is not deleted');
+  t.equal(refused.json().error.code, 'tag_has_snippets');
+  t.ok((await as(app, manager).get('/api/tags')).json().items.some((tag: { slug: string }) => tag.slug === 'returns'), 'the tag is still there');
+  t.notOk((await list('?tag=tv')).includes('Refund'), 'and its snippet was not made general');
+  t.equal((await as(app, manager).delete(`/api/snippets/${refund.id}`)).statusCode, 204);
+  t.equal((await as(app, manager).delete('/api/tags/returns')).statusCode, 204, 'without snippets it can go');
   t.equal((await app.inject({ method: 'GET', url: '/api/snippets' })).statusCode, 401);
 });

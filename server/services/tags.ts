@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { snippets, tags, type TagRow } from '../../db/schema.js';
 import type { Tag } from '../contracts/api.js';
@@ -38,11 +38,21 @@ export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
       cache = null;
       return toTag(row);
     },
-    /** Deletes the tag; its snippets become general ones (offered with any question) rather than unreachable. */
+    /**
+     * Deletes the tag; its snippets become general ones (offered with any question) rather than unreachable. A
+     * sensitive tag's snippets would carry wording meant for reviewed answers (refunds, warranty) into questions whose
+     * replies may post unreviewed, so while it has any the deletion is refused: move or delete them first.
+     */
     remove(slug: string) {
       db.transaction(() => {
         const row = db.delete(tags).where(eq(tags.slug, slug)).returning().get();
         if (!row) throw notFound(`Tag "${slug}"`);
+        if (row.sensitive) {
+          const held = db.select({ n: count() }).from(snippets).where(eq(snippets.tag, slug)).get()!.n;
+          if (held > 0) {
+            throw conflict('tag_has_snippets', `Tag "${slug}" is sensitive and has ${held} snippet${held === 1 ? '' : 's'}; move or delete them first, or they would be offered with every question`);
+          }
+        }
         db.update(snippets).set({ tag: null, updatedAt: clock.now() }).where(eq(snippets.tag, slug)).run();
       });
       cache = null;
