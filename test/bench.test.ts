@@ -48,8 +48,9 @@ t.test('every bench section runs at toy sizes and reports what must hold at any 
   t.equal(report.ratios.ingestToOfferVsBareFastify, Math.round(closed.questionsPerSecond / Math.round((around.before + around.after) / 2) * 1e4) / 1e4,
     'and the ratio is read against their mean');
 
-  const floor = report.floor as { answered: number; offered: number; questionsPerSecond: number; bareAround: { before: number } | null };
+  const floor = report.floor as { answered: number; offered: number; non2xx: number; errors: number; bareAround: { before: number } | null };
   t.ok(floor.answered > 0 && floor.offered >= floor.answered, `floor: all ${floor.answered} answered questions reached a socket (${floor.offered})`);
+  t.same([floor.non2xx, floor.errors], [0, 0], 'floor: no failed requests');
   t.equal(report.ratios.floorVsBareFastify > 0, true, 'the floor reads as a ratio of the reference around it');
   t.ok(floor.bareAround && floor.bareAround.before > 0, 'the reference was measured around the floor too');
 
