@@ -1,6 +1,8 @@
 // The insight digest and recognition run on the analytics thread (services/analytics.ts): the same answers as on the
 // event loop, the event loop free meanwhile, and back on the event loop if the thread cannot run.
-import { unlinkSync } from 'node:fs';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import t, { type Test } from 'tap';
 import { createManualClock } from '../server/domain/clock.js';
@@ -94,4 +96,20 @@ t.test('if the thread cannot start, the work is done on the event loop and answe
   t.equal(response.statusCode, 200);
   t.ok(response.json().topTags.length > 0);
   t.equal(app.services.analytics.mode(), 'inline');
+});
+
+t.test('a thread that stops while working fails its requests with a 503, never re-runs them on the event loop', async (t) => {
+  const { app } = await history(t, 50);
+  // Stands in for a thread that runs out of memory on a huge range: it opens, says so, and dies on its first request.
+  const entry = join(t.testdir(), 'dies-working.mjs');
+  writeFileSync(entry, "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(7));\n");
+  const warnings: string[] = [];
+  const analytics = createAnalytics({ ...app.services, log: { warn: (_d, message) => { warnings.push(message); } }, threadEntry: pathToFileURL(entry) });
+  t.teardown(() => analytics.stop());
+  await t.rejects(analytics.insights(RANGE), { status: 503, code: 'analytics_unavailable' });
+  t.equal(analytics.mode(), 'thread', 'not switched to the event loop');
+  t.notOk(analytics.running(), 'the dead thread is let go');
+  t.match(warnings, [/stopped while working/]);
+  await t.rejects(analytics.recognition({ id: 'm', email: 'm@x.test', name: 'M', role: 'manager' }, RANGE), { status: 503, code: 'analytics_unavailable' }, 'the next request starts a new thread (which dies too)');
+  t.equal(warnings.length, 2);
 });

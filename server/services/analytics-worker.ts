@@ -12,6 +12,9 @@ const sqlite = new Database((workerData as { path: string }).path, { readonly: t
 sqlite.pragma('busy_timeout = 5000');
 const db = drizzle(sqlite, { schema }) as Db;
 
+// The connection is open: from now on a failure is the work's, not the thread's (services/analytics.ts tells them apart).
+parentPort!.postMessage({ ready: true } satisfies AnalyticsResponse);
+
 // The server ends this thread with terminate() (idle, or closing); the connection closes with it.
 parentPort!.on('message', (request: AnalyticsRequest) => {
   let response: AnalyticsResponse;

@@ -2,8 +2,8 @@
 // text: with 1,000,000 questions stored that took 12-14 s for 7 days and 40-53 s for 30 (recognition 1-2.6 s), all of
 // it synchronous, and the metrics page asks for both. On the event loop it held ingest, claims and every socket for
 // as long. Here both run on a thread of their own, with a read-only connection of its own (services/analytics-worker.ts);
-// a database in memory has no second connection, so there they run inline, as they do if the thread fails. The same
-// request while one is under way shares its answer.
+// a database in memory has no second connection, so there they run inline, as they do if the thread cannot start. The
+// same request while one is under way shares its answer.
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/client.js';
 import type { Insights, Recognition, User } from '../contracts/api.js';
@@ -16,7 +16,8 @@ import type { TagService } from './tags.js';
 type Range = { from?: string; to?: string; experts?: number };
 type Work = { kind: 'insights'; range: Range; tags: { slug: string; name: string }[] } | { kind: 'recognition'; range: Range; user: User };
 export type AnalyticsRequest = Work & { id: number; now: number };
-export interface AnalyticsResponse { id: number; result?: Insights | Recognition; error?: { status?: number; code?: string; message: string } }
+/** A request's answer, or `ready` once the thread has opened its connection. */
+export type AnalyticsResponse = { ready: true } | { id: number; result?: Insights | Recognition; error?: { status?: number; code?: string; message: string } };
 
 export interface AnalyticsLog { warn(details: object, message: string): void }
 
@@ -33,7 +34,10 @@ export function analyze(db: Db, work: Work, now: number): Insights | Recognition
 /** A thread idle this long is ended, which gives its memory back (its heap and its connection's page cache). */
 const IDLE_MS = 60_000;
 
-export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog; idleMs?: number }) {
+const THREAD_ENTRY = new URL('./analytics-thread.mjs', import.meta.url);
+
+export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, threadEntry = THREAD_ENTRY }:
+  { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog; idleMs?: number; threadEntry?: URL }) {
   let worker: Worker | null = null;
   let threadFailed = db.$client.memory;
   let nextId = 0;
@@ -41,12 +45,23 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db
   const pending = new Map<number, Pending>();
   const shared = new Map<string, Promise<unknown>>();
 
-  /** The thread failed or stopped: later requests run inline, and those it had not answered are computed here. */
-  const fallBack = (thread: Worker, error: unknown) => {
+  /**
+   * The thread stopped. If it never opened its connection it cannot work here: later requests run inline, and those
+   * it had not answered are computed here. If it stopped while working (out of memory on a huge range, say), its
+   * requests fail with a 503 and the next one starts a new thread: re-running that work on the event loop could
+   * take the server down with it.
+   */
+  const fallBack = (thread: Worker, ready: boolean, error: unknown) => {
     if (threadFailed || thread !== worker) return; // an idle thread retired, or the server stopped it
-    threadFailed = true;
     worker = null;
-    log.warn({ err: error }, 'analytics thread stopped; the insight digest and recognition are computed on the event loop');
+    if (ready) {
+      log.warn({ err: error }, 'analytics thread stopped while working; its requests failed, the next one starts a new thread');
+      for (const request of pending.values()) request.reject(new AppError(503, 'analytics_unavailable', 'The analysis stopped before it finished; try again, or ask for a shorter period'));
+      pending.clear();
+      return;
+    }
+    threadFailed = true;
+    log.warn({ err: error }, 'analytics thread could not start; the insight digest and recognition are computed on the event loop');
     for (const [id, request] of pending) {
       pending.delete(id);
       try {
@@ -66,9 +81,14 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db
   const thread = (): Worker => {
     clearTimeout(idle);
     if (worker) return worker;
-    const started = new Worker(new URL('./analytics-thread.mjs', import.meta.url), { workerData: { path: db.$client.name } });
+    const started = new Worker(threadEntry, { workerData: { path: db.$client.name } });
     started.unref(); // the server's own handles keep the process alive; a thread with nothing to do must not
+    let ready = false;
     started.on('message', (response: AnalyticsResponse) => {
+      if ('ready' in response) {
+        ready = true;
+        return;
+      }
       const request = pending.get(response.id);
       if (!request) return;
       pending.delete(response.id);
@@ -77,8 +97,8 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS }: { db
       else request.reject(error.status && error.code ? new AppError(error.status, error.code, error.message) : new Error(error.message));
       if (pending.size === 0) idle = setTimeout(retire, idleMs).unref();
     });
-    started.on('error', (error) => fallBack(started, error));
-    started.on('exit', (code) => fallBack(started, new Error(`analytics thread exited with code ${code}`)));
+    started.on('error', (error) => fallBack(started, ready, error));
+    started.on('exit', (code) => fallBack(started, ready, new Error(`analytics thread exited with code ${code}`)));
     return (worker = started);
   };
 
