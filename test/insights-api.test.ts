@@ -146,7 +146,9 @@ t.test('recognition: answers, time to reply, approval rate and thank-yous, per e
   t.match(byDate.json(), { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' }, 'a bare date spans its day');
   t.same(byDate.json().experts, (await as(app, manager).get(`/api/recognition?from=${from}&to=${new Date(START + DAY).toISOString()}`)).json().experts,
     'the same figures as the date-times of that day');
-  t.equal((await as(app, manager).get('/api/recognition?from=2026-13-01')).statusCode, 400, 'not a date');
+  const notADate = await as(app, manager).get('/api/recognition?from=2026-13-01');
+  t.equal(notADate.statusCode, 400, 'not a date');
+  t.match(notADate.json().error.message, /from: expected an ISO date-time or a date \(YYYY-MM-DD\)/, 'and the message says what would be');
   const all = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}`)).json();
   t.ok(all.experts.length >= 3 && all.expertsTotal === all.experts.length, 'every expert, and how many');
   const top = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}&experts=2`)).json();

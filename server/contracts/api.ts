@@ -170,10 +170,10 @@ export type Metrics = z.infer<typeof MetricsSchema>;
  * end (the next midnight) as `to`, so `from=2026-12-01&to=2026-12-01` is that whole day. Either way a date-time reaches
  * the handler.
  */
-const periodBound = (side: 'from' | 'to') => z.union([
-  z.iso.datetime({ offset: true }),
-  z.iso.date().transform((day) => new Date(Date.parse(`${day}T00:00:00Z`) + (side === 'to' ? 24 * 3600_000 : 0)).toISOString()),
-]).optional();
+const periodBound = (side: 'from' | 'to') => z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO date-time or a date (YYYY-MM-DD)' })
+  // Transformed after the union: a transform inside one of its options hid the union's message behind that option's.
+  .transform((value) => (value.length > 10 ? value : new Date(Date.parse(`${value}T00:00:00Z`) + (side === 'to' ? 24 * 3600_000 : 0)).toISOString()))
+  .optional();
 
 export const MetricsQuerySchema = z.object({
   from: periodBound('from'),
