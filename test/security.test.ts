@@ -39,6 +39,7 @@ t.test('authorisation matrix', async (t) => {
   const matrix: [string, string, unknown, Record<Caller, number>][] = [
     ['GET', '/api/me', undefined, { anonymous: 401, expert: 200, otherExpert: 200, manager: 200, admin: 200, token: 200 }],
     ['GET', '/api/users', undefined, { anonymous: 401, expert: 403, otherExpert: 403, manager: 403, admin: 200, token: 403 }],
+    ['PATCH', `/api/users/${ctx.sessions.otherExpert!.user.id}`, { name: 'Renamed' }, { anonymous: 401, expert: 403, otherExpert: 403, manager: 403, admin: 200, token: 403 }],
     ['GET', '/api/experts', undefined, { anonymous: 401, expert: 403, otherExpert: 403, manager: 200, admin: 200, token: 200 }],
     ['GET', '/api/tags', undefined, { anonymous: 401, expert: 200, otherExpert: 200, manager: 200, admin: 200, token: 200 }],
     ['POST', '/api/tags', { slug: 'x-new', name: 'New' }, { anonymous: 401, expert: 403, otherExpert: 403, manager: 201, admin: 409, token: 409 }],

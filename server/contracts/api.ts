@@ -37,6 +37,15 @@ export const CreateUserBodySchema = z.object({
   password: z.string().min(8, 'passwords need at least 8 characters').max(200),
 });
 export const CreateTokenBodySchema = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() });
+/** An account as admins see it: a user, and whether they may sign in. */
+export const AccountSchema = UserSchema.extend({ active: z.boolean() });
+export type Account = z.infer<typeof AccountSchema>;
+export const UpdateUserBodySchema = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  role: RoleSchema.optional(),
+  /** false: the person left or must not sign in — sessions end, live connections close, claimed questions go back. */
+  active: z.boolean().optional(),
+}).refine((body) => Object.values(body).some((value) => value !== undefined), 'say what to change: name, role or active');
 
 export const SkillSchema = z.object({ tag: slug, level: z.number().int().min(1).max(5) });
 export type Skill = z.infer<typeof SkillSchema>;

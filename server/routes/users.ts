@@ -1,14 +1,30 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { CreateTokenBodySchema, CreateUserBodySchema, UserSchema } from '../contracts/api.js';
-import { errorResponses } from './schemas.js';
+import { AccountSchema, CreateTokenBodySchema, CreateUserBodySchema, UpdateUserBodySchema, UserSchema } from '../contracts/api.js';
+import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { auth, experts } = app.services;
+  const { auth, experts, hub, questions } = app.services;
   const admin = app.requireRole('admin');
 
-  app.get('/api/users', { schema: { tags: ['users'], response: { 200: z.object({ items: z.array(UserSchema) }), ...errorResponses } }, onRequest: admin },
-    async () => ({ items: auth.listUsers() }));
+  app.get('/api/users', { schema: { tags: ['users'], response: { 200: z.object({ items: z.array(AccountSchema) }), ...errorResponses } }, onRequest: admin },
+    async () => ({ items: auth.listAccounts() }));
+
+  // Roles and access change here: an employee who moves on is deactivated (their sessions end, their live connections
+  // close, the questions they held go back to the pool, routing stops offering them work); reactivated, they sign in
+  // again. A changed role applies to their next request, and their live connection reconnects as the new role.
+  app.patch('/api/users/:id', {
+    schema: { tags: ['users'], params: IdParamsSchema, body: UpdateUserBodySchema, response: { 200: z.object({ user: AccountSchema }), ...errorResponses } }, onRequest: admin,
+  }, async (request) => {
+    const actor = request.principal!.user;
+    const { id } = request.params;
+    const { before, after } = auth.updateUser(actor, id, request.body);
+    if (before.role !== after.role || before.active !== after.active) hub.disconnectUser(id, 4001, 'account changed: sign in again');
+    if (before.active && !after.active) for (const questionId of questions.heldBy(id)) questions.release(actor, questionId);
+    if (after.role === 'expert' && after.active) experts.ensureProfile(id, after.name);
+    if (experts.hasProfile(id)) experts.refresh(id);
+    return { user: after };
+  });
 
   app.post('/api/users', {
     schema: { tags: ['users'], body: CreateUserBodySchema, response: { 201: z.object({ user: UserSchema }), ...errorResponses } }, onRequest: admin,

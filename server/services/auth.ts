@@ -3,10 +3,10 @@ import argon2 from 'argon2';
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiTokens, sessions, users, type UserRow } from '../../db/schema.js';
-import type { Role, User } from '../contracts/api.js';
+import type { Account, Role, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId, newToken } from '../domain/ids.js';
-import { conflict } from '../errors.js';
+import { conflict, invalid, notFound } from '../errors.js';
 
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -14,6 +14,8 @@ export interface Principal { user: User; via: 'session' | 'token'; csrfToken?: s
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, name: row.name, role: row.role });
+const toAccount = (row: UserRow): Account => ({ ...toUser(row), active: row.active });
+const RANK: Record<Role, number> = { expert: 0, manager: 1, admin: 2 };
 
 /**
  * Every authenticated request looks its principal up; at ingest rates the lookup (a hash, a two-table read and the
@@ -107,6 +109,30 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
       db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).run();
     },
 
+    /**
+     * An admin renames someone, changes their role, or deactivates / reactivates them. What is kept of them is dropped
+     * at once, so the next request sees the change; deactivating also ends their sessions (reactivated, they sign in
+     * again). Nobody changes their own role or access: an admin could lock the last admin out.
+     */
+    updateUser(actor: User, id: string, patch: { name?: string; role?: Role; active?: boolean }): { before: Account; after: Account } {
+      const row = db.select().from(users).where(eq(users.id, id)).get();
+      if (!row) throw notFound('User');
+      if (id === actor.id && ((patch.role !== undefined && patch.role !== row.role) || patch.active === false)) {
+        throw invalid('own_account', 'You cannot change your own role or deactivate yourself; ask another admin');
+      }
+      const after = db.transaction(() => {
+        const updated = db.update(users).set(patch).where(eq(users.id, id)).returning().get()!;
+        if (row.active && !updated.active) db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
+        return updated;
+      });
+      for (const [tokenHash, { principal }] of kept) if (principal.user.id === id) kept.delete(tokenHash);
+      return { before: toAccount(row), after: toAccount(after) };
+    },
+
+    listAccounts(): Account[] {
+      return db.select().from(users).all().map(toAccount);
+    },
+
     createApiToken(input: { name: string; role: Role; userId: string }): string {
       const token = `hf_${newToken()}`;
       db.insert(apiTokens).values({ id: newId(clock.now()), name: input.name, tokenHash: hashToken(token), role: input.role, userId: input.userId, createdAt: clock.now() }).run();
@@ -119,8 +145,9 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
       if (known) return known;
       const row = statements.token.get({ tokenHash });
       if (!row || !row.user.active) return null;
-      // A token acts as its owner, with the role it was issued for (never more than the owner has).
-      return keep(tokenHash, { user: { ...toUser(row.user), role: row.token.role }, via: 'token' });
+      // A token acts as its owner, with the role it was issued for, never more than the owner has now.
+      const role = RANK[row.token.role] <= RANK[row.user.role] ? row.token.role : row.user.role;
+      return keep(tokenHash, { user: { ...toUser(row.user), role }, via: 'token' });
     },
 
     listUsers(): User[] {

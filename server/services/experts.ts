@@ -95,7 +95,8 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
 
   function syncExpert(userId: string) {
     const row = profileRow(userId);
-    if (!row) return router.removeExpert(userId);
+    // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
+    if (!row || !db.select({ active: users.active }).from(users).where(eq(users.id, userId)).get()?.active) return router.removeExpert(userId);
     router.upsertExpert(routingExpert(row, skillsOf([userId]).get(userId) ?? [], loads([userId]).get(userId) ?? 0,
       trackRecords([userId]).get(userId), replyTimes([userId]).get(userId) ?? null));
   }
@@ -127,6 +128,10 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     },
 
     hasProfile(userId: string) { return profileRow(userId) !== undefined; },
+    /** An expert who may be given work: a profile, and an account that is not deactivated. */
+    isActiveExpert(userId: string) {
+      return profileRow(userId) !== undefined && db.select({ active: users.active }).from(users).where(eq(users.id, userId)).get()?.active === true;
+    },
 
     getProfile(userId: string): Profile | null {
       const row = profileRow(userId);

@@ -162,9 +162,15 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       return views.summary(load(released.id));
     },
 
+    /** The questions an expert holds (claimed, being answered): what goes back to the pool if their account is closed. */
+    heldBy(expertId: string): string[] {
+      return db.select({ id: questions.id }).from(questions)
+        .where(and(eq(questions.assigneeId, expertId), inArray(questions.status, statusesFor('release')))).all().map((q) => q.id);
+    },
+
     assign(manager: User, id: string, expertId: string): QuestionSummary {
       load(id);
-      if (!experts.hasProfile(expertId)) throw invalid('unknown_expert', 'No expert with that id');
+      if (!experts.isActiveExpert(expertId)) throw invalid('unknown_expert', 'No active expert with that id');
       const expertName = views.names([expertId]).get(expertId) ?? 'expert';
       let previous: string | null = null;
       const assigned = run(() => {

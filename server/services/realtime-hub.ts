@@ -77,6 +77,13 @@ export function createRealtimeHub(clock: Clock) {
         for (const connection of managers) if (!sent.has(connection)) write(connection, payload);
       }
     },
+    /** Closes a user's live connections (their account changed); a client still allowed in reconnects as who it is now. */
+    disconnectUser(userId: string, code: number, reason: string) {
+      for (const connection of [...(byUser.get(userId) ?? [])]) {
+        remove(connection);
+        connection.socket.close(code, reason);
+      }
+    },
     /** Manager (and admin) sockets connected: dashboard-only work can be skipped when there are none. */
     managerCount: () => managers.size,
     stats() { return { connections: [...byUser.values()].reduce((n, s) => n + s.size, 0), users: byUser.size, delivered, droppedSlow }; },

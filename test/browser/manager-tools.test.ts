@@ -1,5 +1,5 @@
 // A community manager's tools in the browser: re-tag, assign with search (the expert sees it live), dismiss with a
-// reason, manage tags, and (as admin) see who is online and create an account.
+// reason, manage tags, and (as admin) see who is online, create an account, deactivate it and change its role.
 import t from 'tap';
 import { DESKTOP, launchBrowser, openPage, PHONE, signIn, waitLive } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
@@ -92,6 +92,17 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     await mg.page.getByRole('button', { name: 'Create user' }).click();
     await mg.page.locator('.user-row', { hasText: 'Nina New' }).waitFor();
     t.pass('the new account is listed');
+
+    const nina = mg.page.locator('.user-row', { hasText: 'Nina New' });
+    await nina.getByRole('button', { name: 'Deactivate' }).click();
+    await nina.getByText('deactivated').waitFor();
+    t.ok(await nina.getByLabel('Role of Nina New').isDisabled(), 'a deactivated account is listed as such, its role fixed');
+    await nina.getByRole('button', { name: 'Reactivate' }).click();
+    await nina.getByRole('button', { name: 'Deactivate' }).waitFor();
+    await nina.getByLabel('Role of Nina New').selectOption('manager');
+    await mg.page.locator('.toast', { hasText: 'Nina New is now manager.' }).waitFor();
+    t.equal(await nina.getByLabel('Role of Nina New').inputValue(), 'manager', 'reactivated, then made a manager');
+    t.equal(await mg.page.locator('.user-row', { hasText: server.admin.email }).getByRole('button').count(), 0, 'an admin cannot deactivate themselves');
   });
 
   await t.test('an admin changes the review policy and the attribution template', async (t) => {

@@ -68,7 +68,7 @@ export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', l
 export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
 
 /** Runs an action from a button: disables it meanwhile, reports failures in a toast. */
-export async function busy<T>(button: HTMLButtonElement | null, action: () => Promise<T>): Promise<T | undefined> {
+export async function busy<T>(button: { disabled: boolean } | null, action: () => Promise<T>): Promise<T | undefined> {
   if (button) button.disabled = true;
   try {
     return await action();

@@ -1,11 +1,11 @@
 // The expert roster: who is online, available, how loaded, with what skills and track record. Admins also see
-// every account and create new ones.
-import type { Expert, Role, User } from '../../../server/contracts/api.js';
-import { get, post } from '../api.js';
+// every account, create new ones, change roles and deactivate people who moved on.
+import type { Account, Expert, Role, User } from '../../../server/contracts/api.js';
+import { get, patch, post } from '../api.js';
 import { field, h, reconcile, replace } from '../dom.js';
 import { duration, percent } from '../format.js';
 import { on, onResync } from '../realtime.js';
-import { isAdmin } from '../session.js';
+import { isAdmin, session } from '../session.js';
 import { busy, empty, errorText, meter, section, toast } from '../ui.js';
 import { experts } from './manage.js';
 import { settingsPanel } from './settings.js';
@@ -32,10 +32,27 @@ function usersPanel(): HTMLElement {
   const password = h('input', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create user');
   const form = h('form', { class: 'grid-form' }, field('Email', email), field('Name', name), field('Role', role), field('First password', password, 'At least 8 characters; share it privately'), h('div', { class: 'form-actions' }, create));
+  const change = async (u: Account, body: { role?: Role; active?: boolean }, done: string) => {
+    await patch<{ user: Account }>(`/api/users/${encodeURIComponent(u.id)}`, body);
+    toast(done, 'ok');
+    void load();
+  };
+  const accountRow = (u: Account): HTMLElement => {
+    const own = u.id === session.user?.id;
+    const roleSelect = h('select', { 'aria-label': `Role of ${u.name}`, disabled: own || !u.active },
+      (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r))) as HTMLSelectElement;
+    roleSelect.value = u.role;
+    roleSelect.addEventListener('change', () => void busy(roleSelect, () => change(u, { role: roleSelect.value as Role }, `${u.name} is now ${roleSelect.value}.`)));
+    const access = own ? null : h('button', { type: 'button', class: u.active ? 'danger-outline' : '' }, u.active ? 'Deactivate' : 'Reactivate');
+    access?.addEventListener('click', () => void busy(access, () => change(u, { active: !u.active },
+      u.active ? `${u.name} is deactivated: signed out, their questions back in the pool.` : `${u.name} can sign in again.`)));
+    return h('li', { class: 'user-row' }, h('strong', null, u.name), h('span', { class: 'muted' }, u.email),
+      u.active ? null : h('span', { class: 'badge st-dismissed' }, 'deactivated'), h('span', { class: 'account-actions' }, roleSelect, access));
+  };
   const load = async () => {
     try {
-      const { items } = await get<{ items: User[] }>('/api/users');
-      replace(list, items.map((u) => h('li', { class: 'user-row' }, h('strong', null, u.name), ' ', h('span', { class: 'muted' }, u.email), ' ', h('span', { class: 'badge' }, u.role))));
+      const { items } = await get<{ items: Account[] }>('/api/users');
+      replace(list, items.map(accountRow));
     } catch (err) {
       replace(list, h('li', { class: 'error' }, errorText(err)));
     }
