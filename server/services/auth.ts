@@ -20,8 +20,8 @@ const RANK: Record<Role, number> = { expert: 0, manager: 1, admin: 2 };
 /**
  * Every authenticated request looks its principal up; at ingest rates the lookup (a hash, a two-table read and the
  * row mapping, ~45 µs) was ~6 % of a question's server CPU. Principals found are kept for a few seconds, keyed by
- * token hash: revoking through the app (logout, revokeUserSessions) drops them at once; a token revoked or a user
- * deactivated directly in the database stops working within PRINCIPAL_TTL_MS. Unknown tokens are never kept.
+ * token hash: a change through the app (logout, an admin's change to the account) drops them at once; a token revoked
+ * or a user deactivated directly in the database stops working within PRINCIPAL_TTL_MS. Unknown tokens are never kept.
  */
 export const PRINCIPAL_TTL_MS = 5_000;
 const PRINCIPALS_KEPT = 10_000;
@@ -102,11 +102,6 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
     revokeSession(tokenHash: string) {
       kept.delete(tokenHash);
       db.update(sessions).set({ revokedAt: clock.now() }).where(eq(sessions.tokenHash, tokenHash)).run();
-    },
-
-    revokeUserSessions(userId: string) {
-      for (const [tokenHash, { principal }] of kept) if (principal.via === 'session' && principal.user.id === userId) kept.delete(tokenHash);
-      db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).run();
     },
 
     /**
