@@ -12,13 +12,24 @@ t.test('deactivating an expert ends their access and hands their work back; reac
   const manager = await createUser(app, 'manager');
   const leaving = await createUser(app, 'expert', { name: 'Leaving', profile: { skills: [{ tag: 'tv', level: 5 }] } });
   const staying = await createUser(app, 'expert', { name: 'Staying', profile: { skills: [{ tag: 'tv', level: 3 }] } });
-  const { router, hub } = app.services;
-  for (const expert of [leaving, staying]) router.setOnline(expert.user.id, true);
+  const { hub } = app.services;
+  // Each expert has the app open: a live connection is what routing counts as online.
+  const closed: [number, string][] = [];
+  const socket = (log?: [number, string][]) => ({ send: () => undefined, close: (code = 0, reason = '') => { log?.push([code, reason]); }, bufferedAmount: 0 });
+  hub.connect(socket(closed), leaving.user.id, 'expert');
+  let stayingOnline = hub.connect(socket(), staying.user.id, 'expert');
 
   const held = (await as(app, manager).post('/api/questions', tvQuestion('held-1'))).json().question;
   t.equal((await as(app, manager).post(`/api/questions/${held.id}/assign`, { expertId: leaving.user.id })).statusCode, 200);
-  const closed: [number, string][] = [];
-  hub.connect({ send: () => undefined, close: (code = 0, reason = '') => { closed.push([code, reason]); }, bufferedAmount: 0 }, leaving.user.id, 'expert');
+  const inReview = (await as(app, manager).post('/api/questions', tvQuestion('review-1'))).json().question;
+  await as(app, manager).post(`/api/questions/${inReview.id}/assign`, { expertId: leaving.user.id });
+  const reply = (await as(app, leaving).post(`/api/questions/${inReview.id}/replies`, { text: 'Switch the soundbar input to ARC.' })).json().reply;
+  t.equal(reply.status, 'in_review', 'a new expert\'s reply waits for review');
+  stayingOnline();
+  const solo = (await as(app, manager).post('/api/questions', tvQuestion('solo-1'))).json().question;
+  stayingOnline = hub.connect(socket(), staying.user.id, 'expert');
+  const offersOf = (questionId: string) => app.services.db.$client.prepare('select expert_id expertId, state from offers where question_id = ? order by created_at').all(questionId);
+  t.same(offersOf(solo.id), [{ expertId: leaving.user.id, state: 'open' }], 'one question is offered to them alone');
   t.equal((await as(app, leaving).get('/api/me')).statusCode, 200, 'signed in (and kept for a few seconds)');
 
   const off = await as(app, admin).patch(`/api/users/${leaving.user.id}`, { active: false });
@@ -30,7 +41,15 @@ t.test('deactivating an expert ends their access and hands their work back; reac
   t.notOk(hub.isOnline(leaving.user.id));
   const back = (await as(app, manager).get(`/api/questions/${held.id}`)).json().question;
   t.match(back, { status: 'offered', assigneeId: null }, 'the question they held goes back to the pool');
+  t.match((await as(app, manager).get(`/api/questions/${inReview.id}`)).json().question, { status: 'offered', assigneeId: null }, 'so does the one in review');
+  const withdrawn = app.services.db.$client.prepare('select status, feedback from replies where id = ?').get(reply.id);
+  t.match(withdrawn, { status: 'rejected', feedback: /deactivated/ }, 'whose reply is withdrawn rather than posted under their name');
+  t.same(offersOf(solo.id), [{ expertId: leaving.user.id, state: 'expired' }, { expertId: staying.user.id, state: 'open' }],
+    'their open offer ends, and a question left with no one goes to its next wave at once');
+  t.throws(() => app.services.questions.claim(leaving.user, solo.id), /deactivated/, 'a request already past authentication cannot claim for them');
 
+  // Presence alone must not bring them back into routing (a simulated expert counts as connected, for one).
+  hub.connect(socket(), leaving.user.id, 'expert');
   const next = (await as(app, manager).post('/api/questions', tvQuestion('after-1'))).json().question;
   const offeredTo = () => app.services.db.$client.prepare('select expert_id from offers where question_id = ?').pluck().all(next.id);
   t.notOk(offeredTo().includes(leaving.user.id), 'routing no longer offers them work');
@@ -44,7 +63,7 @@ t.test('deactivating an expert ends their access and hands their work back; reac
   t.equal(on.json().user.active, true);
   const again = await login(app, leaving.email, leaving.password);
   t.equal((await as(app, again).get('/api/me')).statusCode, 200, 'reactivated, they sign in again');
-  router.setOnline(leaving.user.id, true);
+  hub.connect(socket(), leaving.user.id, 'expert'); // their app reconnects (the change closed every connection)
   const later = (await as(app, manager).post('/api/questions', tvQuestion('later-1'))).json().question;
   t.ok(app.services.db.$client.prepare('select expert_id from offers where question_id = ?').pluck().all(later.id).includes(leaving.user.id), 'and get offers again');
 });

@@ -8,7 +8,8 @@ interface Options { intervalMs: number; log: { info(obj: object, msg?: string): 
 
 export function startDemoSimulation(services: Services, fakeX: FakeX, { intervalMs, log, random = Math.random }: Options) {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const simulated = () => services.auth.listUsers().filter((u) => u.name.endsWith('(sim)'));
+  // Deactivated simulated experts are left alone, like anyone else whose account was closed.
+  const simulated = () => services.auth.listAccounts().filter((u) => u.active && u.name.endsWith('(sim)'));
   const busy = new Set<string>();
 
   const customers = setInterval(() => {

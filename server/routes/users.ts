@@ -1,18 +1,29 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { AccountSchema, CreateTokenBodySchema, CreateUserBodySchema, UpdateUserBodySchema, UserSchema } from '../contracts/api.js';
+import { AccountSchema, CreateTokenBodySchema, CreateUserBodySchema, UpdateUserBodySchema, UserSchema, type User } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { auth, experts, hub, questions } = app.services;
+  const { auth, dispatcher, experts, hub, questions, replies } = app.services;
   const admin = app.requireRole('admin');
 
   app.get('/api/users', { schema: { tags: ['users'], response: { 200: z.object({ items: z.array(AccountSchema) }), ...errorResponses } }, onRequest: admin },
     async () => ({ items: auth.listAccounts() }));
 
+  /**
+   * The work a deactivated account held goes back to the team: replies waiting for review are withdrawn (they would
+   * post under the name of someone who left), the questions it held are released to their next wave, and its open
+   * offers end, re-offering questions that had no one else.
+   */
+  function handOver(actor: User, userId: string) {
+    for (const replyId of replies.pendingBy(userId)) replies.reject(actor, replyId, 'Withdrawn: the author\'s account was deactivated');
+    for (const questionId of questions.heldBy(userId)) questions.release(actor, questionId);
+    dispatcher.withdrawOffers(userId);
+  }
+
   // Roles and access change here: an employee who moves on is deactivated (their sessions end, their live connections
-  // close, the questions they held go back to the pool, routing stops offering them work); reactivated, they sign in
-  // again. A changed role applies to their next request, and their live connection reconnects as the new role.
+  // close, their work goes back to the team, routing stops offering them any); reactivated, they sign in again. A
+  // changed role applies to their next request, and their live connection reconnects as the new role.
   app.patch('/api/users/:id', {
     schema: { tags: ['users'], params: IdParamsSchema, body: UpdateUserBodySchema, response: { 200: z.object({ user: AccountSchema }), ...errorResponses } }, onRequest: admin,
   }, async (request) => {
@@ -20,9 +31,9 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     const { id } = request.params;
     const { before, after } = auth.updateUser(actor, id, request.body);
     if (before.role !== after.role || before.active !== after.active) hub.disconnectUser(id, 4001, 'account changed: sign in again');
-    if (before.active && !after.active) for (const questionId of questions.heldBy(id)) questions.release(actor, questionId);
     if (after.role === 'expert' && after.active) experts.ensureProfile(id, after.name);
-    if (experts.hasProfile(id)) experts.refresh(id);
+    if (experts.hasProfile(id)) experts.refresh(id); // out of (or back into) routing before any question is re-offered
+    if (before.active && !after.active) handOver(actor, id);
     return { user: after };
   });
 

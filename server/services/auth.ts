@@ -6,7 +6,7 @@ import { apiTokens, sessions, users, type UserRow } from '../../db/schema.js';
 import type { Account, Role, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId, newToken } from '../domain/ids.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -78,7 +78,10 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
         await argon2.verify(await dummyHash, password);
         return null;
       }
-      return (await argon2.verify(row.passwordHash, password)) ? toUser(row) : null;
+      if (!(await argon2.verify(row.passwordHash, password))) return null;
+      // The account may have been deactivated (or changed) during the ~50 ms of hashing.
+      const now = db.select().from(users).where(eq(users.id, row.id)).get();
+      return now?.active ? toUser(now) : null;
     },
 
     createSession(userId: string): { token: string; csrfToken: string; expiresAt: number } {
@@ -116,6 +119,11 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
         throw invalid('own_account', 'You cannot change your own role or deactivate yourself; ask another admin');
       }
       const after = db.transaction(() => {
+        // Requests are authenticated before their body is read, so two admins demoting each other at once would both
+        // pass the route's role check and leave no admin: the actor is read again here, inside the write. With that
+        // and nobody changing their own role or access, an active admin always remains.
+        const acting = db.select().from(users).where(eq(users.id, actor.id)).get();
+        if (!acting?.active || acting.role !== 'admin') throw forbidden('Only an active admin can change accounts');
         const updated = db.update(users).set(patch).where(eq(users.id, id)).returning().get()!;
         if (row.active && !updated.active) db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
         return updated;

@@ -237,11 +237,28 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     }
   }
 
+  /**
+   * An expert can take no more offers (their account was closed): their open offers end, and a question left with no
+   * open offer goes to its next wave now rather than when the wave would have expired.
+   */
+  function withdrawOffers(expertId: string) {
+    flush(db.transaction(() => {
+      const withdrawn = db.update(offers).set({ state: 'expired' }).where(and(eq(offers.expertId, expertId), eq(offers.state, 'open')))
+        .returning({ questionId: offers.questionId }).all();
+      const questionIds = [...new Set(withdrawn.map((o) => o.questionId))];
+      if (questionIds.length === 0) return [];
+      const stillOpen = new Set(db.select({ id: offers.questionId }).from(offers).where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open'))).all().map((o) => o.id));
+      const waiting = db.select().from(questions).where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer')))).all();
+      return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q, { exclude: [expertId] }));
+    }));
+  }
+
   return {
     offerNextWave,
     planWave,
     recordWave,
     waveNotices,
+    withdrawOffers,
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */
     rosterChanged() { rosterChanged = true; },

@@ -93,10 +93,14 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     };
   }
 
+  function isActive(userId: string): boolean {
+    return db.select({ active: users.active }).from(users).where(eq(users.id, userId)).get()?.active === true;
+  }
+
   function syncExpert(userId: string) {
     const row = profileRow(userId);
     // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
-    if (!row || !db.select({ active: users.active }).from(users).where(eq(users.id, userId)).get()?.active) return router.removeExpert(userId);
+    if (!row || !isActive(userId)) return router.removeExpert(userId);
     router.upsertExpert(routingExpert(row, skillsOf([userId]).get(userId) ?? [], loads([userId]).get(userId) ?? 0,
       trackRecords([userId]).get(userId), replyTimes([userId]).get(userId) ?? null));
   }
@@ -128,9 +132,11 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     },
 
     hasProfile(userId: string) { return profileRow(userId) !== undefined; },
+    /** Whether the account may act at all (a request authenticated just before a deactivation may still be running). */
+    isActive,
     /** An expert who may be given work: a profile, and an account that is not deactivated. */
     isActiveExpert(userId: string) {
-      return profileRow(userId) !== undefined && db.select({ active: users.active }).from(users).where(eq(users.id, userId)).get()?.active === true;
+      return profileRow(userId) !== undefined && isActive(userId);
     },
 
     getProfile(userId: string): Profile | null {

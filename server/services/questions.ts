@@ -121,6 +121,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     },
 
     claim(user: User, id: string): QuestionSummary {
+      if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
       requireExpert(user);
       const row = visibleOrClaimable(user, id);
       const profile = experts.getProfile(user.id)!;
@@ -162,7 +163,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       return views.summary(load(released.id));
     },
 
-    /** The questions an expert holds (claimed, being answered): what goes back to the pool if their account is closed. */
+    /** The questions an expert holds and can still answer (claimed): what goes back to the pool if their account is closed. */
     heldBy(expertId: string): string[] {
       return db.select({ id: questions.id }).from(questions)
         .where(and(eq(questions.assigneeId, expertId), inArray(questions.status, statusesFor('release')))).all().map((q) => q.id);

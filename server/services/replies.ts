@@ -66,6 +66,7 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       const question = db.select().from(questions).where(eq(questions.id, questionId)).get();
       if (!question) throw notFound('Question');
       if (question.assigneeId !== user.id) throw forbidden('Only the expert who holds this question can reply to it');
+      if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
       if (!statusesFor('submit').includes(question.status as never)) throw conflict('invalid_state', `This question is ${question.status.replace('_', ' ')}; replies are closed`);
       const { preview: publicText, weightedLength } = preview(user.id, text);
       const review = needsReview(policy(), {
@@ -126,6 +127,11 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       flush(notices);
       experts.refresh(reply.authorId);
       return views.reply(row);
+    },
+
+    /** Ids of the author's replies waiting for review. */
+    pendingBy(authorId: string): string[] {
+      return db.select({ id: replies.id }).from(replies).where(and(eq(replies.authorId, authorId), eq(replies.status, 'in_review'))).all().map((r) => r.id);
     },
 
     list(user: User, query: { status?: string; author?: string; limit: number }) {

@@ -94,14 +94,17 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     t.pass('the new account is listed');
 
     const nina = mg.page.locator('.user-row', { hasText: 'Nina New' });
-    await nina.getByRole('button', { name: 'Deactivate' }).click();
+    await nina.getByRole('button', { name: 'Deactivate Nina New' }).click();
     await nina.getByText('deactivated').waitFor();
-    t.ok(await nina.getByLabel('Role of Nina New').isDisabled(), 'a deactivated account is listed as such, its role fixed');
-    await nina.getByRole('button', { name: 'Reactivate' }).click();
-    await nina.getByRole('button', { name: 'Deactivate' }).waitFor();
-    await nina.getByLabel('Role of Nina New').selectOption('manager');
+    t.ok(await nina.getByLabel('Role of Nina New', { exact: true }).isDisabled(), 'a deactivated account is listed as such, its role fixed');
+    t.equal(await mg.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Reactivate Nina New', 'focus stays on the account\'s control');
+    await nina.getByRole('button', { name: 'Reactivate Nina New' }).click();
+    await nina.getByRole('button', { name: 'Deactivate Nina New' }).waitFor();
+    await nina.getByLabel('Role of Nina New', { exact: true }).selectOption('manager');
+    t.equal(server.app.services.auth.listAccounts().find((u) => u.name === 'Nina New')?.role, 'expert', 'choosing a role changes nothing yet');
+    await nina.getByRole('button', { name: 'Apply the role of Nina New' }).click();
     await mg.page.locator('.toast', { hasText: 'Nina New is now manager.' }).waitFor();
-    t.equal(await nina.getByLabel('Role of Nina New').inputValue(), 'manager', 'reactivated, then made a manager');
+    t.equal(await nina.getByLabel('Role of Nina New', { exact: true }).inputValue(), 'manager', 'reactivated, then made a manager on Apply');
     t.equal(await mg.page.locator('.user-row', { hasText: server.admin.email }).getByRole('button').count(), 0, 'an admin cannot deactivate themselves');
   });
 

@@ -32,22 +32,37 @@ function usersPanel(): HTMLElement {
   const password = h('input', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create user');
   const form = h('form', { class: 'grid-form' }, field('Email', email), field('Name', name), field('Role', role), field('First password', password, 'At least 8 characters; share it privately'), h('div', { class: 'form-actions' }, create));
-  const change = async (u: Account, body: { role?: Role; active?: boolean }, done: string) => {
+  // After a change the list is rebuilt; focus returns to the same control of the same account (keyboard users).
+  const change = async (u: Account, body: { role?: Role; active?: boolean }, done: string, refocus: string) => {
     await patch<{ user: Account }>(`/api/users/${encodeURIComponent(u.id)}`, body);
     toast(done, 'ok');
-    void load();
+    await load();
+    list.querySelector<HTMLElement>(`[data-user="${CSS.escape(u.id)}"] [data-control="${refocus}"]`)?.focus();
   };
   const accountRow = (u: Account): HTMLElement => {
     const own = u.id === session.user?.id;
-    const roleSelect = h('select', { 'aria-label': `Role of ${u.name}`, disabled: own || !u.active },
+    const why = own ? 'your own account: another admin changes it' : u.active ? '' : 'reactivate the account to change its role';
+    // A role changes only on Apply: a closed select changes value on arrow keys, and each change would be a request.
+    const roleSelect = h('select', { 'aria-label': `Role of ${u.name}`, title: why || null, disabled: own || !u.active, 'data-control': 'role' },
       (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r))) as HTMLSelectElement;
     roleSelect.value = u.role;
-    roleSelect.addEventListener('change', () => void busy(roleSelect, () => change(u, { role: roleSelect.value as Role }, `${u.name} is now ${roleSelect.value}.`)));
-    const access = own ? null : h('button', { type: 'button', class: u.active ? 'danger-outline' : '' }, u.active ? 'Deactivate' : 'Reactivate');
+    const apply = h('button', { type: 'button', 'aria-label': `Apply the role of ${u.name}`, hidden: true, 'data-control': 'apply' }, 'Apply') as HTMLButtonElement;
+    roleSelect.addEventListener('change', () => { apply.hidden = roleSelect.value === u.role; });
+    apply.addEventListener('click', () => void busy(apply, async () => {
+      try {
+        await change(u, { role: roleSelect.value as Role }, `${u.name} is now ${roleSelect.value}.`, 'role');
+      } catch (err) {
+        roleSelect.value = u.role;
+        apply.hidden = true;
+        throw err;
+      }
+    }));
+    const access = own ? null : h('button', { type: 'button', class: u.active ? 'danger-outline' : '', 'aria-label': `${u.active ? 'Deactivate' : 'Reactivate'} ${u.name}`, 'data-control': 'access' },
+      u.active ? 'Deactivate' : 'Reactivate') as HTMLButtonElement;
     access?.addEventListener('click', () => void busy(access, () => change(u, { active: !u.active },
-      u.active ? `${u.name} is deactivated: signed out, their questions back in the pool.` : `${u.name} can sign in again.`)));
-    return h('li', { class: 'user-row' }, h('strong', null, u.name), h('span', { class: 'muted' }, u.email),
-      u.active ? null : h('span', { class: 'badge st-dismissed' }, 'deactivated'), h('span', { class: 'account-actions' }, roleSelect, access));
+      u.active ? `${u.name} is deactivated: signed out, their open work handed back to the team.` : `${u.name} can sign in again.`, 'access')));
+    return h('li', { class: 'user-row', 'data-user': u.id }, h('strong', null, u.name), h('span', { class: 'muted' }, u.email),
+      u.active ? null : h('span', { class: 'badge st-dismissed' }, 'deactivated'), h('span', { class: 'account-actions' }, roleSelect, apply, access));
   };
   const load = async () => {
     try {
