@@ -1,7 +1,10 @@
 // One WebSocket per tab. Views subscribe to typed events; when the socket drops we show "offline", reconnect with
 // jittered exponential backoff, and after reconnecting tell every view to resync from the REST API, because events
 // sent while we were away are gone.
+import type { SessionResponse } from '../../server/contracts/api.js';
 import type { ClientEvent, ClientEventMap, ClientEventType } from '../../server/contracts/events.js';
+import { ApiError, get } from './api.js';
+import { session } from './session.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 type Handler<T extends ClientEventType> = (data: ClientEventMap[T], event: ClientEvent<T>) => void;
@@ -77,9 +80,24 @@ function open(): void {
     everOpened = true;
   };
   ws.onmessage = (m) => dispatch(typeof m.data === 'string' ? m.data : '');
-  ws.onclose = () => {
-    if (socket === ws) lost();
+  ws.onclose = (event) => {
+    if (socket !== ws) return;
+    lost();
+    if (event.code === ACCOUNT_CHANGED) void accountChanged();
   };
+}
+
+/** The server closes a user's connections with this code when an admin changes their role or access. */
+const ACCOUNT_CHANGED = 4001;
+
+/** Start over as who we are now: the sign-in page if access ended, the new role's views if it changed. */
+async function accountChanged(): Promise<void> {
+  try {
+    const me = await get<SessionResponse>('/api/me');
+    if (me.user.role !== session.user?.role) location.reload();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) location.reload();
+  }
 }
 
 /** The socket is gone (closed by the server, or the network went away): say so and schedule a retry. */
