@@ -3,11 +3,11 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../contracts/api.js';
+import { roleAtLeast } from '../domain/roles.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
 import type { Principal } from '../services/auth.js';
 
 export const SESSION_COOKIE = 'hf_session';
-const RANK: Record<Role, number> = { expert: 1, manager: 2, admin: 3 };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 declare module 'fastify' {
@@ -16,7 +16,7 @@ declare module 'fastify' {
 }
 
 export function hasRole(principal: Principal, role: Role): boolean {
-  return RANK[principal.user.role] >= RANK[role];
+  return roleAtLeast(principal.user.role, role);
 }
 
 export default fp(async (app) => {

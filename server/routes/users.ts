@@ -32,7 +32,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     const { before, after } = auth.updateUser(actor, id, request.body);
     if (before.role !== after.role || before.active !== after.active) hub.disconnectUser(id, 4001, 'account changed: sign in again');
     if (after.role === 'expert' && after.active) experts.ensureProfile(id, after.name);
-    if (experts.hasProfile(id)) experts.refresh(id); // out of (or back into) routing before any question is re-offered
+    experts.refresh(id); // out of (or back into) routing before any question is re-offered
     if (before.active && !after.active) handOver(actor, id);
     return { user: after };
   });

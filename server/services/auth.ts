@@ -6,6 +6,7 @@ import { apiTokens, sessions, users, type UserRow } from '../../db/schema.js';
 import type { Account, Role, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId, newToken } from '../domain/ids.js';
+import { roleAtLeast } from '../domain/roles.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -15,7 +16,6 @@ export interface Principal { user: User; via: 'session' | 'token'; csrfToken?: s
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, name: row.name, role: row.role });
 const toAccount = (row: UserRow): Account => ({ ...toUser(row), active: row.active });
-const RANK: Record<Role, number> = { expert: 0, manager: 1, admin: 2 };
 
 /**
  * Every authenticated request looks its principal up; at ingest rates the lookup (a hash, a two-table read and the
@@ -149,7 +149,7 @@ export function createAuthService({ db, clock }: { db: Db; clock: Clock }) {
       const row = statements.token.get({ tokenHash });
       if (!row || !row.user.active) return null;
       // A token acts as its owner, with the role it was issued for, never more than the owner has now.
-      const role = RANK[row.token.role] <= RANK[row.user.role] ? row.token.role : row.user.role;
+      const role = roleAtLeast(row.user.role, row.token.role) ? row.token.role : row.user.role;
       return keep(tokenHash, { user: { ...toUser(row.user), role }, via: 'token' });
     },
 

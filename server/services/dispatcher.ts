@@ -163,11 +163,16 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     if (due.length === 0) return [];
     const expired = db.update(offers).set({ state: 'expired' }).where(inArray(offers.id, due.map((o) => o.id)))
       .returning({ questionId: offers.questionId }).all();
-    const questionIds = [...new Set(expired.map((o) => o.questionId))];
+    return nextWaveIfNoneOpen(expired.map((o) => o.questionId));
+  }
+
+  /** Of these questions (some of whose offers just ended), those still waiting with no open offer get their next wave. */
+  function nextWaveIfNoneOpen(questionIdList: string[], options: OfferOptions = {}): Notice[] {
+    const questionIds = [...new Set(questionIdList)];
     if (questionIds.length === 0) return [];
     const stillOpen = new Set(db.select({ id: offers.questionId }).from(offers).where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open'))).all().map((o) => o.id));
     const waiting = db.select().from(questions).where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer')))).all();
-    return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q));
+    return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q, options));
   }
 
   /** Questions waiting with no open offer (nobody was routable, e.g. right after a restart) get one once someone is. */
@@ -245,11 +250,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     flush(db.transaction(() => {
       const withdrawn = db.update(offers).set({ state: 'expired' }).where(and(eq(offers.expertId, expertId), eq(offers.state, 'open')))
         .returning({ questionId: offers.questionId }).all();
-      const questionIds = [...new Set(withdrawn.map((o) => o.questionId))];
-      if (questionIds.length === 0) return [];
-      const stillOpen = new Set(db.select({ id: offers.questionId }).from(offers).where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open'))).all().map((o) => o.id));
-      const waiting = db.select().from(questions).where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer')))).all();
-      return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q, { exclude: [expertId] }));
+      return nextWaveIfNoneOpen(withdrawn.map((o) => o.questionId), { exclude: [expertId] });
     }));
   }
 
