@@ -10,6 +10,8 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: ['expert', 'manager', 'admin'] }).notNull(),
   passwordHash: text('password_hash').notNull(),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  /** Set when an admin gave the account a temporary password: it must choose its own before anything else. */
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -29,9 +31,11 @@ export const apiTokens = sqliteTable('api_tokens', {
   role: text('role', { enum: ['expert', 'manager', 'admin'] }).notNull(),
   userId: text('user_id').notNull().references(() => users.id),
   createdAt: integer('created_at').notNull(),
+  /** null: the token never expires. */
+  expiresAt: integer('expires_at'),
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
-});
+}, (t) => [index('api_tokens_user').on(t.userId)]);
 
 export const expertProfiles = sqliteTable('expert_profiles', {
   userId: text('user_id').primaryKey().references(() => users.id),
@@ -230,6 +234,50 @@ export const settings = sqliteTable('settings', {
   value: text('value', { mode: 'json' }).$type<unknown>().notNull(),
 });
 
+/** A browser's Web Push subscription (RFC 8030): the push service's endpoint and the keys to encrypt for it (RFC 8291). */
+export const pushSubscriptions = sqliteTable('push_subscriptions', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id),
+  endpoint: text('endpoint').notNull().unique(),
+  p256dh: text('p256dh').notNull(),
+  auth: text('auth').notNull(),
+  userAgent: text('user_agent'),
+  createdAt: integer('created_at').notNull(),
+  lastSuccessAt: integer('last_success_at'),
+  lastFailureAt: integer('last_failure_at'),
+  failures: integer('failures').notNull().default(0),
+}, (t) => [index('push_subscriptions_user').on(t.userId)]);
+
+/**
+ * Notifications waiting to leave, written in the same transaction as the change they announce, so a crash between
+ * commit and send neither loses nor repeats one: 'push' rows go to one subscription, 'chat' rows to the desk's
+ * outgoing chat webhook.
+ */
+export const notificationDeliveries = sqliteTable('notification_deliveries', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: ['push', 'chat'] }).notNull(),
+  subscriptionId: text('subscription_id'),
+  userId: text('user_id'),
+  questionId: text('question_id'),
+  topic: text('topic'),
+  payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  urgency: text('urgency', { enum: ['very-low', 'low', 'normal', 'high'] }).notNull().default('normal'),
+  ttlSeconds: integer('ttl_seconds').notNull(),
+  state: text('state', { enum: ['pending', 'sending', 'sent', 'failed', 'dropped'] }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  createdAt: integer('created_at').notNull(),
+  sentAt: integer('sent_at'),
+}, (t) => [index('notification_deliveries_state_next').on(t.state, t.nextAttemptAt)]);
+
+/** Keys the server generates once and must keep (the VAPID key pair: push subscriptions are bound to it). */
+export const serverKeys = sqliteTable('server_keys', {
+  name: text('name').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
 export type UserRow = typeof users.$inferSelect;
 export type QuestionRow = typeof questions.$inferSelect;
 export type ReplyRow = typeof replies.$inferSelect;
@@ -239,3 +287,5 @@ export type TagRow = typeof tags.$inferSelect;
 export type ProfileRow = typeof expertProfiles.$inferSelect;
 export type SnippetRow = typeof snippets.$inferSelect;
 export type NoteRow = typeof notes.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
+export type NotificationDeliveryRow = typeof notificationDeliveries.$inferSelect;
