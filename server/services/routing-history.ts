@@ -75,6 +75,9 @@ function learnItem(router: Router, item: Item) {
   else router.learnTags(item.text, [...item.tags]);
 }
 
+const tagRules = (sqlite: Database.Database) => sqlite.prepare<[], { slug: string; keywords: string }>('select slug, keywords from tags').all()
+  .map((row) => ({ slug: row.slug, keywords: JSON.parse(row.keywords) as string[] }));
+
 const answerCount = (sqlite: Database.Database) =>
   sqlite.prepare<[], { n: number }>("select count(*) n from replies where status in ('approved', 'posted')").get()!.n;
 
@@ -149,6 +152,9 @@ export function createRoutingModel(db: Db, inner: Router, options: RoutingModelO
     load(): { inBackground: boolean; learned: number; total: number } {
       const sqlite = db.$client;
       status.total = answerCount(sqlite);
+      // The tags people set are judged against what the classifier would have said, and that includes the desk's
+      // keyword rules: one classification hands them to it before the history is replayed.
+      inner.classify('', tagRules(sqlite));
       if (status.total <= options.replayBeforeListen || sqlite.memory) {
         for (const item of history(sqlite)) {
           learnItem(inner, item);
