@@ -1,6 +1,7 @@
 // The HTTP API contract (../shared/DESIGN.md, "HTTP API"). Routes validate with these schemas, the OpenAPI
 // document is generated from them, and the web client imports their inferred types, so the two sides cannot drift.
 import { z } from 'zod';
+import { normalizeText, publicTextProblem, sanitizeText, type Lines } from '../domain/text-safety.js';
 
 export const RoleSchema = z.enum(['expert', 'manager', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -20,6 +21,19 @@ const id = z.string().min(1).max(64);
 const isoTime = z.string();
 const slug = z.string().trim().toLowerCase().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
 
+// Text fields follow domain/text-safety.ts's table. Only request schemas apply them: a response re-validates what is
+// stored, and a row written before a rule existed must still read.
+interface TextLimits { min?: number; max: number; empty?: string }
+/** Text that can become public: NFC, trimmed, and refused (422 `unsafe_text`, see the error handler) if it holds a
+ *  character that hides, reorders or breaks it. */
+const publicText = (lines: Lines, { min = 1, max, empty }: TextLimits) => z.string().overwrite((s) => normalizeText(s, lines)).trim()
+  .min(min, empty).max(max).superRefine((value, ctx) => {
+    const problem = value ? publicTextProblem(value, lines) : null;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'unsafe_text' } });
+  });
+/** Text only stored and shown internally: cleaned, never refused for its characters. */
+const storedText = (lines: Lines, { min = 1, max, empty }: TextLimits) => z.string().overwrite((s) => sanitizeText(s, lines)).trim().min(min, empty).max(max);
+
 export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
@@ -32,7 +46,7 @@ export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 
 export const CreateUserBodySchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
-  name: z.string().trim().min(1).max(100),
+  name: publicText('single', { max: 100 }),
   role: RoleSchema,
   password: z.string().min(8, 'passwords need at least 8 characters').max(200),
 });
@@ -41,7 +55,7 @@ export const CreateTokenBodySchema = z.object({ name: z.string().trim().min(1).m
 export const AccountSchema = UserSchema.extend({ active: z.boolean() });
 export type Account = z.infer<typeof AccountSchema>;
 export const UpdateUserBodySchema = z.object({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: publicText('single', { max: 100 }).optional(),
   role: RoleSchema.optional(),
   /** false: the person left or must not sign in — sessions end, live connections close, claimed questions go back. */
   active: z.boolean().optional(),
@@ -68,7 +82,26 @@ export const ProfileSchema = z.object({
   store: z.string().trim().max(100).nullable(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
-export const ProfileUpdateSchema = ProfileSchema.partial().extend({ handle: z.string().trim().max(50).nullable().optional() });
+
+let knownTimeZones: Set<string> | undefined;
+/** IANA names as the runtime knows them; an alias a browser may report (Asia/Kolkata, US/Eastern) counts when it resolves to one. */
+function isKnownTimeZone(name: string): boolean {
+  knownTimeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+  try {
+    return knownTimeZones.has(new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone);
+  } catch {
+    return false;
+  }
+}
+const timeZone = z.string().trim().min(1).max(64).superRefine((name, ctx) => {
+  if (name && !isKnownTimeZone(name)) ctx.addIssue({ code: 'custom', message: `"${name}" is not a time zone this server knows; use an IANA name such as Europe/Berlin, or UTC` });
+});
+export const ProfileUpdateSchema = ProfileSchema.partial().extend({
+  handle: publicText('single', { min: 0, max: 50 }).nullable().optional(),
+  signature: publicText('single', { max: 40 }).optional(),
+  store: storedText('single', { min: 0, max: 100 }).nullable().optional(),
+  schedule: ScheduleSchema.extend({ timezone: timeZone }).nullable().optional(),
+});
 
 export const ExpertStatsSchema = z.object({
   answered: z.number(), approved: z.number(), rejected: z.number(), approvalRate: z.number().nullable(),
@@ -81,14 +114,18 @@ export const ExpertSchema = z.object({
 });
 export type Expert = z.infer<typeof ExpertSchema>;
 
-const tagFields = {
-  name: z.string().trim().min(1).max(60), description: z.string().max(500),
-  keywords: z.array(z.string().trim().min(1).max(60)).max(200), sensitive: z.boolean(),
-};
 export const TagSchema = z.object({
-  slug, name: tagFields.name, description: tagFields.description.default(''), keywords: tagFields.keywords.default([]), sensitive: tagFields.sensitive.default(false),
+  slug, name: z.string().trim().min(1).max(60), description: z.string().max(500).default(''), keywords: z.array(z.string()).max(200).default([]),
+  sensitive: z.boolean().default(false),
 });
 export type Tag = z.infer<typeof TagSchema>;
+const tagFields = {
+  name: publicText('single', { max: 60 }), description: storedText('multi', { min: 0, max: 500 }),
+  keywords: z.array(publicText('single', { max: 60 })).max(200), sensitive: z.boolean(),
+};
+export const TagBodySchema = z.object({
+  slug, name: tagFields.name, description: tagFields.description.default(''), keywords: tagFields.keywords.default([]), sensitive: tagFields.sensitive.default(false),
+});
 export const TagPatchSchema = z.object(tagFields).partial();
 
 export const AuthorSchema = z.object({
@@ -151,11 +188,12 @@ export const QuestionListQuerySchema = z.object({
 export const QuestionListSchema = z.object({ items: z.array(QuestionSchema), nextCursor: z.string().nullable() });
 
 export const AssignBodySchema = z.object({ expertId: id });
-export const DismissBodySchema = z.object({ reason: z.string().trim().min(1).max(500) });
+export const DismissBodySchema = z.object({ reason: storedText('multi', { max: 500 }) });
 export const RetagBodySchema = z.object({ tags: z.array(slug).max(20) });
-export const ReplyBodySchema = z.object({ text: z.string().trim().min(1, 'the reply is empty').max(2000) });
-export const ApproveBodySchema = z.object({ text: z.string().trim().min(1).max(2000).optional() });
-export const RejectBodySchema = z.object({ feedback: z.string().trim().min(1).max(1000) });
+export const ReplyBodySchema = z.object({ text: publicText('multi', { max: 2000, empty: 'the reply is empty' }) });
+/** `text`: the manager's edit, published instead of the expert's words. */
+export const ApproveBodySchema = z.object({ text: publicText('multi', { max: 2000 }).optional() });
+export const RejectBodySchema = z.object({ feedback: storedText('multi', { max: 1000 }) });
 
 export const PercentilesSchema = z.object({ median: z.number().nullable(), p90: z.number().nullable(), count: z.number() });
 export const MetricsSchema = z.object({
@@ -218,7 +256,7 @@ export const SnippetSchema = z.object({
 });
 export type Snippet = z.infer<typeof SnippetSchema>;
 export const SnippetListQuerySchema = z.object({ tag: z.string().max(200).optional() }); // one slug or a comma-separated list
-const snippetFields = { title: z.string().trim().min(1).max(120), text: z.string().trim().min(1).max(2000), tag: slug.nullable() };
+const snippetFields = { title: publicText('single', { max: 120 }), text: publicText('multi', { max: 2000 }), tag: slug.nullable() };
 export const CreateSnippetBodySchema = z.object({
   title: snippetFields.title.optional(), text: snippetFields.text.optional(), tag: snippetFields.tag.optional(), fromReplyId: id.optional(),
 }).strict().refine((b) => (b.fromReplyId ? b.text === undefined : b.title !== undefined && b.text !== undefined), {
@@ -232,8 +270,8 @@ export const NoteSchema = z.object({
   mentions: z.array(z.object({ id, name: z.string() })), createdAt: isoTime,
 });
 export type Note = z.infer<typeof NoteSchema>;
-export const NoteBodySchema = z.object({ text: z.string().trim().min(1, 'the note is empty').max(2000) });
-export const HandoffBodySchema = z.object({ expertId: id, note: z.string().trim().min(1, 'say why you hand it off').max(2000) });
+export const NoteBodySchema = z.object({ text: storedText('multi', { max: 2000, empty: 'the note is empty' }) });
+export const HandoffBodySchema = z.object({ expertId: id, note: storedText('multi', { max: 2000, empty: 'say why you hand it off' }) });
 
 export const PeriodQuerySchema = z.object({ from: periodBound('from'), to: periodBound('to') });
 export const InsightsQuerySchema = PeriodQuerySchema.extend({ format: z.enum(['json', 'csv', 'md']).default('json') });
@@ -271,6 +309,10 @@ export const SettingsSchema = z.object({
   attributionTemplate: z.string().min(6).max(60).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+/** A change to the settings; the attribution template shapes every public post, so it is public text. */
+export const SettingsPatchSchema = SettingsSchema.extend({
+  attributionTemplate: publicText('multi', { min: 6, max: 60 }).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
+}).partial();
 
 /** What an expert may know about colleagues (for hand-offs and @mentions): no email, no stats. */
 export const ColleagueSchema = ExpertSchema.pick({ id: true, name: true, signature: true, skills: true, availability: true, online: true, store: true });

@@ -17,6 +17,9 @@ export function installErrorHandler(app: FastifyInstance) {
     if (error instanceof AppError) return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
     if (hasZodFastifySchemaValidationErrors(error)) {
       const message = error.validation.map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || error.validationContext}: ${v.message}`).join('; ');
+      // A refinement that names its own code (`params: { code }`, e.g. unsafe_text) refused well-formed input: a 422.
+      const codes = error.validation.map((v) => (v.params as { params?: { code?: unknown } }).params?.code);
+      if (codes.every((code) => typeof code === 'string')) return reply.code(422).send({ error: { code: codes[0] as string, message } });
       return reply.code(400).send({ error: { code: 'invalid_request', message } });
     }
     if (isResponseSerializationError(error)) {

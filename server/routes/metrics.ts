@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { HealthSchema, MetricsQuerySchema, MetricsSchema, SettingsSchema } from '../contracts/api.js';
+import { HealthSchema, MetricsQuerySchema, MetricsSchema, SettingsPatchSchema, SettingsSchema } from '../contracts/api.js';
 import { databaseIsHealthy } from '../../db/client.js';
 import { errorResponses } from './schemas.js';
 
@@ -28,7 +28,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/settings', { schema: { tags: ['settings'], response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('expert') },
     async () => settings.get());
 
-  app.put('/api/settings', { schema: { tags: ['settings'], body: SettingsSchema.partial(), response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('admin') },
+  app.put('/api/settings', { schema: { tags: ['settings'], body: SettingsPatchSchema, response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('admin') },
     async (request) => settings.update(request.body));
 
   app.get('/api/live', { schema: { tags: ['metrics'], response: { 200: z.object({ open: z.number(), inReview: z.number(), escalated: z.number(), answeredToday: z.number(), onlineExperts: z.number() }), ...errorResponses } }, onRequest: app.requireRole('manager') },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { TagPatchSchema, TagSchema } from '../contracts/api.js';
+import { TagBodySchema, TagPatchSchema, TagSchema } from '../contracts/api.js';
 import { errorResponses, SlugParamsSchema } from './schemas.js';
 
 export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -11,7 +11,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/api/tags', { schema: { tags: ['tags'], response: { 200: z.object({ items: z.array(TagSchema) }), ...errorResponses } }, onRequest: app.requireRole('expert') },
     async () => ({ items: tags.list() }));
 
-  app.post('/api/tags', { schema: { tags: ['tags'], body: TagSchema, response: { 201: z.object({ tag: TagSchema }), ...errorResponses } }, onRequest: manager },
+  app.post('/api/tags', { schema: { tags: ['tags'], body: TagBodySchema, response: { 201: z.object({ tag: TagSchema }), ...errorResponses } }, onRequest: manager },
     async (request, reply) => reply.code(201).send({ tag: tags.create(request.body) }));
 
   app.patch('/api/tags/:slug', {

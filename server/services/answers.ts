@@ -10,6 +10,12 @@ import { iso } from './views.js';
 
 const REUSABLE = ['approved', 'posted'] as const;
 
+/**
+ * Below this cosine a past answer is more often noise than help (`npm run eval:similar`, docs/architecture.md): an
+ * expert shown an unrelated answer may paste it, so nothing is shown rather than the least bad match.
+ */
+export const MIN_SIMILARITY = 0.4;
+
 export function createAnswerService({ db, access }: { db: Db; access: QuestionAccess }) {
   const index = createAnswerIndex();
   const statements = {
@@ -84,7 +90,7 @@ export function createAnswerService({ db, access }: { db: Db; access: QuestionAc
       const matches = index.search(queryText(question.id, question.text), { limit: limit * 2, excludeGroups: [question.id] });
       const found = hydrate(matches.map((m) => m.id));
       for (const match of matches) if (!found.has(match.id)) index.remove(match.id);
-      return matches.filter((m) => found.has(m.id)).slice(0, limit)
+      return matches.filter((m) => found.has(m.id) && m.score >= MIN_SIMILARITY).slice(0, limit)
         .map((m) => ({ ...found.get(m.id)!, score: Math.round(m.score * 1000) / 1000 }));
     },
 

@@ -10,6 +10,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { canApply } from '../domain/lifecycle.js';
 import { isThanks } from '../domain/reactions.js';
+import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
 import { notFound } from '../errors.js';
 import { flush, recordEvent, type Notice } from './audit.js';
@@ -30,6 +31,15 @@ interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: 
 const MAX_BATCH = 32;
 
 interface Pending { input: IngestQuestion; resolve(outcome: IngestOutcome): void; reject(error: unknown): void }
+
+/** The customer's words as sent, cleaned of what breaks storage and display, never refused (domain/text-safety.ts). */
+function cleaned(input: IngestQuestion): IngestQuestion {
+  const { author } = input;
+  return {
+    ...input, text: sanitizeText(input.text, 'multi'),
+    author: { ...author, handle: sanitizeText(author.handle, 'single'), name: author.name === undefined ? undefined : sanitizeText(author.name, 'single') },
+  };
+}
 
 export function createIngestService({ db, clock, router, hub, views, tags, dispatcher, config }: Deps) {
   // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
@@ -112,7 +122,8 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
   }
 
   /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
-  function ingestInTransaction(input: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
+  function ingestInTransaction(post: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
+    const input = cleaned(post);
     const now = clock.now();
     const existing = statements.byExternalId.get({ channel: input.channel, externalId: input.externalId });
     if (existing) return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };

@@ -9,6 +9,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { statusesFor } from '../domain/lifecycle.js';
 import { needsReview, type ReviewPolicy } from '../domain/review-policy.js';
+import { publicTextProblem } from '../domain/text-safety.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { flush, recordEvent, type Notice } from './audit.js';
 import type { ExpertService } from './experts.js';
@@ -27,6 +28,9 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
     if (!result.fits) {
       throw invalid('too_long', `The public reply would be ${result.weightedLength} characters as X counts them; the limit is ${MAX_WEIGHTED_LENGTH}`);
     }
+    // The request checked the words; a signature or template stored before the text rules existed is checked here.
+    const problem = publicTextProblem(result.preview, 'multi');
+    if (problem) throw invalid('unsafe_text', `The public reply (text, signature and attribution): ${problem}`);
     return result;
   }
 
