@@ -1,0 +1,188 @@
+// Sends the queued notifications (notification_deliveries), off the request path and a bounded number at a time.
+// A push service that answers 5xx or 429, or not at all, is retried later (its Retry-After honoured); 404/410 means
+// the browser unsubscribed, so the subscription goes; any other 4xx will not get better by retrying. A row is marked
+// 'sending' before its request, so a crash leaves it to be sent again at start (a push may then arrive twice, and
+// the second replaces the first through its topic), and a row once 'sent' is never sent again.
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import webpush from 'web-push';
+import type { Db } from '../../db/client.js';
+import { notificationDeliveries, pushSubscriptions, type NotificationDeliveryRow } from '../../db/schema.js';
+import type { Clock } from '../domain/clock.js';
+import type { VapidKeys } from './push-keys.js';
+import type { PushSubscriptionService } from './push-subscriptions.js';
+import { AddressRefused, type PushTransport } from './push-transport.js';
+
+interface Deps {
+  db: Db; clock: Clock; vapid: VapidKeys; transport: PushTransport; log: FastifyBaseLogger;
+  subscriptions: Pick<PushSubscriptionService, 'forget'>;
+  webhookUrl: () => string | null;
+  concurrency?: number; timeoutMs?: number; maxAttempts?: number;
+}
+
+const RETENTION_MS = 7 * 24 * 3600_000;
+const MAX_BACKOFF_MS = 15 * 60_000;
+
+type Outcome =
+  | { result: 'sent' }
+  | { result: 'retry'; error: string; afterMs?: number }
+  | { result: 'failed'; error: string }
+  | { result: 'gone'; error: string };
+
+/** Retry-After is seconds or an HTTP date (RFC 9110). */
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function byStatus(status: number, headers: Record<string, string | string[] | undefined>, now: number): Outcome {
+  if (status >= 200 && status < 300) return { result: 'sent' };
+  if (status === 404 || status === 410) return { result: 'gone', error: `${status} from the push service: the subscription has ended` };
+  if (status === 429 || status >= 500) return { result: 'retry', error: `${status}`, afterMs: retryAfterMs(headers['retry-after'], now) };
+  return { result: 'failed', error: `${status}` };
+}
+
+export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, concurrency = 32, timeoutMs = 10_000, maxAttempts = 8 }: Deps) {
+  let inFlight = 0;
+  let scheduled = false;
+  let stopped = false;
+  let lastPrune = -Infinity;
+  const waiting: (() => void)[] = [];
+  const vapidDetails = { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey };
+
+  function take(limit: number): NotificationDeliveryRow[] {
+    return db.transaction(() => {
+      const due = db.select({ id: notificationDeliveries.id }).from(notificationDeliveries)
+        .where(and(eq(notificationDeliveries.state, 'pending'), lte(notificationDeliveries.nextAttemptAt, clock.now())))
+        .orderBy(notificationDeliveries.nextAttemptAt).limit(limit).all();
+      if (due.length === 0) return [];
+      return db.update(notificationDeliveries).set({ state: 'sending', attempts: sql`${notificationDeliveries.attempts} + 1` })
+        .where(inArray(notificationDeliveries.id, due.map((d) => d.id))).returning().all();
+    });
+  }
+
+  async function push(row: NotificationDeliveryRow, now: number): Promise<Outcome> {
+    const subscription = db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row.subscriptionId ?? '')).get();
+    if (!subscription) return { result: 'gone', error: 'the subscription no longer exists' };
+    const refused = transport.checkForm(subscription.endpoint, 'push');
+    if (refused) return { result: 'failed', error: `endpoint refused: ${refused}` };
+    const ttl = Math.max(0, Math.floor(row.ttlSeconds - (now - row.createdAt) / 1000));
+    try {
+      const response = await webpush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+        JSON.stringify(row.payload), {
+          vapidDetails, TTL: ttl, urgency: row.urgency, timeout: timeoutMs, agent: transport.agent,
+          ...(row.topic ? { topic: row.topic } : {}),
+        });
+      return byStatus(response.statusCode, response.headers, now);
+    } catch (error) {
+      if (error instanceof webpush.WebPushError) return byStatus(error.statusCode, error.headers as Record<string, string>, now);
+      if (error instanceof AddressRefused || (error as { cause?: unknown }).cause instanceof AddressRefused) return { result: 'failed', error: (error as Error).message };
+      return { result: 'retry', error: (error as Error).message };
+    }
+  }
+
+  async function chat(row: NotificationDeliveryRow, now: number): Promise<Outcome> {
+    const url = webhookUrl();
+    if (!url) return { result: 'gone', error: 'no chat webhook is configured' };
+    try {
+      const status = await transport.postJson(url, row.payload, timeoutMs);
+      return byStatus(status === 404 || status === 410 ? 400 : status, {}, now);
+    } catch (error) {
+      return error instanceof AddressRefused ? { result: 'failed', error: error.message } : { result: 'retry', error: (error as Error).message };
+    }
+  }
+
+  function record(row: NotificationDeliveryRow, outcome: Outcome, now: number) {
+    const set = (values: Partial<NotificationDeliveryRow>) => db.update(notificationDeliveries).set(values).where(eq(notificationDeliveries.id, row.id)).run();
+    if (outcome.result === 'sent') {
+      set({ state: 'sent', sentAt: now, lastError: null });
+      if (row.subscriptionId) db.update(pushSubscriptions).set({ lastSuccessAt: now, failures: 0 }).where(eq(pushSubscriptions.id, row.subscriptionId)).run();
+      return;
+    }
+    if (row.subscriptionId) {
+      db.update(pushSubscriptions).set({ lastFailureAt: now, failures: sql`${pushSubscriptions.failures} + 1` }).where(eq(pushSubscriptions.id, row.subscriptionId)).run();
+    }
+    if (outcome.result === 'gone') {
+      set({ state: 'dropped', lastError: outcome.error });
+      const subscription = row.subscriptionId ? db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row.subscriptionId)).get() : undefined;
+      if (subscription) subscriptions.forget(subscription, outcome.error);
+      return;
+    }
+    const expiresAt = row.createdAt + row.ttlSeconds * 1000;
+    const backoff = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** (row.attempts - 1));
+    const next = now + Math.max(backoff, outcome.result === 'retry' ? outcome.afterMs ?? 0 : 0);
+    if (outcome.result === 'failed' || row.attempts >= maxAttempts || next >= expiresAt) {
+      set({ state: 'failed', lastError: outcome.error });
+      log.warn({ deliveryId: row.id, kind: row.kind, error: outcome.error, attempts: row.attempts }, 'notification not delivered');
+      return;
+    }
+    set({ state: 'pending', nextAttemptAt: next, lastError: outcome.error });
+  }
+
+  async function deliver(row: NotificationDeliveryRow) {
+    const started = clock.now();
+    if (row.createdAt + row.ttlSeconds * 1000 <= started) {
+      db.update(notificationDeliveries).set({ state: 'dropped', lastError: 'expired before it could be sent' }).where(eq(notificationDeliveries.id, row.id)).run();
+      return;
+    }
+    const outcome = row.kind === 'push' ? await push(row, started) : await chat(row, started);
+    record(row, outcome, clock.now());
+  }
+
+  function pump() {
+    scheduled = false;
+    if (stopped) return;
+    const free = concurrency - inFlight;
+    const rows = free > 0 ? take(free) : [];
+    for (const row of rows) {
+      inFlight++;
+      void deliver(row).catch((error: unknown) => log.error({ err: error, deliveryId: row.id }, 'notification delivery failed'))
+        .finally(() => {
+          inFlight--;
+          wake();
+        });
+    }
+    if (inFlight === 0 && rows.length === 0) for (const resolve of waiting.splice(0)) resolve();
+  }
+
+  function wake() {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(pump);
+  }
+
+  return {
+    wake,
+    /** Resolves once nothing due is left and nothing is in flight (tests; retries due later stay pending). */
+    drain(): Promise<void> {
+      return new Promise((resolve) => {
+        waiting.push(resolve);
+        wake();
+      });
+    },
+    /** At start: rows a crash left 'sending' go out again. */
+    recover(): number {
+      return db.update(notificationDeliveries).set({ state: 'pending' }).where(eq(notificationDeliveries.state, 'sending')).run().changes;
+    },
+    /** The timer's work: send what became due, and now and then forget what was settled long ago. */
+    tick() {
+      const now = clock.now();
+      if (now - lastPrune > 3600_000) {
+        lastPrune = now;
+        db.delete(notificationDeliveries).where(and(inArray(notificationDeliveries.state, ['sent', 'dropped', 'failed']), lte(notificationDeliveries.nextAttemptAt, now - RETENTION_MS))).run();
+      }
+      wake();
+    },
+    async stop() {
+      stopped = true;
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const resolve of waiting.splice(0)) resolve();
+      transport.close();
+    },
+    stats: () => ({ inFlight }),
+  };
+}
+export type PushSender = ReturnType<typeof createPushSender>;
