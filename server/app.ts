@@ -15,7 +15,7 @@ import { openDatabase, type Db } from '../db/client.js';
 import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
-import { installErrorHandler } from './plugins/error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './plugins/error-handler.js';
 import securityHeaders from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import { answerRoutes } from './routes/answers.js';
@@ -26,9 +26,11 @@ import { noteRoutes } from './routes/notes.js';
 import { profileRoutes } from './routes/profile.js';
 import { questionRoutes } from './routes/questions.js';
 import { recognitionRoutes } from './routes/recognition.js';
+import { pushRoutes } from './routes/push.js';
 import { replyRoutes } from './routes/replies.js';
 import { snippetRoutes } from './routes/snippets.js';
 import { tagRoutes } from './routes/tags.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { wsRoutes } from './routes/ws.js';
 import type { ChannelPoster } from './services/outbox.js';
@@ -47,16 +49,36 @@ export interface AppDeps {
 
 const webRoot = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
+/**
+ * The page and the service worker are checked with the server on every load (no-cache), so a release reaches an
+ * installed app at once; the manifest gets its registered media type.
+ */
+function webAppHeaders(reply: { header(name: string, value: string): unknown }, path: string): void {
+  if (path.endsWith('.webmanifest')) reply.header('content-type', 'application/manifest+json; charset=utf-8');
+  if (path.endsWith('sw.js') || path.endsWith('index.html')) reply.header('cache-control', 'no-cache');
+}
+
 export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.csrfToken', '*.accessSecret', '*.appSecret'];
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel, redact: REDACTED_PATHS },
     bodyLimit: 64 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id is kept (to follow a request across systems) only if it is a plain token: it goes into
+    // every log line and back out as a header.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    },
     forceCloseConnections: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path parameter longer than maxParamLength makes the router skip the route for the static files' wildcard
+    // (403 or 404 there). As long as a request line may be, an over-long id reaches its route and its schema's 400.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -90,14 +112,19 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x, timers: deps.timers ?? true });
 
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id); });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // API answers are per user and change by the second: no browser or proxy may keep one.
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
   installErrorHandler(app);
 
   await app.register(authRoutes, { secureCookies: config.secureCookies });
   await app.register(userRoutes);
+  await app.register(tokenRoutes);
   await app.register(profileRoutes);
   await app.register(tagRoutes);
-  await app.register(questionRoutes);
+  await app.register(questionRoutes, { ingestPerMinute: config.ingestRateLimitPerMinute ?? 600 });
   await app.register(replyRoutes);
   await app.register(metricsRoutes);
   await app.register(answerRoutes);
@@ -105,9 +132,10 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(noteRoutes);
   await app.register(insightRoutes);
   await app.register(recognitionRoutes);
-  await app.register(wsRoutes);
+  await app.register(pushRoutes);
+  await app.register(wsRoutes, { allowedOrigins: config.allowedOrigins ?? [] });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
-  if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html' });
+  if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html', setHeaders: webAppHeaders });
 
   await bootstrapAdmin(app.services, config.admin, app.log);
   return app;

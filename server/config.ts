@@ -29,6 +29,14 @@ export const EnvSchema = z.object({
   ESCALATE_SECONDS: z.coerce.number().min(1).max(604800).default(600),
   OFFER_K: z.coerce.number().int().min(1).max(50).default(3),
   MAX_OFFERS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
+  PUSH_ALLOW_LOCAL_ENDPOINTS: flag.optional(),
+  VAPID_PUBLIC_KEY: optionalText,
+  VAPID_PRIVATE_KEY: optionalText,
+  VAPID_SUBJECT: z.string().trim().regex(/^(mailto:|https:)/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
+  INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // Comma-separated origins (https://desk.example.com) besides the server's own that may open the live channel.
+  ALLOWED_ORIGINS: z.string().default('').transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url().transform((url) => new URL(url).origin))),
 });
 
 export interface RoutingConfig {
@@ -47,6 +55,17 @@ export interface XChannelConfig {
   searchQuery?: string;
 }
 
+export interface PushConfig {
+  /** Accept push endpoints and webhooks on loopback and private addresses (tests, the demo); never in production. */
+  allowLocalEndpoints: boolean;
+  /** VAPID keys from the environment; without them a pair is generated once and kept in the database. */
+  vapid: { publicKey?: string; privateKey?: string; subject: string };
+  /** A PEM certificate trusted beside Node's own for push requests: the demo's and tests' push service stand-in. */
+  extraCa?: string;
+}
+
+export const DEFAULT_VAPID_SUBJECT = 'mailto:push@helpforce.invalid';
+
 export interface AppConfig {
   databasePath: string;
   logLevel: string;
@@ -54,6 +73,12 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   x?: XChannelConfig;
   routing: RoutingConfig;
+  /** Web Push and the chat webhook; absent means the defaults (public https addresses only, generated keys). */
+  push?: PushConfig;
+  /** Questions one caller (an API token, or a person) may submit per minute; 600 when unset. */
+  ingestRateLimitPerMinute?: number;
+  /** Origins besides the server's own whose pages may open /ws. */
+  allowedOrigins?: string[];
 }
 
 export interface ServerConfig { app: AppConfig; port: number; host: string; demo: { enabled: boolean; intervalMs: number } }
@@ -77,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
   if (someX && !xKeys.every(Boolean)) {
     throw new Error('Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together');
   }
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    throw new Error('Invalid environment:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
+  }
   if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     throw new Error('Invalid environment:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
@@ -98,10 +126,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
       secureCookies: e.SECURE_COOKIES ?? false,
       admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
       x,
+      push: {
+        allowLocalEndpoints: e.PUSH_ALLOW_LOCAL_ENDPOINTS ?? false,
+        // Push services contact the subject when a sender misbehaves: the admin's address is the sensible default.
+        vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT ?? (e.ADMIN_EMAIL ? `mailto:${e.ADMIN_EMAIL.toLowerCase()}` : DEFAULT_VAPID_SUBJECT) },
+      },
       routing: defaultRoutingConfig({
         k: e.OFFER_K, waveMs: e.WAVE_SECONDS * 1000, escalateMs: e.ESCALATE_SECONDS * 1000,
         maxOffersPerHour: e.MAX_OFFERS_PER_HOUR, slaMs: e.SLA_MINUTES * 60_000,
       }),
+      ingestRateLimitPerMinute: e.INGEST_RATE_LIMIT_PER_MINUTE,
+      allowedOrigins: e.ALLOWED_ORIGINS,
     },
   };
 }

@@ -1,6 +1,7 @@
 // The HTTP API contract (../shared/DESIGN.md, "HTTP API"). Routes validate with these schemas, the OpenAPI
 // document is generated from them, and the web client imports their inferred types, so the two sides cannot drift.
 import { z } from 'zod';
+import { AlertWebhookSchema } from './push.js';
 import { normalizeText, publicTextProblem, sanitizeText, type Lines } from '../domain/text-safety.js';
 
 export const RoleSchema = z.enum(['expert', 'manager', 'admin']);
@@ -41,8 +42,15 @@ export const UserSchema = z.object({ id, email: z.string(), name: z.string(), ro
 export type User = z.infer<typeof UserSchema>;
 
 export const LoginBodySchema = z.object({ email: z.string().trim().toLowerCase().email().max(200), password: z.string().min(1).max(200) });
-export const SessionResponseSchema = z.object({ user: UserSchema, csrfToken: z.string() });
+export const SessionResponseSchema = z.object({
+  user: UserSchema, csrfToken: z.string(),
+  /** true: signed in with a temporary password an admin set; only POST /api/me/password (and sign-out) work until then. */
+  mustChangePassword: z.boolean(),
+});
 export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+const newPassword = z.string().min(8, 'passwords need at least 8 characters').max(200);
+export const ChangePasswordBodySchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword });
+export const TemporaryPasswordBodySchema = z.object({ temporaryPassword: newPassword });
 
 export const CreateUserBodySchema = z.object({
   email: z.string().trim().toLowerCase().email().max(200),
@@ -50,7 +58,18 @@ export const CreateUserBodySchema = z.object({
   role: RoleSchema,
   password: z.string().min(8, 'passwords need at least 8 characters').max(200),
 });
-export const CreateTokenBodySchema = z.object({ name: z.string().trim().min(1).max(100), role: RoleSchema.optional() });
+export const CreateTokenBodySchema = z.object({
+  name: z.string().trim().min(1).max(100), role: RoleSchema.optional(),
+  /** Left out: the token works until revoked. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+/** An API token as admins see it: never its secret, which is shown once, when it is created. */
+export const ApiTokenSchema = z.object({
+  id, name: z.string(), role: RoleSchema, createdAt: isoTime, expiresAt: isoTime.nullable(), lastUsedAt: isoTime.nullable(),
+  owner: z.object({ id, name: z.string() }),
+});
+export type ApiToken = z.infer<typeof ApiTokenSchema>;
+export const CreatedTokenSchema = z.object({ token: z.string(), apiToken: ApiTokenSchema });
 /** An account as admins see it: a user, and whether they may sign in. */
 export const AccountSchema = UserSchema.extend({ active: z.boolean() });
 export type Account = z.infer<typeof AccountSchema>;
@@ -213,11 +232,20 @@ export const MetricsSchema = z.object({
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
 /**
+ * The longest period the range endpoints (metrics, insights, recognition) serve: a year, leap day included. Their cost
+ * grows with the period's length, so a longer one is refused (400 `range_too_large`) — the web client checks it too.
+ */
+export const MAX_PERIOD_DAYS = 366;
+/** The years a period's bound may name: a mistyped year (`0202`, `20266`) is refused, not read as history. */
+export const PERIOD_YEARS = { first: 1970, last: 2999 };
+/**
  * A period's bound: an ISO date-time, or a bare date (`2026-12-02`) meaning that day in UTC — its start as `from`, its
  * end (the next midnight) as `to`, so `from=2026-12-01&to=2026-12-01` is that whole day. Either way a date-time reaches
  * the handler.
  */
 const periodBound = (side: 'from' | 'to') => z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO date-time or a date (YYYY-MM-DD)' })
+  .refine((value) => Number(value.slice(0, 4)) >= PERIOD_YEARS.first && Number(value.slice(0, 4)) <= PERIOD_YEARS.last,
+    `expected a year from ${PERIOD_YEARS.first} to ${PERIOD_YEARS.last}`)
   // Transformed after the union: a transform inside one of its options hid the union's message behind that option's.
   .transform((value) => (value.length > 10 ? value : new Date(Date.parse(`${value}T00:00:00Z`) + (side === 'to' ? 24 * 3600_000 : 0)).toISOString()))
   .optional();
@@ -307,6 +335,8 @@ export type Recognition = z.infer<typeof RecognitionSchema>;
 export const SettingsSchema = z.object({
   reviewPolicy: z.object({ minApproved: z.number().int().min(0).max(1000), reviewAll: z.boolean() }),
   attributionTemplate: z.string().min(6).max(60).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
+  /** The desk's chat webhook for manager alerts (contracts/push.ts). */
+  alertWebhook: AlertWebhookSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A change to the settings; the attribution template shapes every public post, so it is public text. */

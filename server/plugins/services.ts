@@ -26,6 +26,8 @@ import { createSnippetService } from '../services/snippets.js';
 import { createTagService } from '../services/tags.js';
 import { createViews } from '../services/views.js';
 import { createRoutingModel } from '../services/routing-history.js';
+import { createNotifier } from '../listeners/notifier.js';
+import { createPush, createTransport } from '../services/push.js';
 
 export interface ServiceOptions { db: Db; clock: Clock; config: AppConfig; posters: Map<string, ChannelPoster>; timers: boolean }
 
@@ -37,9 +39,10 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const router = routingModel.router;
   const hub = createRealtimeHub(clock);
   const views = createViews(db);
-  const settings = createSettingsService(db);
+  const pushTransport = createTransport(config.push);
+  const settings = createSettingsService(db, { checkWebhookUrl: (url) => pushTransport.checkForm(url, 'webhook') });
   const tags = createTagService({ db, clock });
-  const auth = createAuthService({ db, clock });
+  const auth = createAuthService({ db, clock, connections: hub });
   const experts = createExpertService({ db, clock, router, hub });
   const dispatcher = createDispatcher({ db, clock, router, hub, views, experts, config: config.routing });
   const questions = createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config: config.routing });
@@ -57,6 +60,19 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
     },
   });
   const metrics = createMetricsService({ db, clock });
+  // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
+  // the notifier turns the hub's events into queued notifications.
+  const push = createPush({
+    db, clock, config: config.push, transport: pushTransport, log: log.child({ component: 'push' }), webhookUrl: () => settings.get().alertWebhook.url,
+    onDevicesChanged: (userId) => {
+      experts.pushChanged(userId);
+      dispatcher.rosterChanged();
+    },
+  });
+  const notifier = createNotifier({
+    db, clock, hub, views, webhook: () => settings.get().alertWebhook, wake: push.sender.wake, config: config.routing,
+  });
+  dispatcher.onTick((now) => notifier.watchSla(now));
   const channels = createChannelStatus();
   // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
   // (computed on a thread of their own: services/analytics.ts).
@@ -69,7 +85,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   });
   return {
     db, clock, router, routingModel, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
-    access, answers, snippets, notes, analytics,
+    access, answers, snippets, notes, analytics, push, notifier,
     /**
      * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
      * nor is an expert who set themselves Away with the app still open.
@@ -95,7 +111,8 @@ export default fp<ServiceOptions>(async (app, options) => {
   const experts = timed('roster', () => services.experts.loadRoster());
   const routing = timed('routing', () => services.routingModel.load());
   const recovered = timed('outbox', () => services.outbox.recover());
-  app.log.info({ experts, routing, recoveredOutbox: recovered, ms }, 'routing state loaded');
+  const notifications = timed('notifications', () => ({ resent: services.push.sender.recover(), reconciled: services.notifier.reconcile() }));
+  app.log.info({ experts, routing, recoveredOutbox: recovered, notifications, ms }, 'routing state loaded');
   if (routing.inBackground) {
     const replaying = performance.now();
     void services.routingModel.ready().then(
@@ -118,6 +135,11 @@ export default fp<ServiceOptions>(async (app, options) => {
 
   // Sockets go first, so no presence change reaches a database that is closing.
   app.addHook('preClose', async () => services.hub.closeAll());
+  // Notifications the last events queued are written; pushes in flight finish (each has a timeout).
+  app.addHook('onClose', async () => {
+    services.notifier.flush();
+    await services.push.sender.stop();
+  });
   if (!options.timers) return;
   const timers: NodeJS.Timeout[] = [];
   // A failing tick (e.g. SQLITE_BUSY while another process holds the write lock past busy_timeout) is logged and
@@ -128,6 +150,7 @@ export default fp<ServiceOptions>(async (app, options) => {
   app.addHook('onReady', async () => {
     timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
     timers.push(every(1000, 'outbox run', () => services.outbox.run()));
+    timers.push(every(1000, 'push sender', () => services.push.sender.tick()));
     // The dashboard's "right now" tiles, for connected managers: within a second of any write (a new question counts
     // in Open beside its queue row, not up to 5 s later) or of someone connecting or leaving, and every 5 s regardless
     // (the day's rollover).

@@ -26,7 +26,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Experts read the settings too: the attribution template shapes the preview they see while writing.
   app.get('/api/settings', { schema: { tags: ['settings'], response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('expert') },
-    async () => settings.get());
+    async (request) => settings.forRole(request.principal!.user.role));
 
   app.put('/api/settings', { schema: { tags: ['settings'], body: SettingsPatchSchema, response: { 200: SettingsSchema, ...errorResponses } }, onRequest: app.requireRole('admin') },
     async (request) => settings.update(request.body));

@@ -54,6 +54,8 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   let lastIdleSweep = -Infinity;
   let expiryBacklog = false;
   let running = false;
+  /** Work that runs on the same clock once a tick's steps are done (the notifier's SLA watch). */
+  const tickListeners: ((now: number) => void)[] = [];
 
   // A wave runs for every ingested question, so its statements are built once (drizzle's prepared queries) rather than
   // rebuilt from the query builder each time.
@@ -228,6 +230,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     for (const step of [expireWaves, offerIdle, escalate, releaseStaleClaims]) {
       flush(db.transaction(() => step(now)));
     }
+    for (const listener of tickListeners) listener(now);
     return expiryBacklog;
   }
 
@@ -263,6 +266,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */
     rosterChanged() { rosterChanged = true; },
+    onTick(listener: (now: number) => void) { tickListeners.push(listener); },
     tick,
     run,
   };

@@ -3,11 +3,11 @@
 // writer of that copy.
 import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { expertProfiles, expertSkills, offers, questions, replies, users, type ProfileRow } from '../../db/schema.js';
+import { expertProfiles, expertSkills, offers, pushSubscriptions, questions, replies, tags, users, type ProfileRow } from '../../db/schema.js';
 import type { Expert, Profile } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import type { Router, RoutingExpert } from '../domain/routing/index.js';
-import { notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { RealtimeHub } from './realtime-hub.js';
 
 export const HELD_STATUSES = ['claimed', 'in_review'] as const;
@@ -85,12 +85,31 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     return new Map([...byAuthor].map(([id, list]) => [id, median(list)]));
   }
 
-  function routingExpert(row: ProfileRow, skills: { tag: string; level: number }[], load: number, record?: { approved: number; rejected: number }, medianReplyMs: number | null = null): RoutingExpert {
+  /** Who can be reached by push (has a subscription): of these users, or everyone's when none are given. */
+  function pushable(userIds?: string[]): Set<string> {
+    const where = userIds ? inArray(pushSubscriptions.userId, userIds) : undefined;
+    return new Set(db.selectDistinct({ id: pushSubscriptions.userId }).from(pushSubscriptions).where(where).all().map((r) => r.id));
+  }
+
+  // Presence is a connected tab; a simulated expert of the demo is reached, like anyone, through a push subscription.
+  function routingExpert(row: ProfileRow, skills: { tag: string; level: number }[], load: number, record?: { approved: number; rejected: number }, medianReplyMs: number | null = null, canPush = false): RoutingExpert {
     return {
       id: row.userId, skills, generalist: row.generalist, capacity: row.capacity, load, availability: row.availability,
-      schedule: row.schedule ?? null, online: row.simulated || hub.isOnline(row.userId),
+      schedule: row.schedule ?? null, online: hub.isOnline(row.userId), pushable: canPush,
       approved: record?.approved ?? 0, rejected: record?.rejected ?? 0, medianClaimMs: null, medianReplyMs,
     };
+  }
+
+  /**
+   * Skills that name no tag could never match a question. One the expert already has may stay (a tag deleted since:
+   * the profile form sends every skill back); a new one must name a tag that exists.
+   */
+  function unknownTags(userId: string, skills: { tag: string }[]): string[] {
+    const held = new Set((skillsOf([userId]).get(userId) ?? []).map((s) => s.tag));
+    const added = [...new Set(skills.map((s) => s.tag))].filter((tag) => !held.has(tag));
+    if (added.length === 0) return [];
+    const known = new Set(db.select({ slug: tags.slug }).from(tags).where(inArray(tags.slug, added)).all().map((t) => t.slug));
+    return added.filter((tag) => !known.has(tag));
   }
 
   function isActive(userId: string): boolean {
@@ -102,7 +121,7 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
     if (!row || !isActive(userId)) return router.removeExpert(userId);
     router.upsertExpert(routingExpert(row, skillsOf([userId]).get(userId) ?? [], loads([userId]).get(userId) ?? 0,
-      trackRecords([userId]).get(userId), replyTimes([userId]).get(userId) ?? null));
+      trackRecords([userId]).get(userId), replyTimes([userId]).get(userId) ?? null, pushable([userId]).has(userId)));
   }
 
   return {
@@ -114,7 +133,8 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
       const skills = skillsOf(ids);
       const currentLoads = loads();
       const records = trackRecords();
-      for (const row of rows) router.upsertExpert(routingExpert(row, skills.get(row.userId) ?? [], currentLoads.get(row.userId) ?? 0, records.get(row.userId)));
+      const reachable = pushable();
+      for (const row of rows) router.upsertExpert(routingExpert(row, skills.get(row.userId) ?? [], currentLoads.get(row.userId) ?? 0, records.get(row.userId), null, reachable.has(row.userId)));
       return rows.length;
     },
 
@@ -153,6 +173,8 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     updateProfile(userId: string, patch: ProfileUpdate): Profile {
       if (!profileRow(userId)) throw notFound('Expert profile');
       const { skills, ...fields } = patch;
+      const unknown = skills ? unknownTags(userId, skills) : [];
+      if (unknown.length > 0) throw invalid('unknown_tag', `No tag ${unknown.map((t) => `"${t}"`).join(', ')}: pick skills from the tags list`);
       db.transaction((tx) => {
         if (Object.keys(fields).length > 0) tx.update(expertProfiles).set({ ...fields, updatedAt: clock.now() }).where(eq(expertProfiles.userId, userId)).run();
         if (skills) {
@@ -173,8 +195,13 @@ export function createExpertService({ db, clock, router, hub }: { db: Db; clock:
     setOnline(userId: string, online: boolean) {
       const row = profileRow(userId);
       if (!row) return;
-      router.setOnline(userId, online || row.simulated);
+      router.setOnline(userId, online);
       hub.publish('expert.presence', { expertId: userId, online, availability: row.availability });
+    },
+
+    /** A push subscription was added or removed: whether the expert is reachable without an open tab. */
+    pushChanged(userId: string) {
+      router.setPushable(userId, pushable([userId]).has(userId));
     },
 
     isSimulated(userId: string) { return profileRow(userId)?.simulated ?? false; },

@@ -1,6 +1,8 @@
 // One hub decides who receives each realtime event: offers go to the offered experts, a question's changes to its
 // assignee, and everything to managers. Sockets register under their user id; a user may have several tabs open.
 // Each socket has a bounded send buffer: a client that cannot keep up is dropped and resyncs over REST on reconnect.
+// Each socket also remembers the credential that opened it (a session or an API token) and when that credential
+// expires, so ending a credential closes exactly the connections it authorised, and none outlives its expiry.
 import type { ClientEvent, ClientEventMap, ClientEventType } from '../contracts/events.js';
 import type { Role } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -11,9 +13,17 @@ export interface RealtimeSocket {
   readonly bufferedAmount: number;
 }
 
-interface Connection { socket: RealtimeSocket; userId: string; role: Role }
+/** What opened a socket: `session:<token hash>` or `token:<api token id>`, and when it stops being valid. */
+export interface SocketCredential { key: string; expiresAt: number }
+
+interface Connection { socket: RealtimeSocket; userId: string; role: Role; credential?: SocketCredential }
 
 export interface PresenceListener { (userId: string, online: boolean): void }
+
+/** Sees every published event with its addressees, after the sockets (the push notifier listens here). */
+export interface PublishListener {
+  <T extends ClientEventType>(type: T, data: ClientEventMap[T], to: { users?: Iterable<string>; managers?: boolean }): void;
+}
 
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -21,6 +31,7 @@ export function createRealtimeHub(clock: Clock) {
   const byUser = new Map<string, Set<Connection>>();
   const managers = new Set<Connection>();
   const presenceListeners: PresenceListener[] = [];
+  const publishListeners: PublishListener[] = [];
   let closed = false;
   let delivered = 0;
   let droppedSlow = 0;
@@ -47,14 +58,22 @@ export function createRealtimeHub(clock: Clock) {
     }
   }
 
+  function closeWhere(userId: string, ends: (connection: Connection) => boolean, code: number, reason: string) {
+    for (const connection of [...(byUser.get(userId) ?? [])]) {
+      if (!ends(connection)) continue;
+      remove(connection);
+      connection.socket.close(code, reason);
+    }
+  }
+
   function serialize<T extends ClientEventType>(type: T, data: ClientEventMap[T]): string {
     const event: ClientEvent<T> = { type, data, at: new Date(clock.now()).toISOString() };
     return JSON.stringify(event);
   }
 
   return {
-    connect(socket: RealtimeSocket, userId: string, role: Role): () => void {
-      const connection: Connection = { socket, userId, role };
+    connect(socket: RealtimeSocket, userId: string, role: Role, credential?: SocketCredential): () => void {
+      const connection: Connection = { socket, userId, role, credential };
       let set = byUser.get(userId);
       const first = !set;
       if (!set) byUser.set(userId, (set = new Set()));
@@ -64,6 +83,7 @@ export function createRealtimeHub(clock: Clock) {
       return () => remove(connection);
     },
     onPresence(listener: PresenceListener) { presenceListeners.push(listener); },
+    onPublish(listener: PublishListener) { publishListeners.push(listener); },
     isOnline(userId: string) { return byUser.has(userId); },
     onlineUserIds() { return [...byUser.keys()]; },
     /** Send to the given users, and to every manager unless `managers: false`. Each socket gets one copy. */
@@ -76,13 +96,33 @@ export function createRealtimeHub(clock: Clock) {
       if (to.managers !== false) {
         for (const connection of managers) if (!sent.has(connection)) write(connection, payload);
       }
+      for (const listener of publishListeners) listener(type, data, to);
     },
     /** Closes a user's live connections (their account changed); a client still allowed in reconnects as who it is now. */
     disconnectUser(userId: string, code: number, reason: string) {
-      for (const connection of [...(byUser.get(userId) ?? [])]) {
-        remove(connection);
-        connection.socket.close(code, reason);
+      closeWhere(userId, () => true, code, reason);
+    },
+    /** Closes a user's connections that one credential opened (a session signed out, a token revoked). */
+    disconnectCredential(userId: string, key: string, code: number, reason: string) {
+      closeWhere(userId, (c) => c.credential?.key === key, code, reason);
+    },
+    /** Closes a user's connections opened by any of their sessions but `except` (the one that changed the password). */
+    disconnectSessions(userId: string, except: string | undefined, code: number, reason: string) {
+      closeWhere(userId, (c) => c.credential?.key.startsWith('session:') === true && c.credential.key !== except, code, reason);
+    },
+    /** Closes every connection whose credential has expired; returns how many. */
+    closeExpired(): number {
+      const now = clock.now();
+      let ended = 0;
+      for (const set of [...byUser.values()]) {
+        for (const connection of [...set]) {
+          if (!connection.credential || connection.credential.expiresAt > now) continue;
+          remove(connection);
+          connection.socket.close(4001, 'session expired: sign in again');
+          ended++;
+        }
       }
+      return ended;
     },
     /** Manager (and admin) sockets connected: dashboard-only work can be skipped when there are none. */
     managerCount: () => managers.size,

@@ -77,12 +77,17 @@ export function withinSchedule(schedule: WeeklySchedule | null, clock: LocalCloc
   });
 }
 
+/** An expert can be told of an offer now: a tab connected, or a device subscribed to push. */
+export function isReachable(expert: RoutingExpert): boolean {
+  return expert.online || expert.pushable === true;
+}
+
 export function ineligibility(
   expert: RoutingExpert, offers: OfferLog, settings: RoutingSettings, now: number, clock: LocalClock, exclude?: ReadonlySet<string>,
 ): Ineligibility | null {
   if (exclude?.has(expert.id)) return 'excluded';
   if (expert.availability !== 'available') return 'away';
-  if (settings.requireOnline && !expert.online) return 'offline';
+  if (settings.requireOnline && !isReachable(expert)) return 'offline';
   if (expert.load >= expert.capacity) return 'at-capacity';
   if (offersInLastHour(offers, now) >= settings.maxOffersPerHour) return 'hourly-cap';
   if (!withinSchedule(expert.schedule, clock)) return 'off-schedule';

@@ -1,4 +1,4 @@
-import { createOfferLog, recordOffer, type OfferLog } from './availability.js';
+import { createOfferLog, isReachable, recordOffer, type OfferLog } from './availability.js';
 import type { RoutingExpert } from './types.js';
 
 export interface RosterEntry { expert: RoutingExpert; skills: Map<string, number>; offers: OfferLog }
@@ -14,6 +14,7 @@ export interface Roster {
   remove(id: string): void;
   get(id: string): RosterEntry | undefined;
   setOnline(id: string, online: boolean): void;
+  setPushable(id: string, pushable: boolean): void;
   noteOffered(id: string, at: number): void;
   skilled(tag: string, level: number): ReadonlyMap<string, RosterEntry>;
   generalists(): ReadonlyMap<string, RosterEntry>;
@@ -50,7 +51,7 @@ export function createRoster({ requireOnline }: { requireOnline: boolean }): Ros
   const generalists = newBucket();
   const indexed = new Set<string>();
 
-  const ready = ({ expert }: RosterEntry) => expert.availability === 'available' && (expert.online || !requireOnline);
+  const ready = ({ expert }: RosterEntry) => expert.availability === 'available' && (!requireOnline || isReachable(expert));
   const bucket = (tag: string, level: number) => {
     let levels = bySkill.get(tag);
     if (!levels) bySkill.set(tag, (levels = Array.from({ length: MAX_LEVEL + 1 }, newBucket)));
@@ -103,6 +104,12 @@ export function createRoster({ requireOnline }: { requireOnline: boolean }): Ros
       const entry = entries.get(id);
       if (!entry) return;
       entry.expert.online = online;
+      refresh(entry);
+    },
+    setPushable(id, pushable) {
+      const entry = entries.get(id);
+      if (!entry) return;
+      entry.expert.pushable = pushable;
       refresh(entry);
     },
     noteOffered(id, at) {

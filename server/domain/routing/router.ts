@@ -1,4 +1,4 @@
-import { ineligibility, localClock, type LocalClock } from './availability.js';
+import { ineligibility, isReachable, localClock, type LocalClock } from './availability.js';
 import { createClassifier } from './classifier.js';
 import { createExpertiseIndex } from './expertise-index.js';
 import type { PreparedQuery } from './features.js';
@@ -90,10 +90,12 @@ export function createRouter(settings: RoutingSettings): Router {
       if (entry) entry.expert.load = load;
     },
     setOnline: (id, online) => roster.setOnline(id, online),
+    setPushable: (id, pushable) => roster.setPushable(id, pushable),
     isAvailable: (id) => roster.get(id)?.expert.availability === 'available',
     noteOffered: (id, at) => roster.noteOffered(id, at),
     classify: (text, rules) => classifier.classify(text, rules),
     learnTags(text, tags) {
+      classifier.observe(text, tags);
       tagModel.learn(contentTerms(text), tags);
     },
     learnAnswer(expertId, text, tags, at, weight = 1) {
@@ -104,7 +106,7 @@ export function createRouter(settings: RoutingSettings): Router {
       const clock: LocalClock = localClock(input.now);
       const eligible = (entry: RosterEntry) => {
         const { expert } = entry;
-        if (expert.availability !== 'available' || expert.load >= expert.capacity || (settings.requireOnline && !expert.online)) return false;
+        if (expert.availability !== 'available' || expert.load >= expert.capacity || (settings.requireOnline && !isReachable(expert))) return false;
         return ineligibility(expert, entry.offers, settings, input.now, clock, input.exclude) === null;
       };
       const reachable = learned.reachable(query);

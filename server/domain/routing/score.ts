@@ -6,6 +6,8 @@ import type { RankedExpert, RoutingSettings, TagScore } from './types.js';
 export const SKILL_WEIGHT = 2;
 const LOAD_WEIGHT = 1;
 const FAIRNESS_WEIGHT = 0.5;
+/** A connected expert sees an offer at once; one reached by push may be busy elsewhere, so they answer later. */
+export const CONNECTED_BONUS = 0.25;
 const PRIOR_APPROVALS = 4;
 const PRIOR_REJECTIONS = 1;
 const MINUTE_MS = 60_000;
@@ -31,7 +33,7 @@ export function learnedReasons(contributions: readonly number[], baseline: reado
   return reasons;
 }
 
-/** What the roster knows now: load against capacity, review record, speed, and offers already made this hour. */
+/** What the roster knows now: load against capacity, review record, speed, offers already made this hour, presence. */
 export function operationalReasons(entry: RosterEntry, settings: RoutingSettings, now: number): Reasons {
   const { load, capacity, approved, rejected } = entry.expert;
   const reasons: Reasons = {};
@@ -41,6 +43,7 @@ export function operationalReasons(entry: RosterEntry, settings: RoutingSettings
   if (speed !== 0) reasons.speed = -speed;
   const offered = offersInLastHour(entry.offers, now);
   if (offered > 0 && settings.maxOffersPerHour > 0) reasons.fairness = fairnessPart(offered, settings);
+  if (entry.expert.online) reasons.connected = CONNECTED_BONUS;
   return reasons;
 }
 
@@ -74,6 +77,7 @@ export function plusRosterScore(score: number, entry: RosterEntry, tags: readonl
   if (speed !== 0) score += -speed;
   const offered = offersInLastHour(entry.offers, now);
   if (offered > 0 && settings.maxOffersPerHour > 0) score += fairnessPart(offered, settings);
+  if (entry.expert.online) score += CONNECTED_BONUS;
   return score;
 }
 

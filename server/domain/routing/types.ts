@@ -15,6 +15,8 @@ export interface RoutingExpert {
   availability: 'available' | 'away';
   schedule: WeeklySchedule | null;
   online: boolean;
+  /** Reachable without an open tab: the expert has at least one Web Push subscription. */
+  pushable?: boolean;
   approved: number;
   rejected: number;
   medianClaimMs: number | null;
@@ -36,6 +38,7 @@ export interface Router {
   removeExpert(id: string): void;
   setLoad(id: string, load: number): void;
   setOnline(id: string, online: boolean): void;
+  setPushable(id: string, pushable: boolean): void;
   /** On the roster (an expert profile and an active account) and set to Available, not Away. */
   isAvailable(id: string): boolean;
   noteOffered(id: string, at: number): void;
