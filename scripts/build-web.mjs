@@ -2,11 +2,15 @@
 // gzipped size of all JavaScript and fails when it exceeds the budget. The server serves web/dist under a strict
 // CSP, so the page only ever loads external files; the page asks for them with a content hash (`main.js?v=…`) so a
 // browser never pairs a new page with an old cached script.
+// The installable-app files come last: the icons (drawn by web-icons.mjs), the manifest, and the service worker
+// (web/src/sw.ts), which is built after the page because it names the page's exact files and the version of the
+// shell it keeps for offline starts.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { appIcons } from './web-icons.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const src = join(root, 'web');
@@ -63,6 +67,28 @@ const html = (await readFile(join(src, 'index.html'), 'utf8'))
   .replace('/main.js', `/main.js?v=${versions['main.js']}`)
   .replace('/styles.css', `/styles.css?v=${versions['styles.css']}`);
 await writeFile(join(out, 'index.html'), html);
+
+const icons = appIcons();
+for (const [name, bytes] of Object.entries(icons)) await writeFile(join(out, name), bytes);
+await copyFile(join(src, 'static/manifest.webmanifest'), join(out, 'manifest.webmanifest'));
+const shell = ['/', `/main.js?v=${versions['main.js']}`, `/styles.css?v=${versions['styles.css']}`, '/manifest.webmanifest', ...Object.keys(icons).map((n) => `/${n}`)];
+const worker = await build({
+  entryPoints: [join(src, 'src/sw.ts')],
+  outfile: join(out, 'sw.js'),
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['es2020'],
+  write: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { SHELL: JSON.stringify(shell), SHELL_VERSION: JSON.stringify(hash(html + shell.join())) },
+});
+for (const file of worker.outputFiles) {
+  await writeFile(file.path, file.contents);
+  jsGzip += gzipSync(file.contents, { level: 9 }).length;
+}
 
 const files = await readdir(out);
 const kb = (n) => (n / 1024).toFixed(1);

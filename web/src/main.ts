@@ -1,10 +1,13 @@
 // Entry point: find out who is signed in, then route `#/view/param` to a view. A view is a function that renders
 // into <main> and returns its cleanup (unsubscribing from realtime events).
 import type { SessionResponse } from '../../server/contracts/api.js';
+import { startAlerts } from './alerts.js';
 import { ApiError, get, post, whenUnauthorized } from './api.js';
 import { startClock } from './clock.js';
 import { h, replace } from './dom.js';
 import { refreshInbox, startInbox } from './offers.js';
+import { renderOfflineStart, startOfflineBanner } from './offline.js';
+import { startServiceWorker } from './push.js';
 import { connect, disconnect, on } from './realtime.js';
 import { endSession, isManager, loadProfile, loadSettings, session, startSession } from './session.js';
 import { navItems, renderShell } from './shell.js';
@@ -67,7 +70,9 @@ async function signedIn(res: SessionResponse): Promise<void> {
   await Promise.all([loadProfile().catch(() => null), isManager() ? loadSettings() : null]);
   shell = renderShell(app, logout);
   connect();
+  startOfflineBanner();
   startInbox();
+  if (isManager()) startAlerts();
   on('note.mention', (d) => toast(`${d.from} mentioned you in a note: “${d.text.slice(0, 80)}”`, 'info', { href: `#/q/${encodeURIComponent(d.questionId)}`, label: 'Open the question' }));
   if (session.profile) void refreshInbox().catch(() => {});
   route();
@@ -107,8 +112,10 @@ document.addEventListener('click', (ev) => {
   }
 });
 startClock();
+void startServiceWorker();
 
 get<SessionResponse>('/api/me').then(signedIn, (err) => {
   if (err instanceof ApiError && err.status === 401) showLogin();
+  else if (err instanceof ApiError && err.status === 0) renderOfflineStart(app, () => location.reload());
   else showLogin(errorText(err));
 });

@@ -1,5 +1,6 @@
 // The frame around every view: navigation by role, connection state, channel health, availability, sign-out.
 import type { Health } from '../../server/contracts/api.js';
+import { onAlertsChange, unseenAlerts } from './alerts.js';
 import { get } from './api.js';
 import { h, replace } from './dom.js';
 import { dateTime, duration } from './format.js';
@@ -90,7 +91,9 @@ export function renderShell(root: HTMLElement, onLogout: () => void): { main: HT
     const count = openOfferCount();
     replace(nav, navItems().map((item) => h('a', { href: `#/${item.path}`, 'data-path': item.path }, item.label,
       item.path === 'inbox' && count ? h('span', { class: 'count', 'aria-label': `${count} open offers` }, String(count)) : null)));
-    document.title = count ? `(${count}) Helpforce` : 'Helpforce';
+    // The title counts what wants attention: open offers, and a manager's alerts not yet seen.
+    const badge = count + unseenAlerts();
+    document.title = badge ? `(${badge}) Helpforce` : 'Helpforce';
     setActive(current);
   };
   let current = '';
@@ -103,6 +106,7 @@ export function renderShell(root: HTMLElement, onLogout: () => void): { main: HT
   };
   onInboxChange(renderNav);
   onProfile(renderNav);
+  onAlertsChange(renderNav);
   const main = h('main', { id: 'main', tabindex: '-1' });
   const header = h('header', { class: 'top' },
     h('div', { class: 'top-row' },
