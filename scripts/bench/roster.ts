@@ -71,5 +71,5 @@ export async function createBenchManager(services: Services): Promise<{ user: Us
     row = { id, name: 'Bench Manager' };
   }
   const user: User = { id: row.id, email, name: row.name, role: 'manager' };
-  return { user, token: services.auth.createApiToken({ name: 'bench', role: 'manager', userId: user.id }) };
+  return { user, token: services.auth.createApiToken({ name: 'bench', role: 'manager', userId: user.id }).token };
 }

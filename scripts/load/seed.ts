@@ -44,6 +44,6 @@ export async function seedRoster(services: Services, count: number, random: () =
   return {
     experts: expertIds.map((id) => session(services, id)),
     manager: session(services, managerId),
-    token: services.auth.createApiToken({ name: 'load ingest', role: 'manager', userId: managerId }),
+    token: services.auth.createApiToken({ name: 'load ingest', role: 'manager', userId: managerId }).token,
   };
 }

@@ -9,6 +9,8 @@ import type { Principal } from '../services/auth.js';
 
 export const SESSION_COOKIE = 'hf_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// A session signed in with a temporary password reaches only these until it has chosen its own.
+const DURING_PASSWORD_CHANGE = new Set(['/api/me', '/api/me/password', '/api/auth/logout', '/api/auth/login']);
 
 declare module 'fastify' {
   interface FastifyRequest { principal: Principal | null }
@@ -19,6 +21,13 @@ export function hasRole(principal: Principal, role: Role): boolean {
   return roleAtLeast(principal.user.role, role);
 }
 
+/** Rate limits per caller: each API token on its own, a person across all their sessions, anyone else by address. */
+export function callerKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.tokenId) return `token:${principal.tokenId}`;
+  return principal ? `user:${principal.user.id}` : `ip:${request.ip}`;
+}
+
 export default fp(async (app) => {
   app.decorateRequest('principal', null);
 
@@ -26,11 +35,15 @@ export default fp(async (app) => {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       request.principal = app.services.auth.tokenPrincipal(header.slice(7).trim());
-      if (!request.principal) throw new AppError(401, 'invalid_token', 'The API token is unknown or revoked');
+      if (!request.principal) throw new AppError(401, 'invalid_token', 'The API token is unknown, revoked or expired');
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) request.principal = app.services.auth.sessionPrincipal(cookie);
+    const route = request.routeOptions.url;
+    if (request.principal?.mustChangePassword && route && (route.startsWith('/api/') || route === '/ws') && !DURING_PASSWORD_CHANGE.has(route)) {
+      throw new AppError(403, 'password_change_required', 'Choose a new password first: your account has a temporary one');
+    }
   });
 
   app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {

@@ -4,17 +4,20 @@ import {
   AssignBodySchema, DismissBodySchema, IngestQuestionSchema, QuestionDetailSchema, QuestionListQuerySchema, QuestionListSchema,
   QuestionSchema, ReplyBodySchema, ReplySchema, RetagBodySchema,
 } from '../contracts/api.js';
+import { callerKey } from '../plugins/auth.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 const QuestionBody = z.object({ question: QuestionSchema });
 
-export const questionRoutes: FastifyPluginAsyncZod = async (app) => {
+export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> = async (app, { ingestPerMinute }) => {
   const { ingest, questions, replies, outbox } = app.services;
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
 
   app.post('/api/questions', {
     schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses } }, onRequest: manager,
+    // Each question is offered to experts' phones: a leaked or runaway token must not flood the queue and everyone.
+    config: { rateLimit: { max: ingestPerMinute, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: callerKey } },
   }, async (request, reply) => {
     const outcome = await ingest.submit(request.body);
     return reply.code(outcome.duplicate ? 200 : 201).send({ question: outcome.question });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { AccountSchema, CreateTokenBodySchema, CreateUserBodySchema, UpdateUserBodySchema, UserSchema, type User } from '../contracts/api.js';
+import { AccountSchema, CreateUserBodySchema, TemporaryPasswordBodySchema, UpdateUserBodySchema, UserSchema, type User } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -45,10 +45,12 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     return reply.code(201).send({ user });
   });
 
-  app.post('/api/tokens', {
-    schema: { tags: ['users'], body: CreateTokenBodySchema, response: { 201: z.object({ token: z.string() }), ...errorResponses } }, onRequest: admin,
+  // Someone forgot their password: an admin sets a temporary one and tells them privately. Their sessions end, and
+  // at their next sign-in they choose their own before anything else.
+  app.post('/api/users/:id/password', {
+    schema: { tags: ['users'], params: IdParamsSchema, body: TemporaryPasswordBodySchema, response: { 204: z.null(), ...errorResponses } }, onRequest: admin,
   }, async (request, reply) => {
-    const token = auth.createApiToken({ name: request.body.name, role: request.body.role ?? 'manager', userId: request.principal!.user.id });
-    return reply.code(201).send({ token });
+    await auth.setTemporaryPassword(request.principal!.user, request.params.id, request.body.temporaryPassword);
+    return reply.code(204).send(null);
   });
 };
