@@ -117,7 +117,8 @@ export interface PushServiceStandIn {
   close(): Promise<void>;
 }
 
-export async function startPushService(options: { port?: number } = {}): Promise<PushServiceStandIn> {
+/** `keep`: how many received messages to remember (the demo runs for hours); all by default. */
+export async function startPushService(options: { port?: number; keep?: number } = {}): Promise<PushServiceStandIn> {
   const { cert, key } = selfSignedCertificate();
   const devices = new Map<string, Device>();
   const received: ReceivedPush[] = [];
@@ -144,6 +145,7 @@ export async function startPushService(options: { port?: number } = {}): Promise
           subscriptionId, payload, vapid, at: Date.now(),
           headers: { ttl: Number(request.headers.ttl), urgency: (request.headers.urgency as string) ?? null, topic: (request.headers.topic as string) ?? null },
         });
+        if (options.keep !== undefined && received.length > options.keep) received.splice(0, received.length - options.keep);
         reply(decided ?? { status: 201 });
       } catch (error) {
         refused.push({ subscriptionId, reason: (error as Error).message });

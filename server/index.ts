@@ -3,9 +3,12 @@
 import { loadConfig, type ServerConfig } from './config.js';
 import { buildApp } from './app.js';
 import { startFakeX, type FakeX } from './fake-x/index.js';
-import { seedDemo, DEMO_ACCOUNTS } from './demo/seed.js';
+import { seedDemo, demoBanner, DEMO_ACCOUNTS } from './demo/seed.js';
 import { startDemoSimulation } from './demo/simulator.js';
+import { fakeXStateFile, syncFakeXWithDatabase } from './demo/fake-x-sync.js';
 import { limitHeapGrowth } from './heap.js';
+import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
+import type { PushServiceStandIn } from '../dev/push-service.js';
 
 async function main() {
   limitHeapGrowth();
@@ -18,27 +21,29 @@ async function main() {
   }
 
   let fakeX: FakeX | undefined;
+  let demoPush: PushServiceStandIn | undefined;
   if (config.demo.enabled) {
-    fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' } });
+    fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' }, stateFile: fakeXStateFile(config.app.databasePath) });
     config.app.x = { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 2000 };
     config.app.admin ??= DEMO_ACCOUNTS.admin;
+    demoPush = await startDemoPush(config.app);
   }
 
   const app = await buildApp(config.app);
   let stopSimulation: (() => Promise<void>) | undefined;
   if (fakeX) {
     await seedDemo(app.services);
+    await subscribeSimulatedExperts(app.services, demoPush!);
+    const { restored } = syncFakeXWithDatabase(app.services.db, fakeX);
+    if (restored > 0) app.log.info({ restored }, 'demo: posts the database knows were put back on the fake X');
     stopSimulation = startDemoSimulation(app.services, fakeX, { intervalMs: config.demo.intervalMs, log: app.log.child({ component: 'demo' }) });
   }
   await app.listen({ port: config.port, host: config.host });
 
   if (fakeX) {
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(app.server.address() as { port: number }).port}`;
-    app.log.info({ url, fakeX: fakeX.url }, 'demo running: customers post on the fake X, simulated experts (marked "sim") answer some questions');
-    for (const [role, account] of Object.entries(DEMO_ACCOUNTS)) {
-      app.log.info(`demo login (${role}): ${account.email} / ${account.password}  at ${url}`);
-    }
-    app.log.info(`the customer's view of the fake X: ${fakeX.url}/`);
+    app.log.info({ url, fakeX: fakeX.url }, 'demo running');
+    console.log(demoBanner(url, fakeX.url, config.app.admin?.email));
   }
 
   let closing = false;
@@ -51,6 +56,7 @@ async function main() {
     await stopSimulation?.();
     await app.close();
     await fakeX?.close();
+    await demoPush?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

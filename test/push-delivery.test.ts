@@ -1,13 +1,11 @@
 // What is pushed, to whom, and how it is sent: through the push service stand-in, which verifies the VAPID JWT and
 // decrypts each payload as a browser would. Experts here have no tab open: push is how they hear.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createManualClock } from '../server/domain/clock.js';
 import type { PushPayload } from '../server/contracts/push.js';
 import { ADMIN, as, createUser, login, seedTags } from './helpers/app.js';
 import { buildPushApp, pushService, webhookReceiver, type PushServiceStandIn } from './helpers/push-service.js';
 import type { App } from '../server/app.js';
-
-type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 
 async function setup(t: Test, options: { experts?: number } = {}) {
   const service = await pushService(t);
