@@ -1,6 +1,8 @@
 // One error shape for every failure: `{ error: { code, message } }`. 4xx messages are meant for the caller; 5xx
 // details stay in the log (with the request id) and the caller gets a generic message.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from '@fastify/type-provider-zod';
 import { AppError } from '../errors.js';
 
@@ -38,4 +40,33 @@ export function installErrorHandler(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
   });
+}
+
+const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+/**
+ * Fastify's `frameworkErrors`: the router's refusals (a path that is not valid URL encoding, a path parameter longer
+ * than the router keeps) happen before any route, so they bypass the error handler; they answer in the same shape.
+ * A parameter too long for the router is too long for every id schema too, so it is the same 400.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'The path is not valid URL encoding'
+    : error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The request is not valid';
+  return reply.code(400).header('cache-control', 'no-store').send(errorBody('invalid_request', message));
+}
+
+/**
+ * Node's `clientError`: requests Node's parser refuses (headers over its size limit, malformed HTTP, a client too
+ * slow) never reach Fastify. Answered as Node and Fastify would — a status and a closed socket — in the API's shape.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message]: [number, string, string] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large', 'The request headers are too large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout', 'The request took too long to arrive']
+      : [400, 'invalid_request', 'The request is not valid HTTP'];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -4,20 +4,12 @@
 import type { Db } from '../../db/client.js';
 import type { Insights } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
+import { resolvePeriod } from '../domain/period.js';
 import { risingBetween, TermCounts } from '../domain/rising-topics.js';
-import { invalid } from '../errors.js';
 import { iso } from './views.js';
 
-const DAY_MS = 24 * 3600_000;
 const TOP_TAGS = 10;
 const EXAMPLES = 3;
-
-export function period(range: { from?: string; to?: string }, now: number, defaultDays: number): { from: number; to: number } {
-  const to = range.to ? Date.parse(range.to) : now;
-  const from = range.from ? Date.parse(range.from) : to - defaultDays * DAY_MS;
-  if (from >= to) throw invalid('invalid_range', '`from` must be before `to`');
-  return { from, to };
-}
 
 /** The tag names the digest shows (the tag service, or a copy of its list on the analytics thread). */
 export interface TagNames { list(): readonly { slug: string; name: string }[] }
@@ -57,7 +49,7 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
   // One read transaction: on the analytics thread's own connection, questions written between the reads would
   // otherwise be counted by one and not the other (as untagged, say).
   const compute = sqlite.transaction((range: { from?: string; to?: string }): Insights => {
-    const { from, to } = period(range, clock.now(), 7);
+    const { from, to } = resolvePeriod(range, clock.now(), 7);
     const previousFrom = from - (to - from);
     const previous = new TermCounts();
     for (const [, text] of statements.questions.iterate(previousFrom, from, 'dismissed')) previous.addText('', text);

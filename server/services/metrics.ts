@@ -4,6 +4,7 @@
 import type { Db } from '../../db/client.js';
 import type { Metrics } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
+import { resolvePeriod } from '../domain/period.js';
 import { createHourSummaries, DAY_MS, HOUR_MS, type HourSummary } from './metrics-hours.js';
 
 /** Moves the k-th smallest of values[lo..hi] to index k, smaller ones before it and larger ones after (quickselect). */
@@ -255,8 +256,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     /** The window's metrics; `experts` keeps only that many of the experts who answered most (all by default). */
     compute(range: { from?: string; to?: string; experts?: number } = {}): Metrics {
       const now = clock.now();
-      const to = range.to ? Date.parse(range.to) : now;
-      const from = range.from ? Date.parse(range.from) : to - 7 * 24 * 3600_000;
+      const { from, to } = resolvePeriod(range, now, 7);
       const bucketMs = to - from <= 2 * DAY_MS ? HOUR_MS : DAY_MS;
       const parts = hours.between(from, to, { wholeDays: bucketMs === DAY_MS });
       const counts = new Map<string, number>();

@@ -91,7 +91,9 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     list(user: User, query: { status?: string; tag?: string; assignee?: string; limit: number; cursor?: string; sort?: 'newest' | 'sla' }) {
       const bySla = query.sort === 'sla';
       // Newest first pages by id (ids sort by time); by deadline it pages by position, as deadlines are not unique.
-      const offset = bySla && query.cursor ? Math.max(0, Number.parseInt(query.cursor, 10) || 0) : 0;
+      // A position past SQLite's integer range fails the query itself, so one is refused before it gets there.
+      if (bySla && query.cursor && !/^\d{1,9}$/.test(query.cursor)) throw new AppError(400, 'invalid_cursor', 'cursor: expected the nextCursor of an earlier page');
+      const offset = bySla && query.cursor ? Number(query.cursor) : 0;
       const statuses = query.status ? [...new Set(query.status.split(',').map((s) => s.trim()).filter(Boolean))] : undefined;
       const take = query.limit + 1;
       const byStatusRanges = !bySla && statuses !== undefined && statuses.length > 0 && !query.assignee && isManager(user);

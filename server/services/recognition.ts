@@ -4,9 +4,9 @@
 import type { Db } from '../../db/client.js';
 import type { Recognition, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
+import { resolvePeriod } from '../domain/period.js';
 import { percentiles } from './metrics.js';
 import { isManager } from './question-access.js';
-import { period } from './insights.js';
 import { iso } from './views.js';
 
 interface Tally { answered: number; approved: number; rejected: number; times: number[]; thanks: number }
@@ -55,7 +55,7 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
   return {
     /** `experts` keeps only that many of the experts, most answers first (all by default); stores count everyone. */
     compute(user: User, range: { from?: string; to?: string; experts?: number }): Recognition {
-      const { from, to } = period(range, clock.now(), 30);
+      const { from, to } = resolvePeriod(range, clock.now(), 30);
       const byExpert = tallies(from, to);
       const roster = statements.experts.all().filter((e) => isManager(user) || e.id === user.id);
       if (roster.length === 0 && !isManager(user)) roster.push({ id: user.id, name: user.name, store: null });
