@@ -13,6 +13,7 @@ import { endSession, isManager, loadProfile, loadSettings, session, startSession
 import { navItems, renderShell } from './shell.js';
 import { errorText, toast } from './ui.js';
 import { renderLogin } from './views/login.js';
+import { renderPasswordChange } from './views/password.js';
 import { answersView } from './views/answers.js';
 import { inboxView } from './views/inbox.js';
 import { metricsView } from './views/metrics.js';
@@ -67,6 +68,8 @@ function route(): void {
 
 async function signedIn(res: SessionResponse): Promise<void> {
   startSession(res);
+  // Signed in with a temporary password an admin set: nothing else answers until they choose their own.
+  if (res.mustChangePassword) return renderPasswordChange(app, async () => signedIn(await get<SessionResponse>('/api/me')), () => void logout());
   await Promise.all([loadProfile().catch(() => null), isManager() ? loadSettings() : null]);
   shell = renderShell(app, logout);
   connect();

@@ -8,7 +8,9 @@ import { on, onResync } from '../realtime.js';
 import { isAdmin, session } from '../session.js';
 import { busy, empty, errorText, meter, section, toast } from '../ui.js';
 import { experts } from './manage.js';
+import { temporaryPasswordControl } from './password.js';
 import { settingsPanel } from './settings.js';
+import { tokensPanel } from './tokens.js';
 
 function expertRow(e: Expert): HTMLElement {
   return h('li', { class: 'card expert', 'data-expert': e.id },
@@ -62,7 +64,8 @@ function usersPanel(): HTMLElement {
     access?.addEventListener('click', () => void busy(access, () => change(u, { active: !u.active },
       u.active ? `${u.name} is deactivated: signed out, their open work handed back to the team.` : `${u.name} can sign in again.`, 'access')));
     return h('li', { class: 'user-row', 'data-user': u.id }, h('strong', null, u.name), h('span', { class: 'muted' }, u.email),
-      u.active ? null : h('span', { class: 'badge st-dismissed' }, 'deactivated'), h('span', { class: 'account-actions' }, roleSelect, apply, access));
+      u.active ? null : h('span', { class: 'badge st-dismissed' }, 'deactivated'),
+      h('span', { class: 'account-actions' }, roleSelect, apply, own ? null : temporaryPasswordControl(u), access));
   };
   const load = async () => {
     try {
@@ -111,7 +114,7 @@ export function rosterView(main: HTMLElement): () => void {
   search.addEventListener('input', render);
   show.addEventListener('change', render);
   replace(main, h('h1', null, 'Roster'), summary,
-    h('div', { class: 'filters' }, field('Search', search), field('Show', show)), list, isAdmin() ? [usersPanel(), settingsPanel()] : null);
+    h('div', { class: 'filters' }, field('Search', search), field('Show', show)), list, isAdmin() ? [usersPanel(), tokensPanel(), settingsPanel()] : null);
   void load();
   const offs = [
     on('expert.presence', (d) => {
