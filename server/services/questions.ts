@@ -108,7 +108,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     },
 
     detail(user: User, id: string): QuestionDetail {
-      return views.detail(visible(user, id));
+      return views.detail(visible(user, id), isManager(user) ? null : user.id);
     },
 
     myOffers(user: User) {
@@ -143,7 +143,8 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
           notices: [() => hub.publish('question.claimed', { question: views.summary(claimed), expertId: user.id, expertName: user.name }, { users: [user.id, ...notified] })],
         };
       });
-      if (!result) throw holderConflict(id);
+      // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
+      if (!result) throw canSee(user, load(id)) ? holderConflict(id) : notFound('Question');
       experts.refresh(user.id);
       return views.summary(result);
     },
@@ -233,9 +234,9 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   function visibleOrClaimable(user: User, id: string): QuestionRow {
     const row = load(id);
     if (canSee(user, row)) return row;
-    // Any available expert may pick up an open question they were not offered (DESIGN.md); one that lost the race
-    // to it hears who won (409), like the offered experts do.
-    if (experts.getProfile(user.id)?.availability === 'available' && (canApply('claim', row.status) || row.assigneeId)) return row;
+    // Any available expert may pick up an open question they were not offered (DESIGN.md). One that is held, or
+    // closed, is not theirs to see: the same 404 as opening it, so a claim cannot reveal who holds what.
+    if (experts.getProfile(user.id)?.availability === 'available' && canApply('claim', row.status) && !row.assigneeId) return row;
     throw notFound('Question');
   }
 }

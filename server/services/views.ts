@@ -70,10 +70,22 @@ export function createViews(db: Db) {
       return row ? summaries([row])[0]! : null;
     },
     reply(row: ReplyRow): Reply { return toReply(row, names([row.authorId]).get(row.authorId)); },
-    detail(row: QuestionRow): QuestionDetail {
-      const offerRows = db.select().from(offers).where(eq(offers.questionId, row.id)).orderBy(asc(offers.wave), desc(offers.score)).all();
-      const replyRows = db.select().from(replies).where(eq(replies.questionId, row.id)).orderBy(asc(replies.createdAt)).all();
-      const eventRows = db.select().from(events).where(eq(events.questionId, row.id)).orderBy(asc(events.id)).all();
+    /**
+     * The whole record, for managers (`viewerId` null). An expert sees the public thread and their own part in it:
+     * their offers and replies and others' posted ones — not colleagues' drafts, review feedback or routing scores.
+     */
+    detail(row: QuestionRow, viewerId: string | null): QuestionDetail {
+      const allOffers = db.select().from(offers).where(eq(offers.questionId, row.id)).orderBy(asc(offers.wave), desc(offers.score)).all();
+      const allReplies = db.select().from(replies).where(eq(replies.questionId, row.id)).orderBy(asc(replies.createdAt)).all();
+      const allEvents = db.select().from(events).where(eq(events.questionId, row.id)).orderBy(asc(events.id)).all();
+      const offerRows = viewerId === null ? allOffers : allOffers.filter((o) => o.expertId === viewerId);
+      const replyRows = viewerId === null ? allReplies : allReplies.filter((r) => r.authorId === viewerId || r.status === 'posted');
+      const shownReplies = new Set(replyRows.map((r) => r.id));
+      const hiddenReply = (data: unknown) => {
+        const replyId = (data as { replyId?: unknown } | null)?.replyId;
+        return typeof replyId === 'string' && !shownReplies.has(replyId);
+      };
+      const eventRows = viewerId === null ? allEvents : allEvents.filter((e) => !hiddenReply(e.data));
       const messageRows = db.select().from(messages).where(eq(messages.questionId, row.id)).orderBy(asc(messages.at)).all();
       const people = names([...offerRows.map((o) => o.expertId), ...replyRows.map((r) => r.authorId)]);
       return {
