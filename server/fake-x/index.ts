@@ -8,9 +8,10 @@ import { registerPostRoute } from './routes-post.js';
 import { registerPublicPage } from './public-page.js';
 import { problem } from './problems.js';
 import { sendProblem } from './reply-helpers.js';
-import type { FakeX, FakeXOptions, LoggedRequest, NewMention } from './types.js';
+import { keepSaved, loadSnapshot } from './persistence.js';
+import type { FakeX, FakeXOptions, KnownPost, LoggedRequest, NewMention } from './types.js';
 
-export type { FakeX, FakeXOptions, FakeTweet, FaultRule, NewMention } from './types.js';
+export type { FakeX, FakeXOptions, FakeTweet, FaultRule, KnownPost, NewMention } from './types.js';
 export { seededRandom } from './faults.js';
 export { DAILY_APP_TWEETS, DAILY_USER_TWEETS, X_RATE_LIMITS_2026 } from './rate-limit.js';
 
@@ -30,6 +31,13 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
   const faults = new FaultInjector(options.random);
   const limiter = new RateLimiter(clock, options.rateLimits);
   const requests: LoggedRequest[] = [];
+  const warn = options.warn ?? ((problem: string) => console.warn(problem));
+  if (options.stateFile) {
+    const loaded = loadSnapshot(options.stateFile);
+    if (loaded.snapshot) state.restore(loaded.snapshot);
+    else if (loaded.problem) warn(`fake X starts empty: ${loaded.problem}`);
+  }
+  const saving = options.stateFile ? keepSaved(state, options.stateFile, options.saveIntervalMs ?? 2000, warn) : undefined;
 
   // forceCloseConnections: close() must not wait for hung requests or keep-alive sockets of clients.
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
@@ -55,6 +63,16 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     return state.addTweet({ ...input, text, authorId: author.id });
   };
 
+  const restorePost = (post: KnownPost) => {
+    if (!/^\d{1,19}$/.test(post.id) || state.tweet(post.id)) return false;
+    const author = post.author ? state.customer(post.author) : state.brand;
+    const parent = post.inReplyToTweetId ? state.tweet(post.inReplyToTweetId) : undefined;
+    return state.importTweet({
+      id: post.id, text: post.text, authorId: author.id, conversationId: parent?.conversationId ?? post.id,
+      inReplyToTweetId: parent?.id, inReplyToUserId: parent?.authorId, lang: post.lang ?? 'en', createdAt: post.createdAt,
+    });
+  };
+
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     brand: { id: state.brand.id, username: state.brand.username, name: state.brand.name },
@@ -66,10 +84,15 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
       (inReplyToTweetId ? state.repliesTo(inReplyToTweetId) : state.tweetsBy(state.brand)).filter(
         (tweet) => tweet.authorId === state.brand.id && tweet.inReplyToTweetId !== undefined,
       ),
+    restorePost,
+    continueAbove: (id) => state.continueAbove(id),
     injectFault: (rule) => faults.inject(rule),
     clearFaults: () => faults.clear(),
     setRateLimit: (route, limit, windowSec) => limiter.set(route, limit, windowSec),
     requests,
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      saving?.stop();
+    },
   };
 }

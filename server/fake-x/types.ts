@@ -55,6 +55,23 @@ export interface FakeXOptions {
   random?: () => number;
   /** X's 2026 self-serve rule: the brand may only reply to posts that mention it. Default true. */
   enforceReplyRule?: boolean;
+  /** Keep posts and accounts in this JSON file across restarts: read at start, saved when changed and at close. */
+  stateFile?: string;
+  /** How often changes are saved to `stateFile`. Default 2000. */
+  saveIntervalMs?: number;
+  /** Where an unreadable or unwritable `stateFile` is reported. Default console.warn. */
+  warn?: (problem: string) => void;
+}
+
+/** A post X held before a restart, under its own id. */
+export interface KnownPost {
+  id: string;
+  text: string;
+  /** The customer who wrote it; none for the brand's own posts. */
+  author?: NewMention['author'];
+  inReplyToTweetId?: string;
+  lang?: string;
+  createdAt: Date;
 }
 
 /** `status` is what the handler produced; 0 when no response was sent (hang, drop before). */
@@ -74,6 +91,10 @@ export interface FakeX {
   addTweet(input: NewMention): FakeTweet;
   tweets(): FakeTweet[];
   brandReplies(inReplyToTweetId?: string): FakeTweet[];
+  /** Puts back a post X held before a restart (its parent first); false when X has it already. */
+  restorePost(post: KnownPost): boolean;
+  /** New posts get ids above `id` (a client's since_id skips everything at or below it). */
+  continueAbove(id: string): void;
   injectFault(rule: FaultRule): void;
   clearFaults(): void;
   setRateLimit(route: string, limit: number, windowSec?: number): void;
