@@ -6,6 +6,7 @@ import { field, h, replace } from '../dom.js';
 import { publicPreview } from '../compose.js';
 import { onProfile, saveProfile, session } from '../session.js';
 import { busy, button, section, toast } from '../ui.js';
+import { notificationsPanel } from './notifications.js';
 import { passwordPanel } from './password.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -101,7 +102,7 @@ export function profileView(main: HTMLElement): () => void {
         toast('Profile saved.', 'ok');
       });
     });
-    replace(main, h('h1', null, 'Your profile'), h('p', { class: 'muted' }, session.user!.name, ' · ', session.user!.email, ' · ', session.user!.role), form, passwordPanel());
+    replace(main, h('h1', null, 'Your profile'), h('p', { class: 'muted' }, session.user!.name, ' · ', session.user!.email, ' · ', session.user!.role), form, notificationsPanel(), passwordPanel());
   };
   void render();
   // The header switch changes availability too: keep the checkbox honest without wiping other edits.

@@ -89,6 +89,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       }));
       const offered = inboxItems().some((i) => i.question.id === q.id);
       replace(action, h('div', { class: 'panel' }, h('p', null, offered ? 'This question was offered to you.' : 'Nobody holds this question.'), claimBtn));
+      // Opened to act on (from the offer's notification, say): the one thing to do next has the focus and is in view.
+      if (offered && (document.activeElement === main || document.activeElement === document.body)) claimBtn.focus();
     } else if (mine && q.status === 'in_review') {
       replace(action, h('p', { class: 'panel note' }, 'Your reply is waiting for a community manager. You will see it here when it is approved or sent back.'));
     } else {

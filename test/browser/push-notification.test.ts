@@ -1,0 +1,184 @@
+// Web Push end to end in Chromium: an expert turns on "Notify me on this device" (permission asked only then), the
+// server records the subscription, an offer is pushed (encrypted, VAPID-signed) to the push service stand-in, the
+// payload it decrypted is delivered to the service worker through the DevTools protocol, the notification shows,
+// a tap opens the question ready to claim, and when a colleague claims it the withdrawal closes the notification.
+//
+// What is not real: Chromium cannot subscribe here (no push in its off-the-record profiles, and no network to its
+// push service), so PushManager.subscribe/getSubscription hand back a subscription made by the stand-in — with real
+// keys, so the server's encryption is checked by the stand-in's decryption. And a tap is the worker's own
+// 'open-notification' message: the DevTools protocol cannot tap a system notification.
+import t, { type Test } from 'tap';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { buildApp } from '../../server/app.js';
+import { defaultRoutingConfig, DEFAULT_VAPID_SUBJECT } from '../../server/config.js';
+import { startFakeX } from '../../server/fake-x/index.js';
+import type { PushPayload } from '../../server/contracts/push.js';
+import { launchBrowser, openPage, signIn, waitLive } from '../helpers/browser.js';
+import { ADMIN, TEST_TAGS } from '../helpers/app.js';
+import { pushService } from '../helpers/push-service.js';
+
+const PHONE_390 = { width: 390, height: 800 };
+
+/** The app listening, with the fake X and its push sent to the stand-in (loopback endpoints allowed). */
+async function startPushServer(t: Test, ca: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'helpforce-push-browser-'));
+  const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
+  const app = await buildApp({
+    databasePath: join(dir, 'helpforce.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN,
+    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 250 },
+    routing: defaultRoutingConfig(),
+    push: { allowLocalEndpoints: true, extraCa: ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+  }, { logger: false, timers: true });
+  for (const tag of TEST_TAGS) app.services.tags.create(tag);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(async () => {
+    await app.close();
+    await fakeX.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const createExpert = async (name: string, n: number) => {
+    const email = `push${n}@browser.helpforce.test`;
+    const password = `password-${n}-long`;
+    const user = await app.services.auth.createUser({ email, name, role: 'expert', password });
+    app.services.experts.ensureProfile(user.id, name);
+    app.services.experts.updateProfile(user.id, { signature: name.slice(0, 2), skills: [{ tag: 'laptops', level: 4 }], availability: 'available' });
+    return { email, password };
+  };
+  return { url, fakeX, createExpert };
+}
+
+/** The service worker's registration id, for ServiceWorker.deliverPushMessage. */
+async function registrationId(cdp: CDPSession, page: Page, origin: string): Promise<string> {
+  const seen: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+  cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => seen.push(...e.registrations));
+  await cdp.send('ServiceWorker.enable');
+  for (let i = 0; i < 50 && !seen.some((r) => r.scopeURL === `${origin}/` && !r.isDeleted); i++) await page.waitForTimeout(100);
+  const reg = seen.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+  if (!reg) throw new Error('no service worker registration reported');
+  return reg.registrationId;
+}
+
+const shownNotifications = (page: Page) => page.evaluate(async () =>
+  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction })));
+
+/** Waits until exactly `count` notifications are showing (the worker shows and closes them asynchronously). */
+async function untilShowing(page: Page, count: number): Promise<Awaited<ReturnType<typeof shownNotifications>>> {
+  for (let i = 0; i < 100; i++) {
+    const shown = await shownNotifications(page);
+    if (shown.length === count) return shown;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`expected ${count} notification(s), still ${(await shownNotifications(page)).length}`);
+}
+
+t.test('an offer reaches the expert as a notification that opens the question ready to claim', async (t) => {
+  const service = await pushService(t);
+  const server = await startPushServer(t, service.ca);
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  const expert = await server.createExpert('Paula Push', 1);
+  const rival = await server.createExpert('Rita Rival', 2);
+
+  const { context, page, errors } = await openPage(browser, server.url, PHONE_390);
+  // The browser side of the subscription, made by the stand-in (see the file's header), and a count of prompts.
+  await context.addInitScript((sub) => {
+    let current: unknown = null;
+    const w = window as unknown as { __asks: number; __subscribeOptions: unknown };
+    w.__asks = 0;
+    const ask = Notification.requestPermission.bind(Notification);
+    Notification.requestPermission = (() => { w.__asks++; return ask(); }) as typeof Notification.requestPermission;
+    PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+      const key = options?.applicationServerKey as Uint8Array;
+      w.__subscribeOptions = { userVisibleOnly: options?.userVisibleOnly, keyLength: key.byteLength, firstByte: key[0] };
+      current = {
+        endpoint: sub.endpoint, expirationTime: null, options: { userVisibleOnly: true, applicationServerKey: key.buffer },
+        toJSON: () => sub, unsubscribe: async () => { current = null; return true; },
+      };
+      return current as PushSubscription;
+    };
+    PushManager.prototype.getSubscription = async () => current as PushSubscription | null;
+  }, service.subscribe());
+
+  await signIn(page, expert.email, expert.password, '#/profile');
+  await waitLive(page);
+  // A colleague online too, so the offer goes to both and one of them can take it from the other.
+  const other = await openPage(browser, server.url, PHONE_390);
+  await signIn(other.page, rival.email, rival.password, '#/inbox');
+  await waitLive(other.page);
+  const toggle = page.getByRole('switch', { name: 'Notify me on this device' });
+
+  await t.test('the switch asks for permission only when pressed, and the server gets the subscription', async (t) => {
+    await toggle.waitFor();
+    t.equal(await toggle.getAttribute('aria-checked'), 'false', 'off to begin with');
+    t.match(await page.locator('.push-state').textContent(), /^Off/);
+    t.equal(await page.evaluate(() => (window as any).__asks), 0, 'no permission prompt on opening the profile');
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await toggle.click();
+    await page.locator('.switch[aria-checked="true"]').waitFor({ timeout: 10_000 });
+    t.equal(await page.evaluate(() => (window as any).__asks), 1, 'one prompt, from the press');
+    t.same(await page.evaluate(() => (window as any).__subscribeOptions), { userVisibleOnly: true, keyLength: 65, firstByte: 4 },
+      'subscribed with the server\'s VAPID public key (an uncompressed P-256 point)');
+    const items = await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items);
+    t.equal(items.length, 1, 'the server has the subscription');
+    const device = page.locator('.device');
+    await device.waitFor();
+    t.match(await device.textContent(), /Chrome on Linux.*this device/, 'listed as this device');
+    await page.locator('.notifications').screenshot({ path: 'web/screenshots/profile-notifications-phone.png' });
+  });
+
+  const cdp = await context.newCDPSession(page);
+  const regId = await registrationId(cdp, page, server.url);
+  const deliver = (payload: unknown) => cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: regId, data: JSON.stringify(payload) });
+  let offer: PushPayload;
+
+  await t.test('the server pushes the offer, and the service worker shows it', async (t) => {
+    await page.evaluate(() => { location.hash = '#/answers'; });
+    server.fakeX.addMention({ text: 'my laptop fan is loud all the time, is that normal?', author: { username: 'loud_lou' } });
+    const [message] = await service.waitFor((all) => all.some((m) => (m.payload as PushPayload).type === 'offer'), 20_000);
+    offer = service.received.map((m) => m.payload as PushPayload).find((p) => p.type === 'offer')!;
+    t.ok(message, 'the stand-in decrypted an offer sent to this subscription');
+    t.same(service.refused, [], 'with a valid VAPID signature and encryption');
+    await deliver(offer);
+    const [shown] = await untilShowing(page, 1);
+    t.match(shown, { title: offer.title, tag: offer.tag, requireInteraction: true }, 'shown with its title and the question as its tag; it stays until acted on');
+    t.match(shown!.body, 'laptop fan is loud');
+  });
+
+  await t.test('a tap opens the question with Claim in view and focused', async (t) => {
+    await page.evaluate(async (tag) => (await navigator.serviceWorker.ready).active!.postMessage({ type: 'open-notification', tag }), offer.tag);
+    await page.waitForURL(`**/#/q/${encodeURIComponent(offer.questionId!)}`);
+    const claim = page.getByRole('button', { name: 'Claim', exact: true });
+    await claim.waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Claim');
+    t.ok(await claim.isVisible(), 'the Claim button is visible');
+    t.same(await untilShowing(page, 0), [], 'the tapped notification is gone');
+  });
+
+  await t.test('a colleague claims it: the withdrawal closes the notification', async (t) => {
+    await deliver(offer);
+    await untilShowing(page, 1);
+    await other.page.evaluate((id) => { location.hash = `#/q/${encodeURIComponent(id)}`; }, offer.questionId!);
+    await other.page.getByRole('button', { name: 'Claim', exact: true }).click();
+    await other.page.getByText('Write the reply').waitFor({ timeout: 10_000 });
+    await service.waitFor((all) => all.some((m) => (m.payload as PushPayload).type === 'offer.withdrawn'), 20_000);
+    const withdrawn = service.received.map((m) => m.payload as PushPayload).find((p) => p.type === 'offer.withdrawn')!;
+    t.equal(withdrawn.tag, offer.tag, 'the withdrawal names the same notification');
+    await deliver(withdrawn);
+    await untilShowing(page, 0);
+    t.pass('the offer\'s notification is closed and none replaces it');
+  });
+
+  await t.test('turning it off removes the subscription from the server', async (t) => {
+    await page.evaluate(() => { location.hash = '#/profile'; });
+    await toggle.click();
+    await page.locator('.switch[aria-checked="false"]').waitFor();
+    const items = await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items);
+    t.same(items, [], 'the server forgot this device');
+    t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no script errors');
+  });
+});
