@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { MAX_PERIOD_DAYS } from '../server/contracts/api.js';
+import { MAX_PERIOD_DAYS } from '../server/domain/period.js';
 import { ADMIN, as, buildTestApp, createUser, login, type Session } from './helpers/app.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));

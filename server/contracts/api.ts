@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AlertWebhookSchema } from './push.js';
 import { normalizeText, publicTextProblem, sanitizeText, type Lines } from '../domain/text-safety.js';
+import { PERIOD_YEARS } from '../domain/period.js';
 
 export const RoleSchema = z.enum(['expert', 'manager', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -231,13 +232,6 @@ export const MetricsSchema = z.object({
   volume: z.array(z.object({ bucket: isoTime, received: z.number(), answered: z.number() })),
 });
 export type Metrics = z.infer<typeof MetricsSchema>;
-/**
- * The longest period the range endpoints (metrics, insights, recognition) serve: a year, leap day included. Their cost
- * grows with the period's length, so a longer one is refused (400 `range_too_large`) — the web client checks it too.
- */
-export const MAX_PERIOD_DAYS = 366;
-/** The years a period's bound may name: a mistyped year (`0202`, `20266`) is refused, not read as history. */
-export const PERIOD_YEARS = { first: 1970, last: 2999 };
 /**
  * A period's bound: an ISO date-time, or a bare date (`2026-12-02`) meaning that day in UTC — its start as `from`, its
  * end (the next midnight) as `to`, so `from=2026-12-01&to=2026-12-01` is that whole day. Either way a date-time reaches

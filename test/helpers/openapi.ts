@@ -1,7 +1,7 @@
 // The app's own OpenAPI document (/docs/json) read as a list of operations, so tests that sweep "every route" cover a
 // route added tomorrow without being told. Plus the most expensive legal value of each query parameter.
 import type { App } from '../../server/app.js';
-import { MAX_PERIOD_DAYS, PERIOD_YEARS } from '../../server/contracts/api.js';
+import { MAX_PERIOD_DAYS, PERIOD_YEARS } from '../../server/domain/period.js';
 
 export interface JsonSchema {
   type?: string; format?: string; enum?: unknown[]; anyOf?: JsonSchema[]; oneOf?: JsonSchema[];

@@ -1,6 +1,7 @@
 // What the network delivers: volume, speed (time to claim, to first public reply), answer rate, SLA breaches, by
 // tag and by expert, over a chosen date range; exportable as CSV.
 import type { Metrics } from '../../../server/contracts/api.js';
+import { MAX_PERIOD_DAYS, PERIOD_YEARS } from '../../../server/domain/period.js';
 import { get, query } from '../api.js';
 import { barChart, stackChart, timeChart } from '../charts.js';
 import { field, h, replace } from '../dom.js';
@@ -72,8 +73,9 @@ function tile(label: string, value: string, sub?: string, alert = false): HTMLEl
 }
 
 export function metricsView(main: HTMLElement): () => void {
-  const from = h('input', { type: 'date' });
-  const to = h('input', { type: 'date' });
+  const bounds = { min: `${PERIOD_YEARS.first}-01-01`, max: `${PERIOD_YEARS.last}-12-31` };
+  const from = h('input', { type: 'date', ...bounds });
+  const to = h('input', { type: 'date', ...bounds });
   const body = h('div', { 'aria-live': 'polite', 'aria-busy': 'false' });
   // The page holds the top experts only: the export fetches the same range again with every expert.
   const exportBtn: HTMLButtonElement = button('Export CSV', () => void busy(exportBtn, async () => {
@@ -143,6 +145,9 @@ export function metricsView(main: HTMLElement): () => void {
     const start = new Date(`${from.value}T00:00:00`);
     const end = new Date(`${to.value}T23:59:59.999`);
     if (end < start) return replace(body, h('p', { class: 'error', role: 'alert' }, 'The end date is before the start date.'));
+    if (end.getTime() - start.getTime() > MAX_PERIOD_DAYS * DAY) {
+      return replace(body, h('p', { class: 'error', role: 'alert' }, `A period is at most ${MAX_PERIOD_DAYS} days: choose a shorter one.`));
+    }
     body.setAttribute('aria-busy', 'true');
     try {
       current = await get<Metrics>(`/api/metrics${query({ from: start.toISOString(), to: end.toISOString(), experts: TOP_EXPERTS })}`);
