@@ -7,50 +7,14 @@
 // push service), so PushManager.subscribe/getSubscription hand back a subscription made by the stand-in — with real
 // keys, so the server's encryption is checked by the stand-in's decryption. And a tap is the worker's own
 // 'open-notification' message: the DevTools protocol cannot tap a system notification.
-import t, { type Test } from 'tap';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import t from 'tap';
 import type { CDPSession, Page } from 'playwright-core';
-import { buildApp } from '../../server/app.js';
-import { defaultRoutingConfig, DEFAULT_VAPID_SUBJECT } from '../../server/config.js';
-import { startFakeX } from '../../server/fake-x/index.js';
 import type { PushPayload } from '../../server/contracts/push.js';
 import { launchBrowser, openPage, signIn, waitLive } from '../helpers/browser.js';
-import { ADMIN, TEST_TAGS } from '../helpers/app.js';
+import { startPushServer } from '../helpers/push-browser.js';
 import { pushService } from '../helpers/push-service.js';
 
 const PHONE_390 = { width: 390, height: 800 };
-
-/** The app listening, with the fake X and its push sent to the stand-in (loopback endpoints allowed). */
-async function startPushServer(t: Test, ca: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'helpforce-push-browser-'));
-  const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
-  const app = await buildApp({
-    databasePath: join(dir, 'helpforce.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN,
-    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 250 },
-    routing: defaultRoutingConfig(),
-    push: { allowLocalEndpoints: true, extraCa: ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
-  }, { logger: false, timers: true });
-  for (const tag of TEST_TAGS) app.services.tags.create(tag);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.teardown(async () => {
-    await app.close();
-    await fakeX.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const createExpert = async (name: string, n: number) => {
-    const email = `push${n}@browser.helpforce.test`;
-    const password = `password-${n}-long`;
-    const user = await app.services.auth.createUser({ email, name, role: 'expert', password });
-    app.services.experts.ensureProfile(user.id, name);
-    app.services.experts.updateProfile(user.id, { signature: name.slice(0, 2), skills: [{ tag: 'laptops', level: 4 }], availability: 'available' });
-    return { email, password };
-  };
-  return { url, fakeX, createExpert };
-}
 
 /** The service worker's registration id, for ServiceWorker.deliverPushMessage. */
 async function registrationId(cdp: CDPSession, page: Page, origin: string): Promise<string> {
@@ -78,11 +42,11 @@ async function untilShowing(page: Page, count: number): Promise<Awaited<ReturnTy
 
 t.test('an offer reaches the expert as a notification that opens the question ready to claim', async (t) => {
   const service = await pushService(t);
-  const server = await startPushServer(t, service.ca);
+  const server = await startPushServer(t, { ca: service.ca });
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
-  const expert = await server.createExpert('Paula Push', 1);
-  const rival = await server.createExpert('Rita Rival', 2);
+  const expert = await server.createExpert('Paula Push');
+  const rival = await server.createExpert('Rita Rival');
 
   const { context, page, errors } = await openPage(browser, server.url, PHONE_390);
   // The browser side of the subscription, made by the stand-in (see the file's header), and a count of prompts.

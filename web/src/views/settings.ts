@@ -1,12 +1,50 @@
-// Admin settings: when replies need review, and how the public text is signed.
+// Admin settings: when replies need review, how the public text is signed, and the chat webhook for manager alerts.
+import type { AlertEvent, AlertWebhook } from '../../../server/contracts/push.js';
 import { buildPreview } from '../../../server/domain/attribution.js';
-import { get, put } from '../api.js';
+import { get, post, put } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { publicPreview } from '../compose.js';
 import { session, type Settings } from '../session.js';
-import { busy, errorText, section, toast } from '../ui.js';
+import { busy, button, errorText, section, toast } from '../ui.js';
 
 const SAMPLE = 'Hold the power button for 10 seconds, then plug it back in.';
+
+const EVENT_LABEL: Record<AlertEvent, string> = {
+  'question.escalated': 'A question escalates', 'sla.at_risk': 'A question’s SLA is at risk',
+  'sla.breached': 'A question breaches its SLA', 'post.failed': 'A reply fails to post',
+};
+// From the labels, not the contract's list: importing a value from the contracts would bundle zod into the page.
+const ALERT_EVENTS = Object.keys(EVENT_LABEL) as AlertEvent[];
+
+/** Where the desk's chat hears about escalations, breaches and failed posts (Slack, Teams or Mattermost webhook). */
+function webhookForm(current: AlertWebhook): HTMLElement {
+  const url = h('input', { type: 'url', maxlength: 2048, value: current.url ?? '', placeholder: 'https://hooks.slack.com/services/…', inputmode: 'url' });
+  const checks = ALERT_EVENTS.map((event) => h('input', { type: 'checkbox', value: event, checked: current.events.includes(event) }));
+  const result = h('p', { class: 'webhook-result', role: 'status' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save webhook');
+  const test = button('Send test', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
+    replace(result, 'Sending…');
+    const res = await post<{ ok: boolean; status: number | null; error?: string }>('/api/settings/alert-webhook/test', url.value.trim() ? { url: url.value.trim() } : {})
+      .catch((err: unknown) => ({ ok: false, status: null, error: errorText(err) }));
+    result.className = `webhook-result ${res.ok ? 'ok-text' : 'error'}`;
+    replace(result, res.ok ? `Sent: the chat answered ${res.status}.` : `Not sent: ${res.error ?? (res.status ? `the chat answered ${res.status}` : 'no answer')}.`);
+  }));
+  const form = h('form', { class: 'grid-form webhook' },
+    field('Chat webhook URL', url, 'An incoming webhook of Slack, Microsoft Teams or Mattermost. Leave empty for none.'),
+    h('fieldset', { class: 'checks' }, h('legend', null, 'Post when'),
+      checks.map((box, i) => h('label', { class: 'check' }, box, ' ', EVENT_LABEL[ALERT_EVENTS[i]!]))),
+    result,
+    h('div', { class: 'form-actions' }, save, test));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void busy(save, async () => {
+      const events = checks.filter((c) => c.checked).map((c) => c.value as AlertEvent);
+      await put<Settings>('/api/settings', { alertWebhook: { url: url.value.trim() || null, events } });
+      toast('Webhook saved.', 'ok');
+    });
+  });
+  return form;
+}
 
 export function settingsPanel(): HTMLElement {
   const body = h('div');
@@ -46,7 +84,7 @@ export function settingsPanel(): HTMLElement {
         toast('Settings saved.', 'ok');
       });
     });
-    replace(body, form);
+    replace(body, form, h('h3', null, 'Chat alerts'), webhookForm(current.alertWebhook ?? { url: null, events: [...ALERT_EVENTS] }));
   };
   void load();
   return section('Settings', body);

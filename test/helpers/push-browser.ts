@@ -1,0 +1,42 @@
+// A listening app for browser tests of push and alerts: the fake X, background timers on, and push and webhooks
+// allowed to reach loopback addresses (the push service stand-in, a webhook receiver) with the stand-in trusted.
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { buildApp } from '../../server/app.js';
+import { defaultRoutingConfig, DEFAULT_VAPID_SUBJECT, type RoutingConfig } from '../../server/config.js';
+import { startFakeX } from '../../server/fake-x/index.js';
+import { ADMIN, TEST_TAGS } from './app.js';
+
+export async function startPushServer(t: Test, options: { ca?: string; routing?: Partial<RoutingConfig> } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'helpforce-push-browser-'));
+  const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
+  const app = await buildApp({
+    databasePath: join(dir, 'helpforce.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN,
+    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 250 },
+    routing: defaultRoutingConfig(options.routing),
+    push: { allowLocalEndpoints: true, extraCa: options.ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+  }, { logger: false, timers: true });
+  for (const tag of TEST_TAGS) app.services.tags.create(tag);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.teardown(async () => {
+    await app.close();
+    await fakeX.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  let counter = 0;
+  /** An available expert with the laptops skill. */
+  const createExpert = async (name: string) => {
+    counter++;
+    const email = `push${counter}@browser.helpforce.test`;
+    const password = `password-${counter}-long`;
+    const user = await app.services.auth.createUser({ email, name, role: 'expert', password });
+    app.services.experts.ensureProfile(user.id, name);
+    app.services.experts.updateProfile(user.id, { signature: name.slice(0, 2), skills: [{ tag: 'laptops', level: 4 }], availability: 'available' });
+    return { email, password };
+  };
+  return { url, app, fakeX, admin: ADMIN, createExpert };
+}
