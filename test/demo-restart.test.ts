@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { FakeX } from '../server/fake-x/index.js';
+import { startFakeX } from '../server/fake-x/index.js';
+import { createXClient } from '../server/channels/x/client.js';
 import { DEMO_ACCOUNTS } from '../server/demo/seed.js';
+import { fakeXStateFile, syncFakeXWithDatabase } from '../server/demo/fake-x-sync.js';
+import { as, buildXTestApp, createUser } from './helpers/app.js';
 import { CHILD_ADMIN, eventually, httpAs, httpLogin, startChildServer, type ChildServer } from './helpers/child-server.js';
 
 interface Question { id: string; externalId: string; text: string; author: { handle: string }; status: string; assigneeName: string | null; createdAt: string }
@@ -125,4 +129,44 @@ t.test('the demo survives a restart on the same database', async (t) => {
   t.equal(answered, 'in_review', 'answered, and waiting for review as the policy says');
 
   t.same(await second.kill('SIGTERM'), { code: 0, signal: null }, 'stopped cleanly again');
+});
+
+t.test('without its state file, the fake X is rebuilt from what the database holds', async (t) => {
+  const { fakeX: before, app } = await buildXTestApp(t);
+  const jane = await createUser(app, 'expert', { name: 'Jane', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] } });
+  const manager = await createUser(app, 'manager');
+  const question = before.addMention({ text: 'my tv has no sound over hdmi', author: { username: 'casey', name: 'Casey' } });
+  await app.xChannel.poller.pollOnce();
+  const { id } = (await as(app, manager).get('/api/questions')).json().items[0];
+  t.equal((await as(app, manager).post(`/api/questions/${id}/assign`, { expertId: jane.user.id })).statusCode, 200, 'assigned');
+  const reply = (await as(app, jane).post(`/api/questions/${id}/replies`, { text: 'Turn on HDMI-CEC and use the ARC port.' })).json().reply;
+  t.equal((await as(app, manager).post(`/api/replies/${reply.id}/approve`, {})).statusCode, 200, 'approved');
+  await app.services.outbox.run();
+  const brandReply = before.brandReplies(question.id)[0]!;
+  const followUp = before.addMention({ text: 'still no sound, what next?', author: { username: 'casey' }, inReplyToTweetId: brandReply.id });
+  await app.xChannel.poller.pollOnce();
+
+  // A fresh fake, as the demo had before its state was kept (or after its file was lost).
+  const after = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
+  t.teardown(() => after.close());
+  t.same(syncFakeXWithDatabase(app.services.db, after), { restored: 3 }, 'the question, the brand reply and the follow-up');
+  t.same(syncFakeXWithDatabase(app.services.db, after), { restored: 0 }, 'and nothing twice');
+  const shape = ({ id, text, inReplyToTweetId, conversationId }: { id: string; text: string; inReplyToTweetId?: string; conversationId: string }) =>
+    ({ id, text, inReplyToTweetId, conversationId });
+  t.same(after.tweets().map(shape), [question, brandReply, followUp].map(shape), 'the same posts, ids and threads');
+  t.equal(after.tweets()[0]!.authorId, question.authorId, "the customer's account id too");
+
+  const client = createXClient(after.credentials, after.url, { timeoutMs: 2_000 });
+  const answer = await client.v2.reply('Set the TV audio output to "Receiver". ^JD', followUp.id);
+  t.match(after.brandReplies(followUp.id), [{ id: answer.data.id, conversationId: question.id }], 'the old thread can be answered');
+  const fresh = after.addMention({ text: 'a new question', author: { username: 'drew' } });
+  t.ok(BigInt(fresh.id) > BigInt(followUp.id), 'new posts get ids above the stored cursor');
+  const listed = await client.v2.userMentionTimeline(after.brand.id, { since_id: followUp.id });
+  t.same(listed.tweets.map((tweet) => tweet.id), [fresh.id], 'so a poller asking for what is newer than its cursor finds them');
+});
+
+t.test('the state file sits beside the database and is named after it', async (t) => {
+  t.equal(fakeXStateFile('/srv/data/helpforce.db'), '/srv/data/helpforce.fake-x.json');
+  t.equal(fakeXStateFile('/srv/data/other'), '/srv/data/other.fake-x.json');
+  t.equal(fakeXStateFile(':memory:'), undefined, 'an in-memory database keeps nothing, nor does its X');
 });

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import { ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { DAILY_USER_TWEETS, seededRandom, startFakeX, X_RATE_LIMITS_2026, type FakeX, type FakeXOptions } from '../server/fake-x/index.js';
@@ -433,5 +436,77 @@ t.test('fault injection', async (t) => {
     for (let i = 0; i < 20; i++) await client.v2.me().catch(() => undefined);
     t.same(fakeX.requests.map((request) => request.status), expected);
     t.ok(expected.includes(500) && expected.includes(200));
+  });
+});
+
+t.test('kept across restarts in a state file', async (t) => {
+  const stateFile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-x-state-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    return join(dir, 'nested', 'fake-x.json');
+  };
+
+  t.test('posts, accounts and ids survive close and start: old threads answer, new ids go on above', async (t) => {
+    const file = stateFile();
+    const before = await startFakeX({ stateFile: file });
+    const client = createXClient(before.credentials, before.url, { timeoutMs: 2_000 });
+    const [older, newer] = seedMentions(before, 2, 'carol');
+    await client.v2.reply('Restart the router ^Ann', older!.id);
+    await before.close();
+    t.ok(existsSync(file), 'written at close');
+
+    const { fakeX: after, client: again } = await setup(t, { stateFile: file });
+    t.same(after.tweets().map((tweet) => tweet.id), before.tweets().map((tweet) => tweet.id), 'the same posts under the same ids');
+    t.same(after.brandReplies(older!.id).map((tweet) => tweet.text), ['Restart the router ^Ann'], 'threaded as before');
+    const answered = await again.v2.reply('Try another cable ^Ann', newer!.id);
+    t.ok(BigInt(answered.data.id) > BigInt(before.tweets().at(-1)!.id), 'a reply to a post from before the restart, with an id above every old one');
+    t.equal((await responseError(again.v2.reply('Restart the router ^Ann', newer!.id))).code, 403, 'the brand still may not repeat itself');
+    const mention = after.addMention({ text: 'me again', author: { username: 'Carol' } });
+    t.equal(mention.authorId, older!.authorId, 'a returning customer keeps their account');
+    const timeline = await again.v2.userMentionTimeline(after.brand.id, { since_id: newer!.id });
+    t.same(timeline.tweets.map((tweet) => tweet.id), [mention.id], 'what is newer than an old since_id is listed');
+  });
+
+  t.test('saves changes while running, not only at close', async (t) => {
+    const file = stateFile();
+    const { fakeX } = await setup(t, { stateFile: file, saveIntervalMs: 20 });
+    const mention = fakeX.addMention({ text: 'is this saved?', author: { username: 'dora' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { tweets: { id: string }[] };
+    t.same(saved.tweets.map((tweet) => tweet.id), [mention.id]);
+    t.notOk(existsSync(`${file}.${process.pid}.tmp`), 'written through a temporary file renamed into place');
+  });
+
+  t.test('an unreadable file is set aside and reported; the fake starts empty', async (t) => {
+    const file = stateFile();
+    const first = await startFakeX({ stateFile: file });
+    first.addMention({ text: 'hello', author: { username: 'erin' } });
+    await first.close();
+    writeFileSync(file, '{"format":1,"tweets":[');
+    const problems: string[] = [];
+    const { fakeX } = await setup(t, { stateFile: file, warn: (problem) => problems.push(problem) });
+    t.same(fakeX.tweets(), []);
+    t.match(problems, [/fake X starts empty: .*fake-x\.json: .*moved to .*fake-x\.json\.unreadable/]);
+    t.ok(existsSync(`${file}.unreadable`), 'kept for a look');
+  });
+
+  t.test('posts put back under their own ids and ids continued above a cursor keep every timeline in order', async (t) => {
+    const { fakeX, client } = await setup(t);
+    const restoredRoot = '1800000000000000500';
+    fakeX.continueAbove('1800000000000000900');
+    const fresh = fakeX.addMention({ text: 'new after the restart', author: { username: 'gus' } });
+    t.equal(fresh.id, '1800000000000000901', 'above the cursor a client already holds');
+    t.equal(fakeX.restorePost({ id: restoredRoot, text: '@AcmeHelp my order?', author: { username: 'ivan', id: '2000000000042' }, createdAt: new Date('2026-01-01T00:00:00Z') }), true);
+    t.equal(fakeX.restorePost({ id: '1800000000000000501', text: 'It ships today ^Ann', inReplyToTweetId: restoredRoot, createdAt: new Date('2026-01-01T00:01:00Z') }), true);
+    t.equal(fakeX.restorePost({ id: restoredRoot, text: 'again', createdAt: new Date() }), false, 'once');
+    t.equal(fakeX.restorePost({ id: 'not-an-id', text: 'x', createdAt: new Date() }), false, 'X ids only');
+
+    t.same(fakeX.tweets().map((tweet) => tweet.id), [restoredRoot, '1800000000000000501', fresh.id], 'oldest first');
+    const mentions = await client.v2.userMentionTimeline(fakeX.brand.id, { max_results: 5 });
+    t.same(mentions.tweets.map((tweet) => tweet.id), [fresh.id, restoredRoot], 'newest first, as X lists them');
+    t.match(fakeX.brandReplies(restoredRoot), [{ conversationId: restoredRoot, inReplyToUserId: '2000000000042' }]);
+    const customer = fakeX.addMention({ text: 'someone new', author: { username: 'hal' } });
+    t.not(customer.authorId, '2000000000042', 'a new account never takes the id of one put back');
+    t.ok(BigInt(customer.id) > BigInt(fresh.id));
   });
 });
