@@ -138,3 +138,14 @@ t.test('/ws accepts this server\'s own pages, configured ones and tools without 
   const refused = await app.inject({ method: 'GET', url: '/ws', headers: { ...cookieOf(admin), origin: 'https://evil.example' } });
   t.match(refused.json(), { error: { code: 'origin' } }, 'in the error shape');
 });
+
+t.test('ALLOWED_ORIGINS and INGEST_RATE_LIMIT_PER_MINUTE are read from the environment', async (t) => {
+  const { loadConfig } = await import('../server/config.js');
+  const app = loadConfig({ ALLOWED_ORIGINS: 'https://desk.example.com/, http://intranet:8080' }).app;
+  t.same(app.allowedOrigins, ['https://desk.example.com', 'http://intranet:8080'], 'as origins, whatever path or slash was written');
+  t.equal(app.ingestRateLimitPerMinute, 600, 'ingest defaults to 600 a minute');
+  t.same(loadConfig({}).app.allowedOrigins, []);
+  t.equal(loadConfig({ INGEST_RATE_LIMIT_PER_MINUTE: '50' }).app.ingestRateLimitPerMinute, 50);
+  t.throws(() => loadConfig({ ALLOWED_ORIGINS: 'desk.example.com' }), /ALLOWED_ORIGINS/, 'a bare host name is not an origin');
+  t.throws(() => loadConfig({ INGEST_RATE_LIMIT_PER_MINUTE: '0' }), /INGEST_RATE_LIMIT_PER_MINUTE/);
+});

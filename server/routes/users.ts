@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { AccountSchema, CreateUserBodySchema, TemporaryPasswordBodySchema, UpdateUserBodySchema, UserSchema, type User } from '../contracts/api.js';
+import { CREDENTIAL_ENDED } from '../services/realtime-hub.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -30,7 +31,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     const actor = request.principal!.user;
     const { id } = request.params;
     const { before, after } = auth.updateUser(actor, id, request.body);
-    if (before.role !== after.role || before.active !== after.active) hub.disconnectUser(id, 4001, 'account changed: sign in again');
+    if (before.role !== after.role || before.active !== after.active) hub.disconnectUser(id, CREDENTIAL_ENDED, 'account changed: sign in again');
     if (after.role === 'expert' && after.active) experts.ensureProfile(id, after.name);
     experts.refresh(id); // out of (or back into) routing before any question is re-offered
     if (before.active && !after.active) handOver(actor, id);

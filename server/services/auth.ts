@@ -8,7 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId, newToken } from '../domain/ids.js';
 import { roleAtLeast } from '../domain/roles.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
-import type { RealtimeHub } from './realtime-hub.js';
+import { CREDENTIAL_ENDED, type RealtimeHub } from './realtime-hub.js';
 
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
 /** A token's last use is written at most this often: a write per request would cost ingest its throughput. */
@@ -31,7 +31,6 @@ export interface Principal {
 /** The live connections a credential opened close when it ends (sign-out, password change, revocation). */
 type Connections = Pick<RealtimeHub, 'disconnectCredential' | 'disconnectSessions'>;
 const NO_CONNECTIONS: Connections = { disconnectCredential: () => undefined, disconnectSessions: () => undefined };
-export const SIGNED_OUT = 4001;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 export const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, name: row.name, role: row.role });
@@ -152,7 +151,7 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       kept.delete(tokenHash);
       const ended = db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
         .returning({ userId: sessions.userId }).get();
-      if (ended) connections.disconnectCredential(ended.userId, sessionCredential(tokenHash), SIGNED_OUT, 'signed out');
+      if (ended) connections.disconnectCredential(ended.userId, sessionCredential(tokenHash), CREDENTIAL_ENDED, 'signed out');
     },
 
     /**
@@ -172,7 +171,7 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
           .where(and(eq(sessions.userId, row.id), isNull(sessions.revokedAt), ne(sessions.tokenHash, principal.sessionTokenHash!))).run();
       });
       forgetUser(row.id);
-      connections.disconnectSessions(row.id, principal.credential, SIGNED_OUT, 'password changed: sign in again');
+      connections.disconnectSessions(row.id, principal.credential, CREDENTIAL_ENDED, 'password changed: sign in again');
     },
 
     /**
@@ -190,7 +189,7 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
         db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
       });
       forgetUser(id);
-      connections.disconnectSessions(id, undefined, SIGNED_OUT, 'password reset by an admin: sign in again');
+      connections.disconnectSessions(id, undefined, CREDENTIAL_ENDED, 'password reset by an admin: sign in again');
     },
 
     /**
@@ -247,7 +246,7 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       if (!revoked) throw notFound('API token');
       kept.delete(revoked.tokenHash);
       tokenUsedAt.delete(id);
-      connections.disconnectCredential(revoked.userId, tokenCredential(id), SIGNED_OUT, 'API token revoked');
+      connections.disconnectCredential(revoked.userId, tokenCredential(id), CREDENTIAL_ENDED, 'API token revoked');
     },
 
     tokenPrincipal(token: string): Principal | null {

@@ -26,6 +26,8 @@ export interface PublishListener {
 }
 
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Close code for a connection whose credential or account changed: the web client checks who it is and signs in again. */
+export const CREDENTIAL_ENDED = 4001;
 
 export function createRealtimeHub(clock: Clock) {
   const byUser = new Map<string, Set<Connection>>();
@@ -118,7 +120,7 @@ export function createRealtimeHub(clock: Clock) {
         for (const connection of [...set]) {
           if (!connection.credential || connection.credential.expiresAt > now) continue;
           remove(connection);
-          connection.socket.close(4001, 'session expired: sign in again');
+          connection.socket.close(CREDENTIAL_ENDED, 'session expired: sign in again');
           ended++;
         }
       }
