@@ -1,13 +1,14 @@
 // `npm start`, stop, `npm start` again on the same database: the demo (the real server entry with its in-process fake
 // X) must carry on where it stopped. Both starts are child processes on one temporary database.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { FakeX } from '../server/fake-x/index.js';
 import { startFakeX } from '../server/fake-x/index.js';
 import { createXClient } from '../server/channels/x/client.js';
-import { DEMO_ACCOUNTS } from '../server/demo/seed.js';
+import { DEMO_ACCOUNTS, DEMO_REVIEW_POLICY } from '../server/demo/seed.js';
+import { DEFAULT_REVIEW_POLICY } from '../server/domain/review-policy.js';
 import { fakeXStateFile, syncFakeXWithDatabase } from '../server/demo/fake-x-sync.js';
 import { as, buildXTestApp, createUser } from './helpers/app.js';
 import { CHILD_ADMIN, eventually, httpAs, httpLogin, startChildServer, type ChildServer } from './helpers/child-server.js';
@@ -50,6 +51,11 @@ t.test('the demo survives a restart on the same database', async (t) => {
   t.match(first.output(), new RegExp(`^\\s+manager\\s+${DEMO_ACCOUNTS.manager.email.replace(/\./g, '\\.')}\\s+${DEMO_ACCOUNTS.manager.password}$`, 'm'),
     'the logins are printed as plain lines, not inside JSON');
   const firstAdmin = await httpLogin(first.url, CHILD_ADMIN.email, CHILD_ADMIN.password);
+  const seeded = (await httpAs(first.url, firstAdmin).get('/api/settings')).body.reviewPolicy;
+  t.same(seeded, DEMO_REVIEW_POLICY, 'the demo starts with its own review policy');
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  t.match(readme, `Its review threshold is ${seeded.minApproved}:`, 'which the README states');
+  t.match(readme, `outside the demo the default is ${DEFAULT_REVIEW_POLICY.minApproved}:`, 'and the default outside it');
   const policy = await httpAs(first.url, firstAdmin).put('/api/settings', { reviewPolicy: { minApproved: 0, reviewAll: true } });
   t.equal(policy.status, 200, 'every reply waits for review, so the answer below is approved only after the restart');
   let manager = await httpLogin(first.url, DEMO_ACCOUNTS.manager.email, DEMO_ACCOUNTS.manager.password);
