@@ -87,7 +87,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
           throw err;
         }
       }));
-      const offered = inboxItems().some((i) => i.question.id === q.id);
+      // The question's own offers too: opened cold from a notification, the inbox may not have loaded yet.
+      const offered = inboxItems().some((i) => i.question.id === q.id) || q.offers.some((o) => o.expertId === me && o.state === 'open');
       replace(action, h('div', { class: 'panel' }, h('p', null, offered ? 'This question was offered to you.' : 'Nobody holds this question.'), claimBtn));
       // Opened to act on (from the offer's notification, say): the one thing to do next has the focus and is in view.
       if (offered && (document.activeElement === main || document.activeElement === document.body)) claimBtn.focus();
