@@ -4,7 +4,7 @@
 import t from 'tap';
 import { buildApp } from '../server/app.js';
 import { createManualClock } from '../server/domain/clock.js';
-import { TOKEN_USE_GRANULARITY_MS } from '../server/services/auth.js';
+import { TOKEN_USE_GRANULARITY_MS } from '../server/services/api-tokens.js';
 import { ADMIN, as, buildTestApp, createUser, login, testConfig } from './helpers/app.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
