@@ -14,7 +14,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['metrics'], querystring: MetricsQuerySchema, response: { 200: MetricsSchema, ...errorResponses } },
     serializerCompiler: () => (data) => JSON.stringify(data),
     onRequest: app.requireRole('manager'),
-  }, async (request) => metrics.compute(request.query));
+  }, async (request) => metrics.report(request.query));
 
   app.get('/health', { schema: { tags: ['health'], response: { 200: HealthSchema, 503: HealthSchema } } }, async (_request, reply) => {
     const dbOk = databaseIsHealthy(db);
