@@ -47,6 +47,7 @@ t.test('a manager hears about escalations and breaches', async (t) => {
     await page.evaluate(() => navigator.serviceWorker.ready);
   });
 
+  let questionId = '';
   await t.test('an escalation: a notification and "(1)" in the title', async (t) => {
     t.equal(await page.title(), 'Helpforce');
     server.fakeX.addMention({ text: 'my laptop will not charge, the light stays off', author: { username: 'dark_dana' } });
@@ -54,6 +55,7 @@ t.test('a manager hears about escalations and breaches', async (t) => {
     const [note] = await until(() => shown(page), (list) => list.length === 1, 'the notification');
     t.match(note, { title: 'Question escalated: nobody took it' });
     t.match(note!.body, /^@dark_dana: .*my laptop will not charge/, 'naming who asked and what');
+    questionId = note!.tag;
   });
 
   await t.test('the SLA breach: the notification is replaced and the title counts two', async (t) => {
@@ -89,6 +91,20 @@ t.test('a manager hears about escalations and breaches', async (t) => {
     await form.getByRole('button', { name: 'Send test' }).click();
     await until(() => result.textContent(), (text) => /500/.test(text ?? ''), 'the failed result');
     t.match(await result.textContent(), /^Not sent/, 'a failure says so');
+  });
+
+  await t.test('a reply that fails to post alerts too', async (t) => {
+    // The outbox's own event, as it publishes it when X refuses a reply for good.
+    t.equal(await page.title(), 'Helpforce', 'nothing counted before');
+    const question = server.app.services.views.summaryById(questionId)!;
+    const at = new Date().toISOString();
+    server.app.services.hub.publish('reply.failed', {
+      question, reason: 'X refused the post (403 duplicate content)',
+      reply: { id: 'r-failed-1', questionId, authorId: 'u1', status: 'failed', text: 'Try another cable.', preview: 'Try another cable. ^JD', weightedLength: 22, externalId: null, feedback: null, failureReason: 'duplicate', createdAt: at, updatedAt: at },
+    });
+    await until(() => page.title(), (title) => title === '(1) Helpforce', 'the title');
+    const [note] = await until(() => shown(page), (l) => l.length === 1 && l[0]!.title === 'A reply failed to post', 'the notification');
+    t.match(note!.body, /^X refused the post \(403 duplicate content\)/, 'saying why');
     t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no script errors');
   });
 });
