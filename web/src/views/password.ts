@@ -14,7 +14,7 @@ function passwordForm(submitLabel: string, onChanged: () => Promise<void> | void
   const again = h('input', { type: 'password', required: true, minlength: MIN_LENGTH, maxlength: 200, autocomplete: 'new-password' });
   const error = h('p', { class: 'error', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel);
-  const form = h('form', { class: 'password-form' },
+  const form = h('form', { class: 'grid-form' },
     field(currentLabel, current), field('New password', next, `At least ${MIN_LENGTH} characters`), field('New password again', again),
     error, h('div', { class: 'form-actions' }, submit));
   form.addEventListener('submit', (ev) => {
@@ -55,23 +55,24 @@ export function renderPasswordChange(root: HTMLElement, onChanged: () => Promise
 export function temporaryPasswordControl(account: Account): HTMLElement {
   const input = h('input', { type: 'password', required: true, minlength: MIN_LENGTH, maxlength: 200, autocomplete: 'new-password', 'aria-label': `Temporary password for ${account.name}` });
   const set = h('button', { type: 'submit' }, 'Set');
-  const form = h('form', { class: 'inline-row', hidden: true }, input, set);
+  const fields = h('span', { class: 'inline-row', hidden: true, style: { margin: '0' } }, input, set);
   const open = h('button', { type: 'button', 'aria-label': `Set a temporary password for ${account.name}`, 'aria-expanded': 'false', 'data-control': 'password' }, 'Temporary password');
+  const form = h('form', { class: 'inline-row', style: { margin: '0' } }, open, fields);
   open.addEventListener('click', () => {
-    form.hidden = !form.hidden;
-    open.setAttribute('aria-expanded', String(!form.hidden));
-    if (!form.hidden) input.focus();
+    fields.hidden = !fields.hidden;
+    open.setAttribute('aria-expanded', String(!fields.hidden));
+    if (!fields.hidden) input.focus();
   });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void busy(set, async () => {
       await post(`/api/users/${encodeURIComponent(account.id)}/password`, { temporaryPassword: input.value });
       form.reset();
-      form.hidden = true;
+      fields.hidden = true;
       open.setAttribute('aria-expanded', 'false');
       toast(`${account.name} is signed out; they choose their own password when they sign in with the temporary one.`, 'ok');
       open.focus();
     });
   });
-  return h('span', { class: 'temporary-password' }, open, form);
+  return form;
 }

@@ -25,7 +25,7 @@ export function tokensPanel(): HTMLElement {
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create token');
   const form = h('form', { class: 'grid-form' }, field('Name', name), field('Role', role, 'Never more than yours'),
     field('Expires after (days)', days, 'Empty: until revoked'), h('div', { class: 'form-actions' }, create));
-  const secret = h('div', { class: 'token-secret', role: 'status' });
+  const secret = h('div', { role: 'status' });
 
   const load = async () => {
     try {
@@ -46,7 +46,7 @@ export function tokensPanel(): HTMLElement {
     void busy(create, async () => {
       const body = { name: name.value, role: role.value, ...(days.value ? { expiresInDays: Number(days.value) } : {}) };
       const { token, apiToken } = await post<{ token: string; apiToken: ApiToken }>('/api/tokens', body);
-      const value = h('input', { type: 'text', readonly: true, value: token, 'aria-label': `Secret of ${apiToken.name}`, class: 'mono' });
+      const value = h('input', { type: 'text', readonly: true, value: token, 'aria-label': `Secret of ${apiToken.name}`, style: { width: '100%', fontFamily: 'monospace' } });
       replace(secret, h('p', null, h('strong', null, `Copy the secret of ${apiToken.name} now: `), 'it is not shown again.'), value,
         h('p', { class: 'muted small' }, 'Send it as Authorization: Bearer <secret>.'));
       value.select();
