@@ -146,3 +146,22 @@ t.test('an offer reaches the expert as a notification that opens the question re
     t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no script errors');
   });
 });
+
+t.test('on an iPhone outside the Home Screen the switch says to add the app first', async (t) => {
+  const server = await startPushServer(t);
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  const expert = await server.createExpert('Ivy Phone');
+  const context = await browser.newContext({
+    baseURL: server.url, viewport: PHONE_390,
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  });
+  // Safari in a tab has neither: Web Push is offered only to a web app opened from the Home Screen.
+  await context.addInitScript(() => { delete (window as any).PushManager; delete (window as any).Notification; });
+  const page = await context.newPage();
+  await signIn(page, expert.email, expert.password, '#/profile');
+  const toggle = page.getByRole('switch', { name: 'Notify me on this device' });
+  await page.locator('.switch[data-state="needs-install"]').waitFor();
+  t.ok(await toggle.isDisabled(), 'the switch cannot be turned on here');
+  t.match(await page.locator('.push-state').textContent(), /add Helpforce to your Home Screen first/, 'and says what to do');
+});
