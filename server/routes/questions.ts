@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import {
-  AssignBodySchema, DismissBodySchema, IngestQuestionSchema, QuestionDetailSchema, QuestionListQuerySchema, QuestionListSchema,
+  AssignBodySchema, DismissBodySchema, ErrorBodySchema, IngestQuestionSchema, QuestionDetailSchema, QuestionListQuerySchema, QuestionListSchema,
   QuestionSchema, ReplyBodySchema, ReplySchema, RetagBodySchema,
 } from '../contracts/api.js';
 import { callerKey } from '../plugins/auth.js';
@@ -15,7 +15,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
   const manager = app.requireRole('manager');
 
   app.post('/api/questions', {
-    schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses } }, onRequest: manager,
+    schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses, 429: ErrorBodySchema } }, onRequest: manager,
     // Each question is offered to experts' phones: a leaked or runaway token must not flood the queue and everyone.
     config: { rateLimit: { max: ingestPerMinute, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: callerKey } },
   }, async (request, reply) => {
