@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { startFakeX, type FakeX } from './fake-x/index.js';
 import { seedDemo, demoBanner, DEMO_ACCOUNTS } from './demo/seed.js';
 import { startDemoSimulation } from './demo/simulator.js';
-import { fakeXStateFile, syncFakeXWithDatabase } from './demo/fake-x-sync.js';
+import { fakeXStateFor, syncFakeXWithDatabase } from './demo/fake-x-sync.js';
 import { limitHeapGrowth } from './heap.js';
 import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
 import type { PushServiceStandIn } from '../dev/push-service.js';
@@ -23,7 +23,7 @@ async function main() {
   let fakeX: FakeX | undefined;
   let demoPush: PushServiceStandIn | undefined;
   if (config.demo.enabled) {
-    fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' }, stateFile: fakeXStateFile(config.app.databasePath) });
+    fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' }, stateFile: fakeXStateFor(config.app.databasePath) });
     config.app.x = { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 2000 };
     config.app.admin ??= DEMO_ACCOUNTS.admin;
     demoPush = await startDemoPush(config.app);

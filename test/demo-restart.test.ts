@@ -1,6 +1,6 @@
 // `npm start`, stop, `npm start` again on the same database: the demo (the real server entry with its in-process fake
 // X) must carry on where it stopped. Both starts are child processes on one temporary database.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -9,7 +9,7 @@ import { startFakeX } from '../server/fake-x/index.js';
 import { createXClient } from '../server/channels/x/client.js';
 import { DEMO_ACCOUNTS, DEMO_REVIEW_POLICY } from '../server/demo/seed.js';
 import { DEFAULT_REVIEW_POLICY } from '../server/domain/review-policy.js';
-import { fakeXStateFile, syncFakeXWithDatabase } from '../server/demo/fake-x-sync.js';
+import { fakeXStateFile, fakeXStateFor, syncFakeXWithDatabase } from '../server/demo/fake-x-sync.js';
 import { as, buildXTestApp, createUser } from './helpers/app.js';
 import { CHILD_ADMIN, eventually, httpAs, httpLogin, startChildServer, type ChildServer } from './helpers/child-server.js';
 
@@ -175,4 +175,18 @@ t.test('the state file sits beside the database and is named after it', async (t
   t.equal(fakeXStateFile('/srv/data/helpforce.db'), '/srv/data/helpforce.fake-x.json');
   t.equal(fakeXStateFile('/srv/data/other'), '/srv/data/other.fake-x.json');
   t.equal(fakeXStateFile(':memory:'), undefined, 'an in-memory database keeps nothing, nor does its X');
+});
+
+t.test('deleting the database resets the demo X with it', async (t) => {
+  const folder = mkdtempSync(join(tmpdir(), 'helpforce-demo-reset-'));
+  t.teardown(() => rmSync(folder, { recursive: true, force: true }));
+  const database = join(folder, 'helpforce.db');
+  const file = fakeXStateFile(database)!;
+  writeFileSync(database, '');
+  writeFileSync(file, '{}');
+  t.equal(fakeXStateFor(database), file);
+  t.ok(existsSync(file), 'kept while its database is there');
+  rmSync(database);
+  t.equal(fakeXStateFor(database), file);
+  t.notOk(existsSync(file), 'gone with it: a new database would otherwise read the old posts as new questions');
 });

@@ -3,6 +3,7 @@
 // own id, so a thread from before a restart can still be answered, and new posts get ids above the stored cursor, so
 // the mention poller (which asks for what is newer than its since_id) finds them. The fake's state file keeps the
 // rest; this covers a file that is missing, unreadable or older than the database (a kill between two saves).
+import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -57,4 +58,12 @@ export function fakeXStateFile(databasePath: string): string | undefined {
   if (databasePath === ':memory:' || databasePath.startsWith('file:')) return undefined;
   const path = resolve(databasePath);
   return join(dirname(path), `${basename(path, extname(path))}.fake-x.json`);
+}
+
+/** The state file for a demo starting on `databasePath`. One whose database is gone is from a demo someone reset by
+ * deleting the database: it goes too, or the new database's first poll would read the old posts as new questions. */
+export function fakeXStateFor(databasePath: string): string | undefined {
+  const file = fakeXStateFile(databasePath);
+  if (file && !existsSync(resolve(databasePath))) rmSync(file, { force: true });
+  return file;
 }
