@@ -39,6 +39,7 @@ t.test('an offer reaches a subscribed expert with no tab open: decrypted payload
   t.equal(question.status, 'offered', 'a reachable expert is offered the question');
   await settle();
   t.same(service.refused, [], 'the push service accepted the VAPID JWT and could decrypt the payload');
+  t.equal(app.services.push.sender.stats().sendingFrom, 'thread', 'pushes are encrypted and sent on their own thread, not the event loop');
   t.equal(service.received.length, 1);
   const [message] = service.received;
   t.match(message!.payload, {

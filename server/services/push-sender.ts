@@ -3,6 +3,7 @@
 // the browser unsubscribed, so the subscription goes; any other 4xx will not get better by retrying. A row is marked
 // 'sending' before its request, so a crash leaves it to be sent again at start (a push may then arrive twice, and
 // the second replaces the first through its topic), and a row once 'sent' is never sent again.
+import { Worker } from 'node:worker_threads';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
@@ -11,10 +12,13 @@ import { notificationDeliveries, pushSubscriptions, type NotificationDeliveryRow
 import type { Clock } from '../domain/clock.js';
 import type { VapidKeys } from './push-keys.js';
 import type { PushSubscriptionService } from './push-subscriptions.js';
-import { AddressRefused, type PushTransport } from './push-transport.js';
+import { sendPush, type SendJob, type SendResult } from './push-send.js';
+import { AddressRefused, type PushTransport, type TransportOptions } from './push-transport.js';
 
 interface Deps {
   db: Db; clock: Clock; vapid: VapidKeys; transport: PushTransport; log: FastifyBaseLogger;
+  /** Send on a thread of its own with a transport built from these (the event loop keeps serving requests). */
+  thread?: TransportOptions;
   subscriptions: Pick<PushSubscriptionService, 'forget'>;
   webhookUrl: () => string | null;
   concurrency?: number; timeoutMs?: number; maxAttempts?: number;
@@ -49,7 +53,69 @@ function byStatus(status: number, headers: Record<string, string | string[] | un
   return { result: 'failed', error: `${status}` };
 }
 
-export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, concurrency = 32, timeoutMs = 10_000, maxAttempts = 8 }: Deps) {
+const threadEntry = new URL('./push-send-thread.mjs', import.meta.url);
+
+/** The push thread, started on first use; if it cannot start, pushes are sent on the event loop instead. */
+function createSendThread(options: TransportOptions | undefined, transport: PushTransport, log: FastifyBaseLogger) {
+  let worker: Worker | null = null;
+  let failed = options === undefined;
+  let nextId = 1;
+  const pending = new Map<number, (result: SendResult) => void>();
+
+  const lose = (which: Worker, error: Error) => {
+    if (worker !== which) return;
+    worker = null;
+    log.warn({ err: error }, 'push thread stopped; pushes in flight are retried');
+    for (const [id, resolve] of pending) resolve({ id, status: null, error: 'the push thread stopped' });
+    pending.clear();
+  };
+
+  const thread = (): Worker | null => {
+    if (worker || failed) return worker;
+    try {
+      const started = new Worker(threadEntry, { workerData: options });
+      started.unref();
+      started.on('message', (result: SendResult | { ready: true }) => {
+        if ('ready' in result) return;
+        pending.get(result.id)?.(result);
+        pending.delete(result.id);
+        if (pending.size === 0) started.unref();
+      });
+      started.on('error', (error) => lose(started, error));
+      started.on('exit', (code) => lose(started, new Error(`push thread exited with code ${code}`)));
+      worker = started;
+    } catch (error) {
+      failed = true;
+      log.warn({ err: error }, 'push thread could not start; pushes are sent on the event loop');
+    }
+    return worker;
+  };
+
+  return {
+    send(job: Omit<SendJob, 'id'>): Promise<SendResult> {
+      const id = nextId++;
+      const target = thread();
+      if (!target) return sendPush(transport, { ...job, id });
+      return new Promise((resolve) => {
+        // Held while it has work: a push in flight keeps the process alive, an idle thread does not.
+        if (pending.size === 0) target.ref();
+        pending.set(id, resolve);
+        target.postMessage({ ...job, id } satisfies SendJob);
+      });
+    },
+    /** Where pushes are sent from: their own thread, or the event loop when it could not start. */
+    where: () => (worker ? 'thread' : failed ? 'event loop' : 'not started'),
+    async stop() {
+      const ending = worker;
+      worker = null;
+      failed = true;
+      await ending?.terminate();
+    },
+  };
+}
+
+export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, thread, concurrency = 32, timeoutMs = 10_000, maxAttempts = 8 }: Deps) {
+  const sendThread = createSendThread(thread, transport, log);
   let inFlight = 0;
   let scheduled = false;
   let stopped = false;
@@ -86,18 +152,12 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
     const refused = transport.checkForm(subscription.endpoint, 'push');
     if (refused) return { result: 'failed', error: `endpoint refused: ${refused}` };
     const ttl = Math.max(0, Math.floor(row.ttlSeconds - (now - row.createdAt) / 1000));
-    try {
-      const response = await webpush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-        JSON.stringify(row.payload), {
-          headers: { Authorization: authorizationFor(subscription.endpoint) }, TTL: ttl, urgency: row.urgency, timeout: timeoutMs, agent: transport.agent,
-          ...(row.topic ? { topic: row.topic } : {}),
-        });
-      return byStatus(response.statusCode, response.headers, now);
-    } catch (error) {
-      if (error instanceof webpush.WebPushError) return byStatus(error.statusCode, error.headers as Record<string, string>, now);
-      if (error instanceof AddressRefused || (error as { cause?: unknown }).cause instanceof AddressRefused) return { result: 'failed', error: (error as Error).message };
-      return { result: 'retry', error: (error as Error).message };
-    }
+    const result = await sendThread.send({
+      endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth }, payload: JSON.stringify(row.payload),
+      authorization: authorizationFor(subscription.endpoint), ttl, urgency: row.urgency, topic: row.topic, timeoutMs,
+    });
+    if (result.status !== null) return byStatus(result.status, { 'retry-after': result.retryAfter }, now);
+    return result.refused ? { result: 'failed', error: result.error ?? 'refused' } : { result: 'retry', error: result.error ?? 'network error' };
   }
 
   async function chat(row: NotificationDeliveryRow, now: number): Promise<Outcome> {
@@ -203,9 +263,10 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       stopped = true;
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
       for (const resolve of waiting.splice(0)) resolve();
+      await sendThread.stop();
       transport.close();
     },
-    stats: () => ({ inFlight }),
+    stats: () => ({ inFlight, sendingFrom: sendThread.where() }),
   };
 }
 export type PushSender = ReturnType<typeof createPushSender>;

@@ -27,7 +27,9 @@ interface Deps {
 export function createPush({ db, clock, config = DEFAULT_PUSH_CONFIG, transport, log, webhookUrl, onDevicesChanged }: Deps) {
   const vapid = loadVapidKeys(db, clock, config.vapid);
   const subscriptions = createPushSubscriptionService({ db, clock, transport, onChange: onDevicesChanged });
-  const sender = createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl });
+  const sender = createPushSender({
+    db, clock, vapid, transport, log, subscriptions, webhookUrl, thread: { allowLocal: config.allowLocalEndpoints, extraCa: config.extraCa },
+  });
   return {
     publicKey: vapid.publicKey,
     subscriptions,
