@@ -8,7 +8,7 @@ import { startPushServer } from '../helpers/push-browser.js';
 import { webhookReceiver } from '../helpers/push-service.js';
 
 const shown = (page: Page) => page.evaluate(async () =>
-  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
+  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, questionId: n.data.questionId as string })));
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -55,7 +55,8 @@ t.test('a manager hears about escalations and breaches', async (t) => {
     const [note] = await until(() => shown(page), (list) => list.length === 1, 'the notification');
     t.match(note, { title: 'Question escalated: nobody took it' });
     t.match(note!.body, /^@dark_dana: .*my laptop will not charge/, 'naming who asked and what');
-    questionId = note!.tag;
+    questionId = note!.questionId;
+    t.equal(note!.tag, `q${questionId}`, 'tagged as the server tags its pushes about the question');
   });
 
   await t.test('the SLA breach: the notification is replaced and the title counts two', async (t) => {

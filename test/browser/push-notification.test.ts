@@ -30,6 +30,16 @@ async function registrationId(cdp: CDPSession, page: Page, origin: string): Prom
 const shownNotifications = (page: Page) => page.evaluate(async () =>
   (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction })));
 
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
 /** Waits until exactly `count` notifications are showing (the worker shows and closes them asynchronously). */
 async function untilShowing(page: Page, count: number): Promise<Awaited<ReturnType<typeof shownNotifications>>> {
   for (let i = 0; i < 100; i++) {
@@ -51,21 +61,22 @@ t.test('an offer reaches the expert as a notification that opens the question re
   const { context, page, errors } = await openPage(browser, server.url, PHONE_390);
   // The browser side of the subscription, made by the stand-in (see the file's header), and a count of prompts.
   await context.addInitScript((sub) => {
-    let current: unknown = null;
     const w = window as unknown as { __asks: number; __subscribeOptions: unknown };
     w.__asks = 0;
     const ask = Notification.requestPermission.bind(Notification);
     Notification.requestPermission = (() => { w.__asks++; return ask(); }) as typeof Notification.requestPermission;
+    // Kept across reloads, as a browser keeps its subscription.
+    const made = (key: ArrayBuffer | null) => ({
+      endpoint: sub.endpoint, expirationTime: null, options: { userVisibleOnly: true, applicationServerKey: key },
+      toJSON: () => sub, unsubscribe: async () => { sessionStorage.removeItem('test.subscribed'); return true; },
+    }) as unknown as PushSubscription;
     PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
       const key = options?.applicationServerKey as Uint8Array;
       w.__subscribeOptions = { userVisibleOnly: options?.userVisibleOnly, keyLength: key.byteLength, firstByte: key[0] };
-      current = {
-        endpoint: sub.endpoint, expirationTime: null, options: { userVisibleOnly: true, applicationServerKey: key.buffer },
-        toJSON: () => sub, unsubscribe: async () => { current = null; return true; },
-      };
-      return current as PushSubscription;
+      sessionStorage.setItem('test.subscribed', '1');
+      return made(null);
     };
-    PushManager.prototype.getSubscription = async () => current as PushSubscription | null;
+    PushManager.prototype.getSubscription = async () => (sessionStorage.getItem('test.subscribed') ? made(null) : null);
   }, service.subscribe());
 
   await signIn(page, expert.email, expert.password, '#/profile');
@@ -143,6 +154,17 @@ t.test('an offer reaches the expert as a notification that opens the question re
     await page.locator('.switch[aria-checked="false"]').waitFor();
     const items = await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items);
     t.same(items, [], 'the server forgot this device');
+  });
+
+  await t.test('when the push service says the subscription is gone, the switch is off again', async (t) => {
+    await toggle.click();
+    await page.locator('.switch[aria-checked="true"]').waitFor();
+    service.answer({ status: 410 });
+    server.fakeX.addMention({ text: 'the laptop hinge cracked, can it be fixed?', author: { username: 'hinge_hal' } });
+    await until(async () => (await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items)).length, (n) => n === 0, 'the server prunes it');
+    await page.reload();
+    await page.locator('.switch[aria-checked="false"]').waitFor();
+    t.match(await page.locator('.push-state').textContent(), /^Off/, 'the profile says so');
     t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no script errors');
   });
 });

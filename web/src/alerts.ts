@@ -3,6 +3,7 @@
 // the queue has been looked at, and a short beep if the manager turned sound on in this browser.
 import type { QuestionSummary } from '../../server/contracts/api.js';
 import type { ClientEventType } from '../../server/contracts/events.js';
+import { questionTopic } from '../../server/listeners/push-messages.js';
 import { get, query } from './api.js';
 import { OPEN_STATUSES, isOpen } from './format.js';
 import { on, onAny, onResync } from './realtime.js';
@@ -74,11 +75,14 @@ function beep(): void {
 
 const lookingAtQueue = (): boolean => document.visibilityState === 'visible' && document.hasFocus() && location.hash.startsWith('#/queue');
 
-/** Shown through the service worker when there is one, so a tap opens the question as a pushed one does. */
+/**
+ * Shown through the service worker when there is one, so a tap opens the question as a pushed one does; tagged as
+ * the server tags its pushes, so a manager who also gets them sees one notification per question, not two.
+ */
 async function notify(title: string, body: string, q: QuestionSummary): Promise<void> {
   if (notifyPermission() !== 'granted') return;
   const url = `${location.origin}/#/q/${encodeURIComponent(q.id)}`;
-  const options = { body, tag: q.id, icon: '/icon-192.png', data: { url, type: 'alert', questionId: q.id } };
+  const options = { body, tag: questionTopic(q.id), icon: '/icon-192.png', data: { url, type: 'alert', questionId: q.id } };
   const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
   if (reg) return reg.showNotification(title, options);
   const shown = new Notification(title, options);

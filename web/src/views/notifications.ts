@@ -1,6 +1,5 @@
 // The profile's notification settings: "Notify me on this device" (Web Push to this browser), the other devices
 // that get them, and for a manager how an open tab calls for attention (browser notifications, sound).
-import { ApiError } from '../api.js';
 import { alertSound, allowNotifications, notifyPermission, setAlertSound } from '../alerts.js';
 import { h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
@@ -40,14 +39,8 @@ function pushPanel(): HTMLElement {
   toggle.setAttribute('aria-describedby', state.id);
   const devices = h('div', { class: 'devices' });
 
-  const renderDevices = async () => {
-    let items: Device[];
-    try {
-      items = await listDevices();
-    } catch (err) {
-      // Before the server side exists (or without the right to list), this device's switch still says its state.
-      return replace(devices, err instanceof ApiError && err.status === 404 ? null : h('p', { class: 'error' }, errorText(err)));
-    }
+  const renderDevices = (items: Device[] | null, failure: unknown) => {
+    if (!items) return replace(devices, h('p', { class: 'error' }, errorText(failure)));
     replace(devices, items.length
       ? [h('h3', null, 'Devices that get notifications'), h('ul', { class: 'plain' }, items.map((d) => deviceRow(d, async (dev) => {
         await removeDevice(dev.id);
@@ -57,12 +50,16 @@ function pushPanel(): HTMLElement {
       : h('p', { class: 'muted small' }, 'No device gets notifications yet.'));
   };
   const refresh = async () => {
-    const s = await pushState();
+    let failure: unknown = null;
+    const items = await listDevices().catch((err: unknown) => { failure = err; return null; });
+    let s = await pushState();
+    // The server drops a subscription its push service refused (gone, expired): then this device is off again.
+    if (s === 'on' && items && !items.some((d) => d.id === thisDeviceId())) s = 'off';
     toggle.setAttribute('aria-checked', String(s === 'on'));
     toggle.disabled = s === 'blocked' || s === 'needs-install' || s === 'unsupported';
     toggle.dataset.state = s;
     state.textContent = STATE_TEXT[s];
-    await renderDevices();
+    renderDevices(items, failure);
   };
   toggle.addEventListener('click', () => void busy(toggle, async () => {
     if (toggle.getAttribute('aria-checked') === 'true') {
@@ -73,7 +70,7 @@ function pushPanel(): HTMLElement {
         const s = await turnOn();
         if (s === 'on') toast('Notifications are on: Helpforce reaches this device even when it is closed.', 'ok');
       } catch (err) {
-        toast(err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err), 'error');
+        toast(err instanceof Error ? err.message : String(err), 'error');
       }
     }
     await refresh();
