@@ -111,6 +111,8 @@ t.test('tags: managers create, edit, mark sensitive and delete', async (t) => {
   t.same(patched.json().tag.keywords, ['ps5', 'xbox'], 'a patch keeps what it does not name');
   t.equal(patched.json().tag.sensitive, true);
   t.equal((await as(app, manager).patch('/api/tags/nope', { name: 'x' })).statusCode, 404);
+  t.equal((await as(app, manager).patch('/api/tags/gaming', {})).statusCode, 400, 'an empty patch says what it takes (it was a 500)');
+  t.equal(app.services.tags.update('gaming', {}).slug, 'gaming', 'the service reads an empty patch as no change');
   const q = await as(app, manager).post('/api/questions', { channel: 'api', externalId: '1', text: 'my PS5 will not start', author: { handle: 'x' } });
   t.same(q.json().question.tags.map((tag: { slug: string }) => tag.slug), ['gaming'], 'new keywords classify new questions');
   t.equal((await as(app, manager).delete('/api/tags/gaming')).statusCode, 204);

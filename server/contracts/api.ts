@@ -146,7 +146,8 @@ const tagFields = {
 export const TagBodySchema = z.object({
   slug, name: tagFields.name, description: tagFields.description.default(''), keywords: tagFields.keywords.default([]), sensitive: tagFields.sensitive.default(false),
 });
-export const TagPatchSchema = z.object(tagFields).partial();
+export const TagPatchSchema = z.object(tagFields).partial()
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'say what to change: name, description, keywords or sensitive');
 
 export const AuthorSchema = z.object({
   handle: z.string().trim().min(1).max(50), name: z.string().trim().max(100).optional(), externalId: z.string().max(64).optional(),

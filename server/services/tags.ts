@@ -33,7 +33,10 @@ export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
       return toTag(row);
     },
     update(slug: string, patch: Partial<Omit<Tag, 'slug'>>): Tag {
-      const row = db.update(tags).set(patch).where(eq(tags.slug, slug)).returning().get();
+      const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      const row = Object.keys(changes).length === 0
+        ? db.select().from(tags).where(eq(tags.slug, slug)).get()
+        : db.update(tags).set(changes).where(eq(tags.slug, slug)).returning().get();
       if (!row) throw notFound(`Tag "${slug}"`);
       cache = null;
       return toTag(row);
