@@ -43,13 +43,16 @@ const name = (cn: string) => seq(der(0x31, seq(oid('2.5.4.3'), der(0x0c, Buffer.
 export function selfSignedCertificate(commonName = 'Helpforce push stand-in') {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const algorithm = seq(oid('1.2.840.10045.4.3.2'));
+  // A DER integer is minimal: a serial must not start with a zero byte (one in 256 random ones would).
+  const serial = randomBytes(8);
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const extensions = seq(
     seq(oid('2.5.29.19'), der(0x01, Buffer.from([0xff])), der(0x04, seq(der(0x01, Buffer.from([0xff]))))),
     seq(oid('2.5.29.17'), der(0x04, seq(der(0x87, Buffer.from([127, 0, 0, 1])), der(0x82, Buffer.from('localhost'))))),
   );
   const tbs = seq(
-    der(0xa0, integer(Buffer.from([2]))), integer(randomBytes(8)), algorithm, name(commonName),
+    der(0xa0, integer(Buffer.from([2]))), integer(serial), algorithm, name(commonName),
     seq(time(new Date(now - 3600_000)), time(new Date(now + 30 * 24 * 3600_000))), name(commonName),
     publicKey.export({ type: 'spki', format: 'der' }), der(0xa3, extensions),
   );

@@ -6,6 +6,7 @@ import type { PushPayload } from '../server/contracts/push.js';
 import { ADMIN, as, createUser, login, seedTags } from './helpers/app.js';
 import { buildPushApp, pushService, webhookReceiver, type PushServiceStandIn } from './helpers/push-service.js';
 import type { App } from '../server/app.js';
+import { PostError, type ChannelPoster } from '../server/services/outbox.js';
 
 async function setup(t: Test, options: { experts?: number } = {}) {
   const service = await pushService(t);
@@ -217,4 +218,28 @@ t.test('a restart reconciles: an open offer with no notification gets one; one a
   await settle();
   t.same(service.received.map((m) => m.subscriptionId).sort(), [experts[0]!.deviceId, experts[1]!.deviceId, experts[1]!.deviceId].sort());
   t.equal(app.services.notifier.reconcile(), 0, 'and nothing twice');
+});
+
+t.test('a reply that fails to post alerts managers by push and on the chat webhook', async (t) => {
+  const service = await pushService(t);
+  const poster: ChannelPoster = {
+    async post() { throw new PostError('permanent', 'the customer deleted their post'); },
+    async findExisting() { return null; },
+  };
+  const app = await buildPushApp(t, service, { posters: new Map([['api', poster]]) });
+  const admin = await login(app, ADMIN.email, ADMIN.password);
+  const hook = await webhookReceiver(t);
+  await as(app, admin).put('/api/settings', { alertWebhook: { url: hook.url, events: ['post.failed'] }, reviewPolicy: { minApproved: 0, reviewAll: false } });
+  const expert = await createUser(app, 'expert', { profile: { signature: 'JD' } });
+  const manager = await createUser(app, 'manager');
+  const managerDeviceId = await managerDevice(app, service, manager);
+  const question = (await as(app, manager).post('/api/questions', { channel: 'api', externalId: 'fails-1', text: 'where is my order', author: { handle: 'c' } })).json().question;
+  await as(app, manager).post(`/api/questions/${question.id}/assign`, { expertId: expert.user.id });
+  t.equal((await as(app, expert).post(`/api/questions/${question.id}/replies`, { text: 'It ships today.' })).statusCode, 201);
+  await app.services.outbox.run();
+  app.services.notifier.flush();
+  await app.services.push.sender.drain();
+  t.match(payloads(service, managerDeviceId).at(-1), { type: 'post.failed', questionId: question.id, body: /the customer deleted their post/ });
+  t.equal(hook.bodies.length, 1, 'escalations were not asked for on this webhook, failed posts were');
+  t.match(hook.bodies[0], { text: /Reply failed to post\* \(post\.failed/ });
 });
