@@ -29,7 +29,7 @@ function guardedLookup(rules: AddressRules): LookupFunction {
   };
 }
 
-export function createPushTransport({ allowLocal, extraCa, maxSockets = 32 }: TransportOptions) {
+export function createPushTransport({ allowLocal, extraCa, maxSockets = 64 }: TransportOptions) {
   const pushRules: AddressRules = { allowLocal };
   const webhookRules: AddressRules = { allowLocal, httpWhenLocal: true };
   const lookup = guardedLookup(pushRules);
