@@ -3,7 +3,6 @@
 // the browser unsubscribed, so the subscription goes; any other 4xx will not get better by retrying. A row is marked
 // 'sending' before its request, so a crash leaves it to be sent again at start (a push may then arrive twice, and
 // the second replaces the first through its topic), and a row once 'sent' is never sent again.
-import { Worker } from 'node:worker_threads';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
@@ -12,7 +11,7 @@ import { notificationDeliveries, pushSubscriptions, type NotificationDeliveryRow
 import type { Clock } from '../domain/clock.js';
 import type { VapidKeys } from './push-keys.js';
 import type { PushSubscriptionService } from './push-subscriptions.js';
-import { sendPush, type SendJob, type SendResult } from './push-send.js';
+import { createSendThread } from './push-send.js';
 import { AddressRefused, type PushTransport, type TransportOptions } from './push-transport.js';
 
 interface Deps {
@@ -50,80 +49,6 @@ function byStatus(status: number, headers: Record<string, string | string[] | un
   if (status === 404 || status === 410) return { result: 'gone', error: `${status} from the push service: the subscription has ended` };
   if (status === 429 || status >= 500) return { result: 'retry', error: `${status}`, afterMs: retryAfterMs(headers['retry-after'], now) };
   return { result: 'failed', error: `${status}` };
-}
-
-const threadEntry = new URL('./push-send-thread.mjs', import.meta.url);
-
-/** The push thread, started on first use; if it cannot start, pushes are sent on the event loop instead. */
-function createSendThread(options: TransportOptions | undefined, transport: PushTransport, log: FastifyBaseLogger) {
-  let worker: Worker | null = null;
-  let failed = options === undefined;
-  let nextId = 1;
-  const pending = new Map<number, (result: SendResult) => void>();
-
-  const lose = (which: Worker, error: Error) => {
-    if (worker !== which) return;
-    worker = null;
-    log.warn({ err: error }, 'push thread stopped; pushes in flight are retried');
-    for (const [id, resolve] of pending) resolve({ id, status: null, error: 'the push thread stopped' });
-    pending.clear();
-  };
-
-  const thread = (): Worker | null => {
-    if (worker || failed) return worker;
-    try {
-      const started = new Worker(threadEntry, { workerData: options });
-      started.unref();
-      started.on('message', (results: SendResult[] | { ready: true }) => {
-        if (!Array.isArray(results)) return;
-        for (const result of results) {
-          pending.get(result.id)?.(result);
-          pending.delete(result.id);
-        }
-        if (pending.size === 0) started.unref();
-      });
-      started.on('error', (error) => lose(started, error));
-      started.on('exit', (code) => lose(started, new Error(`push thread exited with code ${code}`)));
-      worker = started;
-    } catch (error) {
-      failed = true;
-      log.warn({ err: error }, 'push thread could not start; pushes are sent on the event loop');
-    }
-    return worker;
-  };
-
-  // Jobs of one turn go to the thread in one message: a message each cost the event loop ~0.5 ms under load.
-  let batch: SendJob[] = [];
-  const post = () => {
-    const jobs = batch;
-    batch = [];
-    const target = thread();
-    if (target) target.postMessage(jobs);
-    else for (const job of jobs) void sendPush(transport, job).then((result) => { pending.get(job.id)?.(result); pending.delete(job.id); });
-  };
-
-  return {
-    send(job: Omit<SendJob, 'id'>): Promise<SendResult> {
-      const id = nextId++;
-      const target = thread();
-      if (!target) return sendPush(transport, { ...job, id });
-      return new Promise((resolve) => {
-        // Held while it has work: a push in flight keeps the process alive, an idle thread does not.
-        if (pending.size === 0) target.ref();
-        pending.set(id, resolve);
-        if (batch.length === 0) setImmediate(post);
-        batch.push({ ...job, id });
-      });
-    },
-    /** Where pushes are sent from: their own thread, or the event loop when it could not start. */
-    where: () => (worker ? 'thread' : failed ? 'event loop' : 'not started'),
-    async stop() {
-      const ending = worker;
-      worker = null;
-      failed = true;
-      await ending?.terminate();
-    },
-  };
 }
 
 export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, thread, concurrency = 64, timeoutMs = 10_000, maxAttempts = 8 }: Deps) {
