@@ -240,6 +240,8 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
   }
 
   hub.onPublish(react);
+  // From start: an SLA mark crossed between start and the first tick is announced on that tick.
+  loadMarks(clock.now());
 
   return {
     watchSla,
