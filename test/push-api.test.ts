@@ -90,3 +90,15 @@ t.test('VAPID keys are made once and kept across a restart on the same database;
   t.throws(() => loadConfig({ VAPID_SUBJECT: 'someone' }), /VAPID_SUBJECT/);
   t.equal(loadConfig({ PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' }).app.push?.allowLocalEndpoints, true);
 });
+
+t.test('a user keeps at most ten devices: an eleventh replaces the oldest', async (t) => {
+  const service = await pushService(t);
+  const app = await buildPushApp(t, service);
+  const expert = await createUser(app, 'expert');
+  const ids: string[] = [];
+  for (let i = 0; i < 11; i++) ids.push((await as(app, expert).post('/api/me/push-subscriptions', service.subscribe())).json().subscription.id);
+  const listed = (await as(app, expert).get('/api/me/push-subscriptions')).json().items.map((s: { id: string }) => s.id);
+  t.equal(listed.length, 10);
+  t.notOk(listed.includes(ids[0]), 'the first device went');
+  t.ok(listed.includes(ids[10]));
+});

@@ -1,7 +1,7 @@
 // The devices each user asked to be notified on. A subscription is identified by its endpoint (a browser gives the
 // same one until it unsubscribes), so subscribing again is idempotent and a device that changes hands goes with
 // whoever subscribed it last. Adding or losing a device changes whether an expert is reachable with no tab open.
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { notificationDeliveries, pushSubscriptions, type PushSubscriptionRow } from '../../db/schema.js';
 import type { PushSubscriptionBody, PushSubscriptionInfo } from '../contracts/push.js';
@@ -15,6 +15,9 @@ interface Deps {
   /** Told when a user's set of devices changes (routing's reachability). */
   onChange: (userId: string) => void;
 }
+
+/** Devices kept per user: one more replaces the one subscribed longest ago (each device costs a push per message). */
+export const MAX_DEVICES_PER_USER = 10;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -50,6 +53,9 @@ export function createPushSubscriptionService({ db, clock, transport, onChange }
         const inserted = db.insert(pushSubscriptions).values({
           id: newId(now), userId, endpoint: body.endpoint, p256dh: body.keys.p256dh, auth: body.keys.auth, userAgent: agent, createdAt: now,
         }).returning().get();
+        const surplus = db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId))
+          .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id)).all().slice(MAX_DEVICES_PER_USER);
+        for (const { id } of surplus) forget({ id, userId }, 'replaced by a newer device');
         return { row: inserted, created: true, previousOwner: null };
       });
       if (previousOwner) onChange(previousOwner);
