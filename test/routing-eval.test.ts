@@ -49,8 +49,8 @@ for (const flags of [[], ['--no-tags']]) {
     t.same(Object.keys(result), ['file', 'questions', 'hit@1', 'hit@5', 'hit@10', 'mrr', 'baselines', 'msPerQuestion']);
     t.equal(result.file, file);
     t.equal(result.questions, 300);
-    t.same(Object.keys(result.baselines), ['most_active', 'tag_overlap']);
-    for (const metrics of [result, result.baselines.most_active, result.baselines.tag_overlap]) {
+    t.same(Object.keys(result.baselines), ['most_active', 'tag_overlap', 'tfidf']);
+    for (const metrics of [result, result.baselines.most_active, result.baselines.tag_overlap, result.baselines.tfidf]) {
       for (const key of ['hit@1', 'hit@5', 'hit@10', 'mrr']) t.ok(metrics[key] >= 0 && metrics[key] <= 1, key);
       t.ok(metrics['hit@1'] <= metrics['hit@5'] && metrics['hit@5'] <= metrics['hit@10']);
     }
@@ -58,6 +58,17 @@ for (const flags of [[], ['--no-tags']]) {
     t.ok(result.msPerQuestion < 2);
   });
 }
+
+t.test('a chronological split over everyone seen so far (--full-pool --eval-from=N), as on a young site', async (t) => {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', script, file, '--full-pool', '--eval-from=1200', '--no-tags'], { timeout: 120_000 });
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+  t.equal(result.questions, 600, 'every line after the 1,200th (each answerer was seen before)');
+  // Two busy generalists answer 45 % of this set and a topic's three specialists the rest, at random: the words pick
+  // the topic, nothing picks the specialist. The learned ranker overweights activity here; the router notices that
+  // the words alone rank its answerers better and falls back to them (0.955 of the best baseline without, 0.98 with).
+  const best = Math.max(result.baselines.most_active.mrr, result.baselines.tag_overlap.mrr, result.baselines.tfidf.mrr);
+  t.ok(result.mrr >= 0.97 * best, `router ${result.mrr} against the best simple baseline ${best}`);
+});
 
 t.test('the eval refuses to run without a file', async (t) => {
   await t.rejects(run(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 }));

@@ -1,10 +1,20 @@
 import { createActivityTracker } from './activity.js';
-import { featureVector, hourKeys, prepareQuery, type LearnedState, type PreparedQuery } from './features.js';
+import { FEATURES, featureVector, hourKeys, prepareQuery, type LearnedState, type PreparedQuery } from './features.js';
 import { createOrdinals, createProfileIndex, type WeightedKey } from './profile-index.js';
 import { createOnlineRanker, type OnlineRanker } from './ranker.js';
 import { seededRandom } from '../random.js';
 
-const NEGATIVES_PER_ANSWER = 15;
+/**
+ * Each answer is compared with this many sampled experts. A young site is ranked against everyone seen so far, and
+ * its few answers must teach the ranker what sets the answerer apart from all of them, so it samples widely; a
+ * large history has plenty of answers to learn from, and a wide sample would only slow its replay down.
+ */
+export function negativesPerAnswer(answersLearned: number): number {
+  return Math.max(MIN_NEGATIVES, Math.round(MAX_NEGATIVES * Math.sqrt(YOUNG_SITE_ANSWERS / Math.max(YOUNG_SITE_ANSWERS, answersLearned))));
+}
+const MIN_NEGATIVES = 15;
+const MAX_NEGATIVES = 200;
+const YOUNG_SITE_ANSWERS = 2000;
 
 /**
  * Everything learned from answers: activity, the words and tags each expert handled, and the ranker's weights.
@@ -17,7 +27,17 @@ export interface ExpertiseIndex {
   prepare(terms: readonly string[], tags: readonly WeightedKey[], now: number): PreparedQuery;
   features(query: PreparedQuery, expertId: string, into?: number[]): number[];
   reachable(query: PreparedQuery): Set<string>;
+  /** The feature to rank by instead of the learned combination, while a simple scorer is doing clearly better. */
+  fallback(): number | null;
 }
+
+/** Simple scorers watched beside the learned ranker: most active, and the most of this question's words and tags. */
+const SIMPLE_SCORERS = ['activity', 'text_volume', 'tag_volume'].map((name) => FEATURES.findIndex((feature) => feature.name === name));
+const WATCH_MEMORY = 0.01;
+const MIN_WATCHED = 50;
+const FALLBACK_MARGIN = 0;
+const MAX_COMPETITORS = 64;
+const WATCH_EVERY_ANSWER_UNTIL = 20_000;
 
 export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   const ordinals = createOrdinals();
@@ -27,16 +47,53 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   const ranker = createOnlineRanker();
   const random = seededRandom(seed);
   let currentKey = '';
+  let answersLearned = 0;
   const currentAnswerers = new Set<string>();
 
+  // Decayed reciprocal rank of each answerer among the experts a new question would reach, under the learned ranker
+  // (index 0) and under each simple scorer: measured before learning from the answer, as routing would have ranked.
+  const watched = new Float64Array(SIMPLE_SCORERS.length + 1);
+  let watchedCount = 0;
+  const reciprocalRank = (positive: number, others: readonly number[]) => {
+    let above = 0;
+    let tied = 0;
+    for (const value of others) { if (value > positive) above++; else if (value === positive) tied++; }
+    return 1 / (1 + above + tied / 2);
+  };
+  const watch = (query: PreparedQuery, positive: number[]) => {
+    const competitors: number[][] = [];
+    for (const id of reachableFrom(query)) {
+      if (competitors.length >= MAX_COMPETITORS) break;
+      if (!currentAnswerers.has(id)) competitors.push(featureVector(state, query, id));
+    }
+    if (competitors.length === 0) return;
+    const ranks = [reciprocalRank(ranker.score(positive), competitors.map(ranker.score))];
+    for (const index of SIMPLE_SCORERS) ranks.push(reciprocalRank(positive[index]!, competitors.map((features) => features[index]!)));
+    const memory = Math.max(WATCH_MEMORY, 1 / (watchedCount + 1));
+    ranks.forEach((rank, i) => { watched[i] = watched[i]! + (rank - watched[i]!) * memory; });
+    watchedCount++;
+  };
+  const reachableFrom = (query: PreparedQuery) => {
+    const found = new Set<string>(state.activity.recentlyActive());
+    for (const { key } of query.terms) for (const id of state.terms.topHolders(key)) found.add(id);
+    for (const { key } of query.tags) for (const id of state.tags.topHolders(key)) found.add(id);
+    return found;
+  };
+
+  /** Distinct experts other than this question's answerers: a small pool is taken whole, a large one sampled. */
   const sampleNegatives = (query: PreparedQuery): number[][] => {
     const pool = state.activity.experts;
-    const negatives: number[][] = [];
-    for (let tries = 0; negatives.length < NEGATIVES_PER_ANSWER && tries < NEGATIVES_PER_ANSWER * 3; tries++) {
-      const id = pool[Math.floor(random() * pool.length)];
-      if (id !== undefined && !currentAnswerers.has(id)) negatives.push(featureVector(state, query, id));
+    const wanted = negativesPerAnswer(answersLearned);
+    const chosen = new Set<string>();
+    if (pool.length <= wanted + currentAnswerers.size) {
+      for (const id of pool) if (!currentAnswerers.has(id)) chosen.add(id);
+    } else {
+      for (let tries = 0; chosen.size < wanted && tries < wanted * 3; tries++) {
+        const id = pool[Math.floor(random() * pool.length)]!;
+        if (!currentAnswerers.has(id)) chosen.add(id);
+      }
     }
-    return negatives;
+    return [...chosen].map((id) => featureVector(state, query, id));
   };
 
   return {
@@ -51,8 +108,12 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       const firstAnswer = currentAnswerers.size === 0;
       currentAnswerers.add(expertId);
       if (firstAnswer) {
+        answersLearned++;
         const query = prepareQuery(state, terms, tags.map((tag) => ({ key: tag, weight: 1 })), at);
-        ranker.update(featureVector(state, query, expertId), sampleNegatives(query), weight);
+        const positive = featureVector(state, query, expertId);
+        // A large history has answers to spare: one in ten keeps the watch current at a tenth of its cost.
+        if (answersLearned <= WATCH_EVERY_ANSWER_UNTIL || answersLearned % 10 === 0) watch(query, positive);
+        ranker.update(positive, sampleNegatives(query), weight);
       }
       state.activity.record(expertId, key, at, weight);
       state.terms.add(expertId, terms, weight);
@@ -61,11 +122,12 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
     },
     prepare: (terms, tags, now) => prepareQuery(state, terms, tags, now),
     features: (query, expertId, into) => featureVector(state, query, expertId, into),
-    reachable(query) {
-      const found = new Set<string>(state.activity.recentlyActive());
-      for (const { key } of query.terms) for (const id of state.terms.topHolders(key)) found.add(id);
-      for (const { key } of query.tags) for (const id of state.tags.topHolders(key)) found.add(id);
-      return found;
+    reachable: (query) => reachableFrom(query),
+    fallback() {
+      if (watchedCount < MIN_WATCHED) return null;
+      let best = 0;
+      for (let i = 1; i < watched.length; i++) if (watched[i]! > watched[best]!) best = i;
+      return best > 0 && watched[best]! > watched[0]! + FALLBACK_MARGIN ? SIMPLE_SCORERS[best - 1]! : null;
     },
   };
 }

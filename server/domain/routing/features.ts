@@ -15,8 +15,10 @@ export const FEATURES: readonly { name: string; reason: string; initialWeight: n
   { name: 'shift_match', reason: 'shift', initialWeight: 0 },
   { name: 'text_share', reason: 'similar', initialWeight: 0.3 },
   { name: 'text_match', reason: 'similar', initialWeight: 0.3 },
+  { name: 'text_volume', reason: 'similar', initialWeight: 0.3 },
   { name: 'tag_share', reason: 'tags', initialWeight: 0.3 },
   { name: 'tag_match', reason: 'tags', initialWeight: 0.3 },
+  { name: 'tag_volume', reason: 'tags', initialWeight: 0.3 },
 ];
 
 export interface LearnedState {
@@ -68,8 +70,8 @@ export function featureVector(state: LearnedState, query: PreparedQuery, expertI
   into[n++] = Math.min(MAX_IDLE, Math.log1p(seen.sinceLast));
   const ordinal = state.ordinals.find(expertId);
   n = profileEvidence(query.resolved.hour, ordinal, into, n);
-  n = profileEvidence(query.resolved.terms, ordinal, into, n);
-  n = profileEvidence(query.resolved.tags, ordinal, into, n);
+  n = profileEvidence(query.resolved.terms, ordinal, into, n, true);
+  n = profileEvidence(query.resolved.tags, ordinal, into, n, true);
   into.length = n;
   return into;
 }

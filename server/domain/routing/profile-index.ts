@@ -108,16 +108,20 @@ export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): 
  * match = log(1 + Σ w·idf·tf/(tf+1)), saturating evidence that they handled them, rarer keys counting more.
  * Both are written into `into` from `at`; returns the index after them. An expert with no ordinal has no history.
  */
-export function profileEvidence(keys: ResolvedKeys, expert: number | undefined, into: number[], at: number): number {
+export function profileEvidence(keys: ResolvedKeys, expert: number | undefined, into: number[], at: number, withVolume = false): number {
   let share = 0;
   let match = 0;
+  let volume = 0;
   for (let i = 0; expert !== undefined && i < keys.holders.length; i++) {
     const count = keys.holders[i]!.get(expert);
     if (count === undefined) continue;
     share += keys.shares[i]! * count;
     match += (keys.idfs[i]! * count) / (count + 1);
+    volume += keys.idfs[i]! * count;
   }
   into[at] = keys.weightSum > 0 ? Math.log1p((keys.experts * share) / keys.weightSum) : 0;
   into[at + 1] = Math.log1p(match);
-  return at + 2;
+  if (!withVolume) return at + 2;
+  into[at + 2] = Math.log1p(volume);
+  return at + 3;
 }

@@ -13,6 +13,8 @@ const WALK_LIMIT = 32;
 /** rank() returns everyone in order but gives reasons for the head only, which keeps a full ordering cheap. */
 const EXPLAINED_IN_RANK = 50;
 const NO_HISTORY = '\u0000no-history';
+/** How far a simple scorer that is doing better leads the learned combination (its features are log-counts). */
+const FALLBACK_LEAD = 5;
 
 export function createRouter(settings: RoutingSettings): Router {
   const roster = createRoster({ requireOnline: settings.requireOnline });
@@ -29,20 +31,29 @@ export function createRouter(settings: RoutingSettings): Router {
 
   const scorer = (tags: readonly TagScore[], query: PreparedQuery) => {
     const baselineFeatures = learned.features(query, NO_HISTORY);
-    const baseline = learned.ranker.score(baselineFeatures);
+    // While a simple scorer ranks this site's answerers better than the learned combination, it leads the ranking and
+    // the combination only breaks its near-ties.
+    const fallback = learned.fallback();
+    const learnedScore = fallback === null
+      ? learned.ranker.score
+      : (features: readonly number[]) => learned.ranker.score(features) + FALLBACK_LEAD * features[fallback]!;
+    const learnedContributions = fallback === null
+      ? learned.ranker.contributions
+      : (features: readonly number[]) => learned.ranker.contributions(features).map((value, i) => (i === fallback ? value + FALLBACK_LEAD * features[i]! : value));
+    const baseline = learnedScore(baselineFeatures);
     const operational = (entry: RosterEntry | undefined) =>
       entry ? [skillReasons(entry.skills, tags), operationalReasons(entry, settings, query.now)] : [];
     const scratch: number[] = [];
     return {
       /** The sum explain() itemizes, computed without the itemizing: every candidate is scored, few are explained. */
       value(id: string): number {
-        const value = learned.ranker.score(learned.features(query, id, scratch)) - baseline;
+        const value = learnedScore(learned.features(query, id, scratch)) - baseline;
         const entry = roster.get(id);
         return entry ? plusRosterScore(value, entry, tags, settings, query.now) : value;
       },
       explain(id: string): RankedExpert {
-        const contributions = learned.ranker.contributions(learned.features(query, id));
-        const learnedPart = learnedReasons(contributions, learned.ranker.contributions(baselineFeatures));
+        const contributions = learnedContributions(learned.features(query, id));
+        const learnedPart = learnedReasons(contributions, learnedContributions(baselineFeatures));
         return ranked(id, [learnedPart, ...operational(roster.get(id))]);
       },
     };
