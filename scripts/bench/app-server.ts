@@ -90,6 +90,8 @@ async function main() {
   const started = performance.now();
   const app = await buildApp({
     databasePath: options.databasePath, logLevel: 'warn', secureCookies: false,
+    // The bench drives ingest through one token far above a desk's per-token limit: it measures the server, not it.
+    ingestRateLimitPerMinute: 1_000_000,
     x: options.fakeX ? { baseUrl: options.fakeX.url, credentials: options.fakeX.credentials, pollIntervalMs: options.pollMs } : undefined,
     routing: defaultRoutingConfig({ maxOffersPerHour: options.maxOffersPerHour, ...(options.quietWaves ? { waveMs: 3_600_000, escalateMs: 7_200_000 } : {}) }),
   }, { clock: { now: () => Date.now() + offset }, timers: true });
