@@ -243,3 +243,16 @@ t.test('a reply that fails to post alerts managers by push and on the chat webho
   t.equal(hook.bodies.length, 1, 'escalations were not asked for on this webhook, failed posts were');
   t.match(hook.bodies[0], { text: /Reply failed to post\* \(post\.failed/ });
 });
+
+t.test('a question dismissed while offered withdraws its open offers', async (t) => {
+  const { service, app, clock, experts, manager, ingest, settle } = await setup(t, { experts: 2 });
+  const question = await ingest();
+  await settle();
+  t.equal(service.received.length, 2);
+  clock.advance(30_000);
+  t.equal((await as(app, manager).post(`/api/questions/${question.id}/dismiss`, { reason: 'spam' })).statusCode, 200);
+  await settle();
+  for (const expert of experts) {
+    t.match(payloads(service, expert.deviceId).at(-1), { type: 'offer.withdrawn', title: 'Question closed', questionId: question.id });
+  }
+});

@@ -34,8 +34,9 @@ const AWAITING_REPLY = ['new', 'offered', 'escalated', 'claimed', 'in_review', '
 type Pending =
   | { to: 'users'; userIds: string[]; message: OutgoingMessage; questionId: string }
   | { to: 'managers'; event: AlertEvent; message: OutgoingMessage; questionId: string }
-  | { to: 'claimed'; question: QuestionSummary; expertId: string; expertName: string };
-type Addressed = Exclude<Pending, { to: 'claimed' }>;
+  | { to: 'claimed'; question: QuestionSummary; expertId: string; expertName: string }
+  | { to: 'dismissed'; question: QuestionSummary };
+type Addressed = Exclude<Pending, { to: 'claimed' | 'dismissed' }>;
 
 export function createNotifier({ db, clock, hub, views, webhook, wake, config }: Deps) {
   let queue: Pending[] = [];
@@ -84,6 +85,13 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
     return out;
   }
 
+  /** A dismissed question: offers it cut short (ended before their wave would have) are withdrawn. */
+  function dismissed(question: QuestionSummary, now: number): Addressed[] {
+    const cut = db.selectDistinct({ id: offers.expertId }).from(offers)
+      .where(and(eq(offers.questionId, question.id), eq(offers.state, 'expired'), gt(offers.expiresAt, now))).all().map((o) => o.id);
+    return cut.length > 0 ? [{ to: 'users', userIds: cut, message: withdrawnMessage(question, null, config.waveMs / 1000), questionId: question.id }] : [];
+  }
+
   /** A hand-off is an assignment and a note naming the new holder at once: one notification, with the note. */
   function mergeHandoffs(items: Addressed[]): Addressed[] {
     const assigned = new Map<string, Extract<Pending, { to: 'users' }>>();
@@ -108,7 +116,7 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
     let managers: { id: string; userId: string }[] | undefined;
     const written = db.transaction(() => {
       const now = clock.now();
-      const expanded = mergeHandoffs(items.flatMap((item) => (item.to === 'claimed' ? claimed(item) : [item])));
+      const expanded = mergeHandoffs(items.flatMap((item) => (item.to === 'claimed' ? claimed(item) : item.to === 'dismissed' ? dismissed(item.question, now) : [item])));
       let count = 0;
       for (const item of expanded) {
         const rows = item.to === 'users'
@@ -157,6 +165,11 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
       case 'question.claimed': {
         const { question, expertId, expertName } = data as ClientEventMap['question.claimed'];
         return enqueue({ to: 'claimed', question, expertId, expertName });
+      }
+      case 'question.updated': {
+        const { question } = data as ClientEventMap['question.updated'];
+        if (question.status === 'dismissed') enqueue({ to: 'dismissed', question });
+        return;
       }
       case 'note.mention': {
         const { questionId, from, text } = data as ClientEventMap['note.mention'];

@@ -54,7 +54,8 @@ export function offerMessage(question: QuestionSummary, expiresAt: number, now: 
 
 /** Replaces an offer someone else took: the service worker closes the notification it replaces. */
 export function withdrawnMessage(question: QuestionSummary, winnerName: string | null, ttlSeconds: number): OutgoingMessage {
-  return about('offer.withdrawn', question, 'Question taken', `${winnerName ?? 'A colleague'} is answering “${excerpt(question.text, 60)}”`, 'high', ttlSeconds);
+  const body = question.status === 'dismissed' ? `No answer needed for “${excerpt(question.text, 60)}”` : `${winnerName ?? 'A colleague'} is answering “${excerpt(question.text, 60)}”`;
+  return about('offer.withdrawn', question, question.status === 'dismissed' ? 'Question closed' : 'Question taken', body, 'high', ttlSeconds);
 }
 
 export function assignedMessage(question: QuestionSummary, by: string | null, note: string | null): OutgoingMessage {
