@@ -23,7 +23,12 @@ export interface RoutingExpert {
   medianReplyMs: number | null;
 }
 
-export interface RoutingSettings { k: number; maxOffersPerHour: number; requireOnline: boolean }
+export interface RoutingSettings {
+  k: number;
+  maxOffersPerHour: number;
+  /** Offer only to experts who can be told now: a connected tab or a push subscription (availability.ts isReachable). */
+  requireOnline: boolean;
+}
 
 export interface RankedExpert { expertId: string; score: number; reasons: Record<string, number> }
 
