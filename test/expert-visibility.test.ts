@@ -1,4 +1,4 @@
-// What an expert may learn about a question: a claim on one they cannot see answers like opening it (404), and the
+// What an expert may learn about a question: a claim on one they cannot see never names its holder, and the
 // detail view shows them the public thread and their own part, not colleagues' drafts, feedback or routing scores.
 import t, { type Test } from 'tap';
 import { as, buildTestApp, createUser, seedTags, type Session } from './helpers/app.js';
@@ -21,7 +21,7 @@ async function setup(t: Test) {
 const offeredTo = async (app: App, manager: Session, questionId: string) =>
   (await as(app, manager).get(`/api/questions/${questionId}`)).json().question.offers.map((o: { expertId: string }) => o.expertId) as string[];
 
-t.test('a claim on a question the expert cannot see is a 404, like opening it', async (t) => {
+t.test('a claim never says who holds a question the expert cannot see', async (t) => {
   const { app, manager, jane, omar, zed } = await setup(t);
   const question = await ask(app, manager, 'My TV has no sound');
   const offered = await offeredTo(app, manager, question.id);
@@ -31,9 +31,13 @@ t.test('a claim on a question the expert cannot see is a 404, like opening it', 
   const opened = await as(app, zed).get(`/api/questions/${question.id}`);
   const claimed = await as(app, zed).post(`/api/questions/${question.id}/claim`);
   t.equal(opened.statusCode, 404);
-  t.equal(claimed.statusCode, 404, 'the claim answers the same');
-  t.same(claimed.json(), opened.json(), 'word for word');
+  // Any available expert may claim an open question, so one who finds it taken lost a race: 409, as the contract says.
+  t.equal(claimed.statusCode, 409, 'a late claim by an available expert lost a race');
+  t.same(claimed.json().error, { code: 'already_claimed', message: 'Someone else is already answering this question' });
   t.notMatch(claimed.body, 'Jane', 'and does not say who holds it');
+  await as(app, manager).post(`/api/questions/${question.id}/dismiss`, { reason: 'duplicate' });
+  const closed = await as(app, zed).post(`/api/questions/${question.id}/claim`);
+  t.same([closed.statusCode, closed.json()], [404, opened.json()], 'a closed question it cannot see answers like opening it');
   t.equal((await as(app, zed).post('/api/questions/no-such-id/claim')).statusCode, 404, 'as for a question that does not exist');
 
   const lost = await as(app, omar).post(`/api/questions/${question.id}/claim`);

@@ -73,8 +73,8 @@ t.test('an expert acts only on questions offered or assigned to them, and on the
   t.equal(assigned.statusCode, 200);
   t.equal((await as(app, sessions.otherExpert!).post(`/api/questions/${q.id}/release`)).statusCode, 404, 'another expert cannot see it');
   const late = await as(app, sessions.otherExpert!).post(`/api/questions/${q.id}/claim`);
-  t.equal(late.statusCode, 404, 'an available expert who tries to pick it up cannot see it either (not who holds it)');
-  t.equal(late.json().error.code, 'not_found');
+  t.equal(late.statusCode, 409, 'an available expert who tries to pick it up lost the race');
+  t.same(late.json().error, { code: 'already_claimed', message: 'Someone else is already answering this question' }, 'and is not told who holds it');
   t.equal((await as(app, sessions.otherExpert!).post(`/api/questions/${q.id}/replies`, { text: 'hijack' })).statusCode, 403, 'nor reply to it');
   t.equal((await as(app, sessions.otherExpert!).get(`/api/replies?author=${sessions.expert!.user.id}`)).statusCode, 403, 'nor list someone else\'s replies');
   const reply = (await as(app, sessions.expert!).post(`/api/questions/${q.id}/replies`, { text: 'Check the HDMI ARC port.' })).json().reply;

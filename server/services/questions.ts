@@ -8,7 +8,7 @@ import type { RoutingConfig } from '../config.js';
 import type { QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
-import { canApply, statusesFor } from '../domain/lifecycle.js';
+import { canApply, OPEN_STATUSES, statusesFor } from '../domain/lifecycle.js';
 import type { Router } from '../domain/routing/index.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
 import { flush, recordEvent, type Notice } from './audit.js';
@@ -78,6 +78,8 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     return value;
   }
 
+  const anonymousHolderConflict = () => conflict('already_claimed', 'Someone else is already answering this question');
+
   function holderConflict(id: string): AppError {
     const row = load(id);
     if (row.assigneeId) {
@@ -144,7 +146,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         };
       });
       // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
-      if (!result) throw canSee(user, load(id)) ? holderConflict(id) : notFound('Question');
+      if (!result) throw canSee(user, load(id)) ? holderConflict(id) : anonymousHolderConflict();
       experts.refresh(user.id);
       return views.summary(result);
     },
@@ -234,9 +236,13 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   function visibleOrClaimable(user: User, id: string): QuestionRow {
     const row = load(id);
     if (canSee(user, row)) return row;
-    // Any available expert may pick up an open question they were not offered (DESIGN.md). One that is held, or
-    // closed, is not theirs to see: the same 404 as opening it, so a claim cannot reveal who holds what.
-    if (experts.getProfile(user.id)?.availability === 'available' && canApply('claim', row.status) && !row.assigneeId) return row;
+    // Any available expert may pick up an open question they were not offered (DESIGN.md), so one who finds it taken
+    // lost a race like any other and hears 409 — but not who holds it, which is theirs to see only if it was offered
+    // to them. A closed question is not theirs to see at all: the same 404 as opening it.
+    if (experts.getProfile(user.id)?.availability === 'available') {
+      if (canApply('claim', row.status) && !row.assigneeId) return row;
+      if (row.assigneeId && OPEN_STATUSES.includes(row.status as QuestionStatus)) throw anonymousHolderConflict();
+    }
     throw notFound('Question');
   }
 }
