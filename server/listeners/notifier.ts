@@ -2,9 +2,10 @@
 // each commit. Events are gathered for one turn of the event loop and written as delivery rows (one per device) in
 // one short transaction, then the sender is woken: the request that caused them never waits on a push service.
 // A crash between a commit and this write loses no offer: reconcile() at start queues open offers that have none.
-import { and, eq, gt, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+// SLA alerts come from the SLA watch (sla-watch.ts) through announce().
+import { and, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { notificationDeliveries, offers, pushSubscriptions, questions, replies, serverKeys, users } from '../../db/schema.js';
+import { notificationDeliveries, offers, pushSubscriptions, questions, replies, users } from '../../db/schema.js';
 import type { QuestionSummary } from '../contracts/api.js';
 import type { ClientEventMap, ClientEventType } from '../contracts/events.js';
 import type { AlertEvent } from '../contracts/push.js';
@@ -20,16 +21,9 @@ interface Deps {
   db: Db; clock: Clock; hub: RealtimeHub; views: Views;
   webhook: () => { url: string | null; events: readonly AlertEvent[] };
   wake: () => void;
-  config: { waveMs: number; slaMs: number };
+  config: { waveMs: number };
 }
 
-/** An SLA is at risk in its last fifth (the last 6 minutes of 30). */
-const AT_RISK_SHARE = 0.2;
-/** Questions whose SLA mark is announced per tick; a backlog (after downtime) goes out over the next ticks. */
-const SLA_BATCH = 100;
-const SLA_MARKS = 'sla-watch';
-/** Questions still waiting for their first public reply. */
-const AWAITING_REPLY = ['new', 'offered', 'escalated', 'claimed', 'in_review', 'approved', 'posting', 'failed'];
 
 type Pending =
   | { to: 'users'; userIds: string[]; message: OutgoingMessage; questionId: string }
@@ -41,7 +35,6 @@ type Addressed = Exclude<Pending, { to: 'claimed' | 'dismissed' }>;
 export function createNotifier({ db, clock, hub, views, webhook, wake, config }: Deps) {
   let queue: Pending[] = [];
   let scheduled = false;
-  let slaMarks: { atRisk: number; breached: number } | null = null;
 
   const insert = (rows: (typeof notificationDeliveries.$inferInsert)[]) => {
     for (let i = 0; i < rows.length; i += 200) db.insert(notificationDeliveries).values(rows.slice(i, i + 200)).run();
@@ -196,39 +189,9 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
     }
   }
 
-  function loadMarks(now: number) {
-    if (slaMarks) return slaMarks;
-    const stored = db.select().from(serverKeys).where(eq(serverKeys.name, SLA_MARKS)).get()?.value;
-    return (slaMarks = stored ? { atRisk: Number(stored.atRisk), breached: Number(stored.breached) } : { atRisk: now, breached: now });
-  }
-
-  /**
-   * Announces the questions whose SLA entered its last fifth, or ran out, since the last look. The marks move with
-   * what was announced, in the same transaction, so after a restart each is announced once: none twice, none lost.
-   */
-  function watchSla(now: number) {
-    const marks = loadMarks(now);
-    const riskMs = config.slaMs * AT_RISK_SHARE;
-    const crossing = (from: number, to: number) => db.select().from(questions).where(and(
-      inArray(questions.status, AWAITING_REPLY), isNull(questions.firstReplyAt), gt(questions.slaDueAt, from), lte(questions.slaDueAt, to),
-    )).orderBy(questions.slaDueAt).limit(SLA_BATCH).all();
-    const atRisk = crossing(marks.atRisk + riskMs, Math.max(now + riskMs, marks.atRisk + riskMs)).filter((q) => q.slaDueAt > now);
-    const breached = crossing(marks.breached, now);
-    const next = {
-      atRisk: atRisk.length === SLA_BATCH ? atRisk.at(-1)!.slaDueAt - riskMs : Math.max(marks.atRisk, now),
-      breached: breached.length === SLA_BATCH ? breached.at(-1)!.slaDueAt : Math.max(marks.breached, now),
-    };
-    slaMarks = next;
-    if (atRisk.length === 0 && breached.length === 0) return;
-    const items: Pending[] = [];
-    for (const [event, rows] of [['sla.at_risk', atRisk], ['sla.breached', breached]] as const) {
-      for (const summary of views.summaries(rows)) items.push({ to: 'managers', event, message: alertMessage(event, summary, null, now), questionId: summary.id });
-    }
-    db.transaction(() => {
-      write(items);
-      db.insert(serverKeys).values({ name: SLA_MARKS, value: { atRisk: String(next.atRisk), breached: String(next.breached) }, createdAt: now })
-        .onConflictDoUpdate({ target: serverKeys.name, set: { value: { atRisk: String(next.atRisk), breached: String(next.breached) } } }).run();
-    });
+  /** Manager alerts raised outside the hub's events (the SLA watch), written now, in the caller's transaction. */
+  function announce(alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) {
+    write(alerts.map(({ event, question }) => ({ to: 'managers', event, message: alertMessage(event, question, null, now), questionId: question.id })));
   }
 
   /** At start: open offers whose experts can be pushed to but have no delivery row yet (a crash lost them) get one. */
@@ -253,11 +216,9 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
   }
 
   hub.onPublish(react);
-  // From start: an SLA mark crossed between start and the first tick is announced on that tick.
-  loadMarks(clock.now());
 
   return {
-    watchSla,
+    announce,
     reconcile,
     /** Writes what the events of this turn queued now rather than on the next turn (tests, shutdown). */
     flush: flushQueue,

@@ -27,6 +27,7 @@ import { createTagService } from '../services/tags.js';
 import { createViews } from '../services/views.js';
 import { createRoutingModel } from '../services/routing-history.js';
 import { createNotifier } from '../listeners/notifier.js';
+import { createSlaWatch } from '../listeners/sla-watch.js';
 import { createPush, createTransport } from '../services/push.js';
 
 export interface ServiceOptions { db: Db; clock: Clock; config: AppConfig; posters: Map<string, ChannelPoster>; timers: boolean }
@@ -72,7 +73,8 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const notifier = createNotifier({
     db, clock, hub, views, webhook: () => settings.get().alertWebhook, wake: push.sender.wake, config: config.routing,
   });
-  dispatcher.onTick((now) => notifier.watchSla(now));
+  const slaWatch = createSlaWatch({ db, clock, views, slaMs: config.routing.slaMs, announce: notifier.announce });
+  dispatcher.onTick((now) => slaWatch.tick(now));
   const channels = createChannelStatus();
   // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
   // (computed on a thread of their own: services/analytics.ts).
