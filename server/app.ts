@@ -66,6 +66,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel, redact: REDACTED_PATHS },
     bodyLimit: 64 * 1024,
+    // A hop count trusts that many proxies in front of the server (the function form, which Fastify's types accept).
+    trustProxy: typeof config.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy ?? false,
     // A client's X-Request-Id is kept (to follow a request across systems) only if it is a plain token: it goes into
     // every log line and back out as a header.
     requestIdHeader: false,

@@ -33,6 +33,14 @@ export const EnvSchema = z.object({
   VAPID_PUBLIC_KEY: optionalText,
   VAPID_PRIVATE_KEY: optionalText,
   VAPID_SUBJECT: z.string().trim().regex(/^(mailto:|https:)/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
+  // Behind a reverse proxy: which proxy to believe about the client's address (X-Forwarded-For), so per-address limits
+  // count clients rather than the proxy. 'true' (any), a hop count, or comma-separated addresses or CIDR ranges.
+  TRUST_PROXY: z.string().trim().optional().transform((value): boolean | number | string[] => {
+    if (value === undefined || value === '' || value === 'false') return false;
+    if (value === 'true') return true;
+    if (/^\d+$/.test(value)) return Number(value);
+    return value.split(',').map((part) => part.trim()).filter(Boolean);
+  }),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // Comma-separated origins (https://desk.example.com) besides the server's own that may open the live channel.
   ALLOWED_ORIGINS: z.string().default('').transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
@@ -79,6 +87,8 @@ export interface AppConfig {
   ingestRateLimitPerMinute?: number;
   /** Origins besides the server's own whose pages may open /ws. */
   allowedOrigins?: string[];
+  /** Which reverse proxy's X-Forwarded-For to believe (Fastify's trustProxy); false: the socket's address. */
+  trustProxy?: boolean | number | string[];
 }
 
 export interface ServerConfig { app: AppConfig; port: number; host: string; demo: { enabled: boolean; intervalMs: number } }
@@ -137,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
       }),
       ingestRateLimitPerMinute: e.INGEST_RATE_LIMIT_PER_MINUTE,
       allowedOrigins: e.ALLOWED_ORIGINS,
+      trustProxy: e.TRUST_PROXY,
     },
   };
 }

@@ -3,7 +3,7 @@
 // every account.
 import t from 'tap';
 import { LOGIN_FAILURES_PER_ADDRESS } from '../server/routes/auth.js';
-import { ADMIN, as, buildTestApp, createUser, login } from './helpers/app.js';
+import { ADMIN, as, buildTestApp, createUser, login, testConfig } from './helpers/app.js';
 
 const signIn = (app: Awaited<ReturnType<typeof buildTestApp>>, email: string, password: string, remoteAddress = '127.0.0.1') =>
   app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress });
@@ -103,4 +103,23 @@ t.test('one address trying many accounts is stopped after a few dozen failures; 
   t.ok(Number(limited.headers['retry-after']) >= 1, 'with a Retry-After');
   t.equal((await signIn(app, people[0]!.email, people[0]!.password, '10.0.0.9')).statusCode, 429, 'even a right password from that address waits');
   t.equal((await signIn(app, people[0]!.email, people[0]!.password, '10.0.0.8')).statusCode, 200, 'other addresses are not affected');
+});
+
+t.test('behind a trusted proxy (TRUST_PROXY) the limit counts the clients the proxy forwards, not the proxy', async (t) => {
+  const { buildApp } = await import('../server/app.js');
+  const { loadConfig } = await import('../server/config.js');
+  t.equal(loadConfig({}).app.trustProxy, false, 'no proxy is trusted unless configured');
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).app.trustProxy, ['10.0.0.1', '10.1.0.0/16']);
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).app.trustProxy, 1);
+  const app = await buildApp({ ...testConfig(t), trustProxy: ['10.0.0.1'] }, { logger: false, timers: false });
+  t.teardown(() => app.close());
+  await app.ready();
+  let attempt = 0;
+  const via = (client: string) => app.inject({
+    method: 'POST', url: '/api/auth/login', payload: { email: `nobody${attempt++}@test.helpforce`, password: 'wrong-password' },
+    remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': client },
+  });
+  for (let i = 0; i < LOGIN_FAILURES_PER_ADDRESS.max; i++) t.equal((await via('203.0.113.5')).statusCode, 401);
+  t.equal((await via('203.0.113.5')).statusCode, 429, 'the client that failed is limited');
+  t.equal((await via('198.51.100.7')).statusCode, 401, 'another client behind the same proxy is not');
 });
