@@ -28,7 +28,7 @@ interface Deps {
 type Pending =
   | { to: 'users'; userIds: string[]; message: OutgoingMessage; questionId: string }
   | { to: 'managers'; event: AlertEvent; message: OutgoingMessage; questionId: string }
-  | { to: 'claimed'; question: QuestionSummary; expertId: string; expertName: string }
+  | { to: 'claimed'; question: QuestionSummary; expertId: string; expertName: string; ended: string[] }
   | { to: 'dismissed'; question: QuestionSummary };
 type Addressed = Exclude<Pending, { to: 'claimed' | 'dismissed' }>;
 
@@ -67,13 +67,13 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
   }
 
   /** A claim or an assignment: the assignee hears of an assignment; everyone else who was offered it, that it is gone. */
-  function claimed({ question, expertId, expertName }: Extract<Pending, { to: 'claimed' }>): Addressed[] {
+  function claimed({ question, expertId, expertName, ended }: Extract<Pending, { to: 'claimed' }>): Addressed[] {
     const own = db.select({ reasons: offers.reasons }).from(offers)
       .where(and(eq(offers.questionId, question.id), eq(offers.expertId, expertId), eq(offers.state, 'claimed'))).get();
     const out: Addressed[] = [];
     if (own?.reasons['assigned-by-manager']) out.push({ to: 'users', userIds: [expertId], message: assignedMessage(question, null, null), questionId: question.id });
-    const others = db.selectDistinct({ id: offers.expertId }).from(offers).where(and(eq(offers.questionId, question.id), eq(offers.state, 'lost'))).all()
-      .map((o) => o.id).filter((id) => id !== expertId);
+    // Only those whose offer this claim ended: an expert who lost an earlier wave of it was told then.
+    const others = ended.filter((id) => id !== expertId);
     if (others.length > 0) out.push({ to: 'users', userIds: others, message: withdrawnMessage(question, expertName, config.waveMs / 1000), questionId: question.id });
     return out;
   }
@@ -157,7 +157,7 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
       }
       case 'question.claimed': {
         const { question, expertId, expertName } = data as ClientEventMap['question.claimed'];
-        return enqueue({ to: 'claimed', question, expertId, expertName });
+        return enqueue({ to: 'claimed', question, expertId, expertName, ended: [...(to.users ?? [])] });
       }
       case 'question.updated': {
         const { question } = data as ClientEventMap['question.updated'];

@@ -89,10 +89,16 @@ export function alertMessage(event: AlertEvent, question: QuestionSummary, detai
   return about(event, question, ALERT_TITLES[event], body, urgent ? 'high' : 'normal', event === 'post.failed' ? DAY_S : HOUR_S);
 }
 
+/**
+ * Slack's control sequences (`<!channel>`, `<url|label>`) are written with angle brackets, so a customer's words must
+ * have theirs escaped, or a public post could ping the whole desk channel or show a disguised link there.
+ */
+export const escapeChatText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
 /** Slack incoming-webhook JSON; Microsoft Teams and Mattermost read the same `text`. */
 export function chatMessage(message: OutgoingMessage, event: AlertEvent): { text: string; blocks: unknown[] } {
   const { title, body, questionId } = message.payload;
-  const text = `*${title}* (${event}, question ${questionId})\n${body}`;
+  const text = `*${escapeChatText(title)}* (${event}, question ${questionId})\n${escapeChatText(body)}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 

@@ -186,10 +186,12 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         const updated = db.update(questions).set({ status: 'claimed', assigneeId: expertId, claimedAt: now, updatedAt: now })
           .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('assign')))).returning().get();
         if (!updated) throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
-        db.update(offers).set({ state: 'lost' }).where(and(eq(offers.questionId, id), inArray(offers.state, ['open', 'claimed']))).run();
+        const ended = db.update(offers).set({ state: 'lost' }).where(and(eq(offers.questionId, id), inArray(offers.state, ['open', 'claimed'])))
+          .returning({ expertId: offers.expertId }).all();
         db.insert(offers).values({ id: newId(now), questionId: id, expertId, wave: updated.wave, score: 1, reasons: { 'assigned-by-manager': 1 }, state: 'claimed', createdAt: now, expiresAt: now }).run();
         recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.assigned', at: now, data: { expertId, previousExpertId: before.assigneeId } });
-        const users = [expertId, ...(before.assigneeId && before.assigneeId !== expertId ? [before.assigneeId] : [])];
+        // The assignee, whoever held it before, and everyone whose offer this ended (their inbox drops it at once).
+        const users = [...new Set([expertId, ...(before.assigneeId ? [before.assigneeId] : []), ...ended.map((o) => o.expertId)])];
         return { value: updated, notices: [() => hub.publish('question.claimed', { question: views.summary(updated), expertId, expertName }, { users })] };
       });
       experts.refresh(expertId);
