@@ -12,7 +12,7 @@ t.test('a withdrawal reaches only the experts whose offer this claim or assignme
   const clock = createManualClock(Date.now());
   const app = await buildPushApp(t, service, { clock, routing: { k: 2, waveMs: 120_000, escalateMs: 600_000, slaMs: 30 * 60_000 } });
   await seedTags(app);
-  const experts = [];
+  const experts: (Awaited<ReturnType<typeof createUser>> & { deviceId: string })[] = [];
   for (let i = 0; i < 4; i++) {
     const expert = await createUser(app, 'expert', { name: `Expert ${i}`, profile: { skills: [{ tag: 'tv', level: 5 - i }], capacity: 3 } });
     const device = service.subscribe();

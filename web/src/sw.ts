@@ -75,12 +75,20 @@ function isPayload(value: unknown): value is PushPayload {
   return !!p && typeof p.type === 'string' && typeof p.title === 'string';
 }
 
+const WITHDRAWN_SHOWN_MS = 4000;
+
 async function showPush(payload: PushPayload): Promise<void> {
   const tag = payload.tag || payload.questionId || payload.type;
   if (payload.type === 'offer.withdrawn') {
-    // Someone else took the question: the offer's notification goes, and no new one takes its place.
+    // Someone else took the question. A push must show something (subscriptions are userVisibleOnly, and Safari ends
+    // one after a few pushes that show nothing), so a quiet "taken" replaces the offer under its tag, then goes.
+    await sw.registration.showNotification(payload.title, {
+      body: payload.body, tag, icon: '/icon-192.png', badge: '/icon-192.png', silent: true,
+      data: { url: sameOrigin(payload.url), type: payload.type, questionId: payload.questionId ?? null },
+    });
+    await new Promise((resolve) => setTimeout(resolve, WITHDRAWN_SHOWN_MS));
     const shown = await sw.registration.getNotifications({ tag });
-    shown.filter((n) => (n.data as { type?: string } | null)?.type === 'offer').forEach((n) => n.close());
+    shown.filter((n) => (n.data as { type?: string } | null)?.type === 'offer.withdrawn').forEach((n) => n.close());
     return;
   }
   const offer = payload.type === 'offer';
