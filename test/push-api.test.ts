@@ -23,7 +23,7 @@ t.test('subscribe, list, delete; the same endpoint again is the same subscriptio
   const { id, createdAt } = first.json().subscription;
   t.ok(id && createdAt);
   const again = await as(app, expert).post('/api/me/push-subscriptions', device);
-  t.equal(again.statusCode, 200, 'the same endpoint again is not a second subscription');
+  t.equal(again.statusCode, 201, 'the same endpoint again is not a second subscription (201, the same id: idempotent per endpoint)');
   t.equal(again.json().subscription.id, id);
 
   const listed = (await as(app, expert).get('/api/me/push-subscriptions')).json().items;

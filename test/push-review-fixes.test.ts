@@ -49,3 +49,28 @@ t.test('a customer\'s words cannot ping the channel or disguise a link in the ch
   t.notMatch(message.text, /<!channel>|<https:/, 'no Slack control sequence survives');
   t.match(message.text, /&lt;!channel&gt;/);
 });
+
+t.test('a changed or reset password and a deactivated account end the devices they let subscribe', async (t) => {
+  const service = await pushService(t);
+  const app = await buildPushApp(t, service, {});
+  const { ADMIN, login } = await import('./helpers/app.js');
+  const admin = await login(app, ADMIN.email, ADMIN.password);
+  const devices = async (who: Awaited<ReturnType<typeof createUser>>) => (await as(app, who).get('/api/me/push-subscriptions')).json().items.length;
+  const subscribed = async () => {
+    const expert = await createUser(app, 'expert', { profile: { signature: 'PX' } });
+    for (let i = 0; i < 2; i++) t.equal((await as(app, expert).post('/api/me/push-subscriptions', service.subscribe())).statusCode, 201);
+    t.equal(await devices(expert), 2);
+    return expert;
+  };
+  const changer = await subscribed();
+  t.equal((await as(app, changer).post('/api/me/password', { currentPassword: changer.password, newPassword: 'a-brand-new-password-1' })).statusCode, 204);
+  t.equal(await devices(changer), 0, 'a changed password: no device hears with the old one (the client subscribes its own again)');
+
+  const forgetful = await subscribed();
+  t.equal((await as(app, admin).post(`/api/users/${forgetful.user.id}/password`, { temporaryPassword: 'temporary-pass-1' })).statusCode, 204);
+  t.equal(app.services.db.$client.prepare('select count(*) n from push_subscriptions where user_id = ?').pluck().get(forgetful.user.id), 0, 'a reset password');
+
+  const leaving = await subscribed();
+  t.equal((await as(app, admin).patch(`/api/users/${leaving.user.id}`, { active: false })).statusCode, 200);
+  t.equal(app.services.db.$client.prepare('select count(*) n from push_subscriptions where user_id = ?').pluck().get(leaving.user.id), 0, 'a deactivated account');
+});

@@ -15,12 +15,13 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/me/push-subscriptions', {
     schema: {
       tags: ['push'], body: PushSubscriptionBodySchema,
-      response: { 200: z.object({ subscription: PushSubscriptionSchema.pick({ id: true, createdAt: true }) }), 201: z.object({ subscription: PushSubscriptionSchema.pick({ id: true, createdAt: true }) }), ...errorResponses },
+      response: { 201: z.object({ subscription: PushSubscriptionSchema.pick({ id: true, createdAt: true }) }), ...errorResponses },
     },
     onRequest: anyone,
   }, async (request, reply) => {
-    const { created, subscription } = await push.subscriptions.subscribe(request.principal!.user.id, request.body, request.headers['user-agent'] ?? null);
-    return reply.code(created ? 201 : 200).send({ subscription: { id: subscription.id, createdAt: subscription.createdAt } });
+    // 201 whether the endpoint is new or known (the contract's "idempotent per endpoint"): the same id either way.
+    const { subscription } = await push.subscriptions.subscribe(request.principal!.user.id, request.body, request.headers['user-agent'] ?? null);
+    return reply.code(201).send({ subscription: { id: subscription.id, createdAt: subscription.createdAt } });
   });
 
   app.get('/api/me/push-subscriptions', { schema: { tags: ['push'], response: { 200: z.object({ items: z.array(PushSubscriptionSchema) }), ...errorResponses } }, onRequest: anyone },

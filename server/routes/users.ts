@@ -5,7 +5,7 @@ import { CREDENTIAL_ENDED } from '../services/realtime-hub.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { auth, dispatcher, experts, hub, questions, replies } = app.services;
+  const { auth, dispatcher, experts, hub, push, questions, replies } = app.services;
   const admin = app.requireRole('admin');
 
   app.get('/api/users', { schema: { tags: ['users'], response: { 200: z.object({ items: z.array(AccountSchema) }), ...errorResponses } }, onRequest: admin },
@@ -34,7 +34,10 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     if (before.role !== after.role || before.active !== after.active) hub.disconnectUser(id, CREDENTIAL_ENDED, 'account changed: sign in again');
     if (after.role === 'expert' && after.active) experts.ensureProfile(id, after.name);
     experts.refresh(id); // out of (or back into) routing before any question is re-offered
-    if (before.active && !after.active) handOver(actor, id);
+    if (before.active && !after.active) {
+      handOver(actor, id);
+      push.subscriptions.forgetAll(id, 'account deactivated');
+    }
     return { user: after };
   });
 
@@ -52,6 +55,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { tags: ['users'], params: IdParamsSchema, body: TemporaryPasswordBodySchema, response: { 204: z.null(), ...errorResponses } }, onRequest: admin,
   }, async (request, reply) => {
     await auth.setTemporaryPassword(request.principal!.user, request.params.id, request.body.temporaryPassword);
+    push.subscriptions.forgetAll(request.params.id, 'password reset by an admin');
     return reply.code(204).send(null);
   });
 };

@@ -74,6 +74,16 @@ export function createPushSubscriptionService({ db, clock, transport, onChange }
       forget(row, 'unsubscribed');
     },
 
+    /**
+     * Every device of a person, when what authorised them ends: a password changed (it may have leaked, and a stolen
+     * phone would go on receiving customers' words), a temporary one set, the account deactivated.
+     */
+    forgetAll(userId: string, reason: string): number {
+      const rows = db.select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).all();
+      for (const row of rows) forget(row, reason);
+      return rows.length;
+    },
+
     forget,
   };
 }

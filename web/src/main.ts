@@ -7,7 +7,7 @@ import { startClock } from './clock.js';
 import { h, replace } from './dom.js';
 import { refreshInbox, startInbox } from './offers.js';
 import { renderOfflineStart, startOfflineBanner } from './offline.js';
-import { startServiceWorker } from './push.js';
+import { startServiceWorker, turnOff } from './push.js';
 import { connect, disconnect, on } from './realtime.js';
 import { endSession, isManager, loadProfile, loadSettings, session, startSession } from './session.js';
 import { navItems, renderShell } from './shell.js';
@@ -82,6 +82,8 @@ async function signedIn(res: SessionResponse): Promise<void> {
 }
 
 async function logout(): Promise<void> {
+  // A shared computer must not go on receiving the last person's offers (customers' words) once they sign out.
+  await turnOff().catch(() => {});
   await post('/api/auth/logout').catch(() => {});
   disconnect();
   endSession();

@@ -2,6 +2,7 @@
 // choose their own first, and the admin's "set a temporary password" control on the People page.
 import type { Account } from '../../../server/contracts/api.js';
 import { post } from '../api.js';
+import { thisDeviceId, turnOn } from '../push.js';
 import { field, h, replace } from '../dom.js';
 import { busy, errorText, section, toast } from '../ui.js';
 
@@ -22,8 +23,12 @@ function passwordForm(submitLabel: string, onChanged: () => Promise<void> | void
     error.textContent = '';
     if (next.value !== again.value) { error.textContent = 'The two new passwords differ.'; again.focus(); return; }
     submit.disabled = true;
+    const hadNotifications = thisDeviceId() !== null && typeof Notification !== 'undefined' && Notification.permission === 'granted';
     void post('/api/me/password', { currentPassword: current.value, newPassword: next.value }).then(async () => {
       form.reset();
+      // The server ends every device's notifications with the old password; this one, where it was just changed,
+      // subscribes again (permission is already granted, so nothing is asked).
+      if (hadNotifications) await turnOn().catch(() => undefined);
       await onChanged();
     }, (err: unknown) => {
       error.textContent = errorText(err);
