@@ -2,7 +2,7 @@
 // first public reply, once each. Driven by the dispatcher's tick. The watch keeps two marks — up to when each kind has
 // been looked at — and stores them in the transaction that writes the notifications, so after a restart nothing is
 // announced twice and nothing that crossed meanwhile is missed (an SLA is always set at least its length ahead).
-import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { questions, serverKeys } from '../../db/schema.js';
 import type { QuestionSummary } from '../contracts/api.js';
@@ -23,27 +23,41 @@ interface Deps {
   announce: (alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) => void;
 }
 
+/** Up to where a kind has been looked at: a due time (for at-risk, less the risk window) and, at that time, an id. */
+interface Mark { at: number; id: string }
+/** Every id sorts below it: a mark at this id has seen every question due at its time. */
+const PAST_EVERY_ID = '\uffff';
+
 export function createSlaWatch({ db, clock, views, slaMs, announce }: Deps) {
   const stored = db.select().from(serverKeys).where(eq(serverKeys.name, MARKS)).get()?.value;
   // From start, not from the first tick: a mark crossed in between is announced on that tick.
   const start = clock.now();
-  let marks = stored ? { atRisk: Number(stored.atRisk), breached: Number(stored.breached) } : { atRisk: start, breached: start };
+  const read = (at: string | undefined, id: string | undefined): Mark => ({ at: at === undefined ? start : Number(at), id: id ?? PAST_EVERY_ID });
+  let marks = { atRisk: read(stored?.atRisk, stored?.atRiskId), breached: read(stored?.breached, stored?.breachedId) };
   const riskMs = slaMs * AT_RISK_SHARE;
 
-  const crossing = (from: number, to: number) => db.select().from(questions).where(and(
-    inArray(questions.status, AWAITING_REPLY), isNull(questions.firstReplyAt), gt(questions.slaDueAt, from), lte(questions.slaDueAt, to),
-  )).orderBy(questions.slaDueAt).limit(BATCH).all();
+  /** Questions due after `from` (shifted by `shift`) up to `to`, in (due, id) order, so equal due times page too. */
+  const crossing = (from: Mark, to: number, shift: number) => db.select().from(questions).where(and(
+    inArray(questions.status, AWAITING_REPLY), isNull(questions.firstReplyAt),
+    or(gt(questions.slaDueAt, from.at + shift), and(eq(questions.slaDueAt, from.at + shift), gt(questions.id, from.id))),
+    lte(questions.slaDueAt, to + shift),
+  )).orderBy(questions.slaDueAt, questions.id).limit(BATCH).all();
+
+  /** A full batch leaves the mark at its last row; a shorter one has seen everything up to `to`. */
+  const advance = (rows: { slaDueAt: number; id: string }[], mark: Mark, to: number, shift: number): Mark =>
+    rows.length === BATCH ? { at: rows.at(-1)!.slaDueAt - shift, id: rows.at(-1)!.id } : { at: Math.max(mark.at, to), id: PAST_EVERY_ID };
 
   return {
     tick(now: number) {
-      const atRisk = crossing(marks.atRisk + riskMs, Math.max(now, marks.atRisk) + riskMs).filter((q) => q.slaDueAt > now);
-      const breached = crossing(marks.breached, Math.max(now, marks.breached));
-      const next = {
-        atRisk: atRisk.length === BATCH ? atRisk.at(-1)!.slaDueAt - riskMs : Math.max(marks.atRisk, now),
-        breached: breached.length === BATCH ? breached.at(-1)!.slaDueAt : Math.max(marks.breached, now),
-      };
-      if (atRisk.length > 0 || breached.length > 0) {
-        const value = { atRisk: String(next.atRisk), breached: String(next.breached) };
+      const atRiskTo = Math.max(now, marks.atRisk.at);
+      const breachedTo = Math.max(now, marks.breached.at);
+      const atRiskRows = crossing(marks.atRisk, atRiskTo, riskMs);
+      const breached = crossing(marks.breached, breachedTo, 0);
+      // Read and paged over whole; announced only while still ahead of their deadline (those past it are breaches).
+      const atRisk = atRiskRows.filter((q) => q.slaDueAt > now);
+      const next = { atRisk: advance(atRiskRows, marks.atRisk, atRiskTo, riskMs), breached: advance(breached, marks.breached, breachedTo, 0) };
+      if (atRiskRows.length > 0 || breached.length > 0) {
+        const value = { atRisk: String(next.atRisk.at), atRiskId: next.atRisk.id, breached: String(next.breached.at), breachedId: next.breached.id };
         db.transaction(() => {
           announce([
             ...views.summaries(atRisk).map((question) => ({ event: 'sla.at_risk' as const, question })),
