@@ -4,21 +4,10 @@
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { DESKTOP, launchBrowser, openPage, signIn, waitLive } from '../helpers/browser.js';
-import { startPushServer } from '../helpers/push-browser.js';
+import { shownNotifications, startPushServer, until } from '../helpers/push-browser.js';
 import { webhookReceiver } from '../helpers/push-service.js';
 
-const shown = (page: Page) => page.evaluate(async () =>
-  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, questionId: n.data.questionId as string })));
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 t.test('a manager hears about escalations and breaches', async (t) => {
   // Nobody can take the question: it escalates after 1 s and breaches its SLA after 6 s.
@@ -52,16 +41,16 @@ t.test('a manager hears about escalations and breaches', async (t) => {
     t.equal(await page.title(), 'Helpforce');
     server.fakeX.addMention({ text: 'my laptop will not charge, the light stays off', author: { username: 'dark_dana' } });
     await until(() => page.title(), (title) => title === '(1) Helpforce', 'the title');
-    const [note] = await until(() => shown(page), (list) => list.length === 1, 'the notification');
+    const [note] = await until(() => shownNotifications(page), (list) => list.length === 1, 'the notification');
     t.match(note, { title: 'Question escalated: nobody took it' });
     t.match(note!.body, /^@dark_dana: .*my laptop will not charge/, 'naming who asked and what');
-    questionId = note!.questionId;
+    questionId = note!.questionId ?? '';
     t.equal(note!.tag, `q${questionId}`, 'tagged as the server tags its pushes about the question');
   });
 
   await t.test('the SLA breach: the notification is replaced and the title counts two', async (t) => {
     await until(() => page.title(), (title) => title === '(2) Helpforce', 'the title', 25_000);
-    const list = await until(() => shown(page), (l) => l.length === 1 && l[0]!.title === 'SLA breached', 'the notification');
+    const list = await until(() => shownNotifications(page), (l) => l.length === 1 && l[0]!.title === 'SLA breached', 'the notification');
     t.match(list[0]!.body, '@dark_dana');
   });
 
@@ -104,7 +93,7 @@ t.test('a manager hears about escalations and breaches', async (t) => {
       reply: { id: 'r-failed-1', questionId, authorId: 'u1', status: 'failed', text: 'Try another cable.', preview: 'Try another cable. ^JD', weightedLength: 22, externalId: null, feedback: null, failureReason: 'duplicate', createdAt: at, updatedAt: at },
     });
     await until(() => page.title(), (title) => title === '(1) Helpforce', 'the title');
-    const [note] = await until(() => shown(page), (l) => l.length === 1 && l[0]!.title === 'A reply failed to post', 'the notification');
+    const [note] = await until(() => shownNotifications(page), (l) => l.length === 1 && l[0]!.title === 'A reply failed to post', 'the notification');
     t.match(note!.body, /^X refused the post \(403 duplicate content\)/, 'saying why');
     t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no script errors');
   });

@@ -11,7 +11,7 @@ import t from 'tap';
 import type { CDPSession, Page } from 'playwright-core';
 import type { PushPayload } from '../../server/contracts/push.js';
 import { launchBrowser, openPage, signIn, waitLive } from '../helpers/browser.js';
-import { startPushServer } from '../helpers/push-browser.js';
+import { shownNotifications, startPushServer, until } from '../helpers/push-browser.js';
 import { pushService } from '../helpers/push-service.js';
 
 const PHONE_390 = { width: 390, height: 800 };
@@ -27,18 +27,7 @@ async function registrationId(cdp: CDPSession, page: Page, origin: string): Prom
   return reg.registrationId;
 }
 
-const shownNotifications = (page: Page) => page.evaluate(async () =>
-  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction })));
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** Waits until exactly `count` notifications are showing (the worker shows and closes them asynchronously). */
 async function untilShowing(page: Page, count: number): Promise<Awaited<ReturnType<typeof shownNotifications>>> {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { buildApp } from '../../server/app.js';
 import { defaultRoutingConfig, DEFAULT_VAPID_SUBJECT, type RoutingConfig } from '../../server/config.js';
@@ -39,4 +40,21 @@ export async function startPushServer(t: Test, options: { ca?: string; routing?:
     return { email, password };
   };
   return { url, app, fakeX, admin: ADMIN, createExpert };
+}
+
+/** The notifications the page's service worker is showing. */
+export const shownNotifications = (page: Page) => page.evaluate(async () =>
+  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+    title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction, questionId: (n.data?.questionId ?? null) as string | null,
+  })));
+
+/** Reads until the value is as wanted, or fails saying what it still is. */
+export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > end) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }
