@@ -2,7 +2,8 @@
 // certificate made at start. It checks what a real push service checks — the VAPID JWT (RFC 8292: ES256 signed with
 // the key in `k`, audience = this origin, expiry within 24 hours) — and, holding each subscription's private key as a
 // browser would, decrypts the aes128gcm payload (RFC 8291/8188) and records the message. It can be told to answer
-// 410, 429, 5xx or slowly. Not used by the production server.
+// 410, 429, 5xx or slowly, to accept a message only after a while, or to behave as a hostile endpoint that drips
+// its answer a byte at a time. Not used by the production server.
 import { createDecipheriv, createECDH, createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type ECDH } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,13 @@ export interface ReceivedPush {
   at: number;
 }
 
-export interface PushAnswer { status: number; headers?: Record<string, string>; delayMs?: number }
+export interface PushAnswer {
+  status: number; headers?: Record<string, string>; delayMs?: number;
+  /** Records the message only after this long (a slow network before the push service): later ones may overtake it. */
+  acceptAfterMs?: number;
+  /** Never finishes the answer: drips its head ('head', a header line at a time) or its body ('body') every dripMs. */
+  drip?: 'head' | 'body'; dripMs?: number;
+}
 
 interface Device { ecdh: ECDH; auth: Buffer; publicKey: Buffer }
 
@@ -40,7 +47,8 @@ const integer = (bytes: Buffer) => der(0x02, bytes[0]! & 0x80 ? Buffer.concat([B
 const time = (date: Date) => der(0x17, Buffer.from(`${date.toISOString().slice(2, 19).replace(/[-:T]/g, '')}Z`));
 const name = (cn: string) => seq(der(0x31, seq(oid('2.5.4.3'), der(0x0c, Buffer.from(cn)))));
 
-export function selfSignedCertificate(commonName = 'Helpforce push stand-in') {
+/** `hostnames`: names the certificate is valid for besides 127.0.0.1 and localhost. */
+export function selfSignedCertificate(commonName = 'Helpforce push stand-in', hostnames: string[] = []) {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const algorithm = seq(oid('1.2.840.10045.4.3.2'));
   // A DER integer is minimal: a serial must not start with a zero byte (one in 256 random ones would).
@@ -49,7 +57,7 @@ export function selfSignedCertificate(commonName = 'Helpforce push stand-in') {
   const now = Date.now();
   const extensions = seq(
     seq(oid('2.5.29.19'), der(0x01, Buffer.from([0xff])), der(0x04, seq(der(0x01, Buffer.from([0xff]))))),
-    seq(oid('2.5.29.17'), der(0x04, seq(der(0x87, Buffer.from([127, 0, 0, 1])), der(0x82, Buffer.from('localhost'))))),
+    seq(oid('2.5.29.17'), der(0x04, seq(der(0x87, Buffer.from([127, 0, 0, 1])), ...['localhost', ...hostnames].map((host) => der(0x82, Buffer.from(host)))))),
   );
   const tbs = seq(
     der(0xa0, integer(Buffer.from([2]))), integer(serial), algorithm, name(commonName),
@@ -120,9 +128,12 @@ export interface PushServiceStandIn {
   close(): Promise<void>;
 }
 
-/** `keep`: how many received messages to remember (the demo runs for hours); all by default. */
-export async function startPushService(options: { port?: number; keep?: number } = {}): Promise<PushServiceStandIn> {
-  const { cert, key } = selfSignedCertificate();
+/**
+ * `keep`: how many received messages to remember (the demo runs for hours); all by default. `hostnames`: other names
+ * its certificate holds (a test resolving a public-looking name to it).
+ */
+export async function startPushService(options: { port?: number; keep?: number; hostnames?: string[] } = {}): Promise<PushServiceStandIn> {
+  const { cert, key } = selfSignedCertificate(undefined, options.hostnames);
   const devices = new Map<string, Device>();
   const received: ReceivedPush[] = [];
   const refused: { subscriptionId: string; reason: string }[] = [];
@@ -135,7 +146,14 @@ export async function startPushService(options: { port?: number; keep?: number }
     request.on('end', () => {
       requests++;
       const subscriptionId = /^\/push\/([A-Za-z0-9_-]+)$/.exec(request.url ?? '')?.[1] ?? '';
-      const reply = ({ status, headers, delayMs }: PushAnswer) => setTimeout(() => response.writeHead(status, headers).end(), delayMs ?? 0);
+      const timers: NodeJS.Timeout[] = [];
+      response.on('close', () => timers.forEach(clearTimeout));
+      const reply = ({ status, headers, delayMs, drip, dripMs = 1000 }: PushAnswer) => timers.push(setTimeout(() => {
+        if (!drip) return response.writeHead(status, headers).end();
+        if (drip === 'body') response.writeHead(status, headers).write('x');
+        else response.socket?.write(`HTTP/1.1 ${status} Dripping\r\n`);
+        timers.push(setInterval(() => (drip === 'body' ? response.write('x') : response.socket?.write('x-drip: 1\r\n')), dripMs));
+      }, delayMs ?? 0));
       const decided = typeof answer === 'function' ? answer(subscriptionId) : answer;
       const device = devices.get(subscriptionId);
       if (request.method !== 'POST' || !device) return reply({ status: 410 });
@@ -144,12 +162,16 @@ export async function startPushService(options: { port?: number; keep?: number }
         if (request.headers['content-encoding'] !== 'aes128gcm') throw new Error('not aes128gcm');
         const payload = JSON.parse(decryptPayload(Buffer.concat(chunks), device).toString('utf8')) as unknown;
         if (decided && (decided.status < 200 || decided.status > 299)) return reply(decided);
-        received.push({
-          subscriptionId, payload, vapid, at: Date.now(),
-          headers: { ttl: Number(request.headers.ttl), urgency: (request.headers.urgency as string) ?? null, topic: (request.headers.topic as string) ?? null },
-        });
-        if (options.keep !== undefined && received.length > options.keep) received.splice(0, received.length - options.keep);
-        reply(decided ?? { status: 201 });
+        const accept = () => {
+          received.push({
+            subscriptionId, payload, vapid, at: Date.now(),
+            headers: { ttl: Number(request.headers.ttl), urgency: (request.headers.urgency as string) ?? null, topic: (request.headers.topic as string) ?? null },
+          });
+          if (options.keep !== undefined && received.length > options.keep) received.splice(0, received.length - options.keep);
+          reply(decided ?? { status: 201 });
+        };
+        if (decided?.acceptAfterMs) timers.push(setTimeout(accept, decided.acceptAfterMs));
+        else accept();
       } catch (error) {
         refused.push({ subscriptionId, reason: (error as Error).message });
         reply({ status: 400 });

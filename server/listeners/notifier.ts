@@ -133,11 +133,20 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
     }
   }
 
+  // Runs from setImmediate: a failed write (SQLITE_BUSY while another process holds the lock) thrown from there would
+  // end the process. The batch is kept and written again shortly, with what was queued meanwhile.
   function flushQueue() {
     scheduled = false;
     const items = queue;
     queue = [];
-    write(items);
+    try {
+      write(items);
+    } catch (error) {
+      queue = [...items, ...queue];
+      scheduled = true;
+      setTimeout(flushQueue, 1000).unref();
+      process.emitWarning(`notifications not written yet, trying again: ${(error as Error).message}`, 'NotifierWarning');
+    }
   }
 
   function enqueue(item: Pending) {

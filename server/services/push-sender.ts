@@ -2,8 +2,9 @@
 // A push service that answers 5xx or 429, or not at all, is retried later (its Retry-After honoured); 404/410 means
 // the browser unsubscribed, so the subscription goes; any other 4xx will not get better by retrying. A row is marked
 // 'sending' before its request, so a crash leaves it to be sent again at start (a push may then arrive twice, and
-// the second replaces the first through its topic), and a row once 'sent' is never sent again.
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+// the second replaces the first through its topic), and a row once 'sent' is never sent again. One device gets one
+// row at a time, so a message never overtakes an earlier one (a withdrawal its offer).
+import { and, eq, gt, inArray, isNotNull, lte, ne, notInArray, or, isNull, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
 import type { Db } from '../../db/client.js';
@@ -20,7 +21,8 @@ interface Deps {
   thread?: TransportOptions;
   subscriptions: Pick<PushSubscriptionService, 'forget'>;
   webhookUrl: () => string | null;
-  concurrency?: number; timeoutMs?: number; maxAttempts?: number;
+  /** timeoutMs: the deadline of one request, start to end; stopWaitMs: how long stop() waits for those in flight. */
+  concurrency?: number; timeoutMs?: number; maxAttempts?: number; stopWaitMs?: number;
 }
 
 const RETENTION_MS = 7 * 24 * 3600_000;
@@ -28,6 +30,8 @@ const RETENTION_MS = 7 * 24 * 3600_000;
 const VAPID_JWT_S = 12 * 3600;
 const EXPIRED = 'expired before it could be sent';
 const MAX_BACKOFF_MS = 15 * 60_000;
+/** After a failed database write (SQLITE_BUSY while another process holds the lock), the next try. */
+const WRITE_RETRY_MS = 1000;
 
 type Outcome =
   | { result: 'sent' }
@@ -51,11 +55,13 @@ function byStatus(status: number, headers: Record<string, string | string[] | un
   return { result: 'failed', error: `${status}` };
 }
 
-export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, thread, concurrency = 64, timeoutMs = 10_000, maxAttempts = 8 }: Deps) {
+export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, thread, concurrency = 64, timeoutMs = 15_000, maxAttempts = 8, stopWaitMs = 3000 }: Deps) {
   const sendThread = createSendThread(thread, transport, log);
   let inFlight = 0;
   let scheduled = false;
   let stopped = false;
+  /** Set when stop() stopped waiting: later outcomes are not written, and their rows stay 'sending' for recover(). */
+  let abandoned = false;
   let lastPrune = -Infinity;
   const waiting: (() => void)[] = [];
   const vapidJwts = new Map<string, { authorization: string; until: number }>();
@@ -72,14 +78,20 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
     return Authorization;
   }
 
+  /** Due rows, at most one per device and none for a device with a row in flight: pushes to one device are unordered. */
   function take(limit: number): NotificationDeliveryRow[] {
     return db.transaction(() => {
-      const due = db.select({ id: notificationDeliveries.id }).from(notificationDeliveries)
-        .where(and(eq(notificationDeliveries.state, 'pending'), lte(notificationDeliveries.nextAttemptAt, clock.now())))
-        .orderBy(notificationDeliveries.nextAttemptAt).limit(limit).all();
-      if (due.length === 0) return [];
+      const busy = db.select({ id: notificationDeliveries.subscriptionId }).from(notificationDeliveries)
+        .where(and(eq(notificationDeliveries.state, 'sending'), isNotNull(notificationDeliveries.subscriptionId)));
+      const due = db.select({ id: notificationDeliveries.id, subscriptionId: notificationDeliveries.subscriptionId }).from(notificationDeliveries)
+        .where(and(eq(notificationDeliveries.state, 'pending'), lte(notificationDeliveries.nextAttemptAt, clock.now()),
+          or(isNull(notificationDeliveries.subscriptionId), notInArray(notificationDeliveries.subscriptionId, busy))))
+        .orderBy(notificationDeliveries.nextAttemptAt, notificationDeliveries.id).limit(limit).all();
+      const devices = new Set<string>();
+      const first = due.filter(({ subscriptionId }) => subscriptionId === null || (!devices.has(subscriptionId) && devices.add(subscriptionId)));
+      if (first.length === 0) return [];
       return db.update(notificationDeliveries).set({ state: 'sending', attempts: sql`${notificationDeliveries.attempts} + 1` })
-        .where(inArray(notificationDeliveries.id, due.map((d) => d.id))).returning().all();
+        .where(inArray(notificationDeliveries.id, first.map((d) => d.id))).returning().all();
     });
   }
 
@@ -111,23 +123,40 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
   // Outcomes of one turn are written in one transaction, then the freed slots are filled.
   let settled: { row: NotificationDeliveryRow; outcome: Outcome; at: number }[] = [];
 
+  // Runs from setImmediate: a throw would end the process, and outcomes not written would hold their slots for ever.
   function writeSettled() {
     const done = settled;
     settled = [];
-    const gone: { id: string; userId: string; error: string }[] = [];
-    db.transaction(() => {
-      for (const { row, outcome, at } of done) {
-        const subscription = record(row, outcome, at);
-        if (subscription) gone.push(subscription);
+    if (abandoned) return;
+    let gone: { id: string; userId: string; error: string }[] = [];
+    try {
+      db.transaction(() => {
+        gone = [];
+        for (const { row, outcome, at } of done) {
+          const subscription = record(row, outcome, at);
+          if (subscription) gone.push(subscription);
+        }
+      });
+    } catch (error) {
+      log.error({ err: error, outcomes: done.length }, 'push outcomes not written; trying again');
+      settled = [...done, ...settled];
+      setTimeout(writeSettled, WRITE_RETRY_MS);
+      return;
+    }
+    for (const { id, userId, error } of gone) {
+      try {
+        subscriptions.forget({ id, userId }, error);
+      } catch (failure) {
+        // The subscription stays; its next push gets the same answer and tries again.
+        log.error({ err: failure, subscriptionId: id }, 'an ended push subscription could not be removed');
       }
-    });
-    for (const { id, userId, error } of gone) subscriptions.forget({ id, userId }, error);
+    }
     inFlight -= done.length;
     pump();
   }
 
   function settle(row: NotificationDeliveryRow, outcome: Outcome | 'expired') {
-    if (settled.length === 0) setImmediate(writeSettled);
+    if (settled.length === 0 && !abandoned) setImmediate(writeSettled);
     settled.push({ row, outcome: outcome === 'expired' ? { result: 'failed', error: EXPIRED } : outcome, at: clock.now() });
   }
 
@@ -159,7 +188,12 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       log.warn({ deliveryId: row.id, kind: row.kind, error: outcome.error, attempts: row.attempts }, 'notification not delivered');
       return;
     }
-    set({ state: 'pending', nextAttemptAt: next, lastError: outcome.error });
+    // A newer message on the same topic, written while this one was in flight, replaces it (it was not superseded then).
+    const newer = row.subscriptionId && row.topic ? db.select({ id: notificationDeliveries.id }).from(notificationDeliveries).where(and(
+      eq(notificationDeliveries.subscriptionId, row.subscriptionId), eq(notificationDeliveries.topic, row.topic), ne(notificationDeliveries.id, row.id),
+      eq(notificationDeliveries.state, 'pending'), gt(notificationDeliveries.createdAt, row.createdAt))).get() : undefined;
+    if (newer) set({ state: 'dropped', lastError: 'replaced by a newer message' });
+    else set({ state: 'pending', nextAttemptAt: next, lastError: outcome.error });
     return undefined;
   }
 
@@ -171,11 +205,20 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       (error: unknown) => settle(row, { result: 'retry', error: (error as Error).message }));
   }
 
+  // Runs from setImmediate too: a failed read of what is due is tried again shortly.
   function pump() {
     scheduled = false;
     if (stopped) return;
     const free = concurrency - inFlight;
-    const rows = free > 0 ? take(free) : [];
+    let rows: NotificationDeliveryRow[];
+    try {
+      rows = free > 0 ? take(free) : [];
+    } catch (error) {
+      log.error({ err: error }, 'due notifications could not be read; trying again');
+      scheduled = true;
+      setTimeout(pump, WRITE_RETRY_MS);
+      return;
+    }
     inFlight += rows.length;
     for (const row of rows) start(row);
     if (inFlight === 0 && rows.length === 0) for (const resolve of waiting.splice(0)) resolve();
@@ -209,9 +252,13 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       }
       wake();
     },
+    /** Waits up to stopWaitMs for pushes in flight; those still out then are sent again at the next start. */
     async stop() {
       stopped = true;
-      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const until = Date.now() + stopWaitMs;
+      while (inFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (inFlight > 0) log.warn({ inFlight }, 'pushes still in flight at shutdown are sent again at the next start');
+      abandoned = true;
       for (const resolve of waiting.splice(0)) resolve();
       await sendThread.stop();
       transport.close();
