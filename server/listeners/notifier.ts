@@ -22,6 +22,7 @@ interface Deps {
   webhook: () => { url: string | null; events: readonly AlertEvent[] };
   wake: () => void;
   config: { waveMs: number };
+  log?: { warn(details: object, message: string): void };
 }
 
 
@@ -32,7 +33,7 @@ type Pending =
   | { to: 'dismissed'; question: QuestionSummary };
 type Addressed = Exclude<Pending, { to: 'claimed' | 'dismissed' }>;
 
-export function createNotifier({ db, clock, hub, views, webhook, wake, config }: Deps) {
+export function createNotifier({ db, clock, hub, views, webhook, wake, config, log }: Deps) {
   let queue: Pending[] = [];
   let scheduled = false;
 
@@ -145,7 +146,8 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config }:
       queue = [...items, ...queue];
       scheduled = true;
       setTimeout(flushQueue, 1000).unref();
-      process.emitWarning(`notifications not written yet, trying again: ${(error as Error).message}`, 'NotifierWarning');
+      if (log) log.warn({ err: error }, 'notifications not written yet; trying again in a second');
+      else process.emitWarning(`notifications not written yet, trying again: ${(error as Error).message}`, 'NotifierWarning');
     }
   }
 

@@ -72,6 +72,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   });
   const notifier = createNotifier({
     db, clock, hub, views, webhook: () => settings.get().alertWebhook, wake: push.sender.wake, config: config.routing,
+    log: log.child({ component: 'notifier' }),
   });
   const slaWatch = createSlaWatch({ db, clock, views, slaMs: config.routing.slaMs, announce: notifier.announce });
   dispatcher.onTick((now) => slaWatch.tick(now));
