@@ -8,6 +8,7 @@ import { questions, serverKeys } from '../../db/schema.js';
 import type { QuestionSummary } from '../contracts/api.js';
 import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
+import { OPEN_STATUSES } from '../domain/lifecycle.js';
 import type { Views } from '../services/views.js';
 
 /** An SLA is at risk in its last fifth (the last 6 minutes of 30). */
@@ -15,8 +16,6 @@ export const AT_RISK_SHARE = 0.2;
 /** Questions announced per tick and kind; a backlog (after downtime) goes out over the next ticks. */
 const BATCH = 100;
 const MARKS = 'sla-watch';
-/** Questions still waiting for their first public reply. */
-const AWAITING_REPLY = ['new', 'offered', 'escalated', 'claimed', 'in_review', 'approved', 'posting', 'failed'];
 
 interface Deps {
   db: Db; clock: Clock; views: Views; slaMs: number;
@@ -38,7 +37,7 @@ export function createSlaWatch({ db, clock, views, slaMs, announce }: Deps) {
 
   /** Questions due after `from` (shifted by `shift`) up to `to`, in (due, id) order, so equal due times page too. */
   const crossing = (from: Mark, to: number, shift: number) => db.select().from(questions).where(and(
-    inArray(questions.status, AWAITING_REPLY), isNull(questions.firstReplyAt),
+    inArray(questions.status, [...OPEN_STATUSES]), isNull(questions.firstReplyAt),
     or(gt(questions.slaDueAt, from.at + shift), and(eq(questions.slaDueAt, from.at + shift), gt(questions.id, from.id))),
     lte(questions.slaDueAt, to + shift),
   )).orderBy(questions.slaDueAt, questions.id).limit(BATCH).all();

@@ -1,4 +1,5 @@
 // API tokens: issued by admins to tools, listed without their secrets, revoked or expiring; each acts for its owner.
+import { iso, isoOrNull } from './views.js';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiTokens, users } from '../../db/schema.js';
@@ -13,10 +14,9 @@ import { CREDENTIAL_ENDED, type RealtimeHub } from './realtime-hub.js';
 /** A token's last use is written at most this often: a write per request would cost ingest its throughput. */
 export const TOKEN_USE_GRANULARITY_MS = 60_000;
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const credentialOf = (id: string) => `token:${id}`;
 const toApiToken = (row: typeof apiTokens.$inferSelect, owner: { id: string; name: string }): ApiToken => ({
-  id: row.id, name: row.name, role: row.role, createdAt: iso(row.createdAt)!, expiresAt: iso(row.expiresAt), lastUsedAt: iso(row.lastUsedAt), owner,
+  id: row.id, name: row.name, role: row.role, createdAt: iso(row.createdAt), expiresAt: isoOrNull(row.expiresAt), lastUsedAt: isoOrNull(row.lastUsedAt), owner,
 });
 
 export function createApiTokens({ db, clock, principals, connections }: {

@@ -32,6 +32,15 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now')))).prepare();
   const principals = createPrincipalCache(clock);
 
+
+  /**
+   * Requests are authenticated before their body is read, so the acting admin is read again inside the write: two
+   * admins demoting each other at once cannot both succeed, and an active admin always remains.
+   */
+  const assertActiveAdmin = (actorId: string) => {
+    const acting = db.select().from(users).where(eq(users.id, actorId)).get();
+    if (!acting?.active || acting.role !== 'admin') throw forbidden('Only an active admin can change accounts');
+  };
   return {
     ...createApiTokens({ db, clock, principals, connections }),
 
@@ -118,8 +127,7 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       if (!db.select({ id: users.id }).from(users).where(eq(users.id, id)).get()) throw notFound('User');
       const passwordHash = await argon2.hash(temporaryPassword);
       db.transaction(() => {
-        const acting = db.select().from(users).where(eq(users.id, actor.id)).get();
-        if (!acting?.active || acting.role !== 'admin') throw forbidden('Only an active admin can change accounts');
+        assertActiveAdmin(actor.id);
         db.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, id)).run();
         db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
       });
@@ -139,11 +147,7 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
         throw invalid('own_account', 'You cannot change your own role or deactivate yourself; ask another admin');
       }
       const after = db.transaction(() => {
-        // Requests are authenticated before their body is read, so two admins demoting each other at once would both
-        // pass the route's role check and leave no admin: the actor is read again here, inside the write. With that
-        // and nobody changing their own role or access, an active admin always remains.
-        const acting = db.select().from(users).where(eq(users.id, actor.id)).get();
-        if (!acting?.active || acting.role !== 'admin') throw forbidden('Only an active admin can change accounts');
+        assertActiveAdmin(actor.id);
         const updated = db.update(users).set(patch).where(eq(users.id, id)).returning().get()!;
         if (row.active && !updated.active) db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
         return updated;

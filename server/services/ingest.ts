@@ -123,15 +123,16 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
 
   /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
   function ingestInTransaction(post: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
-    const input = cleaned(post);
     const now = clock.now();
-    const existing = statements.byExternalId.get({ channel: input.channel, externalId: input.externalId });
+    const existing = statements.byExternalId.get({ channel: post.channel, externalId: post.externalId });
     if (existing) return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };
-    const seenMessage = statements.messageByExternalId.get({ externalId: input.externalId });
+    const seenMessage = statements.messageByExternalId.get({ externalId: post.externalId });
     if (seenMessage) {
       const row = load(seenMessage.questionId);
       return { outcome: () => ({ question: views.summary(row), duplicate: true, followUp: true }), notices: [] };
     }
+    // Only what is stored is cleaned: the ids it was looked up by are never changed by cleaning.
+    const input = cleaned(post);
     const parent = findThreadParent(input.channel, input.inReplyToExternalId);
     if (!parent) {
       const { summary, notices } = insertQuestion(input, now);

@@ -33,8 +33,13 @@ export class PostError extends Error {
 interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
 interface Deps { db: Db; clock: Clock; hub: RealtimeHub; views: Views; experts: ExpertService; posters: Map<string, ChannelPoster>; log: Logger; maxAttempts?: number; concurrency?: number }
 
+/** Doubling from `baseMs` at each attempt, never past `capMs`. */
+export function exponentialBackoff(attempts: number, baseMs: number, capMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), capMs);
+}
+
 export function backoffMs(attempts: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+  return exponentialBackoff(attempts, 1000, 5 * 60_000);
 }
 
 export function createOutbox({ db, clock, hub, views, experts, posters, log, maxAttempts = 8, concurrency = 4 }: Deps) {

@@ -4,6 +4,7 @@
 // 'sending' before its request, so a crash leaves it to be sent again at start (a push may then arrive twice, and
 // the second replaces the first through its topic), and a row once 'sent' is never sent again. One device gets one
 // row at a time, so a message never overtakes an earlier one (a withdrawal its offer).
+import { exponentialBackoff } from './outbox.js';
 import { and, eq, gt, inArray, isNotNull, lte, ne, notInArray, or, isNull, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
@@ -181,7 +182,7 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       return subscription ? { id: subscription.id, userId: subscription.userId, error: outcome.error } : undefined;
     }
     const expiresAt = row.createdAt + row.ttlSeconds * 1000;
-    const backoff = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** (row.attempts - 1));
+    const backoff = exponentialBackoff(row.attempts, 2_000, MAX_BACKOFF_MS);
     const next = now + Math.max(backoff, outcome.result === 'retry' ? outcome.afterMs ?? 0 : 0);
     if (outcome.result === 'failed' || row.attempts >= maxAttempts || next >= expiresAt) {
       set({ state: 'failed', lastError: outcome.error });

@@ -1,6 +1,7 @@
 // The devices each user asked to be notified on. A subscription is identified by its endpoint (a browser gives the
 // same one until it unsubscribes), so subscribing again is idempotent and a device that changes hands goes with
 // whoever subscribed it last. Adding or losing a device changes whether an expert is reachable with no tab open.
+import { iso, isoOrNull } from './views.js';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { notificationDeliveries, pushSubscriptions, type PushSubscriptionRow } from '../../db/schema.js';
@@ -19,11 +20,10 @@ interface Deps {
 /** Devices kept per user: one more replaces the one subscribed longest ago (each device costs a push per message). */
 export const MAX_DEVICES_PER_USER = 10;
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function createPushSubscriptionService({ db, clock, transport, onChange }: Deps) {
   function info(row: PushSubscriptionRow): PushSubscriptionInfo {
-    return { id: row.id, createdAt: iso(row.createdAt)!, userAgent: row.userAgent, lastSuccessAt: iso(row.lastSuccessAt) };
+    return { id: row.id, createdAt: iso(row.createdAt), userAgent: row.userAgent, lastSuccessAt: isoOrNull(row.lastSuccessAt) };
   }
 
   /** Drops a subscription and whatever was still waiting to go to it. */

@@ -5,6 +5,7 @@ import { events, messages, offers, questions, questionTags, replies, users, type
 import type { QuestionDetail, QuestionSummary, Reply } from '../contracts/api.js';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function toQuestionSummary(row: QuestionRow, tagRows: { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }[], assigneeName: string | null): QuestionSummary {
   return {

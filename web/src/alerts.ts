@@ -3,7 +3,7 @@
 // the queue has been looked at, and a short beep if the manager turned sound on in this browser.
 import type { QuestionSummary } from '../../server/contracts/api.js';
 import type { ClientEventType } from '../../server/contracts/events.js';
-import { questionTopic } from '../../server/listeners/push-messages.js';
+import { questionTopic, questionUrl } from '../../server/listeners/push-messages.js';
 import { get, query } from './api.js';
 import { OPEN_STATUSES, isOpen } from './format.js';
 import { on, onAny, onResync } from './realtime.js';
@@ -81,12 +81,12 @@ const lookingAtQueue = (): boolean => document.visibilityState === 'visible' && 
  */
 async function notify(title: string, body: string, q: QuestionSummary): Promise<void> {
   if (notifyPermission() !== 'granted') return;
-  const url = `${location.origin}/#/q/${encodeURIComponent(q.id)}`;
+  const url = `${location.origin}${questionUrl(q.id)}`;
   const options = { body, tag: questionTopic(q.id), icon: '/icon-192.png', data: { url, type: 'alert', questionId: q.id } };
   const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
   if (reg) return reg.showNotification(title, options);
   const shown = new Notification(title, options);
-  shown.onclick = () => { focus(); location.hash = `#/q/${encodeURIComponent(q.id)}`; };
+  shown.onclick = () => { focus(); location.hash = questionUrl(q.id).slice(1); };
 }
 
 function raise(key: string, title: string, body: string, q: QuestionSummary): void {
