@@ -7,7 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
-export interface CheckpointerLog { warn(details: object, message: string): void }
+export interface CheckpointerLog {
+  warn(details: object, message: string): void;
+}
 
 export interface Checkpointer {
   /** Where checkpoints happen now: on the worker thread, or inline in commits (no worker, or it failed). */
@@ -29,13 +31,21 @@ export function startCheckpointer(sqlite: Database.Database, log: CheckpointerLo
     if (!stopping) log.warn(details, 'WAL checkpoint thread stopped; checkpointing in commits again');
   };
   // execArgv: [] keeps the parent's loader flags (tsx) out of the thread: it runs one plain module.
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { path: sqlite.name, intervalMs }, execArgv: [] });
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+    workerData: { path: sqlite.name, intervalMs },
+    execArgv: [],
+  });
   worker.unref();
   worker.on('message', (message: { type: string; message?: string }) => {
     if (message.type === 'error') log.warn({ error: message.message }, 'WAL checkpoint failed; retrying');
   });
   worker.on('error', (error) => fallBack({ err: error }));
-  const exited = new Promise<void>((resolve) => worker.once('exit', (code) => { fallBack({ code }); resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      fallBack({ code });
+      resolve();
+    }),
+  );
   return {
     mode: () => mode,
     async stop() {

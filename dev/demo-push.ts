@@ -16,7 +16,11 @@ export async function startDemoPush(config: AppConfig): Promise<PushServiceStand
 
 /** Each simulated expert gets one fresh device at the stand-in (the last run's endpoints died with its process). */
 export async function subscribeSimulatedExperts(services: Services, service: PushServiceStandIn): Promise<number> {
-  const simulated = services.db.select({ id: expertProfiles.userId }).from(expertProfiles).where(eq(expertProfiles.simulated, true)).all();
+  const simulated = services.db
+    .select({ id: expertProfiles.userId })
+    .from(expertProfiles)
+    .where(eq(expertProfiles.simulated, true))
+    .all();
   for (const { id } of simulated) {
     for (const old of services.push.subscriptions.list(id)) services.push.subscriptions.remove(id, old.id);
     await services.push.subscriptions.subscribe(id, service.subscribe(), 'Helpforce demo (simulated phone)');

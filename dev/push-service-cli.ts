@@ -11,8 +11,15 @@ const say = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n
 say({ url: service.url, ca: service.ca });
 for await (const line of createInterface({ input: process.stdin })) {
   const command = JSON.parse(line) as { subscribe?: number; answer?: PushAnswer | null; received?: boolean };
-  if (command.subscribe !== undefined) say({ subscriptions: Array.from({ length: command.subscribe }, () => service.subscribe()) });
-  else if (command.answer !== undefined) { service.answer(command.answer); say({ ok: true }); }
-  else if (command.received) say({ received: service.received.map((m) => [(m.payload as { questionId?: string }).questionId, m.at]), refused: service.refused.length });
+  if (command.subscribe !== undefined)
+    say({ subscriptions: Array.from({ length: command.subscribe }, () => service.subscribe()) });
+  else if (command.answer !== undefined) {
+    service.answer(command.answer);
+    say({ ok: true });
+  } else if (command.received)
+    say({
+      received: service.received.map((m) => [(m.payload as { questionId?: string }).questionId, m.at]),
+      refused: service.refused.length,
+    });
 }
 await service.close();

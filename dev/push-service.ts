@@ -4,7 +4,17 @@
 // browser would, decrypts the aes128gcm payload (RFC 8291/8188) and records the message. It can be told to answer
 // 410, 429, 5xx or slowly, to accept a message only after a while, or to behave as a hostile endpoint that drips
 // its answer a byte at a time. Not used by the production server.
-import { createDecipheriv, createECDH, createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type ECDH } from 'node:crypto';
+import {
+  createDecipheriv,
+  createECDH,
+  createHmac,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+  type ECDH,
+} from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -17,14 +27,21 @@ export interface ReceivedPush {
 }
 
 export interface PushAnswer {
-  status: number; headers?: Record<string, string>; delayMs?: number;
+  status: number;
+  headers?: Record<string, string>;
+  delayMs?: number;
   /** Records the message only after this long (a slow network before the push service): later ones may overtake it. */
   acceptAfterMs?: number;
   /** Never finishes the answer: drips its head ('head', a header line at a time) or its body ('body') every dripMs. */
-  drip?: 'head' | 'body'; dripMs?: number;
+  drip?: 'head' | 'body';
+  dripMs?: number;
 }
 
-interface Device { ecdh: ECDH; auth: Buffer; publicKey: Buffer }
+interface Device {
+  ecdh: ECDH;
+  auth: Buffer;
+  publicKey: Buffer;
+}
 
 // ---- a self-signed certificate, DER by hand (node:crypto signs, but has no certificate builder) ----
 const der = (tag: number, content: Buffer) => {
@@ -57,16 +74,33 @@ export function selfSignedCertificate(commonName = 'Helpforce push stand-in', ho
   const now = Date.now();
   const extensions = seq(
     seq(oid('2.5.29.19'), der(0x01, Buffer.from([0xff])), der(0x04, seq(der(0x01, Buffer.from([0xff]))))),
-    seq(oid('2.5.29.17'), der(0x04, seq(der(0x87, Buffer.from([127, 0, 0, 1])), ...['localhost', ...hostnames].map((host) => der(0x82, Buffer.from(host)))))),
+    seq(
+      oid('2.5.29.17'),
+      der(
+        0x04,
+        seq(
+          der(0x87, Buffer.from([127, 0, 0, 1])),
+          ...['localhost', ...hostnames].map((host) => der(0x82, Buffer.from(host))),
+        ),
+      ),
+    ),
   );
   const tbs = seq(
-    der(0xa0, integer(Buffer.from([2]))), integer(serial), algorithm, name(commonName),
-    seq(time(new Date(now - 3600_000)), time(new Date(now + 30 * 24 * 3600_000))), name(commonName),
-    publicKey.export({ type: 'spki', format: 'der' }), der(0xa3, extensions),
+    der(0xa0, integer(Buffer.from([2]))),
+    integer(serial),
+    algorithm,
+    name(commonName),
+    seq(time(new Date(now - 3600_000)), time(new Date(now + 30 * 24 * 3600_000))),
+    name(commonName),
+    publicKey.export({ type: 'spki', format: 'der' }),
+    der(0xa3, extensions),
   );
   const signature = sign('sha256', tbs, privateKey);
   const certificate = seq(tbs, algorithm, der(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const pem = `-----BEGIN CERTIFICATE-----\n${certificate.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${certificate
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   return { cert: pem, key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
 }
 
@@ -81,9 +115,16 @@ export function decryptPayload(body: Buffer, device: Device): Buffer {
   const senderKey = body.subarray(21, 21 + idLength);
   const ciphertext = body.subarray(21 + idLength);
   const shared = device.ecdh.computeSecret(senderKey);
-  const ikm = hmac(hmac(device.auth, shared), Buffer.concat([Buffer.from('WebPush: info\0'), device.publicKey, senderKey, Buffer.from([1])]));
+  const ikm = hmac(
+    hmac(device.auth, shared),
+    Buffer.concat([Buffer.from('WebPush: info\0'), device.publicKey, senderKey, Buffer.from([1])]),
+  );
   const prk = hmac(salt, ikm);
-  const decipher = createDecipheriv('aes-128-gcm', hmac(prk, info('aes128gcm')).subarray(0, 16), hmac(prk, info('nonce')).subarray(0, 12));
+  const decipher = createDecipheriv(
+    'aes-128-gcm',
+    hmac(prk, info('aes128gcm')).subarray(0, 16),
+    hmac(prk, info('nonce')).subarray(0, 12),
+  );
   decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
   const padded = Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()]);
   let end = padded.length - 1;
@@ -100,9 +141,25 @@ export function verifyVapid(header: string | undefined, origin: string, now = Da
   const [head, body, signature] = token.split('.') as [string, string, string];
   const raw = Buffer.from(k, 'base64url');
   if (raw.length !== 65 || raw[0] !== 4) throw new Error('k is not an uncompressed P-256 point');
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
+  const key = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: raw.subarray(1, 33).toString('base64url'),
+      y: raw.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
   if (JSON.parse(Buffer.from(head, 'base64url').toString()).alg !== 'ES256') throw new Error('the JWT is not ES256');
-  if (!verify('sha256', Buffer.from(`${head}.${body}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))) throw new Error('bad JWT signature');
+  if (
+    !verify(
+      'sha256',
+      Buffer.from(`${head}.${body}`),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    )
+  )
+    throw new Error('bad JWT signature');
   const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { aud: string; exp: number; sub: string };
   if (claims.aud !== origin) throw new Error(`aud ${claims.aud} is not ${origin}`);
   const seconds = now / 1000;
@@ -132,7 +189,9 @@ export interface PushServiceStandIn {
  * `keep`: how many received messages to remember (the demo runs for hours); all by default. `hostnames`: other names
  * its certificate holds (a test resolving a public-looking name to it).
  */
-export async function startPushService(options: { port?: number; keep?: number; hostnames?: string[] } = {}): Promise<PushServiceStandIn> {
+export async function startPushService(
+  options: { port?: number; keep?: number; hostnames?: string[] } = {},
+): Promise<PushServiceStandIn> {
   const { cert, key } = selfSignedCertificate(undefined, options.hostnames);
   const devices = new Map<string, Device>();
   const received: ReceivedPush[] = [];
@@ -148,12 +207,20 @@ export async function startPushService(options: { port?: number; keep?: number; 
       const subscriptionId = /^\/push\/([A-Za-z0-9_-]+)$/.exec(request.url ?? '')?.[1] ?? '';
       const timers: NodeJS.Timeout[] = [];
       response.on('close', () => timers.forEach(clearTimeout));
-      const reply = ({ status, headers, delayMs, drip, dripMs = 1000 }: PushAnswer) => timers.push(setTimeout(() => {
-        if (!drip) return response.writeHead(status, headers).end();
-        if (drip === 'body') response.writeHead(status, headers).write('x');
-        else response.socket?.write(`HTTP/1.1 ${status} Dripping\r\n`);
-        timers.push(setInterval(() => (drip === 'body' ? response.write('x') : response.socket?.write('x-drip: 1\r\n')), dripMs));
-      }, delayMs ?? 0));
+      const reply = ({ status, headers, delayMs, drip, dripMs = 1000 }: PushAnswer) =>
+        timers.push(
+          setTimeout(() => {
+            if (!drip) return response.writeHead(status, headers).end();
+            if (drip === 'body') response.writeHead(status, headers).write('x');
+            else response.socket?.write(`HTTP/1.1 ${status} Dripping\r\n`);
+            timers.push(
+              setInterval(
+                () => (drip === 'body' ? response.write('x') : response.socket?.write('x-drip: 1\r\n')),
+                dripMs,
+              ),
+            );
+          }, delayMs ?? 0),
+        );
       const decided = typeof answer === 'function' ? answer(subscriptionId) : answer;
       const device = devices.get(subscriptionId);
       if (request.method !== 'POST' || !device) return reply({ status: 410 });
@@ -164,10 +231,18 @@ export async function startPushService(options: { port?: number; keep?: number; 
         if (decided && (decided.status < 200 || decided.status > 299)) return reply(decided);
         const accept = () => {
           received.push({
-            subscriptionId, payload, vapid, at: Date.now(),
-            headers: { ttl: Number(request.headers.ttl), urgency: (request.headers.urgency as string) ?? null, topic: (request.headers.topic as string) ?? null },
+            subscriptionId,
+            payload,
+            vapid,
+            at: Date.now(),
+            headers: {
+              ttl: Number(request.headers.ttl),
+              urgency: (request.headers.urgency as string) ?? null,
+              topic: (request.headers.topic as string) ?? null,
+            },
           });
-          if (options.keep !== undefined && received.length > options.keep) received.splice(0, received.length - options.keep);
+          if (options.keep !== undefined && received.length > options.keep)
+            received.splice(0, received.length - options.keep);
           reply(decided ?? { status: 201 });
         };
         if (decided?.acceptAfterMs) timers.push(setTimeout(accept, decided.acceptAfterMs));
@@ -182,29 +257,46 @@ export async function startPushService(options: { port?: number; keep?: number; 
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let counter = 0;
   return {
-    url: origin, ca: cert, received, refused,
-    get requests() { return requests; },
+    url: origin,
+    ca: cert,
+    received,
+    refused,
+    get requests() {
+      return requests;
+    },
     subscribe() {
       const ecdh = createECDH('prime256v1');
       const publicKey = ecdh.generateKeys();
       const auth = randomBytes(16);
       const id = `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(4).toString('hex')}`;
       devices.set(id, { ecdh, auth, publicKey });
-      return { endpoint: `${origin}/push/${id}`, expirationTime: null, keys: { p256dh: publicKey.toString('base64url'), auth: auth.toString('base64url') } };
+      return {
+        endpoint: `${origin}/push/${id}`,
+        expirationTime: null,
+        keys: { p256dh: publicKey.toString('base64url'), auth: auth.toString('base64url') },
+      };
     },
-    answer(next) { answer = next; },
-    forget(subscriptionId) { devices.delete(subscriptionId); },
+    answer(next) {
+      answer = next;
+    },
+    forget(subscriptionId) {
+      devices.delete(subscriptionId);
+    },
     async waitFor(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       while (!predicate(received)) {
-        if (Date.now() > until) throw new Error(`push stand-in: timed out; received ${JSON.stringify(received.map((m) => m.payload))}, refused ${JSON.stringify(refused)}`);
+        if (Date.now() > until)
+          throw new Error(
+            `push stand-in: timed out; received ${JSON.stringify(received.map((m) => m.payload))}, refused ${JSON.stringify(refused)}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return received;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

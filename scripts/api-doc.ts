@@ -8,7 +8,12 @@ const BEGIN = '<!-- routes:begin (npm run docs:api) -->';
 const END = '<!-- routes:end -->';
 const DOC = new URL('../docs/api.md', import.meta.url);
 
-interface Operation { tags?: string[]; summary?: string; security?: unknown; responses?: Record<string, unknown> }
+interface Operation {
+  tags?: string[];
+  summary?: string;
+  security?: unknown;
+  responses?: Record<string, unknown>;
+}
 
 export async function routeTable(): Promise<string> {
   const app = await buildApp(
@@ -19,12 +24,23 @@ export async function routeTable(): Promise<string> {
     await app.ready();
     const paths = (app.swagger() as { paths: Record<string, Record<string, Operation>> }).paths;
     const rows = Object.entries(paths)
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
-      .sort((a, b) => (a.op.tags?.[0] ?? '').localeCompare(b.op.tags?.[0] ?? '') || a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+      )
+      .sort(
+        (a, b) =>
+          (a.op.tags?.[0] ?? '').localeCompare(b.op.tags?.[0] ?? '') ||
+          a.path.localeCompare(b.path) ||
+          a.method.localeCompare(b.method),
+      );
     const lines = ['| area | method | path | answers |', '|---|---|---|---|'];
     for (const { path, method, op } of rows) {
-      const codes = Object.keys(op.responses ?? {}).filter((code) => code.startsWith('2')).join(', ');
-      lines.push(`| ${op.tags?.[0] ?? ''} | ${method} | \`${path}\` | ${codes}${op.summary ? ` — ${op.summary}` : ''} |`);
+      const codes = Object.keys(op.responses ?? {})
+        .filter((code) => code.startsWith('2'))
+        .join(', ');
+      lines.push(
+        `| ${op.tags?.[0] ?? ''} | ${method} | \`${path}\` | ${codes}${op.summary ? ` — ${op.summary}` : ''} |`,
+      );
     }
     return lines.join('\n');
   } finally {

@@ -22,7 +22,9 @@ async function main() {
   const ctx = createContext(flags, dir);
   const results: Parameters<typeof buildReport>[0] = { flags, notes: [] };
   const note = (text: string) => results.notes.push(text);
-  console.error(`helpforce bench (${flags.quick ? 'quick' : 'full'} run): ${[...flags.sections].join(', ')}; logs in ${dir}`);
+  console.error(
+    `helpforce bench (${flags.quick ? 'quick' : 'full'} run): ${[...flags.sections].join(', ')}; logs in ${dir}`,
+  );
   let reference: Reference | undefined;
   try {
     if (flags.sections.has('reference')) {
@@ -32,15 +34,23 @@ async function main() {
     }
     if (flags.sections.has('routing')) results.routingCost = runRoutingCost(flags.routingSizes, flags.routingQuestions);
     if (flags.sections.has('ingest') || flags.sections.has('claims') || flags.sections.has('posting')) {
-      console.error(`  starting the server: ${flags.experts.toLocaleString('en-US')} experts in the roster, ${flags.online.toLocaleString('en-US')} connected…`);
+      console.error(
+        `  starting the server: ${flags.experts.toLocaleString('en-US')} experts in the roster, ${flags.online.toLocaleString('en-US')} connected…`,
+      );
       const env = await startAppEnv(ctx);
-      note(`${flags.experts} expert users inserted directly with one precomputed argon2 hash (not auth.createUser: ~50 ms each), profiles and skills with prepared inserts, then experts.loadRoster(); ${flags.experts} learned answers fed to router.learnAnswer`);
-      note(`routing maxOffersPerHour raised from 20 to ${BENCH_MAX_OFFERS_PER_HOUR} (the config maximum) so the fairness cap does not empty the pool; waves of 1 h and escalation after 2 h so the unclaimed bench questions are not re-offered all at once mid-run; LOG_LEVEL=warn`);
+      note(
+        `${flags.experts} expert users inserted directly with one precomputed argon2 hash (not auth.createUser: ~50 ms each), profiles and skills with prepared inserts, then experts.loadRoster(); ${flags.experts} learned answers fed to router.learnAnswer`,
+      );
+      note(
+        `routing maxOffersPerHour raised from 20 to ${BENCH_MAX_OFFERS_PER_HOUR} (the config maximum) so the fairness cap does not empty the pool; waves of 1 h and escalation after 2 h so the unclaimed bench questions are not re-offered all at once mid-run; LOG_LEVEL=warn`,
+      );
       results.server = { seedMs: Math.round(env.ready.seedMs), startupMs: Math.round(env.ready.startupMs) };
       try {
         if (flags.sections.has('ingest')) results.ingest = await runIngest(ctx, env, reference);
         if (flags.sections.has('claims')) {
-          console.error(`  claims: ${flags.stormExperts} experts claim one question at once, ${flags.stormRounds} rounds…`);
+          console.error(
+            `  claims: ${flags.stormExperts} experts claim one question at once, ${flags.stormRounds} rounds…`,
+          );
           results.claimStorm = await runClaimStorm(ctx, env);
         }
         if (flags.sections.has('posting')) results.posting = await runPosting(ctx, env);
@@ -51,7 +61,9 @@ async function main() {
       }
     }
     if (flags.sections.has('floor')) {
-      console.error(`  floor: the same closed loop against the required writes and frames alone, ${flags.connections} connections, ${flags.durationS} s…`);
+      console.error(
+        `  floor: the same closed loop against the required writes and frames alone, ${flags.connections} connections, ${flags.durationS} s…`,
+      );
       results.floor = await runFloor(ctx, reference);
     }
     if (flags.sections.has('db')) results.dbGrowth = await runDbGrowth(ctx);
@@ -60,7 +72,11 @@ async function main() {
     if (!flags.keep && !flags.profile) rmSync(dir, { recursive: true, force: true });
     else console.error(`  kept ${dir}${flags.profile ? ' (CPU profiles in cpu-profiles/)' : ''}`);
   }
-  const { table, json } = buildReport(results, { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' });
+  const { table, json } = buildReport(results, {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+  });
   console.log(table);
   console.log(JSON.stringify(json));
 }

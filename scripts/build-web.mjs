@@ -71,7 +71,13 @@ await writeFile(join(out, 'index.html'), html);
 const icons = appIcons();
 for (const [name, bytes] of Object.entries(icons)) await writeFile(join(out, name), bytes);
 await copyFile(join(src, 'static/manifest.webmanifest'), join(out, 'manifest.webmanifest'));
-const shell = ['/', `/main.js?v=${versions['main.js']}`, `/styles.css?v=${versions['styles.css']}`, '/manifest.webmanifest', ...Object.keys(icons).map((n) => `/${n}`)];
+const shell = [
+  '/',
+  `/main.js?v=${versions['main.js']}`,
+  `/styles.css?v=${versions['styles.css']}`,
+  '/manifest.webmanifest',
+  ...Object.keys(icons).map((n) => `/${n}`),
+];
 const worker = await build({
   entryPoints: [join(src, 'src/sw.ts')],
   outfile: join(out, 'sw.js'),

@@ -8,10 +8,29 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import { contentTerms, createRouter, type Router, type RoutingExpert, type TagScore } from '../server/domain/routing/index.js';
+import {
+  contentTerms,
+  createRouter,
+  type Router,
+  type RoutingExpert,
+  type TagScore,
+} from '../server/domain/routing/index.js';
 
-interface Line { id: string; text: string; tags?: string[]; answerers: string[]; accepted?: string; candidates?: string[]; eval: boolean; at?: number | string }
-interface Tally { questions: number; hits: Record<1 | 5 | 10, number>; reciprocalRanks: number }
+interface Line {
+  id: string;
+  text: string;
+  tags?: string[];
+  answerers: string[];
+  accepted?: string;
+  candidates?: string[];
+  eval: boolean;
+  at?: number | string;
+}
+interface Tally {
+  questions: number;
+  hits: Record<1 | 5 | 10, number>;
+  reciprocalRanks: number;
+}
 type Metrics = { 'hit@1': number; 'hit@5': number; 'hit@10': number; mrr: number };
 
 const CUTOFFS = [1, 5, 10] as const;
@@ -27,7 +46,12 @@ function score(tally: Tally, orderedIds: readonly string[], answerers: readonly 
 
 function metrics(tally: Tally): Metrics {
   const share = (value: number) => Math.round((value / Math.max(1, tally.questions)) * 10000) / 10000;
-  return { 'hit@1': share(tally.hits[1]), 'hit@5': share(tally.hits[5]), 'hit@10': share(tally.hits[10]), mrr: share(tally.reciprocalRanks) };
+  return {
+    'hit@1': share(tally.hits[1]),
+    'hit@5': share(tally.hits[5]),
+    'hit@10': share(tally.hits[10]),
+    mrr: share(tally.reciprocalRanks),
+  };
 }
 
 function idHash(id: string): number {
@@ -38,15 +62,26 @@ function idHash(id: string): number {
 
 /** Highest value first; ties by a fixed shuffle of ids, the same rule the router uses, never the input order. */
 function orderBy(ids: readonly string[], value: (id: string) => number): string[] {
-  return ids.map((id) => ({ id, value: value(id), hash: idHash(id) }))
+  return ids
+    .map((id) => ({ id, value: value(id), hash: idHash(id) }))
     .sort((a, b) => b.value - a.value || a.hash - b.hash)
     .map((entry) => entry.id);
 }
 
 function evalExpert(id: string): RoutingExpert {
   return {
-    id, skills: [], generalist: true, capacity: Number.POSITIVE_INFINITY, load: 0, availability: 'available', schedule: null,
-    online: true, approved: 0, rejected: 0, medianClaimMs: null, medianReplyMs: null,
+    id,
+    skills: [],
+    generalist: true,
+    capacity: Number.POSITIVE_INFINITY,
+    load: 0,
+    availability: 'available',
+    schedule: null,
+    online: true,
+    approved: 0,
+    rejected: 0,
+    medianClaimMs: null,
+    medianReplyMs: null,
   };
 }
 
@@ -98,14 +133,19 @@ function createTfidfProfiles() {
     scores(text: string): Map<string, number> {
       const scores = new Map<string, number>();
       for (const [term, weight] of vector(text)) {
-        for (const expertId of postings.get(term) ?? []) scores.set(expertId, (scores.get(expertId) ?? 0) + weight * profiles.get(expertId)!.get(term)!);
+        for (const expertId of postings.get(term) ?? [])
+          scores.set(expertId, (scores.get(expertId) ?? 0) + weight * profiles.get(expertId)!.get(term)!);
       }
       return scores;
     },
   };
 }
 
-interface RunOptions { useTags: boolean; fullPool: boolean; evalFrom: number | null }
+interface RunOptions {
+  useTags: boolean;
+  fullPool: boolean;
+  evalFrom: number | null;
+}
 
 async function run(file: string, { useTags, fullPool, evalFrom }: RunOptions) {
   const router: Router = createRouter({ k: 10, maxOffersPerHour: Number.POSITIVE_INFINITY, requireOnline: false });
@@ -129,16 +169,37 @@ async function run(file: string, { useTags, fullPool, evalFrom }: RunOptions) {
       ? (line.tags ?? []).map((slug) => ({ slug, confidence: 1, source: 'manual' }))
       : router.classify(line.text, []);
     const evaluated = evalFrom === null ? line.eval : index > evalFrom && line.answerers.length > 0;
-    const candidates = fullPool || evalFrom !== null ? seen.filter((id) => !line.answerers.includes(id) || answersBy.has(id)) : line.candidates ?? seen;
+    const candidates =
+      fullPool || evalFrom !== null
+        ? seen.filter((id) => !line.answerers.includes(id) || answersBy.has(id))
+        : (line.candidates ?? seen);
     // A question whose answerers were never seen before cannot be ranked by anyone: it is not an evaluation line.
     if (evaluated && line.answerers.some((id) => candidates.includes(id))) {
       const ranked = router.rank({ text: line.text, tags, now: at }, candidates);
       rankingMs += performance.now() - started;
-      score(engine, ranked.map((entry) => entry.expertId), line.answerers);
-      score(mostActive, orderBy(candidates, (id) => answersBy.get(id) ?? 0), line.answerers);
-      score(tagOverlap, orderBy(candidates, (id) => tags.reduce((sum, tag) => sum + tag.confidence * (tagsBy.get(id)?.get(tag.slug) ?? 0), 0)), line.answerers);
+      score(
+        engine,
+        ranked.map((entry) => entry.expertId),
+        line.answerers,
+      );
+      score(
+        mostActive,
+        orderBy(candidates, (id) => answersBy.get(id) ?? 0),
+        line.answerers,
+      );
+      score(
+        tagOverlap,
+        orderBy(candidates, (id) =>
+          tags.reduce((sum, tag) => sum + tag.confidence * (tagsBy.get(id)?.get(tag.slug) ?? 0), 0),
+        ),
+        line.answerers,
+      );
       const similarity = profiles.scores(line.text);
-      score(tfidf, orderBy(candidates, (id) => similarity.get(id) ?? 0), line.answerers);
+      score(
+        tfidf,
+        orderBy(candidates, (id) => similarity.get(id) ?? 0),
+        line.answerers,
+      );
     }
     profiles.learnQuestion(line.text);
     const slugs = tags.map((tag) => tag.slug);
@@ -161,9 +222,14 @@ async function run(file: string, { useTags, fullPool, evalFrom }: RunOptions) {
 
 function table(rows: [string, Metrics][]): string {
   const header = ['', 'hit@1', 'hit@5', 'hit@10', 'mrr'];
-  const body = rows.map(([name, m]) => [name, ...[m['hit@1'], m['hit@5'], m['hit@10'], m.mrr].map((v) => v.toFixed(4))]);
+  const body = rows.map(([name, m]) => [
+    name,
+    ...[m['hit@1'], m['hit@5'], m['hit@10'], m.mrr].map((v) => v.toFixed(4)),
+  ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i]!.length)));
-  return [header, ...body].map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+  return [header, ...body]
+    .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 async function main() {
@@ -178,12 +244,35 @@ async function main() {
   const evalFrom = evalFromArg ? Number(evalFromArg.split('=')[1]) : null;
   const result = await run(file, { useTags, fullPool: args.includes('--full-pool'), evalFrom });
   const engine = metrics(result.engine);
-  const baselines = { most_active: metrics(result.mostActive), tag_overlap: metrics(result.tagOverlap), tfidf: metrics(result.tfidf) };
+  const baselines = {
+    most_active: metrics(result.mostActive),
+    tag_overlap: metrics(result.tagOverlap),
+    tfidf: metrics(result.tfidf),
+  };
   const best = Math.max(baselines.most_active.mrr, baselines.tag_overlap.mrr, baselines.tfidf.mrr);
-  console.log(`${basename(file)}: ${result.engine.questions} questions, ${useTags ? 'with tags' : 'no tags (classified from text)'}`);
-  console.log(table([['router', engine], ['most_active', baselines.most_active], ['tag_overlap', baselines.tag_overlap], ['tfidf', baselines.tfidf]]));
-  console.log(`router MRR / best baseline: ${(engine.mrr / Math.max(best, 1e-9)).toFixed(3)}   ${result.msPerQuestion.toFixed(3)} ms per question`);
-  console.log(JSON.stringify({ file, questions: result.engine.questions, ...engine, baselines, msPerQuestion: Math.round(result.msPerQuestion * 1000) / 1000 }));
+  console.log(
+    `${basename(file)}: ${result.engine.questions} questions, ${useTags ? 'with tags' : 'no tags (classified from text)'}`,
+  );
+  console.log(
+    table([
+      ['router', engine],
+      ['most_active', baselines.most_active],
+      ['tag_overlap', baselines.tag_overlap],
+      ['tfidf', baselines.tfidf],
+    ]),
+  );
+  console.log(
+    `router MRR / best baseline: ${(engine.mrr / Math.max(best, 1e-9)).toFixed(3)}   ${result.msPerQuestion.toFixed(3)} ms per question`,
+  );
+  console.log(
+    JSON.stringify({
+      file,
+      questions: result.engine.questions,
+      ...engine,
+      baselines,
+      msPerQuestion: Math.round(result.msPerQuestion * 1000) / 1000,
+    }),
+  );
 }
 
 await main();

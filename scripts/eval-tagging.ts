@@ -14,9 +14,15 @@ import { AIRLINE_TWEETS_PATH, readAirlineTweets } from '../test/helpers/tweets.j
 
 /** The crowd's topic (negativereason) → a desk's tag; "Can't Tell" and no reason mean the tweet has no tag. */
 const TAGS: Record<string, string> = {
-  'Late Flight': 'late-flight', 'Cancelled Flight': 'cancelled-flight', 'Lost Luggage': 'lost-luggage',
-  'Damaged Luggage': 'damaged-luggage', 'Customer Service Issue': 'customer-service', 'Bad Flight': 'bad-flight',
-  'Flight Booking Problems': 'booking', 'Flight Attendant Complaints': 'flight-attendants', longlines: 'long-lines',
+  'Late Flight': 'late-flight',
+  'Cancelled Flight': 'cancelled-flight',
+  'Lost Luggage': 'lost-luggage',
+  'Damaged Luggage': 'damaged-luggage',
+  'Customer Service Issue': 'customer-service',
+  'Bad Flight': 'bad-flight',
+  'Flight Booking Problems': 'booking',
+  'Flight Attendant Complaints': 'flight-attendants',
+  longlines: 'long-lines',
 };
 
 /** Keywords a community manager would type for those tags on day one, without looking at the data. */
@@ -32,15 +38,26 @@ const RULES: TagRule[] = [
   { slug: 'long-lines', keywords: ['line', 'queue'] },
 ];
 
-interface Shown { slug: string; confidence: number }
-interface Scorer { name: string; predict(text: string): Shown[]; learn(text: string, tags: string[]): void }
+interface Shown {
+  slug: string;
+  confidence: number;
+}
+interface Scorer {
+  name: string;
+  predict(text: string): Shown[];
+  learn(text: string, tags: string[]): void;
+}
 
 class Tally {
-  tp = 0; fp = 0; fn = 0; pairs: { confidence: number; correct: boolean }[] = [];
+  tp = 0;
+  fp = 0;
+  fn = 0;
+  pairs: { confidence: number; correct: boolean }[] = [];
   add(shown: Shown[], truth: readonly string[]) {
     for (const { slug, confidence } of shown) {
       const correct = truth.includes(slug);
-      if (correct) this.tp++; else this.fp++;
+      if (correct) this.tp++;
+      else this.fp++;
       this.pairs.push({ confidence, correct });
     }
     this.fn += truth.filter((slug) => !shown.some((s) => s.slug === slug)).length;
@@ -63,9 +80,13 @@ function reliability(pairs: { confidence: number; correct: boolean }[]) {
   const bins = Array.from({ length: 10 }, (_, i) => ({ from: i / 10, n: 0, said: 0, observed: 0 }));
   for (const { confidence, correct } of pairs) {
     const bin = bins[Math.min(9, Math.floor(confidence * 10))]!;
-    bin.n++; bin.said += confidence; bin.observed += correct ? 1 : 0;
+    bin.n++;
+    bin.said += confidence;
+    bin.observed += correct ? 1 : 0;
   }
-  return bins.filter((b) => b.n > 0).map((b) => ({ from: b.from, n: b.n, said: b.said / b.n, observed: b.observed / b.n }));
+  return bins
+    .filter((b) => b.n > 0)
+    .map((b) => ({ from: b.from, n: b.n, said: b.said / b.n, observed: b.observed / b.n }));
 }
 
 const identity: Calibrator = { observe() {}, calibrate: (_source, raw) => raw, evidence: () => 0 };
@@ -85,7 +106,11 @@ function engine(name: string, calibrated: boolean): Scorer {
 
 function rulesOnly(): Scorer {
   const compiled = compileRules(RULES);
-  return { name: 'keyword rules alone', predict: (text) => [...matchRules(compiled, tokenize(text))].map(([slug, confidence]) => ({ slug, confidence })), learn() {} };
+  return {
+    name: 'keyword rules alone',
+    predict: (text) => [...matchRules(compiled, tokenize(text))].map(([slug, confidence]) => ({ slug, confidence })),
+    learn() {},
+  };
 }
 
 /** The most frequent tag so far, said with its share of tagged tweets so far: the simplest calibrated guess. */
@@ -105,12 +130,21 @@ function majority(): Scorer {
   };
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { confirm: { type: 'string', default: '1' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { confirm: { type: 'string', default: '1' } },
+});
 const confirmShare = Number(values.confirm);
-if (positionals[0] && positionals[0] !== AIRLINE_TWEETS_PATH) console.error('only the airline tweets set is supported; reading it from', AIRLINE_TWEETS_PATH);
+if (positionals[0] && positionals[0] !== AIRLINE_TWEETS_PATH)
+  console.error('only the airline tweets set is supported; reading it from', AIRLINE_TWEETS_PATH);
 
 const tweets = readAirlineTweets().sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-const scorers = [majority(), rulesOnly(), engine('engine, raw confidence (before)', false), engine('engine, calibrated', true)];
+const scorers = [
+  majority(),
+  rulesOnly(),
+  engine('engine, raw confidence (before)', false),
+  engine('engine, calibrated', true),
+];
 const tallies = scorers.map(() => new Tally());
 let confirmed = 0;
 const started = performance.now();
@@ -126,15 +160,24 @@ tweets.forEach((tweet, i) => {
 const ms = performance.now() - started;
 
 const pct = (x: number) => (x * 100).toFixed(1);
-console.log(`tagging on ${tweets.length} airline tweets (${Object.keys(TAGS).length} tags), online, ${confirmed} confirmed by a manager; ${(ms / tweets.length / scorers.length).toFixed(3)} ms a tweet a scorer`);
+console.log(
+  `tagging on ${tweets.length} airline tweets (${Object.keys(TAGS).length} tags), online, ${confirmed} confirmed by a manager; ${(ms / tweets.length / scorers.length).toFixed(3)} ms a tweet a scorer`,
+);
 console.log('| scorer | precision | recall | F1 | ECE | tags shown |');
 console.log('|---|---|---|---|---|---|');
 scorers.forEach((scorer, s) => {
   const r = tallies[s]!.summary();
-  console.log(`| ${scorer.name} | ${pct(r.precision)} % | ${pct(r.recall)} % | ${pct(r.f1)} % | ${r.ece.toFixed(3)} | ${r.shown} |`);
+  console.log(
+    `| ${scorer.name} | ${pct(r.precision)} % | ${pct(r.recall)} % | ${pct(r.f1)} % | ${r.ece.toFixed(3)} | ${r.shown} |`,
+  );
 });
 for (const s of [2, 3]) {
   console.log(`\nreliability, ${scorers[s]!.name}: confidence bin → said / observed (n)`);
-  for (const bin of reliability(tallies[s]!.pairs)) console.log(`  ${bin.from.toFixed(1)}–${(bin.from + 0.1).toFixed(1)}: ${bin.said.toFixed(2)} / ${bin.observed.toFixed(2)} (${bin.n})`);
+  for (const bin of reliability(tallies[s]!.pairs))
+    console.log(
+      `  ${bin.from.toFixed(1)}–${(bin.from + 0.1).toFixed(1)}: ${bin.said.toFixed(2)} / ${bin.observed.toFixed(2)} (${bin.n})`,
+    );
 }
-console.log(JSON.stringify({ confirmed, scorers: scorers.map((scorer, s) => ({ name: scorer.name, ...tallies[s]!.summary() })) }));
+console.log(
+  JSON.stringify({ confirmed, scorers: scorers.map((scorer, s) => ({ name: scorer.name, ...tallies[s]!.summary() })) }),
+);

@@ -22,13 +22,28 @@ export const DEV_SETS = [
 
 export function writeDevSets(out = DEV_SETS_DIR): string {
   mkdirSync(out, { recursive: true });
-  const gis = readFileSync(shared('routing/gis-dev.jsonl'), 'utf8').split('\n').filter((line) => line.trim());
-  writeFileSync(join(out, 'gis-young.jsonl'), gis.slice(0, 4000).map((line) => JSON.stringify({ ...JSON.parse(line), eval: false, candidates: undefined })).join('\n') + '\n');
+  const gis = readFileSync(shared('routing/gis-dev.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim());
+  writeFileSync(
+    join(out, 'gis-young.jsonl'),
+    gis
+      .slice(0, 4000)
+      .map((line) => JSON.stringify({ ...JSON.parse(line), eval: false, candidates: undefined }))
+      .join('\n') + '\n',
+  );
   writeFileSync(join(out, 'gis-dev-full-pool.jsonl'), gis.join('\n') + '\n');
   const [header, ...rows] = parseCsv(readFileSync(shared('tweets/twcs_spotifycares_question_to_agent.csv'), 'utf8'));
   const column = (name: string) => header!.indexOf(name);
-  const lines = rows.filter((row) => row.length >= header!.length && row[column('agent_signature')])
-    .map((row) => ({ id: row[column('customer_tweet_id')], text: row[column('customer_text')], answerers: [row[column('agent_signature')]], eval: false, at: Date.parse(row[column('customer_created_at')]!) }))
+  const lines = rows
+    .filter((row) => row.length >= header!.length && row[column('agent_signature')])
+    .map((row) => ({
+      id: row[column('customer_tweet_id')],
+      text: row[column('customer_text')],
+      answerers: [row[column('agent_signature')]],
+      eval: false,
+      at: Date.parse(row[column('customer_created_at')]!),
+    }))
     .sort((a, b) => a.at - b.at);
   writeFileSync(join(out, 'spotify-agents.jsonl'), lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
   return out;

@@ -36,8 +36,12 @@ function png(size, paint) {
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** True where the letter H lies, for coordinates scaled to 0..1 within the letter's box. */
@@ -47,10 +51,13 @@ function icon(size, { maskable }) {
   const box = maskable ? 0.36 : 0.5;
   const radius = maskable ? 0 : size * 0.18;
   return png(size, (x, y) => {
-    const cx = x + 0.5, cy = y + 0.5;
-    const dx = Math.max(radius - cx, cx - (size - radius), 0), dy = Math.max(radius - cy, cy - (size - radius), 0);
+    const cx = x + 0.5,
+      cy = y + 0.5;
+    const dx = Math.max(radius - cx, cx - (size - radius), 0),
+      dy = Math.max(radius - cy, cy - (size - radius), 0);
     if (radius && dx * dx + dy * dy > radius * radius) return [0, 0, 0, 0];
-    const u = (cx / size - (1 - box) / 2) / box, v = (cy / size - (1 - box) / 2) / box;
+    const u = (cx / size - (1 - box) / 2) / box,
+      v = (cy / size - (1 - box) / 2) / box;
     return [...(inH(u, v) ? WHITE : BLUE), 255];
   });
 }

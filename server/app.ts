@@ -9,7 +9,12 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from '@fastify/type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from '@fastify/type-provider-zod';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { openDatabase, type Db } from '../db/client.js';
 import type { AppConfig } from './config.js';
@@ -58,7 +63,16 @@ function webAppHeaders(reply: { header(name: string, value: string): unknown }, 
   if (path.endsWith('sw.js') || path.endsWith('index.html')) reply.header('cache-control', 'no-cache');
 }
 
-export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.csrfToken', '*.accessSecret', '*.appSecret'];
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.csrfToken',
+  '*.accessSecret',
+  '*.appSecret',
+];
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -67,7 +81,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
     logger: deps.logger ?? { level: config.logLevel, redact: REDACTED_PATHS },
     bodyLimit: 64 * 1024,
     // A hop count trusts that many proxies in front of the server (the function form, which Fastify's types accept).
-    trustProxy: typeof config.trustProxy === 'number' ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy ?? false,
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : (config.trustProxy ?? false),
     // A client's X-Request-Id is kept (to follow a request across systems) only if it is a plain token: it goes into
     // every log line and back out as a header.
     requestIdHeader: false,
@@ -99,7 +119,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(securityHeaders, {
     helmet: {
       // upgrade-insecure-requests would break a plain-http deployment; it belongs with HTTPS (SECURE_COOKIES).
-      contentSecurityPolicy: { directives: { 'connect-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.secureCookies ? [] : null } },
+      contentSecurityPolicy: {
+        directives: {
+          'connect-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'upgrade-insecure-requests': config.secureCookies ? [] : null,
+        },
+      },
       strictTransportSecurity: config.secureCookies,
     },
   });
@@ -110,7 +136,13 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  await app.register(servicesPlugin, { db, clock, config, posters: new Map(deps.posters ?? []), timers: deps.timers ?? true });
+  await app.register(servicesPlugin, {
+    db,
+    clock,
+    config,
+    posters: new Map(deps.posters ?? []),
+    timers: deps.timers ?? true,
+  });
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x, timers: deps.timers ?? true });
 
@@ -137,7 +169,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(pushRoutes);
   await app.register(wsRoutes, { allowedOrigins: config.allowedOrigins ?? [] });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
-  if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html', setHeaders: webAppHeaders });
+  if (existsSync(webRoot))
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: 'index.html', setHeaders: webAppHeaders });
 
   await bootstrapAdmin(app.services, config.admin, app.log);
   return app;

@@ -32,23 +32,47 @@ export const EnvSchema = z.object({
   PUSH_ALLOW_LOCAL_ENDPOINTS: flag.optional(),
   VAPID_PUBLIC_KEY: optionalText,
   VAPID_PRIVATE_KEY: optionalText,
-  VAPID_SUBJECT: z.string().trim().regex(/^(mailto:|https:)/, 'VAPID_SUBJECT must be a mailto: or https: URL').optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .trim()
+    .regex(/^(mailto:|https:)/, 'VAPID_SUBJECT must be a mailto: or https: URL')
+    .optional(),
   // Behind a reverse proxy: which proxy to believe about the client's address (X-Forwarded-For), so per-address limits
   // count clients rather than the proxy. 'true' (any), a hop count, or comma-separated addresses or CIDR ranges.
-  TRUST_PROXY: z.string().trim().optional().transform((value): boolean | number | string[] => {
-    if (value === undefined || value === '' || value === 'false') return false;
-    if (value === 'true') return true;
-    if (/^\d+$/.test(value)) return Number(value);
-    return value.split(',').map((part) => part.trim()).filter(Boolean);
-  }),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value): boolean | number | string[] => {
+      if (value === undefined || value === '' || value === 'false') return false;
+      if (value === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      return value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+    }),
   INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   // Comma-separated origins (https://desk.example.com) besides the server's own that may open the live channel.
-  ALLOWED_ORIGINS: z.string().default('').transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url().transform((url) => new URL(url).origin))),
 });
 
 export interface RoutingConfig {
-  k: number; waveMs: number; escalateMs: number; maxOffersPerHour: number; slaMs: number; holdMs: number;
+  k: number;
+  waveMs: number;
+  escalateMs: number;
+  maxOffersPerHour: number;
+  slaMs: number;
+  holdMs: number;
   /** A history of up to this many answers is replayed into the routing model before the server listens; a larger
    * one after (see services/routing-history.ts). ~100 µs each: 20,000 is about two seconds. */
   replayBeforeListen: number;
@@ -91,12 +115,24 @@ export interface AppConfig {
   trustProxy?: boolean | number | string[];
 }
 
-export interface ServerConfig { app: AppConfig; port: number; host: string; demo: { enabled: boolean; intervalMs: number } }
+export interface ServerConfig {
+  app: AppConfig;
+  port: number;
+  host: string;
+  demo: { enabled: boolean; intervalMs: number };
+}
 
 export function defaultRoutingConfig(overrides: Partial<RoutingConfig> = {}): RoutingConfig {
   return {
-    k: 3, waveMs: 120_000, escalateMs: 600_000, maxOffersPerHour: 20, slaMs: 30 * 60_000, holdMs: 30 * 60_000,
-    replayBeforeListen: 20_000, replaySliceMs: 10, ...overrides,
+    k: 3,
+    waveMs: 120_000,
+    escalateMs: 600_000,
+    maxOffersPerHour: 20,
+    slaMs: 30 * 60_000,
+    holdMs: 30 * 60_000,
+    replayBeforeListen: 20_000,
+    replaySliceMs: 10,
+    ...overrides,
   };
 }
 
@@ -110,7 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const xKeys = [e.X_APP_KEY, e.X_APP_SECRET, e.X_ACCESS_TOKEN, e.X_ACCESS_SECRET];
   const someX = xKeys.some(Boolean);
   if (someX && !xKeys.every(Boolean)) {
-    throw new Error('Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together');
+    throw new Error(
+      'Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together',
+    );
   }
   if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
     throw new Error('Invalid environment:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
@@ -121,7 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const x: XChannelConfig | undefined = someX
     ? {
         baseUrl: e.X_API_BASE_URL,
-        credentials: { appKey: e.X_APP_KEY!, appSecret: e.X_APP_SECRET!, accessToken: e.X_ACCESS_TOKEN!, accessSecret: e.X_ACCESS_SECRET! },
+        credentials: {
+          appKey: e.X_APP_KEY!,
+          appSecret: e.X_APP_SECRET!,
+          accessToken: e.X_ACCESS_TOKEN!,
+          accessSecret: e.X_ACCESS_SECRET!,
+        },
         pollIntervalMs: e.X_POLL_INTERVAL_S * 1000,
         searchQuery: e.X_SEARCH_QUERY,
       }
@@ -134,16 +177,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
       databasePath: e.DATABASE_PATH,
       logLevel: e.LOG_LEVEL,
       secureCookies: e.SECURE_COOKIES ?? false,
-      admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : undefined,
+      admin:
+        e.ADMIN_EMAIL && e.ADMIN_PASSWORD
+          ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }
+          : undefined,
       x,
       push: {
         allowLocalEndpoints: e.PUSH_ALLOW_LOCAL_ENDPOINTS ?? false,
         // Push services contact the subject when a sender misbehaves: the admin's address is the sensible default.
-        vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT ?? (e.ADMIN_EMAIL ? `mailto:${e.ADMIN_EMAIL.toLowerCase()}` : DEFAULT_VAPID_SUBJECT) },
+        vapid: {
+          publicKey: e.VAPID_PUBLIC_KEY,
+          privateKey: e.VAPID_PRIVATE_KEY,
+          subject: e.VAPID_SUBJECT ?? (e.ADMIN_EMAIL ? `mailto:${e.ADMIN_EMAIL.toLowerCase()}` : DEFAULT_VAPID_SUBJECT),
+        },
       },
       routing: defaultRoutingConfig({
-        k: e.OFFER_K, waveMs: e.WAVE_SECONDS * 1000, escalateMs: e.ESCALATE_SECONDS * 1000,
-        maxOffersPerHour: e.MAX_OFFERS_PER_HOUR, slaMs: e.SLA_MINUTES * 60_000,
+        k: e.OFFER_K,
+        waveMs: e.WAVE_SECONDS * 1000,
+        escalateMs: e.ESCALATE_SECONDS * 1000,
+        maxOffersPerHour: e.MAX_OFFERS_PER_HOUR,
+        slaMs: e.SLA_MINUTES * 60_000,
       }),
       ingestRateLimitPerMinute: e.INGEST_RATE_LIMIT_PER_MINUTE,
       allowedOrigins: e.ALLOWED_ORIGINS,

@@ -1,7 +1,11 @@
 // Business errors carry a stable code and the HTTP status the route should answer with; the one error handler in
 // app.ts turns them into `{ error: { code, message } }`.
 export class AppError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'AppError';
   }

@@ -23,7 +23,10 @@ async function main() {
   let fakeX: FakeX | undefined;
   let demoPush: PushServiceStandIn | undefined;
   if (config.demo.enabled) {
-    fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' }, stateFile: fakeXStateFor(config.app.databasePath) });
+    fakeX = await startFakeX({
+      brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' },
+      stateFile: fakeXStateFor(config.app.databasePath),
+    });
     config.app.x = { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 2000 };
     config.app.admin ??= DEMO_ACCOUNTS.admin;
     demoPush = await startDemoPush(config.app);
@@ -36,7 +39,10 @@ async function main() {
     await subscribeSimulatedExperts(app.services, demoPush!);
     const { restored } = syncFakeXWithDatabase(app.services.db, fakeX);
     if (restored > 0) app.log.info({ restored }, 'demo: posts the database knows were put back on the fake X');
-    stopSimulation = startDemoSimulation(app.services, fakeX, { intervalMs: config.demo.intervalMs, log: app.log.child({ component: 'demo' }) });
+    stopSimulation = startDemoSimulation(app.services, fakeX, {
+      intervalMs: config.demo.intervalMs,
+      log: app.log.child({ component: 'demo' }),
+    });
   }
   await app.listen({ port: config.port, host: config.host });
 

@@ -12,7 +12,12 @@ import { createRecognitionService } from '../server/services/recognition.js';
 import { as, buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/app.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
-const TEXTS = ['my tv has no sound over hdmi', 'the laptop battery drains overnight', 'can I return this laptop', 'soundbar will not pair with the tv remote'];
+const TEXTS = [
+  'my tv has no sound over hdmi',
+  'the laptop battery drains overnight',
+  'can I return this laptop',
+  'soundbar will not pair with the tv remote',
+];
 const TAGS = ['tv', 'laptops', 'returns', 'tv'];
 
 /** `count` questions received over the last two weeks, written straight into the table (ingest would take seconds). */
@@ -21,14 +26,26 @@ async function history(t: Test, count: number, databasePath = tempDatabasePath(t
   const app = await buildTestApp(t, { clock, databasePath });
   await seedTags(app);
   const manager = await createUser(app, 'manager');
-  const insert = app.services.db.$client.prepare(`insert into questions (id, channel, external_id, text, author_handle, status, wave, created_at, received_at, sla_due_at, updated_at)
+  const insert =
+    app.services.db.$client.prepare(`insert into questions (id, channel, external_id, text, author_handle, status, wave, created_at, received_at, sla_due_at, updated_at)
     values (?, 'test', ?, ?, 'customer', ?, 0, ?, ?, ?, ?)`);
-  const tag = app.services.db.$client.prepare("insert into question_tags (question_id, slug, confidence, source) values (?, ?, 0.9, 'rule')");
+  const tag = app.services.db.$client.prepare(
+    "insert into question_tags (question_id, slug, confidence, source) values (?, ?, 0.9, 'rule')",
+  );
   app.services.db.$client.transaction(() => {
     for (let i = 0; i < count; i++) {
       const at = NOW - Math.floor(((i + 1) / (count + 1)) * 14 * 24 * 3600_000);
       const id = `q${String(i).padStart(6, '0')}`;
-      insert.run(id, `e${i}`, `${TEXTS[i % TEXTS.length]} (case ${i} of batch ${i % 17})`, i % 3 ? 'answered' : 'offered', at, at, at + 3600_000, at);
+      insert.run(
+        id,
+        `e${i}`,
+        `${TEXTS[i % TEXTS.length]} (case ${i} of batch ${i % 17})`,
+        i % 3 ? 'answered' : 'offered',
+        at,
+        at,
+        at + 3600_000,
+        at,
+      );
       tag.run(id, TAGS[i % TAGS.length]);
     }
   })();
@@ -44,11 +61,21 @@ t.test('the digest and recognition come from the thread, equal to a computation 
   const recognition = await as(app, manager).get(`/api/recognition?${query}`);
   t.equal(app.services.analytics.mode(), 'thread');
   const { db, tags } = app.services;
-  t.same(insights.json(), JSON.parse(JSON.stringify(createInsightService({ db, clock, tags }).compute(RANGE))), 'the same digest');
-  t.same(recognition.json(), JSON.parse(JSON.stringify(createRecognitionService({ db, clock }).compute(manager.user as never, RANGE))), 'the same recognition');
+  t.same(
+    insights.json(),
+    JSON.parse(JSON.stringify(createInsightService({ db, clock, tags }).compute(RANGE))),
+    'the same digest',
+  );
+  t.same(
+    recognition.json(),
+    JSON.parse(JSON.stringify(createRecognitionService({ db, clock }).compute(manager.user as never, RANGE))),
+    'the same recognition',
+  );
   t.ok(insights.json().topTags.length > 0, 'a digest with something in it');
 
-  const backwards = await as(app, manager).get(`/api/insights?from=${encodeURIComponent(RANGE.to)}&to=${encodeURIComponent(RANGE.from)}`);
+  const backwards = await as(app, manager).get(
+    `/api/insights?from=${encodeURIComponent(RANGE.to)}&to=${encodeURIComponent(RANGE.from)}`,
+  );
   t.equal(backwards.statusCode, 422, "the thread's validation errors keep their status");
   t.equal(backwards.json().error.code, 'invalid_range');
 });
@@ -76,7 +103,15 @@ t.test('the event loop stays free while the thread computes a digest', async (t)
 t.test('a thread idle for a while ends, and starts again on the next request', async (t) => {
   const { app } = await history(t, 50);
   const warnings: string[] = [];
-  const analytics = createAnalytics({ ...app.services, log: { warn: (_d, message) => { warnings.push(message); } }, idleMs: 50 });
+  const analytics = createAnalytics({
+    ...app.services,
+    log: {
+      warn: (_d, message) => {
+        warnings.push(message);
+      },
+    },
+    idleMs: 50,
+  });
   t.teardown(() => analytics.stop());
   const first = await analytics.insights(RANGE);
   t.ok(analytics.running(), 'up after a request');
@@ -98,18 +133,36 @@ t.test('if the thread cannot start, the work is done on the event loop and answe
   t.equal(app.services.analytics.mode(), 'inline');
 });
 
-t.test('a thread that stops while working fails its requests with a 503, never re-runs them on the event loop', async (t) => {
-  const { app } = await history(t, 50);
-  // Stands in for a thread that runs out of memory on a huge range: it opens, says so, and dies on its first request.
-  const entry = join(t.testdir(), 'dies-working.mjs');
-  writeFileSync(entry, "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(7));\n");
-  const warnings: string[] = [];
-  const analytics = createAnalytics({ ...app.services, log: { warn: (_d, message) => { warnings.push(message); } }, threadEntry: pathToFileURL(entry) });
-  t.teardown(() => analytics.stop());
-  await t.rejects(analytics.insights(RANGE), { status: 503, code: 'analytics_unavailable' });
-  t.equal(analytics.mode(), 'thread', 'not switched to the event loop');
-  t.notOk(analytics.running(), 'the dead thread is let go');
-  t.match(warnings, [/stopped while working/]);
-  await t.rejects(analytics.recognition({ id: 'm', email: 'm@x.test', name: 'M', role: 'manager' }, RANGE), { status: 503, code: 'analytics_unavailable' }, 'the next request starts a new thread (which dies too)');
-  t.equal(warnings.length, 2);
-});
+t.test(
+  'a thread that stops while working fails its requests with a 503, never re-runs them on the event loop',
+  async (t) => {
+    const { app } = await history(t, 50);
+    // Stands in for a thread that runs out of memory on a huge range: it opens, says so, and dies on its first request.
+    const entry = join(t.testdir(), 'dies-working.mjs');
+    writeFileSync(
+      entry,
+      "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(7));\n",
+    );
+    const warnings: string[] = [];
+    const analytics = createAnalytics({
+      ...app.services,
+      log: {
+        warn: (_d, message) => {
+          warnings.push(message);
+        },
+      },
+      threadEntry: pathToFileURL(entry),
+    });
+    t.teardown(() => analytics.stop());
+    await t.rejects(analytics.insights(RANGE), { status: 503, code: 'analytics_unavailable' });
+    t.equal(analytics.mode(), 'thread', 'not switched to the event loop');
+    t.notOk(analytics.running(), 'the dead thread is let go');
+    t.match(warnings, [/stopped while working/]);
+    await t.rejects(
+      analytics.recognition({ id: 'm', email: 'm@x.test', name: 'M', role: 'manager' }, RANGE),
+      { status: 503, code: 'analytics_unavailable' },
+      'the next request starts a new thread (which dies too)',
+    );
+    t.equal(warnings.length, 2);
+  },
+);

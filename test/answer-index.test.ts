@@ -9,7 +9,11 @@ const PAST = [
   { id: 'r1', group: 'q1', text: 'My TV has no sound over HDMI. Turn on HDMI-CEC and use the ARC port.' },
   { id: 'r2', group: 'q2', text: 'Can I return a laptop after 20 days? Yes, within 30 days with the receipt.' },
   { id: 'r3', group: 'q3', text: 'Soundbar not pairing with the TV remote. Hold the pairing button for five seconds.' },
-  { id: 'r4', group: 'q3', text: 'Soundbar still not pairing. Reset the soundbar, then pair it again from the TV menu.' },
+  {
+    id: 'r4',
+    group: 'q3',
+    text: 'Soundbar still not pairing. Reset the soundbar, then pair it again from the TV menu.',
+  },
   { id: 'r5', group: 'q5', text: 'Where is my order? Track it with the link in your confirmation email.' },
 ];
 
@@ -27,7 +31,8 @@ t.test('ranks past answers by similarity to the question', async (t) => {
     { query: 'where is my order #1234', best: 'q5', why: 'order' },
   ];
   const index = indexOf();
-  for (const row of table) t.equal(index.search(row.query, { limit: 3 })[0]?.group, row.best, `${row.query}: ${row.why}`);
+  for (const row of table)
+    t.equal(index.search(row.query, { limit: 3 })[0]?.group, row.best, `${row.query}: ${row.why}`);
 });
 
 t.test('scores are cosines: 1 for the same text, lower for partial overlap, nothing for no overlap', async (t) => {
@@ -48,7 +53,10 @@ t.test('keeps the best answer per question, and can leave questions out', async 
   const hits = index.search('soundbar pairing reset', { limit: 5 });
   t.equal(hits.filter((h) => h.group === 'q3').length, 1, 'q3 has two answers but is listed once');
   t.equal(hits[0]!.id, 'r4', 'with its better-matching answer (reset)');
-  t.notOk(index.search('soundbar pairing reset', { limit: 5, excludeGroups: ['q3'] }).some((h) => h.group === 'q3'), 'the question being answered is left out');
+  t.notOk(
+    index.search('soundbar pairing reset', { limit: 5, excludeGroups: ['q3'] }).some((h) => h.group === 'q3'),
+    'the question being answered is left out',
+  );
   t.equal(index.search('sound', { limit: 1 }).length, 1, 'limit caps the list');
 });
 
@@ -57,7 +65,11 @@ t.test('grows and shrinks one answer at a time', async (t) => {
   t.equal(index.size, 5);
   t.notOk(index.search('warranty for a dishwasher', { limit: 3 }).length, 'nothing about dishwashers yet');
   index.add({ id: 'r6', group: 'q6', text: 'Is my dishwasher under warranty? Yes, two years from delivery.' });
-  t.equal(index.search('warranty for a dishwasher', { limit: 3 })[0]?.id, 'r6', 'a newly approved answer is found at once');
+  t.equal(
+    index.search('warranty for a dishwasher', { limit: 3 })[0]?.id,
+    'r6',
+    'a newly approved answer is found at once',
+  );
   index.add({ id: 'r6', group: 'q6', text: 'Fridge warranty: two years.' });
   t.equal(index.size, 6, 're-adding an answer replaces it');
   t.notOk(index.search('dishwasher', { limit: 3 }).length, 'its old text is gone');
@@ -70,8 +82,18 @@ t.test('grows and shrinks one answer at a time', async (t) => {
 });
 
 t.test('after many removals (which reclaim their space) it answers as an index built from the survivors', async (t) => {
-  const topics = ['tv sound hdmi', 'laptop return receipt', 'soundbar pairing remote', 'order tracking email', 'router wifi dropping'];
-  const docs = Array.from({ length: 3000 }, (_, i) => ({ id: `d${i}`, group: `g${i % 1500}`, text: `${topics[i % 5]} case ${i % 37} note ${i % 11}` }));
+  const topics = [
+    'tv sound hdmi',
+    'laptop return receipt',
+    'soundbar pairing remote',
+    'order tracking email',
+    'router wifi dropping',
+  ];
+  const docs = Array.from({ length: 3000 }, (_, i) => ({
+    id: `d${i}`,
+    group: `g${i % 1500}`,
+    text: `${topics[i % 5]} case ${i % 37} note ${i % 11}`,
+  }));
   const index = indexOf(docs);
   for (let i = 0; i < 3000; i++) if (i % 3 !== 0) index.remove(`d${i}`);
   const survivors = docs.filter((_, i) => i % 3 === 0);
@@ -85,9 +107,21 @@ t.test('after many removals (which reclaim their space) it answers as an index b
 });
 
 t.test('a rare shared term outweighs a common one (idf)', async (t) => {
-  const common = Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, group: `c${i}`, text: `delayed flight number ${i}` }));
-  const index = indexOf([...common, { id: 'rare', group: 'rare', text: 'flight to Reykjavik' }, { id: 'other', group: 'other', text: 'delayed flight again' }]);
-  t.equal(index.search('Reykjavik delayed flight', { limit: 1 })[0]!.id, 'rare', 'reykjavik (in 1 answer) beats delayed (in 21)');
+  const common = Array.from({ length: 20 }, (_, i) => ({
+    id: `c${i}`,
+    group: `c${i}`,
+    text: `delayed flight number ${i}`,
+  }));
+  const index = indexOf([
+    ...common,
+    { id: 'rare', group: 'rare', text: 'flight to Reykjavik' },
+    { id: 'other', group: 'other', text: 'delayed flight again' },
+  ]);
+  t.equal(
+    index.search('Reykjavik delayed flight', { limit: 1 })[0]!.id,
+    'rare',
+    'reykjavik (in 1 answer) beats delayed (in 21)',
+  );
 });
 
 t.test('on real airline tweets: a tweet finds its own near-duplicates', { skip: airlineTweetsMissing() }, async (t) => {

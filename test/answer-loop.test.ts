@@ -9,17 +9,29 @@ import { connectWs } from './helpers/ws.js';
 t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   const { fakeX, app, base } = await buildXTestApp(t);
 
-  const profile = (signature: string) => ({ signature, skills: [{ tag: 'tv', level: 4 }], capacity: 2, availability: 'available' as const });
+  const profile = (signature: string) => ({
+    signature,
+    skills: [{ tag: 'tv', level: 4 }],
+    capacity: 2,
+    availability: 'available' as const,
+  });
   const jane = await createUser(app, 'expert', { name: 'Jane Doe', profile: profile('JD') });
   const omar = await createUser(app, 'expert', { name: 'Omar Ali', profile: profile('OA') });
   const manager = await createUser(app, 'manager', { name: 'Mia Manager' });
   const janeLive = await connectWs(base, { cookie: jane.cookie });
   const omarLive = await connectWs(base, { cookie: omar.cookie });
   const managerLive = await connectWs(base, { cookie: manager.cookie });
-  t.teardown(() => { janeLive.close(); omarLive.close(); managerLive.close(); });
+  t.teardown(() => {
+    janeLive.close();
+    omarLive.close();
+    managerLive.close();
+  });
   await new Promise((r) => setTimeout(r, 50));
 
-  const tweet = fakeX.addMention({ text: 'my new TV will not pass sound to the soundbar over HDMI ARC, help?', author: { username: 'casey_c', name: 'Casey' } });
+  const tweet = fakeX.addMention({
+    text: 'my new TV will not pass sound to the soundbar over HDMI ARC, help?',
+    author: { username: 'casey_c', name: 'Casey' },
+  });
   const poll = await app.xChannel.poller.pollOnce();
   t.equal(poll.ingested, 1, 'the poller ingests the mention');
 
@@ -28,10 +40,20 @@ t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   const questionId = offeredToJane.data.question.id;
   t.equal(offeredToOmar.data.question.id, questionId, 'both skilled experts get the live offer');
   t.equal(offeredToJane.data.question.externalId, tweet.id);
-  t.same(offeredToJane.data.question.tags.map((tag) => tag.slug), ['tv'], 'the question is tagged from the tag keywords');
-  t.ok(offeredToJane.data.offer.reasons && Object.keys(offeredToJane.data.offer.reasons).length > 0, 'the offer carries its reasons');
+  t.same(
+    offeredToJane.data.question.tags.map((tag) => tag.slug),
+    ['tv'],
+    'the question is tagged from the tag keywords',
+  );
+  t.ok(
+    offeredToJane.data.offer.reasons && Object.keys(offeredToJane.data.offer.reasons).length > 0,
+    'the offer carries its reasons',
+  );
 
-  const [a, b] = await Promise.all([as(app, jane).post(`/api/questions/${questionId}/claim`), as(app, omar).post(`/api/questions/${questionId}/claim`)]);
+  const [a, b] = await Promise.all([
+    as(app, jane).post(`/api/questions/${questionId}/claim`),
+    as(app, omar).post(`/api/questions/${questionId}/claim`),
+  ]);
   t.same([a.statusCode, b.statusCode].sort(), [200, 409], 'exactly one concurrent claim wins');
   const winner = a.statusCode === 200 ? jane : omar;
   const loser = a.statusCode === 200 ? omar : jane;
@@ -39,11 +61,16 @@ t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   t.equal(lost.json().error.code, 'already_claimed');
   t.match(lost.json().error.message, winner.user.name, 'the loser is told who took it');
 
-  const submitted = await as(app, winner).post(`/api/questions/${questionId}/replies`, { text: 'Turn on HDMI-CEC on the TV and use the ARC port, then restart both.' });
+  const submitted = await as(app, winner).post(`/api/questions/${questionId}/replies`, {
+    text: 'Turn on HDMI-CEC on the TV and use the ARC port, then restart both.',
+  });
   t.equal(submitted.statusCode, 201);
   const reply = submitted.json().reply;
-  t.equal(reply.status, 'in_review', 'a new expert\'s reply goes to review');
-  t.equal(reply.preview, `Turn on HDMI-CEC on the TV and use the ARC port, then restart both. ^${winner === jane ? 'JD' : 'OA'}`);
+  t.equal(reply.status, 'in_review', "a new expert's reply goes to review");
+  t.equal(
+    reply.preview,
+    `Turn on HDMI-CEC on the TV and use the ARC port, then restart both. ^${winner === jane ? 'JD' : 'OA'}`,
+  );
   await managerLive.next('reply.submitted', (e) => e.data.reply.id === reply.id);
 
   const loserCannotApprove = await as(app, loser).post(`/api/replies/${reply.id}/approve`, {});
@@ -56,14 +83,17 @@ t.test('a mention becomes one signed, threaded brand reply', async (t) => {
   const posts = fakeX.brandReplies(tweet.id);
   t.equal(posts.length, 1, 'exactly one brand post on X');
   t.equal(posts[0]!.text, reply.preview, 'the post is the exact preview with attribution');
-  t.equal(posts[0]!.inReplyToTweetId, tweet.id, 'threaded under the customer\'s post');
+  t.equal(posts[0]!.inReplyToTweetId, tweet.id, "threaded under the customer's post");
 
   const posted = await (winner === jane ? janeLive : omarLive).next('reply.posted');
   t.equal(posted.data.reply.externalId, posts[0]!.id);
   const detail = (await as(app, manager).get(`/api/questions/${questionId}`)).json().question;
   t.equal(detail.status, 'answered');
   t.equal(detail.replies[0].externalId, posts[0]!.id);
-  t.ok(detail.events.some((e: { type: string }) => e.type === 'reply.posted'), 'the audit log records the post');
+  t.ok(
+    detail.events.some((e: { type: string }) => e.type === 'reply.posted'),
+    'the audit log records the post',
+  );
 
   const metrics = (await as(app, manager).get('/api/metrics')).json();
   t.ok(MetricsSchema.safeParse(metrics).success, 'the metrics answer has the documented shape');

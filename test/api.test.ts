@@ -11,7 +11,14 @@ t.test('health and OpenAPI need no login', async (t) => {
   t.equal(docs.statusCode, 200);
   const spec = docs.json();
   t.match(spec.openapi, /^3\./);
-  for (const path of ['/api/auth/login', '/api/questions', '/api/questions/{id}/claim', '/api/replies/{id}/approve', '/api/metrics', '/health']) {
+  for (const path of [
+    '/api/auth/login',
+    '/api/questions',
+    '/api/questions/{id}/claim',
+    '/api/replies/{id}/approve',
+    '/api/metrics',
+    '/health',
+  ]) {
     t.ok(spec.paths[path], `documents ${path}`);
   }
   t.ok(health.headers['x-request-id'], 'every response carries its request id');
@@ -20,10 +27,18 @@ t.test('health and OpenAPI need no login', async (t) => {
 
 t.test('login, me and logout', async (t) => {
   const app = await buildTestApp(t);
-  const wrong = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: ADMIN.email, password: 'not-the-password' } });
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: ADMIN.email, password: 'not-the-password' },
+  });
   t.equal(wrong.statusCode, 401);
   t.equal(wrong.json().error.code, 'invalid_credentials');
-  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: ADMIN.email.toUpperCase(), password: ADMIN.password } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { email: ADMIN.email.toUpperCase(), password: ADMIN.password },
+  });
   t.equal(response.statusCode, 200, 'emails are case-insensitive');
   const cookie = response.cookies.find((c) => c.name === 'hf_session')!;
   t.equal(cookie.httpOnly, true);
@@ -40,7 +55,13 @@ t.test('ingest is idempotent on channel + externalId, and lists page with a curs
   const app = await buildTestApp(t);
   await seedTags(app);
   const manager = await createUser(app, 'manager');
-  const body = { channel: 'email', externalId: 'msg-1', text: 'Can I return a laptop after 20 days?', author: { handle: 'pat', name: 'Pat' }, createdAt: '2026-01-05T10:00:00Z' };
+  const body = {
+    channel: 'email',
+    externalId: 'msg-1',
+    text: 'Can I return a laptop after 20 days?',
+    author: { handle: 'pat', name: 'Pat' },
+    createdAt: '2026-01-05T10:00:00Z',
+  };
   const first = await as(app, manager).post('/api/questions', body);
   t.equal(first.statusCode, 201);
   const again = await as(app, manager).post('/api/questions', { ...body, text: 'changed text' });
@@ -62,13 +83,19 @@ t.test('ingest is idempotent on channel + externalId, and lists page with a curs
   t.equal(new Set(ids).size, 5, 'every question once across pages');
   t.equal(page3.nextCursor, null);
   const urgent: { id: string; slaDueAt: string }[] = [];
-  for (let cursor: string | null = ''; cursor !== null;) {
-    const page: { items: { id: string; slaDueAt: string }[]; nextCursor: string | null } = (await as(app, manager).get(`/api/questions?sort=sla&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+  for (let cursor: string | null = ''; cursor !== null; ) {
+    const page: { items: { id: string; slaDueAt: string }[]; nextCursor: string | null } = (
+      await as(app, manager).get(`/api/questions?sort=sla&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+    ).json();
     urgent.push(...page.items);
     cursor = page.nextCursor;
   }
   t.equal(new Set(urgent.map((q) => q.id)).size, 5, 'most urgent first pages through every question once');
-  t.same(urgent.map((q) => q.slaDueAt), [...urgent.map((q) => q.slaDueAt)].sort(), 'earliest deadline first');
+  t.same(
+    urgent.map((q) => q.slaDueAt),
+    [...urgent.map((q) => q.slaDueAt)].sort(),
+    'earliest deadline first',
+  );
   t.equal((await as(app, manager).get('/api/questions?tag=tv')).json().items.length, 0, 'filter by tag');
   t.equal((await as(app, manager).get('/api/questions?tag=returns')).json().items.length, 5);
   t.equal((await as(app, manager).get('/api/questions?status=answered')).json().items.length, 0, 'filter by status');
@@ -81,20 +108,41 @@ t.test('profiles: experts set skills, availability and signature; the roster sho
   const profile = (await as(app, expert).get('/api/me/profile')).json();
   t.equal(profile.signature, 'JD', 'a default signature from the initials');
   const updated = await as(app, expert).put('/api/me/profile', {
-    signature: 'Jane, Geek Squad', skills: [{ tag: 'tv', level: 5 }, { tag: 'laptops', level: 2 }], capacity: 4, availability: 'away',
+    signature: 'Jane, Geek Squad',
+    skills: [
+      { tag: 'tv', level: 5 },
+      { tag: 'laptops', level: 2 },
+    ],
+    capacity: 4,
+    availability: 'away',
     schedule: { timezone: 'America/Chicago', slots: [{ day: 1, start: 540, end: 1020 }] },
   });
   t.equal(updated.statusCode, 200);
   t.equal(updated.json().availability, 'away');
-  t.equal((await as(app, expert).put('/api/me/profile', { skills: [{ tag: 'tv', level: 9 }] })).statusCode, 400, 'levels are 1..5');
+  t.equal(
+    (await as(app, expert).put('/api/me/profile', { skills: [{ tag: 'tv', level: 9 }] })).statusCode,
+    400,
+    'levels are 1..5',
+  );
   t.equal((await as(app, expert).put('/api/me/profile', { availability: 'sleeping' })).statusCode, 400);
   const manager = await createUser(app, 'manager');
   const roster = (await as(app, manager).get('/api/experts')).json().items;
   const jane = roster.find((e: { id: string }) => e.id === expert.user.id);
-  t.match(jane, { name: 'Jane Doe', signature: 'Jane, Geek Squad', capacity: 4, availability: 'away', online: false, load: 0 });
+  t.match(jane, {
+    name: 'Jane Doe',
+    signature: 'Jane, Geek Squad',
+    capacity: 4,
+    availability: 'away',
+    online: false,
+    load: 0,
+  });
   t.same(jane.skills.map((s: { tag: string }) => s.tag).sort(), ['laptops', 'tv']);
   const directory = (await as(app, expert).get('/api/experts/directory')).json().items;
-  t.same(Object.keys(directory[0]).sort(), ['availability', 'id', 'name', 'online', 'signature', 'skills', 'store'], 'colleagues see no emails or stats');
+  t.same(
+    Object.keys(directory[0]).sort(),
+    ['availability', 'id', 'name', 'online', 'signature', 'skills', 'store'],
+    'colleagues see no emails or stats',
+  );
   const managerProfile = (await as(app, manager).get('/api/me/profile')).json();
   t.equal(managerProfile.availability, 'away', 'a manager is not routed questions until they opt in');
 });
@@ -102,19 +150,42 @@ t.test('profiles: experts set skills, availability and signature; the roster sho
 t.test('tags: managers create, edit, mark sensitive and delete', async (t) => {
   const app = await buildTestApp(t);
   const manager = await createUser(app, 'manager');
-  const created = await as(app, manager).post('/api/tags', { slug: 'gaming', name: 'Gaming', keywords: ['ps5', 'xbox'] });
+  const created = await as(app, manager).post('/api/tags', {
+    slug: 'gaming',
+    name: 'Gaming',
+    keywords: ['ps5', 'xbox'],
+  });
   t.equal(created.statusCode, 201);
-  t.same(created.json().tag, { slug: 'gaming', name: 'Gaming', description: '', keywords: ['ps5', 'xbox'], sensitive: false });
+  t.same(created.json().tag, {
+    slug: 'gaming',
+    name: 'Gaming',
+    description: '',
+    keywords: ['ps5', 'xbox'],
+    sensitive: false,
+  });
   t.equal((await as(app, manager).post('/api/tags', { slug: 'gaming', name: 'Again' })).statusCode, 409);
   t.equal((await as(app, manager).post('/api/tags', { slug: 'Bad Slug!', name: 'x' })).statusCode, 400);
   const patched = await as(app, manager).patch('/api/tags/gaming', { sensitive: true });
   t.same(patched.json().tag.keywords, ['ps5', 'xbox'], 'a patch keeps what it does not name');
   t.equal(patched.json().tag.sensitive, true);
   t.equal((await as(app, manager).patch('/api/tags/nope', { name: 'x' })).statusCode, 404);
-  t.equal((await as(app, manager).patch('/api/tags/gaming', {})).statusCode, 400, 'an empty patch says what it takes (it was a 500)');
+  t.equal(
+    (await as(app, manager).patch('/api/tags/gaming', {})).statusCode,
+    400,
+    'an empty patch says what it takes (it was a 500)',
+  );
   t.equal(app.services.tags.update('gaming', {}).slug, 'gaming', 'the service reads an empty patch as no change');
-  const q = await as(app, manager).post('/api/questions', { channel: 'api', externalId: '1', text: 'my PS5 will not start', author: { handle: 'x' } });
-  t.same(q.json().question.tags.map((tag: { slug: string }) => tag.slug), ['gaming'], 'new keywords classify new questions');
+  const q = await as(app, manager).post('/api/questions', {
+    channel: 'api',
+    externalId: '1',
+    text: 'my PS5 will not start',
+    author: { handle: 'x' },
+  });
+  t.same(
+    q.json().question.tags.map((tag: { slug: string }) => tag.slug),
+    ['gaming'],
+    'new keywords classify new questions',
+  );
   t.equal((await as(app, manager).delete('/api/tags/gaming')).statusCode, 204);
   t.equal((await as(app, manager).get('/api/tags')).json().items.length, 0);
 });
@@ -124,31 +195,65 @@ t.test('review: sensitive tags always go to review; reject sends feedback back; 
   await seedTags(app);
   const admin = await login(app, ADMIN.email, ADMIN.password);
   await as(app, admin).put('/api/settings', { reviewPolicy: { minApproved: 0, reviewAll: false } });
-  const expert = await createUser(app, 'expert', { profile: { signature: 'EX', skills: [{ tag: 'returns', level: 5 }, { tag: 'tv', level: 5 }] } });
+  const expert = await createUser(app, 'expert', {
+    profile: {
+      signature: 'EX',
+      skills: [
+        { tag: 'returns', level: 5 },
+        { tag: 'tv', level: 5 },
+      ],
+    },
+  });
   const manager = await createUser(app, 'manager');
   const ingest = async (id: string, text: string) => {
-    const q = (await as(app, manager).post('/api/questions', { channel: 'api', externalId: id, text, author: { handle: 'c' } })).json().question;
+    const q = (
+      await as(app, manager).post('/api/questions', { channel: 'api', externalId: id, text, author: { handle: 'c' } })
+    ).json().question;
     await as(app, manager).post(`/api/questions/${q.id}/assign`, { expertId: expert.user.id });
     return q;
   };
   const plain = await ingest('a', 'my tv remote is lost');
-  const auto = (await as(app, expert).post(`/api/questions/${plain.id}/replies`, { text: 'Try the app remote.' })).json().reply;
+  const auto = (
+    await as(app, expert).post(`/api/questions/${plain.id}/replies`, { text: 'Try the app remote.' })
+  ).json().reply;
   t.equal(auto.status, 'approved', 'with the policy at 0, a plain reply is approved on submit');
 
   const sensitive = await ingest('b', 'I want a refund for my tv');
-  const reply = (await as(app, expert).post(`/api/questions/${sensitive.id}/replies`, { text: 'Sure, bring it in.' })).json().reply;
+  const reply = (
+    await as(app, expert).post(`/api/questions/${sensitive.id}/replies`, { text: 'Sure, bring it in.' })
+  ).json().reply;
   t.equal(reply.status, 'in_review', 'a sensitive tag always goes to review');
   const queue = (await as(app, manager).get('/api/replies?status=in_review')).json().items;
   t.equal(queue.length, 1);
   t.equal(queue[0].question.id, sensitive.id, 'the review queue carries the question');
-  const rejected = await as(app, manager).post(`/api/replies/${reply.id}/reject`, { feedback: 'Mention the 15-day window.' });
+  const rejected = await as(app, manager).post(`/api/replies/${reply.id}/reject`, {
+    feedback: 'Mention the 15-day window.',
+  });
   t.equal(rejected.json().reply.feedback, 'Mention the 15-day window.');
-  t.equal((await as(app, expert).get(`/api/questions/${sensitive.id}`)).json().question.status, 'claimed', 'back with the expert');
-  t.equal((await as(app, manager).post(`/api/replies/${reply.id}/approve`, {})).statusCode, 409, 'a rejected reply cannot be approved');
-  const second = (await as(app, expert).post(`/api/questions/${sensitive.id}/replies`, { text: 'Returns are accepted within 15 days.' })).json().reply;
-  const approved = await as(app, manager).post(`/api/replies/${second.id}/approve`, { text: 'Returns are accepted within 15 days with the receipt.' });
+  t.equal(
+    (await as(app, expert).get(`/api/questions/${sensitive.id}`)).json().question.status,
+    'claimed',
+    'back with the expert',
+  );
+  t.equal(
+    (await as(app, manager).post(`/api/replies/${reply.id}/approve`, {})).statusCode,
+    409,
+    'a rejected reply cannot be approved',
+  );
+  const second = (
+    await as(app, expert).post(`/api/questions/${sensitive.id}/replies`, {
+      text: 'Returns are accepted within 15 days.',
+    })
+  ).json().reply;
+  const approved = await as(app, manager).post(`/api/replies/${second.id}/approve`, {
+    text: 'Returns are accepted within 15 days with the receipt.',
+  });
   t.equal(approved.statusCode, 200);
-  t.equal(approved.json().reply.preview, 'Returns are accepted within 15 days with the receipt. ^EX', 'the manager\'s edit is what gets posted');
+  t.equal(
+    approved.json().reply.preview,
+    'Returns are accepted within 15 days with the receipt. ^EX',
+    "the manager's edit is what gets posted",
+  );
   const tooLong = await as(app, expert).post(`/api/questions/${plain.id}/replies`, { text: 'x'.repeat(300) });
   t.equal(tooLong.statusCode, 409, 'an answered question takes no more replies');
   const third = await ingest('c', 'tv question');

@@ -11,21 +11,44 @@ t.test('thank-yous are read through their own partial index; other events stay o
   const manager = await createUser(app, 'manager');
   const sqlite = app.services.db.$client;
   for (let i = 0; i < 5; i++) {
-    const created = await as(app, manager).post('/api/questions', { channel: 'api', externalId: `a-${i}`, text: 'my tv has no sound', author: { handle: 'c' } });
+    const created = await as(app, manager).post('/api/questions', {
+      channel: 'api',
+      externalId: `a-${i}`,
+      text: 'my tv has no sound',
+      author: { handle: 'c' },
+    });
     t.equal(created.statusCode, 201);
   }
-  const thanks = await as(app, manager).post('/api/questions', { channel: 'api', externalId: 'a-thanks', text: 'thank you!', author: { handle: 'c' }, inReplyToExternalId: 'a-0' });
+  const thanks = await as(app, manager).post('/api/questions', {
+    channel: 'api',
+    externalId: 'a-thanks',
+    text: 'thank you!',
+    author: { handle: 'c' },
+    inReplyToExternalId: 'a-0',
+  });
   t.equal(thanks.statusCode, 201, 'the thank-you joins the first question');
 
-  const byType = Object.fromEntries((sqlite.prepare('select type, count(*) n from events group by type').all() as { type: string; n: number }[]).map((r) => [r.type, r.n]));
-  t.ok(byType['question.created'] === 5 && byType['question.offered'] >= 5 && byType['question.thanked'] === 1, JSON.stringify(byType));
-  const indexed = sqlite.prepare("select count(*) n from events indexed by events_thanked_at where type = 'question.thanked' and at >= 0").get() as { n: number };
+  const byType = Object.fromEntries(
+    (sqlite.prepare('select type, count(*) n from events group by type').all() as { type: string; n: number }[]).map(
+      (r) => [r.type, r.n],
+    ),
+  );
+  t.ok(
+    byType['question.created'] === 5 && byType['question.offered'] >= 5 && byType['question.thanked'] === 1,
+    JSON.stringify(byType),
+  );
+  const indexed = sqlite
+    .prepare("select count(*) n from events indexed by events_thanked_at where type = 'question.thanked' and at >= 0")
+    .get() as { n: number };
   t.equal(indexed.n, 1, 'the index holds the thank-you');
 
   // Recognition's own query, captured as it is prepared.
   const seen: string[] = [];
   const prepare = sqlite.prepare;
-  sqlite.prepare = ((source: string) => { seen.push(source); return prepare.call(sqlite, source); }) as typeof sqlite.prepare;
+  sqlite.prepare = ((source: string) => {
+    seen.push(source);
+    return prepare.call(sqlite, source);
+  }) as typeof sqlite.prepare;
   try {
     createRecognitionService({ db: app.services.db, clock: { now: () => Date.now() } });
   } finally {
@@ -33,7 +56,13 @@ t.test('thank-yous are read through their own partial index; other events stay o
   }
   const source = seen.find((s) => /from events e where e\.type = 'question\.thanked'/.test(s));
   t.ok(source, 'recognition reads the thank-yous by type and time');
-  const plan = (sqlite.prepare(`explain query plan ${source}`).all(0, Date.now()) as { detail: string }[]).map((r) => r.detail).join(' | ');
+  const plan = (sqlite.prepare(`explain query plan ${source}`).all(0, Date.now()) as { detail: string }[])
+    .map((r) => r.detail)
+    .join(' | ');
   t.match(plan, /SEARCH e USING INDEX events_thanked_at \(at>\? AND at<\?\)/, plan);
-  t.match(plan, /SEARCH r USING INDEX replies_question \(question_id=\?\)/, 'and each one\'s author among its question\'s replies, not all posted ones');
+  t.match(
+    plan,
+    /SEARCH r USING INDEX replies_question \(question_id=\?\)/,
+    "and each one's author among its question's replies, not all posted ones",
+  );
 });

@@ -10,14 +10,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function recordingLog() {
   const warnings: string[] = [];
-  return { warnings, log: { warn: (_details: object, message: string) => { warnings.push(message); } } };
+  return {
+    warnings,
+    log: {
+      warn: (_details: object, message: string) => {
+        warnings.push(message);
+      },
+    },
+  };
 }
 
 /** Thirty commits of ~200 pages each, 50 ms apart: ~24 MB through the WAL. */
 async function steadyWrites(sqlite: import('better-sqlite3').Database) {
   sqlite.exec('create table if not exists filler (id integer primary key, body text)');
   const insert = sqlite.prepare('insert into filler (body) values (?)');
-  const commit = sqlite.transaction((n: number) => { for (let i = 0; i < n; i++) insert.run('x'.repeat(3000)); });
+  const commit = sqlite.transaction((n: number) => {
+    for (let i = 0; i < n; i++) insert.run('x'.repeat(3000));
+  });
   for (let round = 0; round < 30; round++) {
     commit(200);
     await sleep(50);
@@ -57,7 +66,7 @@ t.test('if the thread cannot run, commits checkpoint again and a warning says so
   const checkpointer = startCheckpointer(db.$client, log, 50);
   for (let i = 0; i < 100 && checkpointer.mode() === 'background'; i++) await sleep(20);
   t.equal(checkpointer.mode(), 'inline');
-  t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000, 'back to SQLite\'s own checkpoints');
+  t.equal(db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000, "back to SQLite's own checkpoints");
   t.match(warnings, [/checkpoint thread stopped/]);
   await checkpointer.stop();
   db.$client.close();

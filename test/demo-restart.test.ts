@@ -11,29 +11,67 @@ import { DEMO_ACCOUNTS, DEMO_REVIEW_POLICY } from '../server/demo/seed.js';
 import { DEFAULT_REVIEW_POLICY } from '../server/domain/review-policy.js';
 import { fakeXStateFile, fakeXStateFor, syncFakeXWithDatabase } from '../server/demo/fake-x-sync.js';
 import { as, buildXTestApp, createUser } from './helpers/app.js';
-import { CHILD_ADMIN, eventually, httpAs, httpLogin, startChildServer, type ChildServer } from './helpers/child-server.js';
+import {
+  CHILD_ADMIN,
+  eventually,
+  httpAs,
+  httpLogin,
+  startChildServer,
+  type ChildServer,
+} from './helpers/child-server.js';
 
-interface Question { id: string; externalId: string; text: string; author: { handle: string }; status: string; assigneeName: string | null; createdAt: string }
-interface Thread { id: string; text: string; author: { username: string }; createdAt: string; replies: { id: string; text: string }[] }
+interface Question {
+  id: string;
+  externalId: string;
+  text: string;
+  author: { handle: string };
+  status: string;
+  assigneeName: string | null;
+  createdAt: string;
+}
+interface Thread {
+  id: string;
+  text: string;
+  author: { username: string };
+  createdAt: string;
+  replies: { id: string; text: string }[];
+}
 
 // The demo starts its own fake X and replaces these; the helper only needs them to build a valid environment.
-const unusedX = { url: 'http://127.0.0.1:9', credentials: { appKey: 'unused', appSecret: 'unused', accessToken: 'unused', accessSecret: 'unused' } } as FakeX;
+const unusedX = {
+  url: 'http://127.0.0.1:9',
+  credentials: { appKey: 'unused', appSecret: 'unused', accessToken: 'unused', accessSecret: 'unused' },
+} as FakeX;
 
 const dir = mkdtempSync(join(tmpdir(), 'helpforce-demo-restart-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const databasePath = join(dir, 'helpforce.db');
 
 async function startDemo(t: { teardown(fn: () => unknown): void }): Promise<ChildServer & { fakeXUrl: string }> {
-  const server = await startChildServer({ databasePath, fakeX: unusedX, env: { DEMO: 'true', DEMO_INTERVAL_S: '0.2', LOG_LEVEL: 'info' } });
+  const server = await startChildServer({
+    databasePath,
+    fakeX: unusedX,
+    env: { DEMO: 'true', DEMO_INTERVAL_S: '0.2', LOG_LEVEL: 'info' },
+  });
   t.teardown(() => server.kill('SIGKILL'));
-  const fakeXUrl = await eventually(() => /their view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(server.output())?.[1], 'the fake X address in the banner', 10_000);
+  const fakeXUrl = await eventually(
+    () => /their view: (http:\/\/127\.0\.0\.1:\d+)\//.exec(server.output())?.[1],
+    'the fake X address in the banner',
+    10_000,
+  );
   return { ...server, fakeXUrl };
 }
 
-async function questions(server: ChildServer, session: Awaited<ReturnType<typeof httpLogin>>, query = ''): Promise<Question[]> {
+async function questions(
+  server: ChildServer,
+  session: Awaited<ReturnType<typeof httpLogin>>,
+  query = '',
+): Promise<Question[]> {
   const items: Question[] = [];
-  for (let cursor = ''; ;) {
-    const page = await httpAs(server.url, session).get(`/api/questions?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`);
+  for (let cursor = ''; ; ) {
+    const page = await httpAs(server.url, session).get(
+      `/api/questions?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     items.push(...page.body.items);
     if (!page.body.nextCursor) return items;
     cursor = page.body.nextCursor;
@@ -48,15 +86,27 @@ async function customerPosts(fakeXUrl: string): Promise<Thread[]> {
 t.test('the demo survives a restart on the same database', async (t) => {
   // Before: questions arrive, the expert answers one that waits for review, simulated experts hold claims.
   const first = await startDemo(t);
-  t.match(first.output(), new RegExp(`^\\s+manager\\s+${DEMO_ACCOUNTS.manager.email.replace(/\./g, '\\.')}\\s+${DEMO_ACCOUNTS.manager.password}$`, 'm'),
-    'the logins are printed as plain lines, not inside JSON');
+  t.match(
+    first.output(),
+    new RegExp(
+      `^\\s+manager\\s+${DEMO_ACCOUNTS.manager.email.replace(/\./g, '\\.')}\\s+${DEMO_ACCOUNTS.manager.password}$`,
+      'm',
+    ),
+    'the logins are printed as plain lines, not inside JSON',
+  );
   const firstAdmin = await httpLogin(first.url, CHILD_ADMIN.email, CHILD_ADMIN.password);
   const seeded = (await httpAs(first.url, firstAdmin).get('/api/settings')).body.reviewPolicy;
   t.same(seeded, DEMO_REVIEW_POLICY, 'the demo starts with its own review policy');
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
   t.match(readme, `Its review threshold is ${seeded.minApproved}:`, 'which the README states');
-  t.match(readme, `outside the demo the default is ${DEFAULT_REVIEW_POLICY.minApproved}:`, 'and the default outside it');
-  const policy = await httpAs(first.url, firstAdmin).put('/api/settings', { reviewPolicy: { minApproved: 0, reviewAll: true } });
+  t.match(
+    readme,
+    `outside the demo the default is ${DEFAULT_REVIEW_POLICY.minApproved}:`,
+    'and the default outside it',
+  );
+  const policy = await httpAs(first.url, firstAdmin).put('/api/settings', {
+    reviewPolicy: { minApproved: 0, reviewAll: true },
+  });
   t.equal(policy.status, 200, 'every reply waits for review, so the answer below is approved only after the restart');
   let manager = await httpLogin(first.url, DEMO_ACCOUNTS.manager.email, DEMO_ACCOUNTS.manager.password);
   let expert = await httpLogin(first.url, DEMO_ACCOUNTS.expert.email, DEMO_ACCOUNTS.expert.password);
@@ -66,7 +116,9 @@ t.test('the demo survives a restart on the same database', async (t) => {
     return waiting.length >= 2 && waiting;
   }, 'two open questions');
   const target = open[0]!;
-  const assigned = await httpAs(first.url, manager).post(`/api/questions/${target.id}/assign`, { expertId: expert.user.id });
+  const assigned = await httpAs(first.url, manager).post(`/api/questions/${target.id}/assign`, {
+    expertId: expert.user.id,
+  });
   t.equal(assigned.status, 200, 'assigned to the demo expert');
   const answer = 'Turn off Auto power off under Settings > General > Power saving and it stays on.';
   const submitted = await httpAs(first.url, expert).post(`/api/questions/${target.id}/replies`, { text: answer });
@@ -78,9 +130,13 @@ t.test('the demo survives a restart on the same database', async (t) => {
   }, 'twenty questions before the restart');
   const newestBefore = before.map((q) => BigInt(q.externalId)).reduce((a, b) => (a > b ? a : b));
   // A simulated expert is given work just before the stop, so it still holds it, unanswered, when the server stops.
-  const sims = ((await httpAs(first.url, firstAdmin).get('/api/users')).body.items as { id: string; name: string }[]).filter((u) => u.name.endsWith('(sim)'));
+  const sims = (
+    (await httpAs(first.url, firstAdmin).get('/api/users')).body.items as { id: string; name: string }[]
+  ).filter((u) => u.name.endsWith('(sim)'));
   const simsWork = open[1]!;
-  const toSim = await httpAs(first.url, manager).post(`/api/questions/${simsWork.id}/assign`, { expertId: sims[0]!.id });
+  const toSim = await httpAs(first.url, manager).post(`/api/questions/${simsWork.id}/assign`, {
+    expertId: sims[0]!.id,
+  });
   t.equal(toSim.body.question?.status, 'claimed', `held by ${sims[0]!.name}`);
 
   t.same(await first.kill('SIGTERM'), { code: 0, signal: null }, 'stopped cleanly');
@@ -95,24 +151,50 @@ t.test('the demo survives a restart on the same database', async (t) => {
   const users = await httpAs(second.url, admin).get('/api/users');
   const emails = (users.body.items as { email: string }[]).map((u) => u.email);
   t.equal(emails.length, new Set(emails).size, 'no account was seeded twice');
-  t.equal(emails.filter((e) => e.endsWith('@sim.helpforce.test')).length, 12, 'the twelve simulated experts, once each');
-  t.same((await httpAs(second.url, admin).get('/api/settings')).body.reviewPolicy, { minApproved: 0, reviewAll: true },
-    "the seed does not undo the admin's review policy");
+  t.equal(
+    emails.filter((e) => e.endsWith('@sim.helpforce.test')).length,
+    12,
+    'the twelve simulated experts, once each',
+  );
+  t.same(
+    (await httpAs(second.url, admin).get('/api/settings')).body.reviewPolicy,
+    { minApproved: 0, reviewAll: true },
+    "the seed does not undo the admin's review policy",
+  );
 
   const reply = (submitted.body.reply as { id: string }).id;
   const approved = await httpAs(second.url, manager).post(`/api/replies/${reply}/approve`, {});
   t.equal(approved.status, 200, 'approved after the restart');
-  const posted = await eventually(async () => {
-    const detail = (await httpAs(second.url, manager).get(`/api/questions/${target.id}`)).body.question as { status: string; replies: { id: string; status: string; failureReason: string | null }[] };
-    const mine = detail.replies.find((r) => r.id === reply)!;
-    return mine.status !== 'approved' && { question: detail.status, reply: mine.status, failureReason: mine.failureReason };
-  }, 'the approved reply to leave the outbox', 20_000);
-  t.same(posted, { question: 'answered', reply: 'posted', failureReason: null }, 'posted under the question from before the restart');
+  const posted = await eventually(
+    async () => {
+      const detail = (await httpAs(second.url, manager).get(`/api/questions/${target.id}`)).body.question as {
+        status: string;
+        replies: { id: string; status: string; failureReason: string | null }[];
+      };
+      const mine = detail.replies.find((r) => r.id === reply)!;
+      return (
+        mine.status !== 'approved' && { question: detail.status, reply: mine.status, failureReason: mine.failureReason }
+      );
+    },
+    'the approved reply to leave the outbox',
+    20_000,
+  );
+  t.same(
+    posted,
+    { question: 'answered', reply: 'posted', failureReason: null },
+    'posted under the question from before the restart',
+  );
   t.notMatch(second.output(), /X API 400/, 'no post was refused');
   const thread = (await customerPosts(second.fakeXUrl)).find((p) => p.id === target.externalId);
-  t.same({ text: thread?.text, author: thread?.author.username }, { text: target.text, author: target.author.handle },
-    'X still has the customer post the question came from (not another post under a reused id)');
-  t.ok(thread?.replies.some((r) => r.text.startsWith(answer)), 'and shows the answer under it');
+  t.same(
+    { text: thread?.text, author: thread?.author.username },
+    { text: target.text, author: target.author.handle },
+    'X still has the customer post the question came from (not another post under a reused id)',
+  );
+  t.ok(
+    thread?.replies.some((r) => r.text.startsWith(answer)),
+    'and shows the answer under it',
+  );
 
   // Customers' posts after the restart: the first ones each become a question (a fresh fake's ids fall at or under
   // the stored since_id, so they would never be read).
@@ -120,18 +202,30 @@ t.test('the demo survives a restart on the same database', async (t) => {
     const posts = (await customerPosts(second.fakeXUrl)).filter((p) => Date.parse(p.createdAt) >= restartedAt - 1000);
     return posts.length >= 3 && posts.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).slice(0, 3);
   }, 'three customer posts after the restart');
-  t.ok(fresh.every((p) => BigInt(p.id) > newestBefore), 'new posts get ids above everything Helpforce has seen');
-  const ingested = await eventually(async () => {
-    const known = new Map((await questions(second, manager)).map((q) => [q.externalId, q.text]));
-    return fresh.every((p) => known.has(p.id)) && fresh.map((p) => known.get(p.id) === p.text);
-  }, 'the first posts after the restart to be questions', 15_000);
+  t.ok(
+    fresh.every((p) => BigInt(p.id) > newestBefore),
+    'new posts get ids above everything Helpforce has seen',
+  );
+  const ingested = await eventually(
+    async () => {
+      const known = new Map((await questions(second, manager)).map((q) => [q.externalId, q.text]));
+      return fresh.every((p) => known.has(p.id)) && fresh.map((p) => known.get(p.id) === p.text);
+    },
+    'the first posts after the restart to be questions',
+    15_000,
+  );
   t.same(ingested, [true, true, true], 'every new mention is a question of its own');
 
   // The simulated expert answers what it held when the server stopped.
-  const answered = await eventually(async () => {
-    const status = (await httpAs(second.url, manager).get(`/api/questions/${simsWork.id}`)).body.question.status as string;
-    return status !== 'claimed' && status;
-  }, "the simulated expert's held question to be answered", 30_000);
+  const answered = await eventually(
+    async () => {
+      const status = (await httpAs(second.url, manager).get(`/api/questions/${simsWork.id}`)).body.question
+        .status as string;
+      return status !== 'claimed' && status;
+    },
+    "the simulated expert's held question to be answered",
+    30_000,
+  );
   t.equal(answered, 'in_review', 'answered, and waiting for review as the policy says');
 
   t.same(await second.kill('SIGTERM'), { code: 0, signal: null }, 'stopped cleanly again');
@@ -139,36 +233,73 @@ t.test('the demo survives a restart on the same database', async (t) => {
 
 t.test('without its state file, the fake X is rebuilt from what the database holds', async (t) => {
   const { fakeX: before, app } = await buildXTestApp(t);
-  const jane = await createUser(app, 'expert', { name: 'Jane', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] } });
+  const jane = await createUser(app, 'expert', {
+    name: 'Jane',
+    profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] },
+  });
   const manager = await createUser(app, 'manager');
-  const question = before.addMention({ text: 'my tv has no sound over hdmi', author: { username: 'casey', name: 'Casey' } });
+  const question = before.addMention({
+    text: 'my tv has no sound over hdmi',
+    author: { username: 'casey', name: 'Casey' },
+  });
   await app.xChannel.poller.pollOnce();
   const { id } = (await as(app, manager).get('/api/questions')).json().items[0];
-  t.equal((await as(app, manager).post(`/api/questions/${id}/assign`, { expertId: jane.user.id })).statusCode, 200, 'assigned');
-  const reply = (await as(app, jane).post(`/api/questions/${id}/replies`, { text: 'Turn on HDMI-CEC and use the ARC port.' })).json().reply;
+  t.equal(
+    (await as(app, manager).post(`/api/questions/${id}/assign`, { expertId: jane.user.id })).statusCode,
+    200,
+    'assigned',
+  );
+  const reply = (
+    await as(app, jane).post(`/api/questions/${id}/replies`, { text: 'Turn on HDMI-CEC and use the ARC port.' })
+  ).json().reply;
   t.equal((await as(app, manager).post(`/api/replies/${reply.id}/approve`, {})).statusCode, 200, 'approved');
   await app.services.outbox.run();
   const brandReply = before.brandReplies(question.id)[0]!;
-  const followUp = before.addMention({ text: 'still no sound, what next?', author: { username: 'casey' }, inReplyToTweetId: brandReply.id });
+  const followUp = before.addMention({
+    text: 'still no sound, what next?',
+    author: { username: 'casey' },
+    inReplyToTweetId: brandReply.id,
+  });
   await app.xChannel.poller.pollOnce();
 
   // A fresh fake, as the demo had before its state was kept (or after its file was lost).
   const after = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
   t.teardown(() => after.close());
-  t.same(syncFakeXWithDatabase(app.services.db, after), { restored: 3 }, 'the question, the brand reply and the follow-up');
+  t.same(
+    syncFakeXWithDatabase(app.services.db, after),
+    { restored: 3 },
+    'the question, the brand reply and the follow-up',
+  );
   t.same(syncFakeXWithDatabase(app.services.db, after), { restored: 0 }, 'and nothing twice');
-  const shape = ({ id, text, inReplyToTweetId, conversationId }: { id: string; text: string; inReplyToTweetId?: string; conversationId: string }) =>
-    ({ id, text, inReplyToTweetId, conversationId });
+  const shape = ({
+    id,
+    text,
+    inReplyToTweetId,
+    conversationId,
+  }: {
+    id: string;
+    text: string;
+    inReplyToTweetId?: string;
+    conversationId: string;
+  }) => ({ id, text, inReplyToTweetId, conversationId });
   t.same(after.tweets().map(shape), [question, brandReply, followUp].map(shape), 'the same posts, ids and threads');
   t.equal(after.tweets()[0]!.authorId, question.authorId, "the customer's account id too");
 
   const client = createXClient(after.credentials, after.url, { timeoutMs: 2_000 });
   const answer = await client.v2.reply('Set the TV audio output to "Receiver". ^JD', followUp.id);
-  t.match(after.brandReplies(followUp.id), [{ id: answer.data.id, conversationId: question.id }], 'the old thread can be answered');
+  t.match(
+    after.brandReplies(followUp.id),
+    [{ id: answer.data.id, conversationId: question.id }],
+    'the old thread can be answered',
+  );
   const fresh = after.addMention({ text: 'a new question', author: { username: 'drew' } });
   t.ok(BigInt(fresh.id) > BigInt(followUp.id), 'new posts get ids above the stored cursor');
   const listed = await client.v2.userMentionTimeline(after.brand.id, { since_id: followUp.id });
-  t.same(listed.tweets.map((tweet) => tweet.id), [fresh.id], 'so a poller asking for what is newer than its cursor finds them');
+  t.same(
+    listed.tweets.map((tweet) => tweet.id),
+    [fresh.id],
+    'so a poller asking for what is newer than its cursor finds them',
+  );
 });
 
 t.test('the state file sits beside the database and is named after it', async (t) => {

@@ -33,24 +33,48 @@ t.test('the preview is the reply plus the signature, and must fit 280', async (t
 
 t.test('lifecycle: which actions each status allows', async (t) => {
   const table: [Parameters<typeof canApply>[0], string, boolean][] = [
-    ['claim', 'offered', true], ['claim', 'escalated', true], ['claim', 'claimed', false], ['claim', 'answered', false],
-    ['release', 'claimed', true], ['release', 'offered', false],
-    ['submit', 'claimed', true], ['submit', 'in_review', true], ['submit', 'approved', false],
-    ['review', 'in_review', true], ['review', 'claimed', false],
-    ['dismiss', 'offered', true], ['dismiss', 'answered', false], ['dismiss', 'posting', false],
-    ['reopen', 'answered', true], ['reopen', 'offered', false],
-    ['retry', 'failed', true], ['retry', 'answered', false],
+    ['claim', 'offered', true],
+    ['claim', 'escalated', true],
+    ['claim', 'claimed', false],
+    ['claim', 'answered', false],
+    ['release', 'claimed', true],
+    ['release', 'offered', false],
+    ['submit', 'claimed', true],
+    ['submit', 'in_review', true],
+    ['submit', 'approved', false],
+    ['review', 'in_review', true],
+    ['review', 'claimed', false],
+    ['dismiss', 'offered', true],
+    ['dismiss', 'answered', false],
+    ['dismiss', 'posting', false],
+    ['reopen', 'answered', true],
+    ['reopen', 'offered', false],
+    ['retry', 'failed', true],
+    ['retry', 'answered', false],
   ];
-  for (const [action, status, expected] of table) t.equal(canApply(action, status), expected, `${action} from ${status}`);
+  for (const [action, status, expected] of table)
+    t.equal(canApply(action, status), expected, `${action} from ${status}`);
 });
 
 t.test('review policy', async (t) => {
   const sensitive = new Set(['returns']);
   const policy = { minApproved: 5, reviewAll: false };
-  t.ok(needsReview(policy, { approvedCount: 4, questionTags: ['tv'], sensitiveTags: sensitive }), 'a new expert is reviewed');
-  t.notOk(needsReview(policy, { approvedCount: 5, questionTags: ['tv'], sensitiveTags: sensitive }), 'a proven expert is not');
-  t.ok(needsReview(policy, { approvedCount: 50, questionTags: ['tv', 'returns'], sensitiveTags: sensitive }), 'a sensitive tag always is');
-  t.ok(needsReview({ minApproved: 0, reviewAll: true }, { approvedCount: 50, questionTags: [], sensitiveTags: sensitive }), 'review-all wins');
+  t.ok(
+    needsReview(policy, { approvedCount: 4, questionTags: ['tv'], sensitiveTags: sensitive }),
+    'a new expert is reviewed',
+  );
+  t.notOk(
+    needsReview(policy, { approvedCount: 5, questionTags: ['tv'], sensitiveTags: sensitive }),
+    'a proven expert is not',
+  );
+  t.ok(
+    needsReview(policy, { approvedCount: 50, questionTags: ['tv', 'returns'], sensitiveTags: sensitive }),
+    'a sensitive tag always is',
+  );
+  t.ok(
+    needsReview({ minApproved: 0, reviewAll: true }, { approvedCount: 50, questionTags: [], sensitiveTags: sensitive }),
+    'review-all wins',
+  );
 });
 
 t.test('configuration names the bad variable', async (t) => {
@@ -60,7 +84,13 @@ t.test('configuration names the bad variable', async (t) => {
   const demo = loadConfig({});
   t.equal(demo.demo.enabled, true, 'no X credentials means the demo');
   t.equal(demo.port, 3000);
-  const real = loadConfig({ X_APP_KEY: 'a', X_APP_SECRET: 'b', X_ACCESS_TOKEN: 'c', X_ACCESS_SECRET: 'd', X_POLL_INTERVAL_S: '90' });
+  const real = loadConfig({
+    X_APP_KEY: 'a',
+    X_APP_SECRET: 'b',
+    X_ACCESS_TOKEN: 'c',
+    X_ACCESS_SECRET: 'd',
+    X_POLL_INTERVAL_S: '90',
+  });
   t.equal(real.demo.enabled, false);
   t.equal(real.app.x?.pollIntervalMs, 90_000);
   t.equal(real.app.x?.baseUrl, undefined, 'the real API by default');

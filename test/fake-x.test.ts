@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
-import { DAILY_USER_TWEETS, seededRandom, startFakeX, X_RATE_LIMITS_2026, type FakeX, type FakeXOptions } from '../server/fake-x/index.js';
+import {
+  DAILY_USER_TWEETS,
+  seededRandom,
+  startFakeX,
+  X_RATE_LIMITS_2026,
+  type FakeX,
+  type FakeXOptions,
+} from '../server/fake-x/index.js';
 import { createXClient, xClientSettings } from '../server/channels/x/client.js';
 
 async function setup(t: { teardown(fn: () => unknown): void }, options: FakeXOptions = {}) {
@@ -53,12 +60,24 @@ t.test('mentions', async (t) => {
     fakeX.addTweet({ text: 'not about the brand', author: { username: 'dave' } });
 
     const paginator = await client.v2.userMentionTimeline(fakeX.brand.id, { since_id: seen!.id, max_results: 5 });
-    t.same(paginator.tweets.map((tweet) => tweet.id), fresh.slice(-5).reverse().map((tweet) => tweet.id));
+    t.same(
+      paginator.tweets.map((tweet) => tweet.id),
+      fresh
+        .slice(-5)
+        .reverse()
+        .map((tweet) => tweet.id),
+    );
     t.equal(paginator.meta.newest_id, fresh.at(-1)!.id);
     t.ok(paginator.meta.next_token, 'a next_token while more remain');
 
     const second = await paginator.next();
-    t.same(second.tweets.map((tweet) => tweet.id), fresh.slice(-10, -5).reverse().map((tweet) => tweet.id));
+    t.same(
+      second.tweets.map((tweet) => tweet.id),
+      fresh
+        .slice(-10, -5)
+        .reverse()
+        .map((tweet) => tweet.id),
+    );
     t.equal(paginator.tweets.length, 5, 'next() returns a new paginator; this one is unchanged');
     await paginator.fetchNext();
     await paginator.fetchNext();
@@ -80,16 +99,28 @@ t.test('mentions', async (t) => {
   t.test('expands authors and threads follow-ups into the conversation', async (t) => {
     const clock = () => Date.parse('2026-03-01T10:00:00.123Z');
     const { fakeX, client } = await setup(t, { clock });
-    const question = fakeX.addMention({ text: '@acmehelp where is my order?', author: { username: 'bob', name: 'Bob B', id: '77' } });
+    const question = fakeX.addMention({
+      text: '@acmehelp where is my order?',
+      author: { username: 'bob', name: 'Bob B', id: '77' },
+    });
     const brandReply = await client.v2.reply('Checking now', question.id);
-    const followUp = fakeX.addMention({ text: 'still waiting', author: { username: 'bob' }, inReplyToTweetId: brandReply.data.id, lang: 'fr' });
+    const followUp = fakeX.addMention({
+      text: 'still waiting',
+      author: { username: 'bob' },
+      inReplyToTweetId: brandReply.data.id,
+      lang: 'fr',
+    });
 
     const page = await client.v2.userMentionTimeline(fakeX.brand.id, {
       expansions: ['author_id'],
       'tweet.fields': ['created_at', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'lang'],
       'user.fields': ['created_at'],
     });
-    t.same(page.tweets.map((tweet) => tweet.id), [followUp.id, question.id], 'the brand reply is not a mention');
+    t.same(
+      page.tweets.map((tweet) => tweet.id),
+      [followUp.id, question.id],
+      'the brand reply is not a mention',
+    );
     t.same(page.tweets[0], {
       id: followUp.id,
       text: '@AcmeHelp still waiting',
@@ -102,7 +133,12 @@ t.test('mentions', async (t) => {
       lang: 'fr',
     });
     t.notOk('referenced_tweets' in page.tweets[1]!, 'a root post has no referenced_tweets');
-    t.same(page.includes.author(page.tweets[1]!), { id: '77', name: 'Bob B', username: 'bob', created_at: '2026-03-01T10:00:00.123Z' });
+    t.same(page.includes.author(page.tweets[1]!), {
+      id: '77',
+      name: 'Bob B',
+      username: 'bob',
+      created_at: '2026-03-01T10:00:00.123Z',
+    });
     t.equal(page.includes.users.length, 1, 'each author is included once');
   });
 
@@ -120,8 +156,14 @@ t.test('mentions', async (t) => {
   t.test('until_id bounds the page from above', async (t) => {
     const { fakeX, client } = await setup(t);
     const posts = seedMentions(fakeX, 6);
-    const page = await client.v2.userMentionTimeline(fakeX.brand.id, { until_id: posts[3]!.id, since_id: posts[0]!.id });
-    t.same(page.tweets.map((tweet) => tweet.id), [posts[2]!.id, posts[1]!.id]);
+    const page = await client.v2.userMentionTimeline(fakeX.brand.id, {
+      until_id: posts[3]!.id,
+      since_id: posts[0]!.id,
+    });
+    t.same(
+      page.tweets.map((tweet) => tweet.id),
+      [posts[2]!.id, posts[1]!.id],
+    );
   });
 
   t.test('rejects invalid parameters like X does', async (t) => {
@@ -131,7 +173,9 @@ t.test('mentions', async (t) => {
     t.match(tooSmall.data, { title: 'Invalid Request', errors: [{ parameters: { max_results: ['4'] } }] });
     const badToken = await responseError(client.v2.userMentionTimeline(fakeX.brand.id, { pagination_token: 'nope' }));
     t.equal(badToken.code, 400);
-    const badField = await responseError(client.v2.get(`users/${fakeX.brand.id}/mentions`, { 'tweet.fields': 'colour' }));
+    const badField = await responseError(
+      client.v2.get(`users/${fakeX.brand.id}/mentions`, { 'tweet.fields': 'colour' }),
+    );
     t.equal(badField.code, 400);
   });
 });
@@ -155,10 +199,17 @@ t.test('the brand timeline shows posted replies, threaded (how the outbox recove
     in_reply_to_user_id: question.authorId,
     referenced_tweets: [{ type: 'replied_to', id: question.id }],
   });
-  t.same(fakeX.brandReplies().map((tweet) => tweet.id), [posted.data.id], 'a standalone post is not a reply');
+  t.same(
+    fakeX.brandReplies().map((tweet) => tweet.id),
+    [posted.data.id],
+    'a standalone post is not a reply',
+  );
 
   const customerTimeline = await client.v2.userTimeline(question.authorId);
-  t.same(customerTimeline.tweets.map((tweet) => tweet.id), [question.id]);
+  t.same(
+    customerTimeline.tweets.map((tweet) => tweet.id),
+    [question.id],
+  );
   const unknown = await client.v2.get('users/999/tweets');
   t.match(unknown, { errors: [{ title: 'Not Found Error', resource_id: '999' }] });
 });
@@ -184,7 +235,12 @@ t.test('recent search', async (t) => {
     const { fakeX, client } = await setup(t);
     const question = fakeX.addMention({ text: 'my parcel?', author: { username: 'kim' } });
     const answer = await client.v2.reply('On its way', question.id);
-    const followUp = fakeX.addMention({ text: 'merci', author: { username: 'kim' }, inReplyToTweetId: answer.data.id, lang: 'fr' });
+    const followUp = fakeX.addMention({
+      text: 'merci',
+      author: { username: 'kim' },
+      inReplyToTweetId: answer.data.id,
+      lang: 'fr',
+    });
 
     const search = async (query: string) => (await client.v2.search(query)).tweets.map((tweet) => tweet.id);
     t.same(await search('to:AcmeHelp'), [followUp.id]);
@@ -202,7 +258,14 @@ t.test('recent search', async (t) => {
       expansions: ['referenced_tweets.id', 'in_reply_to_user_id', 'referenced_tweets.id.author_id'],
       'tweet.fields': ['author_id'],
     });
-    t.same(timeline.includes.tweets, [{ id: question.id, text: '@AcmeHelp hello?', edit_history_tweet_ids: [question.id], author_id: question.authorId }]);
+    t.same(timeline.includes.tweets, [
+      {
+        id: question.id,
+        text: '@AcmeHelp hello?',
+        edit_history_tweet_ids: [question.id],
+        author_id: question.authorId,
+      },
+    ]);
     t.same(timeline.includes.users, [{ id: question.authorId, name: 'lee', username: 'lee' }]);
     t.equal(timeline.tweets[0]!.id, answer.data.id);
   });
@@ -213,7 +276,10 @@ t.test('recent search', async (t) => {
     const paginator = await client.v2.search('question', { max_results: 10 });
     t.equal(paginator.tweets.length, 10);
     await paginator.fetchNext();
-    t.same(paginator.tweets.map((tweet) => tweet.id), posts.map((tweet) => tweet.id).reverse());
+    t.same(
+      paginator.tweets.map((tweet) => tweet.id),
+      posts.map((tweet) => tweet.id).reverse(),
+    );
     t.ok(paginator.done);
   });
 
@@ -223,20 +289,32 @@ t.test('recent search', async (t) => {
     t.equal(missing.code, 400);
     t.match(missing.data, { errors: [{ parameters: { query: [''] } }] });
     t.equal((await responseError(client.v2.search('-refund'))).code, 400, 'at least one positive term');
-    t.equal((await responseError(client.v2.search('refund', { max_results: 5 }))).code, 400, 'search needs max_results >= 10');
+    t.equal(
+      (await responseError(client.v2.search('refund', { max_results: 5 }))).code,
+      400,
+      'search needs max_results >= 10',
+    );
   });
 });
 
 t.test('posting replies', async (t) => {
   t.test('a reply appears under the question, on the public page, HTML-escaped', async (t) => {
     const { fakeX, client } = await setup(t);
-    const question = fakeX.addMention({ text: 'is <script>alert(1)</script> safe?', author: { username: 'ivy', name: 'Ivy & Co' } });
+    const question = fakeX.addMention({
+      text: 'is <script>alert(1)</script> safe?',
+      author: { username: 'ivy', name: 'Ivy & Co' },
+    });
     const result = await client.v2.reply('Yes, it is <b>text</b> ^Bo', question.id);
     t.match(result.data, { text: 'Yes, it is <b>text</b> ^Bo', edit_history_tweet_ids: [result.data.id] });
     t.ok(BigInt(result.data.id) > BigInt(question.id), 'ids grow');
 
     const [stored] = fakeX.brandReplies(question.id);
-    t.match(stored, { id: result.data.id, authorId: fakeX.brand.id, conversationId: question.id, inReplyToUserId: question.authorId });
+    t.match(stored, {
+      id: result.data.id,
+      authorId: fakeX.brand.id,
+      conversationId: question.id,
+      inReplyToUserId: question.authorId,
+    });
 
     const page = await (await fetch(`${fakeX.url}/`)).text();
     t.notMatch(page, '<script>');
@@ -302,7 +380,11 @@ t.test('rate limits', async (t) => {
     const page = await client.v2.userMentionTimeline(fakeX.brand.id);
     t.same(page.rateLimit, { limit: 300, remaining: 299, reset: now / 1000 + 900 });
     const [question] = seedMentions(fakeX, 1);
-    const posted = await client.v2.post('tweets', { text: 'hi', reply: { in_reply_to_tweet_id: question!.id } }, { fullResponse: true });
+    const posted = await client.v2.post(
+      'tweets',
+      { text: 'hi', reply: { in_reply_to_tweet_id: question!.id } },
+      { fullResponse: true },
+    );
     t.same(posted.rateLimit, {
       limit: 100,
       remaining: 99,
@@ -367,7 +449,10 @@ t.test('fault injection', async (t) => {
       t.equal(error.data.title, 'Service Unavailable');
     }
     t.ok(await client.v2.userMentionTimeline(fakeX.brand.id));
-    t.same(fakeX.requests.map((request) => request.status), [503, 503, 200]);
+    t.same(
+      fakeX.requests.map((request) => request.status),
+      [503, 503, 200],
+    );
   });
 
   t.test("drop: 'after' stores the post but the client only sees a network error", async (t) => {
@@ -376,7 +461,10 @@ t.test('fault injection', async (t) => {
     fakeX.injectFault({ method: 'POST', path: '/2/tweets', drop: 'after', times: 1 });
     const error = await failure(client.v2.reply('Sorry for the wait ^Cy', question!.id));
     t.ok(error instanceof ApiRequestError, 'a request error, not a response error');
-    t.same(fakeX.brandReplies(question!.id).map((tweet) => tweet.text), ['Sorry for the wait ^Cy']);
+    t.same(
+      fakeX.brandReplies(question!.id).map((tweet) => tweet.text),
+      ['Sorry for the wait ^Cy'],
+    );
     const timeline = await client.v2.userTimeline(fakeX.brand.id, { 'tweet.fields': ['referenced_tweets'] });
     t.match(timeline.tweets, [{ text: 'Sorry for the wait ^Cy', referenced_tweets: [{ id: question!.id }] }]);
   });
@@ -416,8 +504,15 @@ t.test('fault injection', async (t) => {
     const [question] = seedMentions(fakeX, 1);
     const client = createXClient(fakeX.credentials, fakeX.url, { timeoutMs: 300 });
     fakeX.injectFault({ method: 'POST', path: '/2/tweets', hang: 'after', times: 1 });
-    t.ok((await failure(client.v2.reply('Stored, unanswered ^Cy', question!.id))) instanceof ApiRequestError, 'the client times out');
-    t.same(fakeX.brandReplies(question!.id).map((tweet) => tweet.text), ['Stored, unanswered ^Cy'], 'yet X has the post');
+    t.ok(
+      (await failure(client.v2.reply('Stored, unanswered ^Cy', question!.id))) instanceof ApiRequestError,
+      'the client times out',
+    );
+    t.same(
+      fakeX.brandReplies(question!.id).map((tweet) => tweet.text),
+      ['Stored, unanswered ^Cy'],
+      'yet X has the post',
+    );
     t.match(fakeX.requests.at(-1), { method: 'POST', path: '/2/tweets', status: 201 });
   });
 
@@ -434,7 +529,10 @@ t.test('fault injection', async (t) => {
     fakeX.injectFault({ path: '/2/users/me', status: 500, probability: 0.5 });
     const expected = Array.from({ length: 20 }, seededRandom(7)).map((roll) => (roll < 0.5 ? 500 : 200));
     for (let i = 0; i < 20; i++) await client.v2.me().catch(() => undefined);
-    t.same(fakeX.requests.map((request) => request.status), expected);
+    t.same(
+      fakeX.requests.map((request) => request.status),
+      expected,
+    );
     t.ok(expected.includes(500) && expected.includes(200));
   });
 });
@@ -456,15 +554,34 @@ t.test('kept across restarts in a state file', async (t) => {
     t.ok(existsSync(file), 'written at close');
 
     const { fakeX: after, client: again } = await setup(t, { stateFile: file });
-    t.same(after.tweets().map((tweet) => tweet.id), before.tweets().map((tweet) => tweet.id), 'the same posts under the same ids');
-    t.same(after.brandReplies(older!.id).map((tweet) => tweet.text), ['Restart the router ^Ann'], 'threaded as before');
+    t.same(
+      after.tweets().map((tweet) => tweet.id),
+      before.tweets().map((tweet) => tweet.id),
+      'the same posts under the same ids',
+    );
+    t.same(
+      after.brandReplies(older!.id).map((tweet) => tweet.text),
+      ['Restart the router ^Ann'],
+      'threaded as before',
+    );
     const answered = await again.v2.reply('Try another cable ^Ann', newer!.id);
-    t.ok(BigInt(answered.data.id) > BigInt(before.tweets().at(-1)!.id), 'a reply to a post from before the restart, with an id above every old one');
-    t.equal((await responseError(again.v2.reply('Restart the router ^Ann', newer!.id))).code, 403, 'the brand still may not repeat itself');
+    t.ok(
+      BigInt(answered.data.id) > BigInt(before.tweets().at(-1)!.id),
+      'a reply to a post from before the restart, with an id above every old one',
+    );
+    t.equal(
+      (await responseError(again.v2.reply('Restart the router ^Ann', newer!.id))).code,
+      403,
+      'the brand still may not repeat itself',
+    );
     const mention = after.addMention({ text: 'me again', author: { username: 'Carol' } });
     t.equal(mention.authorId, older!.authorId, 'a returning customer keeps their account');
     const timeline = await again.v2.userMentionTimeline(after.brand.id, { since_id: newer!.id });
-    t.same(timeline.tweets.map((tweet) => tweet.id), [mention.id], 'what is newer than an old since_id is listed');
+    t.same(
+      timeline.tweets.map((tweet) => tweet.id),
+      [mention.id],
+      'what is newer than an old since_id is listed',
+    );
   });
 
   t.test('saves changes while running, not only at close', async (t) => {
@@ -473,7 +590,10 @@ t.test('kept across restarts in a state file', async (t) => {
     const mention = fakeX.addMention({ text: 'is this saved?', author: { username: 'dora' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { tweets: { id: string }[] };
-    t.same(saved.tweets.map((tweet) => tweet.id), [mention.id]);
+    t.same(
+      saved.tweets.map((tweet) => tweet.id),
+      [mention.id],
+    );
     t.notOk(existsSync(`${file}.${process.pid}.tmp`), 'written through a temporary file renamed into place');
   });
 
@@ -490,23 +610,50 @@ t.test('kept across restarts in a state file', async (t) => {
     t.ok(existsSync(`${file}.unreadable`), 'kept for a look');
   });
 
-  t.test('posts put back under their own ids and ids continued above a cursor keep every timeline in order', async (t) => {
-    const { fakeX, client } = await setup(t);
-    const restoredRoot = '1800000000000000500';
-    fakeX.continueAbove('1800000000000000900');
-    const fresh = fakeX.addMention({ text: 'new after the restart', author: { username: 'gus' } });
-    t.equal(fresh.id, '1800000000000000901', 'above the cursor a client already holds');
-    t.equal(fakeX.restorePost({ id: restoredRoot, text: '@AcmeHelp my order?', author: { username: 'ivan', id: '2000000000042' }, createdAt: new Date('2026-01-01T00:00:00Z') }), true);
-    t.equal(fakeX.restorePost({ id: '1800000000000000501', text: 'It ships today ^Ann', inReplyToTweetId: restoredRoot, createdAt: new Date('2026-01-01T00:01:00Z') }), true);
-    t.equal(fakeX.restorePost({ id: restoredRoot, text: 'again', createdAt: new Date() }), false, 'once');
-    t.equal(fakeX.restorePost({ id: 'not-an-id', text: 'x', createdAt: new Date() }), false, 'X ids only');
+  t.test(
+    'posts put back under their own ids and ids continued above a cursor keep every timeline in order',
+    async (t) => {
+      const { fakeX, client } = await setup(t);
+      const restoredRoot = '1800000000000000500';
+      fakeX.continueAbove('1800000000000000900');
+      const fresh = fakeX.addMention({ text: 'new after the restart', author: { username: 'gus' } });
+      t.equal(fresh.id, '1800000000000000901', 'above the cursor a client already holds');
+      t.equal(
+        fakeX.restorePost({
+          id: restoredRoot,
+          text: '@AcmeHelp my order?',
+          author: { username: 'ivan', id: '2000000000042' },
+          createdAt: new Date('2026-01-01T00:00:00Z'),
+        }),
+        true,
+      );
+      t.equal(
+        fakeX.restorePost({
+          id: '1800000000000000501',
+          text: 'It ships today ^Ann',
+          inReplyToTweetId: restoredRoot,
+          createdAt: new Date('2026-01-01T00:01:00Z'),
+        }),
+        true,
+      );
+      t.equal(fakeX.restorePost({ id: restoredRoot, text: 'again', createdAt: new Date() }), false, 'once');
+      t.equal(fakeX.restorePost({ id: 'not-an-id', text: 'x', createdAt: new Date() }), false, 'X ids only');
 
-    t.same(fakeX.tweets().map((tweet) => tweet.id), [restoredRoot, '1800000000000000501', fresh.id], 'oldest first');
-    const mentions = await client.v2.userMentionTimeline(fakeX.brand.id, { max_results: 5 });
-    t.same(mentions.tweets.map((tweet) => tweet.id), [fresh.id, restoredRoot], 'newest first, as X lists them');
-    t.match(fakeX.brandReplies(restoredRoot), [{ conversationId: restoredRoot, inReplyToUserId: '2000000000042' }]);
-    const customer = fakeX.addMention({ text: 'someone new', author: { username: 'hal' } });
-    t.not(customer.authorId, '2000000000042', 'a new account never takes the id of one put back');
-    t.ok(BigInt(customer.id) > BigInt(fresh.id));
-  });
+      t.same(
+        fakeX.tweets().map((tweet) => tweet.id),
+        [restoredRoot, '1800000000000000501', fresh.id],
+        'oldest first',
+      );
+      const mentions = await client.v2.userMentionTimeline(fakeX.brand.id, { max_results: 5 });
+      t.same(
+        mentions.tweets.map((tweet) => tweet.id),
+        [fresh.id, restoredRoot],
+        'newest first, as X lists them',
+      );
+      t.match(fakeX.brandReplies(restoredRoot), [{ conversationId: restoredRoot, inReplyToUserId: '2000000000042' }]);
+      const customer = fakeX.addMention({ text: 'someone new', author: { username: 'hal' } });
+      t.not(customer.authorId, '2000000000042', 'a new account never takes the id of one put back');
+      t.ok(BigInt(customer.id) > BigInt(fresh.id));
+    },
+  );
 });

@@ -4,8 +4,12 @@ import t, { type Test } from 'tap';
 import type { IngestQuestion } from '../server/contracts/api.js';
 import { buildTestApp, createUser, seedTags } from './helpers/app.js';
 
-const question = (externalId: string, text = 'my tv soundbar has no sound over hdmi'): IngestQuestion =>
-  ({ channel: 'api', externalId, text, author: { handle: 'cust' } });
+const question = (externalId: string, text = 'my tv soundbar has no sound over hdmi'): IngestQuestion => ({
+  channel: 'api',
+  externalId,
+  text,
+  author: { handle: 'cust' },
+});
 
 t.test('a batch stores each question once, fails a bad one alone, and offers the rest', async (t) => {
   const app = await buildTestApp(t, { routing: { k: 2 } });
@@ -42,14 +46,24 @@ t.test('a batch stores each question once, fails a bad one alone, and offers the
   if (first.status !== 'fulfilled' || third.status !== 'fulfilled' || again.status !== 'fulfilled') return;
   t.equal(first.value.duplicate, false);
   t.equal(first.value.question.status, 'offered', 'the outcome shows the question after its first wave');
-  t.same(first.value.question.tags.map((tag) => tag.slug), ['tv']);
-  t.same(first.value.question, app.services.views.summaryById(first.value.question.id),
-    'the summary built from what was written equals the stored question read back');
+  t.same(
+    first.value.question.tags.map((tag) => tag.slug),
+    ['tv'],
+  );
+  t.same(
+    first.value.question,
+    app.services.views.summaryById(first.value.question.id),
+    'the summary built from what was written equals the stored question read back',
+  );
   t.equal(again.value.duplicate, true, 'the same post twice in one batch is one question');
   t.equal(again.value.question.id, first.value.question.id);
 
   const sqlite = app.services.db.$client;
-  t.same(sqlite.prepare('select external_id from questions order by external_id').pluck().all(), ['b-1', 'b-3'], 'nothing of the failed question was kept');
+  t.same(
+    sqlite.prepare('select external_id from questions order by external_id').pluck().all(),
+    ['b-1', 'b-3'],
+    'nothing of the failed question was kept',
+  );
   const offers = sqlite.prepare('select count(*) from offers where question_id = ?').pluck();
   t.equal(offers.get(first.value.question.id), 2, 'the first question went to two experts');
   t.equal(sqlite.prepare("select count(*) from events where type = 'question.created'").pluck().get(), 2);
@@ -60,10 +74,13 @@ t.test('a batch stores each question once, fails a bad one alone, and offers the
 t.test('a lone question is committed on the next turn and answered over HTTP as before', async (t) => {
   const app = await buildTestApp(t);
   const manager = await createUser(app, 'manager');
-  const post = (externalId: string) => app.inject({
-    method: 'POST', url: '/api/questions', headers: { cookie: manager.cookie, 'x-csrf-token': manager.csrfToken },
-    payload: question(externalId),
-  });
+  const post = (externalId: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/questions',
+      headers: { cookie: manager.cookie, 'x-csrf-token': manager.csrfToken },
+      payload: question(externalId),
+    });
   const created = await post('lone-1');
   t.equal(created.statusCode, 201);
   t.equal(created.json().question.externalId, 'lone-1');
@@ -76,13 +93,17 @@ t.test('a lone question is committed on the next turn and answered over HTTP as 
 /** Counts COMMITs on the app's connection, however the transaction was started (drizzle or better-sqlite3's own). */
 function countCommits(t: Test, app: Awaited<ReturnType<typeof buildTestApp>>) {
   const sqlite = app.services.db.$client;
-  const statement = Object.getPrototypeOf(sqlite.prepare('select 1')) as { run(this: { source: string; database: unknown }, ...args: unknown[]): unknown };
+  const statement = Object.getPrototypeOf(sqlite.prepare('select 1')) as {
+    run(this: { source: string; database: unknown }, ...args: unknown[]): unknown;
+  };
   const run = statement.run;
   let commits = 0;
   statement.run = function counted(...args) {
     if (this.source === 'COMMIT' && this.database === sqlite) commits++;
     return run.apply(this, args);
   };
-  t.teardown(() => { statement.run = run; });
+  t.teardown(() => {
+    statement.run = run;
+  });
   return () => commits;
 }

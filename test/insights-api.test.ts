@@ -13,8 +13,14 @@ async function setup(t: Test) {
   const app = await buildTestApp(t, { clock });
   await seedTags(app);
   const manager = await createUser(app, 'manager');
-  const jane = await createUser(app, 'expert', { name: 'Jane', profile: { signature: 'JD', store: 'Store 12', skills: [{ tag: 'tv', level: 5 }] } });
-  const bob = await createUser(app, 'expert', { name: 'Bob', profile: { signature: 'BO', store: 'Store 12', skills: [{ tag: 'laptops', level: 4 }] } });
+  const jane = await createUser(app, 'expert', {
+    name: 'Jane',
+    profile: { signature: 'JD', store: 'Store 12', skills: [{ tag: 'tv', level: 5 }] },
+  });
+  const bob = await createUser(app, 'expert', {
+    name: 'Bob',
+    profile: { signature: 'BO', store: 'Store 12', skills: [{ tag: 'laptops', level: 4 }] },
+  });
   const carol = await createUser(app, 'expert', { name: 'Carol', profile: { signature: 'CA' } });
   return { app, clock, manager, jane, bob, carol };
 }
@@ -48,8 +54,16 @@ t.test('the insight digest: top tags, rising topics, unanswered by tag, with exa
   const response = await as(app, manager).get(url);
   t.equal(response.statusCode, 200);
   const digest = response.json();
-  t.match(digest, { from: '2026-03-09T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z', previousFrom: '2026-03-02T00:00:00.000Z' });
-  t.same(digest.totals, { questions: 7, previousQuestions: 7, answered: 1, unanswered: 6 }, 'dismissed spam is left out');
+  t.match(digest, {
+    from: '2026-03-09T00:00:00.000Z',
+    to: '2026-03-16T00:00:00.000Z',
+    previousFrom: '2026-03-02T00:00:00.000Z',
+  });
+  t.same(
+    digest.totals,
+    { questions: 7, previousQuestions: 7, answered: 1, unanswered: 6 },
+    'dismissed spam is left out',
+  );
   t.match(digest.topTags[0], { tag: 'tv', name: 'TVs', count: 5, share: 5 / 7 });
   t.equal(digest.topTags[0].examples.length, 3, 'three examples per tag');
   t.ok(digest.topTags[0].examples.every((e: { text: string }) => /HDMI/.test(e.text)));
@@ -60,9 +74,18 @@ t.test('the insight digest: top tags, rising topics, unanswered by tag, with exa
   const hdmiTopic = digest.risingTopics.find((r: { term: string }) => r.term === 'hdmi');
   t.match(hdmiTopic, { label: 'hdmi', count: 5, previousCount: 0, previousShare: 0 });
   t.equal(hdmiTopic.examples.length, 3, 'a rising topic shows three example questions');
-  t.ok(hdmiTopic.examples.every((e: { id: string; text: string; receivedAt: string }) => /HDMI/.test(e.text) && e.id && Date.parse(e.receivedAt) >= START + 7 * DAY),
-    'read back with their texts, from the period');
-  t.same(digest.unansweredByTag, [{ tag: 'tv', count: 4 }, { tag: 'laptops', count: 1 }, { tag: null, count: 1 }]);
+  t.ok(
+    hdmiTopic.examples.every(
+      (e: { id: string; text: string; receivedAt: string }) =>
+        /HDMI/.test(e.text) && e.id && Date.parse(e.receivedAt) >= START + 7 * DAY,
+    ),
+    'read back with their texts, from the period',
+  );
+  t.same(digest.unansweredByTag, [
+    { tag: 'tv', count: 4 },
+    { tag: 'laptops', count: 1 },
+    { tag: null, count: 1 },
+  ]);
 
   const csv = await as(app, manager).get(`${url}&format=csv`);
   t.equal(csv.statusCode, 200);
@@ -85,7 +108,11 @@ t.test('the insight digest: top tags, rising topics, unanswered by tag, with exa
   t.equal((await as(app, manager).get('/api/insights?from=yesterday')).statusCode, 400);
   const days = await as(app, manager).get('/api/insights?from=2026-03-09&to=2026-03-15');
   t.equal(days.statusCode, 200, 'bare dates are accepted');
-  t.match(days.json(), { from: '2026-03-09T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' }, 'to a bare `to` day\'s end');
+  t.match(
+    days.json(),
+    { from: '2026-03-09T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' },
+    "to a bare `to` day's end",
+  );
   const backwards = await as(app, manager).get('/api/insights?from=2026-03-16T00:00:00Z&to=2026-03-09T00:00:00Z');
   t.equal(backwards.statusCode, 422);
   t.equal(backwards.json().error.code, 'invalid_range');
@@ -99,7 +126,10 @@ t.test('recognition: answers, time to reply, approval rate and thank-yous, per e
     clock.advance(minutes * 60_000);
     return { question, reply: await submit(app, expert, question.id, `Answer to: ${text}`) };
   };
-  const approve = async (replyId: string) => { await as(app, manager).post(`/api/replies/${replyId}/approve`, {}); await app.services.outbox.run(); };
+  const approve = async (replyId: string) => {
+    await as(app, manager).post(`/api/replies/${replyId}/approve`, {});
+    await app.services.outbox.run();
+  };
 
   const one = await answerIn(jane, 'TV has no sound', 4);
   await approve(one.reply.id);
@@ -121,9 +151,27 @@ t.test('recognition: answers, time to reply, approval rate and thank-yous, per e
   t.equal(response.statusCode, 200);
   const body = response.json();
   t.match(body, { from, to });
-  t.same(body.experts.map((e: { name: string }) => e.name), ['Jane', 'Bob', 'Carol'], 'most answers first');
-  t.match(body.experts[0], { expertId: jane.user.id, store: 'Store 12', answered: 2, reviewed: 3, approvalRate: 2 / 3, thanks: 1, medianReplyMs: 10 * 60_000 });
-  t.match(body.experts[1], { expertId: bob.user.id, answered: 1, approvalRate: 1, thanks: 1, medianReplyMs: 6 * 60_000 });
+  t.same(
+    body.experts.map((e: { name: string }) => e.name),
+    ['Jane', 'Bob', 'Carol'],
+    'most answers first',
+  );
+  t.match(body.experts[0], {
+    expertId: jane.user.id,
+    store: 'Store 12',
+    answered: 2,
+    reviewed: 3,
+    approvalRate: 2 / 3,
+    thanks: 1,
+    medianReplyMs: 10 * 60_000,
+  });
+  t.match(body.experts[1], {
+    expertId: bob.user.id,
+    answered: 1,
+    approvalRate: 1,
+    thanks: 1,
+    medianReplyMs: 6 * 60_000,
+  });
   t.match(body.experts[2], { expertId: carol.user.id, store: null, answered: 1, thanks: 0 });
   t.match(body.stores, [
     { store: 'Store 12', experts: 2, answered: 3, reviewed: 4, approvalRate: 3 / 4, thanks: 2 },
@@ -131,24 +179,51 @@ t.test('recognition: answers, time to reply, approval rate and thank-yous, per e
   ]);
 
   const mine = (await as(app, jane).get(`/api/recognition?from=${from}&to=${to}`)).json();
-  t.same(mine.experts.map((e: { expertId: string }) => e.expertId), [jane.user.id], 'an expert sees only their own row');
+  t.same(
+    mine.experts.map((e: { expertId: string }) => e.expertId),
+    [jane.user.id],
+    'an expert sees only their own row',
+  );
   t.same(mine.stores, [], 'and no store figures');
 
-  const later = (await as(app, manager).get(`/api/recognition?from=${new Date(START + DAY / 2).toISOString()}&to=${new Date(START + 2 * DAY).toISOString()}`)).json();
-  t.ok(later.experts.every((e: { answered: number; thanks: number }) => e.answered === 0 && e.thanks === 0), 'a period with no activity counts nothing');
+  const later = (
+    await as(app, manager).get(
+      `/api/recognition?from=${new Date(START + DAY / 2).toISOString()}&to=${new Date(START + 2 * DAY).toISOString()}`,
+    )
+  ).json();
+  t.ok(
+    later.experts.every((e: { answered: number; thanks: number }) => e.answered === 0 && e.thanks === 0),
+    'a period with no activity counts nothing',
+  );
   t.equal(later.experts[0].approvalRate, null, 'and has no approval rate');
-  t.equal((await as(app, manager).get('/api/recognition')).json().experts[0].answered, 2, 'by default the last 30 days');
+  t.equal(
+    (await as(app, manager).get('/api/recognition')).json().experts[0].answered,
+    2,
+    'by default the last 30 days',
+  );
   t.equal((await as(app, manager).get(`/api/recognition?from=${to}&to=${from}`)).statusCode, 422);
   t.equal((await as(app, manager).get('/api/recognition?to=soon')).statusCode, 400);
   // Bare dates are whole UTC days: from that day's start to the end of the `to` day.
   const byDate = await as(app, manager).get('/api/recognition?from=2026-03-02&to=2026-03-02');
   t.equal(byDate.statusCode, 200);
-  t.match(byDate.json(), { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' }, 'a bare date spans its day');
-  t.same(byDate.json().experts, (await as(app, manager).get(`/api/recognition?from=${from}&to=${new Date(START + DAY).toISOString()}`)).json().experts,
-    'the same figures as the date-times of that day');
+  t.match(
+    byDate.json(),
+    { from: '2026-03-02T00:00:00.000Z', to: '2026-03-03T00:00:00.000Z' },
+    'a bare date spans its day',
+  );
+  t.same(
+    byDate.json().experts,
+    (await as(app, manager).get(`/api/recognition?from=${from}&to=${new Date(START + DAY).toISOString()}`)).json()
+      .experts,
+    'the same figures as the date-times of that day',
+  );
   const notADate = await as(app, manager).get('/api/recognition?from=2026-13-01');
   t.equal(notADate.statusCode, 400, 'not a date');
-  t.match(notADate.json().error.message, /from: expected an ISO date-time or a date \(YYYY-MM-DD\)/, 'and the message says what would be');
+  t.match(
+    notADate.json().error.message,
+    /from: expected an ISO date-time or a date \(YYYY-MM-DD\)/,
+    'and the message says what would be',
+  );
   const all = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}`)).json();
   t.ok(all.experts.length >= 3 && all.expertsTotal === all.experts.length, 'every expert, and how many');
   const top = (await as(app, manager).get(`/api/recognition?from=${from}&to=${to}&experts=2`)).json();

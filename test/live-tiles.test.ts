@@ -8,7 +8,9 @@ import { connectWs } from './helpers/ws.js';
 t.test('the tiles follow a new question and an expert connecting within a second or two', async (t) => {
   const server = await startTestServer();
   t.teardown(() => server.close());
-  const expert = await server.createUser('expert', { profile: { signature: 'EX', skills: [{ tag: 'laptops', level: 3 }], availability: 'available' } });
+  const expert = await server.createUser('expert', {
+    profile: { signature: 'EX', skills: [{ tag: 'laptops', level: 3 }], availability: 'available' },
+  });
   const expertSession = await httpLogin(server.url, expert.email, expert.password);
   const manager = await httpLogin(server.url, server.admin.email, server.admin.password);
   const live = await connectWs(server.url, { cookie: manager.cookie });
@@ -24,9 +26,17 @@ t.test('the tiles follow a new question and an expert connecting within a second
   t.ok(Date.now() - changedAt < 3500, `an expert connecting is counted ${Date.now() - changedAt} ms later`);
 
   changedAt = Date.now();
-  const created = await httpAs(server.url, manager).post('/api/questions', { channel: 'api', externalId: 'tile-1', text: 'my laptop will not charge', author: { handle: 'cust' } });
+  const created = await httpAs(server.url, manager).post('/api/questions', {
+    channel: 'api',
+    externalId: 'tile-1',
+    text: 'my laptop will not charge',
+    author: { handle: 'cust' },
+  });
   t.equal(created.status, 201);
   await live.next('metrics.tick', (e) => e.data.open === 1, 3500);
   t.ok(Date.now() - changedAt < 3500, `a new question is counted in Open ${Date.now() - changedAt} ms after ingest`);
-  t.notOk(expertLive.events.some((e) => e.type === 'metrics.tick'), 'experts do not receive the dashboard tiles');
+  t.notOk(
+    expertLive.events.some((e) => e.type === 'metrics.tick'),
+    'experts do not receive the dashboard tiles',
+  );
 });

@@ -12,13 +12,22 @@ t.test('cached hours follow later changes, and match a fresh computation', async
   const clock = createManualClock(Date.parse('2026-03-02T09:30:00Z'));
   const app = await buildTestApp(t, { clock });
   await seedTags(app);
-  const expert = await createUser(app, 'expert', { profile: { signature: 'EX', skills: [{ tag: 'tv', level: 4 }], capacity: 50 } });
+  const expert = await createUser(app, 'expert', {
+    profile: { signature: 'EX', skills: [{ tag: 'tv', level: 4 }], capacity: 50 },
+  });
   const manager = (await createUser(app, 'manager')).user;
   const { ingest, questions, replies, metrics } = app.services;
   const ids: string[] = [];
   for (let hour = 0; hour < 30; hour++) {
     for (let i = 0; i < 3; i++) {
-      ids.push(ingest.ingest({ channel: 'api', externalId: `m-${hour}-${i}`, text: 'my tv has no sound over hdmi', author: { handle: 'cust' } }).question.id);
+      ids.push(
+        ingest.ingest({
+          channel: 'api',
+          externalId: `m-${hour}-${i}`,
+          text: 'my tv has no sound over hdmi',
+          author: { handle: 'cust' },
+        }).question.id,
+      );
       clock.advance(60_000);
     }
     clock.advance(HOUR - 180_000);
@@ -27,8 +36,16 @@ t.test('cached hours follow later changes, and match a fresh computation', async
   const daily = metrics.compute({});
   t.same(daily, fresh(), 'first computation equals a fresh one');
   t.equal(daily.total, 90);
-  t.same(daily.volume.map((v) => v.bucket), ['2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z'], 'a week is counted per day');
-  t.equal(metrics.compute({ from: new Date(clock.now() - 24 * HOUR).toISOString() }).volume.length, 24, 'a day is counted per hour');
+  t.same(
+    daily.volume.map((v) => v.bucket),
+    ['2026-03-02T00:00:00.000Z', '2026-03-03T00:00:00.000Z'],
+    'a week is counted per day',
+  );
+  t.equal(
+    metrics.compute({ from: new Date(clock.now() - 24 * HOUR).toISOString() }).volume.length,
+    24,
+    'a day is counted per hour',
+  );
 
   questions.claim(expert.user, ids[4]!);
   replies.submit(expert.user, ids[4]!, 'Turn on HDMI-CEC on both and power-cycle them.');
@@ -44,14 +61,28 @@ t.test('cached hours follow later changes, and match a fresh computation', async
   const edges = { from: '2026-03-02T10:30:30Z', to: '2026-03-02T13:30:30Z' };
   t.equal(metrics.compute(edges).total, 9, 'partial hours at both ends count only their part');
   t.same(metrics.compute(edges), createMetricsService({ db: app.services.db, clock }).compute(edges));
-  t.throws(() => metrics.compute({ from: '2026-03-02T13:00:00Z', to: '2026-03-02T12:00:00Z' }), { code: 'invalid_range' }, 'a backwards window is refused');
+  t.throws(
+    () => metrics.compute({ from: '2026-03-02T13:00:00Z', to: '2026-03-02T12:00:00Z' }),
+    { code: 'invalid_range' },
+    'a backwards window is refused',
+  );
 });
 
 t.test('the k-th value across sorted lists is the k-th of them all', async (t) => {
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  for (const [lists, spread] of [[3, 10], [40, 1000], [80, 50], [700, 100_000]] as const) {
-    const sorted = Array.from({ length: lists }, (_, i) => Float64Array.from({ length: i % 7 === 3 ? 0 : Math.floor(random() * 400) }, () => Math.floor(random() * spread) - 5).sort());
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (const [lists, spread] of [
+    [3, 10],
+    [40, 1000],
+    [80, 50],
+    [700, 100_000],
+  ] as const) {
+    const sorted = Array.from({ length: lists }, (_, i) =>
+      Float64Array.from(
+        { length: i % 7 === 3 ? 0 : Math.floor(random() * 400) },
+        () => Math.floor(random() * spread) - 5,
+      ).sort(),
+    );
     const all = sorted.flatMap((list) => [...list]).sort((a, b) => a - b);
     for (const k of [0, 1, all.length >> 1, Math.floor(all.length * 0.9), all.length - 1]) {
       t.equal(kthOfSorted(sorted, k), all[k], `${lists} lists, k = ${k} of ${all.length}`);
@@ -59,88 +90,134 @@ t.test('the k-th value across sorted lists is the k-th of them all', async (t) =
   }
 });
 
-t.test('metrics over whole days equal a computation straight from the rows, also after changes to a summarised day', async (t) => {
-  const clock = createManualClock(Date.parse('2026-03-01T00:10:00Z'));
-  const app = await buildTestApp(t, { clock });
-  await seedTags(app);
-  const experts: Awaited<ReturnType<typeof createUser>>['user'][] = [];
-  for (let i = 0; i < 3; i++) experts.push((await createUser(app, 'expert', { profile: { signature: `E${i}`, skills: [{ tag: 'tv', level: 4 }], capacity: 50 } })).user);
-  const manager = (await createUser(app, 'manager')).user;
-  const { ingest, questions, replies, metrics, db } = app.services;
-  const texts = ['my tv has no sound over hdmi', 'where is my order', 'the tv remote does not pair'];
-  const ids: string[] = [];
-  for (let i = 0; i < 3 * 24 * 2; i++) {
-    ids.push(ingest.ingest({ channel: 'api', externalId: `d-${i}`, text: texts[i % 3]!, author: { handle: 'cust' } }).question.id);
-    clock.advance(HOUR / 2);
-  }
-  const answer = (i: number, expert = experts[Math.floor(i / 3) % 3]!) => {
-    questions.claim(expert, ids[i]!);
-    clock.advance(((i * 7919) % 23) * 60_000);
-    const reply = replies.submit(expert, ids[i]!, 'Turn on HDMI-CEC on both and power-cycle them.');
-    if (reply.status === 'in_review' && i % 4 === 0) replies.approve(manager, reply.id);
-    else if (reply.status === 'in_review' && i % 4 === 1) replies.reject(manager, reply.id, 'Please add the steps');
-  };
-  for (let i = 0; i < ids.length; i += 3) answer(i);
-
-  const fromRows = (range: { from: string; to: string }) => {
-    const sqlite = db.$client;
-    const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
-    const rows = sqlite.prepare('select id, status, received_at, claimed_at, first_reply_at from questions where received_at >= ? and received_at < ?')
-      .all(from, to) as { id: string; status: string; received_at: number; claimed_at: number | null; first_reply_at: number | null }[];
-    const byStatus: Record<string, number> = {};
-    for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
-    const tagRows = sqlite.prepare(`select t.slug, q.status, q.first_reply_at - q.received_at ms from question_tags t join questions q on q.id = t.question_id
-      where q.received_at >= ? and q.received_at < ?`).all(from, to) as { slug: string; status: string; ms: number | null }[];
-    const byTag = [...new Set(tagRows.map((r) => r.slug))].sort().map((tag) => {
-      const of = tagRows.filter((r) => r.slug === tag);
-      return { tag, total: of.length, answered: of.filter((r) => ['answered', 'closed'].includes(r.status)).length,
-        medianReplyMs: percentiles(of.flatMap((r) => (r.ms === null ? [] : [r.ms]))).median };
-    });
-    const replyRows = sqlite.prepare(`select r.author_id, r.status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
-      where q.received_at >= ? and q.received_at < ?`).all(from, to) as { author_id: string; status: string; ms: number | null }[];
-    const byExpert = [...new Set(replyRows.map((r) => r.author_id))].sort().map((expertId) => {
-      const of = replyRows.filter((r) => r.author_id === expertId);
-      return { expertId, answered: of.filter((r) => r.status === 'posted').length, approved: of.filter((r) => ['posted', 'approved'].includes(r.status)).length,
-        rejected: of.filter((r) => r.status === 'rejected').length, medianReplyMs: percentiles(of.flatMap((r) => (r.ms !== null && r.ms >= 0 ? [r.ms] : []))).median };
-    });
-    return {
-      total: rows.length, byStatus,
-      timeToClaimMs: percentiles(rows.flatMap((r) => (r.claimed_at === null ? [] : [r.claimed_at - r.received_at]))),
-      timeToFirstReplyMs: percentiles(rows.flatMap((r) => (r.first_reply_at === null ? [] : [r.first_reply_at - r.received_at]))),
-      byTag, byExpert,
+t.test(
+  'metrics over whole days equal a computation straight from the rows, also after changes to a summarised day',
+  async (t) => {
+    const clock = createManualClock(Date.parse('2026-03-01T00:10:00Z'));
+    const app = await buildTestApp(t, { clock });
+    await seedTags(app);
+    const experts: Awaited<ReturnType<typeof createUser>>['user'][] = [];
+    for (let i = 0; i < 3; i++)
+      experts.push(
+        (
+          await createUser(app, 'expert', {
+            profile: { signature: `E${i}`, skills: [{ tag: 'tv', level: 4 }], capacity: 50 },
+          })
+        ).user,
+      );
+    const manager = (await createUser(app, 'manager')).user;
+    const { ingest, questions, replies, metrics, db } = app.services;
+    const texts = ['my tv has no sound over hdmi', 'where is my order', 'the tv remote does not pair'];
+    const ids: string[] = [];
+    for (let i = 0; i < 3 * 24 * 2; i++) {
+      ids.push(
+        ingest.ingest({ channel: 'api', externalId: `d-${i}`, text: texts[i % 3]!, author: { handle: 'cust' } })
+          .question.id,
+      );
+      clock.advance(HOUR / 2);
+    }
+    const answer = (i: number, expert = experts[Math.floor(i / 3) % 3]!) => {
+      questions.claim(expert, ids[i]!);
+      clock.advance(((i * 7919) % 23) * 60_000);
+      const reply = replies.submit(expert, ids[i]!, 'Turn on HDMI-CEC on both and power-cycle them.');
+      if (reply.status === 'in_review' && i % 4 === 0) replies.approve(manager, reply.id);
+      else if (reply.status === 'in_review' && i % 4 === 1) replies.reject(manager, reply.id, 'Please add the steps');
     };
-  };
-  const computed = (range: { from: string; to: string }) => {
-    const m = metrics.compute(range);
-    return {
-      total: m.total, byStatus: m.byStatus, timeToClaimMs: m.timeToClaimMs, timeToFirstReplyMs: m.timeToFirstReplyMs,
-      byTag: [...m.byTag].sort((a, b) => (a.tag < b.tag ? -1 : 1)),
-      byExpert: m.byExpert.map(({ name: _, ...e }) => e).sort((a, b) => (a.expertId < b.expertId ? -1 : 1)),
+    for (let i = 0; i < ids.length; i += 3) answer(i);
+
+    const fromRows = (range: { from: string; to: string }) => {
+      const sqlite = db.$client;
+      const [from, to] = [Date.parse(range.from), Date.parse(range.to)];
+      const rows = sqlite
+        .prepare(
+          'select id, status, received_at, claimed_at, first_reply_at from questions where received_at >= ? and received_at < ?',
+        )
+        .all(from, to) as {
+        id: string;
+        status: string;
+        received_at: number;
+        claimed_at: number | null;
+        first_reply_at: number | null;
+      }[];
+      const byStatus: Record<string, number> = {};
+      for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+      const tagRows = sqlite
+        .prepare(`select t.slug, q.status, q.first_reply_at - q.received_at ms from question_tags t join questions q on q.id = t.question_id
+      where q.received_at >= ? and q.received_at < ?`)
+        .all(from, to) as { slug: string; status: string; ms: number | null }[];
+      const byTag = [...new Set(tagRows.map((r) => r.slug))].sort().map((tag) => {
+        const of = tagRows.filter((r) => r.slug === tag);
+        return {
+          tag,
+          total: of.length,
+          answered: of.filter((r) => ['answered', 'closed'].includes(r.status)).length,
+          medianReplyMs: percentiles(of.flatMap((r) => (r.ms === null ? [] : [r.ms]))).median,
+        };
+      });
+      const replyRows = sqlite
+        .prepare(`select r.author_id, r.status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
+      where q.received_at >= ? and q.received_at < ?`)
+        .all(from, to) as { author_id: string; status: string; ms: number | null }[];
+      const byExpert = [...new Set(replyRows.map((r) => r.author_id))].sort().map((expertId) => {
+        const of = replyRows.filter((r) => r.author_id === expertId);
+        return {
+          expertId,
+          answered: of.filter((r) => r.status === 'posted').length,
+          approved: of.filter((r) => ['posted', 'approved'].includes(r.status)).length,
+          rejected: of.filter((r) => r.status === 'rejected').length,
+          medianReplyMs: percentiles(of.flatMap((r) => (r.ms !== null && r.ms >= 0 ? [r.ms] : []))).median,
+        };
+      });
+      return {
+        total: rows.length,
+        byStatus,
+        timeToClaimMs: percentiles(rows.flatMap((r) => (r.claimed_at === null ? [] : [r.claimed_at - r.received_at]))),
+        timeToFirstReplyMs: percentiles(
+          rows.flatMap((r) => (r.first_reply_at === null ? [] : [r.first_reply_at - r.received_at])),
+        ),
+        byTag,
+        byExpert,
+      };
     };
-  };
-  const week = { from: '2026-02-27T12:00:00Z', to: new Date(clock.now()).toISOString() };
-  const twoDays = { from: '2026-03-01T05:30:00Z', to: '2026-03-03T05:30:00Z' };
-  const first = computed(week);
-  t.ok(first.byExpert.length === 3 && first.total === ids.length, 'every question and expert counted');
-  t.same(first, fromRows(week), 'whole days and edge hours');
-  t.same(computed(twoDays), fromRows(twoDays));
+    const computed = (range: { from: string; to: string }) => {
+      const m = metrics.compute(range);
+      return {
+        total: m.total,
+        byStatus: m.byStatus,
+        timeToClaimMs: m.timeToClaimMs,
+        timeToFirstReplyMs: m.timeToFirstReplyMs,
+        byTag: [...m.byTag].sort((a, b) => (a.tag < b.tag ? -1 : 1)),
+        byExpert: m.byExpert.map(({ name: _, ...e }) => e).sort((a, b) => (a.expertId < b.expertId ? -1 : 1)),
+      };
+    };
+    const week = { from: '2026-02-27T12:00:00Z', to: new Date(clock.now()).toISOString() };
+    const twoDays = { from: '2026-03-01T05:30:00Z', to: '2026-03-03T05:30:00Z' };
+    const first = computed(week);
+    t.ok(first.byExpert.length === 3 && first.total === ids.length, 'every question and expert counted');
+    t.same(first, fromRows(week), 'whole days and edge hours');
+    t.same(computed(twoDays), fromRows(twoDays));
 
-  for (let i = 1; i < 48; i += 3) answer(i, experts[0]); // questions of the first day, already summarised
-  questions.dismiss(manager, ids[50]!, 'spam');
-  t.same(computed(week), fromRows(week), 'after changes to a summarised day');
-  t.same(computed(twoDays), fromRows(twoDays));
-  t.same(metrics.compute(week), createMetricsService({ db, clock }).compute(week), 'equal to a fresh service, names and order included');
+    for (let i = 1; i < 48; i += 3) answer(i, experts[0]); // questions of the first day, already summarised
+    questions.dismiss(manager, ids[50]!, 'spam');
+    t.same(computed(week), fromRows(week), 'after changes to a summarised day');
+    t.same(computed(twoDays), fromRows(twoDays));
+    t.same(
+      metrics.compute(week),
+      createMetricsService({ db, clock }).compute(week),
+      'equal to a fresh service, names and order included',
+    );
 
-  const all = metrics.compute(week);
-  t.equal(all.expertsTotal, 3);
-  t.ok(all.byExpert[0]!.answered > all.byExpert[2]!.answered, 'most answers first');
-  for (const n of [1, 2, 3, 10]) {
-    const top = metrics.compute({ ...week, experts: n });
-    t.same(top.byExpert, all.byExpert.slice(0, n), `experts=${n}: the head of the whole list, medians included`);
-    t.equal(top.expertsTotal, 3, 'and how many there are in all');
-    t.same({ ...top, byExpert: [] }, { ...all, byExpert: [] }, 'the rest of the answer is the same');
-  }
-});
+    const all = metrics.compute(week);
+    t.equal(all.expertsTotal, 3);
+    t.ok(all.byExpert[0]!.answered > all.byExpert[2]!.answered, 'most answers first');
+    for (const n of [1, 2, 3, 10]) {
+      const top = metrics.compute({ ...week, experts: n });
+      t.same(top.byExpert, all.byExpert.slice(0, n), `experts=${n}: the head of the whole list, medians included`);
+      t.equal(top.expertsTotal, 3, 'and how many there are in all');
+      t.same({ ...top, byExpert: [] }, { ...all, byExpert: [] }, 'the rest of the answer is the same');
+    }
+  },
+);
 
 /** An app with one question received at the start of each of `hours` hours, and a manager. */
 async function hourlyQuestions(t: Parameters<typeof buildTestApp>[0], start: string, hours: number) {
@@ -150,7 +227,14 @@ async function hourlyQuestions(t: Parameters<typeof buildTestApp>[0], start: str
   const manager = (await createUser(app, 'manager')).user;
   const ids: string[] = [];
   for (let hour = 0; hour < hours; hour++) {
-    ids.push(app.services.ingest.ingest({ channel: 'api', externalId: `h-${hour}`, text: 'my tv has no sound', author: { handle: 'cust' } }).question.id);
+    ids.push(
+      app.services.ingest.ingest({
+        channel: 'api',
+        externalId: `h-${hour}`,
+        text: 'my tv has no sound',
+        author: { handle: 'cust' },
+      }).question.id,
+    );
     clock.advance(HOUR);
   }
   return { app, manager, ids, ...app.services, clock };
@@ -169,7 +253,7 @@ t.test('a changed hour is read again once, not again at every later write elsewh
 
   questions.dismiss(manager, ids[3]!, 'spam');
   hours.between(from, to);
-  t.equal(hours.hoursRead, warm + 1, 'the changed question\'s hour is read again');
+  t.equal(hours.hoursRead, warm + 1, "the changed question's hour is read again");
   // Writes to other tables later on: the first check after the change looks back a minute before the previous one
   // (a slack for late commits) and may read the hour once more; after that it is settled.
   for (let i = 0; i < 4; i++) {
@@ -177,12 +261,19 @@ t.test('a changed hour is read again once, not again at every later write elsewh
     await createUser(app, 'expert');
     hours.between(from, to);
   }
-  t.ok(hours.hoursRead <= warm + 2, `later writes elsewhere do not make it read again and again (${hours.hoursRead - warm - 1} more)`);
+  t.ok(
+    hours.hoursRead <= warm + 2,
+    `later writes elsewhere do not make it read again and again (${hours.hoursRead - warm - 1} more)`,
+  );
   const settled = hours.hoursRead;
   questions.dismiss(manager, ids[5]!, 'spam');
   hours.between(from, to);
   t.equal(hours.hoursRead, settled + 1, 'the next change is read');
-  t.same(createMetricsService({ db, clock }).compute({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }).byStatus.dismissed, 2);
+  t.same(
+    createMetricsService({ db, clock }).compute({ from: new Date(from).toISOString(), to: new Date(to).toISOString() })
+      .byStatus.dismissed,
+    2,
+  );
 });
 
 t.test('a warm-up fills the hour cache in slices after start; writes meanwhile still count', async (t) => {
@@ -190,7 +281,9 @@ t.test('a warm-up fills the hour cache in slices after start; writes meanwhile s
   const metrics = createMetricsService({ db, clock });
   let slices = 0;
   let warmedUp = false;
-  const warming = metrics.warm({ days: 7, sliceMs: 0 }).then((warm) => { warmedUp = warm; });
+  const warming = metrics.warm({ days: 7, sliceMs: 0 }).then((warm) => {
+    warmedUp = warm;
+  });
   while (!warmedUp) {
     await new Promise((resolve) => setImmediate(resolve));
     slices += 1;
@@ -198,7 +291,10 @@ t.test('a warm-up fills the hour cache in slices after start; writes meanwhile s
     if (slices === 3) questions.dismiss(manager, ids[39]!, 'spam');
   }
   await warming;
-  t.ok(slices >= 168, `one hour per slice with a zero budget, the event loop free between (${slices} turns for 168 hours)`);
+  t.ok(
+    slices >= 168,
+    `one hour per slice with a zero budget, the event loop free between (${slices} turns for 168 hours)`,
+  );
   const read = metrics.hoursRead;
   const week = metrics.compute({});
   t.equal(metrics.hoursRead, read, 'the first request after the warm-up reads no hour (the window is on whole hours)');

@@ -27,14 +27,23 @@ t.test('mentions: display names (the longest that matches) and email local parts
     ['@nobody here', []],
     ['no mentions at all', []],
   ];
-  for (const [text, ids] of table) t.same(resolveMentions(text, PEOPLE).map((p) => p.id), ids, text);
+  for (const [text, ids] of table)
+    t.same(
+      resolveMentions(text, PEOPLE).map((p) => p.id),
+      ids,
+      text,
+    );
   t.same(mentionCandidates('@Jane Doe, hi'), [['jane doe, hi', 'jane doe,', 'jane doe', 'jane']]);
 });
 
 /** A socket that only records what the hub sends it. */
 function listen(app: App, userId: string, role: 'expert' | 'manager') {
   const events: ClientEvent[] = [];
-  app.services.hub.connect({ send: (data) => events.push(JSON.parse(data)), close() {}, bufferedAmount: 0 }, userId, role);
+  app.services.hub.connect(
+    { send: (data) => events.push(JSON.parse(data)), close() {}, bufferedAmount: 0 },
+    userId,
+    role,
+  );
   return events;
 }
 
@@ -42,8 +51,14 @@ async function setup(t: Test) {
   const app = await buildTestApp(t);
   await seedTags(app);
   const manager = await createUser(app, 'manager');
-  const jane = await createUser(app, 'expert', { name: 'Jane Doe', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] } });
-  const bob = await createUser(app, 'expert', { name: 'Bob Smith', profile: { signature: 'BS', skills: [{ tag: 'tv', level: 3 }] } });
+  const jane = await createUser(app, 'expert', {
+    name: 'Jane Doe',
+    profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] },
+  });
+  const bob = await createUser(app, 'expert', {
+    name: 'Bob Smith',
+    profile: { signature: 'BS', skills: [{ tag: 'tv', level: 3 }] },
+  });
   const carol = await createUser(app, 'expert', { name: 'Carol', profile: { signature: 'CA' } });
   const question = await ask(app, manager, 'My TV has no sound over HDMI');
   await assign(app, manager, question.id, jane.user.id);
@@ -60,18 +75,39 @@ t.test('a note with @mentions pings the people named and lets them open the ques
   const bobLocal = bob.email.slice(0, bob.email.indexOf('@'));
   const posted = await as(app, jane).post(notesUrl, { text: `@Bob Smith knows soundbars; cc @${bobLocal} @nobody` });
   t.equal(posted.statusCode, 201);
-  t.match(posted.json().note, { questionId: question.id, authorId: jane.user.id, authorName: 'Jane Doe', kind: 'note', mentions: [{ id: bob.user.id, name: 'Bob Smith' }] });
-  t.same(bobEvents.filter((e) => e.type === 'note.mention').map((e) => e.data), [{ questionId: question.id, from: 'Jane Doe', text: posted.json().note.text }], 'Bob is pinged once');
-  t.notOk(managerEvents.some((e) => e.type === 'note.mention'), 'managers are not pinged for every note');
+  t.match(posted.json().note, {
+    questionId: question.id,
+    authorId: jane.user.id,
+    authorName: 'Jane Doe',
+    kind: 'note',
+    mentions: [{ id: bob.user.id, name: 'Bob Smith' }],
+  });
+  t.same(
+    bobEvents.filter((e) => e.type === 'note.mention').map((e) => e.data),
+    [{ questionId: question.id, from: 'Jane Doe', text: posted.json().note.text }],
+    'Bob is pinged once',
+  );
+  t.notOk(
+    managerEvents.some((e) => e.type === 'note.mention'),
+    'managers are not pinged for every note',
+  );
 
-  const listed = async (who: typeof bob) => ((await as(app, who).get('/api/questions')).json().items as { id: string }[]).map((q) => q.id);
+  const listed = async (who: typeof bob) =>
+    ((await as(app, who).get('/api/questions')).json().items as { id: string }[]).map((q) => q.id);
   t.notOk((await listed(carol)).includes(question.id), 'the question is not in the list of someone not involved');
   const seen = await as(app, bob).get(notesUrl);
   t.equal(seen.statusCode, 200, 'the mention lets Bob open it');
   t.ok((await listed(bob)).includes(question.id), 'and it is in his list of questions, so he can find it again');
-  t.same(seen.json().items.map((n: { text: string }) => n.text), [posted.json().note.text]);
+  t.same(
+    seen.json().items.map((n: { text: string }) => n.text),
+    [posted.json().note.text],
+  );
   t.equal((await as(app, bob).get(`/api/questions/${question.id}/similar`)).statusCode, 200);
-  t.equal((await as(app, bob).post(notesUrl, { text: 'On it: try the ARC port.' })).statusCode, 201, 'and answer in the notes');
+  t.equal(
+    (await as(app, bob).post(notesUrl, { text: 'On it: try the ARC port.' })).statusCode,
+    201,
+    'and answer in the notes',
+  );
   t.equal((await as(app, manager).get(notesUrl)).json().items.length, 2, 'managers see every note, oldest first');
 
   t.equal((await as(app, carol).get(notesUrl)).statusCode, 404, 'someone not involved cannot read them');
@@ -84,7 +120,9 @@ t.test('a note with @mentions pings the people named and lets them open the ques
 
 t.test('notes are never public', async (t) => {
   const { app, manager, jane, question } = await setup(t);
-  await as(app, jane).post(`/api/questions/${question.id}/notes`, { text: 'Customer sounds upset; check order 1234 SECRET-NOTE' });
+  await as(app, jane).post(`/api/questions/${question.id}/notes`, {
+    text: 'Customer sounds upset; check order 1234 SECRET-NOTE',
+  });
   t.equal(app.services.db.select().from(outbox).all().length, 0, 'a note puts nothing in the outbox');
   await answer(app, { manager, expert: jane }, { id: question.id }, 'Turn on HDMI-CEC.');
   const posts = app.services.db.select().from(outbox).all();
@@ -101,25 +139,60 @@ t.test('a hand-off reassigns the question with a note and tells the new expert',
   t.equal((await as(app, jane).post(url, { expertId: bob.user.id })).statusCode, 400, 'a note is required');
   t.equal((await as(app, jane).post(url, { expertId: jane.user.id, note: 'me' })).json().error.code, 'same_expert');
   t.equal((await as(app, jane).post(url, { expertId: 'nope', note: 'x' })).json().error.code, 'unknown_expert');
-  t.equal((await as(app, carol).post(url, { expertId: carol.user.id, note: 'mine now' })).statusCode, 404, 'an outsider cannot see it');
+  t.equal(
+    (await as(app, carol).post(url, { expertId: carol.user.id, note: 'mine now' })).statusCode,
+    404,
+    'an outsider cannot see it',
+  );
 
   const handed = await as(app, jane).post(url, { expertId: bob.user.id, note: 'Soundbar issue, Bob knows these' });
   t.equal(handed.statusCode, 200);
   t.match(handed.json(), {
     question: { id: question.id, status: 'claimed', assigneeId: bob.user.id },
-    note: { kind: 'handoff', authorId: jane.user.id, text: 'Soundbar issue, Bob knows these', mentions: [{ id: bob.user.id }] },
+    note: {
+      kind: 'handoff',
+      authorId: jane.user.id,
+      text: 'Soundbar issue, Bob knows these',
+      mentions: [{ id: bob.user.id }],
+    },
   });
-  t.ok(bobEvents.some((e) => e.type === 'note.mention' && (e.data as { text: string }).text === 'Soundbar issue, Bob knows these'), 'Bob gets the note live');
-  t.ok(bobEvents.some((e) => e.type === 'question.claimed'), 'and the assignment');
+  t.ok(
+    bobEvents.some(
+      (e) => e.type === 'note.mention' && (e.data as { text: string }).text === 'Soundbar issue, Bob knows these',
+    ),
+    'Bob gets the note live',
+  );
+  t.ok(
+    bobEvents.some((e) => e.type === 'question.claimed'),
+    'and the assignment',
+  );
   const detail = (await as(app, bob).get(`/api/questions/${question.id}`)).json().question;
-  t.ok(detail.events.some((e: { type: string }) => e.type === 'question.handed_off'), 'the hand-off is in the audit log');
-  t.equal((await as(app, jane).post(url, { expertId: carol.user.id, note: 'again' })).statusCode, 403, 'Jane no longer holds it');
+  t.ok(
+    detail.events.some((e: { type: string }) => e.type === 'question.handed_off'),
+    'the hand-off is in the audit log',
+  );
+  t.equal(
+    (await as(app, jane).post(url, { expertId: carol.user.id, note: 'again' })).statusCode,
+    403,
+    'Jane no longer holds it',
+  );
 
-  t.equal((await as(app, manager).post(url, { expertId: carol.user.id, note: 'Carol, please take this' })).statusCode, 200, 'a manager can hand off any question');
-  t.equal((await as(app, carol).get(`/api/questions/${question.id}/notes`)).json().items.length, 2, 'the new holder reads the whole trail');
+  t.equal(
+    (await as(app, manager).post(url, { expertId: carol.user.id, note: 'Carol, please take this' })).statusCode,
+    200,
+    'a manager can hand off any question',
+  );
+  t.equal(
+    (await as(app, carol).get(`/api/questions/${question.id}/notes`)).json().items.length,
+    2,
+    'the new holder reads the whole trail',
+  );
 
   await answer(app, { manager, expert: carol }, { id: question.id }, 'Turn on HDMI-CEC.');
   const late = await as(app, manager).post(url, { expertId: bob.user.id, note: 'too late' });
   t.equal(late.statusCode, 409, 'an answered question cannot be handed off');
-  t.equal((await as(app, manager).post('/api/questions/nope/handoff', { expertId: bob.user.id, note: 'x' })).statusCode, 404);
+  t.equal(
+    (await as(app, manager).post('/api/questions/nope/handoff', { expertId: bob.user.id, note: 'x' })).statusCode,
+    404,
+  );
 });

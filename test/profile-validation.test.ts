@@ -6,7 +6,12 @@ t.test('a skill on a tag that does not exist is refused, naming the tag', async 
   const app = await buildTestApp(t);
   await seedTags(app);
   const jane = await createUser(app, 'expert');
-  const response = await as(app, jane).put('/api/me/profile', { skills: [{ tag: 'tv', level: 4 }, { tag: 'quantum-toasters', level: 5 }] });
+  const response = await as(app, jane).put('/api/me/profile', {
+    skills: [
+      { tag: 'tv', level: 4 },
+      { tag: 'quantum-toasters', level: 5 },
+    ],
+  });
   t.equal(response.statusCode, 422);
   t.equal(response.json().error.code, 'unknown_tag');
   t.match(response.json().error.message, '"quantum-toasters"');
@@ -15,9 +20,20 @@ t.test('a skill on a tag that does not exist is refused, naming the tag', async 
   t.equal((await as(app, jane).put('/api/me/profile', { skills: [{ tag: 'tv', level: 4 }] })).statusCode, 200);
   const manager = await createUser(app, 'manager');
   t.equal((await as(app, manager).delete('/api/tags/tv')).statusCode, 204);
-  const again = await as(app, jane).put('/api/me/profile', { skills: [{ tag: 'tv', level: 3 }, { tag: 'laptops', level: 2 }] });
+  const again = await as(app, jane).put('/api/me/profile', {
+    skills: [
+      { tag: 'tv', level: 3 },
+      { tag: 'laptops', level: 2 },
+    ],
+  });
   t.equal(again.statusCode, 200, 'a skill on a tag deleted since may stay: the form sends every skill back');
-  t.same(again.json().skills.map((s: { tag: string }) => s.tag).sort(), ['laptops', 'tv']);
+  t.same(
+    again
+      .json()
+      .skills.map((s: { tag: string }) => s.tag)
+      .sort(),
+    ['laptops', 'tv'],
+  );
 });
 
 t.test('the time zone must be one the server knows', async (t) => {
@@ -26,7 +42,10 @@ t.test('the time zone must be one the server knows', async (t) => {
   const schedule = (timezone: string) => ({ schedule: { timezone, slots: [{ day: 1, start: 540, end: 1020 }] } });
   const mars = await as(app, jane).put('/api/me/profile', schedule('Mars/Phobos'));
   t.equal(mars.statusCode, 400);
-  t.match(mars.json().error, { code: 'invalid_request', message: /^schedule\.timezone: "Mars\/Phobos" is not a time zone this server knows/ });
+  t.match(mars.json().error, {
+    code: 'invalid_request',
+    message: /^schedule\.timezone: "Mars\/Phobos" is not a time zone this server knows/,
+  });
   t.equal((await as(app, jane).get('/api/me/profile')).json().schedule, null, 'nothing was stored');
   for (const zone of ['Europe/Berlin', 'UTC', 'America/New_York', 'Asia/Kolkata', 'US/Eastern']) {
     const saved = await as(app, jane).put('/api/me/profile', schedule(zone));

@@ -14,8 +14,16 @@ t.test('subscribe, list, delete; the same endpoint again is the same subscriptio
 
   const key = await as(app, expert).get('/api/push/vapid-public-key');
   t.equal(key.statusCode, 200);
-  t.equal(Buffer.from(key.json().key, 'base64url').length, 65, 'the VAPID public key is an uncompressed P-256 point, URL-safe base64');
-  t.equal((await app.inject({ method: 'GET', url: '/api/push/vapid-public-key' })).statusCode, 401, 'signed-in users only');
+  t.equal(
+    Buffer.from(key.json().key, 'base64url').length,
+    65,
+    'the VAPID public key is an uncompressed P-256 point, URL-safe base64',
+  );
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/api/push/vapid-public-key' })).statusCode,
+    401,
+    'signed-in users only',
+  );
 
   const device = service.subscribe();
   const first = await as(app, expert).post('/api/me/push-subscriptions', device);
@@ -23,7 +31,11 @@ t.test('subscribe, list, delete; the same endpoint again is the same subscriptio
   const { id, createdAt } = first.json().subscription;
   t.ok(id && createdAt);
   const again = await as(app, expert).post('/api/me/push-subscriptions', device);
-  t.equal(again.statusCode, 201, 'the same endpoint again is not a second subscription (201, the same id: idempotent per endpoint)');
+  t.equal(
+    again.statusCode,
+    201,
+    'the same endpoint again is not a second subscription (201, the same id: idempotent per endpoint)',
+  );
   t.equal(again.json().subscription.id, id);
 
   const listed = (await as(app, expert).get('/api/me/push-subscriptions')).json().items;
@@ -31,7 +43,11 @@ t.test('subscribe, list, delete; the same endpoint again is the same subscriptio
   t.match(listed[0], { id, createdAt, lastSuccessAt: null });
   t.same((await as(app, other).get('/api/me/push-subscriptions')).json().items, [], 'each user sees their own devices');
 
-  t.equal((await as(app, other).delete(`/api/me/push-subscriptions/${id}`)).statusCode, 404, 'nobody deletes another user\'s device');
+  t.equal(
+    (await as(app, other).delete(`/api/me/push-subscriptions/${id}`)).statusCode,
+    404,
+    "nobody deletes another user's device",
+  );
   const moved = await as(app, other).post('/api/me/push-subscriptions', device);
   t.equal(moved.json().subscription.id, id, 'a device subscribed by someone else moves to them');
   t.same((await as(app, expert).get('/api/me/push-subscriptions')).json().items, []);
@@ -51,19 +67,36 @@ t.test('bad keys are refused with 400', async (t) => {
     { p256dh: device.keys.p256dh, auth: Buffer.alloc(8).toString('base64url') },
     { p256dh: 'not base64!', auth: device.keys.auth },
   ]) {
-    t.equal((await as(app, expert).post('/api/me/push-subscriptions', { ...device, keys })).statusCode, 400, JSON.stringify(keys).slice(0, 60));
+    t.equal(
+      (await as(app, expert).post('/api/me/push-subscriptions', { ...device, keys })).statusCode,
+      400,
+      JSON.stringify(keys).slice(0, 60),
+    );
   }
 });
 
-t.test('endpoints into the desk\'s network are refused unless local endpoints are allowed', async (t) => {
+t.test("endpoints into the desk's network are refused unless local endpoints are allowed", async (t) => {
   const service = await pushService(t);
   const app = await buildPushApp(t, service, { allowLocal: false });
   const expert = await createUser(app, 'expert');
   const keys = service.subscribe().keys;
   for (const endpoint of [
-    service.subscribe().endpoint, 'https://localhost/push/1', 'https://10.1.2.3/x', 'https://192.168.0.10/x', 'https://169.254.169.254/latest/meta-data',
-    'https://100.64.0.1/x', 'https://[::1]/x', 'https://[fd00::1]/x', 'https://[fe80::1]/x', 'https://[::ffff:127.0.0.1]/x', 'https://[::ffff:a00:1]/x',
-    'https://224.0.0.1/x', 'http://push.example.com/x', 'https://user:pw@push.example.com/x', 'https://intranet/x', 'https://printer.local/x',
+    service.subscribe().endpoint,
+    'https://localhost/push/1',
+    'https://10.1.2.3/x',
+    'https://192.168.0.10/x',
+    'https://169.254.169.254/latest/meta-data',
+    'https://100.64.0.1/x',
+    'https://[::1]/x',
+    'https://[fd00::1]/x',
+    'https://[fe80::1]/x',
+    'https://[::ffff:127.0.0.1]/x',
+    'https://[::ffff:a00:1]/x',
+    'https://224.0.0.1/x',
+    'http://push.example.com/x',
+    'https://user:pw@push.example.com/x',
+    'https://intranet/x',
+    'https://printer.local/x',
   ]) {
     const response = await as(app, expert).post('/api/me/push-subscriptions', { endpoint, keys });
     t.equal(response.statusCode, 422, endpoint);
@@ -84,8 +117,16 @@ t.test('VAPID keys are made once and kept across a restart on the same database;
   const first = await keyOf();
   t.equal(await keyOf(), first, 'the same public key after a restart');
 
-  const config = loadConfig({ VAPID_PUBLIC_KEY: 'BPub', VAPID_PRIVATE_KEY: 'priv', ADMIN_EMAIL: 'boss@desk.example', ADMIN_PASSWORD: 'long-enough-1' });
-  t.match(config.app.push, { allowLocalEndpoints: false, vapid: { publicKey: 'BPub', privateKey: 'priv', subject: 'mailto:boss@desk.example' } });
+  const config = loadConfig({
+    VAPID_PUBLIC_KEY: 'BPub',
+    VAPID_PRIVATE_KEY: 'priv',
+    ADMIN_EMAIL: 'boss@desk.example',
+    ADMIN_PASSWORD: 'long-enough-1',
+  });
+  t.match(config.app.push, {
+    allowLocalEndpoints: false,
+    vapid: { publicKey: 'BPub', privateKey: 'priv', subject: 'mailto:boss@desk.example' },
+  });
   t.throws(() => loadConfig({ VAPID_PUBLIC_KEY: 'BPub' }), /set together/);
   t.throws(() => loadConfig({ VAPID_SUBJECT: 'someone' }), /VAPID_SUBJECT/);
   t.equal(loadConfig({ PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' }).app.push?.allowLocalEndpoints, true);
@@ -96,8 +137,11 @@ t.test('a user keeps at most ten devices: an eleventh replaces the oldest', asyn
   const app = await buildPushApp(t, service);
   const expert = await createUser(app, 'expert');
   const ids: string[] = [];
-  for (let i = 0; i < 11; i++) ids.push((await as(app, expert).post('/api/me/push-subscriptions', service.subscribe())).json().subscription.id);
-  const listed = (await as(app, expert).get('/api/me/push-subscriptions')).json().items.map((s: { id: string }) => s.id);
+  for (let i = 0; i < 11; i++)
+    ids.push((await as(app, expert).post('/api/me/push-subscriptions', service.subscribe())).json().subscription.id);
+  const listed = (await as(app, expert).get('/api/me/push-subscriptions'))
+    .json()
+    .items.map((s: { id: string }) => s.id);
   t.equal(listed.length, 10);
   t.notOk(listed.includes(ids[0]), 'the first device went');
   t.ok(listed.includes(ids[10]));

@@ -23,7 +23,14 @@ t.test('a restart sends what a crash left unwritten, and nothing twice', async (
   const manager = await createUser(first, 'manager');
   await as(first, manager).post('/api/me/push-subscriptions', service.subscribe());
   await as(first, admin).put('/api/settings', { reviewPolicy: { minApproved: 0, reviewAll: false } });
-  const question = (await as(first, manager).post('/api/questions', { channel: 'api', externalId: 'r-1', text: 'my tv has no hdmi signal', author: { handle: 'c' } })).json().question;
+  const question = (
+    await as(first, manager).post('/api/questions', {
+      channel: 'api',
+      externalId: 'r-1',
+      text: 'my tv has no hdmi signal',
+      author: { handle: 'c' },
+    })
+  ).json().question;
   first.services.notifier.flush();
   await first.services.push.sender.drain();
   clock.advance(25 * 60_000);
@@ -38,12 +45,23 @@ t.test('a restart sends what a crash left unwritten, and nothing twice', async (
 
   const second = await buildPushApp(t, service, { databasePath, clock, routing });
   await second.services.push.sender.drain();
-  t.same(types().sort(), ['offer', 'offer', 'offer', 'sla.at_risk'], 'the lost offer notification goes out at start, the sent one does not');
-  t.equal(service.received.at(-1)!.payload && (service.received.at(-1)!.payload as PushPayload).questionId, question.id);
+  t.same(
+    types().sort(),
+    ['offer', 'offer', 'offer', 'sla.at_risk'],
+    'the lost offer notification goes out at start, the sent one does not',
+  );
+  t.equal(
+    service.received.at(-1)!.payload && (service.received.at(-1)!.payload as PushPayload).questionId,
+    question.id,
+  );
   second.services.dispatcher.tick();
   second.services.notifier.flush();
   await second.services.push.sender.drain();
-  t.equal(types().filter((type) => type === 'sla.at_risk').length, 1, 'the SLA at risk is not announced again after the restart');
+  t.equal(
+    types().filter((type) => type === 'sla.at_risk').length,
+    1,
+    'the SLA at risk is not announced again after the restart',
+  );
   clock.advance(6 * 60_000);
   second.services.dispatcher.tick();
   second.services.notifier.flush();

@@ -5,7 +5,17 @@ import { as, buildTestApp, createUser, seedTags, type Session } from './helpers/
 import type { App } from '../server/app.js';
 
 type Page = { items: { id: string; status: string; tags: { slug: string }[] }[]; nextCursor: string | null };
-const STATUSES = ['new', 'offered', 'claimed', 'escalated', 'in_review', 'answered', 'dismissed', 'escalated', 'in_review'];
+const STATUSES = [
+  'new',
+  'offered',
+  'claimed',
+  'escalated',
+  'in_review',
+  'answered',
+  'dismissed',
+  'escalated',
+  'in_review',
+];
 const OPEN = ['new', 'offered', 'claimed', 'escalated', 'in_review'];
 
 async function mixedQueue(t: Test) {
@@ -15,7 +25,12 @@ async function mixedQueue(t: Test) {
   const texts = ['My tv has no sound over hdmi', 'Can I return this laptop?', 'Where is my order?'];
   const setStatus = app.services.db.$client.prepare('update questions set status = ? where id = ?');
   for (let i = 0; i < 40; i++) {
-    const created = await as(app, manager).post('/api/questions', { channel: 'email', externalId: `q-${i}`, text: texts[i % texts.length], author: { handle: `c${i}` } });
+    const created = await as(app, manager).post('/api/questions', {
+      channel: 'email',
+      externalId: `q-${i}`,
+      text: texts[i % texts.length],
+      author: { handle: `c${i}` },
+    });
     setStatus.run(STATUSES[(i * 7) % STATUSES.length], created.json().question.id);
   }
   return { app, manager };
@@ -23,8 +38,10 @@ async function mixedQueue(t: Test) {
 
 async function pages(app: App, session: Session, query: string): Promise<Page[]> {
   const all: Page[] = [];
-  for (let cursor: string | null = null; all.length === 0 || cursor !== null;) {
-    const page: Page = (await as(app, session).get(`/api/questions?${query}${cursor ? `&cursor=${cursor}` : ''}`)).json();
+  for (let cursor: string | null = null; all.length === 0 || cursor !== null; ) {
+    const page: Page = (
+      await as(app, session).get(`/api/questions?${query}${cursor ? `&cursor=${cursor}` : ''}`)
+    ).json();
     all.push(page);
     cursor = page.nextCursor;
   }
@@ -39,26 +56,52 @@ t.test('the queue pages through several statuses newest first, as the unfiltered
   t.ok(open.length > 20 && open.length < 40, 'open and closed questions are interleaved');
 
   const paged = await pages(app, manager, `status=${OPEN.join(',')}&limit=4`);
-  t.same(paged.flatMap((p) => p.items.map((q) => q.id)), open, 'every open question once, newest first');
+  t.same(
+    paged.flatMap((p) => p.items.map((q) => q.id)),
+    open,
+    'every open question once, newest first',
+  );
   t.equal(paged.length, Math.ceil(open.length / 4), 'no empty last page');
-  t.ok(paged.slice(0, -1).every((p) => p.items.length === 4 && p.nextCursor === p.items[3]!.id), 'a full page points at its last question');
-  t.same((await as(app, manager).get(`/api/questions?status=${OPEN.join(',')}&limit=200`)).json().items, everything.items.filter((q) => OPEN.includes(q.status)),
-    'one page holds the same summaries');
+  t.ok(
+    paged.slice(0, -1).every((p) => p.items.length === 4 && p.nextCursor === p.items[3]!.id),
+    'a full page points at its last question',
+  );
+  t.same(
+    (await as(app, manager).get(`/api/questions?status=${OPEN.join(',')}&limit=200`)).json().items,
+    everything.items.filter((q) => OPEN.includes(q.status)),
+    'one page holds the same summaries',
+  );
 
   const twoStatuses = await pages(app, manager, 'status=in_review,%20new,in_review&limit=3');
-  t.same(twoStatuses.flatMap((p) => p.items.map((q) => q.id)), everything.items.filter((q) => ['in_review', 'new'].includes(q.status)).map((q) => q.id),
-    'spaces and repeats in the status list change nothing');
+  t.same(
+    twoStatuses.flatMap((p) => p.items.map((q) => q.id)),
+    everything.items.filter((q) => ['in_review', 'new'].includes(q.status)).map((q) => q.id),
+    'spaces and repeats in the status list change nothing',
+  );
 
   const escalated = await pages(app, manager, 'status=escalated&limit=2');
-  t.same(escalated.flatMap((p) => p.items.map((q) => q.id)), everything.items.filter((q) => q.status === 'escalated').map((q) => q.id),
-    'one status pages to its end');
+  t.same(
+    escalated.flatMap((p) => p.items.map((q) => q.id)),
+    everything.items.filter((q) => q.status === 'escalated').map((q) => q.id),
+    'one status pages to its end',
+  );
 
   const tagged = await pages(app, manager, `status=${OPEN.join(',')}&tag=tv&limit=2`);
-  const tvOpen = everything.items.filter((q) => OPEN.includes(q.status) && q.tags.some((tag) => tag.slug === 'tv')).map((q) => q.id);
+  const tvOpen = everything.items
+    .filter((q) => OPEN.includes(q.status) && q.tags.some((tag) => tag.slug === 'tv'))
+    .map((q) => q.id);
   t.ok(tvOpen.length > 2, 'several open tv questions');
-  t.same(tagged.flatMap((p) => p.items.map((q) => q.id)), tvOpen, 'with a tag too');
+  t.same(
+    tagged.flatMap((p) => p.items.map((q) => q.id)),
+    tvOpen,
+    'with a tag too',
+  );
 
-  t.same((await as(app, manager).get('/api/questions?status=,&limit=5')).json(), { items: [], nextCursor: null }, 'an empty status list matches nothing');
+  t.same(
+    (await as(app, manager).get('/api/questions?status=,&limit=5')).json(),
+    { items: [], nextCursor: null },
+    'an empty status list matches nothing',
+  );
 });
 
 t.test('an expert sees only their own questions in a multi-status list', async (t) => {

@@ -27,13 +27,19 @@ t.test("an expert's replies are listed from an index in order, not sorted", asyn
     t.equal(listing.length, 1, `${url}: one listing query`);
     return listing.map((source) => {
       const params = Array.from(source.match(/\?/g) ?? [], () => 'x');
-      return (sqlite.prepare(`explain query plan ${source}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
+      return (sqlite.prepare(`explain query plan ${source}`).all(...params) as { detail: string }[])
+        .map((row) => row.detail)
+        .join(' | ');
     })[0]!;
   };
 
-  for (const url of ['/api/replies?author=me&limit=200', '/api/replies?author=me&status=posted&limit=50', '/api/replies?author=me&status=in_review']) {
+  for (const url of [
+    '/api/replies?author=me&limit=200',
+    '/api/replies?author=me&status=posted&limit=50',
+    '/api/replies?author=me&status=in_review',
+  ]) {
     const plan = await plansOf(url);
     t.match(plan, /USING (COVERING )?INDEX replies_author/, `${url}: ${plan}`);
-    t.notMatch(plan, /TEMP B-TREE/, 'no sort of all the expert\'s replies');
+    t.notMatch(plan, /TEMP B-TREE/, "no sort of all the expert's replies");
   }
 });

@@ -19,17 +19,30 @@ for (const c of minutes) {
   });
 }
 
-const weekdays9to5: WeeklySchedule = { timezone: 'Europe/Paris', slots: [1, 2, 3, 4, 5].map((day) => ({ day, start: 540, end: 1020 })) };
+const weekdays9to5: WeeklySchedule = {
+  timezone: 'Europe/Paris',
+  slots: [1, 2, 3, 4, 5].map((day) => ({ day, start: 540, end: 1020 })),
+};
 const saturdayNight: WeeklySchedule = { timezone: 'UTC', slots: [{ day: 6, start: 22 * 60, end: 2 * 60 }] };
 
 const schedules: { name: string; schedule: WeeklySchedule | null; when: string; inside: boolean }[] = [
   { name: 'no schedule is always inside', schedule: null, when: '2024-01-07T03:00:00Z', inside: true },
   { name: 'Wednesday 10:00 Paris', schedule: weekdays9to5, when: '2024-01-10T09:00:00Z', inside: true },
-  { name: 'Wednesday 17:00 Paris is the end, exclusive', schedule: weekdays9to5, when: '2024-01-10T16:00:00Z', inside: false },
+  {
+    name: 'Wednesday 17:00 Paris is the end, exclusive',
+    schedule: weekdays9to5,
+    when: '2024-01-10T16:00:00Z',
+    inside: false,
+  },
   { name: 'Wednesday 08:59 Paris', schedule: weekdays9to5, when: '2024-01-10T07:59:00Z', inside: false },
   { name: 'Saturday 12:00 Paris', schedule: weekdays9to5, when: '2024-01-13T11:00:00Z', inside: false },
   { name: 'an overnight slot before midnight', schedule: saturdayNight, when: '2024-01-13T23:00:00Z', inside: true },
-  { name: 'an overnight slot after midnight, wrapping into Sunday', schedule: saturdayNight, when: '2024-01-14T01:30:00Z', inside: true },
+  {
+    name: 'an overnight slot after midnight, wrapping into Sunday',
+    schedule: saturdayNight,
+    when: '2024-01-14T01:30:00Z',
+    inside: true,
+  },
   { name: 'after an overnight slot', schedule: saturdayNight, when: '2024-01-14T02:30:00Z', inside: false },
 ];
 

@@ -28,8 +28,16 @@ const ruleCases: { text: string; expect: string[]; absent?: string[] }[] = [
 for (const c of ruleCases) {
   t.test(`rules: "${c.text}"`, async (t) => {
     const tags = createRouter(settings).classify(c.text, rules);
-    for (const slug of c.expect) t.ok(tags.some((tag) => tag.slug === slug && tag.source === 'rules'), `has ${slug}`);
-    for (const slug of c.absent ?? []) t.notOk(tags.some((tag) => tag.slug === slug), `no ${slug}`);
+    for (const slug of c.expect)
+      t.ok(
+        tags.some((tag) => tag.slug === slug && tag.source === 'rules'),
+        `has ${slug}`,
+      );
+    for (const slug of c.absent ?? [])
+      t.notOk(
+        tags.some((tag) => tag.slug === slug),
+        `no ${slug}`,
+      );
   });
 }
 
@@ -72,7 +80,9 @@ t.test('rules and model agreeing keep the rule as source with a higher confidenc
   const router = createRouter(settings);
   for (let i = 0; i < 5; i++) router.learnTags('my premium subscription renewal failed', ['premium']);
   const both = router.classify('premium renewal failed', rules).find((tag) => tag.slug === 'premium')!;
-  const rulesOnly = createRouter(settings).classify('premium renewal failed', rules).find((tag) => tag.slug === 'premium')!;
+  const rulesOnly = createRouter(settings)
+    .classify('premium renewal failed', rules)
+    .find((tag) => tag.slug === 'premium')!;
   t.equal(both.source, 'rules');
   t.ok(both.confidence > rulesOnly.confidence);
 });

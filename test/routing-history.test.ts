@@ -8,15 +8,24 @@ import { buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0);
 const TEXTS = [
-  'my tv has no sound over hdmi', 'soundbar will not pair with the television', 'laptop battery drains overnight',
-  'how do I return a laptop I bought online', 'macbook will not wake from sleep', 'refund for a damaged tv',
+  'my tv has no sound over hdmi',
+  'soundbar will not pair with the television',
+  'laptop battery drains overnight',
+  'how do I return a laptop I bought online',
+  'macbook will not wake from sleep',
+  'refund for a damaged tv',
 ];
 const LEARNED_REASONS = ['activity', 'recent', 'shift', 'similar', 'tags'];
 
 /** A clock the test moves: every step of the history happens at its own time. */
 function steppingClock() {
   let now = T0;
-  return { now: () => now, advance: (ms = 60_000) => { now += ms; } };
+  return {
+    now: () => now,
+    advance: (ms = 60_000) => {
+      now += ms;
+    },
+  };
 }
 
 const user = (app: App, id: string): User => app.services.auth.listUsers().find((u) => u.id === id)!;
@@ -27,7 +36,12 @@ const user = (app: App, id: string): User => app.services.auth.listUsers().find(
  */
 function answer(app: App, managerId: string, expertId: string, i: number) {
   const { services } = app;
-  const { question } = services.ingest.ingest({ channel: 'api', externalId: `history-${i}`, text: `${TEXTS[i % TEXTS.length]} (case ${i})`, author: { handle: `customer${i}` } });
+  const { question } = services.ingest.ingest({
+    channel: 'api',
+    externalId: `history-${i}`,
+    text: `${TEXTS[i % TEXTS.length]} (case ${i})`,
+    author: { handle: `customer${i}` },
+  });
   services.questions.claim(user(app, expertId), question.id);
   const reply = services.replies.submit(user(app, expertId), question.id, `Here is what to try first (case ${i}).`);
   if (reply.status === 'in_review') services.replies.approve(user(app, managerId), reply.id);
@@ -35,7 +49,13 @@ function answer(app: App, managerId: string, expertId: string, i: number) {
 }
 
 /** A history of `count` answered questions, a minute apart, each posted before the next. */
-async function answered(app: App, clock: ReturnType<typeof steppingClock>, managerId: string, expertIds: string[], count: number) {
+async function answered(
+  app: App,
+  clock: ReturnType<typeof steppingClock>,
+  managerId: string,
+  expertIds: string[],
+  count: number,
+) {
   for (let i = 0; i < count; i++) {
     clock.advance();
     answer(app, managerId, expertIds[i % expertIds.length]!, i);
@@ -53,7 +73,11 @@ async function historyFile(t: Test, skills: string[], count: number) {
   const first = await buildTestApp(t, { databasePath, clock });
   await seedTags(first);
   const manager = await createUser(first, 'manager');
-  const experts = await Promise.all(skills.map((tag, i) => createUser(first, 'expert', { name: `Expert ${i}`, profile: { skills: [{ tag, level: 3 }] } })));
+  const experts = await Promise.all(
+    skills.map((tag, i) =>
+      createUser(first, 'expert', { name: `Expert ${i}`, profile: { skills: [{ tag, level: 3 }] } }),
+    ),
+  );
   const expertIds = experts.map((e) => e.user.id);
   await answered(first, clock, manager.user.id, expertIds, count);
   await first.close();
@@ -62,33 +86,49 @@ async function historyFile(t: Test, skills: string[], count: number) {
 
 /** What the model learned, as the router explains it for a few questions (the roster's live state left out). */
 function learnedView(app: App, now: number): { expertId: string; reasons: Record<string, number> }[][] {
-  return TEXTS.map((text) => app.services.router.rank({ text, tags: [], now }).map((r) => ({
-    expertId: r.expertId, reasons: Object.fromEntries(LEARNED_REASONS.map((name) => [name, r.reasons[name] ?? 0])),
-  })).sort((a, b) => (a.expertId < b.expertId ? -1 : 1)));
+  return TEXTS.map((text) =>
+    app.services.router
+      .rank({ text, tags: [], now })
+      .map((r) => ({
+        expertId: r.expertId,
+        reasons: Object.fromEntries(LEARNED_REASONS.map((name) => [name, r.reasons[name] ?? 0])),
+      }))
+      .sort((a, b) => (a.expertId < b.expertId ? -1 : 1)),
+  );
 }
 
-t.test('a large history is replayed after the server listens, to the same model a replay before listening builds', async (t) => {
-  const { databasePath, clock } = await historyFile(t, ['tv', 'laptops', 'tv'], 120);
+t.test(
+  'a large history is replayed after the server listens, to the same model a replay before listening builds',
+  async (t) => {
+    const { databasePath, clock } = await historyFile(t, ['tv', 'laptops', 'tv'], 120);
 
-  // Replayed before listening (the default for a history this small): the reference model.
-  const before = await buildTestApp(t, { databasePath, clock });
-  t.same(before.services.routingModel.status(), { state: 'ready', learned: 120, total: 120, reading: false }, '120 answers');
-  const reference = learnedView(before, clock.now());
-  t.ok(reference.flat().some((r) => r.reasons.similar! > 0), 'the model learned something to compare');
-  await before.close();
+    // Replayed before listening (the default for a history this small): the reference model.
+    const before = await buildTestApp(t, { databasePath, clock });
+    t.same(
+      before.services.routingModel.status(),
+      { state: 'ready', learned: 120, total: 120, reading: false },
+      '120 answers',
+    );
+    const reference = learnedView(before, clock.now());
+    t.ok(
+      reference.flat().some((r) => r.reasons.similar! > 0),
+      'the model learned something to compare',
+    );
+    await before.close();
 
-  // The same history replayed after listening, one item per turn of the event loop.
-  const after = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
-  t.equal(after.services.routingModel.status().state, 'loading', 'the server is up while the model replays');
-  const health = (await after.inject('/health')).json();
-  t.equal(health.status, 'ok');
-  t.match(health.routing, { model: 'loading', total: 120 });
-  t.ok(health.routing.learned < 120, 'part of the history is still to come');
-  await after.services.routingModel.ready();
-  t.same(after.services.routingModel.status(), { state: 'ready', learned: 120, total: 120, reading: false });
-  t.match((await after.inject('/health')).json().routing, { model: 'ready', learned: 120 });
-  t.same(learnedView(after, clock.now()), reference, 'the same model');
-});
+    // The same history replayed after listening, one item per turn of the event loop.
+    const after = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
+    t.equal(after.services.routingModel.status().state, 'loading', 'the server is up while the model replays');
+    const health = (await after.inject('/health')).json();
+    t.equal(health.status, 'ok');
+    t.match(health.routing, { model: 'loading', total: 120 });
+    t.ok(health.routing.learned < 120, 'part of the history is still to come');
+    await after.services.routingModel.ready();
+    t.same(after.services.routingModel.status(), { state: 'ready', learned: 120, total: 120, reading: false });
+    t.match((await after.inject('/health')).json().routing, { model: 'ready', learned: 120 });
+    t.same(learnedView(after, clock.now()), reference, 'the same model');
+  },
+);
 
 t.test('what the server learns during a background replay is learned once, after the history', async (t) => {
   const { databasePath, clock, managerId, expertIds } = await historyFile(t, ['tv', 'tv'], 60);
@@ -111,34 +151,43 @@ t.test('what the server learns during a background replay is learned once, after
   t.same(live, learnedView(later, clock.now()), 'learned once each, in order');
 });
 
-t.test('a background replay lets go of its read snapshot once the history is read, long before it is learned', async (t) => {
-  const { databasePath, clock, managerId, expertIds } = await historyFile(t, ['tv', 'laptops'], 120);
-  const app = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
-  const { routingModel, db } = app.services;
-  const sqlite = db.$client;
-  t.match(routingModel.status(), { state: 'loading', reading: true }, 'reading the history from its snapshot');
-  // Something written while the snapshot is held stays in the WAL: a checkpoint cannot copy it back past the reader.
-  clock.advance();
-  answer(app, managerId, expertIds[0]!, 120);
-  const held = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-  t.ok(held[0]!.checkpointed < held[0]!.log, `held back while reading (${held[0]!.checkpointed} of ${held[0]!.log} frames)`);
+t.test(
+  'a background replay lets go of its read snapshot once the history is read, long before it is learned',
+  async (t) => {
+    const { databasePath, clock, managerId, expertIds } = await historyFile(t, ['tv', 'laptops'], 120);
+    const app = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
+    const { routingModel, db } = app.services;
+    const sqlite = db.$client;
+    t.match(routingModel.status(), { state: 'loading', reading: true }, 'reading the history from its snapshot');
+    // Something written while the snapshot is held stays in the WAL: a checkpoint cannot copy it back past the reader.
+    clock.advance();
+    answer(app, managerId, expertIds[0]!, 120);
+    const held = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    t.ok(
+      held[0]!.checkpointed < held[0]!.log,
+      `held back while reading (${held[0]!.checkpointed} of ${held[0]!.log} frames)`,
+    );
 
-  while (routingModel.status().reading) await new Promise((resolve) => setImmediate(resolve));
-  t.ok(routingModel.status().learned < 60, `read in full with ${routingModel.status().learned} of 120 answers learned`);
-  t.equal(routingModel.status().state, 'loading');
-  clock.advance();
-  answer(app, managerId, expertIds[1]!, 121);
-  const free = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-  t.equal(free[0]!.checkpointed, free[0]!.log, 'then the whole WAL can be checkpointed while the replay goes on');
+    while (routingModel.status().reading) await new Promise((resolve) => setImmediate(resolve));
+    t.ok(
+      routingModel.status().learned < 60,
+      `read in full with ${routingModel.status().learned} of 120 answers learned`,
+    );
+    t.equal(routingModel.status().state, 'loading');
+    clock.advance();
+    answer(app, managerId, expertIds[1]!, 121);
+    const free = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    t.equal(free[0]!.checkpointed, free[0]!.log, 'then the whole WAL can be checkpointed while the replay goes on');
 
-  await routingModel.ready();
-  await app.services.outbox.idle();
-  const live = learnedView(app, clock.now());
-  await app.close();
-  const later = await buildTestApp(t, { databasePath, clock });
-  t.equal(later.services.routingModel.status().learned, 122);
-  t.same(live, learnedView(later, clock.now()), 'and the model is the one a restart builds');
-});
+    await routingModel.ready();
+    await app.services.outbox.idle();
+    const live = learnedView(app, clock.now());
+    await app.close();
+    const later = await buildTestApp(t, { databasePath, clock });
+    t.equal(later.services.routingModel.status().learned, 122);
+    t.same(live, learnedView(later, clock.now()), 'and the model is the one a restart builds');
+  },
+);
 
 t.test('closing the server in the middle of a background replay stops it cleanly', async (t) => {
   const { databasePath, clock } = await historyFile(t, ['tv'], 40);

@@ -4,8 +4,19 @@ import type { RoutingExpert } from '../server/domain/routing/index.js';
 
 function expert(id: string, overrides: Partial<RoutingExpert> = {}): RoutingExpert {
   return {
-    id, skills: [{ tag: 'tv', level: 3 }], generalist: true, capacity: 3, load: 0, availability: 'available', schedule: null, online: true,
-    approved: 0, rejected: 0, medianClaimMs: null, medianReplyMs: null, ...overrides,
+    id,
+    skills: [{ tag: 'tv', level: 3 }],
+    generalist: true,
+    capacity: 3,
+    load: 0,
+    availability: 'available',
+    schedule: null,
+    online: true,
+    approved: 0,
+    rejected: 0,
+    medianClaimMs: null,
+    medianReplyMs: null,
+    ...overrides,
   };
 }
 
@@ -14,31 +25,34 @@ const walk = (roster: ReturnType<typeof createRoster>) => ({
   generalists: [...roster.generalists().keys()],
 });
 
-t.test('the indexes hold only experts who could take an offer: Available, and online when routing requires it', async (t) => {
-  const roster = createRoster({ requireOnline: true });
-  roster.upsert(expert('on'));
-  roster.upsert(expert('off', { online: false }));
-  roster.upsert(expert('away', { availability: 'away' }));
-  t.same(walk(roster), { skilled: ['on'], generalists: ['on'] });
-  t.equal(roster.size, 3, 'everyone stays on the roster itself');
-  t.ok(roster.get('off') && roster.get('away'));
+t.test(
+  'the indexes hold only experts who could take an offer: Available, and online when routing requires it',
+  async (t) => {
+    const roster = createRoster({ requireOnline: true });
+    roster.upsert(expert('on'));
+    roster.upsert(expert('off', { online: false }));
+    roster.upsert(expert('away', { availability: 'away' }));
+    t.same(walk(roster), { skilled: ['on'], generalists: ['on'] });
+    t.equal(roster.size, 3, 'everyone stays on the roster itself');
+    t.ok(roster.get('off') && roster.get('away'));
 
-  roster.setOnline('off', true);
-  roster.upsert(expert('away'));
-  t.same(walk(roster).skilled.sort(), ['away', 'off', 'on'], 'back online / back to Available: walkable again');
-  roster.setOnline('on', false);
-  roster.upsert(expert('away', { availability: 'away' }));
-  t.same(walk(roster), { skilled: ['off'], generalists: ['off'] });
-  t.equal(roster.get('on')!.expert.online, false, 'the entry itself follows the change');
-  roster.noteOffered('on', 1000);
-  t.same(walk(roster).skilled, ['off'], 'an offer recorded for an offline expert does not index them');
-  roster.remove('off');
-  t.same(walk(roster), { skilled: [], generalists: [] });
+    roster.setOnline('off', true);
+    roster.upsert(expert('away'));
+    t.same(walk(roster).skilled.sort(), ['away', 'off', 'on'], 'back online / back to Available: walkable again');
+    roster.setOnline('on', false);
+    roster.upsert(expert('away', { availability: 'away' }));
+    t.same(walk(roster), { skilled: ['off'], generalists: ['off'] });
+    t.equal(roster.get('on')!.expert.online, false, 'the entry itself follows the change');
+    roster.noteOffered('on', 1000);
+    t.same(walk(roster).skilled, ['off'], 'an offer recorded for an offline expert does not index them');
+    roster.remove('off');
+    t.same(walk(roster), { skilled: [], generalists: [] });
 
-  const anyone = createRoster({ requireOnline: false });
-  anyone.upsert(expert('off', { online: false }));
-  t.same(walk(anyone).skilled, ['off'], 'without requireOnline an offline expert is walkable');
-});
+    const anyone = createRoster({ requireOnline: false });
+    anyone.upsert(expert('off', { online: false }));
+    t.same(walk(anyone).skilled, ['off'], 'without requireOnline an offline expert is walkable');
+  },
+);
 
 t.test('each index stays longest-waiting first when experts come and go', async (t) => {
   const roster = createRoster({ requireOnline: true });
@@ -60,7 +74,11 @@ t.test('each index stays longest-waiting first when experts come and go', async 
 
   roster.setOnline('d', false);
   roster.setOnline('d', true);
-  t.same(walk(roster).skilled, ['new', 'a', 'b', 'c', 'd'], 'the latest offer still goes last (its slot was freed and taken back)');
+  t.same(
+    walk(roster).skilled,
+    ['new', 'a', 'b', 'c', 'd'],
+    'the latest offer still goes last (its slot was freed and taken back)',
+  );
   roster.noteOffered('new', 500);
   t.same(walk(roster).skilled, ['a', 'b', 'c', 'd', 'new']);
 });

@@ -12,13 +12,23 @@ t.test('a backlog of 180 questions: 30 breached, 150 at risk with one due time â
   const manager = await createUser(app, 'manager');
   const announced: { event: string; id: string }[] = [];
   const watch = createSlaWatch({
-    db: app.services.db, clock, views: app.services.views, slaMs,
-    announce: (alerts) => { for (const { event, question } of alerts) announced.push({ event, id: question.id }); },
+    db: app.services.db,
+    clock,
+    views: app.services.views,
+    slaMs,
+    announce: (alerts) => {
+      for (const { event, question } of alerts) announced.push({ event, id: question.id });
+    },
   });
   const ingest = async (n: number, prefix: string) => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const created = await as(app, manager).post('/api/questions', { channel: 'api', externalId: `${prefix}-${i}`, text: `question ${prefix} ${i}`, author: { handle: 'c' } });
+      const created = await as(app, manager).post('/api/questions', {
+        channel: 'api',
+        externalId: `${prefix}-${i}`,
+        text: `question ${prefix} ${i}`,
+        author: { handle: 'c' },
+      });
       ids.push(created.json().question.id);
     }
     return ids;

@@ -23,55 +23,109 @@ t.test('with evidence it moves to the observed share, and stays non-decreasing i
   t.equal(calibrator.evidence('rules'), 400);
 });
 
-t.test('a keyword that keeps firing on the wrong questions loses its confidence once managers correct them', async (t) => {
-  const router = createRouter({ k: 3, maxOffersPerHour: 20, requireOnline: false });
-  const rules = [{ slug: 'repair', keywords: ['fix', 'repair'] }, { slug: 'gaming', keywords: ['xbox', 'console'] }];
-  const first = router.classify('how do I fix the xbox controller pairing', rules);
-  t.equal(first.find((tag) => tag.slug === 'repair')?.confidence, 0.9, 'before any correction a keyword hit says 0.9');
-  const texts = ['fix my xbox party chat', 'quick fix for console lag?', 'any fix for xbox sign in loop', 'how to fix controller drift on my console'];
-  for (let i = 0; i < 40; i++) {
-    router.classify(texts[i % texts.length]!, rules);
-    router.learnTags(texts[i % texts.length]!, ['gaming']);
-  }
-  const after = router.classify('how do I fix the xbox controller pairing', rules);
-  const repair = after.find((tag) => tag.slug === 'repair');
-  t.ok(!repair || repair.confidence < 0.5, `repair now ${repair?.confidence ?? 'not shown'}`);
-  t.ok((after.find((tag) => tag.slug === 'gaming')?.confidence ?? 0) > 0.5, 'the confirmed tag keeps a high confidence');
-});
-
-t.test('on the crowd-labelled airline tweets: calibrated, and better than the simple baselines', { skip: airlineTweetsMissing() }, async (t) => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/eval-tagging.ts'], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(out.trim().split('\n').at(-1)!) as { scorers: { name: string; f1: number; ece: number }[] };
-  const [majority, rules, before, calibrated] = result.scorers;
-  t.ok(calibrated!.ece < 0.05, `calibration error ${calibrated!.ece.toFixed(3)} (was ${before!.ece.toFixed(3)})`);
-  t.ok(calibrated!.f1 > rules!.f1 && calibrated!.f1 > majority!.f1 && calibrated!.f1 > before!.f1, 'F1 above every baseline');
-});
-
-t.test('what managers corrected is remembered across a restart: the replay judges the desk\'s keyword rules too', async (t) => {
-  const { buildTestApp, createUser, as, seedTags, tempDatabasePath } = await import('./helpers/app.js');
-  const databasePath = tempDatabasePath(t);
-  const tags = [
-    { slug: 'repair', name: 'Repair', description: '', keywords: ['fix', 'repair'], sensitive: true },
-    { slug: 'gaming', name: 'Gaming', description: '', keywords: ['xbox', 'console'], sensitive: false },
-  ];
-  const confidenceOfRepair = async (app: Awaited<ReturnType<typeof buildTestApp>>, manager: Awaited<ReturnType<typeof createUser>>, n: number) => {
-    const created = await as(app, manager).post('/api/questions', { channel: 'api', externalId: `probe-${n}`, text: 'how do I fix the xbox controller pairing', author: { handle: 'probe' } });
-    return (created.json().question.tags as { slug: string; confidence: number }[]).find((tag) => tag.slug === 'repair')?.confidence ?? 0;
-  };
-  {
-    const app = await buildTestApp(t, { databasePath });
-    await seedTags(app, tags);
-    const manager = await createUser(app, 'manager');
-    t.equal(await confidenceOfRepair(app, manager, 0), 0.9, 'a fresh desk trusts its keyword');
+t.test(
+  'a keyword that keeps firing on the wrong questions loses its confidence once managers correct them',
+  async (t) => {
+    const router = createRouter({ k: 3, maxOffersPerHour: 20, requireOnline: false });
+    const rules = [
+      { slug: 'repair', keywords: ['fix', 'repair'] },
+      { slug: 'gaming', keywords: ['xbox', 'console'] },
+    ];
+    const first = router.classify('how do I fix the xbox controller pairing', rules);
+    t.equal(
+      first.find((tag) => tag.slug === 'repair')?.confidence,
+      0.9,
+      'before any correction a keyword hit says 0.9',
+    );
+    const texts = [
+      'fix my xbox party chat',
+      'quick fix for console lag?',
+      'any fix for xbox sign in loop',
+      'how to fix controller drift on my console',
+    ];
     for (let i = 0; i < 40; i++) {
-      const created = await as(app, manager).post('/api/questions', { channel: 'api', externalId: `q-${i}`, text: `quick fix for my xbox problem number ${i}`, author: { handle: `c${i}` } });
-      t.equal((await as(app, manager).post(`/api/questions/${created.json().question.id}/tags`, { tags: ['gaming'] })).statusCode, 200);
+      router.classify(texts[i % texts.length]!, rules);
+      router.learnTags(texts[i % texts.length]!, ['gaming']);
     }
-    t.ok(await confidenceOfRepair(app, manager, 1) < 0.5, 'corrected while running');
-    await app.close();
-  }
-  const app = await buildTestApp(t, { databasePath });
-  const manager = await createUser(app, 'manager');
-  const after = await confidenceOfRepair(app, manager, 2);
-  t.ok(after < 0.5, `after a restart repair reads ${after}`);
-});
+    const after = router.classify('how do I fix the xbox controller pairing', rules);
+    const repair = after.find((tag) => tag.slug === 'repair');
+    t.ok(!repair || repair.confidence < 0.5, `repair now ${repair?.confidence ?? 'not shown'}`);
+    t.ok(
+      (after.find((tag) => tag.slug === 'gaming')?.confidence ?? 0) > 0.5,
+      'the confirmed tag keeps a high confidence',
+    );
+  },
+);
+
+t.test(
+  'on the crowd-labelled airline tweets: calibrated, and better than the simple baselines',
+  { skip: airlineTweetsMissing() },
+  async (t) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/eval-tagging.ts'], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      scorers: { name: string; f1: number; ece: number }[];
+    };
+    const [majority, rules, before, calibrated] = result.scorers;
+    t.ok(calibrated!.ece < 0.05, `calibration error ${calibrated!.ece.toFixed(3)} (was ${before!.ece.toFixed(3)})`);
+    t.ok(
+      calibrated!.f1 > rules!.f1 && calibrated!.f1 > majority!.f1 && calibrated!.f1 > before!.f1,
+      'F1 above every baseline',
+    );
+  },
+);
+
+t.test(
+  "what managers corrected is remembered across a restart: the replay judges the desk's keyword rules too",
+  async (t) => {
+    const { buildTestApp, createUser, as, seedTags, tempDatabasePath } = await import('./helpers/app.js');
+    const databasePath = tempDatabasePath(t);
+    const tags = [
+      { slug: 'repair', name: 'Repair', description: '', keywords: ['fix', 'repair'], sensitive: true },
+      { slug: 'gaming', name: 'Gaming', description: '', keywords: ['xbox', 'console'], sensitive: false },
+    ];
+    const confidenceOfRepair = async (
+      app: Awaited<ReturnType<typeof buildTestApp>>,
+      manager: Awaited<ReturnType<typeof createUser>>,
+      n: number,
+    ) => {
+      const created = await as(app, manager).post('/api/questions', {
+        channel: 'api',
+        externalId: `probe-${n}`,
+        text: 'how do I fix the xbox controller pairing',
+        author: { handle: 'probe' },
+      });
+      return (
+        (created.json().question.tags as { slug: string; confidence: number }[]).find((tag) => tag.slug === 'repair')
+          ?.confidence ?? 0
+      );
+    };
+    {
+      const app = await buildTestApp(t, { databasePath });
+      await seedTags(app, tags);
+      const manager = await createUser(app, 'manager');
+      t.equal(await confidenceOfRepair(app, manager, 0), 0.9, 'a fresh desk trusts its keyword');
+      for (let i = 0; i < 40; i++) {
+        const created = await as(app, manager).post('/api/questions', {
+          channel: 'api',
+          externalId: `q-${i}`,
+          text: `quick fix for my xbox problem number ${i}`,
+          author: { handle: `c${i}` },
+        });
+        t.equal(
+          (await as(app, manager).post(`/api/questions/${created.json().question.id}/tags`, { tags: ['gaming'] }))
+            .statusCode,
+          200,
+        );
+      }
+      t.ok((await confidenceOfRepair(app, manager, 1)) < 0.5, 'corrected while running');
+      await app.close();
+    }
+    const app = await buildTestApp(t, { databasePath });
+    const manager = await createUser(app, 'manager');
+    const after = await confidenceOfRepair(app, manager, 2);
+    t.ok(after < 0.5, `after a restart repair reads ${after}`);
+  },
+);

@@ -1,5 +1,11 @@
 import t from 'tap';
-import { findUnsafe, normalizeText, publicTextProblem, sanitizeText, type Lines } from '../server/domain/text-safety.js';
+import {
+  findUnsafe,
+  normalizeText,
+  publicTextProblem,
+  sanitizeText,
+  type Lines,
+} from '../server/domain/text-safety.js';
 
 const LONE_HIGH = String.fromCharCode(0xd83d);
 const LONE_LOW = String.fromCharCode(0xdc4b);
@@ -18,7 +24,12 @@ t.test('public text: what is refused, and the message names the character and it
     ['spaces and a word joiner are empty', ' \u2060 ', 'multi', 'the text has only invisible characters'],
     ['a Hangul filler name is empty', '\u3164', 'single', 'the text has only invisible characters'],
     ['a zero width space in a word', 'pass\u200bword', 'single', 'U+200B ZERO WIDTH SPACE at position 5'],
-    ['a right-to-left override', 'ok \u202egnp.exe', 'multi', 'U+202E RIGHT-TO-LEFT OVERRIDE at position 4 is not allowed: it reorders'],
+    [
+      'a right-to-left override',
+      'ok \u202egnp.exe',
+      'multi',
+      'U+202E RIGHT-TO-LEFT OVERRIDE at position 4 is not allowed: it reorders',
+    ],
     ['a left-to-right embedding', 'a\u202ab', 'multi', 'U+202A LEFT-TO-RIGHT EMBEDDING at position 2'],
     ['a first strong isolate', 'a\u2068b', 'multi', 'U+2068 FIRST STRONG ISOLATE at position 2'],
     ['a pop directional isolate', 'a\u2069b', 'multi', 'U+2069 POP DIRECTIONAL ISOLATE at position 2'],
@@ -27,11 +38,21 @@ t.test('public text: what is refused, and the message names the character and it
     ['a carriage return left alone', 'a\rb', 'single', 'U+000D CARRIAGE RETURN at position 2'],
     ['DELETE', 'a\u007f', 'multi', 'U+007F DELETE at position 2'],
     ['a C1 control', 'a\u0085', 'multi', 'U+0085 NEXT LINE at position 2'],
-    ['a lone high surrogate', `a${LONE_HIGH}b`, 'multi', 'U+D83D LONE HIGH SURROGATE at position 2 is not allowed: it is half of a character'],
+    [
+      'a lone high surrogate',
+      `a${LONE_HIGH}b`,
+      'multi',
+      'U+D83D LONE HIGH SURROGATE at position 2 is not allowed: it is half of a character',
+    ],
     ['a lone low surrogate after an emoji', `👋${LONE_LOW}`, 'multi', 'U+DC4B LONE LOW SURROGATE at position 2'],
     ['a byte order mark inside', 'a\ufeffb', 'single', 'U+FEFF ZERO WIDTH NO-BREAK SPACE at position 2'],
     ['a soft hyphen', 'pay\u00adpal', 'single', 'U+00AD SOFT HYPHEN at position 4'],
-    ['a newline in a single-line field', 'Jane\nDoe', 'single', 'U+000A LINE FEED at position 5 is not allowed: this field is a single line'],
+    [
+      'a newline in a single-line field',
+      'Jane\nDoe',
+      'single',
+      'U+000A LINE FEED at position 5 is not allowed: this field is a single line',
+    ],
     ['a tab in a single-line field', 'Jane\tDoe', 'single', 'U+0009 CHARACTER TABULATION at position 5'],
     ['a line separator in a single-line field', 'Jane\u2028Doe', 'single', 'U+2028 LINE SEPARATOR at position 5'],
     ['a tag character outside a flag', 'a\u{e0041}', 'single', 'U+E0041 TAG CHARACTER at position 2'],

@@ -7,7 +7,11 @@ import { ownCopy, tokenize } from '../server/domain/routing/tokenize.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => { gc(); gc(); return process.memoryUsage().heapUsed; };
+const heapAfterGc = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
 
 t.test('ownCopy is the same text', async (t) => {
   for (const text of ['', 'tv', 'exactly13char', 'troubleshooting the soundbar']) t.equal(ownCopy(text), text);

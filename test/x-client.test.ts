@@ -3,7 +3,11 @@ import http from 'node:http';
 import type { IGetHttpRequestArgs, ITwitterApiClientPlugin } from 'twitter-api-v2';
 import { createXClient, xClientSettings } from '../server/channels/x/client.js';
 
-function configure(plugin: ITwitterApiClientPlugin, url: string, hook: 'onBeforeRequestConfig' | 'onBeforeStreamRequestConfig' = 'onBeforeRequestConfig') {
+function configure(
+  plugin: ITwitterApiClientPlugin,
+  url: string,
+  hook: 'onBeforeRequestConfig' | 'onBeforeStreamRequestConfig' = 'onBeforeRequestConfig',
+) {
   const params = { url, method: 'GET' } as IGetHttpRequestArgs;
   plugin[hook]!({ params, url: new URL(url), client: undefined as never });
   return params;
@@ -12,7 +16,13 @@ function configure(plugin: ITwitterApiClientPlugin, url: string, hook: 'onBefore
 t.test('without a base URL or timeout the client talks to X untouched', async (t) => {
   t.same(xClientSettings(), {});
   const client = createXClient({ appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' });
-  t.same(client.getActiveTokens(), { type: 'oauth-1.0a', appKey: 'k', appSecret: 's', accessToken: 't', accessSecret: 'a' });
+  t.same(client.getActiveTokens(), {
+    type: 'oauth-1.0a',
+    appKey: 'k',
+    appSecret: 's',
+    accessToken: 't',
+    accessSecret: 'a',
+  });
 });
 
 t.test('a base URL rewrites every X host, REST and stream, and brings an http agent', async (t) => {
@@ -21,8 +31,14 @@ t.test('a base URL rewrites every X host, REST and stream, and brings an http ag
   const [plugin] = settings.plugins!;
   t.equal(configure(plugin!, 'https://api.x.com/2/users/me?x=1').url, 'http://127.0.0.1:4010/2/users/me?x=1');
   t.equal(configure(plugin!, 'https://api.twitter.com/2/tweets').url, 'http://127.0.0.1:4010/2/tweets');
-  t.equal(configure(plugin!, 'https://upload.x.com/1.1/media/upload.json').url, 'http://127.0.0.1:4010/1.1/media/upload.json');
-  t.equal(configure(plugin!, 'https://stream.twitter.com/x', 'onBeforeStreamRequestConfig').url, 'http://127.0.0.1:4010/x');
+  t.equal(
+    configure(plugin!, 'https://upload.x.com/1.1/media/upload.json').url,
+    'http://127.0.0.1:4010/1.1/media/upload.json',
+  );
+  t.equal(
+    configure(plugin!, 'https://stream.twitter.com/x', 'onBeforeStreamRequestConfig').url,
+    'http://127.0.0.1:4010/x',
+  );
   t.equal(configure(plugin!, 'https://example.com/2/x').url, 'https://example.com/2/x', 'other hosts are left alone');
 });
 

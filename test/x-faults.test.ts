@@ -13,12 +13,22 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
   // The app's clock only moves when a test says so, but X's rate-limit resets are real time: keep them in step.
   const tick = setInterval(() => clock.advance(100), 100);
   t.teardown(() => clearInterval(tick));
-  const app = await buildTestApp(t, { clock, x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 100 } });
+  const app = await buildTestApp(t, {
+    clock,
+    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 100 },
+  });
   await seedTags(app);
-  const expert = await createUser(app, 'expert', { name: 'Jane Doe', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] } });
+  const expert = await createUser(app, 'expert', {
+    name: 'Jane Doe',
+    profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] },
+  });
   const manager = await createUser(app, 'manager');
   /** A mention that has been answered and approved, with its post waiting in the outbox. */
-  async function approvedReply(fake: FakeX, text: string, beforeApproval: (reply: { preview: string }, tweetId: string) => unknown = () => {}) {
+  async function approvedReply(
+    fake: FakeX,
+    text: string,
+    beforeApproval: (reply: { preview: string }, tweetId: string) => unknown = () => {},
+  ) {
     const tweet = fake.addMention({ text: `my tv has no sound ${text}`, author: { username: 'cust' } });
     await app.xChannel.poller.pollOnce();
     const question = (await as(app, manager).get('/api/questions?limit=1')).json().items[0];
@@ -34,19 +44,25 @@ async function setup(t: Parameters<typeof buildTestApp>[0]) {
 
 t.test('a 5xx on posting is retried with backoff and posted once', async (t) => {
   const { fakeX, clock, app, approvedReply } = await setup(t);
-  const { tweet } = await approvedReply(fakeX, 'Try the ARC port.', () => fakeX.injectFault({ method: 'POST', path: '/2/tweets', status: 503, times: 2 }));
+  const { tweet } = await approvedReply(fakeX, 'Try the ARC port.', () =>
+    fakeX.injectFault({ method: 'POST', path: '/2/tweets', status: 503, times: 2 }),
+  );
   await app.services.outbox.run();
   t.equal(fakeX.brandReplies(tweet.id).length, 0, 'nothing posted while X fails');
   t.equal(app.services.outbox.counts().pending, 1, 'the post waits for its retry');
-  for (let i = 0; i < 3; i++) { clock.advance(10_000); await app.services.outbox.run(); }
+  for (let i = 0; i < 3; i++) {
+    clock.advance(10_000);
+    await app.services.outbox.run();
+  }
   t.equal(fakeX.brandReplies(tweet.id).length, 1, 'posted exactly once after X recovers');
   t.equal(app.services.outbox.counts().pending, 0);
 });
 
 t.test('a connection dropped after X stored the post is reconciled, not re-posted', async (t) => {
   const { fakeX, clock, app, approvedReply, manager } = await setup(t);
-  const { tweet, question } = await approvedReply(fakeX, 'Hold the power button for 10 seconds.',
-    () => fakeX.injectFault({ method: 'POST', path: '/2/tweets', drop: 'after', times: 1 }));
+  const { tweet, question } = await approvedReply(fakeX, 'Hold the power button for 10 seconds.', () =>
+    fakeX.injectFault({ method: 'POST', path: '/2/tweets', drop: 'after', times: 1 }),
+  );
   await app.services.outbox.run();
   t.equal(fakeX.brandReplies(tweet.id).length, 1, 'X has the post, the app did not hear back');
   clock.advance(10_000);
@@ -60,7 +76,9 @@ t.test('a connection dropped after X stored the post is reconciled, not re-poste
 t.test('a 403 duplicate is treated as posted only when the brand timeline has it', async (t) => {
   const { fakeX, app, approvedReply, manager } = await setup(t);
   const brand = createXClient(fakeX.credentials, fakeX.url);
-  const { tweet, question } = await approvedReply(fakeX, 'Update the firmware first.', (reply, tweetId) => brand.v2.reply(reply.preview, tweetId));
+  const { tweet, question } = await approvedReply(fakeX, 'Update the firmware first.', (reply, tweetId) =>
+    brand.v2.reply(reply.preview, tweetId),
+  );
   await app.services.outbox.run();
   t.equal(fakeX.brandReplies(tweet.id).length, 1, 'no second post');
   t.equal((await as(app, manager).get(`/api/questions/${question.id}`)).json().question.status, 'answered');
@@ -68,23 +86,33 @@ t.test('a 403 duplicate is treated as posted only when the brand timeline has it
 
 t.test('a post that fails for good is visible to managers and can be retried', async (t) => {
   const { fakeX, app, approvedReply, manager } = await setup(t);
-  const { tweet, question } = await approvedReply(fakeX, 'Reset the network settings.',
-    () => fakeX.injectFault({ method: 'POST', path: '/2/tweets', status: 400, times: 1 }));
+  const { tweet, question } = await approvedReply(fakeX, 'Reset the network settings.', () =>
+    fakeX.injectFault({ method: 'POST', path: '/2/tweets', status: 400, times: 1 }),
+  );
   await app.services.outbox.run();
   const failed = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question;
   t.equal(failed.status, 'failed');
   t.match(failed.replies[0].failureReason, /X API 400/);
-  t.equal((await as(app, manager).get('/api/questions?status=failed')).json().items.length, 1, 'the failed queue shows it');
+  t.equal(
+    (await as(app, manager).get('/api/questions?status=failed')).json().items.length,
+    1,
+    'the failed queue shows it',
+  );
   t.equal((await as(app, manager).post(`/api/questions/${question.id}/retry`)).statusCode, 200);
   await app.services.outbox.run();
   t.equal(fakeX.brandReplies(tweet.id).length, 1);
   t.equal((await as(app, manager).get(`/api/questions/${question.id}`)).json().question.status, 'answered');
-  t.equal((await as(app, manager).post(`/api/questions/${question.id}/retry`)).statusCode, 409, 'nothing left to retry');
+  t.equal(
+    (await as(app, manager).post(`/api/questions/${question.id}/retry`)).statusCode,
+    409,
+    'nothing left to retry',
+  );
 });
 
 t.test('ingest: a 429 waits for the reset, 5xx backs off, and nothing is lost or doubled', async (t) => {
   const { fakeX, app } = await setup(t);
-  for (let i = 0; i < 130; i++) fakeX.addMention({ text: `question number ${i} about my tv`, author: { username: `c${i}` } });
+  for (let i = 0; i < 130; i++)
+    fakeX.addMention({ text: `question number ${i} about my tv`, author: { username: `c${i}` } });
   fakeX.injectFault({ method: 'GET', path: '/2/users/:id/mentions', status: 429, resetInSec: 1, times: 1 });
   await t.rejects(app.xChannel.poller.pollOnce(), { code: 429 }, 'the first poll is rate limited');
   fakeX.injectFault({ method: 'GET', path: '/2/users/:id/mentions', status: 500, times: 1 });
@@ -93,7 +121,9 @@ t.test('ingest: a 429 waits for the reset, 5xx backs off, and nothing is lost or
   await t.rejects(app.xChannel.poller.pollOnce());
   const caughtUp = await app.xChannel.poller.pollOnce();
   t.equal(caughtUp.ingested, 130, 'then every mention arrives, across two pages');
-  const count = app.services.db.$client.prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'").get() as { n: number; d: number };
+  const count = app.services.db.$client
+    .prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'")
+    .get() as { n: number; d: number };
   t.same(count, { n: 130, d: 130 }, 'each mention is one question');
   t.equal((await app.xChannel.poller.pollOnce()).ingested, 0);
 });
@@ -123,42 +153,54 @@ t.test('a burst beyond the 800 mentions X lists is recovered from recent search'
   const { fakeX, app } = await setup(t);
   fakeX.addMention({ text: 'first question about my tv', author: { username: 'early' } });
   t.equal((await app.xChannel.poller.pollOnce()).ingested, 1, 'the cursor is set');
-  for (let i = 0; i < 1050; i++) fakeX.addMention({ text: `burst ${i}: my tv has no sound`, author: { username: `b${i}` } });
+  for (let i = 0; i < 1050; i++)
+    fakeX.addMention({ text: `burst ${i}: my tv has no sound`, author: { username: `b${i}` } });
   const burst = await app.xChannel.poller.pollOnce();
   t.equal(burst.ingested, 1050, 'all 1,050 arrive: 800 from the timeline, the rest from search');
-  const count = app.services.db.$client.prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'").get() as { n: number; d: number };
+  const count = app.services.db.$client
+    .prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'")
+    .get() as { n: number; d: number };
   t.same(count, { n: 1051, d: 1051 }, 'each exactly once');
   const searched = fakeX.requests.filter((r) => r.path.startsWith('/2/tweets/search/recent'));
   t.ok(searched.length >= 3, 'search was paged for the older part');
   t.equal((await app.xChannel.poller.pollOnce()).ingested, 0, 'and the next poll starts after the newest');
 });
 
-t.test('a burst is stored a hundred at a time; a failure half-way keeps what was stored and the next poll completes it', async (t) => {
-  const { fakeX, app } = await setup(t);
-  for (let i = 0; i < 250; i++) fakeX.addMention({ text: `burst question ${i} about my tv`, author: { username: `b${i}` } });
-  const { ingest, db } = app.services;
-  const count = () => (db.$client.prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'").get() as { n: number; d: number });
-  const cursor = () => db.$client.prepare("select since_id s from channel_cursors where channel = 'x'").pluck().get();
+t.test(
+  'a burst is stored a hundred at a time; a failure half-way keeps what was stored and the next poll completes it',
+  async (t) => {
+    const { fakeX, app } = await setup(t);
+    for (let i = 0; i < 250; i++)
+      fakeX.addMention({ text: `burst question ${i} about my tv`, author: { username: `b${i}` } });
+    const { ingest, db } = app.services;
+    const count = () =>
+      db.$client
+        .prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'")
+        .get() as { n: number; d: number };
+    const cursor = () => db.$client.prepare("select since_id s from channel_cursors where channel = 'x'").pluck().get();
 
-  // The 150th question fails (a disk error, say): its hundred is rolled back, the first hundred stays.
-  const real = ingest.ingestInTransaction;
-  let calls = 0;
-  ingest.ingestInTransaction = (input) => {
-    if (++calls === 150) throw new Error('disk I/O error');
-    return real(input);
-  };
-  let between = 0;
-  const watching = setInterval(() => { if (calls === 100) between++; }, 0);
-  await t.rejects(app.xChannel.poller.pollOnce(), /disk I\/O error/);
-  clearInterval(watching);
-  ingest.ingestInTransaction = real;
-  t.same(count(), { n: 100, d: 100 }, 'the first hundred is stored');
-  t.notOk(cursor(), 'the cursor did not move');
-  t.ok(between > 0, 'other work ran between the first hundred and the next');
+    // The 150th question fails (a disk error, say): its hundred is rolled back, the first hundred stays.
+    const real = ingest.ingestInTransaction;
+    let calls = 0;
+    ingest.ingestInTransaction = (input) => {
+      if (++calls === 150) throw new Error('disk I/O error');
+      return real(input);
+    };
+    let between = 0;
+    const watching = setInterval(() => {
+      if (calls === 100) between++;
+    }, 0);
+    await t.rejects(app.xChannel.poller.pollOnce(), /disk I\/O error/);
+    clearInterval(watching);
+    ingest.ingestInTransaction = real;
+    t.same(count(), { n: 100, d: 100 }, 'the first hundred is stored');
+    t.notOk(cursor(), 'the cursor did not move');
+    t.ok(between > 0, 'other work ran between the first hundred and the next');
 
-  const again = await app.xChannel.poller.pollOnce();
-  t.equal(again.ingested, 250, 'the next poll reads every page again');
-  t.same(count(), { n: 250, d: 250 }, 'and stores the other 150, none twice');
-  t.ok(cursor(), 'the cursor moved with the last hundred');
-  t.equal((await app.xChannel.poller.pollOnce()).ingested, 0, 'nothing left after that');
-});
+    const again = await app.xChannel.poller.pollOnce();
+    t.equal(again.ingested, 250, 'the next poll reads every page again');
+    t.same(count(), { n: 250, d: 250 }, 'and stores the other 150, none twice');
+    t.ok(cursor(), 'the cursor moved with the last hundred');
+    t.equal((await app.xChannel.poller.pollOnce()).ingested, 0, 'nothing left after that');
+  },
+);

@@ -8,13 +8,22 @@ import type { BenchContext } from './context.js';
 import { connectExperts, createOfferTracker, type LiveExperts, type OfferTracker } from './live-experts.js';
 import { waitFor } from './stats.js';
 
-export interface ServerStats { peakRssMb: number; rssMb: number; cpu: NodeJS.CpuUsage; hub: { connections: number; users: number; delivered: number; droppedSlow: number } }
+export interface ServerStats {
+  peakRssMb: number;
+  rssMb: number;
+  cpu: NodeJS.CpuUsage;
+  hub: { connections: number; users: number; delivered: number; droppedSlow: number };
+}
 
 /**
  * What one measured window cost: the server's CPU and this process's (the load generator and the connected experts'
  * sockets share the machine with it), each as % of one core, and the server's GC pauses and event-loop delay.
  */
-export interface WindowUse { serverCpuPct: number; benchCpuPct: number; server: ServerWindow }
+export interface WindowUse {
+  serverCpuPct: number;
+  benchCpuPct: number;
+  server: ServerWindow;
+}
 
 export interface AppEnv {
   fakeX: FakeX;
@@ -35,16 +44,31 @@ export const BENCH_MAX_OFFERS_PER_HOUR = 1000;
 export async function startAppEnv(ctx: BenchContext): Promise<AppEnv> {
   const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Support' } });
   const options: AppServerOptions = {
-    databasePath: join(ctx.dir, 'helpforce.db'), fakeX: { url: fakeX.url, credentials: fakeX.credentials }, pollMs: ctx.flags.pollMs,
-    experts: ctx.flags.experts, online: ctx.flags.online, learnedAnswers: ctx.flags.experts, maxOffersPerHour: BENCH_MAX_OFFERS_PER_HOUR, statementCache: ctx.flags.statementCache, quietWaves: true,
+    databasePath: join(ctx.dir, 'helpforce.db'),
+    fakeX: { url: fakeX.url, credentials: fakeX.credentials },
+    pollMs: ctx.flags.pollMs,
+    experts: ctx.flags.experts,
+    online: ctx.flags.online,
+    learnedAnswers: ctx.flags.experts,
+    maxOffersPerHour: BENCH_MAX_OFFERS_PER_HOUR,
+    statementCache: ctx.flags.statementCache,
+    quietWaves: true,
   };
-  const app = await startChild<AppServerReady>('./app-server.ts', options, { logFile: ctx.logFile('app'), cpuProfileDir: ctx.cpuProfileDir });
+  const app = await startChild<AppServerReady>('./app-server.ts', options, {
+    logFile: ctx.logFile('app'),
+    cpuProfileDir: ctx.cpuProfileDir,
+  });
   const tracker = createOfferTracker();
   const experts = await connectExperts(app.ready.url, app.ready.sessions, tracker);
   const stats = () => app.call<ServerStats>('stats');
   await waitFor(async () => (await stats()).hub.users >= app.ready.sessions.length, 10_000, 100);
   return {
-    fakeX, app, ready: app.ready, tracker, experts, stats,
+    fakeX,
+    app,
+    ready: app.ready,
+    tracker,
+    experts,
+    stats,
     async meter() {
       const before = (await stats()).cpu;
       await app.call<ServerWindow>('window');
@@ -56,7 +80,11 @@ export async function startAppEnv(ctx: BenchContext): Promise<AppEnv> {
         const ms = performance.now() - started;
         const after = (await stats()).cpu;
         const server = await app.call<ServerWindow>('window');
-        return { serverCpuPct: pct({ user: after.user - before.user, system: after.system - before.system }, ms), benchCpuPct: pct(benchCpu, ms), server };
+        return {
+          serverCpuPct: pct({ user: after.user - before.user, system: after.system - before.system }, ms),
+          benchCpuPct: pct(benchCpu, ms),
+          server,
+        };
       };
     },
     async close() {

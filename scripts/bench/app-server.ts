@@ -12,7 +12,10 @@ import { createBenchManager, ensureTags, learnAnswers, seedExperts, type SeededE
 
 export interface AppServerOptions {
   databasePath: string;
-  fakeX?: { url: string; credentials: { appKey: string; appSecret: string; accessToken: string; accessSecret: string } };
+  fakeX?: {
+    url: string;
+    credentials: { appKey: string; appSecret: string; accessToken: string; accessSecret: string };
+  };
   pollMs: number;
   experts: number;
   online: number;
@@ -41,10 +44,21 @@ export interface AppServerReady {
 }
 
 /** The server's garbage-collection pauses since start: a pause longer than a request is an outlier's likely cause. */
-export interface GcStats { count: number; totalMs: number; maxMs: number; majorCount: number; majorMaxMs: number }
+export interface GcStats {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  majorCount: number;
+  majorMaxMs: number;
+}
 
 const noGc = (): GcStats => ({ count: 0, totalMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 });
-const rounded = (gc: GcStats): GcStats => ({ ...gc, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs), majorMaxMs: Math.round(gc.majorMaxMs) });
+const rounded = (gc: GcStats): GcStats => ({
+  ...gc,
+  totalMs: Math.round(gc.totalMs),
+  maxMs: Math.round(gc.maxMs),
+  majorMaxMs: Math.round(gc.majorMaxMs),
+});
 
 /** Pauses since start, and since the last `window()` call (which starts a new window). */
 function watchGc() {
@@ -52,7 +66,9 @@ function watchGc() {
   let window = noGc();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const major = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+      const major =
+        (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ===
+        constants.NODE_PERFORMANCE_GC_MAJOR;
       for (const stats of [total, window]) {
         stats.count += 1;
         stats.totalMs += entry.duration;
@@ -75,9 +91,19 @@ function watchGc() {
 }
 
 /** The server over one measured window: GC pauses, and how late the event loop ran (p99 and longest, in ms). */
-export interface ServerWindow { gc: GcStats; loopDelay: { p99Ms: number; maxMs: number } }
+export interface ServerWindow {
+  gc: GcStats;
+  loopDelay: { p99Ms: number; maxMs: number };
+}
 
-export interface DrainResult { ms: number; drained: boolean; sent: number; failed: number; retried: number; attempts: number }
+export interface DrainResult {
+  ms: number;
+  drained: boolean;
+  sent: number;
+  failed: number;
+  retried: number;
+  attempts: number;
+}
 
 async function main() {
   limitHeapGrowth(); // as server/index.ts does, so the bench measures the server as it runs
@@ -88,13 +114,23 @@ async function main() {
   if (options.statementCache) cachePreparedStatements();
   const offset = options.clockOffsetMs ?? 0;
   const started = performance.now();
-  const app = await buildApp({
-    databasePath: options.databasePath, logLevel: 'warn', secureCookies: false,
-    // The bench drives ingest through one token far above a desk's per-token limit: it measures the server, not it.
-    ingestRateLimitPerMinute: 1_000_000,
-    x: options.fakeX ? { baseUrl: options.fakeX.url, credentials: options.fakeX.credentials, pollIntervalMs: options.pollMs } : undefined,
-    routing: defaultRoutingConfig({ maxOffersPerHour: options.maxOffersPerHour, ...(options.quietWaves ? { waveMs: 3_600_000, escalateMs: 7_200_000 } : {}) }),
-  }, { clock: { now: () => Date.now() + offset }, timers: true });
+  const app = await buildApp(
+    {
+      databasePath: options.databasePath,
+      logLevel: 'warn',
+      secureCookies: false,
+      // The bench drives ingest through one token far above a desk's per-token limit: it measures the server, not it.
+      ingestRateLimitPerMinute: 1_000_000,
+      x: options.fakeX
+        ? { baseUrl: options.fakeX.url, credentials: options.fakeX.credentials, pollIntervalMs: options.pollMs }
+        : undefined,
+      routing: defaultRoutingConfig({
+        maxOffersPerHour: options.maxOffersPerHour,
+        ...(options.quietWaves ? { waveMs: 3_600_000, escalateMs: 7_200_000 } : {}),
+      }),
+    },
+    { clock: { now: () => Date.now() + offset }, timers: true },
+  );
   // How long the server itself took over each GET (first byte in to last byte out, as Fastify counts it), by route:
   // set beside the client's timings, it tells a slow server from a slow trip.
   const serverMs = new Map<string, number[]>();
@@ -112,11 +148,15 @@ async function main() {
   // after start; the bench measures the server once all three are whole.
   const finished = (work: Promise<unknown>) => work.then(() => performance.now() - started);
   const [routingReadyMs, answersIndexedMs, metricsWarmMs] = await Promise.all([
-    finished(services.routingModel.ready()), finished(services.answers.built()), finished(services.metrics.warmed())]);
+    finished(services.routingModel.ready()),
+    finished(services.answers.built()),
+    finished(services.metrics.warmed()),
+  ]);
 
   const seedStart = performance.now();
   ensureTags(services);
-  const experts: SeededExpert[] = options.experts > 0 ? await seedExperts(services, options.experts, options.online) : [];
+  const experts: SeededExpert[] =
+    options.experts > 0 ? await seedExperts(services, options.experts, options.online) : [];
   learnAnswers(services, experts, options.learnedAnswers);
   const manager = await createBenchManager(services);
   const sessions = experts.slice(0, options.online).map((e) => {
@@ -142,22 +182,41 @@ async function main() {
 
     /** GC pauses and event-loop delay since the last call: what held every request up meanwhile. */
     window: (): ServerWindow => {
-      const delay = { p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10, maxMs: Math.round(loopDelay.max / 1e5) / 10 };
+      const delay = {
+        p99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+        maxMs: Math.round(loopDelay.max / 1e5) / 10,
+      };
       loopDelay.reset();
       return { gc: gc.window(), loopDelay: delay };
     },
 
-    stats: () => ({ gc: gc.total(), peakRssMb: peakRssMb(), rssMb: Math.round(process.memoryUsage().rss / 1048576), cpu: process.cpuUsage(), hub: services.hub.stats() }),
+    stats: () => ({
+      gc: gc.total(),
+      peakRssMb: peakRssMb(),
+      rssMb: Math.round(process.memoryUsage().rss / 1048576),
+      cpu: process.cpuUsage(),
+      hub: services.hub.stats(),
+    }),
 
     /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */
     preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {
       const t0 = performance.now();
-      batchStart = services.db.$client.prepare<[], { id: string | null }>('select max(id) id from outbox').get()?.id ?? '';
+      batchStart =
+        services.db.$client.prepare<[], { id: string | null }>('select max(id) id from outbox').get()?.id ?? '';
       tweets.forEach((tweet, i) => {
-        const { question } = services.ingest.ingest({ channel: 'x', externalId: tweet.id, text: tweet.text, author: { handle: tweet.handle } });
+        const { question } = services.ingest.ingest({
+          channel: 'x',
+          externalId: tweet.id,
+          text: tweet.text,
+          author: { handle: tweet.handle },
+        });
         const expert: User = posters[nextPoster++ % posters.length]!;
         services.questions.claim(expert, question.id);
-        const reply = services.replies.submit(expert, question.id, `Thanks for asking! A reset usually fixes this; DM us if it does not (case ${tweet.id.slice(-6)}-${i}).`);
+        const reply = services.replies.submit(
+          expert,
+          question.id,
+          `Thanks for asking! A reset usually fixes this; DM us if it does not (case ${tweet.id.slice(-6)}-${i}).`,
+        );
         if (reply.status === 'in_review') services.replies.approve(manager.user, reply.id);
       });
       preparedAt = performance.now();
@@ -168,17 +227,33 @@ async function main() {
       const until = Date.now() + timeoutMs;
       while (services.outbox.counts().pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       const ms = performance.now() - preparedAt;
-      const rows = services.db.$client.prepare<[string], { state: string; n: number; attempts: number; retried: number }>(
-        'select state, count(*) n, sum(attempts) attempts, sum(attempts > 1) retried from outbox where id > ? group by state').all(batchStart);
+      const rows = services.db.$client
+        .prepare<[string], { state: string; n: number; attempts: number; retried: number }>(
+          'select state, count(*) n, sum(attempts) attempts, sum(attempts > 1) retried from outbox where id > ? group by state',
+        )
+        .all(batchStart);
       const get = (state: string) => rows.find((r) => r.state === state);
       return {
-        ms, drained: services.outbox.counts().pending === 0, sent: get('sent')?.n ?? 0, failed: get('failed')?.n ?? 0,
-        retried: rows.reduce((n, r) => n + r.retried, 0), attempts: rows.reduce((n, r) => n + r.attempts, 0),
+        ms,
+        drained: services.outbox.counts().pending === 0,
+        sent: get('sent')?.n ?? 0,
+        failed: get('failed')?.n ?? 0,
+        retried: rows.reduce((n, r) => n + r.retried, 0),
+        attempts: rows.reduce((n, r) => n + r.attempts, 0),
       };
     },
   };
 
-  const ready: AppServerReady = { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, token: manager.token, sessions, startupMs, routingReadyMs, answersIndexedMs, metricsWarmMs, seedMs };
+  const ready: AppServerReady = {
+    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    token: manager.token,
+    sessions,
+    startupMs,
+    routingReadyMs,
+    answersIndexedMs,
+    metricsWarmMs,
+    seedMs,
+  };
   answerParent(ready, commands, () => app.close());
 }
 

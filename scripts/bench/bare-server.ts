@@ -8,7 +8,11 @@ async function main() {
   const app = Fastify({ logger: false });
   app.get('/', async () => ({ hello: 'world' }));
   await app.listen({ port: 0, host: '127.0.0.1' });
-  answerParent({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/` }, { stats: () => ({ peakRssMb: peakRssMb() }) }, () => app.close());
+  answerParent(
+    { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/` },
+    { stats: () => ({ peakRssMb: peakRssMb() }) },
+    () => app.close(),
+  );
 }
 
 main().catch(failStart);

@@ -5,7 +5,10 @@ import { fork } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-type Message = { type: 'ready'; data: unknown } | { type: 'failed'; message: string } | { id: number; result?: unknown; error?: string };
+type Message =
+  | { type: 'ready'; data: unknown }
+  | { type: 'failed'; message: string }
+  | { id: number; result?: unknown; error?: string };
 
 export interface ChildHandle<Ready> {
   ready: Ready;
@@ -14,22 +17,33 @@ export interface ChildHandle<Ready> {
   stop(): Promise<void>;
 }
 
-export interface ChildOptions { logFile: string; cpuProfileDir?: string; heapMb?: number }
+export interface ChildOptions {
+  logFile: string;
+  cpuProfileDir?: string;
+  heapMb?: number;
+}
 
-export async function startChild<Ready>(entry: string, options: unknown, { logFile, cpuProfileDir, heapMb }: ChildOptions): Promise<ChildHandle<Ready>> {
+export async function startChild<Ready>(
+  entry: string,
+  options: unknown,
+  { logFile, cpuProfileDir, heapMb }: ChildOptions,
+): Promise<ChildHandle<Ready>> {
   const out = openSync(logFile, 'a');
   // BENCH_NODE_FLAGS (space-separated) reaches the children's node, for trying V8 settings: --trace-gc, heap sizes.
   const execArgv = ['--import', 'tsx', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
   if (cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
   if (heapMb) execArgv.push(`--max-old-space-size=${heapMb}`);
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
-    execArgv, env: { ...process.env, BENCH_CHILD_OPTIONS: JSON.stringify(options) }, stdio: ['ignore', out, out, 'ipc'],
+    execArgv,
+    env: { ...process.env, BENCH_CHILD_OPTIONS: JSON.stringify(options) },
+    stdio: ['ignore', out, out, 'ipc'],
   });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   void exited.then((code) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`${entry} exited with code ${code} (log: ${logFile})`));
+    for (const waiter of pending.values())
+      waiter.reject(new Error(`${entry} exited with code ${code} (log: ${logFile})`));
     pending.clear();
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -44,7 +58,9 @@ export async function startChild<Ready>(entry: string, options: unknown, { logFi
       if (message.error !== undefined) waiter?.reject(new Error(`${entry}: ${message.error}`));
       else waiter?.resolve(message.result);
     });
-    void exited.then((code) => reject(new Error(`${entry} exited with code ${code} before it was ready (log: ${logFile})`)));
+    void exited.then((code) =>
+      reject(new Error(`${entry} exited with code ${code} before it was ready (log: ${logFile})`)),
+    );
   });
   return {
     ready,
@@ -67,7 +83,11 @@ export async function startChild<Ready>(entry: string, options: unknown, { logFi
 }
 
 /** Child side: report readiness, then run each command; `stop` runs `onStop` and exits (flushing a CPU profile). */
-export function answerParent(ready: unknown, commands: Record<string, (args: never) => unknown>, onStop: () => Promise<void>) {
+export function answerParent(
+  ready: unknown,
+  commands: Record<string, (args: never) => unknown>,
+  onStop: () => Promise<void>,
+) {
   process.on('message', async ({ id, command, args }: { id: number; command: string; args: never }) => {
     if (command === 'stop') {
       await onStop().catch(() => undefined);

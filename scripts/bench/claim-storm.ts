@@ -30,16 +30,28 @@ export async function runClaimStorm(ctx: BenchContext, env: AppEnv): Promise<Cla
   let othersGot409 = true;
   for (let round = 0; round < ctx.flags.stormRounds; round++) {
     const created = await request(agent, `${url}/api/questions`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}` },
-      body: JSON.stringify({ channel: 'api', externalId: `storm-${Date.now()}-${round}`, text: 'my new OLED keeps turning itself off, any idea?', author: { handle: 'storm_customer' } }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        channel: 'api',
+        externalId: `storm-${Date.now()}-${round}`,
+        text: 'my new OLED keeps turning itself off, any idea?',
+        author: { handle: 'storm_customer' },
+      }),
     });
     const questionId = (JSON.parse(created.body) as { question: { id: string } }).question.id;
     // A different slice of experts each round: nobody reaches their capacity, so every loser's 409 is the race's.
     const claimers = Array.from({ length: size }, (_, i) => sessions[(round * size + i) % sessions.length]!);
     const started = performance.now();
-    const results = await Promise.all(claimers.map((s) => request(agent, `${url}/api/questions/${questionId}/claim`, {
-      method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken }, body: '{}',
-    })));
+    const results = await Promise.all(
+      claimers.map((s) =>
+        request(agent, `${url}/api/questions/${questionId}/claim`, {
+          method: 'POST',
+          headers: { cookie: s.cookie, 'x-csrf-token': s.csrfToken },
+          body: '{}',
+        }),
+      ),
+    );
     settle.push(performance.now() - started);
     const winners = results.map((r, i) => ({ r, s: claimers[i]! })).filter(({ r }) => r.status === 200);
     for (const { status, body } of results) {
@@ -49,11 +61,22 @@ export async function runClaimStorm(ctx: BenchContext, env: AppEnv): Promise<Cla
         conflictCodes[code] = (conflictCodes[code] ?? 0) + 1;
       }
     }
-    const detail = await request(agent, `${url}/api/questions/${questionId}`, { method: 'GET', headers: { authorization: `Bearer ${token}` } });
+    const detail = await request(agent, `${url}/api/questions/${questionId}`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${token}` },
+    });
     const holder = (JSON.parse(detail.body) as { question: { assigneeId: string | null } }).question.assigneeId;
     if (winners.length !== 1 || holder !== winners[0]!.s.userId) exactlyOneWinner = false;
     if (results.filter((r) => r.status === 409).length !== size - 1) othersGot409 = false;
   }
   agent.destroy();
-  return { experts: size, rounds: ctx.flags.stormRounds, exactlyOneWinner, othersGot409, statuses, conflictCodes, settleMs: distribution(settle) };
+  return {
+    experts: size,
+    rounds: ctx.flags.stormRounds,
+    exactlyOneWinner,
+    othersGot409,
+    statuses,
+    conflictCodes,
+    settleMs: distribution(settle),
+  };
 }

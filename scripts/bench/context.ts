@@ -11,7 +11,8 @@ export interface BenchContext {
 
 export function createContext(flags: BenchFlags, dir: string): BenchContext {
   return {
-    flags, dir,
+    flags,
+    dir,
     logFile: (name) => join(dir, `${name}.log`),
     cpuProfileDir: flags.profile ? join(dir, 'cpu-profiles') : undefined,
   };

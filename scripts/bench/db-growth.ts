@@ -37,18 +37,32 @@ export interface DbGrowthResult {
 export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
   console.error(`  db: preparing ${ctx.flags.dbRows.toLocaleString('en-US')} stored questions…`);
   const history = await historyDb(ctx.flags.dbRows);
-  console.error(`  db: ${history.cached ? 'cached' : `built in ${Math.round(history.buildMs / 1000)} s`}; starting the server on it…`);
+  console.error(
+    `  db: ${history.cached ? 'cached' : `built in ${Math.round(history.buildMs / 1000)} s`}; starting the server on it…`,
+  );
   // A copy per run: the server's own ticks (escalations, releases) would otherwise change the cached history.
   const databasePath = join(ctx.dir, 'history.db');
   copyFileSync(history.path, databasePath, constants.COPYFILE_FICLONE);
   const options: AppServerOptions = {
-    databasePath, pollMs: 1000, experts: 0, online: 0, learnedAnswers: 0, maxOffersPerHour: 20,
+    databasePath,
+    pollMs: 1000,
+    experts: 0,
+    online: 0,
+    learnedAnswers: 0,
+    maxOffersPerHour: 20,
     // The app's clock runs from the moment the data ends, so its default 7-day window is the data's last 7 days.
     clockOffsetMs: history.dataEndMs - Date.now(),
   };
-  const app = await startChild<AppServerReady>('./app-server.ts', options, { logFile: ctx.logFile('app-history'), cpuProfileDir: ctx.cpuProfileDir });
-  const timer = await startChild<object>('./http-timer.ts', {}, { logFile: ctx.logFile('http-timer') })
-    .catch(async (error: unknown) => { await app.stop(); throw error; });
+  const app = await startChild<AppServerReady>('./app-server.ts', options, {
+    logFile: ctx.logFile('app-history'),
+    cpuProfileDir: ctx.cpuProfileDir,
+  });
+  const timer = await startChild<object>('./http-timer.ts', {}, { logFile: ctx.logFile('http-timer') }).catch(
+    async (error: unknown) => {
+      await app.stop();
+      throw error;
+    },
+  );
   try {
     const headers = { authorization: `Bearer ${app.ready.token}` };
     const to = new Date(history.dataEndMs).toISOString();
@@ -58,23 +72,38 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
       const route = path.split('?')[0]!;
       await app.call('serverTimes', { route });
       const timed = await timer.call<TimedPath>('time', { url: `${app.ready.url}${path}`, headers, requests });
-      if (timed.firstStatus !== 200) throw new Error(`GET ${path}: ${timed.firstStatus} ${timed.firstBody.slice(0, 200)}`);
+      if (timed.firstStatus !== 200)
+        throw new Error(`GET ${path}: ${timed.firstStatus} ${timed.firstBody.slice(0, 200)}`);
       const server = (await app.call<number[]>('serverTimes', { route })).slice(1); // the first is reported on its own
-      return { ms: distribution(timed.ms), raw: timed.ms, serverMs: distribution(server), body: timed.firstBody, firstMs: timed.firstMs };
+      return {
+        ms: distribution(timed.ms),
+        raw: timed.ms,
+        serverMs: distribution(server),
+        body: timed.firstBody,
+        firstMs: timed.firstMs,
+      };
     };
     const queue = await time(QUEUE_PATH);
     const metrics7 = await time('/api/metrics');
     const metrics30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`);
     const dashboard7 = await time(`/api/metrics?experts=${DASHBOARD_EXPERTS}`);
-    const dashboard30 = await time(`/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}&experts=${DASHBOARD_EXPERTS}`);
+    const dashboard30 = await time(
+      `/api/metrics?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}&experts=${DASHBOARD_EXPERTS}`,
+    );
     const week = `from=${encodeURIComponent(new Date(history.dataEndMs - 7 * 24 * 3600_000).toISOString())}&to=${encodeURIComponent(to)}`;
     const digest7 = await time(`/api/insights?${week}`, DIGEST_REQUESTS);
     const recognition7 = await time(`/api/recognition?${week}&experts=${RECOGNIZED_EXPERTS}`, DIGEST_REQUESTS);
     // The digest runs on the server's analytics thread: the queue, timed while a 30-day digest is being computed.
     const agent = createAgent(1);
     let digestDoneAt = Infinity;
-    const digest30 = request(agent, `${app.ready.url}/api/insights?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`, { method: 'GET', headers })
-      .then((done) => { digestDoneAt = performance.now(); return done; });
+    const digest30 = request(
+      agent,
+      `${app.ready.url}/api/insights?from=${encodeURIComponent(from30)}&to=${encodeURIComponent(to)}`,
+      { method: 'GET', headers },
+    ).then((done) => {
+      digestDoneAt = performance.now();
+      return done;
+    });
     const queueDuringDigest = await time(QUEUE_PATH);
     const queueDoneAt = performance.now();
     const digest30Done = await digest30;
@@ -84,19 +113,47 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     const total7 = (JSON.parse(metrics7.body) as { total: number }).total;
     const total30 = (JSON.parse(metrics30.body) as { total: number }).total;
     return {
-      questions: history.rows, replies: history.replies, cachedDatabase: history.cached, buildMs: history.buildMs,
-      startupMs: Math.round(app.ready.startupMs), routingReadyMs: Math.round(app.ready.routingReadyMs), answersIndexedMs: Math.round(app.ready.answersIndexedMs), metricsWarmMs: Math.round(app.ready.metricsWarmMs), peakRssMb: stats.peakRssMb, serverGc: stats.gc, requests: ctx.flags.dbRequests,
+      questions: history.rows,
+      replies: history.replies,
+      cachedDatabase: history.cached,
+      buildMs: history.buildMs,
+      startupMs: Math.round(app.ready.startupMs),
+      routingReadyMs: Math.round(app.ready.routingReadyMs),
+      answersIndexedMs: Math.round(app.ready.answersIndexedMs),
+      metricsWarmMs: Math.round(app.ready.metricsWarmMs),
+      peakRssMb: stats.peakRssMb,
+      serverGc: stats.gc,
+      requests: ctx.flags.dbRequests,
       queueMs: queue.ms,
-      serverMs: { queue: queue.serverMs, metrics7d: metrics7.serverMs, metrics30d: metrics30.serverMs, dashboard7d: dashboard7.serverMs, dashboard30d: dashboard30.serverMs },
+      serverMs: {
+        queue: queue.serverMs,
+        metrics7d: metrics7.serverMs,
+        metrics30d: metrics30.serverMs,
+        dashboard7d: dashboard7.serverMs,
+        dashboard30d: dashboard30.serverMs,
+      },
       queueItems: (JSON.parse(queue.body) as { items: unknown[] }).items.length,
-      metrics7dMs: metrics7.ms, questionsIn7d: total7, metrics30dMs: metrics30.ms, questionsIn30d: total30,
-      dashboard7dMs: dashboard7.ms, dashboard30dMs: dashboard30.ms,
-      digest7dMs: [digest7.firstMs, ...digest7.raw].map(Math.round), recognition7dMs: [recognition7.firstMs, ...recognition7.raw].map(Math.round),
-      digest30dMs: Math.round(digest30Done.ms), queueDuringDigestMs: queueDuringDigest.ms,
+      metrics7dMs: metrics7.ms,
+      questionsIn7d: total7,
+      metrics30dMs: metrics30.ms,
+      questionsIn30d: total30,
+      dashboard7dMs: dashboard7.ms,
+      dashboard30dMs: dashboard30.ms,
+      digest7dMs: [digest7.firstMs, ...digest7.raw].map(Math.round),
+      recognition7dMs: [recognition7.firstMs, ...recognition7.raw].map(Math.round),
+      digest30dMs: Math.round(digest30Done.ms),
+      queueDuringDigestMs: queueDuringDigest.ms,
       // Whether the queue was really timed during the digest: at toy sizes the digest can end first.
       digestOutlastedQueue: digestDoneAt > queueDoneAt,
-      metricsBytes: { full7d: metrics7.body.length, full30d: metrics30.body.length, dashboard7d: dashboard7.body.length, dashboard30d: dashboard30.body.length },
-      firstQueueMs: queue.firstMs, firstMetrics7dMs: metrics7.firstMs, firstMetrics30dMs: metrics30.firstMs,
+      metricsBytes: {
+        full7d: metrics7.body.length,
+        full30d: metrics30.body.length,
+        dashboard7d: dashboard7.body.length,
+        dashboard30d: dashboard30.body.length,
+      },
+      firstQueueMs: queue.firstMs,
+      firstMetrics7dMs: metrics7.firstMs,
+      firstMetrics30dMs: metrics30.firstMs,
     };
   } finally {
     await timer.stop();

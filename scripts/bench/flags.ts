@@ -49,7 +49,12 @@ export function parseFlags(argv: string[]): BenchFlags {
   const list = (name: string) => {
     const raw = given.get(name);
     given.delete(name);
-    return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : null;
+    return raw
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null;
   };
   const flags: BenchFlags = {
     quick,

@@ -13,10 +13,22 @@ import { openDatabase } from '../../db/client.js';
 import { newId } from '../../server/domain/ids.js';
 import { answerParent, childOptions, failStart, peakRssMb } from './child.js';
 
-export interface FloorServerOptions { databasePath: string; experts: number }
+export interface FloorServerOptions {
+  databasePath: string;
+  experts: number;
+}
 
-interface Posted { channel: string; externalId: string; text: string; author: { handle: string } }
-interface Pending { body: Posted; done(summary: Record<string, unknown>, created: boolean): void; fail(error: unknown): void }
+interface Posted {
+  channel: string;
+  externalId: string;
+  text: string;
+  author: { handle: string };
+}
+interface Pending {
+  body: Posted;
+  done(summary: Record<string, unknown>, created: boolean): void;
+  fail(error: unknown): void;
+}
 
 const OFFERS_PER_QUESTION = 3;
 
@@ -26,16 +38,23 @@ async function main() {
   const checkpointer = startCheckpointer(db, { warn: (details, message) => console.warn(message, details) }); // as the app does
   const now = Date.now();
   const expertIds = Array.from({ length: options.experts }, (_, i) => `floor-expert-${String(i).padStart(6, '0')}`);
-  const insertUser = db.prepare(`insert into users (id, email, name, role, password_hash, created_at) values (?, ?, ?, 'expert', 'x', ?)`);
-  db.transaction(() => { for (const id of expertIds) insertUser.run(id, `${id}@floor.test`, id, now); })();
+  const insertUser = db.prepare(
+    `insert into users (id, email, name, role, password_hash, created_at) values (?, ?, ?, 'expert', 'x', ?)`,
+  );
+  db.transaction(() => {
+    for (const id of expertIds) insertUser.run(id, `${id}@floor.test`, id, now);
+  })();
   db.prepare(`insert into tags (slug, name, created_at) values ('tv', 'TV', ?) on conflict do nothing`).run(now);
 
   const statements = {
     byExternalId: db.prepare('select id from questions where channel = ? and external_id = ?'),
-    question: db.prepare(`insert into questions (id, channel, external_id, text, author_handle, status, wave, created_at, received_at, sla_due_at, updated_at)
+    question:
+      db.prepare(`insert into questions (id, channel, external_id, text, author_handle, status, wave, created_at, received_at, sla_due_at, updated_at)
       values (@id, @channel, @externalId, @text, @authorHandle, 'offered', 1, @at, @at, @slaDueAt, @at)`),
     tag: db.prepare(`insert into question_tags (question_id, slug, confidence, source) values (?, 'tv', 0.9, 'rules')`),
-    offer: db.prepare(`insert into offers (id, question_id, expert_id, wave, score, reasons, state, created_at, expires_at) values (?, ?, ?, 1, 0.5, '{"skill":0.5}', 'open', ?, ?)`),
+    offer: db.prepare(
+      `insert into offers (id, question_id, expert_id, wave, score, reasons, state, created_at, expires_at) values (?, ?, ?, 1, 0.5, '{"skill":0.5}', 'open', ?, ?)`,
+    ),
     event: db.prepare('insert into events (question_id, type, data, at) values (?, ?, ?, ?)'),
   };
 
@@ -44,34 +63,79 @@ async function main() {
   const pending: Pending[] = [];
   let scheduled = false;
 
-  const store = db.transaction((batch: Pending[]) => batch.map(({ body }) => {
-    const at = Date.now();
-    const existing = statements.byExternalId.get(body.channel, body.externalId) as { id: string } | undefined;
-    if (existing) return { summary: { id: existing.id } as Record<string, unknown>, created: false, to: [] as number[], expiresAt: '' };
-    const id = newId(at);
-    statements.question.run({ id, channel: body.channel, externalId: body.externalId, text: body.text, authorHandle: body.author.handle, at, slaDueAt: at + 3_600_000 });
-    statements.tag.run(id);
-    statements.event.run(id, 'question.created', JSON.stringify({ channel: body.channel, externalId: body.externalId, tags: ['tv'] }), at);
-    const to: number[] = [];
-    for (let i = 0; i < OFFERS_PER_QUESTION; i++) {
-      const slot = nextExpert++ % Math.max(1, Math.min(sockets.length, expertIds.length));
-      statements.offer.run(newId(at), id, expertIds[slot], at, at + 3_600_000);
-      to.push(slot);
-    }
-    statements.event.run(id, 'question.offered', JSON.stringify({ wave: 1, pool: 'skilled', experts: to.map((slot) => expertIds[slot]) }), at);
-    const iso = new Date(at).toISOString();
-    const summary = {
-      id, channel: body.channel, externalId: body.externalId, text: body.text, author: { handle: body.author.handle, name: null, externalId: null },
-      status: 'offered', tags: [{ slug: 'tv', confidence: 0.9, source: 'rules' }], assigneeId: null, assigneeName: null, priority: 0, flag: null,
-      dismissReason: null, conversationId: null, inReplyToExternalId: null, lang: null, createdAt: iso, receivedAt: iso, slaDueAt: iso, updatedAt: iso,
-    };
-    return { summary, created: true, to, expiresAt: new Date(at + 3_600_000).toISOString() };
-  }));
+  const store = db.transaction((batch: Pending[]) =>
+    batch.map(({ body }) => {
+      const at = Date.now();
+      const existing = statements.byExternalId.get(body.channel, body.externalId) as { id: string } | undefined;
+      if (existing)
+        return {
+          summary: { id: existing.id } as Record<string, unknown>,
+          created: false,
+          to: [] as number[],
+          expiresAt: '',
+        };
+      const id = newId(at);
+      statements.question.run({
+        id,
+        channel: body.channel,
+        externalId: body.externalId,
+        text: body.text,
+        authorHandle: body.author.handle,
+        at,
+        slaDueAt: at + 3_600_000,
+      });
+      statements.tag.run(id);
+      statements.event.run(
+        id,
+        'question.created',
+        JSON.stringify({ channel: body.channel, externalId: body.externalId, tags: ['tv'] }),
+        at,
+      );
+      const to: number[] = [];
+      for (let i = 0; i < OFFERS_PER_QUESTION; i++) {
+        const slot = nextExpert++ % Math.max(1, Math.min(sockets.length, expertIds.length));
+        statements.offer.run(newId(at), id, expertIds[slot], at, at + 3_600_000);
+        to.push(slot);
+      }
+      statements.event.run(
+        id,
+        'question.offered',
+        JSON.stringify({ wave: 1, pool: 'skilled', experts: to.map((slot) => expertIds[slot]) }),
+        at,
+      );
+      const iso = new Date(at).toISOString();
+      const summary = {
+        id,
+        channel: body.channel,
+        externalId: body.externalId,
+        text: body.text,
+        author: { handle: body.author.handle, name: null, externalId: null },
+        status: 'offered',
+        tags: [{ slug: 'tv', confidence: 0.9, source: 'rules' }],
+        assigneeId: null,
+        assigneeName: null,
+        priority: 0,
+        flag: null,
+        dismissReason: null,
+        conversationId: null,
+        inReplyToExternalId: null,
+        lang: null,
+        createdAt: iso,
+        receivedAt: iso,
+        slaDueAt: iso,
+        updatedAt: iso,
+      };
+      return { summary, created: true, to, expiresAt: new Date(at + 3_600_000).toISOString() };
+    }),
+  );
 
   function drain() {
     scheduled = false;
     const batch = pending.splice(0, 32);
-    if (pending.length > 0) { scheduled = true; setImmediate(drain); }
+    if (pending.length > 0) {
+      scheduled = true;
+      setImmediate(drain);
+    }
     let stored: ReturnType<typeof store>;
     try {
       stored = store.immediate(batch);
@@ -81,7 +145,15 @@ async function main() {
     }
     stored.forEach(({ summary, created, to, expiresAt }, i) => {
       for (const slot of to) {
-        sockets[slot]?.send(JSON.stringify({ type: 'question.offered', data: { question: summary, offer: { expertId: expertIds[slot], score: 0.5, reasons: { skill: 0.5 }, wave: 1, expiresAt } } }));
+        sockets[slot]?.send(
+          JSON.stringify({
+            type: 'question.offered',
+            data: {
+              question: summary,
+              offer: { expertId: expertIds[slot], score: 0.5, reasons: { skill: 0.5 }, wave: 1, expiresAt },
+            },
+          }),
+        );
       }
       batch[i]!.done(summary, created);
     });
@@ -96,15 +168,27 @@ async function main() {
   app.post<{ Body: Posted }>('/api/questions', (request, reply) => {
     pending.push({
       body: request.body,
-      done: (question, created) => void reply.code(created ? 201 : 200).send({ question, duplicate: !created, followUp: false }),
+      done: (question, created) =>
+        void reply.code(created ? 201 : 200).send({ question, duplicate: !created, followUp: false }),
       fail: (error) => void reply.send(error),
     });
-    if (!scheduled) { scheduled = true; setImmediate(drain); }
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(drain);
+    }
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  answerParent({ url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }, {
-    stats: () => ({ peakRssMb: peakRssMb(), cpu: process.cpuUsage(), connections: sockets.length }),
-  }, async () => { await app.close(); await checkpointer.stop(); db.close(); });
+  answerParent(
+    { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` },
+    {
+      stats: () => ({ peakRssMb: peakRssMb(), cpu: process.cpuUsage(), connections: sockets.length }),
+    },
+    async () => {
+      await app.close();
+      await checkpointer.stop();
+      db.close();
+    },
+  );
 }
 
 main().catch(failStart);

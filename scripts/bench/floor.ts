@@ -27,31 +27,54 @@ export interface FloorRun {
   bareAround: { before: number; after: number; seconds: number } | null;
 }
 
-interface FloorStats { peakRssMb: number; cpu: NodeJS.CpuUsage; connections: number }
+interface FloorStats {
+  peakRssMb: number;
+  cpu: NodeJS.CpuUsage;
+  connections: number;
+}
 
 export async function runFloor(ctx: BenchContext, reference?: Reference): Promise<FloorRun> {
   const options: FloorServerOptions = { databasePath: join(ctx.dir, 'floor.db'), experts: ctx.flags.online };
-  const server = await startChild<{ url: string }>('./floor-server.ts', options, { logFile: ctx.logFile('floor'), cpuProfileDir: ctx.cpuProfileDir });
+  const server = await startChild<{ url: string }>('./floor-server.ts', options, {
+    logFile: ctx.logFile('floor'),
+    cpuProfileDir: ctx.cpuProfileDir,
+  });
   const tracker = createOfferTracker();
-  const experts = await connectExperts(server.ready.url, Array.from({ length: ctx.flags.online }, () => ({ cookie: '' })), tracker);
+  const experts = await connectExperts(
+    server.ready.url,
+    Array.from({ length: ctx.flags.online }, () => ({ cookie: '' })),
+    tracker,
+  );
   try {
     const stats = () => server.call<FloorStats>('stats');
     await waitFor(async () => (await stats()).connections >= ctx.flags.online, 10_000, 100);
     const url = `${server.ready.url}/api/questions`;
     let n = 0;
-    const loop = () => autocannon({
-      url, connections: ctx.flags.connections, duration: ctx.flags.durationS,
-      requests: [{
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const id = `floor-loop-${n}`;
-          tracker.markSent(id);
-          return { ...req, body: questionBody(id, n++) };
-        },
-      }],
-    });
-    await autocannon({ url, connections: ctx.flags.connections, duration: Math.min(3, ctx.flags.durationS), method: 'POST',
-      headers: { 'content-type': 'application/json' }, body: questionBody('warm-up', 0) }); // JIT; one question, then duplicates
+    const loop = () =>
+      autocannon({
+        url,
+        connections: ctx.flags.connections,
+        duration: ctx.flags.durationS,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              const id = `floor-loop-${n}`;
+              tracker.markSent(id);
+              return { ...req, body: questionBody(id, n++) };
+            },
+          },
+        ],
+      });
+    await autocannon({
+      url,
+      connections: ctx.flags.connections,
+      duration: Math.min(3, ctx.flags.durationS),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: questionBody('warm-up', 0),
+    }); // JIT; one question, then duplicates
     const seconds = Math.max(1, Math.round(ctx.flags.referenceS / 2));
     const before = reference ? (await reference.measure(seconds)).requestsPerSecond : null;
     const cpuBefore = (await stats()).cpu;
@@ -61,13 +84,21 @@ export async function runFloor(ctx: BenchContext, reference?: Reference): Promis
     const cpuAfter = (await stats()).cpu;
     const after = reference ? (await reference.measure(seconds)).requestsPerSecond : null;
     await waitFor(() => tracker.offeredCount('floor-loop-') >= result['2xx'], 5000);
-    const serverCpuPct = Math.round(((cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1e6 / ctx.flags.durationS) * 100);
+    const serverCpuPct = Math.round(
+      ((cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1e6 / ctx.flags.durationS) * 100,
+    );
     const benchCpuPct = Math.round(((benchCpu.user + benchCpu.system) / 1e6 / ctx.flags.durationS) * 100);
     const questionsPerSecond = round(tracker.offeredCount('floor-loop-') / ctx.flags.durationS, 1)!;
     return {
-      questionsPerSecond, answered: result['2xx'], offered: tracker.offeredCount('floor-loop-'), serverCpuPct, benchCpuPct,
-      cpuUsPerQuestion: questionsPerSecond ? round((serverCpuPct / 100) * 1e6 / questionsPerSecond, 0) : null,
-      httpMs: { p50: result.latency.p50, p99: result.latency.p99 }, non2xx: result.non2xx, errors: result.errors,
+      questionsPerSecond,
+      answered: result['2xx'],
+      offered: tracker.offeredCount('floor-loop-'),
+      serverCpuPct,
+      benchCpuPct,
+      cpuUsPerQuestion: questionsPerSecond ? round(((serverCpuPct / 100) * 1e6) / questionsPerSecond, 0) : null,
+      httpMs: { p50: result.latency.p50, p99: result.latency.p99 },
+      non2xx: result.non2xx,
+      errors: result.errors,
       bareAround: before !== null && after !== null ? { before, after, seconds } : null,
     };
   } finally {

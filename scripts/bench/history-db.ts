@@ -17,12 +17,43 @@ const DAY = 24 * 3600_000;
 const SPAN = 90 * DAY;
 const EXPERTS = 10_000;
 
-export interface HistoryDb { path: string; rows: number; replies: number; dataEndMs: number; buildMs: number; cached: boolean }
+export interface HistoryDb {
+  path: string;
+  rows: number;
+  replies: number;
+  dataEndMs: number;
+  buildMs: number;
+  cached: boolean;
+}
 
 type Mix = [status: string, share: number][];
-const RECENT: Mix = [['new', 0.1], ['offered', 0.4], ['claimed', 0.2], ['in_review', 0.1], ['escalated', 0.05], ['approved', 0.02], ['posting', 0.01], ['answered', 0.12]];
-const DAYS: Mix = [['offered', 0.03], ['claimed', 0.03], ['in_review', 0.02], ['escalated', 0.02], ['dismissed', 0.12], ['failed', 0.005], ['closed', 0.055], ['answered', 0.72]];
-const OLD: Mix = [['escalated', 0.005], ['dismissed', 0.12], ['failed', 0.01], ['answered', 0.3], ['closed', 0.565]];
+const RECENT: Mix = [
+  ['new', 0.1],
+  ['offered', 0.4],
+  ['claimed', 0.2],
+  ['in_review', 0.1],
+  ['escalated', 0.05],
+  ['approved', 0.02],
+  ['posting', 0.01],
+  ['answered', 0.12],
+];
+const DAYS: Mix = [
+  ['offered', 0.03],
+  ['claimed', 0.03],
+  ['in_review', 0.02],
+  ['escalated', 0.02],
+  ['dismissed', 0.12],
+  ['failed', 0.005],
+  ['closed', 0.055],
+  ['answered', 0.72],
+];
+const OLD: Mix = [
+  ['escalated', 0.005],
+  ['dismissed', 0.12],
+  ['failed', 0.01],
+  ['answered', 0.3],
+  ['closed', 0.565],
+];
 const CLAIMED = new Set(['claimed', 'in_review', 'approved', 'posting', 'answered', 'closed', 'failed']);
 
 function pick(mix: Mix, r: number): string {
@@ -62,21 +93,32 @@ async function generate(file: string, rows: number) {
   const dataEndMs = Date.now();
   const start = dataEndMs - SPAN;
   const hash = await argon2.hash('bench-history-password');
-  const q = sqlite.prepare(`insert into questions (id, channel, external_id, text, author_handle, author_name, author_external_id, lang, conversation_id,
+  const q =
+    sqlite.prepare(`insert into questions (id, channel, external_id, text, author_handle, author_name, author_external_id, lang, conversation_id,
     priority, status, assignee_id, flag, dismiss_reason, wave, created_at, received_at, sla_due_at, claimed_at, first_reply_at, escalated_at, updated_at)
     values (?, ?, ?, ?, ?, null, ?, 'en', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const t = sqlite.prepare('insert into question_tags (question_id, slug, confidence, source) values (?, ?, ?, ?)');
-  const thanked = sqlite.prepare("insert into events (question_id, actor_id, type, data, at) values (?, null, 'question.thanked', ?, ?)");
-  const r = sqlite.prepare(`insert into replies (id, question_id, author_id, text, preview, weighted_length, status, feedback, reviewer_id, external_id,
+  const thanked = sqlite.prepare(
+    "insert into events (question_id, actor_id, type, data, at) values (?, null, 'question.thanked', ?, ?)",
+  );
+  const r =
+    sqlite.prepare(`insert into replies (id, question_id, author_id, text, preview, weighted_length, status, feedback, reviewer_id, external_id,
     created_at, updated_at, posted_at) values (?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)`);
   const expo = (mean: number) => Math.round(-Math.log(1 - random()) * mean);
   let replies = 0;
   sqlite.transaction(() => {
-    const user = sqlite.prepare('insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)');
-    const profile = sqlite.prepare("insert into expert_profiles (user_id, signature, capacity, availability, updated_at) values (?, ?, 3, 'available', ?)");
+    const user = sqlite.prepare(
+      'insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
+    );
+    const profile = sqlite.prepare(
+      "insert into expert_profiles (user_id, signature, capacity, availability, updated_at) values (?, ?, 3, 'available', ?)",
+    );
     const skill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
     for (const tag of DEMO_TAGS) {
-      sqlite.prepare('insert into tags (slug, name, description, keywords, sensitive, created_at) values (?, ?, ?, ?, ?, ?)')
+      sqlite
+        .prepare(
+          'insert into tags (slug, name, description, keywords, sensitive, created_at) values (?, ?, ?, ?, ?, ?)',
+        )
         .run(tag.slug, tag.name, tag.description, JSON.stringify(tag.keywords), tag.sensitive ? 1 : 0, start);
     }
     const experts: string[] = [];
@@ -99,29 +141,88 @@ async function generate(file: string, rows: number) {
       const channel = random() < 0.85 ? 'x' : 'api';
       const externalId = channel === 'x' ? String(1_700_000_000_000_000_000n + BigInt(i)) : `api-${i}`;
       const claimed = CLAIMED.has(status) ? Math.min(dataEndMs - 1000, received + expo(6 * 60_000)) : null;
-      const replied = (status === 'answered' || status === 'closed') && claimed !== null ? Math.min(dataEndMs, claimed + expo(14 * 60_000)) : null;
+      const replied =
+        (status === 'answered' || status === 'closed') && claimed !== null
+          ? Math.min(dataEndMs, claimed + expo(14 * 60_000))
+          : null;
       const assignee = claimed !== null ? experts[Math.floor(EXPERTS * random() ** 3)]! : null;
       const text = SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]!;
-      q.run(id, channel, externalId, text, `customer${i % 50_000}`, channel === 'x' ? String(3_000_000 + (i % 50_000)) : null, externalId, status, assignee,
-        status === 'offered' && random() < 0.1 ? 'no-tag' : null, status === 'dismissed' ? 'spam' : null, status === 'new' ? 0 : 1, received - 2000, received,
-        received + 30 * 60_000, claimed, replied, status === 'escalated' ? Math.min(dataEndMs, received + 10 * 60_000) : null, replied ?? claimed ?? received);
+      q.run(
+        id,
+        channel,
+        externalId,
+        text,
+        `customer${i % 50_000}`,
+        channel === 'x' ? String(3_000_000 + (i % 50_000)) : null,
+        externalId,
+        status,
+        assignee,
+        status === 'offered' && random() < 0.1 ? 'no-tag' : null,
+        status === 'dismissed' ? 'spam' : null,
+        status === 'new' ? 0 : 1,
+        received - 2000,
+        received,
+        received + 30 * 60_000,
+        claimed,
+        replied,
+        status === 'escalated' ? Math.min(dataEndMs, received + 10 * 60_000) : null,
+        replied ?? claimed ?? received,
+      );
       const tagCount = random() < 0.15 ? 0 : random() < 0.7 ? 1 : 2;
       const first = Math.floor(random() * TAG_SLUGS.length);
       for (let k = 0; k < tagCount; k++) {
-        t.run(id, TAG_SLUGS[(first + k * 4) % TAG_SLUGS.length], 0.5 + random() / 2, random() < 0.03 ? 'manual' : 'rules');
+        t.run(
+          id,
+          TAG_SLUGS[(first + k * 4) % TAG_SLUGS.length],
+          0.5 + random() / 2,
+          random() < 0.03 ? 'manual' : 'rules',
+        );
       }
       if (assignee === null || claimed === null || status === 'claimed') continue;
-      const replyStatus = status === 'answered' || status === 'closed' ? 'posted' : status === 'in_review' ? 'in_review' : status === 'failed' ? 'failed' : 'approved';
+      const replyStatus =
+        status === 'answered' || status === 'closed'
+          ? 'posted'
+          : status === 'in_review'
+            ? 'in_review'
+            : status === 'failed'
+              ? 'failed'
+              : 'approved';
       const at = replied ?? claimed + expo(10 * 60_000);
       if (replyStatus === 'posted' && random() < 0.04) {
-        r.run(newId(at), id, assignee, 'First try at an answer', 'First try at an answer ^HE', 26, 'rejected', 'Please add the steps', null, at - 120_000, at - 60_000, null);
+        r.run(
+          newId(at),
+          id,
+          assignee,
+          'First try at an answer',
+          'First try at an answer ^HE',
+          26,
+          'rejected',
+          'Please add the steps',
+          null,
+          at - 120_000,
+          at - 60_000,
+          null,
+        );
         replies++;
       }
       const body = `Thanks for asking! Try this first and DM us if it persists (#${i}).`;
-      r.run(newId(at), id, assignee, body, `${body} ^HE`, body.length + 4, replyStatus, null, replyStatus === 'posted' ? String(1_750_000_000_000_000_000n + BigInt(i)) : null,
-        at - 60_000, at, replyStatus === 'posted' ? at : null);
+      r.run(
+        newId(at),
+        id,
+        assignee,
+        body,
+        `${body} ^HE`,
+        body.length + 4,
+        replyStatus,
+        null,
+        replyStatus === 'posted' ? String(1_750_000_000_000_000_000n + BigInt(i)) : null,
+        at - 60_000,
+        at,
+        replyStatus === 'posted' ? at : null,
+      );
       replies++;
-      if (replyStatus === 'posted' && random() < 0.05) thanked.run(id, JSON.stringify({ externalId: `thanks-${i}` }), Math.min(dataEndMs, at + expo(30 * 60_000)));
+      if (replyStatus === 'posted' && random() < 0.05)
+        thanked.run(id, JSON.stringify({ externalId: `thanks-${i}` }), Math.min(dataEndMs, at + expo(30 * 60_000)));
     }
   })();
   sqlite.pragma('wal_checkpoint(TRUNCATE)');

@@ -1,24 +1,48 @@
 // A minimal keep-alive HTTP client for open-loop load: no retries, no body parsing unless asked.
 import http from 'node:http';
 
-export interface HttpResult { status: number; ms: number; body: string }
+export interface HttpResult {
+  status: number;
+  ms: number;
+  body: string;
+}
 
 export function createAgent(maxSockets: number) {
   return new http.Agent({ keepAlive: true, maxSockets });
 }
 
-export function request(agent: http.Agent, url: string, options: { method: string; headers?: Record<string, string>; body?: string }): Promise<HttpResult> {
+export function request(
+  agent: http.Agent,
+  url: string,
+  options: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<HttpResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      agent, method: options.method,
-      headers: { ...options.headers, ...(options.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        agent,
+        method: options.method,
+        headers: {
+          ...options.headers,
+          ...(options.body !== undefined
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - started,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

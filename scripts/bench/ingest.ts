@@ -27,11 +27,23 @@ const textFor = (i: number) => SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]!;
 export const questionBody = (externalId: string, i: number) =>
   JSON.stringify({ channel: 'api', externalId, text: textFor(i), author: { handle: `customer${i % 997}` } });
 
-function summarize(env: AppEnv, selection: string | ReadonlySet<string>, seconds: number, use: WindowUse, extra: Record<string, unknown> = {}): IngestRun {
+function summarize(
+  env: AppEnv,
+  selection: string | ReadonlySet<string>,
+  seconds: number,
+  use: WindowUse,
+  extra: Record<string, unknown> = {},
+): IngestRun {
   const s = env.tracker.summary(selection);
   return {
-    sent: s.sent, offered: s.offered, questionsPerSecond: round(s.offered / seconds, 1), ingestToOfferMs: s.latencyMs,
-    serverCpuPct: use.serverCpuPct, benchCpuPct: use.benchCpuPct, server: use.server, ...extra,
+    sent: s.sent,
+    offered: s.offered,
+    questionsPerSecond: round(s.offered / seconds, 1),
+    ingestToOfferMs: s.latencyMs,
+    serverCpuPct: use.serverCpuPct,
+    benchCpuPct: use.benchCpuPct,
+    server: use.server,
+    ...extra,
   };
 }
 
@@ -45,7 +57,13 @@ async function warmUp(ctx: BenchContext, env: AppEnv): Promise<void> {
   const headers = { authorization: `Bearer ${env.ready.token}` };
   const inFlight: Promise<unknown>[] = [];
   await openLoop(ctx.flags.rate, ctx.flags.warmupS, (i) => {
-    inFlight.push(request(agent, `${env.ready.url}/api/questions`, { method: 'POST', headers, body: questionBody(`http-warm-${i}`, i) }).catch(() => undefined));
+    inFlight.push(
+      request(agent, `${env.ready.url}/api/questions`, {
+        method: 'POST',
+        headers,
+        body: questionBody(`http-warm-${i}`, i),
+      }).catch(() => undefined),
+    );
   });
   await Promise.all(inFlight);
   agent.destroy();
@@ -61,15 +79,28 @@ async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   const wallMs = await openLoop(ctx.flags.rate, ctx.flags.durationS, (i) => {
     const id = `http-rate-${i}`;
     env.tracker.markSent(id);
-    inFlight.push(request(agent, `${env.ready.url}/api/questions`, { method: 'POST', headers, body: questionBody(id, i) }).then(
-      (r) => { statuses[r.status] = (statuses[r.status] ?? 0) + 1; httpMs.push(r.ms); },
-      () => { statuses.error = (statuses.error ?? 0) + 1; }));
+    inFlight.push(
+      request(agent, `${env.ready.url}/api/questions`, { method: 'POST', headers, body: questionBody(id, i) }).then(
+        (r) => {
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          httpMs.push(r.ms);
+        },
+        () => {
+          statuses.error = (statuses.error ?? 0) + 1;
+        },
+      ),
+    );
   });
   await Promise.all(inFlight);
   await waitFor(() => env.tracker.offeredCount('http-rate-') >= inFlight.length, 5000);
   const use = await used();
   agent.destroy();
-  return summarize(env, 'http-rate-', wallMs / 1000, use, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, statuses, httpMs: distribution(httpMs) });
+  return summarize(env, 'http-rate-', wallMs / 1000, use, {
+    rate: ctx.flags.rate,
+    durationS: ctx.flags.durationS,
+    statuses,
+    httpMs: distribution(httpMs),
+  });
 }
 
 /**
@@ -89,23 +120,33 @@ async function closedLoop(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   let n = 0;
   const used = await env.meter();
   const result = await autocannon({
-    url: `${env.ready.url}/api/questions`, connections: ctx.flags.connections, duration: ctx.flags.durationS,
-    requests: [{
-      method: 'POST', headers: { authorization: `Bearer ${env.ready.token}`, 'content-type': 'application/json' },
-      setupRequest: (req) => {
-        const id = `http-max-${n}`;
-        env.tracker.markSent(id);
-        return { ...req, body: questionBody(id, n++) };
+    url: `${env.ready.url}/api/questions`,
+    connections: ctx.flags.connections,
+    duration: ctx.flags.durationS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${env.ready.token}`, 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          const id = `http-max-${n}`;
+          env.tracker.markSent(id);
+          return { ...req, body: questionBody(id, n++) };
+        },
       },
-    }],
+    ],
   });
   await waitFor(() => env.tracker.offeredCount('http-max-') >= result['2xx'], 5000);
   const use = await used();
   return summarize(env, 'http-max-', ctx.flags.durationS, use, {
     // autocannon stops at the deadline with up to one request per connection set up but unanswered: those count as
     // sent and may be ingested after the count, so every answered question must be offered, not every one sent.
-    connections: ctx.flags.connections, durationS: ctx.flags.durationS, answered: result['2xx'], responsesPerSecond: Math.round(result.requests.average),
-    non2xx: result.non2xx, errors: result.errors, httpMs: { p50: result.latency.p50, p99: result.latency.p99 },
+    connections: ctx.flags.connections,
+    durationS: ctx.flags.durationS,
+    answered: result['2xx'],
+    responsesPerSecond: Math.round(result.requests.average),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    httpMs: { p50: result.latency.p50, p99: result.latency.p99 },
   });
 }
 
@@ -119,7 +160,11 @@ async function xAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   });
   await waitFor(() => env.tracker.offeredCount(ids) >= ids.size, 10_000);
   const use = await used();
-  return summarize(env, ids, wallMs / 1000, use, { rate: ctx.flags.rate, durationS: ctx.flags.durationS, pollMs: ctx.flags.pollMs });
+  return summarize(env, ids, wallMs / 1000, use, {
+    rate: ctx.flags.rate,
+    durationS: ctx.flags.durationS,
+    pollMs: ctx.flags.pollMs,
+  });
 }
 
 /** A burst the size of one poll (8 pages of 100): how fast the poller turns a backlog into offers. */
@@ -135,7 +180,11 @@ async function xBurst(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   await waitFor(() => env.tracker.offeredCount(ids) >= ids.size, 30_000);
   const s = env.tracker.summary(ids);
   const use = await used();
-  return summarize(env, ids, Math.max(1, s.lastOfferAt - at) / 1000, use, { burst: ctx.flags.burst, pollMs: ctx.flags.pollMs, lost: ids.size - s.offered });
+  return summarize(env, ids, Math.max(1, s.lastOfferAt - at) / 1000, use, {
+    burst: ctx.flags.burst,
+    pollMs: ctx.flags.pollMs,
+    lost: ids.size - s.offered,
+  });
 }
 
 export async function runIngest(ctx: BenchContext, env: AppEnv, reference?: Reference) {
@@ -147,7 +196,9 @@ export async function runIngest(ctx: BenchContext, env: AppEnv, reference?: Refe
   };
   await step(`warm-up, HTTP at ${ctx.flags.rate}/s for ${ctx.flags.warmupS} s (not measured)`, () => warmUp(ctx, env));
   const http = await step(`HTTP at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => httpAtRate(ctx, env));
-  const httpMax = await step(`HTTP closed loop, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s`, () => httpClosedLoop(ctx, env, reference));
+  const httpMax = await step(`HTTP closed loop, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s`, () =>
+    httpClosedLoop(ctx, env, reference),
+  );
   const x = await step(`X poller at ${ctx.flags.rate}/s for ${ctx.flags.durationS} s`, () => xAtRate(ctx, env));
   const xBurstRun = await step(`X burst of ${ctx.flags.burst}`, () => xBurst(ctx, env));
   return { http, httpMax, x, xBurst: xBurstRun };

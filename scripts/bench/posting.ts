@@ -28,7 +28,10 @@ async function postBatch(ctx: BenchContext, env: AppEnv, faultRate: number): Pro
   batch++;
   const tweets = Array.from({ length: ctx.flags.posts }, (_, i) => {
     const handle = `poster${batch}_${i % 97}`;
-    const tweet = env.fakeX.addMention({ text: `${SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]} (#${batch}-${i})`, author: { username: handle } });
+    const tweet = env.fakeX.addMention({
+      text: `${SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length]} (#${batch}-${i})`,
+      author: { username: handle },
+    });
     return { id: tweet.id, text: tweet.text, handle };
   });
   const since = Date.now();
@@ -43,10 +46,22 @@ async function postBatch(ctx: BenchContext, env: AppEnv, faultRate: number): Pro
     if (replies === 0) lost++;
     if (replies > 1) doubled++;
   }
-  const injected503 = env.fakeX.requests.filter((r) => r.at >= since && r.method === 'POST' && r.path === '/2/tweets' && r.status === 503).length;
+  const injected503 = env.fakeX.requests.filter(
+    (r) => r.at >= since && r.method === 'POST' && r.path === '/2/tweets' && r.status === 503,
+  ).length;
   return {
-    posts: tweets.length, faultRate, injected503, prepareMs: Math.round(prepared.ms), drainMs: Math.round(drain.ms), drained: drain.drained,
-    postsPerSecond: round(drain.sent / (drain.ms / 1000), 1), sent: drain.sent, failed: drain.failed, retried: drain.retried, lost, doubled,
+    posts: tweets.length,
+    faultRate,
+    injected503,
+    prepareMs: Math.round(prepared.ms),
+    drainMs: Math.round(drain.ms),
+    drained: drain.drained,
+    postsPerSecond: round(drain.sent / (drain.ms / 1000), 1),
+    sent: drain.sent,
+    failed: drain.failed,
+    retried: drain.retried,
+    lost,
+    doubled,
   };
 }
 
@@ -55,5 +70,9 @@ export async function runPosting(ctx: BenchContext, env: AppEnv) {
   const clean = await postBatch(ctx, env, 0);
   console.error(`  posting: ${ctx.flags.posts} replies, ${ctx.flags.faultRate * 100}% injected 503…`);
   const faults = await postBatch(ctx, env, ctx.flags.faultRate);
-  return { clean, faults, exactlyOnce: [clean, faults].every((r) => r.lost === 0 && r.doubled === 0 && r.failed === 0) };
+  return {
+    clean,
+    faults,
+    exactlyOnce: [clean, faults].every((r) => r.lost === 0 && r.doubled === 0 && r.failed === 0),
+  };
 }

@@ -17,7 +17,13 @@ import { newId } from '../../server/domain/ids.js';
 import { ensureTags, seedExperts } from './roster.js';
 import { distribution, round, sleep } from './stats.js';
 
-const { values } = parseArgs({ options: { experts: { type: 'string', default: '1000' }, rate: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    experts: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '20' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
 const EXPERTS = Number(values.experts);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
@@ -25,12 +31,26 @@ const ADMIN = { email: 'admin@bench.helpforce.test', password: 'bench-admin-pass
 
 /** The stand-in in a child process, driven by one JSON line per command (dev/push-service-cli.ts). */
 async function pushServiceProcess() {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../../dev/push-service-cli.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('../../dev/push-service-cli.ts', import.meta.url).pathname],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const next = async () => JSON.parse((await lines.next()).value as string);
-  const ask = async (command: unknown) => { child.stdin!.write(`${JSON.stringify(command)}\n`); return next(); };
-  const { url, ca } = await next() as { url: string; ca: string };
-  return { url, ca, ask, close: () => { child.kill(); } };
+  const ask = async (command: unknown) => {
+    child.stdin!.write(`${JSON.stringify(command)}\n`);
+    return next();
+  };
+  const { url, ca } = (await next()) as { url: string; ca: string };
+  return {
+    url,
+    ca,
+    ask,
+    close: () => {
+      child.kill();
+    },
+  };
 }
 
 /** `pushDelayMs` null: notifications are queued but the sender is stopped (what ingest costs without sending). */
@@ -38,23 +58,47 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
   const dir = mkdtempSync(join(tmpdir(), 'helpforce-push-bench-'));
   const service = await pushServiceProcess();
   await service.ask({ answer: { status: 201, delayMs: pushDelayMs ?? 0 } });
-  const app = await buildApp({
-    databasePath: join(dir, 'bench.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN, routing: defaultRoutingConfig(),
-    ingestRateLimitPerMinute: 1_000_000,
-    push: { allowLocalEndpoints: true, extraCa: service.ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
-  }, { logger: false, timers: true });
+  const app = await buildApp(
+    {
+      databasePath: join(dir, 'bench.db'),
+      logLevel: 'silent',
+      secureCookies: false,
+      admin: ADMIN,
+      routing: defaultRoutingConfig(),
+      ingestRateLimitPerMinute: 1_000_000,
+      push: { allowLocalEndpoints: true, extraCa: service.ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+    },
+    { logger: false, timers: true },
+  );
   await app.ready();
   ensureTags(app.services);
   const experts = await seedExperts(app.services, EXPERTS, EXPERTS);
-  const insert = app.services.db.$client.prepare('insert into push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at, failures) values (?, ?, ?, ?, ?, ?, 0)');
-  const { subscriptions } = await service.ask({ subscribe: experts.length }) as { subscriptions: { endpoint: string; keys: { p256dh: string; auth: string } }[] };
+  const insert = app.services.db.$client.prepare(
+    'insert into push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at, failures) values (?, ?, ?, ?, ?, ?, 0)',
+  );
+  const { subscriptions } = (await service.ask({ subscribe: experts.length })) as {
+    subscriptions: { endpoint: string; keys: { p256dh: string; auth: string } }[];
+  };
   app.services.db.$client.transaction(() => {
-    experts.forEach((expert, i) => insert.run(newId(), expert.id, subscriptions[i]!.endpoint, subscriptions[i]!.keys.p256dh, subscriptions[i]!.keys.auth, Date.now()));
+    experts.forEach((expert, i) =>
+      insert.run(
+        newId(),
+        expert.id,
+        subscriptions[i]!.endpoint,
+        subscriptions[i]!.keys.p256dh,
+        subscriptions[i]!.keys.auth,
+        Date.now(),
+      ),
+    );
   })();
   app.services.experts.loadRoster();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const { csrfToken } = (await login.json()) as { csrfToken: string };
 
@@ -72,36 +116,72 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
     const due = started + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    inFlight.push((async () => {
-      const t0 = performance.now();
-      const response = await fetch(`${base}/api/questions`, {
-        method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-        body: JSON.stringify({ channel: 'bench', externalId: `b-${i}-${Math.random()}`, text: SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length], author: { handle: 'cust' } }),
-      });
-      latencies.push(performance.now() - t0);
-      if (response.status !== 201 && response.status !== 200) { errors++; return; }
-      const { question } = (await response.json()) as { question: { id: string; status: string } };
-      if (question.status === 'offered') offered++;
-      sentAt.set(question.id, Date.now());
-    })());
+    inFlight.push(
+      (async () => {
+        const t0 = performance.now();
+        const response = await fetch(`${base}/api/questions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+          body: JSON.stringify({
+            channel: 'bench',
+            externalId: `b-${i}-${Math.random()}`,
+            text: SAMPLE_QUESTIONS[i % SAMPLE_QUESTIONS.length],
+            author: { handle: 'cust' },
+          }),
+        });
+        latencies.push(performance.now() - t0);
+        if (response.status !== 201 && response.status !== 200) {
+          errors++;
+          return;
+        }
+        const { question } = (await response.json()) as { question: { id: string; status: string } };
+        if (question.status === 'offered') offered++;
+        sentAt.set(question.id, Date.now());
+      })(),
+    );
   }
   await Promise.all(inFlight);
   loopDelay.disable();
   const cpuUsed = process.cpuUsage(cpu);
-  const pushes = app.services.db.$client.prepare("select count(*) from offers o join push_subscriptions s on s.user_id = o.expert_id").pluck().get() as number;
+  const pushes = app.services.db.$client
+    .prepare('select count(*) from offers o join push_subscriptions s on s.user_id = o.expert_id')
+    .pluck()
+    .get() as number;
   let received: [string, number][] = [];
   let refused = 0;
-  for (const until = Date.now() + (pushDelayMs === null ? 0 : 60_000); Date.now() < until && received.length < pushes; await sleep(200)) {
-    ({ received, refused } = await service.ask({ received: true }) as { received: [string, number][]; refused: number });
+  for (
+    const until = Date.now() + (pushDelayMs === null ? 0 : 60_000);
+    Date.now() < until && received.length < pushes;
+    await sleep(200)
+  ) {
+    ({ received, refused } = (await service.ask({ received: true })) as {
+      received: [string, number][];
+      refused: number;
+    });
   }
   const reach = received.map(([questionId, at]) => at - (sentAt.get(questionId) ?? at));
   const result = {
-    pushDelayMs, experts: EXPERTS, subscribed: EXPERTS, connected: 0, questions: RATE * seconds, ratePerS: RATE, offered, errors,
-    ingestToOffer: { p50: round(distribution(latencies).p50), p99: round(distribution(latencies).p99), max: round(distribution(latencies).max) },
+    pushDelayMs,
+    experts: EXPERTS,
+    subscribed: EXPERTS,
+    connected: 0,
+    questions: RATE * seconds,
+    ratePerS: RATE,
+    offered,
+    errors,
+    ingestToOffer: {
+      p50: round(distribution(latencies).p50),
+      p99: round(distribution(latencies).p99),
+      max: round(distribution(latencies).max),
+    },
     pushes: { queued: pushes, received: received.length, refused },
     offerToPhone: { p50: round(distribution(reach).p50, 0), p99: round(distribution(reach).p99, 0) },
     serverCpuMsPerQuestion: round((cpuUsed.user + cpuUsed.system) / 1000 / (RATE * seconds)),
-    eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
+    eventLoopDelayMs: {
+      p50: round(loopDelay.percentile(50) / 1e6),
+      p99: round(loopDelay.percentile(99) / 1e6),
+      max: round(loopDelay.max / 1e6),
+    },
   };
   await app.close();
   service.close();
@@ -109,7 +189,10 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
   return result;
 }
 
-if (process.env.PUSH_BENCH_ONLY === '500') { console.log(JSON.stringify(await run(500))); process.exit(0); }
+if (process.env.PUSH_BENCH_ONLY === '500') {
+  console.log(JSON.stringify(await run(500)));
+  process.exit(0);
+}
 await run(0, 3); // warm-up: JIT, TLS sessions, the first statements
 const queued = await run(null);
 const fast = await run(0);
@@ -117,5 +200,7 @@ const slow = await run(500);
 console.log('queued, not sent (baseline):    ', JSON.stringify(queued));
 console.log('push service answers at once:   ', JSON.stringify(fast));
 console.log('push service answers in 500 ms: ', JSON.stringify(slow));
-console.log(`ingest→offer p99: ${queued.ingestToOffer.p99} ms queued only, ${fast.ingestToOffer.p99} ms with an instant push service, ${slow.ingestToOffer.p99} ms with a 500 ms one (target < 50 ms)`);
+console.log(
+  `ingest→offer p99: ${queued.ingestToOffer.p99} ms queued only, ${fast.ingestToOffer.p99} ms with an instant push service, ${slow.ingestToOffer.p99} ms with a 500 ms one (target < 50 ms)`,
+);
 process.exit(0);

@@ -2,7 +2,13 @@ import autocannon from 'autocannon';
 import { startChild } from './child.js';
 import type { BenchContext } from './context.js';
 
-export interface ReferenceResult { requestsPerSecond: number; p50Ms: number; p99Ms: number; connections: number; durationS: number }
+export interface ReferenceResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  connections: number;
+  durationS: number;
+}
 
 /**
  * The bare Fastify reference, in a child process that stays up for the run: measured once at the start, and again
@@ -21,8 +27,11 @@ export async function openReference(ctx: BenchContext): Promise<Reference> {
     async measure(seconds) {
       const result = await autocannon({ url: bare.ready.url, connections: ctx.flags.connections, duration: seconds });
       return {
-        requestsPerSecond: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99,
-        connections: ctx.flags.connections, durationS: seconds,
+        requestsPerSecond: Math.round(result.requests.average),
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        connections: ctx.flags.connections,
+        durationS: seconds,
       };
     },
     stop: () => bare.stop(),

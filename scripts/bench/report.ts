@@ -15,7 +15,11 @@ export interface BenchResults {
   flags: BenchFlags;
   notes: string[];
   reference?: ReferenceResult;
-  routingCost?: { bySize: RoutingCost[]; growth: { experts: number | null; cpu: number | null } | null; subLinear: boolean | null };
+  routingCost?: {
+    bySize: RoutingCost[];
+    growth: { experts: number | null; cpu: number | null } | null;
+    subLinear: boolean | null;
+  };
   server?: { seedMs: number; startupMs: number; peakRssMb?: number; hub?: unknown };
   ingest?: { http: IngestRun; httpMax: IngestRun; x: IngestRun; xBurst: IngestRun };
   floor?: FloorRun;
@@ -32,7 +36,18 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   const storm = r.claimStorm;
   const stormRate = storm?.settleMs.p50 ? round(storm.experts / (storm.settleMs.p50 / 1000), 0) : null;
   const db = r.dbGrowth;
-  const dbP99 = db ? Math.max(...[db.queueMs, db.metrics7dMs, db.metrics30dMs, db.dashboard7dMs, db.dashboard30dMs, db.queueDuringDigestMs as Distribution].map((d) => d.p99 ?? Infinity)) : null;
+  const dbP99 = db
+    ? Math.max(
+        ...[
+          db.queueMs,
+          db.metrics7dMs,
+          db.metrics30dMs,
+          db.dashboard7dMs,
+          db.dashboard30dMs,
+          db.queueDuringDigestMs as Distribution,
+        ].map((d) => d.p99 ?? Infinity),
+      )
+    : null;
   // The closed loop is read against the reference measured around it when there is one (ingest.ts).
   const around = r.ingest?.httpMax.bareAround;
   const bareAroundIngest = around ? Math.round((around.before + around.after) / 2) : bare;
@@ -49,8 +64,11 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     postsVsBareFastify: ratio(r.posting?.clean.postsPerSecond ?? null, bare),
   };
   const targets = {
-    ingestP99Under50msAt200PerSecond: r.ingest ? (r.ingest.http.ingestToOfferMs.p99 ?? Infinity) < 50 && r.ingest.http.offered === r.ingest.http.sent : null,
-    sustainedIngestAtLeast10PctOfBareFastify: ratios.ingestToOfferVsBareFastify === null ? null : ratios.ingestToOfferVsBareFastify >= 0.1,
+    ingestP99Under50msAt200PerSecond: r.ingest
+      ? (r.ingest.http.ingestToOfferMs.p99 ?? Infinity) < 50 && r.ingest.http.offered === r.ingest.http.sent
+      : null,
+    sustainedIngestAtLeast10PctOfBareFastify:
+      ratios.ingestToOfferVsBareFastify === null ? null : ratios.ingestToOfferVsBareFastify >= 0.1,
     routingUnder1msAt10kExperts: at10k === null ? null : at10k < 1000,
     routingSubLinear: r.routingCost?.subLinear ?? null,
     claimStormExactlyOneWinner: storm ? storm.exactlyOneWinner : null,
@@ -61,80 +79,256 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   };
   // CPU the server spent per question in the closed loop: the figure a faster machine or a second core would divide.
   const cpuPerQuestionUs = (run: IngestRun | undefined) =>
-    run?.serverCpuPct && run.questionsPerSecond ? round((run.serverCpuPct / 100) * 1e6 / run.questionsPerSecond, 0) : null;
+    run?.serverCpuPct && run.questionsPerSecond
+      ? round(((run.serverCpuPct / 100) * 1e6) / run.questionsPerSecond, 0)
+      : null;
 
   const rows: Row[] = [['measure', 'value', 'target']];
-  if (r.reference) rows.push(['bare Fastify hello (autocannon, ' + r.reference.connections + ' conns)', `${fmt(bare)} req/s`, `p99 ${r.reference.p99Ms} ms`]);
+  if (r.reference)
+    rows.push([
+      'bare Fastify hello (autocannon, ' + r.reference.connections + ' conns)',
+      `${fmt(bare)} req/s`,
+      `p99 ${r.reference.p99Ms} ms`,
+    ]);
   if (r.ingest) {
     const { http, httpMax, x, xBurst } = r.ingest;
     rows.push(
-      [`ingest→offer, HTTP at ${r.flags.rate}/s for ${r.flags.durationS} s`, `${fmt(http.questionsPerSecond)} q/s`, `${http.offered}/${http.sent} offered`],
-      ['  latency p50 / p99', `${fmt(http.ingestToOfferMs.p50)} / ${fmt(http.ingestToOfferMs.p99)} ms`, `p99 < 50 ms: ${mark(targets.ingestP99Under50msAt200PerSecond)}`],
-      ['  server event-loop delay p99 / max; GC longest pause', `${fmt(http.server?.loopDelay.p99Ms)} / ${fmt(http.server?.loopDelay.maxMs)}; ${fmt(http.server?.gc.maxMs)} ms`, `GC: ${fmt(http.server?.gc.majorCount)} major of ${fmt(http.server?.gc.count)}, ${fmt(http.server?.gc.totalMs)} ms`],
-      [`ingest→offer, HTTP closed loop (${httpMax.connections} conns)`, `${fmt(httpMax.questionsPerSecond)} q/s`, `≥ 10% of bare: ${mark(targets.sustainedIngestAtLeast10PctOfBareFastify)} (${fmt((ratios.ingestToOfferVsBareFastify ?? 0) * 100)}%)`],
-      ...(around ? [[`  bare Fastify right before / after it`, `${fmt(around.before)} / ${fmt(around.after)} req/s`, `ratio vs their mean; vs the start: ${fmt((ratios.ingestToOfferVsBareFastifyAtStart ?? 0) * 100)}%`] as Row] : []),
-      ['  latency p50 / p99, server CPU', `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`, `${httpMax.serverCpuPct}% of a core, ${fmt(cpuPerQuestionUs(httpMax))} µs/question`],
-      [`  load generator + ${fmt(r.flags.online)} sockets (bench process)`, `${httpMax.benchCpuPct}% of a core`, `machine: ${machine.cpus} cores`],
-      [`ingest→offer, X poller at ${r.flags.rate}/s (poll ${r.flags.pollMs} ms)`, `${fmt(x.questionsPerSecond)} q/s`, `${x.offered}/${x.sent} offered`],
-      ['  latency p50 / p99 (includes the poll wait)', `${fmt(x.ingestToOfferMs.p50)} / ${fmt(x.ingestToOfferMs.p99)} ms`, ''],
-      [`X poller burst of ${xBurst.sent}`, `${fmt(xBurst.questionsPerSecond)} q/s`, `${xBurst.offered}/${xBurst.sent} offered, last after ${fmt(xBurst.ingestToOfferMs.max)} ms`],
+      [
+        `ingest→offer, HTTP at ${r.flags.rate}/s for ${r.flags.durationS} s`,
+        `${fmt(http.questionsPerSecond)} q/s`,
+        `${http.offered}/${http.sent} offered`,
+      ],
+      [
+        '  latency p50 / p99',
+        `${fmt(http.ingestToOfferMs.p50)} / ${fmt(http.ingestToOfferMs.p99)} ms`,
+        `p99 < 50 ms: ${mark(targets.ingestP99Under50msAt200PerSecond)}`,
+      ],
+      [
+        '  server event-loop delay p99 / max; GC longest pause',
+        `${fmt(http.server?.loopDelay.p99Ms)} / ${fmt(http.server?.loopDelay.maxMs)}; ${fmt(http.server?.gc.maxMs)} ms`,
+        `GC: ${fmt(http.server?.gc.majorCount)} major of ${fmt(http.server?.gc.count)}, ${fmt(http.server?.gc.totalMs)} ms`,
+      ],
+      [
+        `ingest→offer, HTTP closed loop (${httpMax.connections} conns)`,
+        `${fmt(httpMax.questionsPerSecond)} q/s`,
+        `≥ 10% of bare: ${mark(targets.sustainedIngestAtLeast10PctOfBareFastify)} (${fmt((ratios.ingestToOfferVsBareFastify ?? 0) * 100)}%)`,
+      ],
+      ...(around
+        ? [
+            [
+              `  bare Fastify right before / after it`,
+              `${fmt(around.before)} / ${fmt(around.after)} req/s`,
+              `ratio vs their mean; vs the start: ${fmt((ratios.ingestToOfferVsBareFastifyAtStart ?? 0) * 100)}%`,
+            ] as Row,
+          ]
+        : []),
+      [
+        '  latency p50 / p99, server CPU',
+        `${fmt(httpMax.ingestToOfferMs.p50)} / ${fmt(httpMax.ingestToOfferMs.p99)} ms`,
+        `${httpMax.serverCpuPct}% of a core, ${fmt(cpuPerQuestionUs(httpMax))} µs/question`,
+      ],
+      [
+        `  load generator + ${fmt(r.flags.online)} sockets (bench process)`,
+        `${httpMax.benchCpuPct}% of a core`,
+        `machine: ${machine.cpus} cores`,
+      ],
+      [
+        `ingest→offer, X poller at ${r.flags.rate}/s (poll ${r.flags.pollMs} ms)`,
+        `${fmt(x.questionsPerSecond)} q/s`,
+        `${x.offered}/${x.sent} offered`,
+      ],
+      [
+        '  latency p50 / p99 (includes the poll wait)',
+        `${fmt(x.ingestToOfferMs.p50)} / ${fmt(x.ingestToOfferMs.p99)} ms`,
+        '',
+      ],
+      [
+        `X poller burst of ${xBurst.sent}`,
+        `${fmt(xBurst.questionsPerSecond)} q/s`,
+        `${xBurst.offered}/${xBurst.sent} offered, last after ${fmt(xBurst.ingestToOfferMs.max)} ms`,
+      ],
     );
   }
   if (r.floor) {
     const { floor } = r;
     rows.push(
-      [`floor: the same closed loop, required writes and frames alone`, `${fmt(floor.questionsPerSecond)} q/s`, `${fmt((ratios.floorVsBareFastify ?? 0) * 100)}% of bare; ${floor.offered}/${floor.answered} offered`],
-      ...(floorAround ? [[`  bare Fastify right before / after it`, `${fmt(floorAround.before)} / ${fmt(floorAround.after)} req/s`, 'ratio vs their mean'] as Row] : []),
-      ['  latency p50 / p99, server CPU', `${fmt(floor.httpMs.p50)} / ${fmt(floor.httpMs.p99)} ms`, `${floor.serverCpuPct}% of a core, ${fmt(floor.cpuUsPerQuestion)} µs/question`],
-      [`  load generator + ${fmt(r.flags.online)} sockets (bench process)`, `${floor.benchCpuPct}% of a core`, `machine: ${machine.cpus} cores`],
+      [
+        `floor: the same closed loop, required writes and frames alone`,
+        `${fmt(floor.questionsPerSecond)} q/s`,
+        `${fmt((ratios.floorVsBareFastify ?? 0) * 100)}% of bare; ${floor.offered}/${floor.answered} offered`,
+      ],
+      ...(floorAround
+        ? [
+            [
+              `  bare Fastify right before / after it`,
+              `${fmt(floorAround.before)} / ${fmt(floorAround.after)} req/s`,
+              'ratio vs their mean',
+            ] as Row,
+          ]
+        : []),
+      [
+        '  latency p50 / p99, server CPU',
+        `${fmt(floor.httpMs.p50)} / ${fmt(floor.httpMs.p99)} ms`,
+        `${floor.serverCpuPct}% of a core, ${fmt(floor.cpuUsPerQuestion)} µs/question`,
+      ],
+      [
+        `  load generator + ${fmt(r.flags.online)} sockets (bench process)`,
+        `${floor.benchCpuPct}% of a core`,
+        `machine: ${machine.cpus} cores`,
+      ],
     );
   }
   for (const size of r.routingCost?.bySize ?? []) {
-    rows.push([`routing CPU per question, ${fmt(size.experts)} experts`, `${fmt(size.cpuUsPerQuestion)} µs`, size.experts === 10_000 ? `< 1 ms: ${mark(targets.routingUnder1msAt10kExperts)}` : '']);
+    rows.push([
+      `routing CPU per question, ${fmt(size.experts)} experts`,
+      `${fmt(size.cpuUsPerQuestion)} µs`,
+      size.experts === 10_000 ? `< 1 ms: ${mark(targets.routingUnder1msAt10kExperts)}` : '',
+    ]);
   }
-  if (r.routingCost?.growth) rows.push(['  growth over the sizes', `×${r.routingCost.growth.cpu} for ×${r.routingCost.growth.experts}`, `sub-linear: ${mark(targets.routingSubLinear)}`]);
+  if (r.routingCost?.growth)
+    rows.push([
+      '  growth over the sizes',
+      `×${r.routingCost.growth.cpu} for ×${r.routingCost.growth.experts}`,
+      `sub-linear: ${mark(targets.routingSubLinear)}`,
+    ]);
   if (storm) {
-    rows.push([`claim storm: ${storm.experts} experts × ${storm.rounds} rounds`, Object.entries(storm.statuses).map(([s, n]) => `${n}×${s}`).join(' '), `one 200: ${mark(targets.claimStormExactlyOneWinner)}, rest 409: ${mark(targets.claimStormOthersGet409)}`]);
+    rows.push([
+      `claim storm: ${storm.experts} experts × ${storm.rounds} rounds`,
+      Object.entries(storm.statuses)
+        .map(([s, n]) => `${n}×${s}`)
+        .join(' '),
+      `one 200: ${mark(targets.claimStormExactlyOneWinner)}, rest 409: ${mark(targets.claimStormOthersGet409)}`,
+    ]);
     rows.push(['  time to settle p50 / max', `${fmt(storm.settleMs.p50)} / ${fmt(storm.settleMs.max)} ms`, '']);
   }
   if (r.posting) {
     const { clean, faults } = r.posting;
-    rows.push([`posting ${clean.posts} replies through the outbox`, `${fmt(clean.postsPerSecond)} posts/s`, `lost ${clean.lost}, doubled ${clean.doubled}`]);
-    rows.push([`  with ${faults.faultRate * 100}% 503 (${faults.injected503} injected)`, `drained in ${fmt(faults.drainMs / 1000)} s`, `lost ${faults.lost}, doubled ${faults.doubled}: ${mark(targets.postingNoneLostOrDoubled)}`]);
+    rows.push([
+      `posting ${clean.posts} replies through the outbox`,
+      `${fmt(clean.postsPerSecond)} posts/s`,
+      `lost ${clean.lost}, doubled ${clean.doubled}`,
+    ]);
+    rows.push([
+      `  with ${faults.faultRate * 100}% 503 (${faults.injected503} injected)`,
+      `drained in ${fmt(faults.drainMs / 1000)} s`,
+      `lost ${faults.lost}, doubled ${faults.doubled}: ${mark(targets.postingNoneLostOrDoubled)}`,
+    ]);
   }
   if (db) {
-    rows.push([`db: ${fmt(db.questions)} questions, ${fmt(db.replies)} replies`, `listening ${fmt(db.startupMs / 1000)} s, routing ${fmt((db.routingReadyMs as number) / 1000)} s, answers ${fmt((db.answersIndexedMs as number) / 1000)} s, metrics ${fmt((db.metricsWarmMs as number) / 1000)} s`, `peak RSS ${fmt(db.peakRssMb)} MB`]);
-    rows.push(['  manager queue p50 / p99', `${fmt(db.queueMs.p50)} / ${fmt(db.queueMs.p99)} ms`, `p99 < 100 ms: ${mark((db.queueMs.p99 ?? Infinity) < 100)}`]);
-    rows.push([`  metrics, 7 days (${fmt(db.questionsIn7d as number)} q) p50 / p99`, `${fmt(db.metrics7dMs.p50)} / ${fmt(db.metrics7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics7dMs.p99 ?? Infinity) < 100)}`]);
-    rows.push([`  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`, `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`]);
+    rows.push([
+      `db: ${fmt(db.questions)} questions, ${fmt(db.replies)} replies`,
+      `listening ${fmt(db.startupMs / 1000)} s, routing ${fmt((db.routingReadyMs as number) / 1000)} s, answers ${fmt((db.answersIndexedMs as number) / 1000)} s, metrics ${fmt((db.metricsWarmMs as number) / 1000)} s`,
+      `peak RSS ${fmt(db.peakRssMb)} MB`,
+    ]);
+    rows.push([
+      '  manager queue p50 / p99',
+      `${fmt(db.queueMs.p50)} / ${fmt(db.queueMs.p99)} ms`,
+      `p99 < 100 ms: ${mark((db.queueMs.p99 ?? Infinity) < 100)}`,
+    ]);
+    rows.push([
+      `  metrics, 7 days (${fmt(db.questionsIn7d as number)} q) p50 / p99`,
+      `${fmt(db.metrics7dMs.p50)} / ${fmt(db.metrics7dMs.p99)} ms`,
+      `p99 < 100 ms: ${mark((db.metrics7dMs.p99 ?? Infinity) < 100)}`,
+    ]);
+    rows.push([
+      `  metrics, 30 days (${fmt(db.questionsIn30d as number)} q) p50 / p99`,
+      `${fmt(db.metrics30dMs.p50)} / ${fmt(db.metrics30dMs.p99)} ms`,
+      `p99 < 100 ms: ${mark((db.metrics30dMs.p99 ?? Infinity) < 100)}`,
+    ]);
     const bytes = db.metricsBytes as Record<'full7d' | 'full30d' | 'dashboard7d' | 'dashboard30d', number>;
     const kb = (n: number) => `${fmt(Math.round(n / 1024))} kB`;
     rows.push(['  … answer size, all experts (7 d / 30 d)', `${kb(bytes.full7d)} / ${kb(bytes.full30d)}`, '']);
-    rows.push([`  metrics page (top ${DASHBOARD_EXPERTS} experts), 7 d p50 / p99`, `${fmt(db.dashboard7dMs.p50)} / ${fmt(db.dashboard7dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.dashboard7dMs.p99 ?? Infinity) < 100)}`]);
-    rows.push([`  metrics page (top ${DASHBOARD_EXPERTS} experts), 30 d p50 / p99`, `${fmt(db.dashboard30dMs.p50)} / ${fmt(db.dashboard30dMs.p99)} ms`, `p99 < 100 ms: ${mark((db.dashboard30dMs.p99 ?? Infinity) < 100)}`]);
-    rows.push(['  … answer size, top experts (7 d / 30 d)', `${kb(bytes.dashboard7d)} / ${kb(bytes.dashboard30d)}`, '']);
+    rows.push([
+      `  metrics page (top ${DASHBOARD_EXPERTS} experts), 7 d p50 / p99`,
+      `${fmt(db.dashboard7dMs.p50)} / ${fmt(db.dashboard7dMs.p99)} ms`,
+      `p99 < 100 ms: ${mark((db.dashboard7dMs.p99 ?? Infinity) < 100)}`,
+    ]);
+    rows.push([
+      `  metrics page (top ${DASHBOARD_EXPERTS} experts), 30 d p50 / p99`,
+      `${fmt(db.dashboard30dMs.p50)} / ${fmt(db.dashboard30dMs.p99)} ms`,
+      `p99 < 100 ms: ${mark((db.dashboard30dMs.p99 ?? Infinity) < 100)}`,
+    ]);
+    rows.push([
+      '  … answer size, top experts (7 d / 30 d)',
+      `${kb(bytes.dashboard7d)} / ${kb(bytes.dashboard30d)}`,
+      '',
+    ]);
     const list = (values: number[]) => values.map((v) => fmt(v)).join(' / ');
-    rows.push(['  metrics page: insight digest, 7 d (each request)', `${list(db.digest7dMs as number[])} ms`, 'analytics thread']);
-    rows.push(['  metrics page: recognition (top 15), 7 d (each request)', `${list(db.recognition7dMs as number[])} ms`, 'analytics thread']);
+    rows.push([
+      '  metrics page: insight digest, 7 d (each request)',
+      `${list(db.digest7dMs as number[])} ms`,
+      'analytics thread',
+    ]);
+    rows.push([
+      '  metrics page: recognition (top 15), 7 d (each request)',
+      `${list(db.recognition7dMs as number[])} ms`,
+      'analytics thread',
+    ]);
     const during = db.queueDuringDigestMs as Distribution;
-    rows.push([`  manager queue p50 / p99 during a 30-day digest (${fmt(Math.round((db.digest30dMs as number) / 100) / 10)} s)`, `${fmt(during.p50)} / ${fmt(during.p99)} ms`,
-      `p99 < 100 ms: ${mark((during.p99 ?? Infinity) < 100)}${db.digestOutlastedQueue ? '' : ' (the digest ended first)'}`]);
-    rows.push(['  first request after start, once warm (7 d / 30 d)', `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`, '']);
-    const server = db.serverMs as Record<'queue' | 'metrics7d' | 'metrics30d' | 'dashboard7d' | 'dashboard30d', Distribution>;
-    rows.push(['  … timed inside the server, p99: queue / 7 d / 30 d', `${fmt(server.queue.p99)} / ${fmt(server.metrics7d.p99)} / ${fmt(server.metrics30d.p99)} ms`, '']);
-    rows.push(['  … and the metrics page, 7 d / 30 d', `${fmt(server.dashboard7d.p99)} / ${fmt(server.dashboard30d.p99)} ms`, '']);
+    rows.push([
+      `  manager queue p50 / p99 during a 30-day digest (${fmt(Math.round((db.digest30dMs as number) / 100) / 10)} s)`,
+      `${fmt(during.p50)} / ${fmt(during.p99)} ms`,
+      `p99 < 100 ms: ${mark((during.p99 ?? Infinity) < 100)}${db.digestOutlastedQueue ? '' : ' (the digest ended first)'}`,
+    ]);
+    rows.push([
+      '  first request after start, once warm (7 d / 30 d)',
+      `${fmt(db.firstMetrics7dMs as number)} / ${fmt(db.firstMetrics30dMs as number)} ms`,
+      '',
+    ]);
+    const server = db.serverMs as Record<
+      'queue' | 'metrics7d' | 'metrics30d' | 'dashboard7d' | 'dashboard30d',
+      Distribution
+    >;
+    rows.push([
+      '  … timed inside the server, p99: queue / 7 d / 30 d',
+      `${fmt(server.queue.p99)} / ${fmt(server.metrics7d.p99)} / ${fmt(server.metrics30d.p99)} ms`,
+      '',
+    ]);
+    rows.push([
+      '  … and the metrics page, 7 d / 30 d',
+      `${fmt(server.dashboard7d.p99)} / ${fmt(server.dashboard30d.p99)} ms`,
+      '',
+    ]);
     const gc = db.serverGc as GcStats;
-    rows.push(['  server GC: longest pause / longest major', `${fmt(gc.maxMs)} / ${fmt(gc.majorMaxMs)} ms`, `${fmt(gc.majorCount)} major of ${fmt(gc.count)}`]);
+    rows.push([
+      '  server GC: longest pause / longest major',
+      `${fmt(gc.maxMs)} / ${fmt(gc.majorMaxMs)} ms`,
+      `${fmt(gc.majorCount)} major of ${fmt(gc.count)}`,
+    ]);
   }
-  if (r.server?.peakRssMb) rows.push([`server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`, `${fmt(r.server.peakRssMb)} MB`, `< 300 MB: ${mark(targets.serverRssUnder300Mb)}`]);
+  if (r.server?.peakRssMb)
+    rows.push([
+      `server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`,
+      `${fmt(r.server.peakRssMb)} MB`,
+      `< 300 MB: ${mark(targets.serverRssUnder300Mb)}`,
+    ]);
 
   const json = {
-    bench: 'helpforce', at: new Date().toISOString(), quick: r.flags.quick, machine,
-    settings: { durationS: r.flags.durationS, rate: r.flags.rate, connections: r.flags.connections, experts: r.flags.experts, online: r.flags.online, pollMs: r.flags.pollMs },
-    reference: r.reference ?? null, ratios, targets,
+    bench: 'helpforce',
+    at: new Date().toISOString(),
+    quick: r.flags.quick,
+    machine,
+    settings: {
+      durationS: r.flags.durationS,
+      rate: r.flags.rate,
+      connections: r.flags.connections,
+      experts: r.flags.experts,
+      online: r.flags.online,
+      pollMs: r.flags.pollMs,
+    },
+    reference: r.reference ?? null,
+    ratios,
+    targets,
     serverCpuUsPerQuestion: { http: cpuPerQuestionUs(r.ingest?.httpMax), xBurst: cpuPerQuestionUs(r.ingest?.xBurst) },
-    ingestToOffer: r.ingest ?? null, floor: r.floor ?? null, routingCost: r.routingCost ?? null, claimStorm: storm ?? null, posting: r.posting ?? null, dbGrowth: db ?? null,
-    peakRssMb: r.server?.peakRssMb ?? null, server: r.server ?? null, notes: r.notes,
+    ingestToOffer: r.ingest ?? null,
+    floor: r.floor ?? null,
+    routingCost: r.routingCost ?? null,
+    claimStorm: storm ?? null,
+    posting: r.posting ?? null,
+    dbGrowth: db ?? null,
+    peakRssMb: r.server?.peakRssMb ?? null,
+    server: r.server ?? null,
+    notes: r.notes,
   };
   const notes = r.notes.map((n) => `note: ${n}`).join('\n');
   return { table: `${formatTable(rows)}${notes ? `\n${notes}` : ''}`, json };

@@ -8,7 +8,9 @@ import { newId } from '../../server/domain/ids.js';
 import { seededRandom } from '../../server/domain/random.js';
 import type { User } from '../../server/contracts/api.js';
 
-export interface SeededExpert extends User { available: boolean }
+export interface SeededExpert extends User {
+  available: boolean;
+}
 
 /** The same roster every run. */
 export const seeded = seededRandom;
@@ -25,8 +27,11 @@ export async function seedExperts(services: Services, count: number, online: num
   const passwordHash = await argon2.hash('bench-expert-password');
   const random = seeded(42);
   const now = services.clock.now();
-  const insertUser = sqlite.prepare('insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)');
-  const insertProfile = sqlite.prepare(`insert into expert_profiles (user_id, handle, signature, capacity, availability, generalist, store, simulated, updated_at)
+  const insertUser = sqlite.prepare(
+    'insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
+  );
+  const insertProfile =
+    sqlite.prepare(`insert into expert_profiles (user_id, handle, signature, capacity, availability, generalist, store, simulated, updated_at)
     values (?, ?, ?, 3, ?, ?, ?, 0, ?)`);
   const insertSkill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
   const experts: SeededExpert[] = [];
@@ -36,7 +41,15 @@ export async function seedExperts(services: Services, count: number, online: num
       const name = `Bench Expert ${i}`;
       const available = i < online || random() > 0.1;
       insertUser.run(id, `expert${i}@bench.helpforce.test`, name, 'expert', passwordHash, now);
-      insertProfile.run(id, `bench_${i}`, `BE${i}`, available ? 'available' : 'away', random() < 0.05 ? 1 : 0, `Store #${i % 400}`, now);
+      insertProfile.run(
+        id,
+        `bench_${i}`,
+        `BE${i}`,
+        available ? 'available' : 'away',
+        random() < 0.05 ? 1 : 0,
+        `Store #${i % 400}`,
+        now,
+      );
       const skills = new Set<string>();
       const wanted = 1 + Math.floor(random() * 3);
       while (skills.size < wanted) skills.add(TAG_SLUGS[Math.floor(random() * TAG_SLUGS.length)]!);
@@ -63,10 +76,15 @@ export function learnAnswers(services: Services, experts: readonly SeededExpert[
 
 export async function createBenchManager(services: Services): Promise<{ user: User; token: string }> {
   const email = 'manager@bench.helpforce.test';
-  let row = services.db.$client.prepare<[string], { id: string; name: string }>('select id, name from users where email = ?').get(email);
+  let row = services.db.$client
+    .prepare<[string], { id: string; name: string }>('select id, name from users where email = ?')
+    .get(email);
   if (!row) {
     const id = newId(services.clock.now());
-    services.db.$client.prepare('insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)')
+    services.db.$client
+      .prepare(
+        'insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
+      )
       .run(id, email, 'Bench Manager', 'manager', await argon2.hash('bench-manager-password'), services.clock.now());
     row = { id, name: 'Bench Manager' };
   }

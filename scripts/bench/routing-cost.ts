@@ -21,7 +21,14 @@ const RULES: TagRule[] = DEMO_TAGS.map((t) => ({ slug: t.slug, keywords: [t.name
 // Tags beyond the retailer's nine spread the skills the way a large roster would (skills no question text names).
 const EXTRA_TAGS = Array.from({ length: 21 }, (_, i) => `team-${i}`);
 const ALL_TAGS = [...TAG_SLUGS, ...EXTRA_TAGS];
-const VOCABULARY = [...new Set([...SAMPLE_QUESTIONS, ...Object.values(CANNED_ANSWERS).flat()].join(' ').toLowerCase().match(/[a-z][a-z0-9-]{2,}/g))];
+const VOCABULARY = [
+  ...new Set(
+    [...SAMPLE_QUESTIONS, ...Object.values(CANNED_ANSWERS).flat()]
+      .join(' ')
+      .toLowerCase()
+      .match(/[a-z][a-z0-9-]{2,}/g),
+  ),
+];
 
 function questionText(random: () => number): string {
   const words = Array.from({ length: 4 }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]);
@@ -31,12 +38,24 @@ function questionText(random: () => number): string {
 function expert(id: string, random: () => number, online: boolean): RoutingExpert {
   const skills = new Map<string, number>();
   const wanted = 1 + Math.floor(random() * 3);
-  while (skills.size < wanted) skills.set(ALL_TAGS[Math.floor(random() * ALL_TAGS.length)]!, 1 + Math.floor(random() * 5));
+  while (skills.size < wanted)
+    skills.set(ALL_TAGS[Math.floor(random() * ALL_TAGS.length)]!, 1 + Math.floor(random() * 5));
   return {
-    id, skills: [...skills].map(([tag, level]) => ({ tag, level })), generalist: random() < 0.05, capacity: 3, load: Math.floor(random() * 2),
+    id,
+    skills: [...skills].map(([tag, level]) => ({ tag, level })),
+    generalist: random() < 0.05,
+    capacity: 3,
+    load: Math.floor(random() * 2),
     availability: random() < 0.9 ? 'available' : 'away',
-    schedule: random() < 0.2 ? { timezone: 'America/Chicago', slots: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: 0, end: 1440 })) } : null,
-    online, approved: Math.floor(random() * 40), rejected: Math.floor(random() * 4), medianClaimMs: null, medianReplyMs: null,
+    schedule:
+      random() < 0.2
+        ? { timezone: 'America/Chicago', slots: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: 0, end: 1440 })) }
+        : null,
+    online,
+    approved: Math.floor(random() * 40),
+    rejected: Math.floor(random() * 4),
+    medianClaimMs: null,
+    medianReplyMs: null,
   };
 }
 
@@ -52,7 +71,12 @@ export function measureRoutingCost(size: number, questions: number, onlineShare 
   for (let i = 0; i < learnedAnswers; i++) {
     const text = questionText(random);
     const at = now0 - 30 * 24 * 3600_000 + Math.floor((i / learnedAnswers) * 30 * 24 * 3600_000);
-    router.learnAnswer(`e${Math.floor(random() * size)}`, text, router.classify(text, RULES).map((t) => t.slug), at);
+    router.learnAnswer(
+      `e${Math.floor(random() * size)}`,
+      text,
+      router.classify(text, RULES).map((t) => t.slug),
+      at,
+    );
   }
   const learnMs = performance.now() - learnStart;
   const buildMs = performance.now() - built;
@@ -77,8 +101,14 @@ export function measureRoutingCost(size: number, questions: number, onlineShare 
   const wallUs = (performance.now() - wall) * 1000;
   const used = process.cpuUsage(cpu);
   return {
-    experts: size, online, learnedAnswers, cpuUsPerQuestion: round((used.user + used.system) / questions, 1), wallUsPerQuestion: round(wallUs / questions, 1),
-    buildMs: Math.round(buildMs), learnUsPerAnswer: round((learnMs * 1000) / Math.max(1, learnedAnswers), 1), emptyRoutes,
+    experts: size,
+    online,
+    learnedAnswers,
+    cpuUsPerQuestion: round((used.user + used.system) / questions, 1),
+    wallUsPerQuestion: round(wallUs / questions, 1),
+    buildMs: Math.round(buildMs),
+    learnUsPerAnswer: round((learnMs * 1000) / Math.max(1, learnedAnswers), 1),
+    emptyRoutes,
   };
 }
 
@@ -90,7 +120,12 @@ export function runRoutingCost(sizes: number[], questions: number) {
   }
   const first = bySize[0];
   const last = bySize[bySize.length - 1];
-  const growth = first && last && first.cpuUsPerQuestion && last.cpuUsPerQuestion
-    ? { experts: round(last.experts / first.experts, 1), cpu: round(last.cpuUsPerQuestion / first.cpuUsPerQuestion, 2) } : null;
+  const growth =
+    first && last && first.cpuUsPerQuestion && last.cpuUsPerQuestion
+      ? {
+          experts: round(last.experts / first.experts, 1),
+          cpu: round(last.cpuUsPerQuestion / first.cpuUsPerQuestion, 2),
+        }
+      : null;
   return { bySize, growth, subLinear: growth ? growth.cpu! < growth.experts! : null };
 }

@@ -6,10 +6,20 @@ export function percentile(values: readonly number[], q: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-export interface Distribution { count: number; p50: number | null; p99: number | null; max: number | null }
+export interface Distribution {
+  count: number;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
 
 export function distribution(values: readonly number[]): Distribution {
-  return { count: values.length, p50: round(percentile(values, 0.5)), p99: round(percentile(values, 0.99)), max: round(percentile(values, 1)) };
+  return {
+    count: values.length,
+    p50: round(percentile(values, 0.5)),
+    p99: round(percentile(values, 0.99)),
+    max: round(percentile(values, 1)),
+  };
 }
 
 export function round(value: number | null, digits = 2): number | null {
@@ -25,7 +35,11 @@ export function ratio(part: number | null, whole: number | null): number | null 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `done` every `everyMs` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function waitFor(done: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<boolean> {
+export async function waitFor(
+  done: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await done()) return true;
@@ -43,4 +57,6 @@ export function formatTable(rows: Row[]): string {
 }
 
 export const fmt = (value: number | null | undefined, unit = '', digits = 1) =>
-  value === null || value === undefined ? '–' : `${value.toLocaleString('en-US', { maximumFractionDigits: digits })}${unit}`;
+  value === null || value === undefined
+    ? '–'
+    : `${value.toLocaleString('en-US', { maximumFractionDigits: digits })}${unit}`;

@@ -20,34 +20,80 @@ export interface Ledger {
 }
 
 export function createLedger(): Ledger {
-  return { sentAt: new Map(), offerEvents: new Map(), ingestToOfferMs: [], ingestMs: [], claimMs: [], counts: {}, errors: {}, inflight: 0 };
+  return {
+    sentAt: new Map(),
+    offerEvents: new Map(),
+    ingestToOfferMs: [],
+    ingestMs: [],
+    claimMs: [],
+    counts: {},
+    errors: {},
+    inflight: 0,
+  };
 }
 
-export const bump = (record: Record<string, number>, key: string, by = 1) => { record[key] = (record[key] ?? 0) + by; };
+export const bump = (record: Record<string, number>, key: string, by = 1) => {
+  record[key] = (record[key] ?? 0) + by;
+};
 
-export interface Caller { cookie?: string; csrfToken?: string; token?: string }
+export interface Caller {
+  cookie?: string;
+  csrfToken?: string;
+  token?: string;
+}
 
 /** One JSON request; a network failure comes back as status 0 instead of throwing. */
 export async function call(base: string, method: string, path: string, caller: Caller, body?: unknown) {
   const headers: Record<string, string> = {};
   if (caller.token) headers.authorization = `Bearer ${caller.token}`;
-  if (caller.cookie) { headers.cookie = caller.cookie; headers['x-csrf-token'] = caller.csrfToken ?? ''; }
+  if (caller.cookie) {
+    headers.cookie = caller.cookie;
+    headers['x-csrf-token'] = caller.csrfToken ?? '';
+  }
   if (body !== undefined) headers['content-type'] = 'application/json';
   const started = performance.now();
   try {
-    const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, ms: performance.now() - started };
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as Record<string, any>,
+      ms: performance.now() - started,
+    };
   } catch (error) {
-    return { status: 0, body: { error: { code: (error as Error).name, message: (error as Error).message } }, ms: performance.now() - started };
+    return {
+      status: 0,
+      body: { error: { code: (error as Error).name, message: (error as Error).message } },
+      ms: performance.now() - started,
+    };
   }
 }
 
-export interface Actors { sockets: WebSocket[]; unexpectedCloses(): number; close(): void }
+export interface Actors {
+  sockets: WebSocket[];
+  unexpectedCloses(): number;
+  close(): void;
+}
 
-interface Options { base: string; ledger: Ledger; random: () => number; claimProbability: number }
+interface Options {
+  base: string;
+  ledger: Ledger;
+  random: () => number;
+  claimProbability: number;
+}
 
-export async function connectActors(experts: LoadSession[], manager: LoadSession, token: string, options: Options, parallel = 100): Promise<Actors> {
+export async function connectActors(
+  experts: LoadSession[],
+  manager: LoadSession,
+  token: string,
+  options: Options,
+  parallel = 100,
+): Promise<Actors> {
   const { base, ledger, random } = options;
   const wsUrl = `${base.replace(/^http/, 'ws')}/ws`;
   let closing = false;
@@ -56,9 +102,16 @@ export async function connectActors(experts: LoadSession[], manager: LoadSession
   /** Runs a follow-up later, counted as in flight from now until it has finished. */
   const later = (delayMs: number, work: () => Promise<void>) => {
     ledger.inflight++;
-    setTimeout(() => { work().catch((error) => bump(ledger.errors, `script: ${(error as Error).message}`)).finally(() => { ledger.inflight--; }); }, delayMs);
+    setTimeout(() => {
+      work()
+        .catch((error) => bump(ledger.errors, `script: ${(error as Error).message}`))
+        .finally(() => {
+          ledger.inflight--;
+        });
+    }, delayMs);
   };
-  const fail = (what: string, response: { status: number; body: Record<string, any> }) => bump(ledger.errors, `${what} ${response.status} ${response.body.error?.code ?? ''}`.trim());
+  const fail = (what: string, response: { status: number; body: Record<string, any> }) =>
+    bump(ledger.errors, `${what} ${response.status} ${response.body.error?.code ?? ''}`.trim());
 
   const reply = async (expert: LoadSession, questionId: string) => {
     const text = `Thanks for asking! Check the settings menu first, then restart the device (ref ${questionId.slice(-6)}).`;
@@ -104,21 +157,31 @@ export async function connectActors(experts: LoadSession[], manager: LoadSession
     });
   };
 
-  const open = (session: LoadSession, onEvent: (event: ClientEvent) => void) => new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(wsUrl, { headers: { cookie: session.cookie }, perMessageDeflate: false });
-    socket.on('message', (raw: Buffer) => onEvent(JSON.parse(raw.toString()) as ClientEvent));
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-    socket.once('close', () => { if (!closing) unexpected++; });
-  });
+  const open = (session: LoadSession, onEvent: (event: ClientEvent) => void) =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(wsUrl, { headers: { cookie: session.cookie }, perMessageDeflate: false });
+      socket.on('message', (raw: Buffer) => onEvent(JSON.parse(raw.toString()) as ClientEvent));
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+      socket.once('close', () => {
+        if (!closing) unexpected++;
+      });
+    });
 
   const sockets: WebSocket[] = [await open(manager, onManagerEvent)];
   for (let i = 0; i < experts.length; i += parallel) {
-    sockets.push(...await Promise.all(experts.slice(i, i + parallel).map((expert) => open(expert, (event) => onExpertEvent(expert, event)))));
+    sockets.push(
+      ...(await Promise.all(
+        experts.slice(i, i + parallel).map((expert) => open(expert, (event) => onExpertEvent(expert, event))),
+      )),
+    );
   }
   return {
     sockets,
     unexpectedCloses: () => unexpected,
-    close() { closing = true; for (const socket of sockets) socket.close(); },
+    close() {
+      closing = true;
+      for (const socket of sockets) socket.close();
+    },
   };
 }

@@ -7,8 +7,11 @@ import { newId } from '../../server/domain/ids.js';
 import type { Services } from '../../server/plugins/services.js';
 export { seededRandom } from '../../server/domain/random.js';
 
-export interface LoadSession { userId: string; cookie: string; csrfToken: string }
-
+export interface LoadSession {
+  userId: string;
+  cookie: string;
+  csrfToken: string;
+}
 
 function session(services: Services, userId: string): LoadSession {
   const { token, csrfToken } = services.auth.createSession(userId);
@@ -21,8 +24,11 @@ export async function seedRoster(services: Services, count: number, random: () =
   const sqlite = services.db.$client;
   const passwordHash = await argon2.hash('load-test-shared-password');
   const now = services.clock.now();
-  const insertUser = sqlite.prepare('insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)');
-  const insertProfile = sqlite.prepare(`insert into expert_profiles (user_id, handle, signature, capacity, availability, generalist, store, simulated, updated_at)
+  const insertUser = sqlite.prepare(
+    'insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
+  );
+  const insertProfile =
+    sqlite.prepare(`insert into expert_profiles (user_id, handle, signature, capacity, availability, generalist, store, simulated, updated_at)
     values (?, ?, ?, 3, 'available', ?, ?, 0, ?)`);
   const insertSkill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
   const expertIds: string[] = [];

@@ -9,7 +9,17 @@ export const RoleSchema = z.enum(['expert', 'manager', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const QuestionStatusSchema = z.enum([
-  'new', 'offered', 'claimed', 'in_review', 'approved', 'posting', 'answered', 'closed', 'escalated', 'dismissed', 'failed',
+  'new',
+  'offered',
+  'claimed',
+  'in_review',
+  'approved',
+  'posting',
+  'answered',
+  'closed',
+  'escalated',
+  'dismissed',
+  'failed',
 ]);
 export type QuestionStatus = z.infer<typeof QuestionStatusSchema>;
 
@@ -21,20 +31,42 @@ export const TagSourceSchema = z.enum(['rules', 'model', 'manual']);
 
 const id = z.string().min(1).max(64);
 const isoTime = z.string();
-const slug = z.string().trim().toLowerCase().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+const slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
 
 // Text fields follow domain/text-safety.ts's table. Only request schemas apply them: a response re-validates what is
 // stored, and a row written before a rule existed must still read.
-interface TextLimits { min?: number; max: number; empty?: string }
+interface TextLimits {
+  min?: number;
+  max: number;
+  empty?: string;
+}
 /** Text that can become public: NFC, trimmed, and refused (422 `unsafe_text`, see the error handler) if it holds a
  *  character that hides, reorders or breaks it. */
-const publicText = (lines: Lines, { min = 1, max, empty }: TextLimits) => z.string().overwrite((s) => normalizeText(s, lines)).trim()
-  .min(min, empty).max(max).superRefine((value, ctx) => {
-    const problem = value ? publicTextProblem(value, lines) : null;
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'unsafe_text' } });
-  });
+const publicText = (lines: Lines, { min = 1, max, empty }: TextLimits) =>
+  z
+    .string()
+    .overwrite((s) => normalizeText(s, lines))
+    .trim()
+    .min(min, empty)
+    .max(max)
+    .superRefine((value, ctx) => {
+      const problem = value ? publicTextProblem(value, lines) : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'unsafe_text' } });
+    });
 /** Text only stored and shown internally: cleaned, never refused for its characters. */
-const storedText = (lines: Lines, { min = 1, max, empty }: TextLimits) => z.string().overwrite((s) => sanitizeText(s, lines)).trim().min(min, empty).max(max);
+const storedText = (lines: Lines, { min = 1, max, empty }: TextLimits) =>
+  z
+    .string()
+    .overwrite((s) => sanitizeText(s, lines))
+    .trim()
+    .min(min, empty)
+    .max(max);
 
 export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
@@ -42,9 +74,13 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 export const UserSchema = z.object({ id, email: z.string(), name: z.string(), role: RoleSchema });
 export type User = z.infer<typeof UserSchema>;
 
-export const LoginBodySchema = z.object({ email: z.string().trim().toLowerCase().email().max(200), password: z.string().min(1).max(200) });
+export const LoginBodySchema = z.object({
+  email: z.string().trim().toLowerCase().email().max(200),
+  password: z.string().min(1).max(200),
+});
 export const SessionResponseSchema = z.object({
-  user: UserSchema, csrfToken: z.string(),
+  user: UserSchema,
+  csrfToken: z.string(),
   /** true: signed in with a temporary password an admin set; only POST /api/me/password (and sign-out) work until then. */
   mustChangePassword: z.boolean(),
 });
@@ -60,13 +96,19 @@ export const CreateUserBodySchema = z.object({
   password: z.string().min(8, 'passwords need at least 8 characters').max(200),
 });
 export const CreateTokenBodySchema = z.object({
-  name: z.string().trim().min(1).max(100), role: RoleSchema.optional(),
+  name: z.string().trim().min(1).max(100),
+  role: RoleSchema.optional(),
   /** Left out: the token works until revoked. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 /** An API token as admins see it: never its secret, which is shown once, when it is created. */
 export const ApiTokenSchema = z.object({
-  id, name: z.string(), role: RoleSchema, createdAt: isoTime, expiresAt: isoTime.nullable(), lastUsedAt: isoTime.nullable(),
+  id,
+  name: z.string(),
+  role: RoleSchema,
+  createdAt: isoTime,
+  expiresAt: isoTime.nullable(),
+  lastUsedAt: isoTime.nullable(),
   owner: z.object({ id, name: z.string() }),
 });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
@@ -74,12 +116,17 @@ export const CreatedTokenSchema = z.object({ token: z.string(), apiToken: ApiTok
 /** An account as admins see it: a user, and whether they may sign in. */
 export const AccountSchema = UserSchema.extend({ active: z.boolean() });
 export type Account = z.infer<typeof AccountSchema>;
-export const UpdateUserBodySchema = z.object({
-  name: publicText('single', { max: 100 }).optional(),
-  role: RoleSchema.optional(),
-  /** false: the person left or must not sign in — sessions end, live connections close, claimed questions go back. */
-  active: z.boolean().optional(),
-}).refine((body) => Object.values(body).some((value) => value !== undefined), 'say what to change: name, role or active');
+export const UpdateUserBodySchema = z
+  .object({
+    name: publicText('single', { max: 100 }).optional(),
+    role: RoleSchema.optional(),
+    /** false: the person left or must not sign in — sessions end, live connections close, claimed questions go back. */
+    active: z.boolean().optional(),
+  })
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'say what to change: name, role or active',
+  );
 
 export const SkillSchema = z.object({ tag: slug, level: z.number().int().min(1).max(5) });
 export type Skill = z.infer<typeof SkillSchema>;
@@ -87,7 +134,15 @@ export type Skill = z.infer<typeof SkillSchema>;
 /** Weekly hours in the expert's time zone: day 0 = Sunday, minutes since midnight. */
 export const ScheduleSchema = z.object({
   timezone: z.string().min(1).max(64),
-  slots: z.array(z.object({ day: z.number().int().min(0).max(6), start: z.number().int().min(0).max(1440), end: z.number().int().min(0).max(1440) })).max(50),
+  slots: z
+    .array(
+      z.object({
+        day: z.number().int().min(0).max(6),
+        start: z.number().int().min(0).max(1440),
+        end: z.number().int().min(0).max(1440),
+      }),
+    )
+    .max(50),
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
@@ -113,9 +168,18 @@ function isKnownTimeZone(name: string): boolean {
     return false;
   }
 }
-const timeZone = z.string().trim().min(1).max(64).superRefine((name, ctx) => {
-  if (name && !isKnownTimeZone(name)) ctx.addIssue({ code: 'custom', message: `"${name}" is not a time zone this server knows; use an IANA name such as Europe/Berlin, or UTC` });
-});
+const timeZone = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .superRefine((name, ctx) => {
+    if (name && !isKnownTimeZone(name))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" is not a time zone this server knows; use an IANA name such as Europe/Berlin, or UTC`,
+      });
+  });
 export const ProfileUpdateSchema = ProfileSchema.partial().extend({
   handle: publicText('single', { min: 0, max: 50 }).nullable().optional(),
   signature: publicText('single', { max: 40 }).optional(),
@@ -124,33 +188,63 @@ export const ProfileUpdateSchema = ProfileSchema.partial().extend({
 });
 
 export const ExpertStatsSchema = z.object({
-  answered: z.number(), approved: z.number(), rejected: z.number(), approvalRate: z.number().nullable(),
-  medianReplyMs: z.number().nullable(), offersLastHour: z.number(),
+  answered: z.number(),
+  approved: z.number(),
+  rejected: z.number(),
+  approvalRate: z.number().nullable(),
+  medianReplyMs: z.number().nullable(),
+  offersLastHour: z.number(),
 });
 export const ExpertSchema = z.object({
-  id, name: z.string(), email: z.string(), signature: z.string(), handle: z.string().nullable(), skills: z.array(SkillSchema),
-  availability: AvailabilitySchema, online: z.boolean(), load: z.number(), capacity: z.number(), generalist: z.boolean(),
-  store: z.string().nullable(), stats: ExpertStatsSchema,
+  id,
+  name: z.string(),
+  email: z.string(),
+  signature: z.string(),
+  handle: z.string().nullable(),
+  skills: z.array(SkillSchema),
+  availability: AvailabilitySchema,
+  online: z.boolean(),
+  load: z.number(),
+  capacity: z.number(),
+  generalist: z.boolean(),
+  store: z.string().nullable(),
+  stats: ExpertStatsSchema,
 });
 export type Expert = z.infer<typeof ExpertSchema>;
 
 export const TagSchema = z.object({
-  slug, name: z.string().trim().min(1).max(60), description: z.string().max(500).default(''), keywords: z.array(z.string()).max(200).default([]),
+  slug,
+  name: z.string().trim().min(1).max(60),
+  description: z.string().max(500).default(''),
+  keywords: z.array(z.string()).max(200).default([]),
   sensitive: z.boolean().default(false),
 });
 export type Tag = z.infer<typeof TagSchema>;
 const tagFields = {
-  name: publicText('single', { max: 60 }), description: storedText('multi', { min: 0, max: 500 }),
-  keywords: z.array(publicText('single', { max: 60 })).max(200), sensitive: z.boolean(),
+  name: publicText('single', { max: 60 }),
+  description: storedText('multi', { min: 0, max: 500 }),
+  keywords: z.array(publicText('single', { max: 60 })).max(200),
+  sensitive: z.boolean(),
 };
 export const TagBodySchema = z.object({
-  slug, name: tagFields.name, description: tagFields.description.default(''), keywords: tagFields.keywords.default([]), sensitive: tagFields.sensitive.default(false),
+  slug,
+  name: tagFields.name,
+  description: tagFields.description.default(''),
+  keywords: tagFields.keywords.default([]),
+  sensitive: tagFields.sensitive.default(false),
 });
-export const TagPatchSchema = z.object(tagFields).partial()
-  .refine((body) => Object.values(body).some((value) => value !== undefined), 'say what to change: name, description, keywords or sensitive');
+export const TagPatchSchema = z
+  .object(tagFields)
+  .partial()
+  .refine(
+    (body) => Object.values(body).some((value) => value !== undefined),
+    'say what to change: name, description, keywords or sensitive',
+  );
 
 export const AuthorSchema = z.object({
-  handle: z.string().trim().min(1).max(50), name: z.string().trim().max(100).optional(), externalId: z.string().max(64).optional(),
+  handle: z.string().trim().min(1).max(50),
+  name: z.string().trim().max(100).optional(),
+  externalId: z.string().max(64).optional(),
 });
 export const IngestQuestionSchema = z.object({
   channel: z.string().trim().min(1).max(30),
@@ -166,34 +260,77 @@ export type IngestQuestion = z.infer<typeof IngestQuestionSchema>;
 
 export const QuestionTagSchema = z.object({ slug: z.string(), confidence: z.number(), source: TagSourceSchema });
 export const OfferSchema = z.object({
-  expertId: id, expertName: z.string().optional(), score: z.number(), reasons: z.record(z.string(), z.number()),
-  wave: z.number(), state: z.enum(['open', 'claimed', 'expired', 'lost', 'released']), createdAt: isoTime, expiresAt: isoTime,
+  expertId: id,
+  expertName: z.string().optional(),
+  score: z.number(),
+  reasons: z.record(z.string(), z.number()),
+  wave: z.number(),
+  state: z.enum(['open', 'claimed', 'expired', 'lost', 'released']),
+  createdAt: isoTime,
+  expiresAt: isoTime,
 });
 export type Offer = z.infer<typeof OfferSchema>;
 
 export const ReplySchema = z.object({
-  id, questionId: id, authorId: id, authorName: z.string().optional(), status: ReplyStatusSchema, text: z.string(), preview: z.string(),
-  weightedLength: z.number(), externalId: z.string().nullable(), feedback: z.string().nullable(), failureReason: z.string().nullable(),
-  createdAt: isoTime, updatedAt: isoTime,
+  id,
+  questionId: id,
+  authorId: id,
+  authorName: z.string().optional(),
+  status: ReplyStatusSchema,
+  text: z.string(),
+  preview: z.string(),
+  weightedLength: z.number(),
+  externalId: z.string().nullable(),
+  feedback: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
 });
 export type Reply = z.infer<typeof ReplySchema>;
 
-export const EventSchema = z.object({ id: z.string(), type: z.string(), actorId: z.string().nullable(), data: z.unknown(), at: isoTime });
+export const EventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  actorId: z.string().nullable(),
+  data: z.unknown(),
+  at: isoTime,
+});
 export const MessageSchema = z.object({
-  id, direction: z.enum(['in', 'out']), externalId: z.string().nullable(), text: z.string(), authorHandle: z.string().nullable(), at: isoTime,
+  id,
+  direction: z.enum(['in', 'out']),
+  externalId: z.string().nullable(),
+  text: z.string(),
+  authorHandle: z.string().nullable(),
+  at: isoTime,
 });
 
 export const QuestionSchema = z.object({
-  id, channel: z.string(), externalId: z.string(), text: z.string(),
+  id,
+  channel: z.string(),
+  externalId: z.string(),
+  text: z.string(),
   author: z.object({ handle: z.string(), name: z.string().nullable(), externalId: z.string().nullable() }),
-  status: QuestionStatusSchema, tags: z.array(QuestionTagSchema), assigneeId: z.string().nullable(), assigneeName: z.string().nullable(),
-  priority: z.number(), flag: z.string().nullable(), dismissReason: z.string().nullable(),
-  conversationId: z.string().nullable(), inReplyToExternalId: z.string().nullable(), lang: z.string().nullable(),
-  createdAt: isoTime, receivedAt: isoTime, slaDueAt: isoTime, updatedAt: isoTime,
+  status: QuestionStatusSchema,
+  tags: z.array(QuestionTagSchema),
+  assigneeId: z.string().nullable(),
+  assigneeName: z.string().nullable(),
+  priority: z.number(),
+  flag: z.string().nullable(),
+  dismissReason: z.string().nullable(),
+  conversationId: z.string().nullable(),
+  inReplyToExternalId: z.string().nullable(),
+  lang: z.string().nullable(),
+  createdAt: isoTime,
+  receivedAt: isoTime,
+  slaDueAt: isoTime,
+  updatedAt: isoTime,
 });
 export type QuestionSummary = z.infer<typeof QuestionSchema>;
 export const QuestionDetailSchema = QuestionSchema.extend({
-  offers: z.array(OfferSchema), replies: z.array(ReplySchema), events: z.array(EventSchema), thread: z.array(MessageSchema),
+  offers: z.array(OfferSchema),
+  replies: z.array(ReplySchema),
+  events: z.array(EventSchema),
+  thread: z.array(MessageSchema),
 });
 export type QuestionDetail = z.infer<typeof QuestionDetailSchema>;
 
@@ -216,9 +353,14 @@ export const ReplyBodySchema = z.object({ text: publicText('multi', { max: 2000,
 export const ApproveBodySchema = z.object({ text: publicText('multi', { max: 2000 }).optional() });
 export const RejectBodySchema = z.object({ feedback: storedText('multi', { max: 1000 }) });
 
-export const PercentilesSchema = z.object({ median: z.number().nullable(), p90: z.number().nullable(), count: z.number() });
+export const PercentilesSchema = z.object({
+  median: z.number().nullable(),
+  p90: z.number().nullable(),
+  count: z.number(),
+});
 export const MetricsSchema = z.object({
-  from: isoTime, to: isoTime,
+  from: isoTime,
+  to: isoTime,
   total: z.number(),
   byStatus: z.record(z.string(), z.number()),
   answered: z.number(),
@@ -226,8 +368,19 @@ export const MetricsSchema = z.object({
   timeToClaimMs: PercentilesSchema,
   timeToFirstReplyMs: PercentilesSchema,
   slaBreaches: z.number(),
-  byTag: z.array(z.object({ tag: z.string(), total: z.number(), answered: z.number(), medianReplyMs: z.number().nullable() })),
-  byExpert: z.array(z.object({ expertId: z.string(), name: z.string(), answered: z.number(), approved: z.number(), rejected: z.number(), medianReplyMs: z.number().nullable() })),
+  byTag: z.array(
+    z.object({ tag: z.string(), total: z.number(), answered: z.number(), medianReplyMs: z.number().nullable() }),
+  ),
+  byExpert: z.array(
+    z.object({
+      expertId: z.string(),
+      name: z.string(),
+      answered: z.number(),
+      approved: z.number(),
+      rejected: z.number(),
+      medianReplyMs: z.number().nullable(),
+    }),
+  ),
   /** How many experts answered in the window: byExpert's length unless the request asked for fewer (`experts`). */
   expertsTotal: z.number(),
   volume: z.array(z.object({ bucket: isoTime, received: z.number(), answered: z.number() })),
@@ -238,12 +391,22 @@ export type Metrics = z.infer<typeof MetricsSchema>;
  * end (the next midnight) as `to`, so `from=2026-12-01&to=2026-12-01` is that whole day. Either way a date-time reaches
  * the handler.
  */
-const periodBound = (side: 'from' | 'to') => z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO date-time or a date (YYYY-MM-DD)' })
-  .refine((value) => Number(value.slice(0, 4)) >= PERIOD_YEARS.first && Number(value.slice(0, 4)) <= PERIOD_YEARS.last,
-    `expected a year from ${PERIOD_YEARS.first} to ${PERIOD_YEARS.last}`)
-  // Transformed after the union: a transform inside one of its options hid the union's message behind that option's.
-  .transform((value) => (value.length > 10 ? value : new Date(Date.parse(`${value}T00:00:00Z`) + (side === 'to' ? 24 * 3600_000 : 0)).toISOString()))
-  .optional();
+const periodBound = (side: 'from' | 'to') =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: 'expected an ISO date-time or a date (YYYY-MM-DD)',
+    })
+    .refine(
+      (value) => Number(value.slice(0, 4)) >= PERIOD_YEARS.first && Number(value.slice(0, 4)) <= PERIOD_YEARS.last,
+      `expected a year from ${PERIOD_YEARS.first} to ${PERIOD_YEARS.last}`,
+    )
+    // Transformed after the union: a transform inside one of its options hid the union's message behind that option's.
+    .transform((value) =>
+      value.length > 10
+        ? value
+        : new Date(Date.parse(`${value}T00:00:00Z`) + (side === 'to' ? 24 * 3600_000 : 0)).toISOString(),
+    )
+    .optional();
 
 export const MetricsQuerySchema = z.object({
   from: periodBound('from'),
@@ -253,11 +416,17 @@ export const MetricsQuerySchema = z.object({
 });
 
 export const ChannelHealthSchema = z.object({
-  name: z.string(), state: z.enum(['idle', 'polling', 'ok', 'waiting', 'error', 'disabled']), lastPollAt: isoTime.nullable(),
-  lastError: z.string().nullable(), waitUntil: isoTime.nullable().optional(), outbox: z.object({ pending: z.number(), failed: z.number() }).optional(),
+  name: z.string(),
+  state: z.enum(['idle', 'polling', 'ok', 'waiting', 'error', 'disabled']),
+  lastPollAt: isoTime.nullable(),
+  lastError: z.string().nullable(),
+  waitUntil: isoTime.nullable().optional(),
+  outbox: z.object({ pending: z.number(), failed: z.number() }).optional(),
 });
 export const HealthSchema = z.object({
-  status: z.enum(['ok', 'degraded']), db: z.enum(['ok', 'error']), channels: z.array(ChannelHealthSchema),
+  status: z.enum(['ok', 'degraded']),
+  db: z.enum(['ok', 'error']),
+  channels: z.array(ChannelHealthSchema),
   // After a restart on a large history the routing model replays in the background; routing works meanwhile.
   routing: z.object({ model: z.enum(['ready', 'loading']), learned: z.number(), total: z.number() }).optional(),
 });
@@ -267,59 +436,119 @@ export type Health = z.infer<typeof HealthSchema>;
 // insight digest and expert recognition.
 export const SimilarQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(20).default(5) });
 export const SimilarAnswerSchema = z.object({
-  questionId: id, replyId: id, questionText: z.string(), replyText: z.string(), authorName: z.string(),
-  score: z.number(), postedAt: isoTime.nullable(), tags: z.array(z.string()),
+  questionId: id,
+  replyId: id,
+  questionText: z.string(),
+  replyText: z.string(),
+  authorName: z.string(),
+  score: z.number(),
+  postedAt: isoTime.nullable(),
+  tags: z.array(z.string()),
 });
 export type SimilarAnswer = z.infer<typeof SimilarAnswerSchema>;
 export const SimilarAnswersSchema = z.object({ items: z.array(SimilarAnswerSchema) });
 
 export const SnippetSchema = z.object({
-  id, tag: z.string().nullable(), title: z.string(), text: z.string(), createdBy: id, createdByName: z.string().nullable(),
-  createdAt: isoTime, updatedAt: isoTime, uses: z.number(),
+  id,
+  tag: z.string().nullable(),
+  title: z.string(),
+  text: z.string(),
+  createdBy: id,
+  createdByName: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  uses: z.number(),
 });
 export type Snippet = z.infer<typeof SnippetSchema>;
 export const SnippetListQuerySchema = z.object({ tag: z.string().max(200).optional() }); // one slug or a comma-separated list
-const snippetFields = { title: publicText('single', { max: 120 }), text: publicText('multi', { max: 2000 }), tag: slug.nullable() };
-export const CreateSnippetBodySchema = z.object({
-  title: snippetFields.title.optional(), text: snippetFields.text.optional(), tag: snippetFields.tag.optional(), fromReplyId: id.optional(),
-}).strict().refine((b) => (b.fromReplyId ? b.text === undefined : b.title !== undefined && b.text !== undefined), {
-  message: 'send {title, text, tag?} or {fromReplyId, title?, tag?}',
-});
+const snippetFields = {
+  title: publicText('single', { max: 120 }),
+  text: publicText('multi', { max: 2000 }),
+  tag: slug.nullable(),
+};
+export const CreateSnippetBodySchema = z
+  .object({
+    title: snippetFields.title.optional(),
+    text: snippetFields.text.optional(),
+    tag: snippetFields.tag.optional(),
+    fromReplyId: id.optional(),
+  })
+  .strict()
+  .refine((b) => (b.fromReplyId ? b.text === undefined : b.title !== undefined && b.text !== undefined), {
+    message: 'send {title, text, tag?} or {fromReplyId, title?, tag?}',
+  });
 export type CreateSnippetBody = z.infer<typeof CreateSnippetBodySchema>;
 export const SnippetPatchSchema = z.object(snippetFields).partial().strict();
 
 export const NoteSchema = z.object({
-  id, questionId: id, authorId: id, authorName: z.string(), kind: z.enum(['note', 'handoff']), text: z.string(),
-  mentions: z.array(z.object({ id, name: z.string() })), createdAt: isoTime,
+  id,
+  questionId: id,
+  authorId: id,
+  authorName: z.string(),
+  kind: z.enum(['note', 'handoff']),
+  text: z.string(),
+  mentions: z.array(z.object({ id, name: z.string() })),
+  createdAt: isoTime,
 });
 export type Note = z.infer<typeof NoteSchema>;
 export const NoteBodySchema = z.object({ text: storedText('multi', { max: 2000, empty: 'the note is empty' }) });
-export const HandoffBodySchema = z.object({ expertId: id, note: storedText('multi', { max: 2000, empty: 'say why you hand it off' }) });
+export const HandoffBodySchema = z.object({
+  expertId: id,
+  note: storedText('multi', { max: 2000, empty: 'say why you hand it off' }),
+});
 
 export const PeriodQuerySchema = z.object({ from: periodBound('from'), to: periodBound('to') });
 export const InsightsQuerySchema = PeriodQuerySchema.extend({ format: z.enum(['json', 'csv', 'md']).default('json') });
 export const ExampleQuestionSchema = z.object({ id, text: z.string(), receivedAt: isoTime });
 export const InsightsSchema = z.object({
-  from: isoTime, to: isoTime, previousFrom: isoTime,
-  totals: z.object({ questions: z.number(), previousQuestions: z.number(), answered: z.number(), unanswered: z.number() }),
-  topTags: z.array(z.object({ tag: z.string(), name: z.string(), count: z.number(), share: z.number(), examples: z.array(ExampleQuestionSchema) })),
-  risingTopics: z.array(z.object({
-    term: z.string(), label: z.string(), count: z.number(), previousCount: z.number(), share: z.number(), previousShare: z.number(),
-    growth: z.number(), examples: z.array(ExampleQuestionSchema),
-  })),
+  from: isoTime,
+  to: isoTime,
+  previousFrom: isoTime,
+  totals: z.object({
+    questions: z.number(),
+    previousQuestions: z.number(),
+    answered: z.number(),
+    unanswered: z.number(),
+  }),
+  topTags: z.array(
+    z.object({
+      tag: z.string(),
+      name: z.string(),
+      count: z.number(),
+      share: z.number(),
+      examples: z.array(ExampleQuestionSchema),
+    }),
+  ),
+  risingTopics: z.array(
+    z.object({
+      term: z.string(),
+      label: z.string(),
+      count: z.number(),
+      previousCount: z.number(),
+      share: z.number(),
+      previousShare: z.number(),
+      growth: z.number(),
+      examples: z.array(ExampleQuestionSchema),
+    }),
+  ),
   unansweredByTag: z.array(z.object({ tag: z.string().nullable(), count: z.number() })),
 });
 export type Insights = z.infer<typeof InsightsSchema>;
 
 const recognitionStats = {
-  answered: z.number(), medianReplyMs: z.number().nullable(), approvalRate: z.number().nullable(), reviewed: z.number(), thanks: z.number(),
+  answered: z.number(),
+  medianReplyMs: z.number().nullable(),
+  approvalRate: z.number().nullable(),
+  reviewed: z.number(),
+  thanks: z.number(),
 };
 export const RecognitionQuerySchema = PeriodQuerySchema.extend({
   /** Only the N experts who answered most (then most thanked) in `experts` (default: every expert). */
   experts: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 export const RecognitionSchema = z.object({
-  from: isoTime, to: isoTime,
+  from: isoTime,
+  to: isoTime,
   experts: z.array(z.object({ expertId: id, name: z.string(), store: z.string().nullable(), ...recognitionStats })),
   /** How many experts the full list has: `experts`' length unless the request asked for fewer. */
   expertsTotal: z.number(),
@@ -329,16 +558,31 @@ export type Recognition = z.infer<typeof RecognitionSchema>;
 
 export const SettingsSchema = z.object({
   reviewPolicy: z.object({ minApproved: z.number().int().min(0).max(1000), reviewAll: z.boolean() }),
-  attributionTemplate: z.string().min(6).max(60).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
+  attributionTemplate: z
+    .string()
+    .min(6)
+    .max(60)
+    .refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
   /** The desk's chat webhook for manager alerts (contracts/push.ts). */
   alertWebhook: AlertWebhookSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A change to the settings; the attribution template shapes every public post, so it is public text. */
 export const SettingsPatchSchema = SettingsSchema.extend({
-  attributionTemplate: publicText('multi', { min: 6, max: 60 }).refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
+  attributionTemplate: publicText('multi', { min: 6, max: 60 }).refine(
+    (t) => t.includes('{text}') && t.includes('{signature}'),
+    'the template needs {text} and {signature}',
+  ),
 }).partial();
 
 /** What an expert may know about colleagues (for hand-offs and @mentions): no email, no stats. */
-export const ColleagueSchema = ExpertSchema.pick({ id: true, name: true, signature: true, skills: true, availability: true, online: true, store: true });
+export const ColleagueSchema = ExpertSchema.pick({
+  id: true,
+  name: true,
+  signature: true,
+  skills: true,
+  availability: true,
+  online: true,
+  store: true,
+});
 export type Colleague = z.infer<typeof ColleagueSchema>;

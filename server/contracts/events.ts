@@ -5,7 +5,10 @@ import type { Expert, QuestionSummary, Reply } from './api.js';
 export interface ClientEventMap {
   'question.created': { question: QuestionSummary };
   'question.updated': { question: QuestionSummary };
-  'question.offered': { question: QuestionSummary; offer: { expertId: string; score: number; reasons: Record<string, number>; wave: number; expiresAt: string } };
+  'question.offered': {
+    question: QuestionSummary;
+    offer: { expertId: string; score: number; reasons: Record<string, number>; wave: number; expiresAt: string };
+  };
   'question.claimed': { question: QuestionSummary; expertId: string; expertName: string };
   'question.released': { question: QuestionSummary; expertId: string | null };
   'question.escalated': { question: QuestionSummary };
@@ -21,4 +24,8 @@ export interface ClientEventMap {
 }
 
 export type ClientEventType = keyof ClientEventMap;
-export interface ClientEvent<T extends ClientEventType = ClientEventType> { type: T; data: ClientEventMap[T]; at: string }
+export interface ClientEvent<T extends ClientEventType = ClientEventType> {
+  type: T;
+  data: ClientEventMap[T];
+  at: string;
+}

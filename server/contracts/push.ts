@@ -3,8 +3,16 @@
 import { z } from 'zod';
 
 export const PUSH_MESSAGE_TYPES = [
-  'offer', 'offer.withdrawn', 'assigned', 'mention', 'reply.approved', 'reply.rejected',
-  'question.escalated', 'sla.at_risk', 'sla.breached', 'post.failed',
+  'offer',
+  'offer.withdrawn',
+  'assigned',
+  'mention',
+  'reply.approved',
+  'reply.rejected',
+  'question.escalated',
+  'sla.at_risk',
+  'sla.breached',
+  'post.failed',
 ] as const;
 export type PushMessageType = (typeof PUSH_MESSAGE_TYPES)[number];
 
@@ -25,22 +33,31 @@ export interface PushPayload {
   expiresAt?: string;
 }
 
-const base64url = (bytes: number, what: string) => z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, `${what} must be URL-safe base64`)
-  .refine((value) => Buffer.from(value, 'base64url').length === bytes, `${what} must be ${bytes} bytes`);
+const base64url = (bytes: number, what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, `${what} must be URL-safe base64`)
+    .refine((value) => Buffer.from(value, 'base64url').length === bytes, `${what} must be ${bytes} bytes`);
 
 /** The browser's PushSubscription.toJSON(). p256dh is an uncompressed P-256 point (65 bytes); auth is 16 bytes. */
 export const PushSubscriptionBodySchema = z.object({
   endpoint: z.url().max(2048),
   expirationTime: z.number().nullable().optional(),
   keys: z.object({
-    p256dh: base64url(65, 'keys.p256dh').refine((value) => Buffer.from(value, 'base64url')[0] === 4, 'keys.p256dh must be an uncompressed point'),
+    p256dh: base64url(65, 'keys.p256dh').refine(
+      (value) => Buffer.from(value, 'base64url')[0] === 4,
+      'keys.p256dh must be an uncompressed point',
+    ),
     auth: base64url(16, 'keys.auth'),
   }),
 });
 export type PushSubscriptionBody = z.infer<typeof PushSubscriptionBodySchema>;
 
 export const PushSubscriptionSchema = z.object({
-  id: z.string(), createdAt: z.string(), userAgent: z.string().nullable(), lastSuccessAt: z.string().nullable(),
+  id: z.string(),
+  createdAt: z.string(),
+  userAgent: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
 });
 export type PushSubscriptionInfo = z.infer<typeof PushSubscriptionSchema>;
 
@@ -57,4 +74,8 @@ export const AlertWebhookSchema = z.object({
 export type AlertWebhook = z.infer<typeof AlertWebhookSchema>;
 
 export const AlertWebhookTestBodySchema = z.object({ url: z.url().max(2048).optional() });
-export const AlertWebhookTestResultSchema = z.object({ ok: z.boolean(), status: z.number().nullable(), error: z.string().optional() });
+export const AlertWebhookTestResultSchema = z.object({
+  ok: z.boolean(),
+  status: z.number().nullable(),
+  error: z.string().optional(),
+});

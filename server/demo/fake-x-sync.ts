@@ -14,16 +14,34 @@ import type { FakeX, KnownPost } from '../fake-x/index.js';
 const X_ID = /^\d{1,19}$/;
 
 export function syncFakeXWithDatabase(db: Db, fakeX: FakeX): { restored: number } {
-  const roots = db.select().from(questions).where(eq(questions.channel, X_CHANNEL)).all().filter((q) => X_ID.test(q.externalId));
+  const roots = db
+    .select()
+    .from(questions)
+    .where(eq(questions.channel, X_CHANNEL))
+    .all()
+    .filter((q) => X_ID.test(q.externalId));
   const rootOf = new Map(roots.map((q) => [q.id, q]));
-  const thread = db.select({ questionId: messages.questionId, direction: messages.direction, externalId: messages.externalId, text: messages.text, authorHandle: messages.authorHandle, at: messages.at })
-    .from(messages).innerJoin(questions, eq(questions.id, messages.questionId))
-    .where(and(eq(questions.channel, X_CHANNEL), isNotNull(messages.externalId))).all()
+  const thread = db
+    .select({
+      questionId: messages.questionId,
+      direction: messages.direction,
+      externalId: messages.externalId,
+      text: messages.text,
+      authorHandle: messages.authorHandle,
+      at: messages.at,
+    })
+    .from(messages)
+    .innerJoin(questions, eq(questions.id, messages.questionId))
+    .where(and(eq(questions.channel, X_CHANNEL), isNotNull(messages.externalId)))
+    .all()
     .filter((m) => X_ID.test(m.externalId!) && rootOf.has(m.questionId))
     .sort((a, b) => compareIds(a.externalId!, b.externalId!));
 
   const posts: KnownPost[] = roots.map((q) => ({
-    id: q.externalId, text: q.text, lang: q.lang ?? undefined, createdAt: new Date(q.createdAt),
+    id: q.externalId,
+    text: q.text,
+    lang: q.lang ?? undefined,
+    createdAt: new Date(q.createdAt),
     author: { username: q.authorHandle, name: q.authorName ?? undefined, id: q.authorExternalId ?? undefined },
     inReplyToTweetId: q.inReplyToExternalId ?? undefined,
   }));
@@ -32,16 +50,27 @@ export function syncFakeXWithDatabase(db: Db, fakeX: FakeX): { restored: number 
   for (const message of thread) {
     const root = rootOf.get(message.questionId)!;
     posts.push({
-      id: message.externalId!, text: message.text, createdAt: new Date(message.at), inReplyToTweetId: latestIn.get(root.id),
-      author: message.direction === 'out' ? undefined : message.authorHandle && message.authorHandle !== root.authorHandle
-        ? { username: message.authorHandle } : { username: root.authorHandle, id: root.authorExternalId ?? undefined },
+      id: message.externalId!,
+      text: message.text,
+      createdAt: new Date(message.at),
+      inReplyToTweetId: latestIn.get(root.id),
+      author:
+        message.direction === 'out'
+          ? undefined
+          : message.authorHandle && message.authorHandle !== root.authorHandle
+            ? { username: message.authorHandle }
+            : { username: root.authorHandle, id: root.authorExternalId ?? undefined },
     });
     latestIn.set(root.id, message.externalId!);
   }
 
   let restored = 0;
   for (const post of posts.sort((a, b) => compareIds(a.id, b.id))) if (fakeX.restorePost(post)) restored++;
-  const cursor = db.select({ sinceId: channelCursors.sinceId }).from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.sinceId;
+  const cursor = db
+    .select({ sinceId: channelCursors.sinceId })
+    .from(channelCursors)
+    .where(eq(channelCursors.channel, X_CHANNEL))
+    .get()?.sinceId;
   if (cursor) fakeX.continueAbove(cursor);
   return { restored };
 }

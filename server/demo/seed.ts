@@ -11,11 +11,17 @@ export const DEMO_ACCOUNTS = {
 /** The logins as a plain block for the terminal: someone starting the demo should not have to read them out of JSON. */
 export function demoBanner(url: string, fakeXUrl: string, adminEmail = DEMO_ACCOUNTS.admin.email): string {
   // An admin of your own (ADMIN_EMAIL) is yours to remember: its password is never printed.
-  const accounts = Object.entries(DEMO_ACCOUNTS).filter(([role]) => role !== 'admin' || adminEmail === DEMO_ACCOUNTS.admin.email);
+  const accounts = Object.entries(DEMO_ACCOUNTS).filter(
+    ([role]) => role !== 'admin' || adminEmail === DEMO_ACCOUNTS.admin.email,
+  );
   const rows = accounts.map(([role, a]) => `  ${role.padEnd(8)} ${a.email.padEnd(30)} ${a.password}`);
   return [
-    '', `Helpforce demo: open ${url} and sign in as`, ...rows, '',
-    `Customers post on the fake X (their view: ${fakeXUrl}/); simulated experts (names end in "(sim)") answer some.`, '',
+    '',
+    `Helpforce demo: open ${url} and sign in as`,
+    ...rows,
+    '',
+    `Customers post on the fake X (their view: ${fakeXUrl}/); simulated experts (names end in "(sim)") answer some.`,
+    '',
   ].join('\n');
 }
 
@@ -39,16 +45,28 @@ export async function seedDemo(services: Services) {
   if (!existing.has(DEMO_ACCOUNTS.expert.email)) {
     const you = await auth.createUser({ ...DEMO_ACCOUNTS.expert, name: 'Alex Kim', role: 'expert' });
     experts.ensureProfile(you.id, you.name, {
-      signature: 'AK', store: 'Store #112 Austin', capacity: 3, generalist: true,
+      signature: 'AK',
+      store: 'Store #112 Austin',
+      capacity: 3,
+      generalist: true,
       skills: DEMO_TAGS.map((t, i) => ({ tag: t.slug, level: (i % 3) + 3 })),
     });
   }
   for (const expert of DEMO_EXPERTS) {
     if (existing.has(simulatedEmail(expert.name))) continue;
-    const user = await auth.createUser({ email: simulatedEmail(expert.name), name: `${expert.name} (sim)`, role: 'expert', password: `sim-${Math.random().toString(36).slice(2)}-pw` });
+    const user = await auth.createUser({
+      email: simulatedEmail(expert.name),
+      name: `${expert.name} (sim)`,
+      role: 'expert',
+      password: `sim-${Math.random().toString(36).slice(2)}-pw`,
+    });
     experts.ensureProfile(user.id, user.name, {
-      signature: expert.signature, store: `${expert.store} · simulated`, capacity: expert.capacity ?? 2, generalist: expert.generalist ?? false,
-      skills: expert.skills.map(([tag, level]) => ({ tag, level })), simulated: true,
+      signature: expert.signature,
+      store: `${expert.store} · simulated`,
+      capacity: expert.capacity ?? 2,
+      generalist: expert.generalist ?? false,
+      skills: expert.skills.map(([tag, level]) => ({ tag, level })),
+      simulated: true,
     });
   }
 }

@@ -5,9 +5,17 @@ import type { Services } from '../plugins/services.js';
 import type { Account, QuestionSummary } from '../contracts/api.js';
 import { CANNED_ANSWERS, CUSTOMER_HANDLES, SAMPLE_QUESTIONS } from './catalog.js';
 
-interface Options { intervalMs: number; log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }; random?: () => number }
+interface Options {
+  intervalMs: number;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  random?: () => number;
+}
 
-export function startDemoSimulation(services: Services, fakeX: FakeX, { intervalMs, log, random = Math.random }: Options) {
+export function startDemoSimulation(
+  services: Services,
+  fakeX: FakeX,
+  { intervalMs, log, random = Math.random }: Options,
+) {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   // Deactivated simulated experts are left alone, like anyone else whose account was closed.
   const simulated = () => services.auth.listAccounts().filter((u) => u.active && u.name.endsWith('(sim)'));
@@ -25,7 +33,10 @@ export function startDemoSimulation(services: Services, fakeX: FakeX, { interval
   };
 
   const customers = setInterval(() => {
-    fakeX.addMention({ text: pick(SAMPLE_QUESTIONS), author: { username: `${pick(CUSTOMER_HANDLES)}${Math.floor(10 + random() * 990)}` } });
+    fakeX.addMention({
+      text: pick(SAMPLE_QUESTIONS),
+      author: { username: `${pick(CUSTOMER_HANDLES)}${Math.floor(10 + random() * 990)}` },
+    });
   }, intervalMs);
 
   const answerLater = (user: Account, question: QuestionSummary) => {

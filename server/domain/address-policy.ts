@@ -5,14 +5,36 @@ import { BlockList, isIP } from 'node:net';
 
 const blocked = new BlockList();
 for (const [network, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) blocked.addSubnet(network, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blocked.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10],
-  ['fec0::', 10], ['ff00::', 8],
-] as const) blocked.addSubnet(network, prefix, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  blocked.addSubnet(network, prefix, 'ipv6');
 
 /** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail becomes the last two). */
 function groups(address: string): number[] {
@@ -71,9 +93,20 @@ export function checkUrl(raw: string, rules: AddressRules): UrlVerdict {
   if (url.protocol !== 'https:' && !httpAllowed) return { ok: false, reason: 'only https: addresses are accepted' };
   if (url.username || url.password) return { ok: false, reason: 'the address may not carry credentials' };
   if (rules.allowLocal) return { ok: true, url };
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
-  if (isIP(host)) return isPublicAddress(host) ? { ok: true, url } : { ok: false, reason: 'the address is not on the public internet' };
-  if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.') || /\.(local|internal|home\.arpa|lan)$/.test(host)) {
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+  if (isIP(host))
+    return isPublicAddress(host)
+      ? { ok: true, url }
+      : { ok: false, reason: 'the address is not on the public internet' };
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    !host.includes('.') ||
+    /\.(local|internal|home\.arpa|lan)$/.test(host)
+  ) {
     return { ok: false, reason: 'the host is a local name' };
   }
   return { ok: true, url };

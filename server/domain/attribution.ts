@@ -5,11 +5,18 @@ import twitterText from 'twitter-text';
 export const MAX_WEIGHTED_LENGTH = 280;
 export const DEFAULT_ATTRIBUTION_TEMPLATE = '{text} ^{signature}';
 
-export interface Preview { preview: string; weightedLength: number; fits: boolean; remaining: number }
+export interface Preview {
+  preview: string;
+  weightedLength: number;
+  fits: boolean;
+  remaining: number;
+}
 
 export function renderAttribution(text: string, signature: string, template = DEFAULT_ATTRIBUTION_TEMPLATE): string {
   const body = text.trim();
-  return template.replace(/\{(text|signature)\}/g, (_, key: string) => (key === 'text' ? body : signature.trim())).trim();
+  return template
+    .replace(/\{(text|signature)\}/g, (_, key: string) => (key === 'text' ? body : signature.trim()))
+    .trim();
 }
 
 export function weightedLength(text: string): number {
@@ -19,5 +26,10 @@ export function weightedLength(text: string): number {
 export function buildPreview(text: string, signature: string, template = DEFAULT_ATTRIBUTION_TEMPLATE): Preview {
   const preview = renderAttribution(text, signature, template);
   const length = weightedLength(preview);
-  return { preview, weightedLength: length, fits: text.trim().length > 0 && length <= MAX_WEIGHTED_LENGTH, remaining: MAX_WEIGHTED_LENGTH - length };
+  return {
+    preview,
+    weightedLength: length,
+    fits: text.trim().length > 0 && length <= MAX_WEIGHTED_LENGTH,
+    remaining: MAX_WEIGHTED_LENGTH - length,
+  };
 }

@@ -16,12 +16,33 @@ export const QUESTION_ACTIONS = {
   dismiss: ['new', 'offered', 'escalated', 'claimed', 'in_review', 'failed'],
   escalate: ['new', 'offered'],
   reopen: ['answered', 'closed'],
-  retag: ['new', 'offered', 'escalated', 'claimed', 'in_review', 'approved', 'posting', 'answered', 'closed', 'failed', 'dismissed'],
+  retag: [
+    'new',
+    'offered',
+    'escalated',
+    'claimed',
+    'in_review',
+    'approved',
+    'posting',
+    'answered',
+    'closed',
+    'failed',
+    'dismissed',
+  ],
 } as const satisfies Record<string, readonly QuestionStatus[]>;
 
 export type QuestionAction = keyof typeof QUESTION_ACTIONS;
 
-export const OPEN_STATUSES: readonly QuestionStatus[] = ['new', 'offered', 'escalated', 'claimed', 'in_review', 'approved', 'posting', 'failed'];
+export const OPEN_STATUSES: readonly QuestionStatus[] = [
+  'new',
+  'offered',
+  'escalated',
+  'claimed',
+  'in_review',
+  'approved',
+  'posting',
+  'failed',
+];
 
 export function canApply(action: QuestionAction, status: string): boolean {
   return (QUESTION_ACTIONS[action] as readonly string[]).includes(status);

@@ -1,7 +1,11 @@
 // Mentions in an internal note: "@Jane Doe" (a display name, up to four words) or "@jane.doe" (an email's local part).
 // Each "@" yields its candidate spellings, longest first; the caller resolves them against users and keeps, per "@",
 // the longest spelling that names someone.
-export interface MentionPerson { id: string; name: string; email: string }
+export interface MentionPerson {
+  id: string;
+  name: string;
+  email: string;
+}
 
 const MAX_NAME_WORDS = 4;
 

@@ -5,7 +5,10 @@
 // the number of questions (the 30-day digest at 1M questions counts ~590,000 over its two periods).
 import { contentTerms, ownCopy } from './routing/index.js';
 
-export interface TermDocument { id: string; terms: readonly string[] }
+export interface TermDocument {
+  id: string;
+  terms: readonly string[];
+}
 
 export interface RisingTopic {
   term: string;
@@ -19,13 +22,19 @@ export interface RisingTopic {
   exampleIds: string[];
 }
 
-export interface RisingOptions { minCount?: number; limit?: number }
+export interface RisingOptions {
+  minCount?: number;
+  limit?: number;
+}
 
 /** The default minimum count: 3, or 0.5% of the current questions when there are many. */
 export const defaultMinCount = (documents: number) => Math.max(3, Math.ceil(documents * 0.005));
 
 /** A word as texts write it, and the term it reads as. */
-interface Word { form: string; term: string }
+interface Word {
+  form: string;
+  term: string;
+}
 
 /** Distinct raw words kept while reading forms: a period's texts repeat a few thousand words, with a long tail. */
 const WORDS_KEPT = 200_000;
@@ -72,7 +81,9 @@ export class TermCounts {
 
   /** A readable word for a stemmed term: the surface form the texts use most often ("cancelled" for "cancell"). */
   label(term: string): string {
-    const forms = [...(this.forms.get(term) ?? [])].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+    const forms = [...(this.forms.get(term) ?? [])].sort(
+      (a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1),
+    );
     return forms[0]?.[0] ?? term;
   }
 
@@ -93,7 +104,10 @@ export class TermCounts {
 
 /** What a whitespace-separated piece of text reads as, if it is one content word (not a @mention). */
 function readWord(raw: string): Word | null {
-  const form = raw.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
+  const form = raw
+    .toLowerCase()
+    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
+    .replace(/['’]s$/u, '');
   if (!form || raw.startsWith('@')) return null;
   const stems = contentTerms(form);
   return stems.length === 1 ? { form: ownCopy(form), term: stems[0]! } : null;
@@ -119,7 +133,11 @@ export function risingBetween(current: TermCounts, previous: TermCounts, options
 }
 
 /** Rising topics of documents already split into terms. */
-export function risingTopics(current: readonly TermDocument[], previous: readonly TermDocument[], options: RisingOptions & { examples?: number } = {}): RisingTopic[] {
+export function risingTopics(
+  current: readonly TermDocument[],
+  previous: readonly TermDocument[],
+  options: RisingOptions & { examples?: number } = {},
+): RisingTopic[] {
   const now = new TermCounts({ examples: options.examples ?? 3 });
   for (const doc of current) now.addTerms(doc.id, doc.terms);
   const before = new TermCounts();

@@ -23,26 +23,80 @@
 
 export type Lines = 'single' | 'multi';
 
-export interface UnsafeCharacter { codePoint: number; name: string; position: number }
+export interface UnsafeCharacter {
+  codePoint: number;
+  name: string;
+  position: number;
+}
 export type TextProblem = { kind: 'invisible' } | { kind: 'character'; character: UnsafeCharacter };
 
 const C0_NAMES = [
-  'NULL', 'START OF HEADING', 'START OF TEXT', 'END OF TEXT', 'END OF TRANSMISSION', 'ENQUIRY', 'ACKNOWLEDGE', 'BELL', 'BACKSPACE',
-  'CHARACTER TABULATION', 'LINE FEED', 'LINE TABULATION', 'FORM FEED', 'CARRIAGE RETURN', 'SHIFT OUT', 'SHIFT IN', 'DATA LINK ESCAPE',
-  'DEVICE CONTROL ONE', 'DEVICE CONTROL TWO', 'DEVICE CONTROL THREE', 'DEVICE CONTROL FOUR', 'NEGATIVE ACKNOWLEDGE', 'SYNCHRONOUS IDLE',
-  'END OF TRANSMISSION BLOCK', 'CANCEL', 'END OF MEDIUM', 'SUBSTITUTE', 'ESCAPE', 'INFORMATION SEPARATOR FOUR', 'INFORMATION SEPARATOR THREE',
-  'INFORMATION SEPARATOR TWO', 'INFORMATION SEPARATOR ONE',
+  'NULL',
+  'START OF HEADING',
+  'START OF TEXT',
+  'END OF TEXT',
+  'END OF TRANSMISSION',
+  'ENQUIRY',
+  'ACKNOWLEDGE',
+  'BELL',
+  'BACKSPACE',
+  'CHARACTER TABULATION',
+  'LINE FEED',
+  'LINE TABULATION',
+  'FORM FEED',
+  'CARRIAGE RETURN',
+  'SHIFT OUT',
+  'SHIFT IN',
+  'DATA LINK ESCAPE',
+  'DEVICE CONTROL ONE',
+  'DEVICE CONTROL TWO',
+  'DEVICE CONTROL THREE',
+  'DEVICE CONTROL FOUR',
+  'NEGATIVE ACKNOWLEDGE',
+  'SYNCHRONOUS IDLE',
+  'END OF TRANSMISSION BLOCK',
+  'CANCEL',
+  'END OF MEDIUM',
+  'SUBSTITUTE',
+  'ESCAPE',
+  'INFORMATION SEPARATOR FOUR',
+  'INFORMATION SEPARATOR THREE',
+  'INFORMATION SEPARATOR TWO',
+  'INFORMATION SEPARATOR ONE',
 ];
 
 const NAMES: Record<number, string> = {
-  0x7f: 'DELETE', 0x85: 'NEXT LINE', 0xad: 'SOFT HYPHEN', 0x115f: 'HANGUL CHOSEONG FILLER', 0x1160: 'HANGUL JUNGSEONG FILLER',
-  0x180e: 'MONGOLIAN VOWEL SEPARATOR', 0x200b: 'ZERO WIDTH SPACE', 0x2028: 'LINE SEPARATOR', 0x2029: 'PARAGRAPH SEPARATOR',
-  0x202a: 'LEFT-TO-RIGHT EMBEDDING', 0x202b: 'RIGHT-TO-LEFT EMBEDDING', 0x202c: 'POP DIRECTIONAL FORMATTING',
-  0x202d: 'LEFT-TO-RIGHT OVERRIDE', 0x202e: 'RIGHT-TO-LEFT OVERRIDE', 0x2060: 'WORD JOINER', 0x2061: 'FUNCTION APPLICATION',
-  0x2062: 'INVISIBLE TIMES', 0x2063: 'INVISIBLE SEPARATOR', 0x2064: 'INVISIBLE PLUS', 0x2066: 'LEFT-TO-RIGHT ISOLATE',
-  0x2067: 'RIGHT-TO-LEFT ISOLATE', 0x2068: 'FIRST STRONG ISOLATE', 0x2069: 'POP DIRECTIONAL ISOLATE', 0x3164: 'HANGUL FILLER',
-  0xfeff: 'ZERO WIDTH NO-BREAK SPACE', 0xffa0: 'HALFWIDTH HANGUL FILLER', 0xfff9: 'INTERLINEAR ANNOTATION ANCHOR',
-  0xfffa: 'INTERLINEAR ANNOTATION SEPARATOR', 0xfffb: 'INTERLINEAR ANNOTATION TERMINATOR', 0xfffe: 'NONCHARACTER', 0xffff: 'NONCHARACTER',
+  0x7f: 'DELETE',
+  0x85: 'NEXT LINE',
+  0xad: 'SOFT HYPHEN',
+  0x115f: 'HANGUL CHOSEONG FILLER',
+  0x1160: 'HANGUL JUNGSEONG FILLER',
+  0x180e: 'MONGOLIAN VOWEL SEPARATOR',
+  0x200b: 'ZERO WIDTH SPACE',
+  0x2028: 'LINE SEPARATOR',
+  0x2029: 'PARAGRAPH SEPARATOR',
+  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
+  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
+  0x202c: 'POP DIRECTIONAL FORMATTING',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
+  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
+  0x2060: 'WORD JOINER',
+  0x2061: 'FUNCTION APPLICATION',
+  0x2062: 'INVISIBLE TIMES',
+  0x2063: 'INVISIBLE SEPARATOR',
+  0x2064: 'INVISIBLE PLUS',
+  0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x2067: 'RIGHT-TO-LEFT ISOLATE',
+  0x2068: 'FIRST STRONG ISOLATE',
+  0x2069: 'POP DIRECTIONAL ISOLATE',
+  0x3164: 'HANGUL FILLER',
+  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+  0xffa0: 'HALFWIDTH HANGUL FILLER',
+  0xfff9: 'INTERLINEAR ANNOTATION ANCHOR',
+  0xfffa: 'INTERLINEAR ANNOTATION SEPARATOR',
+  0xfffb: 'INTERLINEAR ANNOTATION TERMINATOR',
+  0xfffe: 'NONCHARACTER',
+  0xffff: 'NONCHARACTER',
 };
 
 /**
@@ -73,11 +127,19 @@ function nameOf(codePoint: number): string {
 
 const isControl = (codePoint: number) => codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f);
 const isSurrogate = (codePoint: number) => codePoint >= 0xd800 && codePoint <= 0xdfff; // a code point of its own only when unpaired
-const isBidiControl = (codePoint: number) => (codePoint >= 0x202a && codePoint <= 0x202e) || (codePoint >= 0x2066 && codePoint <= 0x2069);
+const isBidiControl = (codePoint: number) =>
+  (codePoint >= 0x202a && codePoint <= 0x202e) || (codePoint >= 0x2066 && codePoint <= 0x2069);
 
 function isUnsafe(char: string, codePoint: number, lines: Lines): boolean {
   if (LINE_BREAK_OR_TAB.has(codePoint)) return lines === 'single';
-  if (isControl(codePoint) || isSurrogate(codePoint) || codePoint === 0xfffe || codePoint === 0xffff || HIDDEN.test(char)) return true;
+  if (
+    isControl(codePoint) ||
+    isSurrogate(codePoint) ||
+    codePoint === 0xfffe ||
+    codePoint === 0xffff ||
+    HIDDEN.test(char)
+  )
+    return true;
   return FORMAT.test(char) && !NEEDED_FORMAT.test(char);
 }
 
@@ -99,7 +161,7 @@ export function normalizeText(text: string, lines: Lines): string {
 export function findUnsafe(text: string, lines: Lines): TextProblem | null {
   if (text.length > 0 && text.replace(INVISIBLE, '').length === 0) return { kind: 'invisible' };
   let position = 0;
-  for (let i = 0; i < text.length;) {
+  for (let i = 0; i < text.length; ) {
     position++;
     const flag = text.codePointAt(i) === 0x1f3f4 ? FLAG_SEQUENCE.exec(text.slice(i, i + 40)) : null;
     if (flag) {
@@ -108,7 +170,8 @@ export function findUnsafe(text: string, lines: Lines): TextProblem | null {
     }
     const codePoint = text.codePointAt(i)!;
     const char = String.fromCodePoint(codePoint);
-    if (isUnsafe(char, codePoint, lines)) return { kind: 'character', character: { codePoint, name: nameOf(codePoint), position } };
+    if (isUnsafe(char, codePoint, lines))
+      return { kind: 'character', character: { codePoint, name: nameOf(codePoint), position } };
     i += char.length;
   }
   return null;

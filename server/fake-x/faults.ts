@@ -40,4 +40,3 @@ function matches(rule: FaultRule, method: string, path: string, routePattern: st
   rule.path.lastIndex = 0;
   return rule.path.test(path);
 }
-

@@ -37,7 +37,9 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     if (loaded.snapshot) state.restore(loaded.snapshot);
     else if (loaded.problem) warn(`fake X starts empty: ${loaded.problem}`);
   }
-  const saving = options.stateFile ? keepSaved(state, options.stateFile, options.saveIntervalMs ?? 2000, warn) : undefined;
+  const saving = options.stateFile
+    ? keepSaved(state, options.stateFile, options.saveIntervalMs ?? 2000, warn)
+    : undefined;
 
   // forceCloseConnections: close() must not wait for hung requests or keep-alive sockets of clients.
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
@@ -68,8 +70,14 @@ export async function startFakeX(options: FakeXOptions = {}): Promise<FakeX> {
     const author = post.author ? state.customer(post.author) : state.brand;
     const parent = post.inReplyToTweetId ? state.tweet(post.inReplyToTweetId) : undefined;
     return state.importTweet({
-      id: post.id, text: post.text, authorId: author.id, conversationId: parent?.conversationId ?? post.id,
-      inReplyToTweetId: parent?.id, inReplyToUserId: parent?.authorId, lang: post.lang ?? 'en', createdAt: post.createdAt,
+      id: post.id,
+      text: post.text,
+      authorId: author.id,
+      conversationId: parent?.conversationId ?? post.id,
+      inReplyToTweetId: parent?.id,
+      inReplyToUserId: parent?.authorId,
+      lang: post.lang ?? 'en',
+      createdAt: post.createdAt,
     });
   };
 

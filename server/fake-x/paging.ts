@@ -8,7 +8,11 @@ export interface Page {
 }
 
 /** `list` is ordered oldest first (ids only grow); pages come back newest first. */
-export function pageOf(list: readonly FakeTweet[], query: TimelineQuery, matches?: (tweet: FakeTweet) => boolean): Page {
+export function pageOf(
+  list: readonly FakeTweet[],
+  query: TimelineQuery,
+  matches?: (tweet: FakeTweet) => boolean,
+): Page {
   const upper = minBigInt(query.untilId, query.before);
   const tweets: FakeTweet[] = [];
   for (let i = upper === undefined ? list.length - 1 : firstIndexAtOrAbove(list, upper) - 1; i >= 0; i--) {
@@ -23,7 +27,9 @@ export function pageOf(list: readonly FakeTweet[], query: TimelineQuery, matches
 
 function withinTime(tweet: FakeTweet, query: TimelineQuery): boolean {
   const time = tweet.createdAt.getTime();
-  return (query.startTime === undefined || time >= query.startTime) && (query.endTime === undefined || time < query.endTime);
+  return (
+    (query.startTime === undefined || time >= query.startTime) && (query.endTime === undefined || time < query.endTime)
+  );
 }
 
 function firstIndexAtOrAbove(list: readonly FakeTweet[], id: bigint): number {

@@ -15,10 +15,18 @@ const SnapshotFileSchema = z.object({
   nextTweetId: id,
   nextUserId: id,
   users: z.array(z.object({ id: z.string().min(1), username: z.string().min(1), name: z.string(), createdAt: date })),
-  tweets: z.array(z.object({
-    id, text: z.string(), authorId: z.string().min(1), conversationId: z.string().min(1),
-    inReplyToTweetId: id.optional(), inReplyToUserId: z.string().optional(), lang: z.string(), createdAt: date,
-  })),
+  tweets: z.array(
+    z.object({
+      id,
+      text: z.string(),
+      authorId: z.string().min(1),
+      conversationId: z.string().min(1),
+      inReplyToTweetId: id.optional(),
+      inReplyToUserId: z.string().optional(),
+      lang: z.string(),
+      createdAt: date,
+    }),
+  ),
 });
 
 export type LoadedSnapshot = { snapshot: FakeXSnapshot } | { snapshot: undefined; problem?: string };
@@ -51,7 +59,10 @@ function setAside(path: string, problem: string): LoadedSnapshot {
   return { snapshot: undefined, problem: `${path}: ${problem} (moved to ${aside})` };
 }
 
-interface SavedState { revision: number; snapshot(): FakeXSnapshot }
+interface SavedState {
+  revision: number;
+  snapshot(): FakeXSnapshot;
+}
 
 /** Saves every `intervalMs` when something changed, and once more at stop. A failed save is reported, not thrown:
  * the fake goes on serving, and the next save tries again. */

@@ -48,7 +48,10 @@ export function registerPublicPage(app: FastifyInstance, state: FakeXState): voi
 function renderPage(brand: string, threads: PublicThread[]): string {
   const items = threads.map((thread) => {
     const replies = thread.replies
-      .map((reply) => `<li class="reply"><b>@${escapeHtml(brand)}</b> ${escapeHtml(reply.text)} <time>${reply.createdAt}</time></li>`)
+      .map(
+        (reply) =>
+          `<li class="reply"><b>@${escapeHtml(brand)}</b> ${escapeHtml(reply.text)} <time>${reply.createdAt}</time></li>`,
+      )
       .join('');
     const context = thread.inReplyToTweetId ? ' <small>(follow-up)</small>' : '';
     return `<li class="post" id="t${thread.id}"><b>${escapeHtml(thread.author.name)}</b> @${escapeHtml(thread.author.username)}${context}
@@ -65,4 +68,3 @@ function renderPage(brand: string, threads: PublicThread[]): string {
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
-

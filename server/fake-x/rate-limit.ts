@@ -95,7 +95,8 @@ export class RateLimiter {
     let bucket = this.buckets.get(name);
     if (!bucket) {
       const setting = this.settings[name];
-      const { limit, windowSec } = typeof setting === 'number' ? { limit: setting, windowSec: undefined } : (setting ?? {});
+      const { limit, windowSec } =
+        typeof setting === 'number' ? { limit: setting, windowSec: undefined } : (setting ?? {});
       bucket = new Bucket(limit ?? defaultLimit(name), windowSec ?? defaultWindow(name));
       this.buckets.set(name, bucket);
     }

@@ -3,7 +3,14 @@ import type { FakeTweet, FakeUser } from './types.js';
 import { encodePageToken, type FieldSelection } from './timeline-query.js';
 import type { Page } from './paging.js';
 
-const ZERO_TWEET_METRICS = { retweet_count: 0, reply_count: 0, like_count: 0, quote_count: 0, bookmark_count: 0, impression_count: 0 };
+const ZERO_TWEET_METRICS = {
+  retweet_count: 0,
+  reply_count: 0,
+  like_count: 0,
+  quote_count: 0,
+  bookmark_count: 0,
+  impression_count: 0,
+};
 const ZERO_USER_METRICS = { followers_count: 0, following_count: 0, tweet_count: 0, listed_count: 0, like_count: 0 };
 
 export function timelineBody(state: FakeXState, page: Page, fields: FieldSelection): Record<string, unknown> {

@@ -35,7 +35,11 @@ function postAsBrand(state: FakeXState, body: PostTweetBody, enforceReplyRule: b
   }
   const { weightedLength } = twitterText.parseTweet(text);
   if (weightedLength > MAX_WEIGHTED_LENGTH) {
-    return invalidRequest('text', text, `Post text is too long: ${weightedLength} weighted characters, the limit is ${MAX_WEIGHTED_LENGTH}`);
+    return invalidRequest(
+      'text',
+      text,
+      `Post text is too long: ${weightedLength} weighted characters, the limit is ${MAX_WEIGHTED_LENGTH}`,
+    );
   }
 
   const targetId = body.reply?.in_reply_to_tweet_id;
@@ -43,7 +47,11 @@ function postAsBrand(state: FakeXState, body: PostTweetBody, enforceReplyRule: b
   if (targetId !== undefined) {
     target = typeof targetId === 'string' ? state.tweet(targetId) : undefined;
     if (!target) {
-      return invalidRequest('reply.in_reply_to_tweet_id', String(targetId), 'The post you are replying to does not exist or is not visible to you');
+      return invalidRequest(
+        'reply.in_reply_to_tweet_id',
+        String(targetId),
+        'The post you are replying to does not exist or is not visible to you',
+      );
     }
     const summoned = target.authorId === state.brand.id || state.mentions(target, state.brand);
     if (enforceReplyRule && !summoned) return replyNotAllowed();

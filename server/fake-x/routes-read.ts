@@ -34,7 +34,10 @@ export function registerReadRoutes(app: FastifyInstance, state: FakeXState): voi
   app.get<{ Querystring: XQuery }>('/2/tweets/search/recent', async (request, reply) => {
     const text = request.query.query;
     if (!text) return sendProblem(reply, invalidRequest('query', '', 'The `query` query parameter can not be empty'));
-    const query = parseTimelineQuery(request.query, { minResults: 10, tokenParams: ['next_token', 'pagination_token'] });
+    const query = parseTimelineQuery(request.query, {
+      minResults: 10,
+      tokenParams: ['next_token', 'pagination_token'],
+    });
     if (isProblem(query)) return sendProblem(reply, query);
     const matches = compileSearchQuery(text, state);
     if (typeof matches === 'string') return sendProblem(reply, invalidRequest('query', text, matches));

@@ -8,7 +8,8 @@ const TOKEN = /-?"[^"]*"|\S+/g;
 
 /** Supports what Helpforce sends: words (AND), "phrases", @user, from:, to:, lang:, is:reply/retweet/quote, -negation, OR. */
 export function compileSearchQuery(query: string, state: FakeXState): Test | string {
-  if (query.length > MAX_QUERY_LENGTH) return `Query is too long: ${query.length} characters, the limit is ${MAX_QUERY_LENGTH}`;
+  if (query.length > MAX_QUERY_LENGTH)
+    return `Query is too long: ${query.length} characters, the limit is ${MAX_QUERY_LENGTH}`;
   const tokens = (query.replace(/[()]/g, ' ').match(TOKEN) ?? []).filter(Boolean);
   const alternatives: Test[][] = [[]];
   let positives = 0;
@@ -23,7 +24,8 @@ export function compileSearchQuery(query: string, state: FakeXState): Test | str
     if (!negated) positives++;
     alternatives[alternatives.length - 1]!.push(negated ? (tweet) => !test(tweet) : test);
   }
-  if (positives === 0) return 'There were errors processing your request: the query must contain at least one positive term';
+  if (positives === 0)
+    return 'There were errors processing your request: the query must contain at least one positive term';
   if (alternatives.some((all) => all.length === 0)) return 'There were errors processing your request: dangling OR';
   return (tweet) => alternatives.some((all) => all.every((test) => test(tweet)));
 }
@@ -39,7 +41,8 @@ function compileTerm(term: string, state: FakeXState): Test | string {
     case 'from':
       return (tweet) => sameHandle(state.user(tweet.authorId)?.username, value);
     case 'to':
-      return (tweet) => Boolean(tweet.inReplyToUserId && sameHandle(state.user(tweet.inReplyToUserId)?.username, value));
+      return (tweet) =>
+        Boolean(tweet.inReplyToUserId && sameHandle(state.user(tweet.inReplyToUserId)?.username, value));
     case 'lang':
       return (tweet) => tweet.lang === value;
     case 'conversation_id':

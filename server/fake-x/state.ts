@@ -35,7 +35,10 @@ export class FakeXState {
   private readonly repliesByParent = new Map<string, FakeTweet[]>();
   private readonly textsByAuthor = new Map<string, Set<string>>();
 
-  constructor(brand: Omit<FakeUser, 'createdAt'>, private readonly clock: () => number) {
+  constructor(
+    brand: Omit<FakeUser, 'createdAt'>,
+    private readonly clock: () => number,
+  ) {
     this.brand = this.addUser(brand);
   }
 
@@ -75,7 +78,8 @@ export class FakeXState {
     const known = (author.id && this.usersById.get(author.id)) || this.userByHandle(author.username);
     if (known) return known;
     const name = author.name ?? author.username;
-    if (author.id) return this.importUser({ id: author.id, username: author.username, name, createdAt: new Date(this.clock()) });
+    if (author.id)
+      return this.importUser({ id: author.id, username: author.username, name, createdAt: new Date(this.clock()) });
     return this.addUser({ id: String(this.nextUserId++), username: author.username, name });
   }
 

@@ -1,23 +1,74 @@
 import { invalidRequest, type Problem } from './problems.js';
 
 const TWEET_FIELDS = new Set([
-  'article', 'attachments', 'author_id', 'card_uri', 'community_id', 'context_annotations', 'conversation_id',
-  'created_at', 'display_text_range', 'edit_controls', 'edit_history_tweet_ids', 'entities', 'geo', 'id',
-  'in_reply_to_user_id', 'lang', 'media_metadata', 'non_public_metrics', 'note_tweet', 'organic_metrics',
-  'possibly_sensitive', 'promoted_metrics', 'public_metrics', 'referenced_tweets', 'reply_settings', 'scopes',
-  'source', 'text', 'withheld',
+  'article',
+  'attachments',
+  'author_id',
+  'card_uri',
+  'community_id',
+  'context_annotations',
+  'conversation_id',
+  'created_at',
+  'display_text_range',
+  'edit_controls',
+  'edit_history_tweet_ids',
+  'entities',
+  'geo',
+  'id',
+  'in_reply_to_user_id',
+  'lang',
+  'media_metadata',
+  'non_public_metrics',
+  'note_tweet',
+  'organic_metrics',
+  'possibly_sensitive',
+  'promoted_metrics',
+  'public_metrics',
+  'referenced_tweets',
+  'reply_settings',
+  'scopes',
+  'source',
+  'text',
+  'withheld',
 ]);
 const USER_FIELDS = new Set([
-  'affiliation', 'connection_status', 'created_at', 'description', 'entities', 'id', 'location',
-  'most_recent_tweet_id', 'name', 'pinned_tweet_id', 'profile_banner_url', 'profile_image_url', 'protected',
-  'public_metrics', 'receives_your_dm', 'subscription_type', 'url', 'username', 'verified', 'verified_type',
+  'affiliation',
+  'connection_status',
+  'created_at',
+  'description',
+  'entities',
+  'id',
+  'location',
+  'most_recent_tweet_id',
+  'name',
+  'pinned_tweet_id',
+  'profile_banner_url',
+  'profile_image_url',
+  'protected',
+  'public_metrics',
+  'receives_your_dm',
+  'subscription_type',
+  'url',
+  'username',
+  'verified',
+  'verified_type',
   'withheld',
 ]);
 const EXPANSIONS = new Set([
-  'article.cover_media', 'article.media_entities', 'attachments.media_keys', 'attachments.media_source_tweet',
-  'attachments.poll_ids', 'author_id', 'edit_history_tweet_ids', 'entities.mentions.username', 'geo.place_id',
-  'in_reply_to_user_id', 'entities.note.mentions.username', 'referenced_tweets.id',
-  'referenced_tweets.id.attachments.media_keys', 'referenced_tweets.id.author_id',
+  'article.cover_media',
+  'article.media_entities',
+  'attachments.media_keys',
+  'attachments.media_source_tweet',
+  'attachments.poll_ids',
+  'author_id',
+  'edit_history_tweet_ids',
+  'entities.mentions.username',
+  'geo.place_id',
+  'in_reply_to_user_id',
+  'entities.note.mentions.username',
+  'referenced_tweets.id',
+  'referenced_tweets.id.attachments.media_keys',
+  'referenced_tweets.id.author_id',
 ]);
 
 export interface FieldSelection {
@@ -51,21 +102,24 @@ export function parseTimelineQuery(query: Query, limits: TimelineLimits): Timeli
   for (const name of ['since_id', 'until_id'] as const) {
     const value = query[name];
     if (value === undefined) continue;
-    if (!/^\d{1,19}$/.test(value)) return invalidRequest(name, value, `The \`${name}\` query parameter value [${value}] is not valid`);
+    if (!/^\d{1,19}$/.test(value))
+      return invalidRequest(name, value, `The \`${name}\` query parameter value [${value}] is not valid`);
     parsed[name === 'since_id' ? 'sinceId' : 'untilId'] = BigInt(value);
   }
   for (const name of ['start_time', 'end_time'] as const) {
     const value = query[name];
     if (value === undefined) continue;
     const time = Date.parse(value);
-    if (Number.isNaN(time)) return invalidRequest(name, value, `Invalid '${name}':'${value}'. '${name}' must be a valid RFC3339 date.`);
+    if (Number.isNaN(time))
+      return invalidRequest(name, value, `Invalid '${name}':'${value}'. '${name}' must be a valid RFC3339 date.`);
     parsed[name === 'start_time' ? 'startTime' : 'endTime'] = time;
   }
   for (const name of limits.tokenParams) {
     const value = query[name];
     if (value === undefined) continue;
     const before = decodePageToken(value);
-    if (before === undefined) return invalidRequest(name, value, `The \`${name}\` query parameter value [${value}] is not valid`);
+    if (before === undefined)
+      return invalidRequest(name, value, `The \`${name}\` query parameter value [${value}] is not valid`);
     parsed.before = before;
   }
 
@@ -76,7 +130,12 @@ export function parseTimelineQuery(query: Query, limits: TimelineLimits): Timeli
   ] as const;
   for (const [name, allowed, target] of lists) {
     for (const value of query[name]?.split(',') ?? []) {
-      if (!allowed.has(value)) return invalidRequest(name, value, `The \`${name}\` query parameter value [${value}] is not one of [${[...allowed].join(',')}]`);
+      if (!allowed.has(value))
+        return invalidRequest(
+          name,
+          value,
+          `The \`${name}\` query parameter value [${value}] is not one of [${[...allowed].join(',')}]`,
+        );
       target.add(value);
     }
   }
@@ -87,7 +146,11 @@ function parseMaxResults(value: string | undefined, min: number): number | Probl
   if (value === undefined) return 10;
   const n = Number(value);
   if (Number.isInteger(n) && n >= min && n <= 100) return n;
-  return invalidRequest('max_results', value, `The \`max_results\` query parameter value [${value}] is not between ${min} and 100`);
+  return invalidRequest(
+    'max_results',
+    value,
+    `The \`max_results\` query parameter value [${value}] is not between ${min} and 100`,
+  );
 }
 
 export function encodePageToken(before: string): string {

@@ -29,11 +29,20 @@ export function excerpt(text: string, max = EXCERPT): string {
 
 const tagList = (question: QuestionSummary) => question.tags.map((t) => `#${t.slug}`).join(' ');
 
-function about(type: PushMessageType, question: QuestionSummary, title: string, body: string, urgency: 'normal' | 'high', ttlSeconds: number): OutgoingMessage {
+function about(
+  type: PushMessageType,
+  question: QuestionSummary,
+  title: string,
+  body: string,
+  urgency: 'normal' | 'high',
+  ttlSeconds: number,
+): OutgoingMessage {
   const topic = questionTopic(question.id);
   return {
     payload: { type, questionId: question.id, title, body, url: questionUrl(question.id), tag: topic },
-    topic, urgency, ttlSeconds: Math.max(1, Math.round(ttlSeconds)),
+    topic,
+    urgency,
+    ttlSeconds: Math.max(1, Math.round(ttlSeconds)),
   };
 }
 
@@ -46,21 +55,48 @@ function minutesLeft(ms: number): string {
 export function offerMessage(question: QuestionSummary, expiresAt: number, now: number): OutgoingMessage {
   const left = expiresAt - now;
   const tags = tagList(question);
-  const message = about('offer', question, `New question from @${question.author.handle}`,
-    `“${excerpt(question.text)}”${tags ? `\n${tags}` : ''}\n${minutesLeft(left)} left to claim`, 'high', left / 1000);
+  const message = about(
+    'offer',
+    question,
+    `New question from @${question.author.handle}`,
+    `“${excerpt(question.text)}”${tags ? `\n${tags}` : ''}\n${minutesLeft(left)} left to claim`,
+    'high',
+    left / 1000,
+  );
   message.payload.expiresAt = new Date(expiresAt).toISOString();
   return message;
 }
 
 /** Replaces an offer someone else took: the service worker closes the notification it replaces. */
-export function withdrawnMessage(question: QuestionSummary, winnerName: string | null, ttlSeconds: number): OutgoingMessage {
-  const body = question.status === 'dismissed' ? `No answer needed for “${excerpt(question.text, 60)}”` : `${winnerName ?? 'A colleague'} is answering “${excerpt(question.text, 60)}”`;
-  return about('offer.withdrawn', question, question.status === 'dismissed' ? 'Question closed' : 'Question taken', body, 'high', ttlSeconds);
+export function withdrawnMessage(
+  question: QuestionSummary,
+  winnerName: string | null,
+  ttlSeconds: number,
+): OutgoingMessage {
+  const body =
+    question.status === 'dismissed'
+      ? `No answer needed for “${excerpt(question.text, 60)}”`
+      : `${winnerName ?? 'A colleague'} is answering “${excerpt(question.text, 60)}”`;
+  return about(
+    'offer.withdrawn',
+    question,
+    question.status === 'dismissed' ? 'Question closed' : 'Question taken',
+    body,
+    'high',
+    ttlSeconds,
+  );
 }
 
 export function assignedMessage(question: QuestionSummary, by: string | null, note: string | null): OutgoingMessage {
   const body = `“${excerpt(question.text)}”${note ? `\n${by ?? 'A colleague'}: ${excerpt(note, 120)}` : ''}`;
-  return about('assigned', question, by ? `${by} handed you a question` : 'A question was assigned to you', body, 'normal', DAY_S);
+  return about(
+    'assigned',
+    question,
+    by ? `${by} handed you a question` : 'A question was assigned to you',
+    body,
+    'normal',
+    DAY_S,
+  );
 }
 
 export function mentionMessage(question: QuestionSummary, from: string, text: string): OutgoingMessage {
@@ -69,8 +105,22 @@ export function mentionMessage(question: QuestionSummary, from: string, text: st
 
 export function reviewMessage(question: QuestionSummary, approved: boolean, feedback: string | null): OutgoingMessage {
   return approved
-    ? about('reply.approved', question, 'Your answer was approved', `It is on its way to @${question.author.handle}.`, 'normal', DAY_S)
-    : about('reply.rejected', question, 'Your answer needs changes', feedback ? excerpt(feedback, 200) : 'See the reviewer’s feedback.', 'normal', DAY_S);
+    ? about(
+        'reply.approved',
+        question,
+        'Your answer was approved',
+        `It is on its way to @${question.author.handle}.`,
+        'normal',
+        DAY_S,
+      )
+    : about(
+        'reply.rejected',
+        question,
+        'Your answer needs changes',
+        feedback ? excerpt(feedback, 200) : 'See the reviewer’s feedback.',
+        'normal',
+        DAY_S,
+      );
 }
 
 const ALERT_TITLES: Record<AlertEvent, string> = {
@@ -81,19 +131,37 @@ const ALERT_TITLES: Record<AlertEvent, string> = {
 };
 
 /** Managers' alerts; each is also what the chat webhook says. */
-export function alertMessage(event: AlertEvent, question: QuestionSummary, detail: string | null, now: number): OutgoingMessage {
+export function alertMessage(
+  event: AlertEvent,
+  question: QuestionSummary,
+  detail: string | null,
+  now: number,
+): OutgoingMessage {
   const due = Date.parse(question.slaDueAt) - now;
-  const when = event === 'sla.at_risk' ? `\nDue in ${minutesLeft(due)}` : event === 'sla.breached' ? `\nOverdue by ${minutesLeft(-due)}` : '';
+  const when =
+    event === 'sla.at_risk'
+      ? `\nDue in ${minutesLeft(due)}`
+      : event === 'sla.breached'
+        ? `\nOverdue by ${minutesLeft(-due)}`
+        : '';
   const body = `“${excerpt(question.text, 120)}” from @${question.author.handle}${when}${detail ? `\n${excerpt(detail, 120)}` : ''}`;
   const urgent = event !== 'sla.at_risk';
-  return about(event, question, ALERT_TITLES[event], body, urgent ? 'high' : 'normal', event === 'post.failed' ? DAY_S : HOUR_S);
+  return about(
+    event,
+    question,
+    ALERT_TITLES[event],
+    body,
+    urgent ? 'high' : 'normal',
+    event === 'post.failed' ? DAY_S : HOUR_S,
+  );
 }
 
 /**
  * Slack's control sequences (`<!channel>`, `<url|label>`) are written with angle brackets, so a customer's words must
  * have theirs escaped, or a public post could ping the whole desk channel or show a disguised link there.
  */
-export const escapeChatText = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export const escapeChatText = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** Slack incoming-webhook JSON; Microsoft Teams and Mattermost read the same `text`. */
 export function chatMessage(message: OutgoingMessage, event: AlertEvent): { text: string; blocks: unknown[] } {
@@ -102,4 +170,6 @@ export function chatMessage(message: OutgoingMessage, event: AlertEvent): { text
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-export const TEST_CHAT_MESSAGE = { text: 'Helpforce: this is a test of the desk’s alert webhook. Escalations, SLA breaches and failed posts will appear here.' };
+export const TEST_CHAT_MESSAGE = {
+  text: 'Helpforce: this is a test of the desk’s alert webhook. Escalations, SLA breaches and failed posts will appear here.',
+};

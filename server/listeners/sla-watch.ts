@@ -18,12 +18,18 @@ const BATCH = 100;
 const MARKS = 'sla-watch';
 
 interface Deps {
-  db: Db; clock: Clock; views: Views; slaMs: number;
+  db: Db;
+  clock: Clock;
+  views: Views;
+  slaMs: number;
   announce: (alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) => void;
 }
 
 /** Up to where a kind has been looked at: a due time (for at-risk, less the risk window) and, at that time, an id. */
-interface Mark { at: number; id: string }
+interface Mark {
+  at: number;
+  id: string;
+}
 /** Every id sorts below it: a mark at this id has seen every question due at its time. */
 const PAST_EVERY_ID = '\uffff';
 
@@ -31,20 +37,38 @@ export function createSlaWatch({ db, clock, views, slaMs, announce }: Deps) {
   const stored = db.select().from(serverKeys).where(eq(serverKeys.name, MARKS)).get()?.value;
   // From start, not from the first tick: a mark crossed in between is announced on that tick.
   const start = clock.now();
-  const read = (at: string | undefined, id: string | undefined): Mark => ({ at: at === undefined ? start : Number(at), id: id ?? PAST_EVERY_ID });
+  const read = (at: string | undefined, id: string | undefined): Mark => ({
+    at: at === undefined ? start : Number(at),
+    id: id ?? PAST_EVERY_ID,
+  });
   let marks = { atRisk: read(stored?.atRisk, stored?.atRiskId), breached: read(stored?.breached, stored?.breachedId) };
   const riskMs = slaMs * AT_RISK_SHARE;
 
   /** Questions due after `from` (shifted by `shift`) up to `to`, in (due, id) order, so equal due times page too. */
-  const crossing = (from: Mark, to: number, shift: number) => db.select().from(questions).where(and(
-    inArray(questions.status, [...OPEN_STATUSES]), isNull(questions.firstReplyAt),
-    or(gt(questions.slaDueAt, from.at + shift), and(eq(questions.slaDueAt, from.at + shift), gt(questions.id, from.id))),
-    lte(questions.slaDueAt, to + shift),
-  )).orderBy(questions.slaDueAt, questions.id).limit(BATCH).all();
+  const crossing = (from: Mark, to: number, shift: number) =>
+    db
+      .select()
+      .from(questions)
+      .where(
+        and(
+          inArray(questions.status, [...OPEN_STATUSES]),
+          isNull(questions.firstReplyAt),
+          or(
+            gt(questions.slaDueAt, from.at + shift),
+            and(eq(questions.slaDueAt, from.at + shift), gt(questions.id, from.id)),
+          ),
+          lte(questions.slaDueAt, to + shift),
+        ),
+      )
+      .orderBy(questions.slaDueAt, questions.id)
+      .limit(BATCH)
+      .all();
 
   /** A full batch leaves the mark at its last row; a shorter one has seen everything up to `to`. */
   const advance = (rows: { slaDueAt: number; id: string }[], mark: Mark, to: number, shift: number): Mark =>
-    rows.length === BATCH ? { at: rows.at(-1)!.slaDueAt - shift, id: rows.at(-1)!.id } : { at: Math.max(mark.at, to), id: PAST_EVERY_ID };
+    rows.length === BATCH
+      ? { at: rows.at(-1)!.slaDueAt - shift, id: rows.at(-1)!.id }
+      : { at: Math.max(mark.at, to), id: PAST_EVERY_ID };
 
   return {
     tick(now: number) {
@@ -54,15 +78,29 @@ export function createSlaWatch({ db, clock, views, slaMs, announce }: Deps) {
       const breached = crossing(marks.breached, breachedTo, 0);
       // Read and paged over whole; announced only while still ahead of their deadline (those past it are breaches).
       const atRisk = atRiskRows.filter((q) => q.slaDueAt > now);
-      const next = { atRisk: advance(atRiskRows, marks.atRisk, atRiskTo, riskMs), breached: advance(breached, marks.breached, breachedTo, 0) };
+      const next = {
+        atRisk: advance(atRiskRows, marks.atRisk, atRiskTo, riskMs),
+        breached: advance(breached, marks.breached, breachedTo, 0),
+      };
       if (atRiskRows.length > 0 || breached.length > 0) {
-        const value = { atRisk: String(next.atRisk.at), atRiskId: next.atRisk.id, breached: String(next.breached.at), breachedId: next.breached.id };
+        const value = {
+          atRisk: String(next.atRisk.at),
+          atRiskId: next.atRisk.id,
+          breached: String(next.breached.at),
+          breachedId: next.breached.id,
+        };
         db.transaction(() => {
-          announce([
-            ...views.summaries(atRisk).map((question) => ({ event: 'sla.at_risk' as const, question })),
-            ...views.summaries(breached).map((question) => ({ event: 'sla.breached' as const, question })),
-          ], now);
-          db.insert(serverKeys).values({ name: MARKS, value, createdAt: now }).onConflictDoUpdate({ target: serverKeys.name, set: { value } }).run();
+          announce(
+            [
+              ...views.summaries(atRisk).map((question) => ({ event: 'sla.at_risk' as const, question })),
+              ...views.summaries(breached).map((question) => ({ event: 'sla.breached' as const, question })),
+            ],
+            now,
+          );
+          db.insert(serverKeys)
+            .values({ name: MARKS, value, createdAt: now })
+            .onConflictDoUpdate({ target: serverKeys.name, set: { value } })
+            .run();
         });
       }
       marks = next;

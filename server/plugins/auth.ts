@@ -13,8 +13,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DURING_PASSWORD_CHANGE = new Set(['/api/me', '/api/me/password', '/api/auth/logout', '/api/auth/login']);
 
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal | null }
-  interface FastifyInstance { requireRole(role: Role): (request: FastifyRequest, reply: FastifyReply) => Promise<void> }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    requireRole(role: Role): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
 }
 
 export function hasRole(principal: Principal, role: Role): boolean {
@@ -28,30 +32,47 @@ export function callerKey(request: FastifyRequest): string {
   return principal ? `user:${principal.user.id}` : `ip:${request.ip}`;
 }
 
-export default fp(async (app) => {
-  app.decorateRequest('principal', null);
+export default fp(
+  async (app) => {
+    app.decorateRequest('principal', null);
 
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      request.principal = app.services.auth.tokenPrincipal(header.slice(7).trim());
-      if (!request.principal) throw new AppError(401, 'invalid_token', 'The API token is unknown, revoked or expired');
-      return;
-    }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) request.principal = app.services.auth.sessionPrincipal(cookie);
-    const route = request.routeOptions.url;
-    if (request.principal?.mustChangePassword && route && (route.startsWith('/api/') || route === '/ws') && !DURING_PASSWORD_CHANGE.has(route)) {
-      throw new AppError(403, 'password_change_required', 'Choose a new password first: your account has a temporary one');
-    }
-  });
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      if (header?.startsWith('Bearer ')) {
+        request.principal = app.services.auth.tokenPrincipal(header.slice(7).trim());
+        if (!request.principal)
+          throw new AppError(401, 'invalid_token', 'The API token is unknown, revoked or expired');
+        return;
+      }
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (cookie) request.principal = app.services.auth.sessionPrincipal(cookie);
+      const route = request.routeOptions.url;
+      if (
+        request.principal?.mustChangePassword &&
+        route &&
+        (route.startsWith('/api/') || route === '/ws') &&
+        !DURING_PASSWORD_CHANGE.has(route)
+      ) {
+        throw new AppError(
+          403,
+          'password_change_required',
+          'Choose a new password first: your account has a temporary one',
+        );
+      }
+    });
 
-  app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {
-    const principal = request.principal;
-    if (!principal) throw unauthorized();
-    if (!hasRole(principal, role)) throw forbidden(`This needs the ${role} role`);
-    if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== principal.csrfToken) {
-      throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header');
-    }
-  });
-}, { name: 'auth', dependencies: ['services'] });
+    app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {
+      const principal = request.principal;
+      if (!principal) throw unauthorized();
+      if (!hasRole(principal, role)) throw forbidden(`This needs the ${role} role`);
+      if (
+        principal.via === 'session' &&
+        !SAFE_METHODS.has(request.method) &&
+        request.headers['x-csrf-token'] !== principal.csrfToken
+      ) {
+        throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header');
+      }
+    });
+  },
+  { name: 'auth', dependencies: ['services'] },
+);

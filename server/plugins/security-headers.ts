@@ -16,19 +16,28 @@ declare module 'fastify' {
 export function securityHeaders(options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
-    setHeader(name: string, value: string | number | readonly string[]) { headers[name.toLowerCase()] = String(value); },
-    removeHeader(name: string) { delete headers[name.toLowerCase()]; },
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
   };
   let failure: unknown;
-  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => { failure = error; });
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => {
+    failure = error;
+  });
   if (failure) throw failure;
   return headers;
 }
 
-export default fp<{ helmet: HelmetOptions }>(async (app, options) => {
-  const headers = securityHeaders(options.helmet);
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.routeOptions.config.securityHeaders !== false) reply.headers(headers);
-    done();
-  });
-}, { name: 'security-headers' });
+export default fp<{ helmet: HelmetOptions }>(
+  async (app, options) => {
+    const headers = securityHeaders(options.helmet);
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.routeOptions.config.securityHeaders !== false) reply.headers(headers);
+      done();
+    });
+  },
+  { name: 'security-headers' },
+);

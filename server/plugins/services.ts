@@ -30,13 +30,24 @@ import { createNotifier } from '../listeners/notifier.js';
 import { createSlaWatch } from '../listeners/sla-watch.js';
 import { createPush, createTransport } from '../services/push.js';
 
-export interface ServiceOptions { db: Db; clock: Clock; config: AppConfig; posters: Map<string, ChannelPoster>; timers: boolean }
+export interface ServiceOptions {
+  db: Db;
+  clock: Clock;
+  config: AppConfig;
+  posters: Map<string, ChannelPoster>;
+  timers: boolean;
+}
 
 export function createServices({ db, clock, config, posters }: ServiceOptions, log: FastifyBaseLogger) {
   // Every service learns through the model's router, so what it learns while the history replays is queued.
-  const routingModel = createRoutingModel(db, createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true }), {
-    replayBeforeListen: config.routing.replayBeforeListen, sliceMs: config.routing.replaySliceMs,
-  });
+  const routingModel = createRoutingModel(
+    db,
+    createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true }),
+    {
+      replayBeforeListen: config.routing.replayBeforeListen,
+      sliceMs: config.routing.replaySliceMs,
+    },
+  );
   const router = routingModel.router;
   const hub = createRealtimeHub(clock);
   const views = createViews(db);
@@ -46,16 +57,38 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const auth = createAuthService({ db, clock, connections: hub });
   const experts = createExpertService({ db, clock, router, hub });
   const dispatcher = createDispatcher({ db, clock, router, hub, views, experts, config: config.routing });
-  const questions = createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config: config.routing });
+  const questions = createQuestionService({
+    db,
+    clock,
+    router,
+    hub,
+    views,
+    tags,
+    experts,
+    dispatcher,
+    config: config.routing,
+  });
   const ingest = createIngestService({ db, clock, router, hub, views, tags, dispatcher, config: config.routing });
   const outbox = createOutbox({ db, clock, hub, views, experts, posters, log: log.child({ component: 'outbox' }) });
   const access = createQuestionAccess(db);
   const answers = createAnswerService({ db, access });
   const replies = createReplyService({
-    db, clock, hub, views, experts, tags,
-    policy: () => settings.get().reviewPolicy, attributionTemplate: () => settings.get().attributionTemplate, onApproved: (reply) => {
+    db,
+    clock,
+    hub,
+    views,
+    experts,
+    tags,
+    policy: () => settings.get().reviewPolicy,
+    attributionTemplate: () => settings.get().attributionTemplate,
+    onApproved: (reply) => {
       const question = views.summaryById(reply.questionId)!;
-      router.learnAnswer(reply.authorId, question.text, question.tags.map((t) => t.slug), clock.now());
+      router.learnAnswer(
+        reply.authorId,
+        question.text,
+        question.tags.map((t) => t.slug),
+        clock.now(),
+      );
       answers.indexReply(reply);
       void outbox.run();
     },
@@ -64,14 +97,25 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
   // the notifier turns the hub's events into queued notifications.
   const push = createPush({
-    db, clock, config: config.push, transport: pushTransport, log: log.child({ component: 'push' }), webhookUrl: () => settings.get().alertWebhook.url,
+    db,
+    clock,
+    config: config.push,
+    transport: pushTransport,
+    log: log.child({ component: 'push' }),
+    webhookUrl: () => settings.get().alertWebhook.url,
     onDevicesChanged: (userId) => {
       experts.pushChanged(userId);
       dispatcher.rosterChanged();
     },
   });
   const notifier = createNotifier({
-    db, clock, hub, views, webhook: () => settings.get().alertWebhook, wake: push.sender.wake, config: config.routing,
+    db,
+    clock,
+    hub,
+    views,
+    webhook: () => settings.get().alertWebhook,
+    wake: push.sender.wake,
+    config: config.routing,
     log: log.child({ component: 'notifier' }),
   });
   const slaWatch = createSlaWatch({ db, clock, views, slaMs: config.routing.slaMs, announce: notifier.announce });
@@ -87,8 +131,31 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
     if (online) dispatcher.rosterChanged();
   });
   return {
-    db, clock, router, routingModel, hub, views, settings, tags, auth, experts, dispatcher, ingest, questions, outbox, replies, metrics, channels, posters,
-    access, answers, snippets, notes, analytics, push, notifier,
+    db,
+    clock,
+    router,
+    routingModel,
+    hub,
+    views,
+    settings,
+    tags,
+    auth,
+    experts,
+    dispatcher,
+    ingest,
+    questions,
+    outbox,
+    replies,
+    metrics,
+    channels,
+    posters,
+    access,
+    answers,
+    snippets,
+    notes,
+    analytics,
+    push,
+    notifier,
     /**
      * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
      * nor is an expert who set themselves Away with the app still open.
@@ -99,81 +166,112 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
 export type Services = ReturnType<typeof createServices>;
 
 declare module 'fastify' {
-  interface FastifyInstance { services: Services }
+  interface FastifyInstance {
+    services: Services;
+  }
 }
 
-export default fp<ServiceOptions>(async (app, options) => {
-  const services = createServices(options, app.log);
-  app.decorate('services', services);
-  // Each step is timed: on a large history they are what a restart waits for.
-  const ms: Record<string, number> = {};
-  const timed = <T>(step: string, work: () => T): T => {
-    const started = performance.now();
-    try { return work(); } finally { ms[step] = Math.round(performance.now() - started); }
-  };
-  const experts = timed('roster', () => services.experts.loadRoster());
-  const routing = timed('routing', () => services.routingModel.load());
-  const recovered = timed('outbox', () => services.outbox.recover());
-  const notifications = timed('notifications', () => ({ resent: services.push.sender.recover(), reconciled: services.notifier.reconcile() }));
-  app.log.info({ experts, routing, recoveredOutbox: recovered, notifications, ms }, 'routing state loaded');
-  if (routing.inBackground) {
-    const replaying = performance.now();
-    void services.routingModel.ready().then(
-      (learned) => app.log.info({ learned, ms: Math.round(performance.now() - replaying) }, 'routing model replayed'),
-      (error: unknown) => app.log.error({ err: error }, 'routing model replay failed; routing uses what was learned so far'));
-  }
-  // The similar-answers index fills in while the server already serves (it is only a suggestion list).
-  const indexing = performance.now();
-  void services.answers.rebuild().then(
-    (indexedAnswers) => app.log.info({ indexedAnswers, ms: Math.round(performance.now() - indexing) }, 'similar-answers index built'),
-    (error: unknown) => app.log.error({ err: error }, 'similar-answers index rebuild failed'));
-  // The metrics' hour cache likewise, so the dashboard's first request after a restart does not read every hour.
-  const warming = performance.now();
-  void services.metrics.warm().then(
-    (warm) => { if (warm) app.log.info({ ms: Math.round(performance.now() - warming) }, 'metrics cache warm'); },
-    (error: unknown) => app.log.error({ err: error }, 'metrics warm-up failed; requests read what they need'));
-  app.addHook('preClose', async () => {
-    await Promise.all([services.answers.stop(), services.routingModel.stop(), services.metrics.stop(), services.analytics.stop()]);
-  });
-
-  // Sockets go first, so no presence change reaches a database that is closing.
-  app.addHook('preClose', async () => services.hub.closeAll());
-  // Notifications the last events queued are written; pushes in flight finish (each has a timeout).
-  app.addHook('onClose', async () => {
-    services.notifier.flush();
-    await services.push.sender.stop();
-  });
-  if (!options.timers) return;
-  const timers: NodeJS.Timeout[] = [];
-  // A failing tick (e.g. SQLITE_BUSY while another process holds the write lock past busy_timeout) is logged and
-  // retried on the next one; thrown from a timer it would take the whole server down.
-  const every = (ms: number, what: string, work: () => unknown) => setInterval(() => {
-    Promise.resolve().then(work).catch((error: unknown) => app.log.error({ err: error }, `${what} failed; retrying on the next tick`));
-  }, ms);
-  app.addHook('onReady', async () => {
-    timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
-    timers.push(every(1000, 'outbox run', () => services.outbox.run()));
-    timers.push(every(1000, 'push sender', () => services.push.sender.tick()));
-    // The dashboard's "right now" tiles, for connected managers: within a second of any write (a new question counts
-    // in Open beside its queue row, not up to 5 s later) or of someone connecting or leaving, and every 5 s regardless
-    // (the day's rollover).
-    const writes = services.db.$client.prepare<[], number>('select total_changes()').pluck();
-    let ticked = { at: -Infinity, writes: -1 };
-    let presenceChanged = false;
-    services.hub.onPresence(() => { presenceChanged = true; });
-    timers.push(every(1000, 'metrics tick', () => {
-      if (services.hub.managerCount() === 0) return;
-      const now = { at: performance.now(), writes: writes.get()! };
-      if (now.writes === ticked.writes && !presenceChanged && now.at - ticked.at < 5000) return;
-      ticked = now;
-      presenceChanged = false;
-      services.hub.publish('metrics.tick', services.metrics.live(services.onlineExperts()));
+export default fp<ServiceOptions>(
+  async (app, options) => {
+    const services = createServices(options, app.log);
+    app.decorate('services', services);
+    // Each step is timed: on a large history they are what a restart waits for.
+    const ms: Record<string, number> = {};
+    const timed = <T>(step: string, work: () => T): T => {
+      const started = performance.now();
+      try {
+        return work();
+      } finally {
+        ms[step] = Math.round(performance.now() - started);
+      }
+    };
+    const experts = timed('roster', () => services.experts.loadRoster());
+    const routing = timed('routing', () => services.routingModel.load());
+    const recovered = timed('outbox', () => services.outbox.recover());
+    const notifications = timed('notifications', () => ({
+      resent: services.push.sender.recover(),
+      reconciled: services.notifier.reconcile(),
     }));
-    for (const timer of timers) timer.unref();
-    void services.outbox.run();
-  });
-  app.addHook('onClose', async () => {
-    for (const timer of timers) clearInterval(timer);
-    await services.outbox.idle();
-  });
-}, { name: 'services' });
+    app.log.info({ experts, routing, recoveredOutbox: recovered, notifications, ms }, 'routing state loaded');
+    if (routing.inBackground) {
+      const replaying = performance.now();
+      void services.routingModel.ready().then(
+        (learned) => app.log.info({ learned, ms: Math.round(performance.now() - replaying) }, 'routing model replayed'),
+        (error: unknown) =>
+          app.log.error({ err: error }, 'routing model replay failed; routing uses what was learned so far'),
+      );
+    }
+    // The similar-answers index fills in while the server already serves (it is only a suggestion list).
+    const indexing = performance.now();
+    void services.answers.rebuild().then(
+      (indexedAnswers) =>
+        app.log.info({ indexedAnswers, ms: Math.round(performance.now() - indexing) }, 'similar-answers index built'),
+      (error: unknown) => app.log.error({ err: error }, 'similar-answers index rebuild failed'),
+    );
+    // The metrics' hour cache likewise, so the dashboard's first request after a restart does not read every hour.
+    const warming = performance.now();
+    void services.metrics.warm().then(
+      (warm) => {
+        if (warm) app.log.info({ ms: Math.round(performance.now() - warming) }, 'metrics cache warm');
+      },
+      (error: unknown) => app.log.error({ err: error }, 'metrics warm-up failed; requests read what they need'),
+    );
+    app.addHook('preClose', async () => {
+      await Promise.all([
+        services.answers.stop(),
+        services.routingModel.stop(),
+        services.metrics.stop(),
+        services.analytics.stop(),
+      ]);
+    });
+
+    // Sockets go first, so no presence change reaches a database that is closing.
+    app.addHook('preClose', async () => services.hub.closeAll());
+    // Notifications the last events queued are written; pushes in flight finish (each has a timeout).
+    app.addHook('onClose', async () => {
+      services.notifier.flush();
+      await services.push.sender.stop();
+    });
+    if (!options.timers) return;
+    const timers: NodeJS.Timeout[] = [];
+    // A failing tick (e.g. SQLITE_BUSY while another process holds the write lock past busy_timeout) is logged and
+    // retried on the next one; thrown from a timer it would take the whole server down.
+    const every = (ms: number, what: string, work: () => unknown) =>
+      setInterval(() => {
+        Promise.resolve()
+          .then(work)
+          .catch((error: unknown) => app.log.error({ err: error }, `${what} failed; retrying on the next tick`));
+      }, ms);
+    app.addHook('onReady', async () => {
+      timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
+      timers.push(every(1000, 'outbox run', () => services.outbox.run()));
+      timers.push(every(1000, 'push sender', () => services.push.sender.tick()));
+      // The dashboard's "right now" tiles, for connected managers: within a second of any write (a new question counts
+      // in Open beside its queue row, not up to 5 s later) or of someone connecting or leaving, and every 5 s regardless
+      // (the day's rollover).
+      const writes = services.db.$client.prepare<[], number>('select total_changes()').pluck();
+      let ticked = { at: -Infinity, writes: -1 };
+      let presenceChanged = false;
+      services.hub.onPresence(() => {
+        presenceChanged = true;
+      });
+      timers.push(
+        every(1000, 'metrics tick', () => {
+          if (services.hub.managerCount() === 0) return;
+          const now = { at: performance.now(), writes: writes.get()! };
+          if (now.writes === ticked.writes && !presenceChanged && now.at - ticked.at < 5000) return;
+          ticked = now;
+          presenceChanged = false;
+          services.hub.publish('metrics.tick', services.metrics.live(services.onlineExperts()));
+        }),
+      );
+      for (const timer of timers) timer.unref();
+      void services.outbox.run();
+    });
+    app.addHook('onClose', async () => {
+      for (const timer of timers) clearInterval(timer);
+      await services.outbox.idle();
+    });
+  },
+  { name: 'services' },
+);

@@ -5,11 +5,18 @@ import { errorResponses, IdParamsSchema } from './schemas.js';
 export const answerRoutes: FastifyPluginAsyncZod = async (app) => {
   const { answers } = app.services;
 
-  app.get('/api/questions/:id/similar', {
-    schema: {
-      tags: ['knowledge'], summary: 'Approved or posted answers to the most similar past questions',
-      params: IdParamsSchema, querystring: SimilarQuerySchema, response: { 200: SimilarAnswersSchema, ...errorResponses },
+  app.get(
+    '/api/questions/:id/similar',
+    {
+      schema: {
+        tags: ['knowledge'],
+        summary: 'Approved or posted answers to the most similar past questions',
+        params: IdParamsSchema,
+        querystring: SimilarQuerySchema,
+        response: { 200: SimilarAnswersSchema, ...errorResponses },
+      },
+      onRequest: app.requireRole('expert'),
     },
-    onRequest: app.requireRole('expert'),
-  }, async (request) => ({ items: answers.similar(request.principal!.user, request.params.id, request.query.limit) }));
+    async (request) => ({ items: answers.similar(request.principal!.user, request.params.id, request.query.limit) }),
+  );
 };

@@ -7,19 +7,46 @@ export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
   const { notes } = app.services;
   const expert = app.requireRole('expert');
 
-  app.get('/api/questions/:id/notes', {
-    schema: { tags: ['notes'], params: IdParamsSchema, response: { 200: z.object({ items: z.array(NoteSchema) }), ...errorResponses } }, onRequest: expert,
-  }, async (request) => ({ items: notes.list(request.principal!.user, request.params.id) }));
-
-  app.post('/api/questions/:id/notes', {
-    schema: { tags: ['notes'], params: IdParamsSchema, body: NoteBodySchema, response: { 201: z.object({ note: NoteSchema }), ...errorResponses } }, onRequest: expert,
-  }, async (request, reply) => reply.code(201).send({ note: notes.add(request.principal!.user, request.params.id, request.body.text) }));
-
-  app.post('/api/questions/:id/handoff', {
-    schema: {
-      tags: ['notes'], params: IdParamsSchema, body: HandoffBodySchema,
-      response: { 200: z.object({ question: QuestionSchema, note: NoteSchema }), ...errorResponses },
+  app.get(
+    '/api/questions/:id/notes',
+    {
+      schema: {
+        tags: ['notes'],
+        params: IdParamsSchema,
+        response: { 200: z.object({ items: z.array(NoteSchema) }), ...errorResponses },
+      },
+      onRequest: expert,
     },
-    onRequest: expert,
-  }, async (request) => notes.handoff(request.principal!.user, request.params.id, request.body.expertId, request.body.note));
+    async (request) => ({ items: notes.list(request.principal!.user, request.params.id) }),
+  );
+
+  app.post(
+    '/api/questions/:id/notes',
+    {
+      schema: {
+        tags: ['notes'],
+        params: IdParamsSchema,
+        body: NoteBodySchema,
+        response: { 201: z.object({ note: NoteSchema }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request, reply) =>
+      reply.code(201).send({ note: notes.add(request.principal!.user, request.params.id, request.body.text) }),
+  );
+
+  app.post(
+    '/api/questions/:id/handoff',
+    {
+      schema: {
+        tags: ['notes'],
+        params: IdParamsSchema,
+        body: HandoffBodySchema,
+        response: { 200: z.object({ question: QuestionSchema, note: NoteSchema }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request) =>
+      notes.handoff(request.principal!.user, request.params.id, request.body.expertId, request.body.note),
+  );
 };

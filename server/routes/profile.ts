@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { ColleagueSchema, ExpertSchema, OfferSchema, ProfileSchema, ProfileUpdateSchema, QuestionSchema } from '../contracts/api.js';
+import {
+  ColleagueSchema,
+  ExpertSchema,
+  OfferSchema,
+  ProfileSchema,
+  ProfileUpdateSchema,
+  QuestionSchema,
+} from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
 
 export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -8,26 +15,71 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
   const expert = app.requireRole('expert');
 
   // Managers and admins get a profile on first look, set to away: they answer only once they opt in.
-  const ensure = (user: { id: string; name: string; role: string }) => experts.ensureProfile(user.id, user.name, user.role === 'expert' ? {} : { availability: 'away' });
+  const ensure = (user: { id: string; name: string; role: string }) =>
+    experts.ensureProfile(user.id, user.name, user.role === 'expert' ? {} : { availability: 'away' });
 
-  app.get('/api/me/profile', { schema: { tags: ['experts'], response: { 200: ProfileSchema, ...errorResponses } }, onRequest: expert },
-    async (request) => ensure(request.principal!.user));
+  app.get(
+    '/api/me/profile',
+    { schema: { tags: ['experts'], response: { 200: ProfileSchema, ...errorResponses } }, onRequest: expert },
+    async (request) => ensure(request.principal!.user),
+  );
 
-  app.put('/api/me/profile', { schema: { tags: ['experts'], body: ProfileUpdateSchema, response: { 200: ProfileSchema, ...errorResponses } }, onRequest: expert },
+  app.put(
+    '/api/me/profile',
+    {
+      schema: { tags: ['experts'], body: ProfileUpdateSchema, response: { 200: ProfileSchema, ...errorResponses } },
+      onRequest: expert,
+    },
     async (request) => {
       const { user } = request.principal!;
       ensure(user);
       return experts.updateProfile(user.id, request.body);
-    });
+    },
+  );
 
-  app.get('/api/me/offers', {
-    schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(z.object({ question: QuestionSchema, offer: OfferSchema })) }), ...errorResponses } },
-    onRequest: expert,
-  }, async (request) => ({ items: questions.myOffers(request.principal!.user) }));
+  app.get(
+    '/api/me/offers',
+    {
+      schema: {
+        tags: ['experts'],
+        response: {
+          200: z.object({ items: z.array(z.object({ question: QuestionSchema, offer: OfferSchema })) }),
+          ...errorResponses,
+        },
+      },
+      onRequest: expert,
+    },
+    async (request) => ({ items: questions.myOffers(request.principal!.user) }),
+  );
 
-  app.get('/api/experts/directory', { schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ColleagueSchema) }), ...errorResponses } }, onRequest: expert },
-    async () => ({ items: experts.list().map(({ id, name, signature, skills, availability, online, store }) => ({ id, name, signature, skills, availability, online, store })) }));
+  app.get(
+    '/api/experts/directory',
+    {
+      schema: {
+        tags: ['experts'],
+        response: { 200: z.object({ items: z.array(ColleagueSchema) }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async () => ({
+      items: experts.list().map(({ id, name, signature, skills, availability, online, store }) => ({
+        id,
+        name,
+        signature,
+        skills,
+        availability,
+        online,
+        store,
+      })),
+    }),
+  );
 
-  app.get('/api/experts', { schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ExpertSchema) }), ...errorResponses } }, onRequest: app.requireRole('manager') },
-    async () => ({ items: experts.list() }));
+  app.get(
+    '/api/experts',
+    {
+      schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ExpertSchema) }), ...errorResponses } },
+      onRequest: app.requireRole('manager'),
+    },
+    async () => ({ items: experts.list() }),
+  );
 };

@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import {
-  AlertWebhookTestBodySchema, AlertWebhookTestResultSchema, PushSubscriptionBodySchema, PushSubscriptionSchema, VapidPublicKeySchema,
+  AlertWebhookTestBodySchema,
+  AlertWebhookTestResultSchema,
+  PushSubscriptionBodySchema,
+  PushSubscriptionSchema,
+  VapidPublicKeySchema,
 } from '../contracts/push.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
@@ -9,32 +13,70 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
   const { push } = app.services;
   const anyone = app.requireRole('expert');
 
-  app.get('/api/push/vapid-public-key', { schema: { tags: ['push'], response: { 200: VapidPublicKeySchema, ...errorResponses } }, onRequest: anyone },
-    async () => ({ key: push.publicKey }));
+  app.get(
+    '/api/push/vapid-public-key',
+    { schema: { tags: ['push'], response: { 200: VapidPublicKeySchema, ...errorResponses } }, onRequest: anyone },
+    async () => ({ key: push.publicKey }),
+  );
 
-  app.post('/api/me/push-subscriptions', {
-    schema: {
-      tags: ['push'], body: PushSubscriptionBodySchema,
-      response: { 201: z.object({ subscription: PushSubscriptionSchema.pick({ id: true, createdAt: true }) }), ...errorResponses },
+  app.post(
+    '/api/me/push-subscriptions',
+    {
+      schema: {
+        tags: ['push'],
+        body: PushSubscriptionBodySchema,
+        response: {
+          201: z.object({ subscription: PushSubscriptionSchema.pick({ id: true, createdAt: true }) }),
+          ...errorResponses,
+        },
+      },
+      onRequest: anyone,
     },
-    onRequest: anyone,
-  }, async (request, reply) => {
-    // 201 whether the endpoint is new or known (the contract's "idempotent per endpoint"): the same id either way.
-    const { subscription } = await push.subscriptions.subscribe(request.principal!.user.id, request.body, request.headers['user-agent'] ?? null);
-    return reply.code(201).send({ subscription: { id: subscription.id, createdAt: subscription.createdAt } });
-  });
+    async (request, reply) => {
+      // 201 whether the endpoint is new or known (the contract's "idempotent per endpoint"): the same id either way.
+      const { subscription } = await push.subscriptions.subscribe(
+        request.principal!.user.id,
+        request.body,
+        request.headers['user-agent'] ?? null,
+      );
+      return reply.code(201).send({ subscription: { id: subscription.id, createdAt: subscription.createdAt } });
+    },
+  );
 
-  app.get('/api/me/push-subscriptions', { schema: { tags: ['push'], response: { 200: z.object({ items: z.array(PushSubscriptionSchema) }), ...errorResponses } }, onRequest: anyone },
-    async (request) => ({ items: push.subscriptions.list(request.principal!.user.id) }));
+  app.get(
+    '/api/me/push-subscriptions',
+    {
+      schema: {
+        tags: ['push'],
+        response: { 200: z.object({ items: z.array(PushSubscriptionSchema) }), ...errorResponses },
+      },
+      onRequest: anyone,
+    },
+    async (request) => ({ items: push.subscriptions.list(request.principal!.user.id) }),
+  );
 
-  app.delete('/api/me/push-subscriptions/:id', { schema: { tags: ['push'], params: IdParamsSchema, response: { 204: z.null(), ...errorResponses } }, onRequest: anyone },
+  app.delete(
+    '/api/me/push-subscriptions/:id',
+    {
+      schema: { tags: ['push'], params: IdParamsSchema, response: { 204: z.null(), ...errorResponses } },
+      onRequest: anyone,
+    },
     async (request, reply) => {
       push.subscriptions.remove(request.principal!.user.id, request.params.id);
       return reply.code(204).send(null);
-    });
+    },
+  );
 
-  app.post('/api/settings/alert-webhook/test', {
-    schema: { tags: ['settings'], body: AlertWebhookTestBodySchema, response: { 200: AlertWebhookTestResultSchema, ...errorResponses } },
-    onRequest: app.requireRole('admin'),
-  }, async (request) => push.testWebhook(request.body.url));
+  app.post(
+    '/api/settings/alert-webhook/test',
+    {
+      schema: {
+        tags: ['settings'],
+        body: AlertWebhookTestBodySchema,
+        response: { 200: AlertWebhookTestResultSchema, ...errorResponses },
+      },
+      onRequest: app.requireRole('admin'),
+    },
+    async (request) => push.testWebhook(request.body.url),
+  );
 };

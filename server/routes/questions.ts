@@ -1,8 +1,17 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import {
-  AssignBodySchema, DismissBodySchema, ErrorBodySchema, IngestQuestionSchema, QuestionDetailSchema, QuestionListQuerySchema, QuestionListSchema,
-  QuestionSchema, ReplyBodySchema, ReplySchema, RetagBodySchema,
+  AssignBodySchema,
+  DismissBodySchema,
+  ErrorBodySchema,
+  IngestQuestionSchema,
+  QuestionDetailSchema,
+  QuestionListQuerySchema,
+  QuestionListSchema,
+  QuestionSchema,
+  ReplyBodySchema,
+  ReplySchema,
+  RetagBodySchema,
 } from '../contracts/api.js';
 import { callerKey } from '../plugins/auth.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
@@ -14,44 +23,137 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
 
-  app.post('/api/questions', {
-    schema: { tags: ['questions'], body: IngestQuestionSchema, response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses, 429: ErrorBodySchema } }, onRequest: manager,
-    // Each question is offered to experts' phones: a leaked or runaway token must not flood the queue and everyone.
-    config: { rateLimit: { max: ingestPerMinute, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: callerKey } },
-  }, async (request, reply) => {
-    const outcome = await ingest.submit(request.body);
-    return reply.code(outcome.duplicate ? 200 : 201).send({ question: outcome.question });
-  });
+  app.post(
+    '/api/questions',
+    {
+      schema: {
+        tags: ['questions'],
+        body: IngestQuestionSchema,
+        response: { 200: QuestionBody, 201: QuestionBody, ...errorResponses, 429: ErrorBodySchema },
+      },
+      onRequest: manager,
+      // Each question is offered to experts' phones: a leaked or runaway token must not flood the queue and everyone.
+      config: {
+        rateLimit: { max: ingestPerMinute, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: callerKey },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await ingest.submit(request.body);
+      return reply.code(outcome.duplicate ? 200 : 201).send({ question: outcome.question });
+    },
+  );
 
-  app.get('/api/questions', { schema: { tags: ['questions'], querystring: QuestionListQuerySchema, response: { 200: QuestionListSchema, ...errorResponses } }, onRequest: expert },
-    async (request) => questions.list(request.principal!.user, request.query));
+  app.get(
+    '/api/questions',
+    {
+      schema: {
+        tags: ['questions'],
+        querystring: QuestionListQuerySchema,
+        response: { 200: QuestionListSchema, ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request) => questions.list(request.principal!.user, request.query),
+  );
 
-  app.get('/api/questions/:id', {
-    schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: z.object({ question: QuestionDetailSchema }), ...errorResponses } }, onRequest: expert,
-  }, async (request) => ({ question: questions.detail(request.principal!.user, request.params.id) }));
+  app.get(
+    '/api/questions/:id',
+    {
+      schema: {
+        tags: ['questions'],
+        params: IdParamsSchema,
+        response: { 200: z.object({ question: QuestionDetailSchema }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request) => ({ question: questions.detail(request.principal!.user, request.params.id) }),
+  );
 
-  app.post('/api/questions/:id/claim', { schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: expert },
-    async (request) => ({ question: questions.claim(request.principal!.user, request.params.id) }));
+  app.post(
+    '/api/questions/:id/claim',
+    {
+      schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
+      onRequest: expert,
+    },
+    async (request) => ({ question: questions.claim(request.principal!.user, request.params.id) }),
+  );
 
-  app.post('/api/questions/:id/release', { schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: expert },
-    async (request) => ({ question: questions.release(request.principal!.user, request.params.id) }));
+  app.post(
+    '/api/questions/:id/release',
+    {
+      schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
+      onRequest: expert,
+    },
+    async (request) => ({ question: questions.release(request.principal!.user, request.params.id) }),
+  );
 
-  app.post('/api/questions/:id/assign', {
-    schema: { tags: ['questions'], params: IdParamsSchema, body: AssignBodySchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager,
-  }, async (request) => ({ question: questions.assign(request.principal!.user, request.params.id, request.body.expertId) }));
+  app.post(
+    '/api/questions/:id/assign',
+    {
+      schema: {
+        tags: ['questions'],
+        params: IdParamsSchema,
+        body: AssignBodySchema,
+        response: { 200: QuestionBody, ...errorResponses },
+      },
+      onRequest: manager,
+    },
+    async (request) => ({
+      question: questions.assign(request.principal!.user, request.params.id, request.body.expertId),
+    }),
+  );
 
-  app.post('/api/questions/:id/dismiss', {
-    schema: { tags: ['questions'], params: IdParamsSchema, body: DismissBodySchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager,
-  }, async (request) => ({ question: questions.dismiss(request.principal!.user, request.params.id, request.body.reason) }));
+  app.post(
+    '/api/questions/:id/dismiss',
+    {
+      schema: {
+        tags: ['questions'],
+        params: IdParamsSchema,
+        body: DismissBodySchema,
+        response: { 200: QuestionBody, ...errorResponses },
+      },
+      onRequest: manager,
+    },
+    async (request) => ({
+      question: questions.dismiss(request.principal!.user, request.params.id, request.body.reason),
+    }),
+  );
 
-  app.post('/api/questions/:id/tags', {
-    schema: { tags: ['questions'], params: IdParamsSchema, body: RetagBodySchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager,
-  }, async (request) => ({ question: questions.retag(request.principal!.user, request.params.id, request.body.tags) }));
+  app.post(
+    '/api/questions/:id/tags',
+    {
+      schema: {
+        tags: ['questions'],
+        params: IdParamsSchema,
+        body: RetagBodySchema,
+        response: { 200: QuestionBody, ...errorResponses },
+      },
+      onRequest: manager,
+    },
+    async (request) => ({ question: questions.retag(request.principal!.user, request.params.id, request.body.tags) }),
+  );
 
-  app.post('/api/questions/:id/retry', { schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } }, onRequest: manager },
-    async (request) => ({ question: outbox.retry(request.principal!.user, request.params.id) }));
+  app.post(
+    '/api/questions/:id/retry',
+    {
+      schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
+      onRequest: manager,
+    },
+    async (request) => ({ question: outbox.retry(request.principal!.user, request.params.id) }),
+  );
 
-  app.post('/api/questions/:id/replies', {
-    schema: { tags: ['replies'], params: IdParamsSchema, body: ReplyBodySchema, response: { 201: z.object({ reply: ReplySchema }), ...errorResponses } }, onRequest: expert,
-  }, async (request, reply) => reply.code(201).send({ reply: replies.submit(request.principal!.user, request.params.id, request.body.text) }));
+  app.post(
+    '/api/questions/:id/replies',
+    {
+      schema: {
+        tags: ['replies'],
+        params: IdParamsSchema,
+        body: ReplyBodySchema,
+        response: { 201: z.object({ reply: ReplySchema }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request, reply) =>
+      reply.code(201).send({ reply: replies.submit(request.principal!.user, request.params.id, request.body.text) }),
+  );
 };

@@ -6,7 +6,16 @@ export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
   const { analytics } = app.services;
 
   // Managers get every expert and every store; an expert gets only their own row.
-  app.get('/api/recognition', {
-    schema: { tags: ['metrics'], querystring: RecognitionQuerySchema, response: { 200: RecognitionSchema, ...errorResponses } }, onRequest: app.requireRole('expert'),
-  }, async (request) => analytics.recognition(request.principal!.user, request.query));
+  app.get(
+    '/api/recognition',
+    {
+      schema: {
+        tags: ['metrics'],
+        querystring: RecognitionQuerySchema,
+        response: { 200: RecognitionSchema, ...errorResponses },
+      },
+      onRequest: app.requireRole('expert'),
+    },
+    async (request) => analytics.recognition(request.principal!.user, request.query),
+  );
 };

@@ -4,23 +4,56 @@ import { ApproveBodySchema, QuestionSchema, RejectBodySchema, ReplySchema } from
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 const ReplyListQuerySchema = z.object({
-  status: z.string().max(100).optional(), author: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.string().max(100).optional(),
+  author: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
   const { replies } = app.services;
   const manager = app.requireRole('manager');
 
-  app.get('/api/replies', {
-    schema: { tags: ['replies'], querystring: ReplyListQuerySchema, response: { 200: z.object({ items: z.array(ReplySchema.extend({ question: QuestionSchema })) }), ...errorResponses } },
-    onRequest: app.requireRole('expert'),
-  }, async (request) => ({ items: replies.list(request.principal!.user, request.query) }));
+  app.get(
+    '/api/replies',
+    {
+      schema: {
+        tags: ['replies'],
+        querystring: ReplyListQuerySchema,
+        response: {
+          200: z.object({ items: z.array(ReplySchema.extend({ question: QuestionSchema })) }),
+          ...errorResponses,
+        },
+      },
+      onRequest: app.requireRole('expert'),
+    },
+    async (request) => ({ items: replies.list(request.principal!.user, request.query) }),
+  );
 
-  app.post('/api/replies/:id/approve', {
-    schema: { tags: ['replies'], params: IdParamsSchema, body: ApproveBodySchema.optional(), response: { 200: z.object({ reply: ReplySchema }), ...errorResponses } }, onRequest: manager,
-  }, async (request) => ({ reply: replies.approve(request.principal!.user, request.params.id, request.body?.text) }));
+  app.post(
+    '/api/replies/:id/approve',
+    {
+      schema: {
+        tags: ['replies'],
+        params: IdParamsSchema,
+        body: ApproveBodySchema.optional(),
+        response: { 200: z.object({ reply: ReplySchema }), ...errorResponses },
+      },
+      onRequest: manager,
+    },
+    async (request) => ({ reply: replies.approve(request.principal!.user, request.params.id, request.body?.text) }),
+  );
 
-  app.post('/api/replies/:id/reject', {
-    schema: { tags: ['replies'], params: IdParamsSchema, body: RejectBodySchema, response: { 200: z.object({ reply: ReplySchema }), ...errorResponses } }, onRequest: manager,
-  }, async (request) => ({ reply: replies.reject(request.principal!.user, request.params.id, request.body.feedback) }));
+  app.post(
+    '/api/replies/:id/reject',
+    {
+      schema: {
+        tags: ['replies'],
+        params: IdParamsSchema,
+        body: RejectBodySchema,
+        response: { 200: z.object({ reply: ReplySchema }), ...errorResponses },
+      },
+      onRequest: manager,
+    },
+    async (request) => ({ reply: replies.reject(request.principal!.user, request.params.id, request.body.feedback) }),
+  );
 };

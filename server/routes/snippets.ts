@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { CreateSnippetBodySchema, SnippetListQuerySchema, SnippetPatchSchema, SnippetSchema } from '../contracts/api.js';
+import {
+  CreateSnippetBodySchema,
+  SnippetListQuerySchema,
+  SnippetPatchSchema,
+  SnippetSchema,
+} from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 const SnippetBody = z.object({ snippet: SnippetSchema });
@@ -10,21 +15,61 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
 
-  app.get('/api/snippets', {
-    schema: { tags: ['knowledge'], querystring: SnippetListQuerySchema, response: { 200: z.object({ items: z.array(SnippetSchema) }), ...errorResponses } }, onRequest: expert,
-  }, async (request) => ({ items: snippets.list(request.query) }));
+  app.get(
+    '/api/snippets',
+    {
+      schema: {
+        tags: ['knowledge'],
+        querystring: SnippetListQuerySchema,
+        response: { 200: z.object({ items: z.array(SnippetSchema) }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request) => ({ items: snippets.list(request.query) }),
+  );
 
-  app.post('/api/snippets', { schema: { tags: ['knowledge'], body: CreateSnippetBodySchema, response: { 201: SnippetBody, ...errorResponses } }, onRequest: manager },
-    async (request, reply) => reply.code(201).send({ snippet: snippets.create(request.principal!.user, request.body) }));
+  app.post(
+    '/api/snippets',
+    {
+      schema: { tags: ['knowledge'], body: CreateSnippetBodySchema, response: { 201: SnippetBody, ...errorResponses } },
+      onRequest: manager,
+    },
+    async (request, reply) => reply.code(201).send({ snippet: snippets.create(request.principal!.user, request.body) }),
+  );
 
-  app.patch('/api/snippets/:id', {
-    schema: { tags: ['knowledge'], params: IdParamsSchema, body: SnippetPatchSchema, response: { 200: SnippetBody, ...errorResponses } }, onRequest: manager,
-  }, async (request) => ({ snippet: snippets.update(request.params.id, request.body) }));
+  app.patch(
+    '/api/snippets/:id',
+    {
+      schema: {
+        tags: ['knowledge'],
+        params: IdParamsSchema,
+        body: SnippetPatchSchema,
+        response: { 200: SnippetBody, ...errorResponses },
+      },
+      onRequest: manager,
+    },
+    async (request) => ({ snippet: snippets.update(request.params.id, request.body) }),
+  );
 
-  app.delete('/api/snippets/:id', { schema: { tags: ['knowledge'], params: IdParamsSchema, response: { 204: z.null(), ...errorResponses } }, onRequest: manager },
-    async (request, reply) => { snippets.remove(request.params.id); return reply.code(204).send(null); });
+  app.delete(
+    '/api/snippets/:id',
+    {
+      schema: { tags: ['knowledge'], params: IdParamsSchema, response: { 204: z.null(), ...errorResponses } },
+      onRequest: manager,
+    },
+    async (request, reply) => {
+      snippets.remove(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 
   // The web client calls this when an expert inserts a snippet into a reply, so the most used ones come first.
-  app.post('/api/snippets/:id/use', { schema: { tags: ['knowledge'], params: IdParamsSchema, response: { 200: SnippetBody, ...errorResponses } }, onRequest: expert },
-    async (request) => ({ snippet: snippets.use(request.params.id) }));
+  app.post(
+    '/api/snippets/:id/use',
+    {
+      schema: { tags: ['knowledge'], params: IdParamsSchema, response: { 200: SnippetBody, ...errorResponses } },
+      onRequest: expert,
+    },
+    async (request) => ({ snippet: snippets.use(request.params.id) }),
+  );
 };

@@ -9,20 +9,42 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
   const { auth } = app.services;
   const admin = app.requireRole('admin');
 
-  app.post('/api/tokens', {
-    schema: { tags: ['tokens'], body: CreateTokenBodySchema, response: { 201: CreatedTokenSchema, ...errorResponses } }, onRequest: admin,
-  }, async (request, reply) => {
-    const { name, role = 'manager', expiresInDays } = request.body;
-    return reply.code(201).send(auth.createApiToken({ name, role, expiresInDays, userId: request.principal!.user.id }));
-  });
+  app.post(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        body: CreateTokenBodySchema,
+        response: { 201: CreatedTokenSchema, ...errorResponses },
+      },
+      onRequest: admin,
+    },
+    async (request, reply) => {
+      const { name, role = 'manager', expiresInDays } = request.body;
+      return reply
+        .code(201)
+        .send(auth.createApiToken({ name, role, expiresInDays, userId: request.principal!.user.id }));
+    },
+  );
 
-  app.get('/api/tokens', { schema: { tags: ['tokens'], response: { 200: z.object({ items: z.array(ApiTokenSchema) }), ...errorResponses } }, onRequest: admin },
-    async () => ({ items: auth.listApiTokens() }));
+  app.get(
+    '/api/tokens',
+    {
+      schema: { tags: ['tokens'], response: { 200: z.object({ items: z.array(ApiTokenSchema) }), ...errorResponses } },
+      onRequest: admin,
+    },
+    async () => ({ items: auth.listApiTokens() }),
+  );
 
-  app.delete('/api/tokens/:id', {
-    schema: { tags: ['tokens'], params: IdParamsSchema, response: { 204: z.null(), ...errorResponses } }, onRequest: admin,
-  }, async (request, reply) => {
-    auth.revokeApiToken(request.params.id);
-    return reply.code(204).send(null);
-  });
+  app.delete(
+    '/api/tokens/:id',
+    {
+      schema: { tags: ['tokens'], params: IdParamsSchema, response: { 204: z.null(), ...errorResponses } },
+      onRequest: admin,
+    },
+    async (request, reply) => {
+      auth.revokeApiToken(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -13,7 +13,13 @@ export function originAllowed(request: FastifyRequest, allowedOrigins: readonly 
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   const host = request.headers.host;
-  const own = (scheme: string) => { try { return new URL(`${scheme}://${host}`).origin; } catch { return null; } };
+  const own = (scheme: string) => {
+    try {
+      return new URL(`${scheme}://${host}`).origin;
+    } catch {
+      return null;
+    }
+  };
   return allowedOrigins.includes(origin) || (!!host && (origin === own('http') || origin === own('https')));
 }
 
@@ -23,22 +29,27 @@ export function originAllowed(request: FastifyRequest, allowedOrigins: readonly 
 // it for the life of the socket, so they would only hold ~1.5 KB per connected expert.
 export const wsRoutes: FastifyPluginAsync<{ allowedOrigins: readonly string[] }> = async (app, { allowedOrigins }) => {
   const { hub } = app.services;
-  app.get('/ws', {
-    websocket: true,
-    config: { securityHeaders: false },
-    preValidation: async (request) => {
-      if (!originAllowed(request, allowedOrigins)) throw new AppError(403, 'origin', 'This page may not open the live channel');
-      if (!request.principal) throw unauthorized();
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      config: { securityHeaders: false },
+      preValidation: async (request) => {
+        if (!originAllowed(request, allowedOrigins))
+          throw new AppError(403, 'origin', 'This page may not open the live channel');
+        if (!request.principal) throw unauthorized();
+      },
     },
-  }, (socket, request) => {
-    const { user, credential, expiresAt } = request.principal!;
-    const disconnect = hub.connect(socket, user.id, user.role, { key: credential, expiresAt });
-    socket.on('message', (raw: Buffer) => {
-      if (raw.length < 64 && raw.toString() === '{"type":"ping"}') socket.send('{"type":"pong"}');
-    });
-    socket.on('close', disconnect);
-    socket.on('error', disconnect);
-  });
+    (socket, request) => {
+      const { user, credential, expiresAt } = request.principal!;
+      const disconnect = hub.connect(socket, user.id, user.role, { key: credential, expiresAt });
+      socket.on('message', (raw: Buffer) => {
+        if (raw.length < 64 && raw.toString() === '{"type":"ping"}') socket.send('{"type":"pong"}');
+      });
+      socket.on('close', disconnect);
+      socket.on('error', disconnect);
+    },
+  );
 
   // A socket lives on after the request that opened it: it must not outlast its session or token.
   const sweep = setInterval(() => hub.closeExpired(), EXPIRY_SWEEP_MS);

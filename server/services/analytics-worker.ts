@@ -21,9 +21,10 @@ parentPort!.on('message', (request: AnalyticsRequest) => {
   try {
     response = { id: request.id, result: analyze(db, request, request.now) };
   } catch (error) {
-    response = error instanceof AppError
-      ? { id: request.id, error: { status: error.status, code: error.code, message: error.message } }
-      : { id: request.id, error: { message: error instanceof Error ? error.message : String(error) } };
+    response =
+      error instanceof AppError
+        ? { id: request.id, error: { status: error.status, code: error.code, message: error.message } }
+        : { id: request.id, error: { message: error instanceof Error ? error.message : String(error) } };
   }
   parentPort!.postMessage(response);
 });

@@ -14,14 +14,25 @@ import { createRecognitionService } from './recognition.js';
 import type { TagService } from './tags.js';
 
 type Range = { from?: string; to?: string; experts?: number };
-type Work = { kind: 'insights'; range: Range; tags: { slug: string; name: string }[] } | { kind: 'recognition'; range: Range; user: User };
+type Work =
+  | { kind: 'insights'; range: Range; tags: { slug: string; name: string }[] }
+  | { kind: 'recognition'; range: Range; user: User };
 export type AnalyticsRequest = Work & { id: number; now: number };
 /** A request's answer, or `ready` once the thread has opened its connection. */
-export type AnalyticsResponse = { ready: true } | { id: number; result?: Insights | Recognition; error?: { status?: number; code?: string; message: string } };
+export type AnalyticsResponse =
+  | { ready: true }
+  | { id: number; result?: Insights | Recognition; error?: { status?: number; code?: string; message: string } };
 
-export interface AnalyticsLog { warn(details: object, message: string): void }
+export interface AnalyticsLog {
+  warn(details: object, message: string): void;
+}
 
-interface Pending { work: Work; now: number; resolve(result: unknown): void; reject(error: unknown): void }
+interface Pending {
+  work: Work;
+  now: number;
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
 
 /** One piece of work, on whichever thread runs it. */
 export function analyze(db: Db, work: Work, now: number): Insights | Recognition {
@@ -36,8 +47,21 @@ const IDLE_MS = 60_000;
 
 const THREAD_ENTRY = new URL('./analytics-thread.mjs', import.meta.url);
 
-export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, threadEntry = THREAD_ENTRY }:
-  { db: Db; clock: Clock; tags: TagService; log: AnalyticsLog; idleMs?: number; threadEntry?: URL }) {
+export function createAnalytics({
+  db,
+  clock,
+  tags,
+  log,
+  idleMs = IDLE_MS,
+  threadEntry = THREAD_ENTRY,
+}: {
+  db: Db;
+  clock: Clock;
+  tags: TagService;
+  log: AnalyticsLog;
+  idleMs?: number;
+  threadEntry?: URL;
+}) {
   let worker: Worker | null = null;
   let threadFailed = db.$client.memory;
   let nextId = 0;
@@ -55,13 +79,26 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, thread
     if (threadFailed || thread !== worker) return; // an idle thread retired, or the server stopped it
     worker = null;
     if (ready) {
-      log.warn({ err: error }, 'analytics thread stopped while working; its requests failed, the next one starts a new thread');
-      for (const request of pending.values()) request.reject(new AppError(503, 'analytics_unavailable', 'The analysis stopped before it finished; try again, or ask for a shorter period'));
+      log.warn(
+        { err: error },
+        'analytics thread stopped while working; its requests failed, the next one starts a new thread',
+      );
+      for (const request of pending.values())
+        request.reject(
+          new AppError(
+            503,
+            'analytics_unavailable',
+            'The analysis stopped before it finished; try again, or ask for a shorter period',
+          ),
+        );
       pending.clear();
       return;
     }
     threadFailed = true;
-    log.warn({ err: error }, 'analytics thread could not start; the insight digest and recognition are computed on the event loop');
+    log.warn(
+      { err: error },
+      'analytics thread could not start; the insight digest and recognition are computed on the event loop',
+    );
     for (const [id, request] of pending) {
       pending.delete(id);
       try {
@@ -94,7 +131,10 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, thread
       pending.delete(response.id);
       const { error } = response;
       if (!error) request.resolve(response.result);
-      else request.reject(error.status && error.code ? new AppError(error.status, error.code, error.message) : new Error(error.message));
+      else
+        request.reject(
+          error.status && error.code ? new AppError(error.status, error.code, error.message) : new Error(error.message),
+        );
       if (pending.size === 0) idle = setTimeout(retire, idleMs).unref();
     });
     started.on('error', (error) => fallBack(started, ready, error));
@@ -109,12 +149,14 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, thread
     const answer = threadFailed
       ? Promise.resolve().then(() => analyze(db, work, now))
       : new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { work, now, resolve, reject });
-        thread().postMessage({ ...work, id, now } satisfies AnalyticsRequest);
-      });
+          const id = nextId++;
+          pending.set(id, { work, now, resolve, reject });
+          thread().postMessage({ ...work, id, now } satisfies AnalyticsRequest);
+        });
     shared.set(key, answer);
-    const forget = () => { shared.delete(key); };
+    const forget = () => {
+      shared.delete(key);
+    };
     answer.then(forget, forget);
     return answer as Promise<T>;
   }
@@ -132,7 +174,10 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, thread
     },
 
     recognition(user: User, range: Range): Promise<Recognition> {
-      return run({ kind: 'recognition', range, user }, JSON.stringify(['recognition', range.from, range.to, range.experts, user.id, user.role]));
+      return run(
+        { kind: 'recognition', range, user },
+        JSON.stringify(['recognition', range.from, range.to, range.experts, user.id, user.role]),
+      );
     },
 
     /** Ends the thread (the server is closing): what it had not answered gets a 503. */
@@ -142,7 +187,8 @@ export function createAnalytics({ db, clock, tags, log, idleMs = IDLE_MS, thread
       const ending = worker;
       if (!ending) return;
       worker = null;
-      for (const request of pending.values()) request.reject(new AppError(503, 'shutting_down', 'The server is restarting; try again in a moment'));
+      for (const request of pending.values())
+        request.reject(new AppError(503, 'shutting_down', 'The server is restarting; try again in a moment'));
       pending.clear();
       await ending.terminate();
     },

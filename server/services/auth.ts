@@ -26,12 +26,29 @@ const credentialOf = (tokenHash: string) => `session:${tokenHash}`;
 // argon2 costs ~50 ms; comparing against a fixed hash when the email is unknown keeps timing from revealing accounts.
 let dummyHash: Promise<string> | undefined;
 
-export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: { db: Db; clock: Clock; connections?: Connections }) {
+export function createAuthService({
+  db,
+  clock,
+  connections = NO_CONNECTIONS,
+}: {
+  db: Db;
+  clock: Clock;
+  connections?: Connections;
+}) {
   // Every request with a session cookie runs this lookup, so it is prepared once.
-  const sessionLookup = db.select({ user: users, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt }).from(sessions).innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql.placeholder('now')))).prepare();
+  const sessionLookup = db
+    .select({ user: users, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .prepare();
   const principals = createPrincipalCache(clock);
-
 
   /**
    * Requests are authenticated before their body is read, so the acting admin is read again inside the write: two
@@ -50,8 +67,19 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
         throw conflict('email_taken', `A user with email ${email} already exists`);
       }
       const passwordHash = await argon2.hash(input.password);
-      const row = db.insert(users).values({ id: newId(clock.now()), email, name: input.name.trim(), role: input.role, passwordHash, createdAt: clock.now() })
-        .onConflictDoNothing().returning().get();
+      const row = db
+        .insert(users)
+        .values({
+          id: newId(clock.now()),
+          email,
+          name: input.name.trim(),
+          role: input.role,
+          passwordHash,
+          createdAt: clock.now(),
+        })
+        .onConflictDoNothing()
+        .returning()
+        .get();
       if (!row) throw conflict('email_taken', `A user with email ${email} already exists`);
       return toUser(row);
     },
@@ -74,7 +102,9 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       const csrfToken = newToken(24);
       const now = clock.now();
       const expiresAt = now + SESSION_TTL_MS;
-      db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, createdAt: now, expiresAt }).run();
+      db.insert(sessions)
+        .values({ tokenHash: hashToken(token), userId, csrfToken, createdAt: now, expiresAt })
+        .run();
       return { token, csrfToken, expiresAt };
     },
 
@@ -85,17 +115,27 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       const row = sessionLookup.get({ tokenHash, now: clock.now() });
       if (!row || !row.user.active) return null;
       return principals.keep(tokenHash, {
-        user: toUser(row.user), via: 'session', credential: credentialOf(tokenHash), expiresAt: row.expiresAt,
-        csrfToken: row.csrfToken, sessionTokenHash: tokenHash, mustChangePassword: row.user.mustChangePassword,
+        user: toUser(row.user),
+        via: 'session',
+        credential: credentialOf(tokenHash),
+        expiresAt: row.expiresAt,
+        csrfToken: row.csrfToken,
+        sessionTokenHash: tokenHash,
+        mustChangePassword: row.user.mustChangePassword,
       });
     },
 
     /** Signs a session out: it stops working at once, and the live connections it opened close. */
     revokeSession(tokenHash: string) {
       principals.forget(tokenHash);
-      const ended = db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
-        .returning({ userId: sessions.userId }).get();
-      if (ended) connections.disconnectCredential(ended.userId, credentialOf(tokenHash), CREDENTIAL_ENDED, 'signed out');
+      const ended = db
+        .update(sessions)
+        .set({ revokedAt: clock.now() })
+        .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)))
+        .returning({ userId: sessions.userId })
+        .get();
+      if (ended)
+        connections.disconnectCredential(ended.userId, credentialOf(tokenHash), CREDENTIAL_ENDED, 'signed out');
     },
 
     /**
@@ -103,16 +143,27 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
      * changed because it may have leaked), with its live connections. API tokens are credentials of their own and stay.
      */
     async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
-      if (principal.via !== 'session') throw forbidden('Change a password from a signed-in session, not with an API token');
+      if (principal.via !== 'session')
+        throw forbidden('Change a password from a signed-in session, not with an API token');
       const row = db.select().from(users).where(eq(users.id, principal.user.id)).get();
       if (!row?.active) throw forbidden('This account is deactivated');
-      if (!(await argon2.verify(row.passwordHash, currentPassword))) throw invalid('wrong_password', 'The current password is not right');
-      if (newPassword === currentPassword) throw invalid('same_password', 'Choose a new password, different from the current one');
+      if (!(await argon2.verify(row.passwordHash, currentPassword)))
+        throw invalid('wrong_password', 'The current password is not right');
+      if (newPassword === currentPassword)
+        throw invalid('same_password', 'Choose a new password, different from the current one');
       const passwordHash = await argon2.hash(newPassword);
       db.transaction(() => {
         db.update(users).set({ passwordHash, mustChangePassword: false }).where(eq(users.id, row.id)).run();
-        db.update(sessions).set({ revokedAt: clock.now() })
-          .where(and(eq(sessions.userId, row.id), isNull(sessions.revokedAt), ne(sessions.tokenHash, principal.sessionTokenHash!))).run();
+        db.update(sessions)
+          .set({ revokedAt: clock.now() })
+          .where(
+            and(
+              eq(sessions.userId, row.id),
+              isNull(sessions.revokedAt),
+              ne(sessions.tokenHash, principal.sessionTokenHash!),
+            ),
+          )
+          .run();
       });
       principals.forgetUser(row.id);
       connections.disconnectSessions(row.id, principal.credential, CREDENTIAL_ENDED, 'password changed: sign in again');
@@ -129,7 +180,10 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       db.transaction(() => {
         assertActiveAdmin(actor.id);
         db.update(users).set({ passwordHash, mustChangePassword: true }).where(eq(users.id, id)).run();
-        db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
+        db.update(sessions)
+          .set({ revokedAt: clock.now() })
+          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
+          .run();
       });
       principals.forgetUser(id);
       connections.disconnectSessions(id, undefined, CREDENTIAL_ENDED, 'password reset by an admin: sign in again');
@@ -140,7 +194,11 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
      * at once, so the next request sees the change; deactivating also ends their sessions (reactivated, they sign in
      * again). Nobody changes their own role or access: an admin could lock the last admin out.
      */
-    updateUser(actor: User, id: string, patch: { name?: string; role?: Role; active?: boolean }): { before: Account; after: Account } {
+    updateUser(
+      actor: User,
+      id: string,
+      patch: { name?: string; role?: Role; active?: boolean },
+    ): { before: Account; after: Account } {
       const row = db.select().from(users).where(eq(users.id, id)).get();
       if (!row) throw notFound('User');
       if (id === actor.id && ((patch.role !== undefined && patch.role !== row.role) || patch.active === false)) {
@@ -149,7 +207,11 @@ export function createAuthService({ db, clock, connections = NO_CONNECTIONS }: {
       const after = db.transaction(() => {
         assertActiveAdmin(actor.id);
         const updated = db.update(users).set(patch).where(eq(users.id, id)).returning().get()!;
-        if (row.active && !updated.active) db.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, id), isNull(sessions.revokedAt))).run();
+        if (row.active && !updated.active)
+          db.update(sessions)
+            .set({ revokedAt: clock.now() })
+            .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
+            .run();
         return updated;
       });
       principals.forgetUser(id);

@@ -9,9 +9,13 @@ export function createChannelStatus() {
   return {
     register(name: string): (patch: Partial<ChannelHealth>) => void {
       channels.set(name, { name, state: 'idle', lastPollAt: null, lastError: null, waitUntil: null });
-      return (patch) => { channels.set(name, { ...channels.get(name)!, ...patch }); };
+      return (patch) => {
+        channels.set(name, { ...channels.get(name)!, ...patch });
+      };
     },
-    list(): ChannelHealth[] { return [...channels.values()]; },
+    list(): ChannelHealth[] {
+      return [...channels.values()];
+    },
   };
 }
 export type ChannelStatus = ReturnType<typeof createChannelStatus>;

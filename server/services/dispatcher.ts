@@ -15,7 +15,15 @@ import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { Views } from './views.js';
 
-interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; experts: ExpertService; config: RoutingConfig }
+interface Deps {
+  db: Db;
+  clock: Clock;
+  router: Router;
+  hub: RealtimeHub;
+  views: Views;
+  experts: ExpertService;
+  config: RoutingConfig;
+}
 
 /** Expired offers taken per slice. Each can route a question anew (~1 ms), so a slice holds the event loop for tens
  * of milliseconds at most; a backlog (after an outage, say) is worked off slice by slice with requests in between. */
@@ -61,16 +69,42 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   // rebuilt from the query builder each time.
   const placeholder = sql.placeholder;
   const statements = {
-    tagsOf: db.select({ slug: questionTags.slug, confidence: questionTags.confidence, source: questionTags.source })
-      .from(questionTags).where(eq(questionTags.questionId, placeholder('questionId'))).prepare(),
-    offeredTo: db.select({ id: offers.expertId }).from(offers).where(eq(offers.questionId, placeholder('questionId'))).prepare(),
-    insertOffer: db.insert(offers).values({
-      id: placeholder('id'), questionId: placeholder('questionId'), expertId: placeholder('expertId'), wave: placeholder('wave'), score: placeholder('score'),
-      reasons: placeholder('reasons'), state: 'open', createdAt: placeholder('createdAt'), expiresAt: placeholder('expiresAt'),
-    }).prepare(),
+    tagsOf: db
+      .select({ slug: questionTags.slug, confidence: questionTags.confidence, source: questionTags.source })
+      .from(questionTags)
+      .where(eq(questionTags.questionId, placeholder('questionId')))
+      .prepare(),
+    offeredTo: db
+      .select({ id: offers.expertId })
+      .from(offers)
+      .where(eq(offers.questionId, placeholder('questionId')))
+      .prepare(),
+    insertOffer: db
+      .insert(offers)
+      .values({
+        id: placeholder('id'),
+        questionId: placeholder('questionId'),
+        expertId: placeholder('expertId'),
+        wave: placeholder('wave'),
+        score: placeholder('score'),
+        reasons: placeholder('reasons'),
+        state: 'open',
+        createdAt: placeholder('createdAt'),
+        expiresAt: placeholder('expiresAt'),
+      })
+      .prepare(),
     // update().set() takes no bare placeholders, so each is wrapped in sql``; the values are plain numbers and strings.
-    advance: db.update(questions).set({ wave: sql`${placeholder('wave')}`, status: sql`${placeholder('status')}`, flag: sql`${placeholder('flag')}`, updatedAt: sql`${placeholder('updatedAt')}` })
-      .where(eq(questions.id, placeholder('id'))).returning().prepare(),
+    advance: db
+      .update(questions)
+      .set({
+        wave: sql`${placeholder('wave')}`,
+        status: sql`${placeholder('status')}`,
+        flag: sql`${placeholder('flag')}`,
+        updatedAt: sql`${placeholder('updatedAt')}`,
+      })
+      .where(eq(questions.id, placeholder('id')))
+      .returning()
+      .prepare(),
   };
 
   function tagsOf(questionId: string): TagScore[] {
@@ -97,7 +131,13 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     const plan = planWave(question, options);
     if (!plan) return [];
     recordWave(question.id, plan);
-    const updated = statements.advance.get({ id: question.id, wave: plan.wave, status: plan.status, flag: plan.flag, updatedAt: plan.at })!;
+    const updated = statements.advance.get({
+      id: question.id,
+      wave: plan.wave,
+      status: plan.status,
+      flag: plan.flag,
+      updatedAt: plan.at,
+    })!;
     let rendered: QuestionSummary | undefined;
     return waveNotices(plan, () => (rendered ??= views.summary(updated)));
   }
@@ -119,7 +159,8 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
       const exclude = new Set([...offered, ...(options.exclude ?? [])]);
       ({ ranked, pool } = router.route({ text: question.text, tags, exclude, now }));
       // Everyone suitable has had a turn: start another round rather than leave the question with nobody.
-      if (ranked.length === 0 && offered.size > 0) ({ ranked, pool } = router.route({ text: question.text, tags, exclude: new Set(options.exclude ?? []), now }));
+      if (ranked.length === 0 && offered.size > 0)
+        ({ ranked, pool } = router.route({ text: question.text, tags, exclude: new Set(options.exclude ?? []), now }));
     }
     if (ranked.length === 0 && options.onlyIfAny) return null;
     return {
@@ -136,10 +177,21 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   /** Writes a planned wave's offers and its audit event; the question row itself is the caller's to write. */
   function recordWave(questionId: string, plan: WavePlan) {
     for (const offer of plan.offers) {
-      statements.insertOffer.run({ ...offer, questionId, wave: plan.wave, createdAt: plan.at, expiresAt: plan.expiresAt });
+      statements.insertOffer.run({
+        ...offer,
+        questionId,
+        wave: plan.wave,
+        createdAt: plan.at,
+        expiresAt: plan.expiresAt,
+      });
       router.noteOffered(offer.expertId, plan.at);
     }
-    recordEvent(db, { questionId, type: 'question.offered', at: plan.at, data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) } });
+    recordEvent(db, {
+      questionId,
+      type: 'question.offered',
+      at: plan.at,
+      data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) },
+    });
   }
 
   /**
@@ -148,23 +200,51 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
    */
   function waveNotices(plan: WavePlan, summary: () => QuestionSummary): Notice[] {
     const expiresAt = new Date(plan.expiresAt).toISOString();
-    return [() => {
-      for (const offer of plan.offers) {
-        hub.publish('question.offered', { question: summary(), offer: { expertId: offer.expertId, score: offer.score, reasons: offer.reasons, wave: plan.wave, expiresAt } },
-          { users: [offer.expertId], managers: false });
-      }
-      hub.publish('question.updated', { question: summary() });
-    }];
+    return [
+      () => {
+        for (const offer of plan.offers) {
+          hub.publish(
+            'question.offered',
+            {
+              question: summary(),
+              offer: {
+                expertId: offer.expertId,
+                score: offer.score,
+                reasons: offer.reasons,
+                wave: plan.wave,
+                expiresAt,
+              },
+            },
+            { users: [offer.expertId], managers: false },
+          );
+        }
+        hub.publish('question.updated', { question: summary() });
+      },
+    ];
   }
 
   // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.
   function expireWaves(now: number): Notice[] {
-    const due = db.select({ id: offers.id }).from(offers).where(and(eq(offers.state, 'open'), lte(offers.expiresAt, now)))
-      .orderBy(offers.expiresAt).limit(EXPIRE_BATCH).all();
+    const due = db
+      .select({ id: offers.id })
+      .from(offers)
+      .where(and(eq(offers.state, 'open'), lte(offers.expiresAt, now)))
+      .orderBy(offers.expiresAt)
+      .limit(EXPIRE_BATCH)
+      .all();
     expiryBacklog = due.length === EXPIRE_BATCH;
     if (due.length === 0) return [];
-    const expired = db.update(offers).set({ state: 'expired' }).where(inArray(offers.id, due.map((o) => o.id)))
-      .returning({ questionId: offers.questionId }).all();
+    const expired = db
+      .update(offers)
+      .set({ state: 'expired' })
+      .where(
+        inArray(
+          offers.id,
+          due.map((o) => o.id),
+        ),
+      )
+      .returning({ questionId: offers.questionId })
+      .all();
     return nextWaveIfNoneOpen(expired.map((o) => o.questionId));
   }
 
@@ -172,8 +252,19 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
   function nextWaveIfNoneOpen(questionIdList: string[], options: OfferOptions = {}): Notice[] {
     const questionIds = [...new Set(questionIdList)];
     if (questionIds.length === 0) return [];
-    const stillOpen = new Set(db.select({ id: offers.questionId }).from(offers).where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open'))).all().map((o) => o.id));
-    const waiting = db.select().from(questions).where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer')))).all();
+    const stillOpen = new Set(
+      db
+        .select({ id: offers.questionId })
+        .from(offers)
+        .where(and(inArray(offers.questionId, questionIds), eq(offers.state, 'open')))
+        .all()
+        .map((o) => o.id),
+    );
+    const waiting = db
+      .select()
+      .from(questions)
+      .where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer'))))
+      .all();
     return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q, options));
   }
 
@@ -182,31 +273,70 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     if (!rosterChanged && now - lastIdleSweep < IDLE_SWEEP_MS) return [];
     rosterChanged = false;
     lastIdleSweep = now;
-    const idle = db.select().from(questions).where(and(
-      inArray(questions.status, ['new', 'offered', 'escalated']),
-      sql`not exists (select 1 from ${offers} where ${offers.questionId} = ${questions.id} and ${offers.state} = 'open')`,
-    )).limit(50).all();
+    const idle = db
+      .select()
+      .from(questions)
+      .where(
+        and(
+          inArray(questions.status, ['new', 'offered', 'escalated']),
+          sql`not exists (select 1 from ${offers} where ${offers.questionId} = ${questions.id} and ${offers.state} = 'open')`,
+        ),
+      )
+      .limit(50)
+      .all();
     return idle.flatMap((q) => offerNextWave(q, { onlyIfAny: true }));
   }
 
   function escalate(now: number): Notice[] {
-    const due = db.update(questions).set({ status: 'escalated', escalatedAt: now, updatedAt: now })
-      .where(and(inArray(questions.status, statusesFor('escalate')), isNull(questions.escalatedAt), lte(questions.receivedAt, now - config.escalateMs)))
-      .returning().all();
-    for (const q of due) recordEvent(db, { questionId: q.id, type: 'question.escalated', at: now, data: { afterMs: now - q.receivedAt } });
-    return due.length === 0 ? [] : [() => { for (const summary of views.summaries(due)) hub.publish('question.escalated', { question: summary }); }];
+    const due = db
+      .update(questions)
+      .set({ status: 'escalated', escalatedAt: now, updatedAt: now })
+      .where(
+        and(
+          inArray(questions.status, statusesFor('escalate')),
+          isNull(questions.escalatedAt),
+          lte(questions.receivedAt, now - config.escalateMs),
+        ),
+      )
+      .returning()
+      .all();
+    for (const q of due)
+      recordEvent(db, { questionId: q.id, type: 'question.escalated', at: now, data: { afterMs: now - q.receivedAt } });
+    return due.length === 0
+      ? []
+      : [
+          () => {
+            for (const summary of views.summaries(due)) hub.publish('question.escalated', { question: summary });
+          },
+        ];
   }
 
   function releaseStaleClaims(now: number): Notice[] {
-    const stale = db.update(questions).set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
-      .where(and(eq(questions.status, 'claimed'), lte(questions.claimedAt, now - config.holdMs))).returning().all();
+    const stale = db
+      .update(questions)
+      .set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
+      .where(and(eq(questions.status, 'claimed'), lte(questions.claimedAt, now - config.holdMs)))
+      .returning()
+      .all();
     const holders = new Map<string, string>();
     const notices: Notice[] = [];
     for (const q of stale) {
-      const holder = db.select({ expertId: offers.expertId }).from(offers).where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed'))).get()?.expertId;
+      const holder = db
+        .select({ expertId: offers.expertId })
+        .from(offers)
+        .where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed')))
+        .get()?.expertId;
       if (holder) holders.set(q.id, holder);
-      db.update(offers).set({ state: 'released' }).where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed'))).run();
-      recordEvent(db, { questionId: q.id, type: 'question.released', at: now, data: { reason: 'held too long without a reply', expertId: holder ?? null } });
+      db.update(offers)
+        .set({ state: 'released' })
+        .where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed')))
+        .run();
+      recordEvent(db, {
+        questionId: q.id,
+        type: 'question.released',
+        at: now,
+        data: { reason: 'held too long without a reply', expertId: holder ?? null },
+      });
       notices.push(...offerNextWave({ ...q, status: 'offered' }, { exclude: holder ? [holder] : [] }));
     }
     if (stale.length > 0) {
@@ -239,7 +369,8 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     if (running) return;
     running = true;
     try {
-      for (let slice = 0; tick() && slice < MAX_SLICES_PER_RUN; slice++) await new Promise((resolve) => setImmediate(resolve));
+      for (let slice = 0; tick() && slice < MAX_SLICES_PER_RUN; slice++)
+        await new Promise((resolve) => setImmediate(resolve));
     } finally {
       running = false;
     }
@@ -250,11 +381,20 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
    * open offer goes to its next wave now rather than when the wave would have expired.
    */
   function withdrawOffers(expertId: string) {
-    flush(db.transaction(() => {
-      const withdrawn = db.update(offers).set({ state: 'expired' }).where(and(eq(offers.expertId, expertId), eq(offers.state, 'open')))
-        .returning({ questionId: offers.questionId }).all();
-      return nextWaveIfNoneOpen(withdrawn.map((o) => o.questionId), { exclude: [expertId] });
-    }));
+    flush(
+      db.transaction(() => {
+        const withdrawn = db
+          .update(offers)
+          .set({ state: 'expired' })
+          .where(and(eq(offers.expertId, expertId), eq(offers.state, 'open')))
+          .returning({ questionId: offers.questionId })
+          .all();
+        return nextWaveIfNoneOpen(
+          withdrawn.map((o) => o.questionId),
+          { exclude: [expertId] },
+        );
+      }),
+    );
   }
 
   return {
@@ -265,8 +405,12 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     withdrawOffers,
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */
-    rosterChanged() { rosterChanged = true; },
-    onTick(listener: (now: number) => void) { tickListeners.push(listener); },
+    rosterChanged() {
+      rosterChanged = true;
+    },
+    onTick(listener: (now: number) => void) {
+      tickListeners.push(listener);
+    },
     tick,
     run,
   };

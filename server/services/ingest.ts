@@ -19,9 +19,22 @@ import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
 import { toQuestionSummary, type Views } from './views.js';
 
-export interface IngestOutcome { question: QuestionSummary; duplicate: boolean; followUp: boolean }
+export interface IngestOutcome {
+  question: QuestionSummary;
+  duplicate: boolean;
+  followUp: boolean;
+}
 
-interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; tags: TagService; dispatcher: Dispatcher; config: RoutingConfig }
+interface Deps {
+  db: Db;
+  clock: Clock;
+  router: Router;
+  hub: RealtimeHub;
+  views: Views;
+  tags: TagService;
+  dispatcher: Dispatcher;
+  config: RoutingConfig;
+}
 
 /**
  * The most questions one group commit takes; the rest wait for the next turn of the event loop. A question costs
@@ -30,14 +43,23 @@ interface Deps { db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: 
  */
 const MAX_BATCH = 32;
 
-interface Pending { input: IngestQuestion; resolve(outcome: IngestOutcome): void; reject(error: unknown): void }
+interface Pending {
+  input: IngestQuestion;
+  resolve(outcome: IngestOutcome): void;
+  reject(error: unknown): void;
+}
 
 /** The customer's words as sent, cleaned of what breaks storage and display, never refused (domain/text-safety.ts). */
 function cleaned(input: IngestQuestion): IngestQuestion {
   const { author } = input;
   return {
-    ...input, text: sanitizeText(input.text, 'multi'),
-    author: { ...author, handle: sanitizeText(author.handle, 'single'), name: author.name === undefined ? undefined : sanitizeText(author.name, 'single') },
+    ...input,
+    text: sanitizeText(input.text, 'multi'),
+    author: {
+      ...author,
+      handle: sanitizeText(author.handle, 'single'),
+      name: author.name === undefined ? undefined : sanitizeText(author.name, 'single'),
+    },
   };
 }
 
@@ -45,18 +67,48 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
   // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
   const placeholder = sql.placeholder;
   const statements = {
-    byExternalId: db.select().from(questions)
-      .where(and(eq(questions.channel, placeholder('channel')), eq(questions.externalId, placeholder('externalId')))).prepare(),
-    messageByExternalId: db.select({ questionId: messages.questionId }).from(messages).where(eq(messages.externalId, placeholder('externalId'))).prepare(),
-    insertQuestion: db.insert(questions).values({
-      id: placeholder('id'), channel: placeholder('channel'), externalId: placeholder('externalId'), text: placeholder('text'),
-      authorHandle: placeholder('authorHandle'), authorName: placeholder('authorName'), authorExternalId: placeholder('authorExternalId'),
-      lang: placeholder('lang'), conversationId: placeholder('conversationId'), inReplyToExternalId: placeholder('inReplyToExternalId'),
-      status: placeholder('status'), wave: placeholder('wave'), flag: placeholder('flag'), createdAt: placeholder('createdAt'), receivedAt: placeholder('receivedAt'), slaDueAt: placeholder('slaDueAt'), updatedAt: placeholder('updatedAt'),
-    }).returning().prepare(),
-    insertTag: db.insert(questionTags).values({
-      questionId: placeholder('questionId'), slug: placeholder('slug'), confidence: placeholder('confidence'), source: placeholder('source'),
-    }).prepare(),
+    byExternalId: db
+      .select()
+      .from(questions)
+      .where(and(eq(questions.channel, placeholder('channel')), eq(questions.externalId, placeholder('externalId'))))
+      .prepare(),
+    messageByExternalId: db
+      .select({ questionId: messages.questionId })
+      .from(messages)
+      .where(eq(messages.externalId, placeholder('externalId')))
+      .prepare(),
+    insertQuestion: db
+      .insert(questions)
+      .values({
+        id: placeholder('id'),
+        channel: placeholder('channel'),
+        externalId: placeholder('externalId'),
+        text: placeholder('text'),
+        authorHandle: placeholder('authorHandle'),
+        authorName: placeholder('authorName'),
+        authorExternalId: placeholder('authorExternalId'),
+        lang: placeholder('lang'),
+        conversationId: placeholder('conversationId'),
+        inReplyToExternalId: placeholder('inReplyToExternalId'),
+        status: placeholder('status'),
+        wave: placeholder('wave'),
+        flag: placeholder('flag'),
+        createdAt: placeholder('createdAt'),
+        receivedAt: placeholder('receivedAt'),
+        slaDueAt: placeholder('slaDueAt'),
+        updatedAt: placeholder('updatedAt'),
+      })
+      .returning()
+      .prepare(),
+    insertTag: db
+      .insert(questionTags)
+      .values({
+        questionId: placeholder('questionId'),
+        slug: placeholder('slug'),
+        confidence: placeholder('confidence'),
+        source: placeholder('source'),
+      })
+      .prepare(),
   };
 
   function load(id: string): QuestionRow {
@@ -67,36 +119,110 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
 
   function findThreadParent(channel: string, inReplyTo: string | undefined): QuestionRow | undefined {
     if (!inReplyTo) return undefined;
-    const direct = db.select().from(questions).where(and(eq(questions.channel, channel), eq(questions.externalId, inReplyTo))).get();
+    const direct = db
+      .select()
+      .from(questions)
+      .where(and(eq(questions.channel, channel), eq(questions.externalId, inReplyTo)))
+      .get();
     if (direct) return direct;
-    const message = db.select({ questionId: messages.questionId }).from(messages).where(eq(messages.externalId, inReplyTo)).get();
-    return message ? db.select().from(questions).where(and(eq(questions.id, message.questionId), eq(questions.channel, channel))).get() : undefined;
+    const message = db
+      .select({ questionId: messages.questionId })
+      .from(messages)
+      .where(eq(messages.externalId, inReplyTo))
+      .get();
+    return message
+      ? db
+          .select()
+          .from(questions)
+          .where(and(eq(questions.id, message.questionId), eq(questions.channel, channel)))
+          .get()
+      : undefined;
   }
 
   function lastAnswerer(questionId: string): string | null {
-    return db.select({ authorId: replies.authorId }).from(replies).where(and(eq(replies.questionId, questionId), eq(replies.status, 'posted')))
-      .orderBy(desc(replies.createdAt)).get()?.authorId ?? null;
+    return (
+      db
+        .select({ authorId: replies.authorId })
+        .from(replies)
+        .where(and(eq(replies.questionId, questionId), eq(replies.status, 'posted')))
+        .orderBy(desc(replies.createdAt))
+        .get()?.authorId ?? null
+    );
   }
 
   /** A customer's post in an existing thread: attach it, and reopen an answered question for the same expert first. */
-  function attachFollowUp(parent: QuestionRow, input: IngestQuestion, now: number): { row: QuestionRow; notices: Notice[] } {
+  function attachFollowUp(
+    parent: QuestionRow,
+    input: IngestQuestion,
+    now: number,
+  ): { row: QuestionRow; notices: Notice[] } {
     const at = input.createdAt ? Date.parse(input.createdAt) : now;
-    db.insert(messages).values({ id: newId(now), questionId: parent.id, direction: 'in', externalId: input.externalId, text: input.text, authorHandle: input.author.handle, at }).run();
+    db.insert(messages)
+      .values({
+        id: newId(now),
+        questionId: parent.id,
+        direction: 'in',
+        externalId: input.externalId,
+        text: input.text,
+        authorHandle: input.author.handle,
+        at,
+      })
+      .run();
     const thanks = isThanks(input.text);
-    recordEvent(db, { questionId: parent.id, type: thanks ? 'question.thanked' : 'question.follow_up', at: now, data: { externalId: input.externalId } });
+    recordEvent(db, {
+      questionId: parent.id,
+      type: thanks ? 'question.thanked' : 'question.follow_up',
+      at: now,
+      data: { externalId: input.externalId },
+    });
     if (thanks || !canApply('reopen', parent.status)) {
       const row = db.update(questions).set({ updatedAt: now }).where(eq(questions.id, parent.id)).returning().get()!;
-      return { row, notices: [() => hub.publish('question.updated', { question: views.summary(row) }, { users: row.assigneeId ? [row.assigneeId] : [] })] };
+      return {
+        row,
+        notices: [
+          () =>
+            hub.publish(
+              'question.updated',
+              { question: views.summary(row) },
+              { users: row.assigneeId ? [row.assigneeId] : [] },
+            ),
+        ],
+      };
     }
     const previous = lastAnswerer(parent.id);
-    const reopened = db.update(questions).set({ status: 'offered', assigneeId: null, claimedAt: null, slaDueAt: now + config.slaMs, escalatedAt: null, updatedAt: now })
-      .where(eq(questions.id, parent.id)).returning().get()!;
-    recordEvent(db, { questionId: parent.id, type: 'question.reopened', at: now, data: { previousExpertId: previous } });
+    const reopened = db
+      .update(questions)
+      .set({
+        status: 'offered',
+        assigneeId: null,
+        claimedAt: null,
+        slaDueAt: now + config.slaMs,
+        escalatedAt: null,
+        updatedAt: now,
+      })
+      .where(eq(questions.id, parent.id))
+      .returning()
+      .get()!;
+    recordEvent(db, {
+      questionId: parent.id,
+      type: 'question.reopened',
+      at: now,
+      data: { previousExpertId: previous },
+    });
     const notices = previous
-      ? dispatcher.offerNextWave(reopened, { preferred: [previous], waveMs: Math.max(1000, Math.round(config.waveMs / 4)) })
+      ? dispatcher.offerNextWave(reopened, {
+          preferred: [previous],
+          waveMs: Math.max(1000, Math.round(config.waveMs / 4)),
+        })
       : dispatcher.offerNextWave(reopened);
     const row = load(parent.id);
-    return { row, notices: [...notices, () => hub.publish('question.reopened', { question: views.summary(row) }, { users: previous ? [previous] : [] })] };
+    return {
+      row,
+      notices: [
+        ...notices,
+        () => hub.publish('question.reopened', { question: views.summary(row) }, { users: previous ? [previous] : [] }),
+      ],
+    };
   }
 
   /** A new question: classified and routed first, so it is stored already offered to its first wave. */
@@ -105,27 +231,56 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
     const plan = dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found })!;
     const row = statements.insertQuestion.get({
-      id, channel: input.channel, externalId: input.externalId, text: input.text,
-      authorHandle: input.author.handle.replace(/^@/, ''), authorName: input.author.name ?? null, authorExternalId: input.author.externalId ?? null,
-      lang: input.lang ?? null, conversationId: input.conversationId ?? null, inReplyToExternalId: input.inReplyToExternalId ?? null,
-      status: plan.status, wave: plan.wave, flag: plan.flag,
-      createdAt: input.createdAt ? Date.parse(input.createdAt) : now, receivedAt: now, slaDueAt: now + config.slaMs, updatedAt: now,
+      id,
+      channel: input.channel,
+      externalId: input.externalId,
+      text: input.text,
+      authorHandle: input.author.handle.replace(/^@/, ''),
+      authorName: input.author.name ?? null,
+      authorExternalId: input.author.externalId ?? null,
+      lang: input.lang ?? null,
+      conversationId: input.conversationId ?? null,
+      inReplyToExternalId: input.inReplyToExternalId ?? null,
+      status: plan.status,
+      wave: plan.wave,
+      flag: plan.flag,
+      createdAt: input.createdAt ? Date.parse(input.createdAt) : now,
+      receivedAt: now,
+      slaDueAt: now + config.slaMs,
+      updatedAt: now,
     })!;
     for (const tag of found) statements.insertTag.run({ questionId: id, ...tag });
-    recordEvent(db, { questionId: id, type: 'question.created', at: now, data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) } });
+    recordEvent(db, {
+      questionId: id,
+      type: 'question.created',
+      at: now,
+      data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) },
+    });
     dispatcher.recordWave(id, plan);
     // One summary for the caller and every message, rendered after commit on first use from what was just written
     // (a new question has these tags and no assignee), without reading it back.
     let rendered: QuestionSummary | undefined;
-    const summary = () => (rendered ??= toQuestionSummary(row, [...found].sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1)), null));
-    return { summary, notices: [() => hub.publish('question.created', { question: summary() }), ...dispatcher.waveNotices(plan, summary)] };
+    const summary = () =>
+      (rendered ??= toQuestionSummary(
+        row,
+        [...found].sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1)),
+        null,
+      ));
+    return {
+      summary,
+      notices: [
+        () => hub.publish('question.created', { question: summary() }),
+        ...dispatcher.waveNotices(plan, summary),
+      ],
+    };
   }
 
   /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
   function ingestInTransaction(post: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
     const now = clock.now();
     const existing = statements.byExternalId.get({ channel: post.channel, externalId: post.externalId });
-    if (existing) return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };
+    if (existing)
+      return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };
     const seenMessage = statements.messageByExternalId.get({ externalId: post.externalId });
     if (seenMessage) {
       const row = load(seenMessage.questionId);

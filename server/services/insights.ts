@@ -12,7 +12,9 @@ const TOP_TAGS = 10;
 const EXAMPLES = 3;
 
 /** The tag names the digest shows (the tag service, or a copy of its list on the analytics thread). */
-export interface TagNames { list(): readonly { slug: string; name: string }[] }
+export interface TagNames {
+  list(): readonly { slug: string; name: string }[];
+}
 
 type Example = Insights['topTags'][number]['examples'][number];
 
@@ -21,18 +23,29 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
   // kept: holding every question of 30 days at 1M questions with its text and terms took ~1 GB of heap.
   const sqlite = db.$client;
   const statements = {
-    questions: sqlite.prepare<[number, number, string], [string, string, string, number]>(
-      'select id, text, status, received_at from questions where received_at >= ? and received_at < ? and status <> ? order by received_at desc').raw(),
+    questions: sqlite
+      .prepare<[number, number, string], [string, string, string, number]>(
+        'select id, text, status, received_at from questions where received_at >= ? and received_at < ? and status <> ? order by received_at desc',
+      )
+      .raw(),
     // One read for the whole range (in chunks of ids it was ~600 statements for 30 days at 1M questions).
-    tags: sqlite.prepare<[number, number, string], [string, string]>(
-      'select t.question_id, t.slug from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ? and q.status <> ?').raw(),
-    examples: sqlite.prepare<[string], [string, string, number]>('select id, text, received_at from questions where id in (select value from json_each(?))').raw(),
+    tags: sqlite
+      .prepare<[number, number, string], [string, string]>(
+        'select t.question_id, t.slug from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ? and q.status <> ?',
+      )
+      .raw(),
+    examples: sqlite
+      .prepare<[string], [string, string, number]>(
+        'select id, text, received_at from questions where id in (select value from json_each(?))',
+      )
+      .raw(),
   };
 
   /** The rising topics' example questions, read once the topics are known (a few dozen ids). */
   function examplesById(ids: Iterable<string>): Map<string, Example> {
     const found = new Map<string, Example>();
-    for (const [id, text, receivedAt] of statements.examples.iterate(JSON.stringify([...new Set(ids)]))) found.set(id, { id, text, receivedAt: iso(receivedAt) });
+    for (const [id, text, receivedAt] of statements.examples.iterate(JSON.stringify([...new Set(ids)])))
+      found.set(id, { id, text, receivedAt: iso(receivedAt) });
     return found;
   }
 
@@ -76,21 +89,39 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
     }
 
     const names = new Map(tags.list().map((t) => [t.slug, t.name]));
-    const topTags = [...tagged].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TAGS).map(([slug, tag]) => ({
-      tag: slug, name: names.get(slug) ?? slug, count: tag.count, share: tag.count / current.documents, examples: tag.examples,
-    }));
+    const topTags = [...tagged]
+      .sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))
+      .slice(0, TOP_TAGS)
+      .map(([slug, tag]) => ({
+        tag: slug,
+        name: names.get(slug) ?? slug,
+        count: tag.count,
+        share: tag.count / current.documents,
+        examples: tag.examples,
+      }));
     const rising = risingBetween(current, previous);
     const examples = examplesById(rising.flatMap((topic) => topic.exampleIds));
     const risingTopicsOut = rising.map(({ exampleIds, ...topic }) => ({
-      ...topic, label: current.label(topic.term), examples: exampleIds.map((id) => examples.get(id)!),
+      ...topic,
+      label: current.label(topic.term),
+      examples: exampleIds.map((id) => examples.get(id)!),
     }));
 
     return {
-      from: iso(from), to: iso(to), previousFrom: iso(previousFrom),
-      totals: { questions: current.documents, previousQuestions: previous.documents, answered: current.documents - unanswered, unanswered },
+      from: iso(from),
+      to: iso(to),
+      previousFrom: iso(previousFrom),
+      totals: {
+        questions: current.documents,
+        previousQuestions: previous.documents,
+        answered: current.documents - unanswered,
+        unanswered,
+      },
       topTags,
       risingTopics: risingTopicsOut,
-      unansweredByTag: [...openByTag].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || String(a.tag).localeCompare(String(b.tag))),
+      unansweredByTag: [...openByTag]
+        .map(([tag, count]) => ({ tag, count }))
+        .sort((a, b) => b.count - a.count || String(a.tag).localeCompare(String(b.tag))),
     };
   });
 

@@ -19,12 +19,21 @@ export const REPLY_STATUS = { other: 0, posted: 1, approved: 2, rejected: 3 } as
 export const DAY_MS = 24 * HOUR_MS;
 
 /** Times are ascending in every list of a summary. */
-export interface TagHour { total: number; answered: number; replyMs: Float64Array }
+export interface TagHour {
+  total: number;
+  answered: number;
+  replyMs: Float64Array;
+}
 
 /** Replies by author: `ids[j]` (see `expertIds`) wrote replies counted in the other arrays at `j`; the ms from claim to
  * reply of the replies that have one are `ms[offsets[j]..offsets[j + 1])`, ascending. Experts in order of first reply. */
 export interface ExpertReplies {
-  ids: Int32Array; answered: Int32Array; approved: Int32Array; rejected: Int32Array; offsets: Int32Array; ms: Float64Array;
+  ids: Int32Array;
+  answered: Int32Array;
+  approved: Int32Array;
+  rejected: Int32Array;
+  offsets: Int32Array;
+  ms: Float64Array;
 }
 
 /** What the questions received in [start, start + span) add up to: one hour, or one UTC day. */
@@ -84,10 +93,16 @@ class ExpertsBuilder {
 
   finish(): ExpertReplies {
     const offsets = new Int32Array(this.ids.length + 1);
-    this.ms.forEach((times, j) => { offsets[j + 1] = offsets[j]! + times.length; });
+    this.ms.forEach((times, j) => {
+      offsets[j + 1] = offsets[j]! + times.length;
+    });
     const ms = new Float64Array(offsets[this.ids.length]!);
     this.ms.forEach((times, j) => ms.set(sorted(times), offsets[j]!));
-    const [answered, approved, rejected] = this.counts.map((list) => Int32Array.from(list)) as [Int32Array, Int32Array, Int32Array];
+    const [answered, approved, rejected] = this.counts.map((list) => Int32Array.from(list)) as [
+      Int32Array,
+      Int32Array,
+      Int32Array,
+    ];
     return { ids: Int32Array.from(this.ids), answered, approved, rejected, offsets, ms };
   }
 }
@@ -102,7 +117,10 @@ class SummaryBuilder {
   openDueAt: number[] = [];
   byTag = new Map<string, { total: number; answered: number; replyMs: number[] }>();
   experts = new ExpertsBuilder();
-  constructor(readonly start: number, readonly span: number) {}
+  constructor(
+    readonly start: number,
+    readonly span: number,
+  ) {}
 
   tag(slug: string) {
     let tag = this.byTag.get(slug);
@@ -116,7 +134,11 @@ class SummaryBuilder {
     this.answered += part.answered;
     this.lateReplies += part.lateReplies;
     for (const [status, n] of part.byStatus) this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + n);
-    for (const [into, from] of [[this.claimMs, part.claimMs], [this.replyMs, part.replyMs], [this.openDueAt, part.openDueAt]] as const) {
+    for (const [into, from] of [
+      [this.claimMs, part.claimMs],
+      [this.replyMs, part.replyMs],
+      [this.openDueAt, part.openDueAt],
+    ] as const) {
       for (const value of from) into.push(value);
     }
     for (const [slug, t] of part.byTag) {
@@ -131,9 +153,21 @@ class SummaryBuilder {
 
   finish(): HourSummary {
     return {
-      start: this.start, span: this.span, received: this.received, answered: this.answered, byStatus: this.byStatus, lateReplies: this.lateReplies,
-      claimMs: sorted(this.claimMs), replyMs: sorted(this.replyMs), openDueAt: sorted(this.openDueAt),
-      byTag: new Map([...this.byTag].map(([slug, t]) => [slug, { total: t.total, answered: t.answered, replyMs: sorted(t.replyMs) }])),
+      start: this.start,
+      span: this.span,
+      received: this.received,
+      answered: this.answered,
+      byStatus: this.byStatus,
+      lateReplies: this.lateReplies,
+      claimMs: sorted(this.claimMs),
+      replyMs: sorted(this.replyMs),
+      openDueAt: sorted(this.openDueAt),
+      byTag: new Map(
+        [...this.byTag].map(([slug, t]) => [
+          slug,
+          { total: t.total, answered: t.answered, replyMs: sorted(t.replyMs) },
+        ]),
+      ),
       byExpert: this.experts.finish(),
     };
   }
@@ -143,20 +177,34 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
   const sqlite = db.$client;
   const range = 'q.received_at >= ? and q.received_at < ? order by q.received_at';
   const statements = {
-    questions: sqlite.prepare<[number, number], [number, string, number | null, number | null, number]>(
-      `select q.received_at, q.status, q.claimed_at, q.first_reply_at, q.sla_due_at from questions q where ${range}`).raw(),
-    tags: sqlite.prepare<[number, number], [number, string, string, number | null]>(
-      `select q.received_at, t.slug, q.status, q.first_reply_at - q.received_at from questions q join question_tags t on t.question_id = q.id where ${range}`).raw(),
-    replies: sqlite.prepare<[number, number], [number, string, string, number | null]>(
-      `select q.received_at, r.author_id, r.status, r.created_at - q.claimed_at from questions q join replies r on r.question_id = q.id where ${range}`).raw(),
+    questions: sqlite
+      .prepare<[number, number], [number, string, number | null, number | null, number]>(
+        `select q.received_at, q.status, q.claimed_at, q.first_reply_at, q.sla_due_at from questions q where ${range}`,
+      )
+      .raw(),
+    tags: sqlite
+      .prepare<[number, number], [number, string, string, number | null]>(
+        `select q.received_at, t.slug, q.status, q.first_reply_at - q.received_at from questions q join question_tags t on t.question_id = q.id where ${range}`,
+      )
+      .raw(),
+    replies: sqlite
+      .prepare<[number, number], [number, string, string, number | null]>(
+        `select q.received_at, r.author_id, r.status, r.created_at - q.claimed_at from questions q join replies r on r.question_id = q.id where ${range}`,
+      )
+      .raw(),
     changes: sqlite.prepare<[], number>('select total_changes()').pluck(),
-    touchedHours: sqlite.prepare<[number], number>(`select distinct received_at / ${HOUR_MS} from questions where updated_at >= ?`).pluck(),
+    touchedHours: sqlite
+      .prepare<[number], number>(`select distinct received_at / ${HOUR_MS} from questions where updated_at >= ?`)
+      .pluck(),
   };
   const expertIds: string[] = [];
   const expertIndex = new Map<string, number>();
   const intern = (id: string) => {
     let index = expertIndex.get(id);
-    if (index === undefined) { expertIndex.set(id, (index = expertIds.length)); expertIds.push(id); }
+    if (index === undefined) {
+      expertIndex.set(id, (index = expertIds.length));
+      expertIds.push(id);
+    }
     return index;
   };
   const cache = new Map<number, HourSummary>();
@@ -198,7 +246,11 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
       if (ms !== null) tag.replyMs.push(ms);
     }
     for (const [receivedAt, authorId, status, ms] of statements.replies.iterate(start, end)) {
-      hourOf(receivedAt).experts.reply(intern(authorId), REPLY_STATUS[status as keyof typeof REPLY_STATUS] ?? REPLY_STATUS.other, ms ?? Number.NaN);
+      hourOf(receivedAt).experts.reply(
+        intern(authorId),
+        REPLY_STATUS[status as keyof typeof REPLY_STATUS] ?? REPLY_STATUS.other,
+        ms ?? Number.NaN,
+      );
     }
     return new Map([...hours].map(([hour, builder]) => [hour, builder.finish()]));
   }
@@ -206,7 +258,8 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
   /** Reads the hours [first, end) into the cache, in one range read; an hour without questions gets an empty summary. */
   function cacheHours(first: number, end: number) {
     const found = read(first * HOUR_MS, end * HOUR_MS);
-    for (let hour = first; hour < end; hour++) cache.set(hour, found.get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
+    for (let hour = first; hour < end; hour++)
+      cache.set(hour, found.get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
   }
 
   /**
@@ -226,7 +279,9 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
 
   return {
     expertIds,
-    get hoursRead() { return hoursRead; },
+    get hoursRead() {
+      return hoursRead;
+    },
 
     /**
      * Reads the complete hours of [from, to) that are not cached yet, newest first, until `budgetMs` has passed (at
@@ -271,7 +326,7 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
         cache.set(hour, summary); // least recently used first, for eviction
         return summary;
       };
-      for (let hour = firstFull; hour < endFull;) {
+      for (let hour = firstFull; hour < endFull; ) {
         if (wholeDays && hour % 24 === 0 && hour + 24 <= endFull) {
           let day = days.get(hour / 24);
           if (day) for (let h = hour; h < hour + 24; h++) use(h);

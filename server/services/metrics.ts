@@ -77,7 +77,10 @@ export function kthOfSorted(lists: Float64Array[], k: number, buffer: Scratch = 
     let pivot = 0;
     for (const i of order) {
       weight += hi[i]! - lo[i]!;
-      if (weight * 2 >= left) { pivot = middle(i); break; }
+      if (weight * 2 >= left) {
+        pivot = middle(i);
+        break;
+      }
     }
     let nBelow = 0;
     let nUpTo = 0;
@@ -100,7 +103,10 @@ export function kthOfSorted(lists: Float64Array[], k: number, buffer: Scratch = 
   }
   const all = buffer.reserve(left);
   let at = 0;
-  for (let i = 0; i < m; i++) { all.set(lists[i]!.subarray(lo[i]!, hi[i]!), at); at += hi[i]! - lo[i]!; }
+  for (let i = 0; i < m; i++) {
+    all.set(lists[i]!.subarray(lo[i]!, hi[i]!), at);
+    at += hi[i]! - lo[i]!;
+  }
   return select(all, k, 0, left - 1);
 }
 
@@ -142,13 +148,17 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
   const values = scratch();
   const expertTimes = scratch();
   const statements = {
-    names: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id in (select value from json_each(?))'),
+    names: sqlite.prepare<[string], { id: string; name: string }>(
+      'select id, name from users where id in (select value from json_each(?))',
+    ),
     open: sqlite.prepare<[], { status: string; n: number }>(
-      "select status, count(*) n from questions where status in ('new','offered','claimed','escalated','in_review') group by status"),
+      "select status, count(*) n from questions where status in ('new','offered','claimed','escalated','in_review') group by status",
+    ),
     // Questions answered today were received at most a few days ago: a range of the covering received_at index.
     // The unary + keeps SQLite from the (status, received_at) index, which would read every row (27 ms vs 7 ms at 1M).
     answeredSince: sqlite.prepare<[number, number], { n: number }>(
-      "select count(*) n from questions where +status in ('answered','closed') and received_at >= ? and first_reply_at >= ?"),
+      "select count(*) n from questions where +status in ('answered','closed') and received_at >= ? and first_reply_at >= ?",
+    ),
   };
 
   // Expert names, each looked up once: re-reading 10,000 names costs 13-22 ms at 1M questions (it was done every
@@ -157,7 +167,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
   const names = new Map<string, string>();
   function namesOf(ids: string[]): Map<string, string> {
     const missing = ids.filter((id) => !names.has(id));
-    if (missing.length > 0) for (const user of statements.names.all(JSON.stringify(missing))) names.set(user.id, user.name);
+    if (missing.length > 0)
+      for (const user of statements.names.all(JSON.stringify(missing))) names.set(user.id, user.name);
     return names;
   }
 
@@ -168,13 +179,21 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
    */
   function byExpert(parts: HourSummary[], limit: number): { rows: Metrics['byExpert']; total: number } {
     const size = hours.expertIds.length;
-    const [answered, approved, rejected, timed] = [0, 1, 2, 3].map(() => new Int32Array(size)) as [Int32Array, Int32Array, Int32Array, Int32Array];
+    const [answered, approved, rejected, timed] = [0, 1, 2, 3].map(() => new Int32Array(size)) as [
+      Int32Array,
+      Int32Array,
+      Int32Array,
+      Int32Array,
+    ];
     const order: number[] = [];
     const seen = new Uint8Array(size);
     for (const { byExpert: group } of parts) {
       for (let j = 0; j < group.ids.length; j++) {
         const e = group.ids[j]!;
-        if (!seen[e]) { seen[e] = 1; order.push(e); }
+        if (!seen[e]) {
+          seen[e] = 1;
+          order.push(e);
+        }
         answered[e] += group.answered[j]!;
         approved[e] += group.approved[j]!;
         rejected[e] += group.rejected[j]!;
@@ -187,7 +206,10 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     // Where each shown expert's times go: a slot per shown expert, -1 for the rest.
     const slot = new Int32Array(size).fill(-1);
     const offsets = new Int32Array(shown.length + 1);
-    shown.forEach((e, i) => { slot[e] = i; offsets[i + 1] = offsets[i]! + timed[e]!; });
+    shown.forEach((e, i) => {
+      slot[e] = i;
+      offsets[i + 1] = offsets[i]! + timed[e]!;
+    });
     const times = expertTimes.reserve(offsets[shown.length]!);
     const fill = offsets.slice(0, shown.length);
     for (const { byExpert: group } of parts) {
@@ -198,8 +220,20 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       }
     }
     const rows = shown.map((e, i) => ({
-      expertId: hours.expertIds[e]!, name: names.get(hours.expertIds[e]!)!, answered: answered[e]!, approved: approved[e]!, rejected: rejected[e]!,
-      medianReplyMs: offsets[i + 1]! > offsets[i]! ? select(times, offsets[i]! + Math.ceil((offsets[i + 1]! - offsets[i]!) / 2) - 1, offsets[i]!, offsets[i + 1]! - 1) : null,
+      expertId: hours.expertIds[e]!,
+      name: names.get(hours.expertIds[e]!)!,
+      answered: answered[e]!,
+      approved: approved[e]!,
+      rejected: rejected[e]!,
+      medianReplyMs:
+        offsets[i + 1]! > offsets[i]!
+          ? select(
+              times,
+              offsets[i]! + Math.ceil((offsets[i + 1]! - offsets[i]!) / 2) - 1,
+              offsets[i]!,
+              offsets[i + 1]! - 1,
+            )
+          : null,
     }));
     return { rows, total: ranked.length };
   }
@@ -215,7 +249,13 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         tag.times.push(t.replyMs);
       }
     }
-    return [...tags].map(([tag, t]) => ({ tag, total: t.total, answered: t.answered, medianReplyMs: percentilesOfSorted(t.times, values).median }))
+    return [...tags]
+      .map(([tag, t]) => ({
+        tag,
+        total: t.total,
+        answered: t.answered,
+        medianReplyMs: percentilesOfSorted(t.times, values).median,
+      }))
       .sort((a, b) => b.total - a.total);
   }
 
@@ -238,14 +278,17 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
           await new Promise((resolve) => setImmediate(resolve));
           if (stopped || !sqlite.open) return false;
         }
-        for (const span of new Set([Math.min(7, days), days])) service.compute({ from: new Date(to - span * DAY_MS).toISOString(), to: new Date(to).toISOString() });
+        for (const span of new Set([Math.min(7, days), days]))
+          service.compute({ from: new Date(to - span * DAY_MS).toISOString(), to: new Date(to).toISOString() });
         return true;
       })();
       return warming;
     },
 
     /** The warm-up under way (or the last one). */
-    warmed(): Promise<boolean> { return warming; },
+    warmed(): Promise<boolean> {
+      return warming;
+    },
 
     /** Stops a warm-up between slices (the server is closing). */
     stop(): Promise<boolean> {
@@ -289,15 +332,29 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       const experts = byExpert(parts, range.experts ?? Number.POSITIVE_INFINITY);
       const considered = total - (byStatus.dismissed ?? 0);
       return {
-        from: new Date(from).toISOString(), to: new Date(to).toISOString(), total, byStatus, answered,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        total,
+        byStatus,
+        answered,
         answerRate: considered > 0 ? answered / considered : null,
-        timeToClaimMs: percentilesOfSorted(parts.map((p) => p.claimMs), values),
-        timeToFirstReplyMs: percentilesOfSorted(parts.map((p) => p.replyMs), values),
+        timeToClaimMs: percentilesOfSorted(
+          parts.map((p) => p.claimMs),
+          values,
+        ),
+        timeToFirstReplyMs: percentilesOfSorted(
+          parts.map((p) => p.replyMs),
+          values,
+        ),
         slaBreaches,
         byTag: byTag(parts),
         byExpert: experts.rows,
         expertsTotal: experts.total,
-        volume: [...volume].map(([bucket, v]) => ({ bucket: new Date(bucket * bucketMs).toISOString(), received: v.received, answered: v.answered })),
+        volume: [...volume].map(([bucket, v]) => ({
+          bucket: new Date(bucket * bucketMs).toISOString(),
+          received: v.received,
+          answered: v.answered,
+        })),
       };
     },
 
@@ -306,11 +363,19 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       const open = new Map(statements.open.all().map((r) => [r.status, r.n]));
       const openCount = ['new', 'offered', 'claimed', 'escalated'].reduce((n, s) => n + (open.get(s) ?? 0), 0);
       const answeredToday = statements.answeredSince.get(startOfDay - 7 * 24 * 3600_000, startOfDay)!.n;
-      return { open: openCount, inReview: open.get('in_review') ?? 0, escalated: open.get('escalated') ?? 0, answeredToday, onlineExperts };
+      return {
+        open: openCount,
+        inReview: open.get('in_review') ?? 0,
+        escalated: open.get('escalated') ?? 0,
+        answeredToday,
+        onlineExperts,
+      };
     },
 
     /** Hours read from the database since start (what tests count to see the cache at work). */
-    get hoursRead() { return hours.hoursRead; },
+    get hoursRead() {
+      return hours.hoursRead;
+    },
   };
   return service;
 }

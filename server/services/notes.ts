@@ -14,25 +14,48 @@ import type { QuestionService } from './questions.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import { iso } from './views.js';
 
-interface Deps { db: Db; clock: Clock; hub: RealtimeHub; access: QuestionAccess; questions: Pick<QuestionService, 'assign'> }
+interface Deps {
+  db: Db;
+  clock: Clock;
+  hub: RealtimeHub;
+  access: QuestionAccess;
+  questions: Pick<QuestionService, 'assign'>;
+}
 
 export function createNoteService({ db, clock, hub, access, questions }: Deps) {
   function names(ids: string[]): Map<string, string> {
     if (ids.length === 0) return new Map();
-    return new Map(db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(ids)])).all().map((u) => [u.id, u.name]));
+    return new Map(
+      db
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(inArray(users.id, [...new Set(ids)]))
+        .all()
+        .map((u) => [u.id, u.name]),
+    );
   }
 
   function toNotes(rows: NoteRow[]): Note[] {
     const people = names(rows.flatMap((r) => [r.authorId, ...r.mentions]));
     return rows.map((r) => ({
-      id: r.id, questionId: r.questionId, authorId: r.authorId, authorName: people.get(r.authorId) ?? 'someone', kind: r.kind, text: r.text,
-      mentions: r.mentions.map((id) => ({ id, name: people.get(id) ?? 'someone' })), createdAt: iso(r.createdAt),
+      id: r.id,
+      questionId: r.questionId,
+      authorId: r.authorId,
+      authorName: people.get(r.authorId) ?? 'someone',
+      kind: r.kind,
+      text: r.text,
+      mentions: r.mentions.map((id) => ({ id, name: people.get(id) ?? 'someone' })),
+      createdAt: iso(r.createdAt),
     }));
   }
 
   function mentionedIn(text: string): string[] {
     if (!text.includes('@')) return [];
-    const people = db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.active, true)).all();
+    const people = db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.active, true))
+      .all();
     return resolveMentions(text, people).map((p) => p.id);
   }
 
@@ -40,19 +63,37 @@ export function createNoteService({ db, clock, hub, access, questions }: Deps) {
     const now = clock.now();
     const mentions = [...new Set([...notify, ...mentionedIn(text)])];
     const row = db.transaction((tx) => {
-      const inserted = tx.insert(notes).values({ id: newId(now), questionId, authorId: author.id, kind, text, mentions, createdAt: now }).returning().get();
-      recordEvent(tx, { questionId, actorId: author.id, type: kind === 'handoff' ? 'question.handed_off' : 'note.added', at: now, data: { noteId: inserted.id, mentions } });
+      const inserted = tx
+        .insert(notes)
+        .values({ id: newId(now), questionId, authorId: author.id, kind, text, mentions, createdAt: now })
+        .returning()
+        .get();
+      recordEvent(tx, {
+        questionId,
+        actorId: author.id,
+        type: kind === 'handoff' ? 'question.handed_off' : 'note.added',
+        at: now,
+        data: { noteId: inserted.id, mentions },
+      });
       return inserted;
     });
     const recipients = mentions.filter((id) => id !== author.id);
-    if (recipients.length > 0) hub.publish('note.mention', { questionId, from: author.name, text }, { users: recipients, managers: false });
+    if (recipients.length > 0)
+      hub.publish('note.mention', { questionId, from: author.name, text }, { users: recipients, managers: false });
     return toNotes([row])[0]!;
   }
 
   return {
     list(user: User, questionId: string): Note[] {
       access.visible(user, questionId);
-      return toNotes(db.select().from(notes).where(eq(notes.questionId, questionId)).orderBy(asc(notes.createdAt), asc(notes.id)).all());
+      return toNotes(
+        db
+          .select()
+          .from(notes)
+          .where(eq(notes.questionId, questionId))
+          .orderBy(asc(notes.createdAt), asc(notes.id))
+          .all(),
+      );
     },
 
     add(user: User, questionId: string, text: string): Note {
@@ -63,7 +104,8 @@ export function createNoteService({ db, clock, hub, access, questions }: Deps) {
     /** The holder (or a manager) passes the question to another expert, with a note saying why. */
     handoff(user: User, questionId: string, expertId: string, text: string): { question: QuestionSummary; note: Note } {
       const row = access.visible(user, questionId);
-      if (!isManager(user) && row.assigneeId !== user.id) throw forbidden('Only the expert holding this question, or a manager, can hand it off');
+      if (!isManager(user) && row.assigneeId !== user.id)
+        throw forbidden('Only the expert holding this question, or a manager, can hand it off');
       if (row.assigneeId === expertId) throw invalid('same_expert', 'That expert already holds this question');
       const question = questions.assign(user, questionId, expertId);
       return { question, note: write(user, questionId, 'handoff', text, [expertId]) };

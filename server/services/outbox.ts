@@ -13,7 +13,11 @@ import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { Views } from './views.js';
 
-export interface OutgoingPost { text: string; inReplyTo: string; notBefore: number }
+export interface OutgoingPost {
+  text: string;
+  inReplyTo: string;
+  notBefore: number;
+}
 
 /** One public network's way of posting a reply as the brand. */
 export interface ChannelPoster {
@@ -24,14 +28,32 @@ export interface ChannelPoster {
 
 export type PostErrorKind = 'rate_limited' | 'transient' | 'duplicate' | 'permanent';
 export class PostError extends Error {
-  constructor(readonly kind: PostErrorKind, message: string, readonly retryAt?: number) {
+  constructor(
+    readonly kind: PostErrorKind,
+    message: string,
+    readonly retryAt?: number,
+  ) {
     super(message);
     this.name = 'PostError';
   }
 }
 
-interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void }
-interface Deps { db: Db; clock: Clock; hub: RealtimeHub; views: Views; experts: ExpertService; posters: Map<string, ChannelPoster>; log: Logger; maxAttempts?: number; concurrency?: number }
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+interface Deps {
+  db: Db;
+  clock: Clock;
+  hub: RealtimeHub;
+  views: Views;
+  experts: ExpertService;
+  posters: Map<string, ChannelPoster>;
+  log: Logger;
+  maxAttempts?: number;
+  concurrency?: number;
+}
 
 /** Doubling from `baseMs` at each attempt, never past `capMs`. */
 export function exponentialBackoff(attempts: number, baseMs: number, capMs: number): number {
@@ -49,13 +71,48 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
   function markSent(item: OutboxRow, externalId: string | null) {
     const notices = db.transaction(() => {
       const now = clock.now();
-      db.update(outbox).set({ state: 'sent', externalId, lastError: null, updatedAt: now }).where(eq(outbox.id, item.id)).run();
-      const reply = db.update(replies).set({ status: 'posted', externalId, postedAt: now, updatedAt: now }).where(eq(replies.id, item.replyId)).returning().get()!;
-      const question = db.update(questions).set({ status: 'answered', firstReplyAt: sql`coalesce(${questions.firstReplyAt}, ${now})`, updatedAt: now })
-        .where(eq(questions.id, item.questionId)).returning().get()!;
-      db.insert(messages).values({ id: newId(now), questionId: item.questionId, direction: 'out', externalId, text: item.text, authorHandle: null, at: now }).onConflictDoNothing().run();
-      recordEvent(db, { questionId: item.questionId, type: 'reply.posted', at: now, data: { replyId: item.replyId, externalId, attempts: item.attempts } });
-      return [() => hub.publish('reply.posted', { reply: views.reply(reply), question: views.summary(question) }, { users: [reply.authorId] })];
+      db.update(outbox)
+        .set({ state: 'sent', externalId, lastError: null, updatedAt: now })
+        .where(eq(outbox.id, item.id))
+        .run();
+      const reply = db
+        .update(replies)
+        .set({ status: 'posted', externalId, postedAt: now, updatedAt: now })
+        .where(eq(replies.id, item.replyId))
+        .returning()
+        .get()!;
+      const question = db
+        .update(questions)
+        .set({ status: 'answered', firstReplyAt: sql`coalesce(${questions.firstReplyAt}, ${now})`, updatedAt: now })
+        .where(eq(questions.id, item.questionId))
+        .returning()
+        .get()!;
+      db.insert(messages)
+        .values({
+          id: newId(now),
+          questionId: item.questionId,
+          direction: 'out',
+          externalId,
+          text: item.text,
+          authorHandle: null,
+          at: now,
+        })
+        .onConflictDoNothing()
+        .run();
+      recordEvent(db, {
+        questionId: item.questionId,
+        type: 'reply.posted',
+        at: now,
+        data: { replyId: item.replyId, externalId, attempts: item.attempts },
+      });
+      return [
+        () =>
+          hub.publish(
+            'reply.posted',
+            { reply: views.reply(reply), question: views.summary(question) },
+            { users: [reply.authorId] },
+          ),
+      ];
     });
     flush(notices);
     const authorId = db.select({ id: replies.authorId }).from(replies).where(eq(replies.id, item.replyId)).get()!.id;
@@ -67,18 +124,48 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
     const notices = db.transaction(() => {
       const now = clock.now();
       db.update(outbox).set({ state: 'failed', lastError: reason, updatedAt: now }).where(eq(outbox.id, item.id)).run();
-      const reply = db.update(replies).set({ status: 'failed', failureReason: reason, updatedAt: now }).where(eq(replies.id, item.replyId)).returning().get()!;
-      const question = db.update(questions).set({ status: 'failed', updatedAt: now }).where(eq(questions.id, item.questionId)).returning().get()!;
-      recordEvent(db, { questionId: item.questionId, type: 'reply.failed', at: now, data: { replyId: item.replyId, reason, attempts: item.attempts } });
-      return [() => hub.publish('reply.failed', { reply: views.reply(reply), question: views.summary(question), reason }, { users: [reply.authorId] })];
+      const reply = db
+        .update(replies)
+        .set({ status: 'failed', failureReason: reason, updatedAt: now })
+        .where(eq(replies.id, item.replyId))
+        .returning()
+        .get()!;
+      const question = db
+        .update(questions)
+        .set({ status: 'failed', updatedAt: now })
+        .where(eq(questions.id, item.questionId))
+        .returning()
+        .get()!;
+      recordEvent(db, {
+        questionId: item.questionId,
+        type: 'reply.failed',
+        at: now,
+        data: { replyId: item.replyId, reason, attempts: item.attempts },
+      });
+      return [
+        () =>
+          hub.publish(
+            'reply.failed',
+            { reply: views.reply(reply), question: views.summary(question), reason },
+            { users: [reply.authorId] },
+          ),
+      ];
     });
     flush(notices);
     log.warn({ outboxId: item.id, questionId: item.questionId, reason }, 'reply failed for good');
   }
 
   function retryLater(item: OutboxRow, reason: string, at: number, countAttempt: boolean) {
-    db.update(outbox).set({ state: 'pending', lastError: reason, nextAttemptAt: at, attempts: countAttempt ? item.attempts : item.attempts - 1, updatedAt: clock.now() })
-      .where(eq(outbox.id, item.id)).run();
+    db.update(outbox)
+      .set({
+        state: 'pending',
+        lastError: reason,
+        nextAttemptAt: at,
+        attempts: countAttempt ? item.attempts : item.attempts - 1,
+        updatedAt: clock.now(),
+      })
+      .where(eq(outbox.id, item.id))
+      .run();
     log.warn({ outboxId: item.id, reason, retryAt: new Date(at).toISOString() }, 'post deferred');
   }
 
@@ -99,32 +186,64 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
   }
 
   async function handleFailure(item: OutboxRow, poster: ChannelPoster, post: OutgoingPost, error: unknown) {
-    const failure = error instanceof PostError ? error : new PostError('transient', error instanceof Error ? error.message : String(error));
+    const failure =
+      error instanceof PostError
+        ? error
+        : new PostError('transient', error instanceof Error ? error.message : String(error));
     try {
       if (failure.kind === 'duplicate') {
         const existing = await poster.findExisting(post);
-        return existing ? markSent(item, existing) : markFailed(item, `${failure.message} (no matching brand reply found)`);
+        return existing
+          ? markSent(item, existing)
+          : markFailed(item, `${failure.message} (no matching brand reply found)`);
       }
-      if (failure.kind === 'rate_limited') return retryLater(item, failure.message, failure.retryAt ?? clock.now() + 60_000, false);
+      if (failure.kind === 'rate_limited')
+        return retryLater(item, failure.message, failure.retryAt ?? clock.now() + 60_000, false);
       if (failure.kind === 'permanent' || item.attempts >= maxAttempts) return markFailed(item, failure.message);
       retryLater(item, failure.message, clock.now() + backoffMs(item.attempts), true);
     } catch (checkError) {
-      retryLater(item, `${failure.message}; then ${(checkError as Error).message}`, clock.now() + backoffMs(item.attempts), true);
+      retryLater(
+        item,
+        `${failure.message}; then ${(checkError as Error).message}`,
+        clock.now() + backoffMs(item.attempts),
+        true,
+      );
     }
   }
 
   function take(limit: number): OutboxRow[] {
     return db.transaction(() => {
-      const due = db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, clock.now())))
-        .orderBy(outbox.nextAttemptAt).limit(limit).all();
+      const due = db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.state, 'pending'), lte(outbox.nextAttemptAt, clock.now())))
+        .orderBy(outbox.nextAttemptAt)
+        .limit(limit)
+        .all();
       if (due.length === 0) return [];
-      return db.update(outbox).set({ state: 'sending', attempts: sql`${outbox.attempts} + 1`, updatedAt: clock.now() })
-        .where(and(inArray(outbox.id, due.map((d) => d.id)), eq(outbox.state, 'pending'))).returning().all();
+      return db
+        .update(outbox)
+        .set({ state: 'sending', attempts: sql`${outbox.attempts} + 1`, updatedAt: clock.now() })
+        .where(
+          and(
+            inArray(
+              outbox.id,
+              due.map((d) => d.id),
+            ),
+            eq(outbox.state, 'pending'),
+          ),
+        )
+        .returning()
+        .all();
     });
   }
 
   function requeueSending(): number {
-    return db.update(outbox).set({ state: 'pending', nextAttemptAt: clock.now(), updatedAt: clock.now() }).where(eq(outbox.state, 'sending')).run().changes;
+    return db
+      .update(outbox)
+      .set({ state: 'pending', nextAttemptAt: clock.now(), updatedAt: clock.now() })
+      .where(eq(outbox.state, 'sending'))
+      .run().changes;
   }
 
   async function drain() {
@@ -145,10 +264,15 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
   return {
     /** Send everything due now; overlapping calls share one run. */
     run(): Promise<void> {
-      if (running) { again = true; return running; }
+      if (running) {
+        again = true;
+        return running;
+      }
       running = drain()
         .catch((error: unknown) => log.error({ err: error }, 'outbox run failed; the items wait for the next run'))
-        .finally(() => { running = null; });
+        .finally(() => {
+          running = null;
+        });
       return running;
     },
 
@@ -156,29 +280,58 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
     recover: requeueSending,
 
     retry(manager: User, questionId: string) {
-      const item = db.select().from(outbox).where(and(eq(outbox.questionId, questionId), eq(outbox.state, 'failed'))).get();
+      const item = db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.questionId, questionId), eq(outbox.state, 'failed')))
+        .get();
       if (!item) {
-        if (!db.select({ id: questions.id }).from(questions).where(eq(questions.id, questionId)).get()) throw notFound('Question');
+        if (!db.select({ id: questions.id }).from(questions).where(eq(questions.id, questionId)).get())
+          throw notFound('Question');
         throw conflict('invalid_state', 'This question has no failed post to retry');
       }
       const question = db.transaction(() => {
         const now = clock.now();
-        db.update(outbox).set({ state: 'pending', nextAttemptAt: now, lastError: null, updatedAt: now }).where(eq(outbox.id, item.id)).run();
-        db.update(replies).set({ status: 'approved', failureReason: null, updatedAt: now }).where(eq(replies.id, item.replyId)).run();
-        recordEvent(db, { questionId, actorId: manager.id, type: 'reply.retried', at: now, data: { replyId: item.replyId } });
-        return db.update(questions).set({ status: 'posting', updatedAt: now }).where(eq(questions.id, questionId)).returning().get()!;
+        db.update(outbox)
+          .set({ state: 'pending', nextAttemptAt: now, lastError: null, updatedAt: now })
+          .where(eq(outbox.id, item.id))
+          .run();
+        db.update(replies)
+          .set({ status: 'approved', failureReason: null, updatedAt: now })
+          .where(eq(replies.id, item.replyId))
+          .run();
+        recordEvent(db, {
+          questionId,
+          actorId: manager.id,
+          type: 'reply.retried',
+          at: now,
+          data: { replyId: item.replyId },
+        });
+        return db
+          .update(questions)
+          .set({ status: 'posting', updatedAt: now })
+          .where(eq(questions.id, questionId))
+          .returning()
+          .get()!;
       });
       void this.run();
       return views.summary(question);
     },
 
     counts(): { pending: number; failed: number } {
-      const rows = db.select({ state: outbox.state, n: count() }).from(outbox).where(inArray(outbox.state, ['pending', 'sending', 'failed'])).groupBy(outbox.state).all();
+      const rows = db
+        .select({ state: outbox.state, n: count() })
+        .from(outbox)
+        .where(inArray(outbox.state, ['pending', 'sending', 'failed']))
+        .groupBy(outbox.state)
+        .all();
       const get = (s: string) => rows.find((r) => r.state === s)?.n ?? 0;
       return { pending: get('pending') + get('sending'), failed: get('failed') };
     },
 
-    idle(): Promise<void> { return running ?? Promise.resolve(); },
+    idle(): Promise<void> {
+      return running ?? Promise.resolve();
+    },
   };
 }
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -30,7 +30,10 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export const PRINCIPAL_TTL_MS = 5_000;
 const PRINCIPALS_KEPT = 10_000;
 
-interface Kept { principal: Principal; until: number }
+interface Kept {
+  principal: Principal;
+  until: number;
+}
 
 export function createPrincipalCache(clock: Clock) {
   const kept = new Map<string, Kept>();
@@ -48,10 +51,15 @@ export function createPrincipalCache(clock: Clock) {
       if (kept.size >= PRINCIPALS_KEPT) kept.delete(kept.keys().next().value!);
       // One object serves many requests, so nobody may change it.
       Object.freeze(principal.user);
-      kept.set(tokenHash, { principal: Object.freeze(principal), until: Math.min(clock.now() + PRINCIPAL_TTL_MS, principal.expiresAt) });
+      kept.set(tokenHash, {
+        principal: Object.freeze(principal),
+        until: Math.min(clock.now() + PRINCIPAL_TTL_MS, principal.expiresAt),
+      });
       return principal;
     },
-    forget(tokenHash: string) { kept.delete(tokenHash); },
+    forget(tokenHash: string) {
+      kept.delete(tokenHash);
+    },
     forgetUser(userId: string) {
       for (const [tokenHash, { principal }] of kept) if (principal.user.id === userId) kept.delete(tokenHash);
     },

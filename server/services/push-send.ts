@@ -18,14 +18,28 @@ export interface SendJob {
   timeoutMs: number;
 }
 
-export interface SendResult { id: number; status: number | null; retryAfter?: string; error?: string; refused?: boolean }
+export interface SendResult {
+  id: number;
+  status: number | null;
+  retryAfter?: string;
+  error?: string;
+  refused?: boolean;
+}
 
 export async function sendPush(transport: Pick<PushTransport, 'postPush'>, job: SendJob): Promise<SendResult> {
   try {
     const request = webpush.generateRequestDetails({ endpoint: job.endpoint, keys: job.keys }, job.payload, {
-      headers: { Authorization: job.authorization }, TTL: job.ttl, urgency: job.urgency, ...(job.topic ? { topic: job.topic } : {}),
+      headers: { Authorization: job.authorization },
+      TTL: job.ttl,
+      urgency: job.urgency,
+      ...(job.topic ? { topic: job.topic } : {}),
     });
-    const { status, headers } = await transport.postPush(request.endpoint, request.headers, request.body, job.timeoutMs);
+    const { status, headers } = await transport.postPush(
+      request.endpoint,
+      request.headers,
+      request.body,
+      job.timeoutMs,
+    );
     const retryAfter = status >= 200 && status < 300 ? undefined : headers['retry-after'];
     return { id: job.id, status, ...(retryAfter ? { retryAfter } : {}) };
   } catch (error) {
@@ -40,7 +54,12 @@ const threadEntry = new URL('./push-send-thread.mjs', import.meta.url);
  * The push thread, started on first use; if it cannot start, pushes are sent on the event loop instead.
  * `entry`: the thread's module (tests put one in its place that fails).
  */
-export function createSendThread(options: TransportOptions | undefined, transport: PushTransport, log: FastifyBaseLogger, entry: URL = threadEntry) {
+export function createSendThread(
+  options: TransportOptions | undefined,
+  transport: PushTransport,
+  log: FastifyBaseLogger,
+  entry: URL = threadEntry,
+) {
   let worker: Worker | null = null;
   let ready = false;
   let failed = options === undefined;

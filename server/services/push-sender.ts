@@ -17,13 +17,20 @@ import { createSendThread } from './push-send.js';
 import { AddressRefused, type PushTransport, type TransportOptions } from './push-transport.js';
 
 interface Deps {
-  db: Db; clock: Clock; vapid: VapidKeys; transport: PushTransport; log: FastifyBaseLogger;
+  db: Db;
+  clock: Clock;
+  vapid: VapidKeys;
+  transport: PushTransport;
+  log: FastifyBaseLogger;
   /** Send on a thread of its own with a transport built from these (the event loop keeps serving requests). */
   thread?: TransportOptions;
   subscriptions: Pick<PushSubscriptionService, 'forget'>;
   webhookUrl: () => string | null;
   /** timeoutMs: the deadline of one request, start to end; stopWaitMs: how long stop() waits for those in flight. */
-  concurrency?: number; timeoutMs?: number; maxAttempts?: number; stopWaitMs?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  stopWaitMs?: number;
 }
 
 const RETENTION_MS = 7 * 24 * 3600_000;
@@ -51,12 +58,27 @@ export function retryAfterMs(header: string | string[] | undefined, now: number)
 
 function byStatus(status: number, headers: Record<string, string | string[] | undefined>, now: number): Outcome {
   if (status >= 200 && status < 300) return { result: 'sent' };
-  if (status === 404 || status === 410) return { result: 'gone', error: `${status} from the push service: the subscription has ended` };
-  if (status === 429 || status >= 500) return { result: 'retry', error: `${status}`, afterMs: retryAfterMs(headers['retry-after'], now) };
+  if (status === 404 || status === 410)
+    return { result: 'gone', error: `${status} from the push service: the subscription has ended` };
+  if (status === 429 || status >= 500)
+    return { result: 'retry', error: `${status}`, afterMs: retryAfterMs(headers['retry-after'], now) };
   return { result: 'failed', error: `${status}` };
 }
 
-export function createPushSender({ db, clock, vapid, transport, log, subscriptions, webhookUrl, thread, concurrency = 64, timeoutMs = 15_000, maxAttempts = 8, stopWaitMs = 3000 }: Deps) {
+export function createPushSender({
+  db,
+  clock,
+  vapid,
+  transport,
+  log,
+  subscriptions,
+  webhookUrl,
+  thread,
+  concurrency = 64,
+  timeoutMs = 15_000,
+  maxAttempts = 8,
+  stopWaitMs = 3000,
+}: Deps) {
   const sendThread = createSendThread(thread, transport, log);
   let inFlight = 0;
   let scheduled = false;
@@ -74,7 +96,14 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
     const cached = vapidJwts.get(audience);
     if (cached && cached.until > now) return cached.authorization;
     const expiration = Math.floor(now / 1000) + VAPID_JWT_S;
-    const { Authorization } = webpush.getVapidHeaders(audience, vapid.subject, vapid.publicKey, vapid.privateKey, 'aes128gcm', expiration);
+    const { Authorization } = webpush.getVapidHeaders(
+      audience,
+      vapid.subject,
+      vapid.publicKey,
+      vapid.privateKey,
+      'aes128gcm',
+      expiration,
+    );
     vapidJwts.set(audience, { authorization: Authorization, until: now + (VAPID_JWT_S - 3600) * 1000 });
     return Authorization;
   }
@@ -82,32 +111,67 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
   /** Due rows, at most one per device and none for a device with a row in flight: pushes to one device are unordered. */
   function take(limit: number): NotificationDeliveryRow[] {
     return db.transaction(() => {
-      const busy = db.select({ id: notificationDeliveries.subscriptionId }).from(notificationDeliveries)
+      const busy = db
+        .select({ id: notificationDeliveries.subscriptionId })
+        .from(notificationDeliveries)
         .where(and(eq(notificationDeliveries.state, 'sending'), isNotNull(notificationDeliveries.subscriptionId)));
-      const due = db.select({ id: notificationDeliveries.id, subscriptionId: notificationDeliveries.subscriptionId }).from(notificationDeliveries)
-        .where(and(eq(notificationDeliveries.state, 'pending'), lte(notificationDeliveries.nextAttemptAt, clock.now()),
-          or(isNull(notificationDeliveries.subscriptionId), notInArray(notificationDeliveries.subscriptionId, busy))))
-        .orderBy(notificationDeliveries.nextAttemptAt, notificationDeliveries.id).limit(limit).all();
+      const due = db
+        .select({ id: notificationDeliveries.id, subscriptionId: notificationDeliveries.subscriptionId })
+        .from(notificationDeliveries)
+        .where(
+          and(
+            eq(notificationDeliveries.state, 'pending'),
+            lte(notificationDeliveries.nextAttemptAt, clock.now()),
+            or(isNull(notificationDeliveries.subscriptionId), notInArray(notificationDeliveries.subscriptionId, busy)),
+          ),
+        )
+        .orderBy(notificationDeliveries.nextAttemptAt, notificationDeliveries.id)
+        .limit(limit)
+        .all();
       const devices = new Set<string>();
-      const first = due.filter(({ subscriptionId }) => subscriptionId === null || (!devices.has(subscriptionId) && devices.add(subscriptionId)));
+      const first = due.filter(
+        ({ subscriptionId }) =>
+          subscriptionId === null || (!devices.has(subscriptionId) && devices.add(subscriptionId)),
+      );
       if (first.length === 0) return [];
-      return db.update(notificationDeliveries).set({ state: 'sending', attempts: sql`${notificationDeliveries.attempts} + 1` })
-        .where(inArray(notificationDeliveries.id, first.map((d) => d.id))).returning().all();
+      return db
+        .update(notificationDeliveries)
+        .set({ state: 'sending', attempts: sql`${notificationDeliveries.attempts} + 1` })
+        .where(
+          inArray(
+            notificationDeliveries.id,
+            first.map((d) => d.id),
+          ),
+        )
+        .returning()
+        .all();
     });
   }
 
   async function push(row: NotificationDeliveryRow, now: number): Promise<Outcome> {
-    const subscription = db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row.subscriptionId ?? '')).get();
+    const subscription = db
+      .select()
+      .from(pushSubscriptions)
+      .where(eq(pushSubscriptions.id, row.subscriptionId ?? ''))
+      .get();
     if (!subscription) return { result: 'gone', error: 'the subscription no longer exists' };
     const refused = transport.checkForm(subscription.endpoint, 'push');
     if (refused) return { result: 'failed', error: `endpoint refused: ${refused}` };
     const ttl = Math.max(0, Math.floor(row.ttlSeconds - (now - row.createdAt) / 1000));
     const result = await sendThread.send({
-      endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth }, payload: JSON.stringify(row.payload),
-      authorization: authorizationFor(subscription.endpoint), ttl, urgency: row.urgency, topic: row.topic, timeoutMs,
+      endpoint: subscription.endpoint,
+      keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+      payload: JSON.stringify(row.payload),
+      authorization: authorizationFor(subscription.endpoint),
+      ttl,
+      urgency: row.urgency,
+      topic: row.topic,
+      timeoutMs,
     });
     if (result.status !== null) return byStatus(result.status, { 'retry-after': result.retryAfter }, now);
-    return result.refused ? { result: 'failed', error: result.error ?? 'refused' } : { result: 'retry', error: result.error ?? 'network error' };
+    return result.refused
+      ? { result: 'failed', error: result.error ?? 'refused' }
+      : { result: 'retry', error: result.error ?? 'network error' };
   }
 
   async function chat(row: NotificationDeliveryRow, now: number): Promise<Outcome> {
@@ -117,7 +181,9 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       const status = await transport.postJson(url, row.payload, timeoutMs);
       return byStatus(status === 404 || status === 410 ? 400 : status, {}, now);
     } catch (error) {
-      return error instanceof AddressRefused ? { result: 'failed', error: error.message } : { result: 'retry', error: (error as Error).message };
+      return error instanceof AddressRefused
+        ? { result: 'failed', error: error.message }
+        : { result: 'retry', error: (error as Error).message };
     }
   }
 
@@ -158,15 +224,28 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
 
   function settle(row: NotificationDeliveryRow, outcome: Outcome | 'expired') {
     if (settled.length === 0 && !abandoned) setImmediate(writeSettled);
-    settled.push({ row, outcome: outcome === 'expired' ? { result: 'failed', error: EXPIRED } : outcome, at: clock.now() });
+    settled.push({
+      row,
+      outcome: outcome === 'expired' ? { result: 'failed', error: EXPIRED } : outcome,
+      at: clock.now(),
+    });
   }
 
   /** Writes one outcome; returns the subscription to forget when the push service says it has ended. */
-  function record(row: NotificationDeliveryRow, outcome: Outcome, now: number): { id: string; userId: string; error: string } | undefined {
-    const set = (values: Partial<NotificationDeliveryRow>) => db.update(notificationDeliveries).set(values).where(eq(notificationDeliveries.id, row.id)).run();
+  function record(
+    row: NotificationDeliveryRow,
+    outcome: Outcome,
+    now: number,
+  ): { id: string; userId: string; error: string } | undefined {
+    const set = (values: Partial<NotificationDeliveryRow>) =>
+      db.update(notificationDeliveries).set(values).where(eq(notificationDeliveries.id, row.id)).run();
     if (outcome.result === 'sent') {
       set({ state: 'sent', sentAt: now, lastError: null });
-      if (row.subscriptionId) db.update(pushSubscriptions).set({ lastSuccessAt: now, failures: 0 }).where(eq(pushSubscriptions.id, row.subscriptionId)).run();
+      if (row.subscriptionId)
+        db.update(pushSubscriptions)
+          .set({ lastSuccessAt: now, failures: 0 })
+          .where(eq(pushSubscriptions.id, row.subscriptionId))
+          .run();
       return;
     }
     if (outcome.error === EXPIRED) {
@@ -174,25 +253,46 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
       return;
     }
     if (row.subscriptionId) {
-      db.update(pushSubscriptions).set({ lastFailureAt: now, failures: sql`${pushSubscriptions.failures} + 1` }).where(eq(pushSubscriptions.id, row.subscriptionId)).run();
+      db.update(pushSubscriptions)
+        .set({ lastFailureAt: now, failures: sql`${pushSubscriptions.failures} + 1` })
+        .where(eq(pushSubscriptions.id, row.subscriptionId))
+        .run();
     }
     if (outcome.result === 'gone') {
       set({ state: 'dropped', lastError: outcome.error });
-      const subscription = row.subscriptionId ? db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row.subscriptionId)).get() : undefined;
+      const subscription = row.subscriptionId
+        ? db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row.subscriptionId)).get()
+        : undefined;
       return subscription ? { id: subscription.id, userId: subscription.userId, error: outcome.error } : undefined;
     }
     const expiresAt = row.createdAt + row.ttlSeconds * 1000;
     const backoff = exponentialBackoff(row.attempts, 2_000, MAX_BACKOFF_MS);
-    const next = now + Math.max(backoff, outcome.result === 'retry' ? outcome.afterMs ?? 0 : 0);
+    const next = now + Math.max(backoff, outcome.result === 'retry' ? (outcome.afterMs ?? 0) : 0);
     if (outcome.result === 'failed' || row.attempts >= maxAttempts || next >= expiresAt) {
       set({ state: 'failed', lastError: outcome.error });
-      log.warn({ deliveryId: row.id, kind: row.kind, error: outcome.error, attempts: row.attempts }, 'notification not delivered');
+      log.warn(
+        { deliveryId: row.id, kind: row.kind, error: outcome.error, attempts: row.attempts },
+        'notification not delivered',
+      );
       return;
     }
     // A newer message on the same topic, written while this one was in flight, replaces it (it was not superseded then).
-    const newer = row.subscriptionId && row.topic ? db.select({ id: notificationDeliveries.id }).from(notificationDeliveries).where(and(
-      eq(notificationDeliveries.subscriptionId, row.subscriptionId), eq(notificationDeliveries.topic, row.topic), ne(notificationDeliveries.id, row.id),
-      eq(notificationDeliveries.state, 'pending'), gt(notificationDeliveries.createdAt, row.createdAt))).get() : undefined;
+    const newer =
+      row.subscriptionId && row.topic
+        ? db
+            .select({ id: notificationDeliveries.id })
+            .from(notificationDeliveries)
+            .where(
+              and(
+                eq(notificationDeliveries.subscriptionId, row.subscriptionId),
+                eq(notificationDeliveries.topic, row.topic),
+                ne(notificationDeliveries.id, row.id),
+                eq(notificationDeliveries.state, 'pending'),
+                gt(notificationDeliveries.createdAt, row.createdAt),
+              ),
+            )
+            .get()
+        : undefined;
     if (newer) set({ state: 'dropped', lastError: 'replaced by a newer message' });
     else set({ state: 'pending', nextAttemptAt: next, lastError: outcome.error });
     return undefined;
@@ -203,7 +303,8 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
     if (row.createdAt + row.ttlSeconds * 1000 <= now) return settle(row, 'expired');
     void (row.kind === 'push' ? push(row, now) : chat(row, now)).then(
       (outcome) => settle(row, outcome),
-      (error: unknown) => settle(row, { result: 'retry', error: (error as Error).message }));
+      (error: unknown) => settle(row, { result: 'retry', error: (error as Error).message }),
+    );
   }
 
   // Runs from setImmediate too: a failed read of what is due is tried again shortly.
@@ -242,14 +343,25 @@ export function createPushSender({ db, clock, vapid, transport, log, subscriptio
     },
     /** At start: rows a crash left 'sending' go out again. */
     recover(): number {
-      return db.update(notificationDeliveries).set({ state: 'pending' }).where(eq(notificationDeliveries.state, 'sending')).run().changes;
+      return db
+        .update(notificationDeliveries)
+        .set({ state: 'pending' })
+        .where(eq(notificationDeliveries.state, 'sending'))
+        .run().changes;
     },
     /** The timer's work: send what became due, and now and then forget what was settled long ago. */
     tick() {
       const now = clock.now();
       if (now - lastPrune > 3600_000) {
         lastPrune = now;
-        db.delete(notificationDeliveries).where(and(inArray(notificationDeliveries.state, ['sent', 'dropped', 'failed']), lte(notificationDeliveries.nextAttemptAt, now - RETENTION_MS))).run();
+        db.delete(notificationDeliveries)
+          .where(
+            and(
+              inArray(notificationDeliveries.state, ['sent', 'dropped', 'failed']),
+              lte(notificationDeliveries.nextAttemptAt, now - RETENTION_MS),
+            ),
+          )
+          .run();
       }
       wake();
     },

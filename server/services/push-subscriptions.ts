@@ -12,7 +12,9 @@ import { invalid, notFound } from '../errors.js';
 import type { PushTransport } from './push-transport.js';
 
 interface Deps {
-  db: Db; clock: Clock; transport: Pick<PushTransport, 'verify'>;
+  db: Db;
+  clock: Clock;
+  transport: Pick<PushTransport, 'verify'>;
   /** Told when a user's set of devices changes (routing's reachability). */
   onChange: (userId: string) => void;
 }
@@ -20,25 +22,35 @@ interface Deps {
 /** Devices kept per user: one more replaces the one subscribed longest ago (each device costs a push per message). */
 export const MAX_DEVICES_PER_USER = 10;
 
-
 export function createPushSubscriptionService({ db, clock, transport, onChange }: Deps) {
   function info(row: PushSubscriptionRow): PushSubscriptionInfo {
-    return { id: row.id, createdAt: iso(row.createdAt), userAgent: row.userAgent, lastSuccessAt: isoOrNull(row.lastSuccessAt) };
+    return {
+      id: row.id,
+      createdAt: iso(row.createdAt),
+      userAgent: row.userAgent,
+      lastSuccessAt: isoOrNull(row.lastSuccessAt),
+    };
   }
 
   /** Drops a subscription and whatever was still waiting to go to it. */
   function forget(row: Pick<PushSubscriptionRow, 'id' | 'userId'>, reason: string) {
     db.transaction(() => {
       db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, row.id)).run();
-      db.update(notificationDeliveries).set({ state: 'dropped', lastError: reason })
-        .where(and(eq(notificationDeliveries.subscriptionId, row.id), eq(notificationDeliveries.state, 'pending'))).run();
+      db.update(notificationDeliveries)
+        .set({ state: 'dropped', lastError: reason })
+        .where(and(eq(notificationDeliveries.subscriptionId, row.id), eq(notificationDeliveries.state, 'pending')))
+        .run();
     });
     onChange(row.userId);
   }
 
   return {
     /** Returns the subscription and whether it is new (201) or the endpoint was already known (200). */
-    async subscribe(userId: string, body: PushSubscriptionBody, userAgent: string | null): Promise<{ created: boolean; subscription: PushSubscriptionInfo }> {
+    async subscribe(
+      userId: string,
+      body: PushSubscriptionBody,
+      userAgent: string | null,
+    ): Promise<{ created: boolean; subscription: PushSubscriptionInfo }> {
       const refused = await transport.verify(body.endpoint, 'push');
       if (refused) throw invalid('endpoint_not_allowed', `This push endpoint is not accepted: ${refused}`);
       const now = clock.now();
@@ -46,15 +58,40 @@ export function createPushSubscriptionService({ db, clock, transport, onChange }
       const { row, created, previousOwner } = db.transaction(() => {
         const existing = db.select().from(pushSubscriptions).where(eq(pushSubscriptions.endpoint, body.endpoint)).get();
         if (existing) {
-          const updated = db.update(pushSubscriptions).set({ userId, p256dh: body.keys.p256dh, auth: body.keys.auth, userAgent: agent ?? existing.userAgent, failures: 0 })
-            .where(eq(pushSubscriptions.id, existing.id)).returning().get()!;
+          const updated = db
+            .update(pushSubscriptions)
+            .set({
+              userId,
+              p256dh: body.keys.p256dh,
+              auth: body.keys.auth,
+              userAgent: agent ?? existing.userAgent,
+              failures: 0,
+            })
+            .where(eq(pushSubscriptions.id, existing.id))
+            .returning()
+            .get()!;
           return { row: updated, created: false, previousOwner: existing.userId === userId ? null : existing.userId };
         }
-        const inserted = db.insert(pushSubscriptions).values({
-          id: newId(now), userId, endpoint: body.endpoint, p256dh: body.keys.p256dh, auth: body.keys.auth, userAgent: agent, createdAt: now,
-        }).returning().get();
-        const surplus = db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId))
-          .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id)).all().slice(MAX_DEVICES_PER_USER);
+        const inserted = db
+          .insert(pushSubscriptions)
+          .values({
+            id: newId(now),
+            userId,
+            endpoint: body.endpoint,
+            p256dh: body.keys.p256dh,
+            auth: body.keys.auth,
+            userAgent: agent,
+            createdAt: now,
+          })
+          .returning()
+          .get();
+        const surplus = db
+          .select({ id: pushSubscriptions.id })
+          .from(pushSubscriptions)
+          .where(eq(pushSubscriptions.userId, userId))
+          .orderBy(desc(pushSubscriptions.createdAt), desc(pushSubscriptions.id))
+          .all()
+          .slice(MAX_DEVICES_PER_USER);
         for (const { id } of surplus) forget({ id, userId }, 'replaced by a newer device');
         return { row: inserted, created: true, previousOwner: null };
       });
@@ -64,12 +101,22 @@ export function createPushSubscriptionService({ db, clock, transport, onChange }
     },
 
     list(userId: string): PushSubscriptionInfo[] {
-      return db.select().from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).orderBy(pushSubscriptions.createdAt).all().map(info);
+      return db
+        .select()
+        .from(pushSubscriptions)
+        .where(eq(pushSubscriptions.userId, userId))
+        .orderBy(pushSubscriptions.createdAt)
+        .all()
+        .map(info);
     },
 
     /** Own subscriptions only: someone else's answers 404, as an unknown one does. */
     remove(userId: string, id: string) {
-      const row = db.select().from(pushSubscriptions).where(and(eq(pushSubscriptions.id, id), eq(pushSubscriptions.userId, userId))).get();
+      const row = db
+        .select()
+        .from(pushSubscriptions)
+        .where(and(eq(pushSubscriptions.id, id), eq(pushSubscriptions.userId, userId)))
+        .get();
       if (!row) throw notFound('Push subscription');
       forget(row, 'unsubscribed');
     },
@@ -79,7 +126,11 @@ export function createPushSubscriptionService({ db, clock, transport, onChange }
      * phone would go on receiving customers' words), a temporary one set, the account deactivated.
      */
     forgetAll(userId: string, reason: string): number {
-      const rows = db.select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId }).from(pushSubscriptions).where(eq(pushSubscriptions.userId, userId)).all();
+      const rows = db
+        .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
+        .from(pushSubscriptions)
+        .where(eq(pushSubscriptions.userId, userId))
+        .all();
       for (const row of rows) forget(row, reason);
       return rows.length;
     },

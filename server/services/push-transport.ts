@@ -14,24 +14,45 @@ export class AddressRefused extends Error {
   readonly code = 'endpoint_not_allowed';
 }
 
-export interface TransportOptions { allowLocal: boolean; extraCa?: string; maxSockets?: number }
+export interface TransportOptions {
+  allowLocal: boolean;
+  extraCa?: string;
+  maxSockets?: number;
+}
 
 /** How a name is resolved: the system's resolver, or one a test puts in its place. */
-export type Resolve = (hostname: string, options: { all: true }, callback: (error: Error | null, addresses: LookupAddress[]) => void) => void;
+export type Resolve = (
+  hostname: string,
+  options: { all: true },
+  callback: (error: Error | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** How much of an answer's body is read: nothing in it is used, and a body without end must not hold a send. */
 const BODY_LIMIT = 4096;
 
-export interface Answer { status: number; headers: IncomingHttpHeaders }
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+}
 
 function guardedLookup(rules: AddressRules, resolve: Resolve): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      if (!resolvedAllowed(addresses.map((a) => a.address), rules)) {
-        return callback(new AddressRefused(`${hostname} resolves to an address that is not on the public internet`), '', 0);
+      if (
+        !resolvedAllowed(
+          addresses.map((a) => a.address),
+          rules,
+        )
+      ) {
+        return callback(
+          new AddressRefused(`${hostname} resolves to an address that is not on the public internet`),
+          '',
+          0,
+        );
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
@@ -42,7 +63,13 @@ function guardedLookup(rules: AddressRules, resolve: Resolve): LookupFunction {
  * hold the request for ever. Resolves with the status once the answer's head arrives; the body is drained and
  * dropped, cut off past BODY_LIMIT or at the deadline.
  */
-function post(url: URL, agent: http.Agent, headers: OutgoingHttpHeaders, body: Buffer | null, deadlineMs: number): Promise<Answer> {
+function post(
+  url: URL,
+  agent: http.Agent,
+  headers: OutgoingHttpHeaders,
+  body: Buffer | null,
+  deadlineMs: number,
+): Promise<Answer> {
   const send = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const request = send(url, { method: 'POST', agent, headers }, (response) => {
@@ -62,7 +89,10 @@ function post(url: URL, agent: http.Agent, headers: OutgoingHttpHeaders, body: B
   });
 }
 
-export function createPushTransport({ allowLocal, extraCa, maxSockets = 64 }: TransportOptions, resolve: Resolve = dnsLookup as Resolve) {
+export function createPushTransport(
+  { allowLocal, extraCa, maxSockets = 64 }: TransportOptions,
+  resolve: Resolve = dnsLookup as Resolve,
+) {
   const pushRules: AddressRules = { allowLocal };
   const webhookRules: AddressRules = { allowLocal, httpWhenLocal: true };
   const lookup = guardedLookup(pushRules, resolve);
@@ -79,8 +109,15 @@ export function createPushTransport({ allowLocal, extraCa, maxSockets = 64 }: Tr
     if (allowLocal) return null;
     const host = verdict.url.hostname.replace(/^\[|\]$/g, '');
     try {
-      const addresses = await new Promise<LookupAddress[]>((done, fail) => resolve(host, { all: true }, (e, a) => (e ? fail(e) : done(a))));
-      return resolvedAllowed(addresses.map((a) => a.address), pushRules) ? null : 'the host resolves to an address that is not on the public internet';
+      const addresses = await new Promise<LookupAddress[]>((done, fail) =>
+        resolve(host, { all: true }, (e, a) => (e ? fail(e) : done(a))),
+      );
+      return resolvedAllowed(
+        addresses.map((a) => a.address),
+        pushRules,
+      )
+        ? null
+        : 'the host resolves to an address that is not on the public internet';
     } catch {
       return 'the host does not resolve';
     }
@@ -97,7 +134,12 @@ export function createPushTransport({ allowLocal, extraCa, maxSockets = 64 }: Tr
   }
 
   /** POSTs an encrypted push (web-push's request details) to a push endpoint. */
-  async function postPush(raw: string, headers: OutgoingHttpHeaders, body: Buffer | null, deadlineMs: number): Promise<Answer> {
+  async function postPush(
+    raw: string,
+    headers: OutgoingHttpHeaders,
+    body: Buffer | null,
+    deadlineMs: number,
+  ): Promise<Answer> {
     const verdict = checkUrl(raw, pushRules);
     if (!verdict.ok) throw new AddressRefused(verdict.reason);
     return post(verdict.url, agent, headers, body, deadlineMs);
@@ -112,7 +154,10 @@ export function createPushTransport({ allowLocal, extraCa, maxSockets = 64 }: Tr
     },
     postJson,
     postPush,
-    close() { agent.destroy(); plainAgent.destroy(); },
+    close() {
+      agent.destroy();
+      plainAgent.destroy();
+    },
   };
 }
 export type PushTransport = ReturnType<typeof createPushTransport>;

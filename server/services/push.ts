@@ -11,7 +11,10 @@ import { createPushSender } from './push-sender.js';
 import { createPushSubscriptionService } from './push-subscriptions.js';
 import { AddressRefused, createPushTransport, type PushTransport } from './push-transport.js';
 
-export const DEFAULT_PUSH_CONFIG: PushConfig = { allowLocalEndpoints: false, vapid: { subject: DEFAULT_VAPID_SUBJECT } };
+export const DEFAULT_PUSH_CONFIG: PushConfig = {
+  allowLocalEndpoints: false,
+  vapid: { subject: DEFAULT_VAPID_SUBJECT },
+};
 
 /** The transport comes first: settings use its address check for the webhook before the rest is built. */
 export function createTransport(config: PushConfig = DEFAULT_PUSH_CONFIG): PushTransport {
@@ -19,23 +22,44 @@ export function createTransport(config: PushConfig = DEFAULT_PUSH_CONFIG): PushT
 }
 
 interface Deps {
-  db: Db; clock: Clock; config?: PushConfig; transport: PushTransport; log: FastifyBaseLogger;
+  db: Db;
+  clock: Clock;
+  config?: PushConfig;
+  transport: PushTransport;
+  log: FastifyBaseLogger;
   webhookUrl: () => string | null;
   onDevicesChanged: (userId: string) => void;
 }
 
-export function createPush({ db, clock, config = DEFAULT_PUSH_CONFIG, transport, log, webhookUrl, onDevicesChanged }: Deps) {
+export function createPush({
+  db,
+  clock,
+  config = DEFAULT_PUSH_CONFIG,
+  transport,
+  log,
+  webhookUrl,
+  onDevicesChanged,
+}: Deps) {
   const vapid = loadVapidKeys(db, clock, config.vapid);
   const subscriptions = createPushSubscriptionService({ db, clock, transport, onChange: onDevicesChanged });
   const sender = createPushSender({
-    db, clock, vapid, transport, log, subscriptions, webhookUrl, thread: { allowLocal: config.allowLocalEndpoints, extraCa: config.extraCa },
+    db,
+    clock,
+    vapid,
+    transport,
+    log,
+    subscriptions,
+    webhookUrl,
+    thread: { allowLocal: config.allowLocalEndpoints, extraCa: config.extraCa },
   });
   return {
     publicKey: vapid.publicKey,
     subscriptions,
     sender,
     /** Sends one test message to the given webhook address, or the saved one, and says how it went. */
-    async testWebhook(url = webhookUrl() ?? undefined): Promise<{ ok: boolean; status: number | null; error?: string }> {
+    async testWebhook(
+      url = webhookUrl() ?? undefined,
+    ): Promise<{ ok: boolean; status: number | null; error?: string }> {
       if (!url) throw invalid('no_webhook', 'No chat webhook address is set');
       const refused = await transport.verify(url, 'webhook');
       if (refused) throw invalid('endpoint_not_allowed', `This webhook address is not accepted: ${refused}`);

@@ -13,7 +13,11 @@ export const isManager = (user: User) => user.role === 'manager' || user.role ==
 const namesUser = (userId: string) => sql`exists (select 1 from json_each(${notes.mentions}) where value = ${userId})`;
 
 export function isMentionedOn(db: Pick<Db, 'select'>, questionId: string, userId: string): boolean {
-  return !!db.select({ id: notes.id }).from(notes).where(and(eq(notes.questionId, questionId), namesUser(userId))).get();
+  return !!db
+    .select({ id: notes.id })
+    .from(notes)
+    .where(and(eq(notes.questionId, questionId), namesUser(userId)))
+    .get();
 }
 
 /** The ids of the questions a note names the user on, as a subquery (an expert's list includes them). */
@@ -25,8 +29,22 @@ export function createQuestionAccess(db: Db) {
   function canSee(user: User, row: QuestionRow): boolean {
     if (isManager(user) || row.assigneeId === user.id) return true;
     // A question has a few offers, an expert hundreds: the unary + keeps SQLite on the question's offers.
-    if (db.select({ id: offers.id }).from(offers).where(and(eq(offers.questionId, row.id), sql`+${offers.expertId} = ${user.id}`)).get()) return true;
-    if (db.select({ id: replies.id }).from(replies).where(and(eq(replies.questionId, row.id), eq(replies.authorId, user.id))).get()) return true;
+    if (
+      db
+        .select({ id: offers.id })
+        .from(offers)
+        .where(and(eq(offers.questionId, row.id), sql`+${offers.expertId} = ${user.id}`))
+        .get()
+    )
+      return true;
+    if (
+      db
+        .select({ id: replies.id })
+        .from(replies)
+        .where(and(eq(replies.questionId, row.id), eq(replies.authorId, user.id)))
+        .get()
+    )
+      return true;
     return isMentionedOn(db, row.id, user.id);
   }
 

@@ -20,7 +20,15 @@ import type { TagService } from './tags.js';
 import type { Views } from './views.js';
 
 interface Deps {
-  db: Db; clock: Clock; router: Router; hub: RealtimeHub; views: Views; tags: TagService; experts: ExpertService; dispatcher: Dispatcher; config: RoutingConfig;
+  db: Db;
+  clock: Clock;
+  router: Router;
+  hub: RealtimeHub;
+  views: Views;
+  tags: TagService;
+  experts: ExpertService;
+  dispatcher: Dispatcher;
+  config: RoutingConfig;
 }
 
 export function createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config }: Deps) {
@@ -34,23 +42,42 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
 
   // Within statuses, whose index bounds the rows read, a tag is checked per question; alone, the tag's own index finds
   // its questions (checking per question, a rare tag would walk every question).
-  const tagged = (slug: string, withinStatuses: boolean) => withinStatuses
-    ? exists(db.select({ one: sql`1` }).from(questionTags).where(and(eq(questionTags.questionId, questions.id), eq(questionTags.slug, slug))))
-    : inArray(questions.id, db.select({ id: questionTags.questionId }).from(questionTags).where(eq(questionTags.slug, slug)));
+  const tagged = (slug: string, withinStatuses: boolean) =>
+    withinStatuses
+      ? exists(
+          db
+            .select({ one: sql`1` })
+            .from(questionTags)
+            .where(and(eq(questionTags.questionId, questions.id), eq(questionTags.slug, slug))),
+        )
+      : inArray(
+          questions.id,
+          db.select({ id: questionTags.questionId }).from(questionTags).where(eq(questionTags.slug, slug)),
+        );
 
-  function listConditions(user: User, query: { statuses?: string[]; tag?: string; assignee?: string; cursor?: string }): SQL[] {
+  function listConditions(
+    user: User,
+    query: { statuses?: string[]; tag?: string; assignee?: string; cursor?: string },
+  ): SQL[] {
     const conditions: SQL[] = [];
     if (query.statuses) conditions.push(inArray(questions.status, query.statuses));
     if (query.tag) conditions.push(tagged(query.tag, query.statuses !== undefined));
-    if (query.assignee) conditions.push(query.assignee === 'none' ? isNull(questions.assigneeId) : eq(questions.assigneeId, query.assignee === 'me' ? user.id : query.assignee));
+    if (query.assignee)
+      conditions.push(
+        query.assignee === 'none'
+          ? isNull(questions.assigneeId)
+          : eq(questions.assigneeId, query.assignee === 'me' ? user.id : query.assignee),
+      );
     if (query.cursor) conditions.push(lt(questions.id, query.cursor));
     if (!isManager(user)) {
       // An expert's own: assigned to them, offered to them, or named in a note (as question-access.ts lets them open).
-      conditions.push(or(
-        eq(questions.assigneeId, user.id),
-        inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))),
-        inArray(questions.id, mentionedQuestionIds(db, user.id)),
-      )!);
+      conditions.push(
+        or(
+          eq(questions.assigneeId, user.id),
+          inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))),
+          inArray(questions.id, mentionedQuestionIds(db, user.id)),
+        )!,
+      );
     }
     return conditions;
   }
@@ -61,8 +88,21 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   // those kept: a sort of a few hundred ids, however long the queue. The tag is checked per id (`exists`), so a range
   // still stops after n matches. Filters by assignee, or an expert's own questions, have their index and keep one query.
   function newestIds(statuses: string[], query: { tag?: string; cursor?: string }, take: number): SQL {
-    const ranges = statuses.map((status) => sql`select * from ${db.select({ id: questions.id }).from(questions)
-      .where(and(eq(questions.status, status), query.tag ? tagged(query.tag, true) : undefined, query.cursor ? lt(questions.id, query.cursor) : undefined)).orderBy(desc(questions.id)).limit(take)}`);
+    const ranges = statuses.map(
+      (status) =>
+        sql`select * from ${db
+          .select({ id: questions.id })
+          .from(questions)
+          .where(
+            and(
+              eq(questions.status, status),
+              query.tag ? tagged(query.tag, true) : undefined,
+              query.cursor ? lt(questions.id, query.cursor) : undefined,
+            ),
+          )
+          .orderBy(desc(questions.id))
+          .limit(take)}`,
+    );
     return sql`(select id from (${sql.join(ranges, sql` union all `)}) order by id desc limit ${take})`;
   }
 
@@ -90,23 +130,57 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   }
 
   return {
-    list(user: User, query: { status?: string; tag?: string; assignee?: string; limit: number; cursor?: string; sort?: 'newest' | 'sla' }) {
+    list(
+      user: User,
+      query: {
+        status?: string;
+        tag?: string;
+        assignee?: string;
+        limit: number;
+        cursor?: string;
+        sort?: 'newest' | 'sla';
+      },
+    ) {
       const bySla = query.sort === 'sla';
       // Newest first pages by id (ids sort by time); by deadline it pages by position, as deadlines are not unique.
       // A position past SQLite's integer range fails the query itself, so one is refused before it gets there.
-      if (bySla && query.cursor && !/^\d{1,9}$/.test(query.cursor)) throw new AppError(400, 'invalid_cursor', 'cursor: expected the nextCursor of an earlier page');
+      if (bySla && query.cursor && !/^\d{1,9}$/.test(query.cursor))
+        throw new AppError(400, 'invalid_cursor', 'cursor: expected the nextCursor of an earlier page');
       const offset = bySla && query.cursor ? Number(query.cursor) : 0;
-      const statuses = query.status ? [...new Set(query.status.split(',').map((s) => s.trim()).filter(Boolean))] : undefined;
+      const statuses = query.status
+        ? [
+            ...new Set(
+              query.status
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : undefined;
       const take = query.limit + 1;
-      const byStatusRanges = !bySla && statuses !== undefined && statuses.length > 0 && !query.assignee && isManager(user);
+      const byStatusRanges =
+        !bySla && statuses !== undefined && statuses.length > 0 && !query.assignee && isManager(user);
       const rows = byStatusRanges
-        ? db.select().from(questions).where(inArray(questions.id, newestIds(statuses, query, take))).orderBy(desc(questions.id)).all()
-        : db.select().from(questions)
-          .where(and(...listConditions(user, { ...query, statuses, cursor: bySla ? undefined : query.cursor })))
-          .orderBy(...(bySla ? [asc(questions.slaDueAt), asc(questions.id)] : [desc(questions.id)])).limit(take).offset(offset).all();
+        ? db
+            .select()
+            .from(questions)
+            .where(inArray(questions.id, newestIds(statuses, query, take)))
+            .orderBy(desc(questions.id))
+            .all()
+        : db
+            .select()
+            .from(questions)
+            .where(and(...listConditions(user, { ...query, statuses, cursor: bySla ? undefined : query.cursor })))
+            .orderBy(...(bySla ? [asc(questions.slaDueAt), asc(questions.id)] : [desc(questions.id)]))
+            .limit(take)
+            .offset(offset)
+            .all();
       const page = rows.slice(0, query.limit);
       const more = rows.length > query.limit;
-      return { items: views.summaries(page), nextCursor: more ? (bySla ? String(offset + query.limit) : page[page.length - 1]!.id) : null };
+      return {
+        items: views.summaries(page),
+        nextCursor: more ? (bySla ? String(offset + query.limit) : page[page.length - 1]!.id) : null,
+      };
     },
 
     detail(user: User, id: string): QuestionDetail {
@@ -114,13 +188,27 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     },
 
     myOffers(user: User) {
-      const rows = db.select({ question: questions, offer: offers }).from(offers).innerJoin(questions, eq(questions.id, offers.questionId))
-        .where(and(eq(offers.expertId, user.id), eq(offers.state, 'open'), inArray(questions.status, statusesFor('claim')))).orderBy(desc(offers.createdAt)).all();
+      const rows = db
+        .select({ question: questions, offer: offers })
+        .from(offers)
+        .innerJoin(questions, eq(questions.id, offers.questionId))
+        .where(
+          and(eq(offers.expertId, user.id), eq(offers.state, 'open'), inArray(questions.status, statusesFor('claim'))),
+        )
+        .orderBy(desc(offers.createdAt))
+        .all();
       const summaries = views.summaries(rows.map((r) => r.question));
       return rows.map((r, i) => ({
         question: summaries[i]!,
-        offer: { expertId: r.offer.expertId, score: r.offer.score, reasons: r.offer.reasons, wave: r.offer.wave, state: r.offer.state,
-          createdAt: new Date(r.offer.createdAt).toISOString(), expiresAt: new Date(r.offer.expiresAt).toISOString() },
+        offer: {
+          expertId: r.offer.expertId,
+          score: r.offer.score,
+          reasons: r.offer.reasons,
+          wave: r.offer.wave,
+          state: r.offer.state,
+          createdAt: new Date(r.offer.createdAt).toISOString(),
+          expiresAt: new Date(r.offer.expiresAt).toISOString(),
+        },
       }));
     },
 
@@ -129,20 +217,52 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       requireExpert(user);
       const row = visibleOrClaimable(user, id);
       const profile = experts.getProfile(user.id)!;
-      const held = db.select({ n: count() }).from(questions).where(and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review']))).get()!.n;
-      if (held >= profile.capacity) throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
+      const held = db
+        .select({ n: count() })
+        .from(questions)
+        .where(and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review'])))
+        .get()!.n;
+      if (held >= profile.capacity)
+        throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
       const result = run(() => {
         const now = clock.now();
-        const claimed = db.update(questions).set({ status: 'claimed', assigneeId: user.id, claimedAt: now, updatedAt: now })
-          .where(and(eq(questions.id, row.id), inArray(questions.status, statusesFor('claim')), isNull(questions.assigneeId))).returning().get();
+        const claimed = db
+          .update(questions)
+          .set({ status: 'claimed', assigneeId: user.id, claimedAt: now, updatedAt: now })
+          .where(
+            and(
+              eq(questions.id, row.id),
+              inArray(questions.status, statusesFor('claim')),
+              isNull(questions.assigneeId),
+            ),
+          )
+          .returning()
+          .get();
         if (!claimed) return { value: null, notices: [] };
-        const open = db.update(offers).set({ state: sql`case when ${offers.expertId} = ${user.id} then 'claimed' else 'lost' end` })
-          .where(and(eq(offers.questionId, id), eq(offers.state, 'open'))).returning({ expertId: offers.expertId }).all();
-        recordEvent(db, { questionId: id, actorId: user.id, type: 'question.claimed', at: now, data: { expertId: user.id, afterMs: now - claimed.receivedAt } });
+        const open = db
+          .update(offers)
+          .set({ state: sql`case when ${offers.expertId} = ${user.id} then 'claimed' else 'lost' end` })
+          .where(and(eq(offers.questionId, id), eq(offers.state, 'open')))
+          .returning({ expertId: offers.expertId })
+          .all();
+        recordEvent(db, {
+          questionId: id,
+          actorId: user.id,
+          type: 'question.claimed',
+          at: now,
+          data: { expertId: user.id, afterMs: now - claimed.receivedAt },
+        });
         const notified = open.map((o) => o.expertId).filter((e) => e !== user.id);
         return {
           value: claimed,
-          notices: [() => hub.publish('question.claimed', { question: views.summary(claimed), expertId: user.id, expertName: user.name }, { users: [user.id, ...notified] })],
+          notices: [
+            () =>
+              hub.publish(
+                'question.claimed',
+                { question: views.summary(claimed), expertId: user.id, expertName: user.name },
+                { users: [user.id, ...notified] },
+              ),
+          ],
         };
       });
       // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
@@ -153,16 +273,51 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
 
     release(user: User, id: string): QuestionSummary {
       const row = visible(user, id);
-      if (row.assigneeId !== user.id && !isManager(user)) throw forbidden('Only the expert holding this question can release it');
+      if (row.assigneeId !== user.id && !isManager(user))
+        throw forbidden('Only the expert holding this question can release it');
       const released = run(() => {
         const now = clock.now();
-        const updated = db.update(questions).set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
-          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('release')), eq(questions.assigneeId, row.assigneeId ?? ''))).returning().get();
-        if (!updated) throw conflict('invalid_state', `This question is ${row.status.replace('_', ' ')}; only a claimed question can be released`);
-        db.update(offers).set({ state: 'released' }).where(and(eq(offers.questionId, id), eq(offers.state, 'claimed'))).run();
-        recordEvent(db, { questionId: id, actorId: user.id, type: 'question.released', at: now, data: { expertId: row.assigneeId } });
+        const updated = db
+          .update(questions)
+          .set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
+          .where(
+            and(
+              eq(questions.id, id),
+              inArray(questions.status, statusesFor('release')),
+              eq(questions.assigneeId, row.assigneeId ?? ''),
+            ),
+          )
+          .returning()
+          .get();
+        if (!updated)
+          throw conflict(
+            'invalid_state',
+            `This question is ${row.status.replace('_', ' ')}; only a claimed question can be released`,
+          );
+        db.update(offers)
+          .set({ state: 'released' })
+          .where(and(eq(offers.questionId, id), eq(offers.state, 'claimed')))
+          .run();
+        recordEvent(db, {
+          questionId: id,
+          actorId: user.id,
+          type: 'question.released',
+          at: now,
+          data: { expertId: row.assigneeId },
+        });
         const notices = dispatcher.offerNextWave(updated, { exclude: [row.assigneeId!] });
-        return { value: updated, notices: [() => hub.publish('question.released', { question: views.summary(load(id)), expertId: row.assigneeId }, { users: [row.assigneeId!] }), ...notices] };
+        return {
+          value: updated,
+          notices: [
+            () =>
+              hub.publish(
+                'question.released',
+                { question: views.summary(load(id)), expertId: row.assigneeId },
+                { users: [row.assigneeId!] },
+              ),
+            ...notices,
+          ],
+        };
       });
       experts.refresh(row.assigneeId!);
       return views.summary(load(released.id));
@@ -170,8 +325,12 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
 
     /** The questions an expert holds and can still answer (claimed): what goes back to the pool if their account is closed. */
     heldBy(expertId: string): string[] {
-      return db.select({ id: questions.id }).from(questions)
-        .where(and(eq(questions.assigneeId, expertId), inArray(questions.status, statusesFor('release')))).all().map((q) => q.id);
+      return db
+        .select({ id: questions.id })
+        .from(questions)
+        .where(and(eq(questions.assigneeId, expertId), inArray(questions.status, statusesFor('release'))))
+        .all()
+        .map((q) => q.id);
     },
 
     assign(manager: User, id: string, expertId: string): QuestionSummary {
@@ -183,16 +342,51 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         const now = clock.now();
         const before = load(id);
         previous = before.assigneeId;
-        const updated = db.update(questions).set({ status: 'claimed', assigneeId: expertId, claimedAt: now, updatedAt: now })
-          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('assign')))).returning().get();
-        if (!updated) throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
-        const ended = db.update(offers).set({ state: 'lost' }).where(and(eq(offers.questionId, id), inArray(offers.state, ['open', 'claimed'])))
-          .returning({ expertId: offers.expertId }).all();
-        db.insert(offers).values({ id: newId(now), questionId: id, expertId, wave: updated.wave, score: 1, reasons: { 'assigned-by-manager': 1 }, state: 'claimed', createdAt: now, expiresAt: now }).run();
-        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.assigned', at: now, data: { expertId, previousExpertId: before.assigneeId } });
+        const updated = db
+          .update(questions)
+          .set({ status: 'claimed', assigneeId: expertId, claimedAt: now, updatedAt: now })
+          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('assign'))))
+          .returning()
+          .get();
+        if (!updated)
+          throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
+        const ended = db
+          .update(offers)
+          .set({ state: 'lost' })
+          .where(and(eq(offers.questionId, id), inArray(offers.state, ['open', 'claimed'])))
+          .returning({ expertId: offers.expertId })
+          .all();
+        db.insert(offers)
+          .values({
+            id: newId(now),
+            questionId: id,
+            expertId,
+            wave: updated.wave,
+            score: 1,
+            reasons: { 'assigned-by-manager': 1 },
+            state: 'claimed',
+            createdAt: now,
+            expiresAt: now,
+          })
+          .run();
+        recordEvent(db, {
+          questionId: id,
+          actorId: manager.id,
+          type: 'question.assigned',
+          at: now,
+          data: { expertId, previousExpertId: before.assigneeId },
+        });
         // The assignee, whoever held it before, and everyone whose offer this ended (their inbox drops it at once).
-        const users = [...new Set([expertId, ...(before.assigneeId ? [before.assigneeId] : []), ...ended.map((o) => o.expertId)])];
-        return { value: updated, notices: [() => hub.publish('question.claimed', { question: views.summary(updated), expertId, expertName }, { users })] };
+        const users = [
+          ...new Set([expertId, ...(before.assigneeId ? [before.assigneeId] : []), ...ended.map((o) => o.expertId)]),
+        ];
+        return {
+          value: updated,
+          notices: [
+            () =>
+              hub.publish('question.claimed', { question: views.summary(updated), expertId, expertName }, { users }),
+          ],
+        };
       });
       experts.refresh(expertId);
       if (previous && previous !== expertId) experts.refresh(previous);
@@ -203,12 +397,30 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       const row = load(id);
       const dismissed = run(() => {
         const now = clock.now();
-        const updated = db.update(questions).set({ status: 'dismissed', dismissReason: reason, updatedAt: now })
-          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('dismiss')))).returning().get();
-        if (!updated) throw conflict('invalid_state', `A question that is ${row.status.replace('_', ' ')} cannot be dismissed`);
-        db.update(offers).set({ state: 'expired' }).where(and(eq(offers.questionId, id), eq(offers.state, 'open'))).run();
+        const updated = db
+          .update(questions)
+          .set({ status: 'dismissed', dismissReason: reason, updatedAt: now })
+          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('dismiss'))))
+          .returning()
+          .get();
+        if (!updated)
+          throw conflict('invalid_state', `A question that is ${row.status.replace('_', ' ')} cannot be dismissed`);
+        db.update(offers)
+          .set({ state: 'expired' })
+          .where(and(eq(offers.questionId, id), eq(offers.state, 'open')))
+          .run();
         recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.dismissed', at: now, data: { reason } });
-        return { value: updated, notices: [() => hub.publish('question.updated', { question: views.summary(updated) }, { users: row.assigneeId ? [row.assigneeId] : [] })] };
+        return {
+          value: updated,
+          notices: [
+            () =>
+              hub.publish(
+                'question.updated',
+                { question: views.summary(updated) },
+                { users: row.assigneeId ? [row.assigneeId] : [] },
+              ),
+          ],
+        };
       });
       if (row.assigneeId) experts.refresh(row.assigneeId);
       return views.summary(dismissed);
@@ -222,17 +434,36 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         const now = clock.now();
         db.delete(questionTags).where(eq(questionTags.questionId, id)).run();
         const unique = [...new Set(slugs)];
-        if (unique.length > 0) db.insert(questionTags).values(unique.map((slug) => ({ questionId: id, slug, confidence: 1, source: 'manual' as const }))).run();
-        const changed = db.update(questions).set({ updatedAt: now, flag: unique.length > 0 && row.flag === 'no-tag' ? null : row.flag }).where(eq(questions.id, id)).returning().get()!;
-        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.retagged', at: now, data: { tags: unique } });
+        if (unique.length > 0)
+          db.insert(questionTags)
+            .values(unique.map((slug) => ({ questionId: id, slug, confidence: 1, source: 'manual' as const })))
+            .run();
+        const changed = db
+          .update(questions)
+          .set({ updatedAt: now, flag: unique.length > 0 && row.flag === 'no-tag' ? null : row.flag })
+          .where(eq(questions.id, id))
+          .returning()
+          .get()!;
+        recordEvent(db, {
+          questionId: id,
+          actorId: manager.id,
+          type: 'question.retagged',
+          at: now,
+          data: { tags: unique },
+        });
         const notices = changed.status === 'new' ? dispatcher.offerNextWave(changed) : [];
-        return { value: changed, notices: [...notices, () => hub.publish('question.updated', { question: views.summary(load(id)) })] };
+        return {
+          value: changed,
+          notices: [...notices, () => hub.publish('question.updated', { question: views.summary(load(id)) })],
+        };
       });
       router.learnTags(row.text, slugs);
       return views.summary(load(updated.id));
     },
 
-    statusOf(id: string): QuestionStatus { return load(id).status as QuestionStatus; },
+    statusOf(id: string): QuestionStatus {
+      return load(id).status as QuestionStatus;
+    },
   };
 
   function visibleOrClaimable(user: User, id: string): QuestionRow {

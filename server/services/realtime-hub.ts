@@ -14,16 +14,26 @@ export interface RealtimeSocket {
 }
 
 /** What opened a socket: `session:<token hash>` or `token:<api token id>`, and when it stops being valid. */
-export interface SocketCredential { key: string; expiresAt: number }
+export interface SocketCredential {
+  key: string;
+  expiresAt: number;
+}
 
-interface Connection { socket: RealtimeSocket; userId: string; role: Role; credential?: SocketCredential }
+interface Connection {
+  socket: RealtimeSocket;
+  userId: string;
+  role: Role;
+  credential?: SocketCredential;
+}
 
-export interface PresenceListener { (userId: string, online: boolean): void }
+export type PresenceListener = (userId: string, online: boolean) => void;
 
 /** Sees every published event with its addressees, after the sockets (the push notifier listens here). */
-export interface PublishListener {
-  <T extends ClientEventType>(type: T, data: ClientEventMap[T], to: { users?: Iterable<string>; managers?: boolean }): void;
-}
+export type PublishListener = <T extends ClientEventType>(
+  type: T,
+  data: ClientEventMap[T],
+  to: { users?: Iterable<string>; managers?: boolean },
+) => void;
 
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Close code for a connection whose credential or account changed: the web client checks who it is and signs in again. */
@@ -84,16 +94,31 @@ export function createRealtimeHub(clock: Clock) {
       if (first) for (const listener of presenceListeners) listener(userId, true);
       return () => remove(connection);
     },
-    onPresence(listener: PresenceListener) { presenceListeners.push(listener); },
-    onPublish(listener: PublishListener) { publishListeners.push(listener); },
-    isOnline(userId: string) { return byUser.has(userId); },
-    onlineUserIds() { return [...byUser.keys()]; },
+    onPresence(listener: PresenceListener) {
+      presenceListeners.push(listener);
+    },
+    onPublish(listener: PublishListener) {
+      publishListeners.push(listener);
+    },
+    isOnline(userId: string) {
+      return byUser.has(userId);
+    },
+    onlineUserIds() {
+      return [...byUser.keys()];
+    },
     /** Send to the given users, and to every manager unless `managers: false`. Each socket gets one copy. */
-    publish<T extends ClientEventType>(type: T, data: ClientEventMap[T], to: { users?: Iterable<string>; managers?: boolean } = {}) {
+    publish<T extends ClientEventType>(
+      type: T,
+      data: ClientEventMap[T],
+      to: { users?: Iterable<string>; managers?: boolean } = {},
+    ) {
       const payload = serialize(type, data);
       const sent = new Set<Connection>();
       for (const userId of to.users ?? []) {
-        for (const connection of byUser.get(userId) ?? []) { sent.add(connection); write(connection, payload); }
+        for (const connection of byUser.get(userId) ?? []) {
+          sent.add(connection);
+          write(connection, payload);
+        }
       }
       if (to.managers !== false) {
         for (const connection of managers) if (!sent.has(connection)) write(connection, payload);
@@ -110,7 +135,12 @@ export function createRealtimeHub(clock: Clock) {
     },
     /** Closes a user's connections opened by any of their sessions but `except` (the one that changed the password). */
     disconnectSessions(userId: string, except: string | undefined, code: number, reason: string) {
-      closeWhere(userId, (c) => c.credential?.key.startsWith('session:') === true && c.credential.key !== except, code, reason);
+      closeWhere(
+        userId,
+        (c) => c.credential?.key.startsWith('session:') === true && c.credential.key !== except,
+        code,
+        reason,
+      );
     },
     /** Closes every connection whose credential has expired; returns how many. */
     closeExpired(): number {
@@ -128,7 +158,14 @@ export function createRealtimeHub(clock: Clock) {
     },
     /** Manager (and admin) sockets connected: dashboard-only work can be skipped when there are none. */
     managerCount: () => managers.size,
-    stats() { return { connections: [...byUser.values()].reduce((n, s) => n + s.size, 0), users: byUser.size, delivered, droppedSlow }; },
+    stats() {
+      return {
+        connections: [...byUser.values()].reduce((n, s) => n + s.size, 0),
+        users: byUser.size,
+        delivered,
+        droppedSlow,
+      };
+    },
     closeAll() {
       closed = true;
       for (const set of byUser.values()) for (const c of set) c.socket.close(1001, 'server shutting down');

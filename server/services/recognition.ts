@@ -9,31 +9,47 @@ import { percentiles } from './metrics.js';
 import { isManager } from './question-access.js';
 import { iso } from './views.js';
 
-interface Tally { answered: number; approved: number; rejected: number; times: number[]; thanks: number }
+interface Tally {
+  answered: number;
+  approved: number;
+  rejected: number;
+  times: number[];
+  thanks: number;
+}
 
 const emptyTally = (): Tally => ({ answered: 0, approved: 0, rejected: 0, times: [], thanks: 0 });
 
 function stats(t: Tally) {
   const reviewed = t.approved + t.rejected;
-  return { answered: t.answered, medianReplyMs: percentiles(t.times).median, approvalRate: reviewed > 0 ? t.approved / reviewed : null, reviewed, thanks: t.thanks };
+  return {
+    answered: t.answered,
+    medianReplyMs: percentiles(t.times).median,
+    approvalRate: reviewed > 0 ? t.approved / reviewed : null,
+    reviewed,
+    thanks: t.thanks,
+  };
 }
 
 export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }) {
   const sqlite = db.$client;
   const statements = {
     experts: sqlite.prepare<[], { id: string; name: string; store: string | null }>(
-      'select u.id id, u.name name, p.store store from expert_profiles p join users u on u.id = p.user_id where u.active = 1 order by u.name'),
+      'select u.id id, u.name name, p.store store from expert_profiles p join users u on u.id = p.user_id where u.active = 1 order by u.name',
+    ),
     replies: sqlite.prepare<[number, number], { authorId: string; status: string; ms: number | null }>(
       `select r.author_id authorId, r.status status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
-       where r.created_at >= ? and r.created_at < ?`),
+       where r.created_at >= ? and r.created_at < ?`,
+    ),
     posted: sqlite.prepare<[number, number], { authorId: string; n: number }>(
-      "select author_id authorId, count(*) n from replies where status = 'posted' and posted_at >= ? and posted_at < ? group by author_id"),
+      "select author_id authorId, count(*) n from replies where status = 'posted' and posted_at >= ? and posted_at < ? group by author_id",
+    ),
     // `+r.status`: without it SQLite may look the author up through every posted reply (replies_status) instead of the
     // question's few (replies_question), once per thank-you.
     thanks: sqlite.prepare<[number, number], { authorId: string | null }>(
       `select (select r.author_id from replies r where r.question_id = e.question_id and +r.status = 'posted' and r.posted_at <= e.at
                order by r.posted_at desc limit 1) authorId
-       from events e where e.type = 'question.thanked' and e.at >= ? and e.at < ?`),
+       from events e where e.type = 'question.thanked' and e.at >= ? and e.at < ?`,
+    ),
   };
 
   // One read transaction, so the three reads see the same replies and thank-yous (the analytics thread's connection
@@ -59,7 +75,8 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
       const byExpert = tallies(from, to);
       const roster = statements.experts.all().filter((e) => isManager(user) || e.id === user.id);
       if (roster.length === 0 && !isManager(user)) roster.push({ id: user.id, name: user.name, store: null });
-      const experts = roster.map((e) => ({ expertId: e.id, name: e.name, store: e.store, ...stats(byExpert.get(e.id) ?? emptyTally()) }))
+      const experts = roster
+        .map((e) => ({ expertId: e.id, name: e.name, store: e.store, ...stats(byExpert.get(e.id) ?? emptyTally()) }))
         .sort((a, b) => b.answered - a.answered || b.thanks - a.thanks || a.name.localeCompare(b.name));
       const stores = new Map<string | null, { experts: number; tally: Tally }>();
       if (isManager(user)) {
@@ -67,14 +84,20 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
           const store = stores.get(e.store) ?? stores.set(e.store, { experts: 0, tally: emptyTally() }).get(e.store)!;
           const t = byExpert.get(e.id) ?? emptyTally();
           store.experts++;
-          store.tally.answered += t.answered; store.tally.approved += t.approved; store.tally.rejected += t.rejected;
+          store.tally.answered += t.answered;
+          store.tally.approved += t.approved;
+          store.tally.rejected += t.rejected;
           store.tally.thanks += t.thanks;
           for (const ms of t.times) store.tally.times.push(ms);
         }
       }
       return {
-        from: iso(from), to: iso(to), experts: experts.slice(0, range.experts), expertsTotal: experts.length,
-        stores: [...stores].map(([store, s]) => ({ store, experts: s.experts, ...stats(s.tally) }))
+        from: iso(from),
+        to: iso(to),
+        experts: experts.slice(0, range.experts),
+        expertsTotal: experts.length,
+        stores: [...stores]
+          .map(([store, s]) => ({ store, experts: s.experts, ...stats(s.tally) }))
           .sort((a, b) => b.answered - a.answered || String(a.store).localeCompare(String(b.store))),
       };
     },

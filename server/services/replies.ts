@@ -2,7 +2,15 @@
 // public text to the outbox. Review transitions are guarded updates like claims: two managers cannot both approve.
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { messages, outbox, questions, questionTags, replies, type QuestionRow, type ReplyRow } from '../../db/schema.js';
+import {
+  messages,
+  outbox,
+  questions,
+  questionTags,
+  replies,
+  type QuestionRow,
+  type ReplyRow,
+} from '../../db/schema.js';
 import type { Reply, ReplyStatus, User } from '../contracts/api.js';
 import { buildPreview, MAX_WEIGHTED_LENGTH } from '../domain/attribution.js';
 import type { Clock } from '../domain/clock.js';
@@ -18,15 +26,35 @@ import type { TagService } from './tags.js';
 import type { Views } from './views.js';
 
 interface Deps {
-  db: Db; clock: Clock; hub: RealtimeHub; views: Views; experts: ExpertService; tags: TagService;
-  policy: () => ReviewPolicy; attributionTemplate: () => string; onApproved: (reply: ReplyRow) => void;
+  db: Db;
+  clock: Clock;
+  hub: RealtimeHub;
+  views: Views;
+  experts: ExpertService;
+  tags: TagService;
+  policy: () => ReviewPolicy;
+  attributionTemplate: () => string;
+  onApproved: (reply: ReplyRow) => void;
 }
 
-export function createReplyService({ db, clock, hub, views, experts, tags, policy, attributionTemplate, onApproved }: Deps) {
+export function createReplyService({
+  db,
+  clock,
+  hub,
+  views,
+  experts,
+  tags,
+  policy,
+  attributionTemplate,
+  onApproved,
+}: Deps) {
   function preview(authorId: string, text: string) {
     const result = buildPreview(text, experts.signatureOf(authorId), attributionTemplate());
     if (!result.fits) {
-      throw invalid('too_long', `The public reply would be ${result.weightedLength} characters as X counts them; the limit is ${MAX_WEIGHTED_LENGTH}`);
+      throw invalid(
+        'too_long',
+        `The public reply would be ${result.weightedLength} characters as X counts them; the limit is ${MAX_WEIGHTED_LENGTH}`,
+      );
     }
     // The request checked the words; a signature or template stored before the text rules existed is checked here.
     const problem = publicTextProblem(result.preview, 'multi');
@@ -36,19 +64,49 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
 
   /** The post the reply threads under: the customer's latest message in the thread, else the question itself. */
   function replyTarget(question: QuestionRow): string {
-    const latest = db.select({ externalId: messages.externalId }).from(messages)
-      .where(and(eq(messages.questionId, question.id), eq(messages.direction, 'in'))).orderBy(desc(messages.at)).get();
+    const latest = db
+      .select({ externalId: messages.externalId })
+      .from(messages)
+      .where(and(eq(messages.questionId, question.id), eq(messages.direction, 'in')))
+      .orderBy(desc(messages.at))
+      .get();
     return latest?.externalId ?? question.externalId;
   }
 
-  function approveInTransaction(reply: ReplyRow, question: QuestionRow, reviewerId: string | null, now: number): ReplyRow {
-    const approved = db.update(replies).set({ status: 'approved', reviewerId, updatedAt: now }).where(eq(replies.id, reply.id)).returning().get()!;
+  function approveInTransaction(
+    reply: ReplyRow,
+    question: QuestionRow,
+    reviewerId: string | null,
+    now: number,
+  ): ReplyRow {
+    const approved = db
+      .update(replies)
+      .set({ status: 'approved', reviewerId, updatedAt: now })
+      .where(eq(replies.id, reply.id))
+      .returning()
+      .get()!;
     db.update(questions).set({ status: 'posting', updatedAt: now }).where(eq(questions.id, question.id)).run();
-    db.insert(outbox).values({
-      id: newId(now), replyId: reply.id, questionId: question.id, channel: question.channel, text: approved.preview,
-      inReplyToExternalId: replyTarget(question), state: 'pending', nextAttemptAt: now, createdAt: now, updatedAt: now,
-    }).run();
-    recordEvent(db, { questionId: question.id, actorId: reviewerId, type: 'reply.approved', at: now, data: { replyId: reply.id, reviewed: reviewerId !== null } });
+    db.insert(outbox)
+      .values({
+        id: newId(now),
+        replyId: reply.id,
+        questionId: question.id,
+        channel: question.channel,
+        text: approved.preview,
+        inReplyToExternalId: replyTarget(question),
+        state: 'pending',
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    recordEvent(db, {
+      questionId: question.id,
+      actorId: reviewerId,
+      type: 'reply.approved',
+      at: now,
+      data: { replyId: reply.id, reviewed: reviewerId !== null },
+    });
     return approved;
   }
 
@@ -71,23 +129,61 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       if (!question) throw notFound('Question');
       if (question.assigneeId !== user.id) throw forbidden('Only the expert who holds this question can reply to it');
       if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
-      if (!statusesFor('submit').includes(question.status as never)) throw conflict('invalid_state', `This question is ${question.status.replace('_', ' ')}; replies are closed`);
+      if (!statusesFor('submit').includes(question.status as never))
+        throw conflict('invalid_state', `This question is ${question.status.replace('_', ' ')}; replies are closed`);
       const { preview: publicText, weightedLength } = preview(user.id, text);
       const review = needsReview(policy(), {
         approvedCount: experts.approvedCount(user.id),
-        questionTags: db.select({ slug: questionTags.slug }).from(questionTags).where(eq(questionTags.questionId, questionId)).all().map((t) => t.slug),
+        questionTags: db
+          .select({ slug: questionTags.slug })
+          .from(questionTags)
+          .where(eq(questionTags.questionId, questionId))
+          .all()
+          .map((t) => t.slug),
         sensitiveTags: tags.sensitiveSlugs(),
       });
       const { row, notices } = db.transaction(() => {
         const now = clock.now();
         const current = db.select().from(questions).where(eq(questions.id, questionId)).get()!;
-        if (current.assigneeId !== user.id || !statusesFor('submit').includes(current.status as never)) throw conflict('invalid_state', 'This question changed hands; reload it');
-        const pending = db.select().from(replies).where(and(eq(replies.questionId, questionId), eq(replies.authorId, user.id), eq(replies.status, 'in_review'))).get();
+        if (current.assigneeId !== user.id || !statusesFor('submit').includes(current.status as never))
+          throw conflict('invalid_state', 'This question changed hands; reload it');
+        const pending = db
+          .select()
+          .from(replies)
+          .where(
+            and(eq(replies.questionId, questionId), eq(replies.authorId, user.id), eq(replies.status, 'in_review')),
+          )
+          .get();
         const saved = pending
-          ? db.update(replies).set({ text: text.trim(), preview: publicText, weightedLength, updatedAt: now }).where(eq(replies.id, pending.id)).returning().get()!
-          : db.insert(replies).values({ id: newId(now), questionId, authorId: user.id, text: text.trim(), preview: publicText, weightedLength, status: 'in_review', createdAt: now, updatedAt: now }).returning().get();
+          ? db
+              .update(replies)
+              .set({ text: text.trim(), preview: publicText, weightedLength, updatedAt: now })
+              .where(eq(replies.id, pending.id))
+              .returning()
+              .get()!
+          : db
+              .insert(replies)
+              .values({
+                id: newId(now),
+                questionId,
+                authorId: user.id,
+                text: text.trim(),
+                preview: publicText,
+                weightedLength,
+                status: 'in_review',
+                createdAt: now,
+                updatedAt: now,
+              })
+              .returning()
+              .get();
         db.update(questions).set({ status: 'in_review', updatedAt: now }).where(eq(questions.id, questionId)).run();
-        recordEvent(db, { questionId, actorId: user.id, type: 'reply.submitted', at: now, data: { replyId: saved.id, review } });
+        recordEvent(db, {
+          questionId,
+          actorId: user.id,
+          type: 'reply.submitted',
+          at: now,
+          data: { replyId: saved.id, review },
+        });
         if (review) return { row: saved, notices: [publishReply('reply.submitted', saved)] };
         const approved = approveInTransaction(saved, current, null, now);
         return { row: approved, notices: [publishReply('reply.approved', approved)] };
@@ -104,11 +200,22 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       const { row, notices } = db.transaction(() => {
         const now = clock.now();
         const current = loadReply(replyId);
-        if (current.status !== 'in_review') throw conflict('invalid_state', `This reply is ${current.status.replace('_', ' ')}, not waiting for review`);
+        if (current.status !== 'in_review')
+          throw conflict('invalid_state', `This reply is ${current.status.replace('_', ' ')}, not waiting for review`);
         const question = db.select().from(questions).where(eq(questions.id, reply.questionId)).get()!;
-        if (!statusesFor('review').includes(question.status as never)) throw conflict('invalid_state', `The question is ${question.status.replace('_', ' ')}`);
-        if (edit) db.update(replies).set({ text: editedText!.trim(), preview: edit.preview, weightedLength: edit.weightedLength }).where(eq(replies.id, replyId)).run();
-        const approved = approveInTransaction({ ...current, preview: edit?.preview ?? current.preview }, question, manager.id, now);
+        if (!statusesFor('review').includes(question.status as never))
+          throw conflict('invalid_state', `The question is ${question.status.replace('_', ' ')}`);
+        if (edit)
+          db.update(replies)
+            .set({ text: editedText!.trim(), preview: edit.preview, weightedLength: edit.weightedLength })
+            .where(eq(replies.id, replyId))
+            .run();
+        const approved = approveInTransaction(
+          { ...current, preview: edit?.preview ?? current.preview },
+          question,
+          manager.id,
+          now,
+        );
         return { row: approved, notices: [publishReply('reply.approved', approved)] };
       });
       flush(notices);
@@ -121,11 +228,25 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       const reply = loadReply(replyId);
       const { row, notices } = db.transaction(() => {
         const now = clock.now();
-        const rejected = db.update(replies).set({ status: 'rejected', feedback, reviewerId: manager.id, updatedAt: now })
-          .where(and(eq(replies.id, replyId), eq(replies.status, 'in_review'))).returning().get();
-        if (!rejected) throw conflict('invalid_state', `This reply is ${reply.status.replace('_', ' ')}, not waiting for review`);
-        db.update(questions).set({ status: 'claimed', updatedAt: now }).where(and(eq(questions.id, reply.questionId), eq(questions.status, 'in_review'))).run();
-        recordEvent(db, { questionId: reply.questionId, actorId: manager.id, type: 'reply.rejected', at: now, data: { replyId, feedback } });
+        const rejected = db
+          .update(replies)
+          .set({ status: 'rejected', feedback, reviewerId: manager.id, updatedAt: now })
+          .where(and(eq(replies.id, replyId), eq(replies.status, 'in_review')))
+          .returning()
+          .get();
+        if (!rejected)
+          throw conflict('invalid_state', `This reply is ${reply.status.replace('_', ' ')}, not waiting for review`);
+        db.update(questions)
+          .set({ status: 'claimed', updatedAt: now })
+          .where(and(eq(questions.id, reply.questionId), eq(questions.status, 'in_review')))
+          .run();
+        recordEvent(db, {
+          questionId: reply.questionId,
+          actorId: manager.id,
+          type: 'reply.rejected',
+          at: now,
+          data: { replyId, feedback },
+        });
         return { row: rejected, notices: [publishReply('reply.rejected', rejected)] };
       });
       flush(notices);
@@ -135,7 +256,12 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
 
     /** Ids of the author's replies waiting for review. */
     pendingBy(authorId: string): string[] {
-      return db.select({ id: replies.id }).from(replies).where(and(eq(replies.authorId, authorId), eq(replies.status, 'in_review'))).all().map((r) => r.id);
+      return db
+        .select({ id: replies.id })
+        .from(replies)
+        .where(and(eq(replies.authorId, authorId), eq(replies.status, 'in_review')))
+        .all()
+        .map((r) => r.id);
     },
 
     list(user: User, query: { status?: string; author?: string; limit: number }) {
@@ -144,13 +270,34 @@ export function createReplyService({ db, clock, hub, views, experts, tags, polic
       if (!isManager && author !== user.id) throw forbidden('Experts can list only their own replies (author=me)');
       const conditions: SQL[] = [];
       if (author) conditions.push(eq(replies.authorId, author));
-      if (query.status) conditions.push(inArray(replies.status, query.status.split(',').map((s) => s.trim()) as ReplyStatus[]));
-      const rows = db.select().from(replies).where(and(...conditions)).orderBy(desc(replies.createdAt)).limit(query.limit).all();
-      const summaries = new Map(views.summaries(
-        rows.length ? db.select().from(questions).where(inArray(questions.id, [...new Set(rows.map((r) => r.questionId))])).all() : [],
-      ).map((q) => [q.id, q]));
+      if (query.status)
+        conditions.push(inArray(replies.status, query.status.split(',').map((s) => s.trim()) as ReplyStatus[]));
+      const rows = db
+        .select()
+        .from(replies)
+        .where(and(...conditions))
+        .orderBy(desc(replies.createdAt))
+        .limit(query.limit)
+        .all();
+      const summaries = new Map(
+        views
+          .summaries(
+            rows.length
+              ? db
+                  .select()
+                  .from(questions)
+                  .where(inArray(questions.id, [...new Set(rows.map((r) => r.questionId))]))
+                  .all()
+              : [],
+          )
+          .map((q) => [q.id, q]),
+      );
       const names = views.names(rows.map((r) => r.authorId));
-      return rows.map((r) => ({ ...views.reply(r), authorName: names.get(r.authorId), question: summaries.get(r.questionId)! }));
+      return rows.map((r) => ({
+        ...views.reply(r),
+        authorName: names.get(r.authorId),
+        question: summaries.get(r.questionId)!,
+      }));
     },
   };
 }

@@ -36,7 +36,9 @@ export interface RoutingModelStatus {
 type Step = () => void;
 
 /** One step of the history: a question people tagged, or an answer. */
-type Item = { answer: false; text: string; tags: readonly string[] } | { answer: true; expertId: string; text: string; tags: readonly string[]; at: number };
+type Item =
+  | { answer: false; text: string; tags: readonly string[] }
+  | { answer: true; expertId: string; text: string; tags: readonly string[]; at: number };
 
 /** Rows read from the snapshot per slice at the least (more while the slice lasts). */
 const MIN_READ_PER_SLICE = 32;
@@ -57,12 +59,14 @@ function* history(sqlite: Database.Database): Generator<Item> {
   const experts = new Map<string, string>();
   const tagged = sqlite.prepare<[], { text: string; tags: string }>(
     `select q.text text, group_concat(t.slug) tags from question_tags t join questions q on q.id = t.question_id
-     where t.source = 'manual' group by t.question_id`);
+     where t.source = 'manual' group by t.question_id`,
+  );
   for (const row of tagged.iterate()) yield { answer: false, text: row.text, tags: tagList(row.tags) };
   const answers = sqlite.prepare<[], { expertId: string; text: string; tags: string | null; at: number }>(
     `select r.author_id expertId, q.text text, (select group_concat(slug) from question_tags where question_id = q.id) tags, r.updated_at at
      from replies r indexed by replies_learned join questions q on q.id = r.question_id
-     where r.status in ('approved', 'posted') order by r.updated_at`);
+     where r.status in ('approved', 'posted') order by r.updated_at`,
+  );
   for (const row of answers.iterate()) {
     let expertId = experts.get(row.expertId);
     if (expertId === undefined) experts.set(row.expertId, (expertId = row.expertId));
@@ -75,8 +79,11 @@ function learnItem(router: Router, item: Item) {
   else router.learnTags(item.text, [...item.tags]);
 }
 
-const tagRules = (sqlite: Database.Database) => sqlite.prepare<[], { slug: string; keywords: string }>('select slug, keywords from tags').all()
-  .map((row) => ({ slug: row.slug, keywords: JSON.parse(row.keywords) as string[] }));
+const tagRules = (sqlite: Database.Database) =>
+  sqlite
+    .prepare<[], { slug: string; keywords: string }>('select slug, keywords from tags')
+    .all()
+    .map((row) => ({ slug: row.slug, keywords: JSON.parse(row.keywords) as string[] }));
 
 const answerCount = (sqlite: Database.Database) =>
   sqlite.prepare<[], { n: number }>("select count(*) n from replies where status in ('approved', 'posted')").get()!.n;

@@ -9,7 +9,8 @@ import { invalid } from '../errors.js';
 export { SettingsSchema, type Settings };
 
 const DEFAULTS: Settings = {
-  reviewPolicy: DEFAULT_REVIEW_POLICY, attributionTemplate: DEFAULT_ATTRIBUTION_TEMPLATE,
+  reviewPolicy: DEFAULT_REVIEW_POLICY,
+  attributionTemplate: DEFAULT_ATTRIBUTION_TEMPLATE,
   alertWebhook: { url: null, events: ['question.escalated', 'sla.breached', 'post.failed'] },
 };
 
@@ -23,7 +24,13 @@ export function createSettingsService(db: Db, { checkWebhookUrl }: SettingsOptio
   let cache: Settings | null = null;
   function read(): Settings {
     if (cache) return cache;
-    const stored = Object.fromEntries(db.select().from(settings).all().map((row) => [row.key, row.value]));
+    const stored = Object.fromEntries(
+      db
+        .select()
+        .from(settings)
+        .all()
+        .map((row) => [row.key, row.value]),
+    );
     return (cache = SettingsSchema.parse({ ...DEFAULTS, ...stored }));
   }
   return {
@@ -39,7 +46,10 @@ export function createSettingsService(db: Db, { checkWebhookUrl }: SettingsOptio
       if (refused) throw invalid('endpoint_not_allowed', `This webhook address is not accepted: ${refused}`);
       db.transaction(() => {
         for (const [key, value] of Object.entries(patch)) {
-          db.insert(settings).values({ key, value: next[key as keyof Settings] ?? value }).onConflictDoUpdate({ target: settings.key, set: { value: next[key as keyof Settings] } }).run();
+          db.insert(settings)
+            .values({ key, value: next[key as keyof Settings] ?? value })
+            .onConflictDoUpdate({ target: settings.key, set: { value: next[key as keyof Settings] } })
+            .run();
         }
       });
       cache = next;

@@ -1,29 +1,65 @@
 // Rows → API shapes. Batch loaders take many question ids at once so lists never query per row.
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { events, messages, offers, questions, questionTags, replies, users, type QuestionRow, type ReplyRow } from '../../db/schema.js';
+import {
+  events,
+  messages,
+  offers,
+  questions,
+  type questionTags,
+  replies,
+  users,
+  type QuestionRow,
+  type ReplyRow,
+} from '../../db/schema.js';
 import type { QuestionDetail, QuestionSummary, Reply } from '../contracts/api.js';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function toQuestionSummary(row: QuestionRow, tagRows: { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }[], assigneeName: string | null): QuestionSummary {
+export function toQuestionSummary(
+  row: QuestionRow,
+  tagRows: { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }[],
+  assigneeName: string | null,
+): QuestionSummary {
   return {
-    id: row.id, channel: row.channel, externalId: row.externalId, text: row.text,
+    id: row.id,
+    channel: row.channel,
+    externalId: row.externalId,
+    text: row.text,
     author: { handle: row.authorHandle, name: row.authorName, externalId: row.authorExternalId },
     status: row.status as QuestionSummary['status'],
     tags: tagRows.map((t) => ({ slug: t.slug, confidence: Math.round(t.confidence * 1000) / 1000, source: t.source })),
-    assigneeId: row.assigneeId, assigneeName, priority: row.priority, flag: row.flag, dismissReason: row.dismissReason,
-    conversationId: row.conversationId, inReplyToExternalId: row.inReplyToExternalId, lang: row.lang,
-    createdAt: iso(row.createdAt), receivedAt: iso(row.receivedAt), slaDueAt: iso(row.slaDueAt), updatedAt: iso(row.updatedAt),
+    assigneeId: row.assigneeId,
+    assigneeName,
+    priority: row.priority,
+    flag: row.flag,
+    dismissReason: row.dismissReason,
+    conversationId: row.conversationId,
+    inReplyToExternalId: row.inReplyToExternalId,
+    lang: row.lang,
+    createdAt: iso(row.createdAt),
+    receivedAt: iso(row.receivedAt),
+    slaDueAt: iso(row.slaDueAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 
 export function toReply(row: ReplyRow, authorName?: string): Reply {
   return {
-    id: row.id, questionId: row.questionId, authorId: row.authorId, authorName, status: row.status, text: row.text, preview: row.preview,
-    weightedLength: row.weightedLength, externalId: row.externalId, feedback: row.feedback, failureReason: row.failureReason,
-    createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt),
+    id: row.id,
+    questionId: row.questionId,
+    authorId: row.authorId,
+    authorName,
+    status: row.status,
+    text: row.text,
+    preview: row.preview,
+    weightedLength: row.weightedLength,
+    externalId: row.externalId,
+    feedback: row.feedback,
+    failureReason: row.failureReason,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 
@@ -36,10 +72,15 @@ export function createViews(db: Db) {
   const tagColumns = 'question_id questionId, slug, confidence, source';
   const statements = {
     name: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id = ?'),
-    names: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id in (select value from json_each(?))'),
-    tags: sqlite.prepare<[string], TagRow>(`select ${tagColumns} from question_tags where question_id = ? order by confidence desc`),
+    names: sqlite.prepare<[string], { id: string; name: string }>(
+      'select id, name from users where id in (select value from json_each(?))',
+    ),
+    tags: sqlite.prepare<[string], TagRow>(
+      `select ${tagColumns} from question_tags where question_id = ? order by confidence desc`,
+    ),
     tagsOfMany: sqlite.prepare<[string], TagRow>(
-      `select ${tagColumns} from question_tags where question_id in (select value from json_each(?)) order by confidence desc`),
+      `select ${tagColumns} from question_tags where question_id in (select value from json_each(?)) order by confidence desc`,
+    ),
   };
 
   const names = (ids: (string | null)[]) => {
@@ -51,7 +92,10 @@ export function createViews(db: Db) {
 
   function summaries(rows: QuestionRow[]): QuestionSummary[] {
     if (rows.length === 0) return [];
-    const tagRows = rows.length === 1 ? statements.tags.all(rows[0]!.id) : statements.tagsOfMany.all(JSON.stringify(rows.map((r) => r.id)));
+    const tagRows =
+      rows.length === 1
+        ? statements.tags.all(rows[0]!.id)
+        : statements.tagsOfMany.all(JSON.stringify(rows.map((r) => r.id)));
     const tagsByQuestion = new Map<string, TagRow[]>();
     for (const tag of tagRows) {
       const list = tagsByQuestion.get(tag.questionId) ?? [];
@@ -59,47 +103,99 @@ export function createViews(db: Db) {
       tagsByQuestion.set(tag.questionId, list);
     }
     const assignees = names(rows.map((r) => r.assigneeId));
-    return rows.map((row) => toQuestionSummary(row, tagsByQuestion.get(row.id) ?? [], row.assigneeId ? assignees.get(row.assigneeId) ?? null : null));
+    return rows.map((row) =>
+      toQuestionSummary(
+        row,
+        tagsByQuestion.get(row.id) ?? [],
+        row.assigneeId ? (assignees.get(row.assigneeId) ?? null) : null,
+      ),
+    );
   }
 
   return {
     names,
     summaries,
-    summary(row: QuestionRow): QuestionSummary { return summaries([row])[0]!; },
+    summary(row: QuestionRow): QuestionSummary {
+      return summaries([row])[0]!;
+    },
     summaryById(id: string): QuestionSummary | null {
       const row = db.select().from(questions).where(eq(questions.id, id)).get();
       return row ? summaries([row])[0]! : null;
     },
-    reply(row: ReplyRow): Reply { return toReply(row, names([row.authorId]).get(row.authorId)); },
+    reply(row: ReplyRow): Reply {
+      return toReply(row, names([row.authorId]).get(row.authorId));
+    },
     /**
      * The whole record, for managers (`viewerId` null). An expert sees the public thread and their own part in it:
      * their offers and replies and others' posted ones — not colleagues' drafts, review feedback or routing scores.
      */
     detail(row: QuestionRow, viewerId: string | null): QuestionDetail {
-      const allOffers = db.select().from(offers).where(eq(offers.questionId, row.id)).orderBy(asc(offers.wave), desc(offers.score)).all();
-      const allReplies = db.select().from(replies).where(eq(replies.questionId, row.id)).orderBy(asc(replies.createdAt)).all();
+      const allOffers = db
+        .select()
+        .from(offers)
+        .where(eq(offers.questionId, row.id))
+        .orderBy(asc(offers.wave), desc(offers.score))
+        .all();
+      const allReplies = db
+        .select()
+        .from(replies)
+        .where(eq(replies.questionId, row.id))
+        .orderBy(asc(replies.createdAt))
+        .all();
       const allEvents = db.select().from(events).where(eq(events.questionId, row.id)).orderBy(asc(events.id)).all();
       const offerRows = viewerId === null ? allOffers : allOffers.filter((o) => o.expertId === viewerId);
-      const replyRows = viewerId === null ? allReplies : allReplies.filter((r) => r.authorId === viewerId || r.status === 'posted');
+      const replyRows =
+        viewerId === null ? allReplies : allReplies.filter((r) => r.authorId === viewerId || r.status === 'posted');
       const shownReplies = new Set(replyRows.map((r) => r.id));
       const hiddenReply = (data: unknown) => {
         const replyId = (data as { replyId?: unknown } | null)?.replyId;
         return typeof replyId === 'string' && !shownReplies.has(replyId);
       };
       const eventRows = viewerId === null ? allEvents : allEvents.filter((e) => !hiddenReply(e.data));
-      const messageRows = db.select().from(messages).where(eq(messages.questionId, row.id)).orderBy(asc(messages.at)).all();
+      const messageRows = db
+        .select()
+        .from(messages)
+        .where(eq(messages.questionId, row.id))
+        .orderBy(asc(messages.at))
+        .all();
       const people = names([...offerRows.map((o) => o.expertId), ...replyRows.map((r) => r.authorId)]);
       return {
         ...summaries([row])[0]!,
         offers: offerRows.map((o) => ({
-          expertId: o.expertId, expertName: people.get(o.expertId), score: Math.round(o.score * 1000) / 1000, reasons: o.reasons,
-          wave: o.wave, state: o.state, createdAt: iso(o.createdAt), expiresAt: iso(o.expiresAt),
+          expertId: o.expertId,
+          expertName: people.get(o.expertId),
+          score: Math.round(o.score * 1000) / 1000,
+          reasons: o.reasons,
+          wave: o.wave,
+          state: o.state,
+          createdAt: iso(o.createdAt),
+          expiresAt: iso(o.expiresAt),
         })),
         replies: replyRows.map((r) => toReply(r, people.get(r.authorId))),
-        events: eventRows.map((e) => ({ id: String(e.id), type: e.type, actorId: e.actorId, data: e.data, at: iso(e.at) })),
+        events: eventRows.map((e) => ({
+          id: String(e.id),
+          type: e.type,
+          actorId: e.actorId,
+          data: e.data,
+          at: iso(e.at),
+        })),
         thread: [
-          { id: row.id, direction: 'in' as const, externalId: row.externalId, text: row.text, authorHandle: row.authorHandle, at: iso(row.createdAt) },
-          ...messageRows.map((m) => ({ id: m.id, direction: m.direction, externalId: m.externalId, text: m.text, authorHandle: m.authorHandle, at: iso(m.at) })),
+          {
+            id: row.id,
+            direction: 'in' as const,
+            externalId: row.externalId,
+            text: row.text,
+            authorHandle: row.authorHandle,
+            at: iso(row.createdAt),
+          },
+          ...messageRows.map((m) => ({
+            id: m.id,
+            direction: m.direction,
+            externalId: m.externalId,
+            text: m.text,
+            authorHandle: m.authorHandle,
+            at: iso(m.at),
+          })),
         ],
       };
     },

@@ -9,10 +9,25 @@ t.test('an expert hands a question off to a colleague with a note', async (t) =>
   t.teardown(() => server.close());
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
-  const jane = await server.createUser('expert', { name: 'Jane Doe', profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] } });
-  const omar = await server.createUser('expert', { name: 'Omar Ali', profile: { signature: 'OA', skills: [{ tag: 'laptops', level: 5 }] } });
-  const { question } = server.app.services.ingest.ingest({ channel: 'api', externalId: 'h-1', text: 'my tv and laptop will not pair over bluetooth', author: { handle: 'sam' } });
-  server.app.services.questions.assign({ id: 'system', email: '', name: 'system', role: 'manager' }, question.id, jane.id);
+  const jane = await server.createUser('expert', {
+    name: 'Jane Doe',
+    profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] },
+  });
+  const omar = await server.createUser('expert', {
+    name: 'Omar Ali',
+    profile: { signature: 'OA', skills: [{ tag: 'laptops', level: 5 }] },
+  });
+  const { question } = server.app.services.ingest.ingest({
+    channel: 'api',
+    externalId: 'h-1',
+    text: 'my tv and laptop will not pair over bluetooth',
+    author: { handle: 'sam' },
+  });
+  server.app.services.questions.assign(
+    { id: 'system', email: '', name: 'system', role: 'manager' },
+    question.id,
+    jane.id,
+  );
 
   const omarPage = await openPage(browser, server.url, PHONE);
   await signIn(omarPage.page, omar.email, omar.password, '#/inbox');
@@ -32,11 +47,20 @@ t.test('an expert hands a question off to a colleague with a note', async (t) =>
 
   await omarPage.page.locator('.toast', { hasText: 'Jane Doe mentioned you' }).first().waitFor({ timeout: 10_000 });
   t.pass('the colleague is told live');
-  const detail = server.app.services.questions.detail({ id: omar.id, email: omar.email, name: omar.name, role: 'expert' }, question.id);
+  const detail = server.app.services.questions.detail(
+    { id: omar.id, email: omar.email, name: omar.name, role: 'expert' },
+    question.id,
+  );
   t.equal(detail.assigneeId, omar.id, 'the colleague now holds it');
   await omarPage.page.goto(`${server.url}/#/q/${encodeURIComponent(question.id)}`);
-  await omarPage.page.locator('.notes .qtext', { hasText: 'The TV side is fine; the laptop drivers look old.' }).waitFor({ timeout: 10_000 });
+  await omarPage.page
+    .locator('.notes .qtext', { hasText: 'The TV side is fine; the laptop drivers look old.' })
+    .waitFor({ timeout: 10_000 });
   t.pass('the note is on the question page for the colleague');
-  t.ok(await omarPage.page.getByLabel('Your reply').count() > 0, 'and they can write the reply');
-  t.same(janePage.errors.filter((e) => !/status of 401/.test(e)), [], 'no page errors (the 401 is the signed-out /api/me before login)');
+  t.ok((await omarPage.page.getByLabel('Your reply').count()) > 0, 'and they can write the reply');
+  t.same(
+    janePage.errors.filter((e) => !/status of 401/.test(e)),
+    [],
+    'no page errors (the 401 is the signed-out /api/me before login)',
+  );
 });

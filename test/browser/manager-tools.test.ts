@@ -9,7 +9,10 @@ t.test('a manager runs the network from the dashboard', async (t) => {
   t.teardown(() => server.close());
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
-  const expert = await server.createUser('expert', { name: 'Ada Assigned', profile: { signature: 'Ada', skills: [{ tag: 'laptops', level: 3 }], availability: 'available' } });
+  const expert = await server.createUser('expert', {
+    name: 'Ada Assigned',
+    profile: { signature: 'Ada', skills: [{ tag: 'laptops', level: 3 }], availability: 'available' },
+  });
 
   const ex = await openPage(browser, server.url, PHONE);
   await signIn(ex.page, expert.email, expert.password, '#/inbox');
@@ -39,11 +42,13 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     await mg.page.getByRole('button', { name: 'Assign to Ada Assigned' }).click();
     await mg.page.getByText('held by Ada Assigned').waitFor({ timeout: 10_000 });
     await ex.page.locator('.rows', { hasText: 'where is my parcel' }).waitFor({ timeout: 10_000 });
-    t.pass('the assigned question appears in the expert\'s inbox live');
+    t.pass("the assigned question appears in the expert's inbox live");
   });
 
   await t.test('dismiss with a reason', async (t) => {
-    await mg.page.evaluate(() => { location.hash = '#/queue/status=any'; });
+    await mg.page.evaluate(() => {
+      location.hash = '#/queue/status=any';
+    });
     await mg.page.locator('.queue-row', { hasText: 'free crypto' }).click();
     await mg.page.getByLabel('Reason').selectOption('Spam');
     await mg.page.getByRole('button', { name: 'Dismiss' }).click();
@@ -52,7 +57,9 @@ t.test('a manager runs the network from the dashboard', async (t) => {
   });
 
   await t.test('create, edit and delete a tag', async (t) => {
-    await mg.page.evaluate(() => { location.hash = '#/tags'; });
+    await mg.page.evaluate(() => {
+      location.hash = '#/tags';
+    });
     const form = mg.page.locator('section', { hasText: 'New tag' });
     await form.getByLabel('Slug').fill('printers');
     await form.getByLabel('Name').fill('Printers');
@@ -61,12 +68,18 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     await form.getByRole('button', { name: 'Create tag' }).click();
     const card = mg.page.locator('details.tag', { hasText: 'Printers' });
     await card.waitFor();
-    t.match(await card.locator('summary').textContent(), /sensitive.*3 keywords/, 'listed as sensitive with its keywords');
+    t.match(
+      await card.locator('summary').textContent(),
+      /sensitive.*3 keywords/,
+      'listed as sensitive with its keywords',
+    );
     await card.locator('summary').click();
     await card.getByLabel('Keywords and phrases').fill('printer, ink');
     await card.getByRole('button', { name: 'Save' }).click();
     await mg.page.locator('details.tag', { hasText: 'Printers' }).filter({ hasText: '2 keywords' }).waitFor();
-    const res = await mg.page.evaluate(async () => (await (await fetch('/api/tags')).json()).items.find((x: { slug: string }) => x.slug === 'printers'));
+    const res = await mg.page.evaluate(async () =>
+      (await (await fetch('/api/tags')).json()).items.find((x: { slug: string }) => x.slug === 'printers'),
+    );
     t.same(res.keywords, ['printer', 'ink'], 'the edit reached the server');
     const again = mg.page.locator('details.tag', { hasText: 'Printers' });
     await again.locator('summary').click();
@@ -77,7 +90,9 @@ t.test('a manager runs the network from the dashboard', async (t) => {
   });
 
   await t.test('the roster shows presence, and an admin creates a user', async (t) => {
-    await mg.page.evaluate(() => { location.hash = '#/roster'; });
+    await mg.page.evaluate(() => {
+      location.hash = '#/roster';
+    });
     const ada = mg.page.locator('.expert', { hasText: 'Ada Assigned' });
     await ada.waitFor();
     t.match(await ada.textContent(), /online/, 'the expert with the app open is online');
@@ -98,31 +113,64 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     const nina = mg.page.locator('.user-row', { hasText: 'Nina New' });
     await nina.getByRole('button', { name: 'Deactivate Nina New' }).click();
     await nina.getByText('deactivated').waitFor();
-    t.ok(await nina.getByLabel('Role of Nina New', { exact: true }).isDisabled(), 'a deactivated account is listed as such, its role fixed');
-    t.equal(await mg.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Reactivate Nina New', 'focus stays on the account\'s control');
+    t.ok(
+      await nina.getByLabel('Role of Nina New', { exact: true }).isDisabled(),
+      'a deactivated account is listed as such, its role fixed',
+    );
+    t.equal(
+      await mg.page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Reactivate Nina New',
+      "focus stays on the account's control",
+    );
     await nina.getByRole('button', { name: 'Reactivate Nina New' }).click();
     await nina.getByRole('button', { name: 'Deactivate Nina New' }).waitFor();
     await nina.getByLabel('Role of Nina New', { exact: true }).selectOption('manager');
-    t.equal(server.app.services.auth.listAccounts().find((u) => u.name === 'Nina New')?.role, 'expert', 'choosing a role changes nothing yet');
+    t.equal(
+      server.app.services.auth.listAccounts().find((u) => u.name === 'Nina New')?.role,
+      'expert',
+      'choosing a role changes nothing yet',
+    );
     await nina.getByRole('button', { name: 'Apply the role of Nina New' }).click();
     await mg.page.locator('.toast', { hasText: 'Nina New is now manager.' }).waitFor();
-    t.equal(await nina.getByLabel('Role of Nina New', { exact: true }).inputValue(), 'manager', 'reactivated, then made a manager on Apply');
-    t.equal(await mg.page.locator('.user-row', { hasText: server.admin.email }).getByRole('button').count(), 0, 'an admin cannot deactivate themselves');
+    t.equal(
+      await nina.getByLabel('Role of Nina New', { exact: true }).inputValue(),
+      'manager',
+      'reactivated, then made a manager on Apply',
+    );
+    t.equal(
+      await mg.page.locator('.user-row', { hasText: server.admin.email }).getByRole('button').count(),
+      0,
+      'an admin cannot deactivate themselves',
+    );
   });
 
   await t.test('an admin changes the review policy and the attribution template', async (t) => {
     const panel = mg.page.locator('section', { hasText: 'Attribution template' });
     await panel.getByLabel('Attribution template').fill('{text} —{signature}');
-    t.match(await panel.locator('.tweet-text').textContent(), /plug it back in\. —JD$/, 'the example follows the template');
+    t.match(
+      await panel.locator('.tweet-text').textContent(),
+      /plug it back in\. —JD$/,
+      'the example follows the template',
+    );
     await panel.getByLabel('Review every reply').check();
     await panel.getByRole('button', { name: 'Save settings' }).click();
     await mg.page.getByText('Settings saved.').waitFor();
     const saved = await mg.page.evaluate(async () => (await fetch('/api/settings')).json());
-    t.match(saved, { reviewPolicy: { minApproved: 5, reviewAll: true }, attributionTemplate: '{text} —{signature}' }, 'the server has them');
-    await mg.page.evaluate(() => { location.hash = '#/profile'; });
+    t.match(
+      saved,
+      { reviewPolicy: { minApproved: 5, reviewAll: true }, attributionTemplate: '{text} —{signature}' },
+      'the server has them',
+    );
+    await mg.page.evaluate(() => {
+      location.hash = '#/profile';
+    });
     await mg.page.getByLabel('Signature').fill('Admin');
     t.match(await mg.page.locator('.profile .tweet-text').textContent(), / —Admin$/, 'previews use the new template');
   });
 
-  t.same(mg.errors.filter((e) => !/401/.test(e)), [], 'no script errors');
+  t.same(
+    mg.errors.filter((e) => !/401/.test(e)),
+    [],
+    'no script errors',
+  );
 });

@@ -13,7 +13,9 @@ t.test('a period longer than the limit is refused on the page, saying the limit'
   const manager = await server.createUser('manager');
   const { page, errors } = await openPage(browser, server.url, DESKTOP);
   const asked: string[] = [];
-  page.on('request', (request) => { if (new URL(request.url()).pathname === '/api/metrics') asked.push(request.url()); });
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/metrics') asked.push(request.url());
+  });
   await signIn(page, manager.email, manager.password, '#/metrics');
   await page.locator('.tile').first().waitFor();
   const before = asked.length;
@@ -29,5 +31,9 @@ t.test('a period longer than the limit is refused on the page, saying the limit'
   await page.getByLabel('From').fill(`${today.getFullYear()}-01-02`);
   await page.locator('.tile').first().waitFor();
   t.ok(asked.length > before, 'a year is served');
-  t.same(errors.filter((e) => !/Failed to load resource/.test(e)), [], 'no page errors');
+  t.same(
+    errors.filter((e) => !/Failed to load resource/.test(e)),
+    [],
+    'no page errors',
+  );
 });

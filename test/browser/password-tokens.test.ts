@@ -10,8 +10,12 @@ t.test('tokens and passwords, through the web client', async (t) => {
   t.teardown(() => server.close());
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
-  const expert = await server.createUser('expert', { name: 'Fay Forgetful', profile: { signature: 'FF', skills: [{ tag: 'tv', level: 3 }] } });
-  const me = (token: string) => server.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+  const expert = await server.createUser('expert', {
+    name: 'Fay Forgetful',
+    profile: { signature: 'FF', skills: [{ tag: 'tv', level: 3 }] },
+  });
+  const me = (token: string) =>
+    server.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
 
   const admin = await openPage(browser, server.url);
   await signIn(admin.page, server.admin.email, server.admin.password, '#/roster');
@@ -44,7 +48,11 @@ t.test('tokens and passwords, through the web client', async (t) => {
   await fay.page.getByLabel('Password').fill('temporary-pass-9');
   await fay.page.getByRole('button', { name: 'Sign in' }).click();
   await fay.page.getByRole('heading', { name: 'Choose your password' }).waitFor();
-  t.equal(await fay.page.locator('nav.nav').count(), 0, 'signed in with the temporary password, the app does not open yet');
+  t.equal(
+    await fay.page.locator('nav.nav').count(),
+    0,
+    'signed in with the temporary password, the app does not open yet',
+  );
   await fay.page.getByLabel('Temporary password').fill('temporary-pass-9');
   await fay.page.getByLabel('New password', { exact: true }).fill('fays-own-password');
   await fay.page.getByLabel('New password again').fill('fays-own-passwort');
@@ -58,7 +66,9 @@ t.test('tokens and passwords, through the web client', async (t) => {
   // Fay signs in on a second device, then changes her password from the first one's profile page.
   const phone = await openPage(browser, server.url);
   await signIn(phone.page, expert.email, 'fays-own-password', '#/inbox');
-  await fay.page.evaluate(() => { location.hash = '#/profile'; });
+  await fay.page.evaluate(() => {
+    location.hash = '#/profile';
+  });
   const password = fay.page.locator('section', { has: fay.page.getByRole('heading', { name: 'Password' }) });
   await password.getByLabel('Current password').fill('fays-own-password');
   await password.getByLabel('New password', { exact: true }).fill('fays-newer-password');
@@ -68,5 +78,10 @@ t.test('tokens and passwords, through the web client', async (t) => {
   await phone.page.getByLabel('Password').waitFor({ timeout: 15_000 });
   t.pass('the other device is signed out');
   t.equal(await fay.page.locator('nav.nav').count(), 1, 'this one stays signed in');
-  for (const opened of [admin, fay, phone]) t.same(opened.errors.filter((e) => !/status of (401|403)/.test(e)), [], 'no script errors');
+  for (const opened of [admin, fay, phone])
+    t.same(
+      opened.errors.filter((e) => !/status of (401|403)/.test(e)),
+      [],
+      'no script errors',
+    );
 });

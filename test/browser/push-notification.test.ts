@@ -21,13 +21,12 @@ async function registrationId(cdp: CDPSession, page: Page, origin: string): Prom
   const seen: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
   cdp.on('ServiceWorker.workerRegistrationUpdated', (e) => seen.push(...e.registrations));
   await cdp.send('ServiceWorker.enable');
-  for (let i = 0; i < 50 && !seen.some((r) => r.scopeURL === `${origin}/` && !r.isDeleted); i++) await page.waitForTimeout(100);
+  for (let i = 0; i < 50 && !seen.some((r) => r.scopeURL === `${origin}/` && !r.isDeleted); i++)
+    await page.waitForTimeout(100);
   const reg = seen.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
   if (!reg) throw new Error('no service worker registration reported');
   return reg.registrationId;
 }
-
-
 
 /** Waits until exactly `count` notifications are showing (the worker shows and closes them asynchronously). */
 async function untilShowing(page: Page, count: number): Promise<Awaited<ReturnType<typeof shownNotifications>>> {
@@ -53,15 +52,29 @@ t.test('an offer reaches the expert as a notification that opens the question re
     const w = window as unknown as { __asks: number; __subscribeOptions: unknown };
     w.__asks = 0;
     const ask = Notification.requestPermission.bind(Notification);
-    Notification.requestPermission = (() => { w.__asks++; return ask(); }) as typeof Notification.requestPermission;
+    Notification.requestPermission = (() => {
+      w.__asks++;
+      return ask();
+    }) as typeof Notification.requestPermission;
     // Kept across reloads, as a browser keeps its subscription.
-    const made = (key: ArrayBuffer | null) => ({
-      endpoint: sub.endpoint, expirationTime: null, options: { userVisibleOnly: true, applicationServerKey: key },
-      toJSON: () => sub, unsubscribe: async () => { sessionStorage.removeItem('test.subscribed'); return true; },
-    }) as unknown as PushSubscription;
-    PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
+    const made = (key: ArrayBuffer | null) =>
+      ({
+        endpoint: sub.endpoint,
+        expirationTime: null,
+        options: { userVisibleOnly: true, applicationServerKey: key },
+        toJSON: () => sub,
+        unsubscribe: async () => {
+          sessionStorage.removeItem('test.subscribed');
+          return true;
+        },
+      }) as unknown as PushSubscription;
+    PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
       const key = options?.applicationServerKey as Uint8Array;
-      w.__subscribeOptions = { userVisibleOnly: options?.userVisibleOnly, keyLength: key.byteLength, firstByte: key[0] };
+      w.__subscribeOptions = {
+        userVisibleOnly: options?.userVisibleOnly,
+        keyLength: key.byteLength,
+        firstByte: key[0],
+      };
       sessionStorage.setItem('test.subscribed', '1');
       return made(null);
     };
@@ -85,37 +98,61 @@ t.test('an offer reaches the expert as a notification that opens the question re
     await toggle.click();
     await page.locator('.switch[aria-checked="true"]').waitFor({ timeout: 10_000 });
     t.equal(await page.evaluate(() => (window as any).__asks), 1, 'one prompt, from the press');
-    t.same(await page.evaluate(() => (window as any).__subscribeOptions), { userVisibleOnly: true, keyLength: 65, firstByte: 4 },
-      'subscribed with the server\'s VAPID public key (an uncompressed P-256 point)');
+    t.same(
+      await page.evaluate(() => (window as any).__subscribeOptions),
+      { userVisibleOnly: true, keyLength: 65, firstByte: 4 },
+      "subscribed with the server's VAPID public key (an uncompressed P-256 point)",
+    );
     const items = await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items);
     t.equal(items.length, 1, 'the server has the subscription');
     const device = page.locator('.device');
     await device.waitFor();
     t.match(await device.textContent(), /Chrome on Linux.*this device/, 'listed as this device');
     // The docs' screenshots are redrawn on request (SCREENSHOTS=1 npm test), not on every run: they show the time.
-    if (process.env.SCREENSHOTS) await page.locator('.notifications').screenshot({ path: 'web/screenshots/profile-notifications-phone.png' });
+    if (process.env.SCREENSHOTS)
+      await page.locator('.notifications').screenshot({ path: 'web/screenshots/profile-notifications-phone.png' });
   });
 
   const cdp = await context.newCDPSession(page);
   const regId = await registrationId(cdp, page, server.url);
-  const deliver = (payload: unknown) => cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: regId, data: JSON.stringify(payload) });
+  const deliver = (payload: unknown) =>
+    cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: server.url,
+      registrationId: regId,
+      data: JSON.stringify(payload),
+    });
   let offer: PushPayload;
 
   await t.test('the server pushes the offer, and the service worker shows it', async (t) => {
-    await page.evaluate(() => { location.hash = '#/answers'; });
-    server.fakeX.addMention({ text: 'my laptop fan is loud all the time, is that normal?', author: { username: 'loud_lou' } });
-    const [message] = await service.waitFor((all) => all.some((m) => (m.payload as PushPayload).type === 'offer'), 20_000);
+    await page.evaluate(() => {
+      location.hash = '#/answers';
+    });
+    server.fakeX.addMention({
+      text: 'my laptop fan is loud all the time, is that normal?',
+      author: { username: 'loud_lou' },
+    });
+    const [message] = await service.waitFor(
+      (all) => all.some((m) => (m.payload as PushPayload).type === 'offer'),
+      20_000,
+    );
     offer = service.received.map((m) => m.payload as PushPayload).find((p) => p.type === 'offer')!;
     t.ok(message, 'the stand-in decrypted an offer sent to this subscription');
     t.same(service.refused, [], 'with a valid VAPID signature and encryption');
     await deliver(offer);
     const [shown] = await untilShowing(page, 1);
-    t.match(shown, { title: offer.title, tag: offer.tag, requireInteraction: true }, 'shown with its title and the question as its tag; it stays until acted on');
+    t.match(
+      shown,
+      { title: offer.title, tag: offer.tag, requireInteraction: true },
+      'shown with its title and the question as its tag; it stays until acted on',
+    );
     t.match(shown!.body, 'laptop fan is loud');
   });
 
   await t.test('a tap opens the question with Claim in view and focused', async (t) => {
-    await page.evaluate(async (tag) => (await navigator.serviceWorker.ready).active!.postMessage({ type: 'open-notification', tag }), offer.tag);
+    await page.evaluate(
+      async (tag) => (await navigator.serviceWorker.ready).active!.postMessage({ type: 'open-notification', tag }),
+      offer.tag,
+    );
     await page.waitForURL(`**/#/q/${encodeURIComponent(offer.questionId!)}`);
     const claim = page.getByRole('button', { name: 'Claim', exact: true });
     await claim.waitFor();
@@ -127,7 +164,9 @@ t.test('an offer reaches the expert as a notification that opens the question re
   await t.test('a colleague claims it: the withdrawal closes the notification', async (t) => {
     await deliver(offer);
     await untilShowing(page, 1);
-    await other.page.evaluate((id) => { location.hash = `#/q/${encodeURIComponent(id)}`; }, offer.questionId!);
+    await other.page.evaluate((id) => {
+      location.hash = `#/q/${encodeURIComponent(id)}`;
+    }, offer.questionId!);
     await other.page.getByRole('button', { name: 'Claim', exact: true }).click();
     await other.page.getByText('Write the reply').waitFor({ timeout: 10_000 });
     await service.waitFor((all) => all.some((m) => (m.payload as PushPayload).type === 'offer.withdrawn'), 20_000);
@@ -140,13 +179,19 @@ t.test('an offer reaches the expert as a notification that opens the question re
       if (!taken) await page.waitForTimeout(100);
     }
     t.equal((await shownNotifications(page)).length, 1, 'in place of the offer, not beside it');
-    t.match(taken, { title: withdrawn.title, tag: offer.tag, requireInteraction: false }, 'a quiet "taken" replaces the offer (a push must show something)');
+    t.match(
+      taken,
+      { title: withdrawn.title, tag: offer.tag, requireInteraction: false },
+      'a quiet "taken" replaces the offer (a push must show something)',
+    );
     await untilShowing(page, 0);
     t.pass('and goes by itself a few seconds later');
   });
 
   await t.test('turning it off removes the subscription from the server', async (t) => {
-    await page.evaluate(() => { location.hash = '#/profile'; });
+    await page.evaluate(() => {
+      location.hash = '#/profile';
+    });
     await toggle.click();
     await page.locator('.switch[aria-checked="false"]').waitFor();
     const items = await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items);
@@ -158,11 +203,20 @@ t.test('an offer reaches the expert as a notification that opens the question re
     await page.locator('.switch[aria-checked="true"]').waitFor();
     service.answer({ status: 410 });
     server.fakeX.addMention({ text: 'the laptop hinge cracked, can it be fixed?', author: { username: 'hinge_hal' } });
-    await until(async () => (await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items)).length, (n) => n === 0, 'the server prunes it');
+    await until(
+      async () =>
+        (await page.evaluate(async () => (await (await fetch('/api/me/push-subscriptions')).json()).items)).length,
+      (n) => n === 0,
+      'the server prunes it',
+    );
     await page.reload();
     await page.locator('.switch[aria-checked="false"]').waitFor();
     t.match(await page.locator('.push-state').textContent(), /^Off/, 'the profile says so');
-    t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no script errors');
+    t.same(
+      errors.filter((e) => !/status of 401/.test(e)),
+      [],
+      'no script errors',
+    );
   });
 });
 
@@ -172,15 +226,24 @@ t.test('on an iPhone outside the Home Screen the switch says to add the app firs
   t.teardown(() => browser.close());
   const expert = await server.createExpert('Ivy Phone');
   const context = await browser.newContext({
-    baseURL: server.url, viewport: PHONE_390,
-    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    baseURL: server.url,
+    viewport: PHONE_390,
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
   });
   // Safari in a tab has neither: Web Push is offered only to a web app opened from the Home Screen.
-  await context.addInitScript(() => { delete (window as any).PushManager; delete (window as any).Notification; });
+  await context.addInitScript(() => {
+    delete (window as any).PushManager;
+    delete (window as any).Notification;
+  });
   const page = await context.newPage();
   await signIn(page, expert.email, expert.password, '#/profile');
   const toggle = page.getByRole('switch', { name: 'Notify me on this device' });
   await page.locator('.switch[data-state="needs-install"]').waitFor();
   t.ok(await toggle.isDisabled(), 'the switch cannot be turned on here');
-  t.match(await page.locator('.push-state').textContent(), /add Helpforce to your Home Screen first/, 'and says what to do');
+  t.match(
+    await page.locator('.push-state').textContent(),
+    /add Helpforce to your Home Screen first/,
+    'and says what to do',
+  );
 });

@@ -8,7 +8,8 @@ const PHONE_390 = { width: 390, height: 760 };
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } | null {
-  if (bytes.subarray(1, 4).toString('ascii') !== 'PNG' || bytes.subarray(12, 16).toString('ascii') !== 'IHDR') return null;
+  if (bytes.subarray(1, 4).toString('ascii') !== 'PNG' || bytes.subarray(12, 16).toString('ascii') !== 'IHDR')
+    return null;
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
@@ -23,19 +24,38 @@ t.test('the app installs, and offline says so', async (t) => {
     const res = await fetch(`${server.url}/manifest.webmanifest`);
     t.equal(res.status, 200);
     t.match(res.headers.get('content-type'), /^application\/manifest\+json/, 'with the manifest media type');
-    const manifest = await res.json() as Record<string, any>;
-    t.match(manifest, { name: 'Helpforce', short_name: 'Helpforce', start_url: '/', scope: '/', display: 'standalone' });
+    const manifest = (await res.json()) as Record<string, any>;
+    t.match(manifest, {
+      name: 'Helpforce',
+      short_name: 'Helpforce',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+    });
     t.match(manifest.theme_color, /^#[0-9a-f]{6}$/i, 'a theme colour');
     t.match(manifest.background_color, /^#[0-9a-f]{6}$/i, 'a background colour');
     const icons = manifest.icons as { src: string; sizes: string; type: string; purpose: string }[];
-    t.ok(icons.some((i) => i.sizes === '192x192' && i.purpose === 'any'), 'a 192 px icon');
-    t.ok(icons.some((i) => i.sizes === '512x512' && i.purpose === 'any'), 'a 512 px icon');
-    t.ok(icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'), 'a maskable icon');
+    t.ok(
+      icons.some((i) => i.sizes === '192x192' && i.purpose === 'any'),
+      'a 192 px icon',
+    );
+    t.ok(
+      icons.some((i) => i.sizes === '512x512' && i.purpose === 'any'),
+      'a 512 px icon',
+    );
+    t.ok(
+      icons.some((i) => i.sizes === '512x512' && i.purpose === 'maskable'),
+      'a maskable icon',
+    );
     for (const icon of icons) {
       const img = await fetch(new URL(icon.src, server.url));
       t.equal(img.headers.get('content-type'), icon.type, `${icon.src} is served as ${icon.type}`);
       const [w, h] = icon.sizes.split('x').map(Number);
-      t.same(pngSize(Buffer.from(await img.arrayBuffer())), { width: w, height: h }, `${icon.src} is a ${icon.sizes} PNG`);
+      t.same(
+        pngSize(Buffer.from(await img.arrayBuffer())),
+        { width: w, height: h },
+        `${icon.src} is a ${icon.sizes} PNG`,
+      );
     }
     const sw = await fetch(`${server.url}/sw.js`);
     t.equal(sw.headers.get('cache-control'), 'no-cache', 'the service worker is checked on every load');
@@ -60,14 +80,21 @@ t.test('the app installs, and offline says so', async (t) => {
     t.same(reg, { script: `${server.url}/sw.js`, scope: `${server.url}/` });
     await page.reload();
     await page.locator('nav.nav').waitFor();
-    t.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'after a reload the worker controls the page');
+    t.ok(
+      await page.evaluate(() => !!navigator.serviceWorker.controller),
+      'after a reload the worker controls the page',
+    );
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
-      for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+      for (const name of await caches.keys())
+        for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
       return urls;
     });
     t.ok(cached.includes('/') && cached.includes('/main.js') && cached.includes('/styles.css'), 'the shell is kept');
-    t.notOk(cached.some((u) => u.startsWith('/api/')), 'no API answer is ever kept');
+    t.notOk(
+      cached.some((u) => u.startsWith('/api/')),
+      'no API answer is ever kept',
+    );
   });
 
   await t.test('losing the network while signed in shows a banner, and it goes when the network is back', async (t) => {
@@ -93,7 +120,11 @@ t.test('the app installs, and offline says so', async (t) => {
     t.notOk(await page.locator('form').getByLabel('Password').count(), 'not the sign-in page');
     // The docs' screenshots are redrawn on request (SCREENSHOTS=1 npm test), not on every run: they show the time.
     if (process.env.SCREENSHOTS) await page.screenshot({ path: 'web/screenshots/offline-phone.png' });
-    t.same(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|status of 401/.test(e)), [], 'no script errors');
+    t.same(
+      errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|status of 401/.test(e)),
+      [],
+      'no script errors',
+    );
 
     await context.setOffline(false);
     await page.locator('nav.nav').waitFor({ timeout: 15_000 });

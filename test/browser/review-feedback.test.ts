@@ -9,7 +9,10 @@ t.test('reject with feedback, edit, then edit and approve', async (t) => {
   t.teardown(() => server.close());
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
-  const expert = await server.createUser('expert', { name: 'Rita Reyes', profile: { signature: 'Rita', skills: [{ tag: 'laptops', level: 5 }], availability: 'available' } });
+  const expert = await server.createUser('expert', {
+    name: 'Rita Reyes',
+    profile: { signature: 'Rita', skills: [{ tag: 'laptops', level: 5 }], availability: 'available' },
+  });
   const manager = await server.createUser('manager', { name: 'Max Manager' });
 
   const ex = await openPage(browser, server.url, PHONE);
@@ -21,17 +24,27 @@ t.test('reject with feedback, edit, then edit and approve', async (t) => {
 
   await mg.page.evaluate(async () => {
     const { csrfToken } = await (await fetch('/api/me')).json();
-    await fetch('/api/snippets', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ title: 'Fan noise', tag: 'laptops', text: 'Fans speed up under load; that is normal.' }) });
+    await fetch('/api/snippets', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ title: 'Fan noise', tag: 'laptops', text: 'Fans speed up under load; that is normal.' }),
+    });
   });
 
-  const tweet = server.fakeX.addMention({ text: 'my laptop fan is loud all the time, normal?', author: { username: 'sam_q' } });
+  const tweet = server.fakeX.addMention({
+    text: 'my laptop fan is loud all the time, normal?',
+    author: { username: 'sam_q' },
+  });
   const offer = ex.page.locator('article.offer', { hasText: 'laptop fan' });
   await offer.waitFor({ timeout: 20_000 });
   await offer.getByRole('button', { name: /Claim/ }).click();
   await ex.page.getByText('Reuse a past answer or a snippet').click();
   await ex.page.getByRole('button', { name: 'Insert snippet Fan noise' }).click();
-  t.equal(await ex.page.getByLabel('Your reply').inputValue(), 'Fans speed up under load; that is normal.', 'a snippet for the tag goes into the reply');
+  t.equal(
+    await ex.page.getByLabel('Your reply').inputValue(),
+    'Fans speed up under load; that is normal.',
+    'a snippet for the tag goes into the reply',
+  );
 
   await ex.page.getByLabel('Internal note').fill('@Max Manager is a fan replacement covered?');
   await ex.page.getByRole('button', { name: 'Add note' }).click();
@@ -55,26 +68,50 @@ t.test('reject with feedback, edit, then edit and approve', async (t) => {
   await card.waitFor({ state: 'detached' });
 
   await ex.page.getByText('A community manager asked for changes').waitFor({ timeout: 10_000 });
-  t.match(await ex.page.locator('section', { hasText: 'Edit your reply' }).locator('.feedback').first().textContent(), 'Say how to clean the vents', 'the expert sees the feedback live');
+  t.match(
+    await ex.page.locator('section', { hasText: 'Edit your reply' }).locator('.feedback').first().textContent(),
+    'Say how to clean the vents',
+    'the expert sees the feedback live',
+  );
   t.equal(await ex.page.getByLabel('Your reply').inputValue(), 'Probably dust.', 'the rejected text is there to edit');
-  await ex.page.getByLabel('Your reply').fill('Probably dust: blow out the vents with compressed air. Still loud after that? Book a repair.');
+  await ex.page
+    .getByLabel('Your reply')
+    .fill('Probably dust: blow out the vents with compressed air. Still loud after that? Book a repair.');
   await ex.page.getByRole('button', { name: 'Send reply' }).click();
   await ex.page.getByText('waiting for a community manager').waitFor();
 
   await card.waitFor({ timeout: 10_000 });
   await card.getByText('Sent back before').waitFor();
-  t.match(await card.textContent(), 'Their earlier text: Probably dust.', 'the reviewer sees what was sent back before, and why');
+  t.match(
+    await card.textContent(),
+    'Their earlier text: Probably dust.',
+    'the reviewer sees what was sent back before, and why',
+  );
   await card.focus();
   await mg.page.keyboard.press('e');
   const edit = mg.page.getByLabel('Edit the reply');
-  await edit.fill('Usually dust: blow out the vents with compressed air. Still loud after that? Book a repair with us.');
-  t.match(await card.locator('.compose .tweet-text').textContent(), /Book a repair with us\. \^Rita$/, 'the edited preview keeps the signature');
+  await edit.fill(
+    'Usually dust: blow out the vents with compressed air. Still loud after that? Book a repair with us.',
+  );
+  t.match(
+    await card.locator('.compose .tweet-text').textContent(),
+    /Book a repair with us\. \^Rita$/,
+    'the edited preview keeps the signature',
+  );
   await mg.page.getByRole('button', { name: 'Approve edited' }).click();
   await card.waitFor({ state: 'detached' });
 
   await ex.page.locator('.question-page .badge.st-answered').first().waitFor({ timeout: 20_000 });
   const posted = server.fakeX.brandReplies(tweet.id);
-  t.same(posted.map((p) => p.text), ['Usually dust: blow out the vents with compressed air. Still loud after that? Book a repair with us. ^Rita'], 'X gets the approved edit, signed');
+  t.same(
+    posted.map((p) => p.text),
+    ['Usually dust: blow out the vents with compressed air. Still loud after that? Book a repair with us. ^Rita'],
+    'X gets the approved edit, signed',
+  );
   t.same([...ex.dialogs, ...mg.dialogs], [], 'no dialogs');
-  t.same([...ex.errors, ...mg.errors].filter((e) => !/401/.test(e)), [], 'no script errors');
+  t.same(
+    [...ex.errors, ...mg.errors].filter((e) => !/401/.test(e)),
+    [],
+    'no script errors',
+  );
 });

@@ -8,7 +8,10 @@ t.test('untrusted text and a small screen', async (t) => {
   t.teardown(() => server.close());
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
-  const expert = await server.createUser('expert', { name: 'Pat Phone', profile: { signature: 'PP', skills: [{ tag: 'tv', level: 5 }], availability: 'available' } });
+  const expert = await server.createUser('expert', {
+    name: 'Pat Phone',
+    profile: { signature: 'PP', skills: [{ tag: 'tv', level: 5 }], availability: 'available' },
+  });
   const manager = await server.createUser('manager', { name: 'Mo Manager' });
 
   const ex = await openPage(browser, server.url, PHONE);
@@ -32,10 +35,18 @@ t.test('untrusted text and a small screen', async (t) => {
     await row.waitFor({ timeout: 10_000 });
     await row.click();
     await mg.page.locator('.question .qtext').waitFor();
-    t.match(await mg.page.locator('.question .qtext').textContent(), '<script>alert(2)</script>', 'the text is shown literally');
+    t.match(
+      await mg.page.locator('.question .qtext').textContent(),
+      '<script>alert(2)</script>',
+      'the text is shown literally',
+    );
     await mg.page.waitForTimeout(500);
     for (const page of [ex.page, mg.page]) {
-      t.equal(await page.locator('main img, main script, main b').count(), 0, 'no element was created from customer text');
+      t.equal(
+        await page.locator('main img, main script, main b').count(),
+        0,
+        'no element was created from customer text',
+      );
     }
     t.same([...ex.dialogs, ...mg.dialogs], [], 'no alert or other dialog fired');
   });
@@ -45,7 +56,9 @@ t.test('untrusted text and a small screen', async (t) => {
     const width = () => ex.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: innerWidth }));
     const inbox = await width();
     t.ok(inbox.scroll <= inbox.view, `no horizontal scroll on the inbox (${inbox.scroll} <= ${inbox.view})`);
-    const claim = ex.page.locator('article.offer', { hasText: 'Supercalifragilistic' }).getByRole('button', { name: /Claim/ });
+    const claim = ex.page
+      .locator('article.offer', { hasText: 'Supercalifragilistic' })
+      .getByRole('button', { name: /Claim/ });
     const size = await claim.boundingBox();
     t.ok(size && size.height >= 44, 'the claim button is a comfortable tap target');
     await claim.click();
@@ -55,15 +68,32 @@ t.test('untrusted text and a small screen', async (t) => {
     t.ok(compose.scroll <= compose.view, `no horizontal scroll while composing (${compose.scroll} <= ${compose.view})`);
 
     // Offers arriving while Pat writes: one message that counts them, at the top, clear of the reply box.
-    for (let i = 0; i < 4; i++) server.fakeX.addMention({ text: `my tv remote ${i} stopped pairing`, author: { username: `burst${i}` } });
+    for (let i = 0; i < 4; i++)
+      server.fakeX.addMention({ text: `my tv remote ${i} stopped pairing`, author: { username: `burst${i}` } });
     const counted = ex.page.locator('.toast', { hasText: /\d new questions for you/ });
     await counted.waitFor({ timeout: 20_000 });
     await ex.page.waitForTimeout(1500);
-    t.equal(await ex.page.locator('.toast', { hasText: /new question/ }).count(), 1, 'one message for all the new offers, not one each');
+    t.equal(
+      await ex.page.locator('.toast', { hasText: /new question/ }).count(),
+      1,
+      'one message for all the new offers, not one each',
+    );
     const [note, reply] = await Promise.all([counted.boundingBox(), ex.page.getByLabel('Your reply').boundingBox()]);
-    t.ok(note && reply && (note.y + note.height <= reply.y || note.y >= reply.y + reply.height), 'the message does not cover the reply box');
-    t.equal(await ex.page.getByLabel('Your reply').inputValue().then((v) => v.startsWith('Try ')), true, 'and the draft is untouched');
-    await ex.page.evaluate(() => { location.hash = '#/profile'; });
+    t.ok(
+      note && reply && (note.y + note.height <= reply.y || note.y >= reply.y + reply.height),
+      'the message does not cover the reply box',
+    );
+    t.equal(
+      await ex.page
+        .getByLabel('Your reply')
+        .inputValue()
+        .then((v) => v.startsWith('Try ')),
+      true,
+      'and the draft is untouched',
+    );
+    await ex.page.evaluate(() => {
+      location.hash = '#/profile';
+    });
     await ex.page.getByLabel('Signature').waitFor();
     const profile = await width();
     t.ok(profile.scroll <= profile.view, 'nor on the profile');
@@ -72,7 +102,11 @@ t.test('untrusted text and a small screen', async (t) => {
   await t.test('the profile and the availability switch save to the server', async (t) => {
     const profile = () => ex.page.evaluate(async () => (await fetch('/api/me/profile')).json());
     await ex.page.getByLabel('Signature').fill('Pat, Store 9');
-    t.match(await ex.page.locator('.profile .tweet-text').textContent(), /\^Pat, Store 9$/, 'the signature preview follows the typing');
+    t.match(
+      await ex.page.locator('.profile .tweet-text').textContent(),
+      /\^Pat, Store 9$/,
+      'the signature preview follows the typing',
+    );
     await ex.page.getByRole('button', { name: 'Add a skill' }).click();
     await ex.page.locator('.skill-row').last().getByLabel('Skill', { exact: true }).selectOption('laptops');
     await ex.page.locator('.skill-row').last().getByLabel('Level', { exact: true }).selectOption('2');
@@ -80,7 +114,11 @@ t.test('untrusted text and a small screen', async (t) => {
     await ex.page.getByText('Profile saved.').waitFor();
     const saved = await profile();
     t.equal(saved.signature, 'Pat, Store 9', 'the signature is saved');
-    t.same(saved.skills.map((s: { tag: string; level: number }) => `${s.tag}:${s.level}`).sort(), ['laptops:2', 'tv:5'], 'and the skills with levels');
+    t.same(
+      saved.skills.map((s: { tag: string; level: number }) => `${s.tag}:${s.level}`).sort(),
+      ['laptops:2', 'tv:5'],
+      'and the skills with levels',
+    );
 
     const toggle = ex.page.locator('button.avail');
     t.equal(await toggle.getAttribute('aria-pressed'), 'true', 'the switch says available');
@@ -101,14 +139,18 @@ t.test('untrusted text and a small screen', async (t) => {
   });
 
   await t.test('what happened while offline shows up after reconnecting (resync from REST)', async (t) => {
-    await mg.page.evaluate(() => { location.hash = '#/queue/status=any'; });
+    await mg.page.evaluate(() => {
+      location.hash = '#/queue/status=any';
+    });
     await mg.page.locator('.queue-row').first().waitFor();
     await mg.context.setOffline(true);
     server.app.services.hub.closeAll();
     await mg.page.locator('.conn-offline').waitFor({ timeout: 5_000 });
     const missed = 'question asked while the dashboard was offline about my tv';
     server.fakeX.addMention({ text: missed, author: { username: 'while_away' } });
-    const seen = await mg.page.evaluate(async () => (await (await fetch('/api/questions?status=new,offered,escalated')).json()).items.length).catch(() => null);
+    const seen = await mg.page
+      .evaluate(async () => (await (await fetch('/api/questions?status=new,offered,escalated')).json()).items.length)
+      .catch(() => null);
     t.equal(seen, null, 'the page really is cut off');
     await new Promise((r) => setTimeout(r, 1500));
     t.equal(await mg.page.locator('.queue-row', { hasText: missed }).count(), 0, 'nothing arrives while offline');
@@ -118,5 +160,9 @@ t.test('untrusted text and a small screen', async (t) => {
     t.pass('the queue catches up after reconnecting');
   });
 
-  t.same([...ex.errors, ...mg.errors].filter((e) => !/401|ERR_INTERNET_DISCONNECTED|WebSocket/.test(e)), [], 'no script errors');
+  t.same(
+    [...ex.errors, ...mg.errors].filter((e) => !/401|ERR_INTERNET_DISCONNECTED|WebSocket/.test(e)),
+    [],
+    'no script errors',
+  );
 });

@@ -9,7 +9,11 @@ import type { Profile, Role, Tag } from '../../server/contracts/api.js';
 
 export const ADMIN = { email: 'admin@test.helpforce', password: 'admin-password-1' };
 
-export interface TestAppOptions extends AppDeps { routing?: Partial<RoutingConfig>; x?: XChannelConfig; databasePath?: string }
+export interface TestAppOptions extends AppDeps {
+  routing?: Partial<RoutingConfig>;
+  x?: XChannelConfig;
+  databasePath?: string;
+}
 
 export function tempDatabasePath(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'helpforce-test-'));
@@ -19,8 +23,12 @@ export function tempDatabasePath(t: Test): string {
 
 export function testConfig(t: Test, options: TestAppOptions = {}): AppConfig {
   return {
-    databasePath: options.databasePath ?? tempDatabasePath(t), logLevel: 'silent', secureCookies: false,
-    admin: ADMIN, x: options.x, routing: defaultRoutingConfig(options.routing),
+    databasePath: options.databasePath ?? tempDatabasePath(t),
+    logLevel: 'silent',
+    secureCookies: false,
+    admin: ADMIN,
+    x: options.x,
+    routing: defaultRoutingConfig(options.routing),
   };
 }
 
@@ -31,11 +39,16 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
   return app;
 }
 
-export interface Session { cookie: string; csrfToken: string; user: { id: string; email: string; name: string; role: Role } }
+export interface Session {
+  cookie: string;
+  csrfToken: string;
+  user: { id: string; email: string; name: string; role: Role };
+}
 
 export async function login(app: App, email: string, password: string): Promise<Session> {
   const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
-  if (response.statusCode !== 200) throw new Error(`login failed for ${email}: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 200)
+    throw new Error(`login failed for ${email}: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'hf_session')!;
   const body = response.json();
   return { cookie: `hf_session=${cookie.value}`, csrfToken: body.csrfToken, user: body.user };
@@ -44,7 +57,12 @@ export async function login(app: App, email: string, password: string): Promise<
 /** Send a request as a logged-in user: the session cookie and the CSRF header, as the web client does. */
 export function as(app: App, session: Session) {
   const send = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
-    app.inject({ method, url, payload: payload as never, headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken } });
+    app.inject({
+      method,
+      url,
+      payload: payload as never,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    });
   return {
     get: (url: string) => send('GET', url),
     post: (url: string, payload?: unknown) => send('POST', url, payload ?? {}),
@@ -90,7 +108,10 @@ export async function buildXTestApp(t: Test, options: TestAppOptions = {}) {
   const { startFakeX } = await import('../../server/fake-x/index.js');
   const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
   t.teardown(() => fakeX.close());
-  const app = await buildTestApp(t, { x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 60_000 }, ...options });
+  const app = await buildTestApp(t, {
+    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 60_000 },
+    ...options,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
   await seedTags(app);

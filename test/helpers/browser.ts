@@ -2,8 +2,16 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
@@ -12,7 +20,12 @@ export function launchBrowser(): Promise<Browser> {
 export const PHONE = { width: 375, height: 740 };
 export const DESKTOP = { width: 1280, height: 860 };
 
-export interface OpenedPage { context: BrowserContext; page: Page; dialogs: string[]; errors: string[] }
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  dialogs: string[];
+  errors: string[];
+}
 
 /**
  * A fresh context (own cookies) with a page that records any dialog (alert/confirm/prompt) and page error, so a test
@@ -23,9 +36,14 @@ export async function openPage(browser: Browser, baseURL: string, viewport = DES
   const page = await context.newPage();
   const dialogs: string[] = [];
   const errors: string[] = [];
-  page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   return { context, page, dialogs, errors };
 }
 
@@ -36,7 +54,10 @@ export async function signIn(page: Page, email: string, password: string, hash =
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('nav.nav').waitFor();
-  if (hash) await page.evaluate((h) => { location.hash = h; }, hash);
+  if (hash)
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
 }
 
 /** Waits until the live socket is up, so events published after this point reach the page. */

@@ -17,26 +17,50 @@ const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`
 const dir = mkdtempSync(join(tmpdir(), 'helpforce-limits-'));
 try {
   const app = await buildApp(
-    { databasePath: join(dir, 'helpforce.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN, routing: defaultRoutingConfig({}) },
+    {
+      databasePath: join(dir, 'helpforce.db'),
+      logLevel: 'silent',
+      secureCookies: false,
+      admin: ADMIN,
+      routing: defaultRoutingConfig({}),
+    },
     { logger: false, timers: false },
   );
   await app.ready();
   const login = async (email: string, password: string) => {
     const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
-    return { cookie: response.headers['set-cookie']!.toString().split(';')[0]!, csrf: response.json().csrfToken as string };
+    return {
+      cookie: response.headers['set-cookie']!.toString().split(';')[0]!,
+      csrf: response.json().csrfToken as string,
+    };
   };
   const admin = await login(ADMIN.email, ADMIN.password);
-  const headers = (session: { cookie: string; csrf: string }) => ({ cookie: session.cookie, 'x-csrf-token': session.csrf });
+  const headers = (session: { cookie: string; csrf: string }) => ({
+    cookie: session.cookie,
+    'x-csrf-token': session.csrf,
+  });
   const manager = { email: 'manager@limits.helpforce.test', password: 'limits-manager-password' };
-  await app.inject({ method: 'POST', url: '/api/users', headers: headers(admin), payload: { ...manager, name: 'Mia Manager', role: 'manager' } });
+  await app.inject({
+    method: 'POST',
+    url: '/api/users',
+    headers: headers(admin),
+    payload: { ...manager, name: 'Mia Manager', role: 'manager' },
+  });
   const roles = { manager: await login(manager.email, manager.password), admin };
 
   // A few questions, so that the routes taking an id have one to read and the ranges have something in them.
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) {
     const created = await app.inject({
-      method: 'POST', url: '/api/questions', headers: headers(admin),
-      payload: { channel: 'x', externalId: `limits-${i}`, text: `Does the soundbar ${i} work with my tv over hdmi?`, author: { handle: `customer${i}` } },
+      method: 'POST',
+      url: '/api/questions',
+      headers: headers(admin),
+      payload: {
+        channel: 'x',
+        externalId: `limits-${i}`,
+        text: `Does the soundbar ${i} work with my tv over hdmi?`,
+        author: { handle: `customer${i}` },
+      },
     });
     ids.push(created.json().question.id);
   }
@@ -52,8 +76,19 @@ try {
         const response = await app.inject({ method: 'GET', url, headers: headers(session) });
         const ms = performance.now() - started;
         let code: string | undefined;
-        try { code = response.json().error?.code; } catch { /* a CSV or Markdown file */ }
-        print({ role, url, status: response.statusCode, code, ms: Math.round(ms), heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) });
+        try {
+          code = response.json().error?.code;
+        } catch {
+          /* a CSV or Markdown file */
+        }
+        print({
+          role,
+          url,
+          status: response.statusCode,
+          code,
+          ms: Math.round(ms),
+          heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+        });
       }
     }
   }

@@ -4,9 +4,20 @@ import { as, type Session } from './app.js';
 
 let counter = 0;
 
-export async function ask(app: App, manager: Session, text: string, extra: { externalId?: string; inReplyToExternalId?: string } = {}) {
+export async function ask(
+  app: App,
+  manager: Session,
+  text: string,
+  extra: { externalId?: string; inReplyToExternalId?: string } = {},
+) {
   const externalId = extra.externalId ?? `k-${++counter}-${Date.now()}`;
-  const response = await as(app, manager).post('/api/questions', { channel: 'test', externalId, text, author: { handle: 'customer' }, ...extra });
+  const response = await as(app, manager).post('/api/questions', {
+    channel: 'test',
+    externalId,
+    text,
+    author: { handle: 'customer' },
+    ...extra,
+  });
   if (response.statusCode !== 201 && response.statusCode !== 200) throw new Error(`ingest failed: ${response.body}`);
   return response.json().question as { id: string; externalId: string; tags: { slug: string }[]; status: string };
 }
@@ -24,7 +35,12 @@ export async function submit(app: App, expert: Session, questionId: string, text
 }
 
 /** Assign, reply, approve and post: a question answered in public by `expert`. */
-export async function answer(app: App, people: { manager: Session; expert: Session }, question: { id: string }, text: string) {
+export async function answer(
+  app: App,
+  people: { manager: Session; expert: Session },
+  question: { id: string },
+  text: string,
+) {
   await assign(app, people.manager, question.id, people.expert.user.id);
   const reply = await submit(app, people.expert, question.id, text);
   if (reply.status === 'in_review') {

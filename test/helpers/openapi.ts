@@ -4,23 +4,54 @@ import type { App } from '../../server/app.js';
 import { MAX_PERIOD_DAYS, PERIOD_YEARS } from '../../server/domain/period.js';
 
 export interface JsonSchema {
-  type?: string; format?: string; enum?: unknown[]; anyOf?: JsonSchema[]; oneOf?: JsonSchema[];
-  minimum?: number; maximum?: number; minLength?: number; maxLength?: number; pattern?: string; nullable?: boolean;
-  properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; minItems?: number; maxItems?: number;
-  additionalProperties?: boolean | JsonSchema; default?: unknown;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  nullable?: boolean;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  additionalProperties?: boolean | JsonSchema;
+  default?: unknown;
 }
 
-export interface Parameter { name: string; in: 'query' | 'path' | 'header'; required?: boolean; schema: JsonSchema }
-export interface Operation { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; parameters: Parameter[]; body?: JsonSchema }
+export interface Parameter {
+  name: string;
+  in: 'query' | 'path' | 'header';
+  required?: boolean;
+  schema: JsonSchema;
+}
+export interface Operation {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  parameters: Parameter[];
+  body?: JsonSchema;
+}
 
 export async function operations(app: App): Promise<Operation[]> {
   const doc = (await app.inject({ url: '/docs/json' })).json() as {
-    paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>>;
+    paths: Record<
+      string,
+      Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> } }>
+    >;
   };
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({
-    method: method.toUpperCase() as Operation['method'], path, parameters: op.parameters ?? [],
-    body: op.requestBody?.content?.['application/json']?.schema,
-  })));
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase() as Operation['method'],
+      path,
+      parameters: op.parameters ?? [],
+      body: op.requestBody?.content?.['application/json']?.schema,
+    })),
+  );
 }
 
 /** `/api/questions/{id}` with its path parameters filled in. */
@@ -44,7 +75,13 @@ export function expensiveValues(parameter: Parameter, now: number): (string | un
   const { schema } = parameter;
   const optional = parameter.required ? [] : [undefined];
   if (isDate(schema)) {
-    return [...optional, `${PERIOD_YEARS.first}-01-01`, `${PERIOD_YEARS.last}-12-31`, day(now - MAX_PERIOD_DAYS * 24 * 3600_000), new Date(now).toISOString()];
+    return [
+      ...optional,
+      `${PERIOD_YEARS.first}-01-01`,
+      `${PERIOD_YEARS.last}-12-31`,
+      day(now - MAX_PERIOD_DAYS * 24 * 3600_000),
+      new Date(now).toISOString(),
+    ];
   }
   if (schema.enum) return [...optional, ...schema.enum.map(String)];
   if (schema.type === 'integer' || schema.type === 'number') return [String(schema.maximum ?? Number.MAX_SAFE_INTEGER)];
@@ -58,11 +95,15 @@ export function expensiveQueries(operation: Operation, now: number, cap = 512): 
   const query = operation.parameters.filter((p) => p.in === 'query');
   let combos: Record<string, string | undefined>[] = [{}];
   for (const parameter of query) {
-    combos = combos.flatMap((combo) => expensiveValues(parameter, now).map((value) => ({ ...combo, [parameter.name]: value })));
+    combos = combos.flatMap((combo) =>
+      expensiveValues(parameter, now).map((value) => ({ ...combo, [parameter.name]: value })),
+    );
   }
   const step = Math.max(1, Math.ceil(combos.length / cap));
-  return combos.filter((_, i) => i % step === 0).map((combo) => {
-    const entries = Object.entries(combo).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
-  });
+  return combos
+    .filter((_, i) => i % step === 0)
+    .map((combo) => {
+      const entries = Object.entries(combo).filter((entry): entry is [string, string] => entry[1] !== undefined);
+      return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+    });
 }

@@ -14,12 +14,18 @@ import { ADMIN, TEST_TAGS } from './app.js';
 export async function startPushServer(t: Test, options: { ca?: string; routing?: Partial<RoutingConfig> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'helpforce-push-browser-'));
   const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
-  const app = await buildApp({
-    databasePath: join(dir, 'helpforce.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN,
-    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 250 },
-    routing: defaultRoutingConfig(options.routing),
-    push: { allowLocalEndpoints: true, extraCa: options.ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
-  }, { logger: false, timers: true });
+  const app = await buildApp(
+    {
+      databasePath: join(dir, 'helpforce.db'),
+      logLevel: 'silent',
+      secureCookies: false,
+      admin: ADMIN,
+      x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 250 },
+      routing: defaultRoutingConfig(options.routing),
+      push: { allowLocalEndpoints: true, extraCa: options.ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+    },
+    { logger: false, timers: true },
+  );
   for (const tag of TEST_TAGS) app.services.tags.create(tag);
   await app.listen({ port: 0, host: '127.0.0.1' });
   t.teardown(async () => {
@@ -36,20 +42,35 @@ export async function startPushServer(t: Test, options: { ca?: string; routing?:
     const password = `password-${counter}-long`;
     const user = await app.services.auth.createUser({ email, name, role: 'expert', password });
     app.services.experts.ensureProfile(user.id, name);
-    app.services.experts.updateProfile(user.id, { signature: name.slice(0, 2), skills: [{ tag: 'laptops', level: 4 }], availability: 'available' });
+    app.services.experts.updateProfile(user.id, {
+      signature: name.slice(0, 2),
+      skills: [{ tag: 'laptops', level: 4 }],
+      availability: 'available',
+    });
     return { email, password };
   };
   return { url, app, fakeX, admin: ADMIN, createExpert };
 }
 
 /** The notifications the page's service worker is showing. */
-export const shownNotifications = (page: Page) => page.evaluate(async () =>
-  (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
-    title: n.title, body: n.body, tag: n.tag, requireInteraction: n.requireInteraction, questionId: (n.data?.questionId ?? null) as string | null,
-  })));
+export const shownNotifications = (page: Page) =>
+  page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+      title: n.title,
+      body: n.body,
+      tag: n.tag,
+      requireInteraction: n.requireInteraction,
+      questionId: (n.data?.questionId ?? null) as string | null,
+    })),
+  );
 
 /** Reads until the value is as wanted, or fails saying what it still is. */
-export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

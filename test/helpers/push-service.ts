@@ -29,18 +29,31 @@ export async function webhookReceiver(t: Test, status = 200) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const receiver = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, status };
   return receiver;
 }
 
-export interface PushAppOptions extends TestAppOptions { allowLocal?: boolean; clock?: Clock }
+export interface PushAppOptions extends TestAppOptions {
+  allowLocal?: boolean;
+  clock?: Clock;
+}
 
 /** A test app (timers off) whose push goes to the stand-in. */
 export async function buildPushApp(t: Test, service: PushServiceStandIn, options: PushAppOptions = {}): Promise<App> {
   const config = {
     ...testConfig(t, options),
-    push: { allowLocalEndpoints: options.allowLocal ?? true, extraCa: service.ca, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+    push: {
+      allowLocalEndpoints: options.allowLocal ?? true,
+      extraCa: service.ca,
+      vapid: { subject: DEFAULT_VAPID_SUBJECT },
+    },
   };
   const app = await buildApp(config, { logger: false, timers: false, ...options });
   t.teardown(() => app.close());

@@ -14,24 +14,38 @@ export interface TestServer {
   app: App;
   fakeX: FakeX;
   admin: { email: string; password: string };
-  createUser(role: Role, overrides?: { name?: string; profile?: Partial<Profile> }): Promise<{ id: string; email: string; password: string; name: string }>;
+  createUser(
+    role: Role,
+    overrides?: { name?: string; profile?: Partial<Profile> },
+  ): Promise<{ id: string; email: string; password: string; name: string }>;
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { routing?: Partial<RoutingConfig>; pollIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { routing?: Partial<RoutingConfig>; pollIntervalMs?: number } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'helpforce-server-'));
   const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
-  const app = await buildApp({
-    databasePath: join(dir, 'helpforce.db'), logLevel: 'silent', secureCookies: false, admin: ADMIN,
-    x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: options.pollIntervalMs ?? 250 },
-    routing: defaultRoutingConfig(options.routing),
-  }, { logger: false, timers: true });
+  const app = await buildApp(
+    {
+      databasePath: join(dir, 'helpforce.db'),
+      logLevel: 'silent',
+      secureCookies: false,
+      admin: ADMIN,
+      x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: options.pollIntervalMs ?? 250 },
+      routing: defaultRoutingConfig(options.routing),
+    },
+    { logger: false, timers: true },
+  );
   for (const tag of TEST_TAGS) app.services.tags.create(tag);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let counter = 0;
   return {
-    url, app, fakeX, admin: ADMIN,
+    url,
+    app,
+    fakeX,
+    admin: ADMIN,
     async createUser(role, overrides = {}) {
       counter++;
       const email = `${role}${counter}@browser.helpforce.test`;

@@ -4,7 +4,11 @@ import type { ClientEvent, ClientEventType } from '../../server/contracts/events
 
 export interface LiveClient {
   events: ClientEvent[];
-  next<T extends ClientEventType>(type: T, match?: (event: ClientEvent<T>) => boolean, timeoutMs?: number): Promise<ClientEvent<T>>;
+  next<T extends ClientEventType>(
+    type: T,
+    match?: (event: ClientEvent<T>) => boolean,
+    timeoutMs?: number,
+  ): Promise<ClientEvent<T>>;
   close(): void;
 }
 
@@ -16,19 +20,32 @@ export async function connectWs(baseUrl: string, headers: Record<string, string>
     const event = JSON.parse(raw.toString()) as ClientEvent;
     events.push(event);
     for (const waiter of waiters) {
-      if (waiter.type === event.type && waiter.match(event)) { waiters.delete(waiter); waiter.resolve(event); }
+      if (waiter.type === event.type && waiter.match(event)) {
+        waiters.delete(waiter);
+        waiter.resolve(event);
+      }
     }
   });
-  await new Promise<void>((resolve, reject) => { socket.once('open', () => resolve()); socket.once('error', reject); socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`))); });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
   return {
     events,
     next(type, match = () => true, timeoutMs = 5000) {
       const seen = events.find((e) => e.type === type && match(e as never));
       if (seen) return Promise.resolve(seen as never);
       return new Promise((resolve, reject) => {
-        const waiter = { type, match: match as (e: ClientEvent) => boolean, resolve: resolve as (e: ClientEvent) => void };
+        const waiter = {
+          type,
+          match: match as (e: ClientEvent) => boolean,
+          resolve: resolve as (e: ClientEvent) => void,
+        };
         waiters.add(waiter);
-        setTimeout(() => { if (waiters.delete(waiter)) reject(new Error(`no ${type} event within ${timeoutMs} ms`)); }, timeoutMs).unref();
+        setTimeout(() => {
+          if (waiters.delete(waiter)) reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+        }, timeoutMs).unref();
       });
     },
     close: () => socket.close(),

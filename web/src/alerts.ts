@@ -11,9 +11,20 @@ import { on, onAny, onResync } from './realtime.js';
 const SOUND_KEY = 'helpforce.alertSound';
 /** How often open questions are checked against their SLA; a breach shows within this of happening. */
 const SLA_CHECK_MS = 5000;
-const QUESTION_EVENTS: ClientEventType[] = ['question.created', 'question.updated', 'question.offered', 'question.claimed',
-  'question.released', 'question.escalated', 'question.reopened', 'reply.submitted', 'reply.approved', 'reply.rejected',
-  'reply.posted', 'reply.failed'];
+const QUESTION_EVENTS: ClientEventType[] = [
+  'question.created',
+  'question.updated',
+  'question.offered',
+  'question.claimed',
+  'question.released',
+  'question.escalated',
+  'question.reopened',
+  'reply.submitted',
+  'reply.approved',
+  'reply.rejected',
+  'reply.posted',
+  'reply.failed',
+];
 
 let unseen = 0;
 const listeners = new Set<() => void>();
@@ -46,7 +57,8 @@ export function setAlertSound(enabled: boolean): void {
 }
 
 export type NotifyPermission = NotificationPermission | 'unsupported';
-export const notifyPermission = (): NotifyPermission => ('Notification' in window ? Notification.permission : 'unsupported');
+export const notifyPermission = (): NotifyPermission =>
+  'Notification' in window ? Notification.permission : 'unsupported';
 
 /** Only ever called from the manager's click on "Allow browser notifications". */
 export async function allowNotifications(): Promise<NotifyPermission> {
@@ -73,7 +85,8 @@ function beep(): void {
   }
 }
 
-const lookingAtQueue = (): boolean => document.visibilityState === 'visible' && document.hasFocus() && location.hash.startsWith('#/queue');
+const lookingAtQueue = (): boolean =>
+  document.visibilityState === 'visible' && document.hasFocus() && location.hash.startsWith('#/queue');
 
 /**
  * Shown through the service worker when there is one, so a tap opens the question as a pushed one does; tagged as
@@ -82,11 +95,19 @@ const lookingAtQueue = (): boolean => document.visibilityState === 'visible' && 
 async function notify(title: string, body: string, q: QuestionSummary): Promise<void> {
   if (notifyPermission() !== 'granted') return;
   const url = `${location.origin}${questionUrl(q.id)}`;
-  const options = { body, tag: questionTopic(q.id), icon: '/icon-192.png', data: { url, type: 'alert', questionId: q.id } };
+  const options = {
+    body,
+    tag: questionTopic(q.id),
+    icon: '/icon-192.png',
+    data: { url, type: 'alert', questionId: q.id },
+  };
   const reg = 'serviceWorker' in navigator ? await navigator.serviceWorker.getRegistration() : undefined;
   if (reg) return reg.showNotification(title, options);
   const shown = new Notification(title, options);
-  shown.onclick = () => { focus(); location.hash = questionUrl(q.id).slice(1); };
+  shown.onclick = () => {
+    focus();
+    location.hash = questionUrl(q.id).slice(1);
+  };
 }
 
 function raise(key: string, title: string, body: string, q: QuestionSummary): void {
@@ -97,7 +118,8 @@ function raise(key: string, title: string, body: string, q: QuestionSummary): vo
   if (alertSound()) beep();
 }
 
-const excerpt = (q: QuestionSummary): string => `@${q.author.handle}: ${q.text.length > 120 ? `${q.text.slice(0, 119)}…` : q.text}`;
+const excerpt = (q: QuestionSummary): string =>
+  `@${q.author.handle}: ${q.text.length > 120 ? `${q.text.slice(0, 119)}…` : q.text}`;
 const breachKey = (q: QuestionSummary): string => `breach:${q.id}:${q.slaDueAt}`;
 
 function track(q: QuestionSummary): void {
@@ -115,7 +137,9 @@ function checkSla(now = Date.now()): void {
 
 /** Loads the open questions; breaches that happened before the tab was watching are taken as already known. */
 async function loadOpen(): Promise<void> {
-  const res = await get<{ items: QuestionSummary[] }>(`/api/questions${query({ status: OPEN_STATUSES.join(','), sort: 'sla', limit: 200 })}`);
+  const res = await get<{ items: QuestionSummary[] }>(
+    `/api/questions${query({ status: OPEN_STATUSES.join(','), sort: 'sla', limit: 200 })}`,
+  );
   const now = Date.now();
   watched.clear();
   for (const q of res.items) {
@@ -131,12 +155,18 @@ export function startAlerts(): void {
     const q = (ev.data as { question?: QuestionSummary }).question;
     if (q) track(q);
   });
-  on('question.escalated', ({ question: q }) => raise(`escalated:${q.id}:${q.updatedAt}`, 'Question escalated: nobody took it', excerpt(q), q));
-  on('reply.failed', ({ question: q, reply, reason }) => raise(`failed:${reply.id}:${reply.updatedAt}`, 'A reply failed to post', `${reason} (${excerpt(q)})`, q));
+  on('question.escalated', ({ question: q }) =>
+    raise(`escalated:${q.id}:${q.updatedAt}`, 'Question escalated: nobody took it', excerpt(q), q),
+  );
+  on('reply.failed', ({ question: q, reply, reason }) =>
+    raise(`failed:${reply.id}:${reply.updatedAt}`, 'A reply failed to post', `${reason} (${excerpt(q)})`, q),
+  );
   onResync(() => void loadOpen().catch(() => {}));
   void loadOpen().catch(() => {});
   setInterval(checkSla, SLA_CHECK_MS);
 
   addEventListener('focus', () => setUnseen(0));
-  addEventListener('hashchange', () => { if (lookingAtQueue()) setUnseen(0); });
+  addEventListener('hashchange', () => {
+    if (lookingAtQueue()) setUnseen(0);
+  });
 }

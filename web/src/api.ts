@@ -2,7 +2,11 @@
 import type { ErrorBody } from '../../server/contracts/api.js';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -23,7 +27,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
   }
@@ -31,7 +40,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!res.ok) {
     const err = (data as ErrorBody | null)?.error;
     if (res.status === 401 && path !== '/api/auth/login' && path !== '/api/me') onUnauthorized();
-    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `The server answered ${res.status}.`);
+    throw new ApiError(
+      res.status,
+      err?.code ?? `http_${res.status}`,
+      err?.message ?? `The server answered ${res.status}.`,
+    );
   }
   return data as T;
 }

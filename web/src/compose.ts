@@ -13,7 +13,13 @@ export function counter(): { el: HTMLElement; set(length: number): void } {
   const text = h('span', { class: 'counter-text' });
   const bar = h('span', { class: 'counter-fill' });
   const live = h('span', { class: 'sr-only', 'aria-live': 'polite' });
-  const el = h('div', { class: 'counter' }, h('span', { class: 'counter-bar', 'aria-hidden': 'true' }, bar), text, live);
+  const el = h(
+    'div',
+    { class: 'counter' },
+    h('span', { class: 'counter-bar', 'aria-hidden': 'true' }, bar),
+    text,
+    live,
+  );
   let lastZone = '';
   return {
     el,
@@ -24,7 +30,8 @@ export function counter(): { el: HTMLElement; set(length: number): void } {
       text.textContent = `${length} / ${MAX_WEIGHTED_LENGTH}`;
       bar.style.width = `${Math.min(100, (length / MAX_WEIGHTED_LENGTH) * 100)}%`;
       if (zone !== lastZone) {
-        live.textContent = zone === 'over' ? `Too long by ${-remaining}.` : zone === 'warn' ? `${remaining} characters left.` : '';
+        live.textContent =
+          zone === 'over' ? `Too long by ${-remaining}.` : zone === 'warn' ? `${remaining} characters left.` : '';
         lastZone = zone;
       }
     },
@@ -32,16 +39,21 @@ export function counter(): { el: HTMLElement; set(length: number): void } {
 }
 
 function warning(remaining: number): string {
-  if (remaining < 0) return `Too long by ${-remaining}: X allows ${MAX_WEIGHTED_LENGTH} including your signature. Shorten it to send.`;
-  if (remaining <= WARN_REMAINING) return `Close to the limit: ${remaining} left. Links count as 23, emoji and CJK characters as 2.`;
+  if (remaining < 0)
+    return `Too long by ${-remaining}: X allows ${MAX_WEIGHTED_LENGTH} including your signature. Shorten it to send.`;
+  if (remaining <= WARN_REMAINING)
+    return `Close to the limit: ${remaining} left. Links count as 23, emoji and CJK characters as 2.`;
   return '';
 }
 
 /** The public post as the customer will see it, from the brand account. */
 export function publicPreview(text: string, replyTo?: string): HTMLElement {
-  return h('figure', { class: 'tweet' },
+  return h(
+    'figure',
+    { class: 'tweet' },
     h('figcaption', { class: 'muted' }, replyTo ? `Brand account, replying to @${replyTo}` : 'Brand account'),
-    h('p', { class: 'tweet-text' }, text));
+    h('p', { class: 'tweet-text' }, text),
+  );
 }
 
 export interface ComposerOptions {
@@ -51,7 +63,9 @@ export interface ComposerOptions {
   onSubmitted(reply: Reply): void;
 }
 
-export interface Composer extends HTMLFormElement { insert(text: string): void }
+export interface Composer extends HTMLFormElement {
+  insert(text: string): void;
+}
 
 export function composer(opts: ComposerOptions): Composer {
   const draftKey = `helpforce:draft:${opts.question.id}`;
@@ -78,24 +92,47 @@ export function composer(opts: ComposerOptions): Composer {
     update();
   });
 
-  const form = h('form', { class: 'compose' },
-    h('label', { for: textarea.id }, 'Your reply'), textarea,
-    h('div', { class: 'compose-meta' }, count.el, h('span', { class: 'muted' }, 'Signed ', h('strong', null, opts.signature), ' · ', h('a', { href: '#/profile' }, 'change'))),
+  const form = h(
+    'form',
+    { class: 'compose' },
+    h('label', { for: textarea.id }, 'Your reply'),
+    textarea,
+    h(
+      'div',
+      { class: 'compose-meta' },
+      count.el,
+      h(
+        'span',
+        { class: 'muted' },
+        'Signed ',
+        h('strong', null, opts.signature),
+        ' · ',
+        h('a', { href: '#/profile' }, 'change'),
+      ),
+    ),
     warn,
-    h('h3', null, 'Public preview'), previewSlot,
+    h('h3', null, 'Public preview'),
+    previewSlot,
     error,
-    h('div', { class: 'form-actions' }, submit));
+    h('div', { class: 'form-actions' }, submit),
+  );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     submit.disabled = true;
     error.textContent = '';
     try {
-      const { reply } = await post<{ reply: Reply }>(`/api/questions/${encodeURIComponent(opts.question.id)}/replies`, { text: textarea.value });
+      const { reply } = await post<{ reply: Reply }>(`/api/questions/${encodeURIComponent(opts.question.id)}/replies`, {
+        text: textarea.value,
+      });
       localStorage.removeItem(draftKey);
-      toast(reply.status === 'in_review' ? 'Sent: a community manager will review it.' : 'Sent: it is going out now.', 'ok');
+      toast(
+        reply.status === 'in_review' ? 'Sent: a community manager will review it.' : 'Sent: it is going out now.',
+        'ok',
+      );
       opts.onSubmitted(reply);
     } catch (err) {
-      error.textContent = err instanceof ApiError && err.status === 422 ? `The server refused it: ${err.message}` : errorText(err);
+      error.textContent =
+        err instanceof ApiError && err.status === 422 ? `The server refused it: ${err.message}` : errorText(err);
       update();
     }
   });
@@ -111,9 +148,13 @@ export function composer(opts: ComposerOptions): Composer {
 }
 
 /** Live length of an edited reply whose attribution we only know from the server's preview (the reviewer's edit). */
-export function previewWithText(reply: Pick<Reply, 'text' | 'preview'>, text: string): { preview: string; weightedLength: number } {
+export function previewWithText(
+  reply: Pick<Reply, 'text' | 'preview'>,
+  text: string,
+): { preview: string; weightedLength: number } {
   const old = reply.text.trim();
   const at = reply.preview.indexOf(old);
-  const preview = at >= 0 ? reply.preview.slice(0, at) + text.trim() + reply.preview.slice(at + old.length) : text.trim();
+  const preview =
+    at >= 0 ? reply.preview.slice(0, at) + text.trim() + reply.preview.slice(at + old.length) : text.trim();
   return { preview, weightedLength: weightedLength(preview) };
 }

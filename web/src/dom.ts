@@ -32,7 +32,11 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   apply(el, attrs);
   append(el, ...children);
@@ -40,7 +44,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs |
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): SVGElementTagNameMap[K] {
+export function s<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   apply(el, attrs);
   append(el, ...children);
@@ -71,7 +79,13 @@ const keyed = new WeakMap<Element, Map<string, { version: unknown; el: Element }
  * focus, an open <details>, a half-typed note); only new or changed items are rendered; nodes move only when out
  * of place.
  */
-export function reconcile<T>(container: Element, items: T[], key: (item: T) => string, render: (item: T) => Element, version: (item: T) => unknown = (i) => i): void {
+export function reconcile<T>(
+  container: Element,
+  items: T[],
+  key: (item: T) => string,
+  render: (item: T) => Element,
+  version: (item: T) => unknown = (i) => i,
+): void {
   const cache = keyed.get(container) ?? new Map<string, { version: unknown; el: Element }>();
   keyed.set(container, cache);
   const next = new Map<string, { version: unknown; el: Element }>();

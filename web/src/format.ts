@@ -25,25 +25,57 @@ export function dateTime(iso: string | null | undefined): string {
 }
 
 export const STATUS_LABEL: Record<QuestionStatus | ReplyStatus, string> = {
-  new: 'New', offered: 'Offered', claimed: 'Claimed', in_review: 'In review', approved: 'Approved', posting: 'Posting',
-  answered: 'Answered', closed: 'Closed', escalated: 'Escalated', dismissed: 'Dismissed', failed: 'Failed',
-  posted: 'Posted', rejected: 'Needs changes',
+  new: 'New',
+  offered: 'Offered',
+  claimed: 'Claimed',
+  in_review: 'In review',
+  approved: 'Approved',
+  posting: 'Posting',
+  answered: 'Answered',
+  closed: 'Closed',
+  escalated: 'Escalated',
+  dismissed: 'Dismissed',
+  failed: 'Failed',
+  posted: 'Posted',
+  rejected: 'Needs changes',
 };
 
-export const OPEN_STATUSES: QuestionStatus[] = ['new', 'offered', 'escalated', 'claimed', 'in_review', 'approved', 'posting', 'failed'];
+export const OPEN_STATUSES: QuestionStatus[] = [
+  'new',
+  'offered',
+  'escalated',
+  'claimed',
+  'in_review',
+  'approved',
+  'posting',
+  'failed',
+];
 export const isOpen = (status: QuestionStatus): boolean => OPEN_STATUSES.includes(status);
 
 // Reason keys come from the router (server/domain/routing/score.ts); unknown keys are shown humanized.
 const REASON_LABEL: Record<string, string> = {
-  activity: 'Active answerer', recent: 'Answered recently', shift: 'Usually on at this hour', similar: 'Answered similar questions',
-  tags: 'Answers this topic', load: 'Current load', record: 'Approval record', speed: 'Reply speed', fairness: 'Fair share',
-  'previous-expert': 'Answered this customer before', 'assigned-by-manager': 'Assigned by a manager', generalist: 'Generalist', availability: 'Available now',
+  activity: 'Active answerer',
+  recent: 'Answered recently',
+  shift: 'Usually on at this hour',
+  similar: 'Answered similar questions',
+  tags: 'Answers this topic',
+  load: 'Current load',
+  record: 'Approval record',
+  speed: 'Reply speed',
+  fairness: 'Fair share',
+  'previous-expert': 'Answered this customer before',
+  'assigned-by-manager': 'Assigned by a manager',
+  generalist: 'Generalist',
+  availability: 'Available now',
 };
 
 export function reasonLabel(key: string): string {
   if (key.startsWith('skill:')) return `Skill: ${key.slice(6)}`;
   if (REASON_LABEL[key]) return REASON_LABEL[key];
-  const words = key.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const words = key
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -61,7 +61,11 @@ function route(): void {
   } catch (err) {
     replace(shell.main, h('p', { class: 'error', role: 'alert' }, errorText(err)));
   }
-  if (document.activeElement && document.activeElement !== document.body && !shell.main.contains(document.activeElement)) {
+  if (
+    document.activeElement &&
+    document.activeElement !== document.body &&
+    !shell.main.contains(document.activeElement)
+  ) {
     shell.main.focus({ preventScroll: true });
   }
 }
@@ -69,14 +73,24 @@ function route(): void {
 async function signedIn(res: SessionResponse): Promise<void> {
   startSession(res);
   // Signed in with a temporary password an admin set: nothing else answers until they choose their own.
-  if (res.mustChangePassword) return renderPasswordChange(app, async () => signedIn(await get<SessionResponse>('/api/me')), () => void logout());
+  if (res.mustChangePassword)
+    return renderPasswordChange(
+      app,
+      async () => signedIn(await get<SessionResponse>('/api/me')),
+      () => void logout(),
+    );
   await Promise.all([loadProfile().catch(() => null), isManager() ? loadSettings() : null]);
   shell = renderShell(app, logout);
   connect();
   startOfflineBanner();
   startInbox();
   if (isManager()) startAlerts();
-  on('note.mention', (d) => toast(`${d.from} mentioned you in a note: “${d.text.slice(0, 80)}”`, 'info', { href: `#/q/${encodeURIComponent(d.questionId)}`, label: 'Open the question' }));
+  on('note.mention', (d) =>
+    toast(`${d.from} mentioned you in a note: “${d.text.slice(0, 80)}”`, 'info', {
+      href: `#/q/${encodeURIComponent(d.questionId)}`,
+      label: 'Open the question',
+    }),
+  );
   if (session.profile) void refreshInbox().catch(() => {});
   route();
 }

@@ -7,7 +7,11 @@ import { on, onResync } from './realtime.js';
 import { session } from './session.js';
 import { toast } from './ui.js';
 
-export interface InboxItem { question: QuestionSummary; offer: Pick<Offer, 'score' | 'reasons' | 'wave' | 'expiresAt'>; takenBy?: string }
+export interface InboxItem {
+  question: QuestionSummary;
+  offer: Pick<Offer, 'score' | 'reasons' | 'wave' | 'expiresAt'>;
+  takenBy?: string;
+}
 
 const items = new Map<string, InboxItem>();
 const listeners = new Set<() => void>();
@@ -68,7 +72,8 @@ function update(question: QuestionSummary): void {
 let offerToast: { el: HTMLElement; count: number } | null = null;
 function announceOffer(handle: string): void {
   const count = offerToast?.el.isConnected ? offerToast.count + 1 : 1;
-  const text = count === 1 ? `New question for you from @${handle}` : `${count} new questions for you, the latest from @${handle}`;
+  const text =
+    count === 1 ? `New question for you from @${handle}` : `${count} new questions for you, the latest from @${handle}`;
   offerToast = { el: toast(text, 'info', { href: '#/inbox', label: 'Open inbox' }, 'offers'), count };
 }
 
@@ -86,7 +91,8 @@ export function startInbox(): void {
     if (d.expertId === session.user?.id) dropOffer(d.question.id);
     else markTaken(d.question.id, d.expertName);
   });
-  for (const type of ['question.updated', 'question.released', 'question.escalated'] as const) on(type, (d) => update(d.question));
+  for (const type of ['question.updated', 'question.released', 'question.escalated'] as const)
+    on(type, (d) => update(d.question));
   on('reply.submitted', (d) => update(d.question));
   onResync(() => void refreshInbox().catch(() => {}));
 }

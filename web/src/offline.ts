@@ -26,8 +26,12 @@ async function probe(): Promise<void> {
 
 export function startOfflineBanner(): void {
   if (banner) return;
-  banner = h('div', { class: 'offline-banner', role: 'status', hidden: true },
-    h('strong', null, 'You are offline.'), ' What you see may be out of date, and nothing you do is saved until the connection is back.');
+  banner = h(
+    'div',
+    { class: 'offline-banner', role: 'status', hidden: true },
+    h('strong', null, 'You are offline.'),
+    ' What you see may be out of date, and nothing you do is saved until the connection is back.',
+  );
   document.body.prepend(banner);
   addEventListener('online', () => void probe());
   addEventListener('offline', render);
@@ -46,9 +50,19 @@ export function startOfflineBanner(): void {
 /** The app could not start for want of a network: not the sign-in page and not an error, and it retries by itself. */
 export function renderOfflineStart(root: HTMLElement, retry: () => void): void {
   document.documentElement.classList.add('is-offline');
-  replace(root, h('main', { id: 'main', class: 'offline-start', tabindex: '-1' },
-    h('h1', null, 'You are offline'),
-    h('p', null, 'Helpforce cannot reach its server from this device right now. It opens again by itself when the connection is back.'),
-    h('button', { type: 'button', class: 'primary', onclick: retry }, 'Try again')));
+  replace(
+    root,
+    h(
+      'main',
+      { id: 'main', class: 'offline-start', tabindex: '-1' },
+      h('h1', null, 'You are offline'),
+      h(
+        'p',
+        null,
+        'Helpforce cannot reach its server from this device right now. It opens again by itself when the connection is back.',
+      ),
+      h('button', { type: 'button', class: 'primary', onclick: retry }, 'Try again'),
+    ),
+  );
   addEventListener('online', retry, { once: true });
 }

@@ -4,7 +4,12 @@ import { ApiError, del, get, post } from './api.js';
 
 export type PushState = 'on' | 'off' | 'blocked' | 'needs-install' | 'unsupported';
 
-export interface Device { id: string; createdAt: string; userAgent: string | null; lastSuccessAt: string | null }
+export interface Device {
+  id: string;
+  createdAt: string;
+  userAgent: string | null;
+  lastSuccessAt: string | null;
+}
 
 /** The server's id for this browser's subscription, so "remove" and "turn off" name the same record. */
 const DEVICE_KEY = 'helpforce.pushDevice';
@@ -12,8 +17,10 @@ const DEVICE_KEY = 'helpforce.pushDevice';
 const supported = (): boolean => 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 
 /** iPhone and iPad offer Web Push only to an app opened from the Home Screen. */
-const appleMobile = (): boolean => /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
-const standalone = (): boolean => matchMedia('(display-mode: standalone)').matches || (navigator as { standalone?: boolean }).standalone === true;
+const appleMobile = (): boolean =>
+  /iPhone|iPad|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+const standalone = (): boolean =>
+  matchMedia('(display-mode: standalone)').matches || (navigator as { standalone?: boolean }).standalone === true;
 
 let registration: Promise<ServiceWorkerRegistration | null> | null = null;
 
@@ -64,7 +71,8 @@ export async function turnOn(): Promise<PushState> {
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return permission === 'denied' ? 'blocked' : 'off';
   const reg = await startServiceWorker();
-  if (!reg) throw new Error('This browser did not start Helpforce’s service worker, so it cannot receive notifications.');
+  if (!reg)
+    throw new Error('This browser did not start Helpforce’s service worker, so it cannot receive notifications.');
   await navigator.serviceWorker.ready;
   const { key } = await get<{ key: string }>('/api/push/vapid-public-key');
   let sub = await reg.pushManager.getSubscription();
@@ -76,7 +84,9 @@ export async function turnOn(): Promise<PushState> {
   try {
     sub ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
   } catch (err) {
-    throw new Error(`The browser’s push service did not answer (${err instanceof Error ? err.message : String(err)}). Try again later.`);
+    throw new Error(
+      `The browser’s push service did not answer (${err instanceof Error ? err.message : String(err)}). Try again later.`,
+    );
   }
   const saved = await post<{ subscription: { id: string } }>('/api/me/push-subscriptions', sub.toJSON());
   localStorage.setItem(DEVICE_KEY, saved.subscription.id);
@@ -94,12 +104,14 @@ export async function turnOff(): Promise<void> {
   localStorage.removeItem(DEVICE_KEY);
   await (await subscription())?.unsubscribe().catch(() => false);
   // Already gone on the server (pruned after the push service refused it) is the outcome we wanted.
-  if (id) await del(`/api/me/push-subscriptions/${encodeURIComponent(id)}`).catch((err: unknown) => {
-    if (!(err instanceof ApiError && err.status === 404)) throw err;
-  });
+  if (id)
+    await del(`/api/me/push-subscriptions/${encodeURIComponent(id)}`).catch((err: unknown) => {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+    });
 }
 
-export const listDevices = (): Promise<Device[]> => get<{ items: Device[] }>('/api/me/push-subscriptions').then((r) => r.items);
+export const listDevices = (): Promise<Device[]> =>
+  get<{ items: Device[] }>('/api/me/push-subscriptions').then((r) => r.items);
 
 export async function removeDevice(id: string): Promise<void> {
   if (id === thisDeviceId()) return turnOff();

@@ -108,7 +108,10 @@ function lost(): void {
     ws.onclose = ws.onmessage = ws.onopen = null;
     ws.close();
   }
-  if (!wanted) return setState('offline');
+  if (!wanted) {
+    setState('offline');
+    return;
+  }
   clearTimeout(retryTimer);
   const delay = Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
   attempt++;

@@ -5,10 +5,15 @@ import { ApiError, get, put, setCsrfToken } from './api.js';
 
 export type { Settings };
 
-export const session: { user: User | null; profile: Profile | null; template: string } = { user: null, profile: null, template: DEFAULT_ATTRIBUTION_TEMPLATE };
+export const session: { user: User | null; profile: Profile | null; template: string } = {
+  user: null,
+  profile: null,
+  template: DEFAULT_ATTRIBUTION_TEMPLATE,
+};
 const profileListeners = new Set<(p: Profile | null) => void>();
 
-export const isManager = (user: User | null = session.user): boolean => user?.role === 'manager' || user?.role === 'admin';
+export const isManager = (user: User | null = session.user): boolean =>
+  user?.role === 'manager' || user?.role === 'admin';
 export const isAdmin = (user: User | null = session.user): boolean => user?.role === 'admin';
 
 export function startSession(res: SessionResponse): void {

@@ -9,13 +9,22 @@ import { onResync, onState } from './realtime.js';
 import { isAdmin, isManager, onProfile, saveProfile, session } from './session.js';
 import { busy, toast } from './ui.js';
 
-export interface NavItem { path: string; label: string }
+export interface NavItem {
+  path: string;
+  label: string;
+}
 
 export function navItems(): NavItem[] {
   const items: NavItem[] = [];
   if (isManager()) items.push({ path: 'queue', label: 'Queue' }, { path: 'review', label: 'Review' });
-  if (session.profile || !isManager()) items.push({ path: 'inbox', label: 'Inbox' }, { path: 'answers', label: 'My answers' });
-  if (isManager()) items.push({ path: 'roster', label: isAdmin() ? 'People' : 'Roster' }, { path: 'tags', label: 'Tags' }, { path: 'metrics', label: 'Metrics' });
+  if (session.profile || !isManager())
+    items.push({ path: 'inbox', label: 'Inbox' }, { path: 'answers', label: 'My answers' });
+  if (isManager())
+    items.push(
+      { path: 'roster', label: isAdmin() ? 'People' : 'Roster' },
+      { path: 'tags', label: 'Tags' },
+      { path: 'metrics', label: 'Metrics' },
+    );
   items.push({ path: 'profile', label: 'Profile' });
   return items;
 }
@@ -26,8 +35,14 @@ function connectionIndicator(): HTMLElement {
   onState((state, retryAt) => {
     clearInterval(timer);
     const render = () => {
-      const label = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…'
-        : retryAt ? `Offline, retrying in ${duration(Math.max(0, retryAt - Date.now()))}` : 'Offline';
+      const label =
+        state === 'live'
+          ? 'Live'
+          : state === 'connecting'
+            ? 'Connecting…'
+            : retryAt
+              ? `Offline, retrying in ${duration(Math.max(0, retryAt - Date.now()))}`
+              : 'Offline';
       el.className = `conn conn-${state}`;
       el.title = state === 'live' ? 'Updates arrive as they happen' : 'Not receiving live updates';
       replace(el, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'conn-label' }, label));
@@ -43,18 +58,47 @@ function healthIndicator(): HTMLElement {
   const load = async () => {
     try {
       const health = await get<Health>('/health');
-      replace(el, health.channels.length ? health.channels.map((c) => {
-        const detail = [`${c.name}: ${c.state}`, c.lastPollAt ? `last poll ${dateTime(c.lastPollAt)}` : null,
-          c.waitUntil ? `waiting until ${dateTime(c.waitUntil)}` : null, c.lastError ? `error: ${c.lastError}` : null,
-          c.outbox ? `outbox ${c.outbox.pending} pending, ${c.outbox.failed} failed` : null].filter(Boolean).join(' · ');
-        const bad = c.state === 'error' || (c.outbox?.failed ?? 0) > 0;
-        const warn = c.state === 'waiting' || c.state === 'disabled';
-        return h('span', { class: `chan ${bad ? 'chan-bad' : warn ? 'chan-warn' : 'chan-ok'}`, title: detail, tabindex: '0', 'aria-label': detail },
-          h('span', { class: 'dot', 'aria-hidden': 'true' }), c.name, c.outbox?.failed ? ` (${c.outbox.failed} failed)` : null);
-      }) : h('span', { class: 'chan chan-warn' }, 'no channels'));
+      replace(
+        el,
+        health.channels.length
+          ? health.channels.map((c) => {
+              const detail = [
+                `${c.name}: ${c.state}`,
+                c.lastPollAt ? `last poll ${dateTime(c.lastPollAt)}` : null,
+                c.waitUntil ? `waiting until ${dateTime(c.waitUntil)}` : null,
+                c.lastError ? `error: ${c.lastError}` : null,
+                c.outbox ? `outbox ${c.outbox.pending} pending, ${c.outbox.failed} failed` : null,
+              ]
+                .filter(Boolean)
+                .join(' · ');
+              const bad = c.state === 'error' || (c.outbox?.failed ?? 0) > 0;
+              const warn = c.state === 'waiting' || c.state === 'disabled';
+              return h(
+                'span',
+                {
+                  class: `chan ${bad ? 'chan-bad' : warn ? 'chan-warn' : 'chan-ok'}`,
+                  title: detail,
+                  tabindex: '0',
+                  'aria-label': detail,
+                },
+                h('span', { class: 'dot', 'aria-hidden': 'true' }),
+                c.name,
+                c.outbox?.failed ? ` (${c.outbox.failed} failed)` : null,
+              );
+            })
+          : h('span', { class: 'chan chan-warn' }, 'no channels'),
+      );
       if (health.db !== 'ok') el.prepend(h('span', { class: 'chan chan-bad' }, 'database error'));
     } catch {
-      replace(el, h('span', { class: 'chan chan-bad', title: 'GET /health failed' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), 'health unknown'));
+      replace(
+        el,
+        h(
+          'span',
+          { class: 'chan chan-bad', title: 'GET /health failed' },
+          h('span', { class: 'dot', 'aria-hidden': 'true' }),
+          'health unknown',
+        ),
+      );
     }
   };
   void load();
@@ -75,22 +119,43 @@ function availabilityToggle(): HTMLElement {
     btn.title = available ? 'You get offers. Select to go away.' : 'You get no offers. Select to become available.';
     replace(btn, h('span', { class: 'dot', 'aria-hidden': 'true' }), available ? 'Available' : 'Away');
   };
-  btn.addEventListener('click', () => busy(btn, async () => {
-    const next = session.profile?.availability === 'available' ? 'away' : 'available';
-    await saveProfile({ availability: next });
-    toast(next === 'available' ? 'You are available: new questions will be offered to you.' : 'You are away: no new offers.', 'ok');
-  }));
+  btn.addEventListener('click', () =>
+    busy(btn, async () => {
+      const next = session.profile?.availability === 'available' ? 'away' : 'available';
+      await saveProfile({ availability: next });
+      toast(
+        next === 'available'
+          ? 'You are available: new questions will be offered to you.'
+          : 'You are away: no new offers.',
+        'ok',
+      );
+    }),
+  );
   onProfile(render);
   render();
   return btn;
 }
 
-export function renderShell(root: HTMLElement, onLogout: () => void): { main: HTMLElement; setActive(path: string): void } {
+export function renderShell(
+  root: HTMLElement,
+  onLogout: () => void,
+): { main: HTMLElement; setActive(path: string): void } {
   const nav = h('nav', { class: 'nav', 'aria-label': 'Main' });
   const renderNav = () => {
     const count = openOfferCount();
-    replace(nav, navItems().map((item) => h('a', { href: `#/${item.path}`, 'data-path': item.path }, item.label,
-      item.path === 'inbox' && count ? h('span', { class: 'count', 'aria-label': `${count} open offers` }, String(count)) : null)));
+    replace(
+      nav,
+      navItems().map((item) =>
+        h(
+          'a',
+          { href: `#/${item.path}`, 'data-path': item.path },
+          item.label,
+          item.path === 'inbox' && count
+            ? h('span', { class: 'count', 'aria-label': `${count} open offers` }, String(count))
+            : null,
+        ),
+      ),
+    );
     // The title counts what wants attention: open offers, and a manager's alerts not yet seen.
     const badge = count + unseenAlerts();
     document.title = badge ? `(${badge}) Helpforce` : 'Helpforce';
@@ -108,14 +173,24 @@ export function renderShell(root: HTMLElement, onLogout: () => void): { main: HT
   onProfile(renderNav);
   onAlertsChange(renderNav);
   const main = h('main', { id: 'main', tabindex: '-1' });
-  const header = h('header', { class: 'top' },
-    h('div', { class: 'top-row' },
+  const header = h(
+    'header',
+    { class: 'top' },
+    h(
+      'div',
+      { class: 'top-row' },
       h('a', { class: 'brand', href: '#/' }, 'Helpforce'),
       h('div', { class: 'status' }, connectionIndicator(), isManager() ? healthIndicator() : null),
-      h('div', { class: 'me' }, availabilityToggle(),
+      h(
+        'div',
+        { class: 'me' },
+        availabilityToggle(),
         h('span', { class: 'who' }, session.user!.name),
-        h('button', { type: 'button', class: 'link', onclick: onLogout }, 'Sign out'))),
-    nav);
+        h('button', { type: 'button', class: 'link', onclick: onLogout }, 'Sign out'),
+      ),
+    ),
+    nav,
+  );
   replace(root, header, main);
   renderNav();
   return { main, setActive };

@@ -8,12 +8,28 @@ declare const SHELL: string[];
 declare const SHELL_VERSION: string;
 
 // tsconfig types the client against the DOM library; these are the few worker-scope types the DOM one lacks.
-interface ExtendableEvent extends Event { waitUntil(promise: Promise<unknown>): void }
-interface FetchEvent extends ExtendableEvent { request: Request; respondWith(response: Promise<Response> | Response): void }
-interface PushEvent extends ExtendableEvent { data: { json(): unknown } | null }
-interface NotificationEvent extends ExtendableEvent { notification: Notification }
-interface ExtendableMessageEvent extends ExtendableEvent { data: unknown }
-interface WindowClient { url: string; focused: boolean; focus(): Promise<WindowClient>; postMessage(message: unknown): void }
+interface ExtendableEvent extends Event {
+  waitUntil(promise: Promise<unknown>): void;
+}
+interface FetchEvent extends ExtendableEvent {
+  request: Request;
+  respondWith(response: Promise<Response> | Response): void;
+}
+interface PushEvent extends ExtendableEvent {
+  data: { json(): unknown } | null;
+}
+interface NotificationEvent extends ExtendableEvent {
+  notification: Notification;
+}
+interface ExtendableMessageEvent extends ExtendableEvent {
+  data: unknown;
+}
+interface WindowClient {
+  url: string;
+  focused: boolean;
+  focus(): Promise<WindowClient>;
+  postMessage(message: unknown): void;
+}
 interface WorkerScope {
   registration: ServiceWorkerRegistration;
   location: Location;
@@ -37,15 +53,23 @@ const CACHE = `${CACHE_PREFIX}${SHELL_VERSION}`;
 const LIVE = /^\/(api|ws|health|docs|metrics)(\/|$)/;
 
 sw.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE)
-    .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
-    .then(() => sw.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
+      .then(() => sw.skipWaiting()),
+  );
 });
 
 sw.addEventListener('activate', (event) => {
-  event.waitUntil(caches.keys()
-    .then((keys) => Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
-    .then(() => sw.clients.claim()));
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k.startsWith(CACHE_PREFIX) && k !== CACHE).map((k) => caches.delete(k))),
+      )
+      .then(() => sw.clients.claim()),
+  );
 });
 
 sw.addEventListener('fetch', (event) => {
@@ -54,7 +78,9 @@ sw.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== sw.location.origin || LIVE.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     // The network first, so a new release shows at once; the kept shell only when the network is gone.
-    event.respondWith(fetch(request).catch(async () => (await caches.match('/', { cacheName: CACHE })) ?? Response.error()));
+    event.respondWith(
+      fetch(request).catch(async () => (await caches.match('/', { cacheName: CACHE })) ?? Response.error()),
+    );
   } else if (SHELL.includes(url.pathname + url.search)) {
     event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit ?? fetch(request)));
   }
@@ -83,7 +109,11 @@ async function showPush(payload: PushPayload): Promise<void> {
     // Someone else took the question. A push must show something (subscriptions are userVisibleOnly, and Safari ends
     // one after a few pushes that show nothing), so a quiet "taken" replaces the offer under its tag, then goes.
     await sw.registration.showNotification(payload.title, {
-      body: payload.body, tag, icon: '/icon-192.png', badge: '/icon-192.png', silent: true,
+      body: payload.body,
+      tag,
+      icon: '/icon-192.png',
+      badge: '/icon-192.png',
+      silent: true,
       data: { url: sameOrigin(payload.url), type: payload.type, questionId: payload.questionId ?? null },
     });
     await new Promise((resolve) => setTimeout(resolve, WITHDRAWN_SHOWN_MS));
@@ -136,5 +166,9 @@ sw.addEventListener('notificationclick', (event) => event.waitUntil(openNotifica
 sw.addEventListener('message', (event) => {
   const data = event.data as { type?: string; tag?: string } | null;
   if (data?.type !== 'open-notification' || typeof data.tag !== 'string') return;
-  event.waitUntil(sw.registration.getNotifications({ tag: data.tag }).then((shown) => (shown[0] ? openNotification(shown[0]) : undefined)));
+  event.waitUntil(
+    sw.registration
+      .getNotifications({ tag: data.tag })
+      .then((shown) => (shown[0] ? openNotification(shown[0]) : undefined)),
+  );
 });

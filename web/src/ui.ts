@@ -11,23 +11,51 @@ export function statusBadge(status: QuestionStatus | ReplyStatus): HTMLElement {
 
 /** "4m 05s ago", kept current by the page clock. */
 export function age(iso: string): HTMLElement {
-  return h('span', { class: 'age' }, h('time', { datetime: iso, 'data-age': iso, title: new Date(iso).toLocaleString() }, since(iso)), ' ago');
+  return h(
+    'span',
+    { class: 'age' },
+    h('time', { datetime: iso, 'data-age': iso, title: new Date(iso).toLocaleString() }, since(iso)),
+    ' ago',
+  );
 }
 
 export function sla(q: QuestionSummary): HTMLElement | null {
   if (!isOpen(q.status)) return null;
   const state = slaState(q.receivedAt, q.slaDueAt);
-  return h('span', { class: `sla sla-${state}`, 'data-sla-from': q.receivedAt, 'data-sla-due': q.slaDueAt, title: `SLA due ${new Date(q.slaDueAt).toLocaleString()}` }, slaText(q.slaDueAt));
+  return h(
+    'span',
+    {
+      class: `sla sla-${state}`,
+      'data-sla-from': q.receivedAt,
+      'data-sla-due': q.slaDueAt,
+      title: `SLA due ${new Date(q.slaDueAt).toLocaleString()}`,
+    },
+    slaText(q.slaDueAt),
+  );
 }
 
-export function tagChips(tags: { slug: string; confidence?: number; source?: string }[], sensitive?: Set<string>): HTMLElement {
+export function tagChips(
+  tags: { slug: string; confidence?: number; source?: string }[],
+  sensitive?: Set<string>,
+): HTMLElement {
   if (!tags.length) return h('span', { class: 'chip chip-none' }, 'untagged');
-  return h('span', { class: 'chips' }, tags.map((t) =>
-    h('span', {
-      class: `chip${sensitive?.has(t.slug) ? ' chip-sensitive' : ''}`,
-      title: t.source ? `${t.source}${t.confidence !== undefined ? `, confidence ${Math.round(t.confidence * 100)}%` : ''}` : undefined,
-    }, t.slug, sensitive?.has(t.slug) ? ' (sensitive)' : null),
-  ));
+  return h(
+    'span',
+    { class: 'chips' },
+    tags.map((t) =>
+      h(
+        'span',
+        {
+          class: `chip${sensitive?.has(t.slug) ? ' chip-sensitive' : ''}`,
+          title: t.source
+            ? `${t.source}${t.confidence !== undefined ? `, confidence ${Math.round(t.confidence * 100)}%` : ''}`
+            : undefined,
+        },
+        t.slug,
+        sensitive?.has(t.slug) ? ' (sensitive)' : null,
+      ),
+    ),
+  );
 }
 
 export function author(q: QuestionSummary): HTMLElement {
@@ -37,7 +65,11 @@ export function author(q: QuestionSummary): HTMLElement {
 
 export function flagNote(q: QuestionSummary): HTMLElement | null {
   if (!q.flag) return null;
-  const text: Record<string, string> = { 'no-tag': 'No tag matched', 'no-match': 'No matching expert: sent to generalists', 'no-expert': 'No expert available' };
+  const text: Record<string, string> = {
+    'no-tag': 'No tag matched',
+    'no-match': 'No matching expert: sent to generalists',
+    'no-expert': 'No expert available',
+  };
   return h('span', { class: 'flag' }, text[q.flag] ?? q.flag);
 }
 
@@ -50,12 +82,22 @@ const keyed = new Map<string, HTMLElement>();
  * A short message in the live region; returns its element. A `key` makes it replace the message with the same key
  * still showing (a running count, say) instead of stacking another.
  */
-export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', link?: { href: string; label: string }, key?: string): HTMLElement {
+export function toast(
+  message: string,
+  kind: 'info' | 'ok' | 'error' = 'info',
+  link?: { href: string; label: string },
+  key?: string,
+): HTMLElement {
   if (!toastRegion) {
     toastRegion = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.append(toastRegion);
   }
-  const el = h('div', { class: `toast toast-${kind}` }, message, link ? [' ', h('a', { href: link.href }, link.label)] : null);
+  const el = h(
+    'div',
+    { class: `toast toast-${kind}` },
+    message,
+    link ? [' ', h('a', { href: link.href }, link.label)] : null,
+  );
   const showing = key ? keyed.get(key) : undefined;
   if (showing?.isConnected) showing.replaceWith(el);
   else toastRegion.append(el);
@@ -65,7 +107,8 @@ export function toast(message: string, kind: 'info' | 'ok' | 'error' = 'info', l
   return el;
 }
 
-export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
+export const errorText = (err: unknown): string =>
+  err instanceof ApiError ? err.message : 'Something went wrong. Try again.';
 
 /** Runs an action from a button: disables it meanwhile, reports failures in a toast. */
 export async function busy<T>(button: { disabled: boolean } | null, action: () => Promise<T>): Promise<T | undefined> {
@@ -80,7 +123,11 @@ export async function busy<T>(button: { disabled: boolean } | null, action: () =
   }
 }
 
-export function button(label: Child, onclick: (ev: MouseEvent) => void, attrs: Record<string, unknown> = {}): HTMLButtonElement {
+export function button(
+  label: Child,
+  onclick: (ev: MouseEvent) => void,
+  attrs: Record<string, unknown> = {},
+): HTMLButtonElement {
   return h('button', { type: 'button', ...attrs, onclick }, label);
 }
 
@@ -94,8 +141,14 @@ export function section(title: string, ...children: Child[]): HTMLElement {
 
 export function meter(value: number, max: number, label: string): HTMLElement {
   const ratio = max > 0 ? Math.min(1, value / max) : 0;
-  return h('span', { class: 'meter-wrap' },
-    h('span', { class: `meter${ratio >= 1 ? ' meter-full' : ''}`, role: 'img', 'aria-label': label },
-      h('span', { class: 'meter-fill', style: { width: `${ratio * 100}%` } })),
-    h('span', { class: 'meter-text' }, `${value}/${max}`));
+  return h(
+    'span',
+    { class: 'meter-wrap' },
+    h(
+      'span',
+      { class: `meter${ratio >= 1 ? ' meter-full' : ''}`, role: 'img', 'aria-label': label },
+      h('span', { class: 'meter-fill', style: { width: `${ratio * 100}%` } }),
+    ),
+    h('span', { class: 'meter-text' }, `${value}/${max}`),
+  );
 }

@@ -19,7 +19,9 @@ export function describeXError(error: unknown): string {
 export function retryDelayMs(error: unknown, attempt: number, now: number): { delayMs: number; waiting: boolean } {
   if (error instanceof ApiResponseError && error.code === 429) {
     const reset = error.rateLimit?.reset;
-    const delayMs = reset ? Math.max(1000, reset * 1000 - now + 500) : Math.min(60_000 * 2 ** (attempt - 1), 15 * 60_000);
+    const delayMs = reset
+      ? Math.max(1000, reset * 1000 - now + 500)
+      : Math.min(60_000 * 2 ** (attempt - 1), 15 * 60_000);
     return { delayMs, waiting: true };
   }
   if (error instanceof ApiResponseError && error.code < 500) return { delayMs: 5 * 60_000, waiting: false };
@@ -29,7 +31,12 @@ export function retryDelayMs(error: unknown, attempt: number, now: number): { de
 export function toPostError(error: unknown): PostError {
   const reason = describeXError(error);
   if (error instanceof ApiResponseError) {
-    if (error.code === 429) return new PostError('rate_limited', reason, error.rateLimit?.reset ? error.rateLimit.reset * 1000 + 500 : undefined);
+    if (error.code === 429)
+      return new PostError(
+        'rate_limited',
+        reason,
+        error.rateLimit?.reset ? error.rateLimit.reset * 1000 + 500 : undefined,
+      );
     if (error.code === 403 && /duplicate/i.test(reason)) return new PostError('duplicate', reason);
     if (error.code >= 500) return new PostError('transient', reason);
     return new PostError('permanent', reason);

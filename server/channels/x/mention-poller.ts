@@ -12,18 +12,37 @@ import type { ChannelStatus } from '../../services/channel-status.js';
 import { describeXError, retryDelayMs } from './errors.js';
 
 export const X_CHANNEL = 'x';
-const TWEET_FIELDS = ['created_at', 'conversation_id', 'in_reply_to_user_id', 'referenced_tweets', 'lang', 'author_id'] as const;
+const TWEET_FIELDS = [
+  'created_at',
+  'conversation_id',
+  'in_reply_to_user_id',
+  'referenced_tweets',
+  'lang',
+  'author_id',
+] as const;
 const MAX_PAGES = 8;
 const MAX_BACKFILL_PAGES = 50;
 const INGEST_CHUNK = 100;
 
-interface Logger { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void }
-interface Deps { client: TwitterApi; db: Db; clock: Clock; ingest: IngestService; status: ChannelStatus; log: Logger; intervalMs: number }
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+interface Deps {
+  client: TwitterApi;
+  db: Db;
+  clock: Clock;
+  ingest: IngestService;
+  status: ChannelStatus;
+  log: Logger;
+  intervalMs: number;
+}
 
 export function createMentionPoller({ client, db, clock, ingest, status, log, intervalMs }: Deps) {
   const report = status.register(X_CHANNEL);
   let brandUsername: string | null = null;
-  let brandId: string | null = db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
+  let brandId: string | null =
+    db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<void> | null = null;
   let failures = 0;
@@ -34,8 +53,10 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     const { data } = await client.v2.me();
     brandId = data.id;
     brandUsername = data.username;
-    db.insert(channelCursors).values({ channel: X_CHANNEL, brandUserId: brandId, updatedAt: clock.now() })
-      .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: brandId } }).run();
+    db.insert(channelCursors)
+      .values({ channel: X_CHANNEL, brandUserId: brandId, updatedAt: clock.now() })
+      .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: brandId } })
+      .run();
     return brandId;
   }
 
@@ -46,9 +67,18 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
   function toIngest(tweet: TweetV2, author: UserV2 | undefined) {
     const repliedTo = tweet.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
     return {
-      channel: X_CHANNEL, externalId: tweet.id, text: tweet.text,
-      author: { handle: author?.username ?? tweet.author_id ?? 'unknown', name: author?.name, externalId: tweet.author_id },
-      createdAt: tweet.created_at, inReplyToExternalId: repliedTo, conversationId: tweet.conversation_id, lang: tweet.lang,
+      channel: X_CHANNEL,
+      externalId: tweet.id,
+      text: tweet.text,
+      author: {
+        handle: author?.username ?? tweet.author_id ?? 'unknown',
+        name: author?.name,
+        externalId: tweet.author_id,
+      },
+      createdAt: tweet.created_at,
+      inReplyToExternalId: repliedTo,
+      conversationId: tweet.conversation_id,
+      lang: tweet.lang,
     };
   }
 
@@ -56,13 +86,21 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     const username = brandUsername ?? (brandUsername = (await client.v2.me()).data.username);
     const oldest = found.reduce((min, t) => (BigInt(t.id) < BigInt(min) ? t.id : min), found[0]!.id);
     const search = await client.v2.search(`@${username} -is:retweet`, {
-      since_id: since, until_id: oldest, max_results: 100, expansions: ['author_id'], 'tweet.fields': [...TWEET_FIELDS], 'user.fields': ['name', 'username'],
+      since_id: since,
+      until_id: oldest,
+      max_results: 100,
+      expansions: ['author_id'],
+      'tweet.fields': [...TWEET_FIELDS],
+      'user.fields': ['name', 'username'],
     });
     for (let page = 1; !search.done && page < MAX_BACKFILL_PAGES; page++) await search.fetchNext();
     for (const user of search.includes.users ?? []) authors.set(user.id, user);
     const seen = new Set(found.map((t) => t.id));
     const recovered = search.tweets.filter((t) => !seen.has(t.id));
-    log.warn({ since, recovered: recovered.length, complete: search.done }, 'more mentions than X lists since the last poll: recovered the older ones from recent search');
+    log.warn(
+      { since, recovered: recovered.length, complete: search.done },
+      'more mentions than X lists since the last poll: recovered the older ones from recent search',
+    );
     return recovered;
   }
 
@@ -71,7 +109,11 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     const me = await brand();
     const since = sinceId();
     const timeline = await client.v2.userMentionTimeline(me, {
-      ...(since ? { since_id: since } : {}), max_results: 100, expansions: ['author_id'], 'tweet.fields': [...TWEET_FIELDS], 'user.fields': ['name', 'username'],
+      ...(since ? { since_id: since } : {}),
+      max_results: 100,
+      expansions: ['author_id'],
+      'tweet.fields': [...TWEET_FIELDS],
+      'user.fields': ['name', 'username'],
     });
     const newest = timeline.meta.newest_id;
     for (let page = 1; !timeline.done && page < MAX_PAGES; page++) await timeline.fetchNext();
@@ -79,7 +121,7 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     const found = [...timeline.tweets];
     // X lists at most the 800 newest mentions (8 pages of 100). A bigger burst since the last poll is recovered from
     // recent search (the last 7 days), between the cursor and the oldest mention the timeline gave.
-    if (since && !timeline.done) found.push(...await backfill(since, found, authors));
+    if (since && !timeline.done) found.push(...(await backfill(since, found, authors)));
     const tweets = found.filter((t) => t.author_id !== me).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     // Stored a hundred at a time with the event loop free between (a poll of 800 in one transaction held every other
     // request for ~0.45 s). The cursor moves with the last hundred: after a crash half-way the next poll reads the
@@ -91,13 +133,17 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
       const notices: Notice[] = db.transaction(() => {
         const pending: Notice[] = [];
         for (const tweet of chunk) {
-          const { notices: n } = ingest.ingestInTransaction(toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined));
+          const { notices: n } = ingest.ingestInTransaction(
+            toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined),
+          );
           pending.push(...n);
           ingested++;
         }
         if (last && newest) {
-          db.insert(channelCursors).values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
-            .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } }).run();
+          db.insert(channelCursors)
+            .values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
+            .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } })
+            .run();
         }
         return pending;
       });
@@ -118,14 +164,23 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
       const { ingested, waitMs } = await pollOnce();
       failures = 0;
       delay = Math.max(intervalMs, waitMs);
-      report({ state: waitMs > 0 ? 'waiting' : 'ok', lastPollAt: new Date(clock.now()).toISOString(), lastError: null, waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null });
+      report({
+        state: waitMs > 0 ? 'waiting' : 'ok',
+        lastPollAt: new Date(clock.now()).toISOString(),
+        lastError: null,
+        waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null,
+      });
       if (ingested > 0) log.info({ ingested }, 'mentions ingested');
     } catch (error) {
       failures++;
       const retry = retryDelayMs(error, failures, clock.now());
       delay = retry.delayMs;
       const reason = describeXError(error);
-      report({ state: retry.waiting ? 'waiting' : 'error', lastError: reason, waitUntil: new Date(clock.now() + delay).toISOString() });
+      report({
+        state: retry.waiting ? 'waiting' : 'error',
+        lastError: reason,
+        waitUntil: new Date(clock.now() + delay).toISOString(),
+      });
       log.warn({ reason, retryInMs: delay }, 'mention poll failed');
     }
     return delay;
@@ -134,7 +189,11 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
   function schedule(delay: number) {
     if (stopped) return;
     timer = setTimeout(() => {
-      inFlight = cycle().then(schedule).finally(() => { inFlight = null; }) as Promise<void>;
+      inFlight = cycle()
+        .then(schedule)
+        .finally(() => {
+          inFlight = null;
+        }) as Promise<void>;
     }, delay);
     timer.unref();
   }
@@ -142,7 +201,10 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
   return {
     pollOnce,
     brandId: brand,
-    start() { stopped = false; schedule(0); },
+    start() {
+      stopped = false;
+      schedule(0);
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -20,9 +20,17 @@ export function createXPoster(client: TwitterApi, brandId: () => Promise<string>
 
     async findExisting(item: OutgoingPost) {
       try {
-        const timeline = await client.v2.userTimeline(await brandId(), { since_id: item.inReplyTo, max_results: 100, 'tweet.fields': ['referenced_tweets', 'created_at'] });
+        const timeline = await client.v2.userTimeline(await brandId(), {
+          since_id: item.inReplyTo,
+          max_results: 100,
+          'tweet.fields': ['referenced_tweets', 'created_at'],
+        });
         for (let page = 1; ; page++) {
-          const match = timeline.tweets.find((t) => t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === item.inReplyTo) && normalize(t.text) === normalize(item.text));
+          const match = timeline.tweets.find(
+            (t) =>
+              t.referenced_tweets?.some((r) => r.type === 'replied_to' && r.id === item.inReplyTo) &&
+              normalize(t.text) === normalize(item.text),
+          );
           if (match) return match.id;
           if (timeline.done || page >= MAX_PAGES) return null;
           await timeline.fetchNext();

@@ -1,9 +1,20 @@
 export const HALF_LIVES = [4, 16, 64, 256, 1024, 4096] as const;
 const RECENT_EXPERTS = 32;
 
-interface ExpertActivity { count: number; decayed: number[]; lastEvent: number; firstEvent: number; lastAt: number }
+interface ExpertActivity {
+  count: number;
+  decayed: number[];
+  lastEvent: number;
+  firstEvent: number;
+  lastAt: number;
+}
 
-export interface ActivitySnapshot { count: number; recent: readonly number[]; sinceLast: number; tenure: number }
+export interface ActivitySnapshot {
+  count: number;
+  recent: readonly number[];
+  sinceLast: number;
+  tenure: number;
+}
 
 /**
  * Who answers, how much, and how recently. Recency is counted in questions learned (an event clock) at several
@@ -29,7 +40,9 @@ export function createActivityTracker(): ActivityTracker {
   const decayTo = (activity: ExpertActivity) => {
     const elapsed = events - activity.lastEvent;
     if (elapsed === 0) return;
-    HALF_LIVES.forEach((halfLife, i) => { activity.decayed[i]! *= 2 ** (-elapsed / halfLife); });
+    HALF_LIVES.forEach((halfLife, i) => {
+      activity.decayed[i]! *= 2 ** (-elapsed / halfLife);
+    });
     activity.lastEvent = events;
   };
 
@@ -54,7 +67,9 @@ export function createActivityTracker(): ActivityTracker {
       }
       decayTo(activity);
       activity.count += weight;
-      activity.decayed.forEach((value, i) => { activity.decayed[i] = value + weight; });
+      activity.decayed.forEach((value, i) => {
+        activity.decayed[i] = value + weight;
+      });
       activity.lastAt = Math.max(activity.lastAt, at);
       const seen = recent.indexOf(expertId);
       if (seen >= 0) recent.splice(seen, 1);
@@ -69,6 +84,8 @@ export function createActivityTracker(): ActivityTracker {
       return { count: activity.count, recent: activity.decayed, sinceLast, tenure: events - activity.firstEvent };
     },
     recentlyActive: () => recent,
-    get experts() { return experts; },
+    get experts() {
+      return experts;
+    },
   };
 }

@@ -6,7 +6,10 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 export type Ineligibility = 'excluded' | 'away' | 'off-schedule' | 'offline' | 'at-capacity' | 'hourly-cap';
 
-export interface OfferLog { times: number[]; lastOfferedAt: number }
+export interface OfferLog {
+  times: number[];
+  lastOfferedAt: number;
+}
 
 export function createOfferLog(): OfferLog {
   return { times: [], lastOfferedAt: -Infinity };
@@ -62,7 +65,13 @@ export function minuteOfWeek(timezone: string, now: number): number {
 }
 
 function minuteFormatter(timezone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 /** Slots are [start, end) minutes of a local day; one whose end is not after its start runs past midnight. */
@@ -83,7 +92,12 @@ export function isReachable(expert: RoutingExpert): boolean {
 }
 
 export function ineligibility(
-  expert: RoutingExpert, offers: OfferLog, settings: RoutingSettings, now: number, clock: LocalClock, exclude?: ReadonlySet<string>,
+  expert: RoutingExpert,
+  offers: OfferLog,
+  settings: RoutingSettings,
+  now: number,
+  clock: LocalClock,
+  exclude?: ReadonlySet<string>,
 ): Ineligibility | null {
   if (exclude?.has(expert.id)) return 'excluded';
   if (expert.availability !== 'available') return 'away';

@@ -8,7 +8,11 @@
 const BINS = 10;
 const PRIOR_WEIGHT = 8;
 
-interface Table { hits: Float64Array; seen: Float64Array; curve: Float64Array | null }
+interface Table {
+  hits: Float64Array;
+  seen: Float64Array;
+  curve: Float64Array | null;
+}
 
 const binOf = (raw: number) => Math.min(BINS - 1, Math.max(0, Math.floor(raw * BINS)));
 const binCentre = (bin: number) => (bin + 0.5) / BINS;
@@ -24,7 +28,8 @@ export function createCalibrator<Source extends string = string>(): Calibrator<S
   const tables = new Map<Source, Table>();
   const table = (source: Source) => {
     let found = tables.get(source);
-    if (!found) tables.set(source, (found = { hits: new Float64Array(BINS), seen: new Float64Array(BINS), curve: null }));
+    if (!found)
+      tables.set(source, (found = { hits: new Float64Array(BINS), seen: new Float64Array(BINS), curve: null }));
     return found;
   };
 
@@ -74,6 +79,8 @@ function monotoneCurve({ hits, seen }: Table): Float64Array {
     members.push(group);
   }
   const curve = new Float64Array(BINS);
-  members.forEach((group, i) => { for (const bin of group) curve[bin] = values[i]!; });
+  members.forEach((group, i) => {
+    for (const bin of group) curve[bin] = values[i]!;
+  });
   return curve;
 }

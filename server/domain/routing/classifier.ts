@@ -15,14 +15,21 @@ export interface Classifier {
 
 /** Where a raw score came from; each has its own reliability table. */
 type Evidence = 'rules' | 'model' | 'both';
-interface RawScore { slug: string; raw: number; evidence: Evidence }
+interface RawScore {
+  slug: string;
+  raw: number;
+  evidence: Evidence;
+}
 
 /**
  * Rule hits and model predictions for one text. A tag both sources agree on keeps the rule as its source (a CM can
  * read why). Each kind of evidence (a rule alone, the model alone, both) is calibrated against the tags people set,
  * so the confidence shown is the share of such tags that were right.
  */
-export function createClassifier(model: TagModel, calibrator: Calibrator<Evidence> = createCalibrator<Evidence>()): Classifier {
+export function createClassifier(
+  model: TagModel,
+  calibrator: Calibrator<Evidence> = createCalibrator<Evidence>(),
+): Classifier {
   let cachedSignature = '';
   let cachedRules: CompiledRules = compileRules([]);
   let lastRules: readonly TagRule[] | null = null;
@@ -42,12 +49,16 @@ export function createClassifier(model: TagModel, calibrator: Calibrator<Evidenc
   const rawScores = (text: string, rules: CompiledRules): RawScore[] => {
     const tokens = tokenize(text);
     const scores = new Map<string, RawScore>();
-    for (const [slug, confidence] of matchRules(rules, tokens)) scores.set(slug, { slug, raw: confidence, evidence: 'rules' });
+    for (const [slug, confidence] of matchRules(rules, tokens))
+      scores.set(slug, { slug, raw: confidence, evidence: 'rules' });
     for (const { slug, confidence } of model.predict(tokens.filter(isContentTerm))) {
       const fromRules = scores.get(slug);
-      scores.set(slug, fromRules
-        ? { slug, raw: 1 - (1 - fromRules.raw) * (1 - confidence), evidence: 'both' }
-        : { slug, raw: confidence, evidence: 'model' });
+      scores.set(
+        slug,
+        fromRules
+          ? { slug, raw: 1 - (1 - fromRules.raw) * (1 - confidence), evidence: 'both' }
+          : { slug, raw: confidence, evidence: 'model' },
+      );
     }
     return [...scores.values()];
   };
@@ -55,15 +66,20 @@ export function createClassifier(model: TagModel, calibrator: Calibrator<Evidenc
   return {
     classify(text, rules) {
       return rawScores(text, compiled(rules))
-        .map(({ slug, raw, evidence }): TagScore => ({
-          slug, confidence: round(calibrator.calibrate(evidence, raw)), source: evidence === 'model' ? 'model' : 'rules',
-        }))
+        .map(
+          ({ slug, raw, evidence }): TagScore => ({
+            slug,
+            confidence: round(calibrator.calibrate(evidence, raw)),
+            source: evidence === 'model' ? 'model' : 'rules',
+          }),
+        )
         .filter((score) => score.confidence >= MIN_SHOWN_CONFIDENCE)
         .sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1));
     },
     observe(text, tags) {
       const truth = new Set(tags);
-      for (const { slug, raw, evidence } of rawScores(text, cachedRules)) calibrator.observe(evidence, raw, truth.has(slug));
+      for (const { slug, raw, evidence } of rawScores(text, cachedRules))
+        calibrator.observe(evidence, raw, truth.has(slug));
     },
   };
 }

@@ -10,7 +10,10 @@ import { seededRandom } from '../random.js';
  * large history has plenty of answers to learn from, and a wide sample would only slow its replay down.
  */
 export function negativesPerAnswer(answersLearned: number): number {
-  return Math.max(MIN_NEGATIVES, Math.round(MAX_NEGATIVES * Math.sqrt(YOUNG_SITE_ANSWERS / Math.max(YOUNG_SITE_ANSWERS, answersLearned))));
+  return Math.max(
+    MIN_NEGATIVES,
+    Math.round(MAX_NEGATIVES * Math.sqrt(YOUNG_SITE_ANSWERS / Math.max(YOUNG_SITE_ANSWERS, answersLearned))),
+  );
 }
 const MIN_NEGATIVES = 15;
 const MAX_NEGATIVES = 200;
@@ -32,7 +35,9 @@ export interface ExpertiseIndex {
 }
 
 /** Simple scorers watched beside the learned ranker: most active, and the most of this question's words and tags. */
-const SIMPLE_SCORERS = ['activity', 'text_volume', 'tag_volume'].map((name) => FEATURES.findIndex((feature) => feature.name === name));
+const SIMPLE_SCORERS = ['activity', 'text_volume', 'tag_volume'].map((name) =>
+  FEATURES.findIndex((feature) => feature.name === name),
+);
 const WATCH_MEMORY = 0.01;
 const MIN_WATCHED = 50;
 const FALLBACK_MARGIN = 0;
@@ -42,7 +47,11 @@ const WATCH_EVERY_ANSWER_UNTIL = 20_000;
 export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   const ordinals = createOrdinals();
   const state: LearnedState = {
-    ordinals, activity: createActivityTracker(), terms: createProfileIndex(ordinals), tags: createProfileIndex(ordinals), hours: createProfileIndex(ordinals),
+    ordinals,
+    activity: createActivityTracker(),
+    terms: createProfileIndex(ordinals),
+    tags: createProfileIndex(ordinals),
+    hours: createProfileIndex(ordinals),
   };
   const ranker = createOnlineRanker();
   const random = seededRandom(seed);
@@ -57,7 +66,10 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   const reciprocalRank = (positive: number, others: readonly number[]) => {
     let above = 0;
     let tied = 0;
-    for (const value of others) { if (value > positive) above++; else if (value === positive) tied++; }
+    for (const value of others) {
+      if (value > positive) above++;
+      else if (value === positive) tied++;
+    }
     return 1 / (1 + above + tied / 2);
   };
   const watch = (query: PreparedQuery, positive: number[]) => {
@@ -68,9 +80,17 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
     }
     if (competitors.length === 0) return;
     const ranks = [reciprocalRank(ranker.score(positive), competitors.map(ranker.score))];
-    for (const index of SIMPLE_SCORERS) ranks.push(reciprocalRank(positive[index]!, competitors.map((features) => features[index]!)));
+    for (const index of SIMPLE_SCORERS)
+      ranks.push(
+        reciprocalRank(
+          positive[index]!,
+          competitors.map((features) => features[index]!),
+        ),
+      );
     const memory = Math.max(WATCH_MEMORY, 1 / (watchedCount + 1));
-    ranks.forEach((rank, i) => { watched[i] = watched[i]! + (rank - watched[i]!) * memory; });
+    ranks.forEach((rank, i) => {
+      watched[i] = watched[i]! + (rank - watched[i]!) * memory;
+    });
     watchedCount++;
   };
   const reachableFrom = (query: PreparedQuery) => {
@@ -109,7 +129,12 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       currentAnswerers.add(expertId);
       if (firstAnswer) {
         answersLearned++;
-        const query = prepareQuery(state, terms, tags.map((tag) => ({ key: tag, weight: 1 })), at);
+        const query = prepareQuery(
+          state,
+          terms,
+          tags.map((tag) => ({ key: tag, weight: 1 })),
+          at,
+        );
         const positive = featureVector(state, query, expertId);
         // A large history has answers to spare: one in ten keeps the watch current at a tenth of its cost.
         if (answersLearned <= WATCH_EVERY_ANSWER_UNTIL || answersLearned % 10 === 0) watch(query, positive);

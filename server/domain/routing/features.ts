@@ -1,5 +1,12 @@
 import { HALF_LIVES, type ActivityTracker } from './activity.js';
-import { profileEvidence, resolveKeys, type Ordinals, type ProfileIndex, type ResolvedKeys, type WeightedKey } from './profile-index.js';
+import {
+  profileEvidence,
+  resolveKeys,
+  type Ordinals,
+  type ProfileIndex,
+  type ResolvedKeys,
+  type WeightedKey,
+} from './profile-index.js';
 
 const MAX_IDLE = Math.log1p(1e6);
 const HOUR_MS = 3_600_000;
@@ -41,11 +48,17 @@ export interface PreparedQuery {
 export function hourKeys(at: number, spread = 1): string[] {
   const hour = Math.floor(at / HOUR_MS);
   const keys: string[] = [];
-  for (let d = -spread; d <= spread; d++) keys.push(`h${(((hour + d) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK}`);
+  for (let d = -spread; d <= spread; d++)
+    keys.push(`h${(((hour + d) % HOURS_PER_WEEK) + HOURS_PER_WEEK) % HOURS_PER_WEEK}`);
   return keys;
 }
 
-export function prepareQuery(state: LearnedState, terms: readonly string[], tags: readonly WeightedKey[], now: number): PreparedQuery {
+export function prepareQuery(
+  state: LearnedState,
+  terms: readonly string[],
+  tags: readonly WeightedKey[],
+  now: number,
+): PreparedQuery {
   const uniqueTerms = [...new Set(terms)].map((key) => ({ key, weight: 1 }));
   const positiveTags = tags.filter((tag) => tag.weight > 0);
   return {
@@ -55,13 +68,21 @@ export function prepareQuery(state: LearnedState, terms: readonly string[], tags
     resolved: {
       terms: resolveKeys(state.terms, uniqueTerms),
       tags: resolveKeys(state.tags, positiveTags),
-      hour: resolveKeys(state.hours, hourKeys(now, 0).map((key) => ({ key, weight: 1 }))),
+      hour: resolveKeys(
+        state.hours,
+        hourKeys(now, 0).map((key) => ({ key, weight: 1 })),
+      ),
     },
   };
 }
 
 /** The expert's features for this query, written over `into` when given (scoring reuses one array per query). */
-export function featureVector(state: LearnedState, query: PreparedQuery, expertId: string, into: number[] = []): number[] {
+export function featureVector(
+  state: LearnedState,
+  query: PreparedQuery,
+  expertId: string,
+  into: number[] = [],
+): number[] {
   const seen = state.activity.snapshot(expertId, query.now);
   let n = 0;
   into[n++] = Math.log1p(seen.count);

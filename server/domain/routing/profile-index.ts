@@ -1,6 +1,9 @@
 const TOP_HOLDERS = 8;
 
-export interface WeightedKey { key: string; weight: number }
+export interface WeightedKey {
+  key: string;
+  weight: number;
+}
 
 /**
  * Dense numbers for expert ids, shared by the indexes of one learned state. Scoring a candidate looks them up once per
@@ -44,7 +47,12 @@ export interface ProfileIndex {
   readonly experts: number;
 }
 
-interface Posting { holders: Map<number, number>; total: number; top: number[]; topIds: string[] | null }
+interface Posting {
+  holders: Map<number, number>;
+  total: number;
+  top: number[];
+  topIds: string[] | null;
+}
 
 export function createProfileIndex(ordinals: Ordinals = createOrdinals()): ProfileIndex {
   const postings = new Map<string, Posting>();
@@ -82,12 +90,20 @@ export function createProfileIndex(ordinals: Ordinals = createOrdinals()): Profi
       if (!posting) return [];
       return (posting.topIds ??= posting.top.map(ordinals.id));
     },
-    get experts() { return experts.size; },
+    get experts() {
+      return experts.size;
+    },
   };
 }
 
 /** A query's keys looked up once, so scoring each expert costs one map read per key. */
-export interface ResolvedKeys { holders: ReadonlyMap<number, number>[]; shares: number[]; idfs: number[]; weightSum: number; experts: number }
+export interface ResolvedKeys {
+  holders: ReadonlyMap<number, number>[];
+  shares: number[];
+  idfs: number[];
+  weightSum: number;
+  experts: number;
+}
 
 export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): ResolvedKeys {
   const resolved: ResolvedKeys = { holders: [], shares: [], idfs: [], weightSum: 0, experts: index.experts };
@@ -108,7 +124,13 @@ export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): 
  * match = log(1 + Σ w·idf·tf/(tf+1)), saturating evidence that they handled them, rarer keys counting more.
  * Both are written into `into` from `at`; returns the index after them. An expert with no ordinal has no history.
  */
-export function profileEvidence(keys: ResolvedKeys, expert: number | undefined, into: number[], at: number, withVolume = false): number {
+export function profileEvidence(
+  keys: ResolvedKeys,
+  expert: number | undefined,
+  into: number[],
+  at: number,
+  withVolume = false,
+): number {
   let share = 0;
   let match = 0;
   let volume = 0;

@@ -43,6 +43,8 @@ export function createOnlineRanker(): OnlineRanker {
         weights[i] = current + (step * gradient) / Math.sqrt(meanSquares[i]! + 1e-8);
       });
     },
-    get weights() { return weights; },
+    get weights() {
+      return weights;
+    },
   };
 }

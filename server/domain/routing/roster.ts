@@ -1,7 +1,11 @@
 import { createOfferLog, isReachable, recordOffer, type OfferLog } from './availability.js';
 import type { RoutingExpert } from './types.js';
 
-export interface RosterEntry { expert: RoutingExpert; skills: Map<string, number>; offers: OfferLog }
+export interface RosterEntry {
+  expert: RoutingExpert;
+  skills: Map<string, number>;
+  offers: OfferLog;
+}
 
 /**
  * The experts the app keeps in sync, indexed for routing: by skill tag and level, and the generalists. The indexes
@@ -26,7 +30,10 @@ export const MAX_LEVEL = 5;
 const EMPTY: ReadonlyMap<string, RosterEntry> = new Map();
 
 /** Members in fairness order, and an upper bound of the last one's offer time (so most inserts are appends). */
-interface Bucket { members: Map<string, RosterEntry>; tail: number }
+interface Bucket {
+  members: Map<string, RosterEntry>;
+  tail: number;
+}
 
 const newBucket = (): Bucket => ({ members: new Map(), tail: -Infinity });
 
@@ -51,7 +58,8 @@ export function createRoster({ requireOnline }: { requireOnline: boolean }): Ros
   const generalists = newBucket();
   const indexed = new Set<string>();
 
-  const ready = ({ expert }: RosterEntry) => expert.availability === 'available' && (!requireOnline || isReachable(expert));
+  const ready = ({ expert }: RosterEntry) =>
+    expert.availability === 'available' && (!requireOnline || isReachable(expert));
   const bucket = (tag: string, level: number) => {
     let levels = bySkill.get(tag);
     if (!levels) bySkill.set(tag, (levels = Array.from({ length: MAX_LEVEL + 1 }, newBucket)));
@@ -122,7 +130,9 @@ export function createRoster({ requireOnline }: { requireOnline: boolean }): Ros
     skilled: (tag, level) => bySkill.get(tag)?.[level]?.members ?? EMPTY,
     generalists: () => generalists.members,
     ids: () => entries.keys(),
-    get size() { return entries.size; },
+    get size() {
+      return entries.size;
+    },
   };
 }
 

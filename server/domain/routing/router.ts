@@ -3,7 +3,15 @@ import { createClassifier } from './classifier.js';
 import { createExpertiseIndex } from './expertise-index.js';
 import type { PreparedQuery } from './features.js';
 import { createRoster, MAX_LEVEL, type RosterEntry } from './roster.js';
-import { byScoreThenWaiting, learnedReasons, operationalReasons, plusRosterScore, ranked, skillReasons, type Scored } from './score.js';
+import {
+  byScoreThenWaiting,
+  learnedReasons,
+  operationalReasons,
+  plusRosterScore,
+  ranked,
+  skillReasons,
+  type Scored,
+} from './score.js';
 import { createTagModel } from './tag-model.js';
 import { contentTerms } from './tokenize.js';
 import type { RankedExpert, RouteInput, Router, RoutingSettings, TagScore } from './types.js';
@@ -26,7 +34,14 @@ export function createRouter(settings: RoutingSettings): Router {
 
   const prepare = (text: string, tags: readonly TagScore[], now: number) => {
     const positive = tags.filter((tag) => tag.confidence > 0);
-    return { tags: positive, query: learned.prepare(contentTerms(text), positive.map((tag) => ({ key: tag.slug, weight: tag.confidence })), now) };
+    return {
+      tags: positive,
+      query: learned.prepare(
+        contentTerms(text),
+        positive.map((tag) => ({ key: tag.slug, weight: tag.confidence })),
+        now,
+      ),
+    };
   };
 
   const scorer = (tags: readonly TagScore[], query: PreparedQuery) => {
@@ -34,12 +49,17 @@ export function createRouter(settings: RoutingSettings): Router {
     // While a simple scorer ranks this site's answerers better than the learned combination, it leads the ranking and
     // the combination only breaks its near-ties.
     const fallback = learned.fallback();
-    const learnedScore = fallback === null
-      ? learned.ranker.score
-      : (features: readonly number[]) => learned.ranker.score(features) + FALLBACK_LEAD * features[fallback]!;
-    const learnedContributions = fallback === null
-      ? learned.ranker.contributions
-      : (features: readonly number[]) => learned.ranker.contributions(features).map((value, i) => (i === fallback ? value + FALLBACK_LEAD * features[i]! : value));
+    const learnedScore =
+      fallback === null
+        ? learned.ranker.score
+        : (features: readonly number[]) => learned.ranker.score(features) + FALLBACK_LEAD * features[fallback]!;
+    const learnedContributions =
+      fallback === null
+        ? learned.ranker.contributions
+        : (features: readonly number[]) =>
+            learned.ranker
+              .contributions(features)
+              .map((value, i) => (i === fallback ? value + FALLBACK_LEAD * features[i]! : value));
     const baseline = learnedScore(baselineFeatures);
     const operational = (entry: RosterEntry | undefined) =>
       entry ? [skillReasons(entry.skills, tags), operationalReasons(entry, settings, query.now)] : [];
@@ -59,7 +79,12 @@ export function createRouter(settings: RoutingSettings): Router {
     };
   };
 
-  const collect = (buckets: readonly ReadonlyMap<string, RosterEntry>[], fits: (entry: RosterEntry) => boolean, reachable: Iterable<string>, eligible: (entry: RosterEntry) => boolean) => {
+  const collect = (
+    buckets: readonly ReadonlyMap<string, RosterEntry>[],
+    fits: (entry: RosterEntry) => boolean,
+    reachable: Iterable<string>,
+    eligible: (entry: RosterEntry) => boolean,
+  ) => {
     const candidates = new Set<string>();
     for (const id of reachable) {
       const entry = roster.get(id);
@@ -80,7 +105,8 @@ export function createRouter(settings: RoutingSettings): Router {
 
   const skilledBuckets = (tags: readonly TagScore[]) => {
     const buckets: ReadonlyMap<string, RosterEntry>[] = [];
-    for (let level = MAX_LEVEL; level >= 1; level--) for (const { slug } of tags) buckets.push(roster.skilled(slug, level));
+    for (let level = MAX_LEVEL; level >= 1; level--)
+      for (const { slug } of tags) buckets.push(roster.skilled(slug, level));
     return buckets;
   };
 
@@ -89,8 +115,19 @@ export function createRouter(settings: RoutingSettings): Router {
     const ordered: Scored[] = [];
     for (const expertId of candidates) ordered.push({ expertId, score: score.value(expertId) });
     ordered.sort(order);
-    const head = ordered.slice(0, explained).map(({ expertId }) => score.explain(expertId)).sort(order);
-    return head.concat(ordered.slice(explained, keep).map(({ expertId, score: value }): RankedExpert => ({ expertId, score: Math.round(value * 1e6) / 1e6, reasons: {} })));
+    const head = ordered
+      .slice(0, explained)
+      .map(({ expertId }) => score.explain(expertId))
+      .sort(order);
+    return head.concat(
+      ordered.slice(explained, keep).map(
+        ({ expertId, score: value }): RankedExpert => ({
+          expertId,
+          score: Math.round(value * 1e6) / 1e6,
+          reasons: {},
+        }),
+      ),
+    );
   };
 
   return {
@@ -117,7 +154,12 @@ export function createRouter(settings: RoutingSettings): Router {
       const clock: LocalClock = localClock(input.now);
       const eligible = (entry: RosterEntry) => {
         const { expert } = entry;
-        if (expert.availability !== 'available' || expert.load >= expert.capacity || (settings.requireOnline && !isReachable(expert))) return false;
+        if (
+          expert.availability !== 'available' ||
+          expert.load >= expert.capacity ||
+          (settings.requireOnline && !isReachable(expert))
+        )
+          return false;
         return ineligibility(expert, entry.offers, settings, input.now, clock, input.exclude) === null;
       };
       const reachable = learned.reachable(query);
@@ -128,7 +170,8 @@ export function createRouter(settings: RoutingSettings): Router {
         if (skilled.size > 0) return { ranked: best(skilled, score, settings.k, settings.k), pool: 'skilled' };
       }
       const generalists = collect([roster.generalists()], (entry) => entry.expert.generalist, reachable, eligible);
-      if (generalists.size > 0) return { ranked: best(generalists, score, settings.k, settings.k), pool: 'generalists' };
+      if (generalists.size > 0)
+        return { ranked: best(generalists, score, settings.k, settings.k), pool: 'generalists' };
       return { ranked: [], pool: 'none' };
     },
     rank(input, candidateIds) {

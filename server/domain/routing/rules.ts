@@ -5,7 +5,10 @@ export const EXACT_CONFIDENCE = 0.9;
 export const FUZZY_CONFIDENCE = 0.6;
 const MIN_FUZZY_LENGTH = 5;
 
-interface Phrase { slug: string; tokens: string[] }
+interface Phrase {
+  slug: string;
+  tokens: string[];
+}
 
 export interface CompiledRules {
   byFirstToken: Map<string, Phrase[]>;
@@ -21,7 +24,8 @@ export function compileRules(rules: readonly TagRule[]): CompiledRules {
       if (tokens.length === 0) continue;
       append(byFirstToken, tokens[0]!, { slug: rule.slug, tokens });
       if (tokens.length === 1 && tokens[0]!.length >= MIN_FUZZY_LENGTH && !/\d/.test(tokens[0]!)) {
-        for (const variant of deletionVariants(tokens[0]!)) append(fuzzy, variant, { slug: rule.slug, word: tokens[0]! });
+        for (const variant of deletionVariants(tokens[0]!))
+          append(fuzzy, variant, { slug: rule.slug, word: tokens[0]! });
       }
     }
   }

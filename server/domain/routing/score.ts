@@ -29,7 +29,9 @@ const skillPart = (confidence: number, level: number) => (SKILL_WEIGHT * confide
 /** The learned part, each feature's contribution measured against an expert with no history, summed by reason. */
 export function learnedReasons(contributions: readonly number[], baseline: readonly number[]): Reasons {
   const reasons: Reasons = {};
-  FEATURES.forEach(({ reason }, i) => { reasons[reason] = (reasons[reason] ?? 0) + contributions[i]! - baseline[i]!; });
+  FEATURES.forEach(({ reason }, i) => {
+    reasons[reason] = (reasons[reason] ?? 0) + contributions[i]! - baseline[i]!;
+  });
   return reasons;
 }
 
@@ -54,20 +56,29 @@ function recordPart(approved: number, rejected: number): number {
   return Math.log(rate / (PRIOR_APPROVALS / (PRIOR_APPROVALS + PRIOR_REJECTIONS)));
 }
 
-const speedOf = ({ expert }: RosterEntry) => slowness(expert.medianClaimMs, 5 * MINUTE_MS, 0.15) + slowness(expert.medianReplyMs, 15 * MINUTE_MS, 0.1);
+const speedOf = ({ expert }: RosterEntry) =>
+  slowness(expert.medianClaimMs, 5 * MINUTE_MS, 0.15) + slowness(expert.medianReplyMs, 15 * MINUTE_MS, 0.1);
 
-const fairnessPart = (offered: number, settings: RoutingSettings) => (-FAIRNESS_WEIGHT * offered) / settings.maxOffersPerHour;
+const fairnessPart = (offered: number, settings: RoutingSettings) =>
+  (-FAIRNESS_WEIGHT * offered) / settings.maxOffersPerHour;
 
 /**
  * `score` plus every value of skillReasons() and operationalReasons(), added in the order ranked() would add them,
  * without building either object: routing scores every candidate and explains only the few it keeps.
  */
-export function plusRosterScore(score: number, entry: RosterEntry, tags: readonly TagScore[], settings: RoutingSettings, now: number): number {
+export function plusRosterScore(
+  score: number,
+  entry: RosterEntry,
+  tags: readonly TagScore[],
+  settings: RoutingSettings,
+  now: number,
+): number {
   for (let i = 0; i < tags.length; i++) {
     const level = entry.skills.get(tags[i]!.slug);
     if (!level || seenBefore(tags, i)) continue;
     let best = 0;
-    for (let j = i; j < tags.length; j++) if (tags[j]!.slug === tags[i]!.slug) best = Math.max(best, skillPart(tags[j]!.confidence, level));
+    for (let j = i; j < tags.length; j++)
+      if (tags[j]!.slug === tags[i]!.slug) best = Math.max(best, skillPart(tags[j]!.confidence, level));
     score += best;
   }
   const { load, capacity, approved, rejected } = entry.expert;
@@ -108,7 +119,9 @@ export type Scored = Pick<RankedExpert, 'expertId' | 'score'>;
 
 export function byScoreThenWaiting(lastOfferedAt: (id: string) => number) {
   return (a: Scored, b: Scored) =>
-    b.score - a.score || lastOfferedAt(a.expertId) - lastOfferedAt(b.expertId) || idHash(a.expertId) - idHash(b.expertId) ||
+    b.score - a.score ||
+    lastOfferedAt(a.expertId) - lastOfferedAt(b.expertId) ||
+    idHash(a.expertId) - idHash(b.expertId) ||
     (a.expertId < b.expertId ? -1 : a.expertId > b.expertId ? 1 : 0);
 }
 

@@ -2,7 +2,10 @@ const ALPHA = 0.1;
 const MAX_TAGS = 5;
 const MIN_CONFIDENCE = 0.15;
 
-export interface TagPrediction { slug: string; confidence: number }
+export interface TagPrediction {
+  slug: string;
+  confidence: number;
+}
 
 /**
  * Multinomial naive Bayes over content terms, learned one tagged question at a time. Its posterior assumes one
@@ -66,7 +69,7 @@ export function createTagModel(): TagModel {
       const temperature = Math.sqrt(known.length);
       const top = logits.reduce((a, b) => Math.max(a, b), -Infinity);
       let norm = 0;
-      for (let id = 0; id < logits.length; id++) norm += (logits[id] = Math.exp((logits[id]! - top) / temperature));
+      for (let id = 0; id < logits.length; id++) norm += logits[id] = Math.exp((logits[id]! - top) / temperature);
       const spread = tagAssignments / documents / norm;
       const predictions: TagPrediction[] = [];
       logits.forEach((weight, id) => {
@@ -75,6 +78,8 @@ export function createTagModel(): TagModel {
       });
       return predictions.sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1)).slice(0, MAX_TAGS);
     },
-    get documents() { return documents; },
+    get documents() {
+      return documents;
+    },
   };
 }

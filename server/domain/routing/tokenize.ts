@@ -4,14 +4,16 @@ const HASHTAG_PATTERN = /#([\p{L}\p{N}_]+)/gu;
 const WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const DIACRITICS = /\p{M}+/gu;
 
-const STOPWORDS = new Set((
-  'a about above after again against all am an and any are as at be because been before being below between both but by ' +
-  'can cannot could did do does doing down during each few for from further had has have having he her here hers him his ' +
-  'how i if in into is it its itself just me more most my no nor not of off on once only or other our ours out over own same ' +
-  'she should so some such than that the their theirs them then there these they this those through to too under until up ' +
-  'very was we were what when where which while who whom why will with would you your yours im ive id dont doesnt didnt cant ' +
-  'wont isnt arent get got also please pls plz thanks thank hi hello hey u ur ok okay yes yeah'
-).split(' '));
+const STOPWORDS = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+    'can cannot could did do does doing down during each few for from further had has have having he her here hers him his ' +
+    'how i if in into is it its itself just me more most my no nor not of off on once only or other our ours out over own same ' +
+    'she should so some such than that the their theirs them then there these they this those through to too under until up ' +
+    'very was we were what when where which while who whom why will with would you your yours im ive id dont doesnt didnt cant ' +
+    'wont isnt arent get got also please pls plz thanks thank hi hello hey u ur ok okay yes yeah'
+  ).split(' '),
+);
 
 export function stem(word: string): string {
   let w = word;
@@ -30,7 +32,12 @@ function undouble(w: string): string {
 }
 
 function normalizeWord(raw: string): string {
-  return raw.normalize('NFKD').replace(DIACRITICS, '').toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+  return raw
+    .normalize('NFKD')
+    .replace(DIACRITICS, '')
+    .toLowerCase()
+    .replace(/['’]s$/u, '')
+    .replace(/['’]/gu, '');
 }
 
 function splitHashtag(tag: string): string[] {
@@ -41,11 +48,15 @@ function splitHashtag(tag: string): string[] {
     const prev = chars[i - 1] ?? '';
     const next = chars[i + 1] ?? '';
     const brandPrefix = current.length === 1 && parts.length === 0 && isLower(current);
-    const boundary = ch === '_' ||
+    const boundary =
+      ch === '_' ||
       (isUpper(ch) && isLower(prev) && !brandPrefix) ||
       (isUpper(ch) && isUpper(prev) && isLower(next)) ||
       (isDigit(ch) !== isDigit(prev) && prev !== '' && prev !== '_');
-    if (boundary && current) { parts.push(current); current = ''; }
+    if (boundary && current) {
+      parts.push(current);
+      current = '';
+    }
     if (ch !== '_') current += ch;
   });
   if (current) parts.push(current);

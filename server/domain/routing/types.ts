@@ -1,10 +1,24 @@
-export interface TagRule { slug: string; keywords: string[] }
+export interface TagRule {
+  slug: string;
+  keywords: string[];
+}
 
-export interface TagScore { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }
+export interface TagScore {
+  slug: string;
+  confidence: number;
+  source: 'rules' | 'model' | 'manual';
+}
 
-export interface ScheduleSlot { day: number; start: number; end: number }
+export interface ScheduleSlot {
+  day: number;
+  start: number;
+  end: number;
+}
 
-export interface WeeklySchedule { timezone: string; slots: ScheduleSlot[] }
+export interface WeeklySchedule {
+  timezone: string;
+  slots: ScheduleSlot[];
+}
 
 export interface RoutingExpert {
   id: string;
@@ -30,13 +44,29 @@ export interface RoutingSettings {
   requireOnline: boolean;
 }
 
-export interface RankedExpert { expertId: string; score: number; reasons: Record<string, number> }
+export interface RankedExpert {
+  expertId: string;
+  score: number;
+  reasons: Record<string, number>;
+}
 
-export interface RouteResult { ranked: RankedExpert[]; pool: 'skilled' | 'generalists' | 'none' }
+export interface RouteResult {
+  ranked: RankedExpert[];
+  pool: 'skilled' | 'generalists' | 'none';
+}
 
-export interface RouteInput { text: string; tags: TagScore[]; exclude?: ReadonlySet<string>; now: number }
+export interface RouteInput {
+  text: string;
+  tags: TagScore[];
+  exclude?: ReadonlySet<string>;
+  now: number;
+}
 
-export interface RankInput { text: string; tags: TagScore[]; now: number }
+export interface RankInput {
+  text: string;
+  tags: TagScore[];
+  now: number;
+}
 
 export interface Router {
   upsertExpert(expert: RoutingExpert): void;

@@ -11,9 +11,14 @@ import { age, author, empty, errorText, sla, statusBadge, tagChips, toast } from
 const MINE = 'claimed,in_review,approved,posting,failed';
 
 export function reasons(r: Record<string, number>): HTMLElement {
-  const entries = Object.entries(r).filter(([, v]) => v !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
-  return h('ul', { class: 'reasons', 'aria-label': 'Why it was offered' },
-    entries.map(([k, v]) => h('li', null, reasonLabel(k), ' ', h('span', { class: 'num' }, reasonValue(v)))));
+  const entries = Object.entries(r)
+    .filter(([, v]) => v !== 0)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  return h(
+    'ul',
+    { class: 'reasons', 'aria-label': 'Why it was offered' },
+    entries.map(([k, v]) => h('li', null, reasonLabel(k), ' ', h('span', { class: 'num' }, reasonValue(v)))),
+  );
 }
 
 async function claim(item: InboxItem, btn: HTMLButtonElement): Promise<void> {
@@ -36,24 +41,53 @@ async function claim(item: InboxItem, btn: HTMLButtonElement): Promise<void> {
 
 function offerCard(item: InboxItem): HTMLElement {
   const q = item.question;
-  const claimBtn = h('button', { type: 'button', class: 'primary big', 'aria-label': `Claim question from @${q.author.handle}` }, 'Claim');
+  const claimBtn = h(
+    'button',
+    { type: 'button', class: 'primary big', 'aria-label': `Claim question from @${q.author.handle}` },
+    'Claim',
+  );
   claimBtn.addEventListener('click', () => void claim(item, claimBtn));
   if (item.takenBy) claimBtn.disabled = true;
-  return h('article', { class: `card offer${item.takenBy ? ' taken' : ''}`, 'data-question': q.id },
+  return h(
+    'article',
+    { class: `card offer${item.takenBy ? ' taken' : ''}`, 'data-question': q.id },
     h('div', { class: 'card-head' }, author(q), age(q.createdAt), sla(q)),
     h('p', { class: 'qtext' }, q.text),
-    h('div', { class: 'card-meta' }, tagChips(q.tags), h('span', { class: 'muted', 'data-expires': item.offer.expiresAt })),
-    h('details', { class: 'why' }, h('summary', null, 'Why you'), reasons(item.offer.reasons),
-      h('p', { class: 'muted' }, `Wave ${item.offer.wave}, score ${score(item.offer.score)}`)),
+    h(
+      'div',
+      { class: 'card-meta' },
+      tagChips(q.tags),
+      h('span', { class: 'muted', 'data-expires': item.offer.expiresAt }),
+    ),
+    h(
+      'details',
+      { class: 'why' },
+      h('summary', null, 'Why you'),
+      reasons(item.offer.reasons),
+      h('p', { class: 'muted' }, `Wave ${item.offer.wave}, score ${score(item.offer.score)}`),
+    ),
     item.takenBy
       ? h('p', { class: 'taken-note', role: 'status' }, `${item.takenBy} took this one.`)
-      : h('div', { class: 'card-actions' }, claimBtn, h('a', { href: `#/q/${encodeURIComponent(q.id)}`, class: 'button' }, 'Read thread')));
+      : h(
+          'div',
+          { class: 'card-actions' },
+          claimBtn,
+          h('a', { href: `#/q/${encodeURIComponent(q.id)}`, class: 'button' }, 'Read thread'),
+        ),
+  );
 }
 
 function mineRow(q: QuestionSummary): HTMLElement {
-  return h('li', null, h('a', { class: 'row-link', href: `#/q/${encodeURIComponent(q.id)}` },
-    h('span', { class: 'row-top' }, statusBadge(q.status), author(q), sla(q)),
-    h('span', { class: 'row-text' }, q.text)));
+  return h(
+    'li',
+    null,
+    h(
+      'a',
+      { class: 'row-link', href: `#/q/${encodeURIComponent(q.id)}` },
+      h('span', { class: 'row-top' }, statusBadge(q.status), author(q), sla(q)),
+      h('span', { class: 'row-text' }, q.text),
+    ),
+  );
 }
 
 export function inboxView(main: HTMLElement): () => void {
@@ -65,36 +99,75 @@ export function inboxView(main: HTMLElement): () => void {
   const renderSummary = () => {
     const p = session.profile;
     if (!p) {
-      replace(summary, 'You have no expert profile yet. ', h('a', { href: '#/profile' }, 'Set one up'), ' to receive questions.');
+      replace(
+        summary,
+        'You have no expert profile yet. ',
+        h('a', { href: '#/profile' }, 'Set one up'),
+        ' to receive questions.',
+      );
       return;
     }
-    replace(summary, p.availability === 'available' ? 'You are available. ' : h('strong', null, 'You are away: no new offers. '),
-      `Holding ${mine.filter((q) => q.status === 'claimed' || q.status === 'in_review').length} of ${p.capacity}.`);
+    replace(
+      summary,
+      p.availability === 'available' ? 'You are available. ' : h('strong', null, 'You are away: no new offers. '),
+      `Holding ${mine.filter((q) => q.status === 'claimed' || q.status === 'in_review').length} of ${p.capacity}.`,
+    );
   };
   const renderOffers = () => {
     const items = inboxItems();
     if (!items.length) {
-      replace(offersList, empty(session.profile?.availability === 'away' ? 'No offers while you are away.' : 'No open offers. New questions for you appear here as they arrive.'));
+      replace(
+        offersList,
+        empty(
+          session.profile?.availability === 'away'
+            ? 'No offers while you are away.'
+            : 'No open offers. New questions for you appear here as they arrive.',
+        ),
+      );
       return;
     }
     offersList.querySelector(':scope > .empty')?.remove();
-    reconcile(offersList, items, (i) => i.question.id, offerCard, (i) => `${i.question.updatedAt}|${i.takenBy ?? ''}`);
+    reconcile(
+      offersList,
+      items,
+      (i) => i.question.id,
+      offerCard,
+      (i) => `${i.question.updatedAt}|${i.takenBy ?? ''}`,
+    );
   };
   const loadMine = async () => {
     try {
-      const res = await get<{ items: QuestionSummary[] }>(`/api/questions${query({ assignee: 'me', status: MINE, limit: 50 })}`);
+      const res = await get<{ items: QuestionSummary[] }>(
+        `/api/questions${query({ assignee: 'me', status: MINE, limit: 50 })}`,
+      );
       mine = res.items;
-      replace(mineList, mine.length ? mine.map(mineRow) : h('li', null, empty('Nothing claimed. Claim an offer above to answer it.')));
+      replace(
+        mineList,
+        mine.length ? mine.map(mineRow) : h('li', null, empty('Nothing claimed. Claim an offer above to answer it.')),
+      );
       renderSummary();
     } catch (err) {
       replace(mineList, h('li', { class: 'error' }, errorText(err)));
     }
   };
 
-  replace(main,
-    h('h1', null, 'Inbox'), summary,
-    h('section', { class: 'panel', 'aria-labelledby': 'offers-h' }, h('h2', { id: 'offers-h' }, 'Offered to you'), offersList),
-    h('section', { class: 'panel', 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h' }, 'Your questions'), mineList));
+  replace(
+    main,
+    h('h1', null, 'Inbox'),
+    summary,
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'offers-h' },
+      h('h2', { id: 'offers-h' }, 'Offered to you'),
+      offersList,
+    ),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'mine-h' },
+      h('h2', { id: 'mine-h' }, 'Your questions'),
+      mineList,
+    ),
+  );
   renderOffers();
   renderSummary();
   void loadMine();
@@ -107,9 +180,27 @@ export function inboxView(main: HTMLElement): () => void {
   };
   const offs = [
     onInboxChange(renderOffers),
-    onProfile(() => { renderSummary(); renderOffers(); }),
-    onAny(['question.claimed', 'question.released', 'question.updated', 'reply.submitted', 'reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'], reloadSoon),
+    onProfile(() => {
+      renderSummary();
+      renderOffers();
+    }),
+    onAny(
+      [
+        'question.claimed',
+        'question.released',
+        'question.updated',
+        'reply.submitted',
+        'reply.approved',
+        'reply.rejected',
+        'reply.posted',
+        'reply.failed',
+      ],
+      reloadSoon,
+    ),
     onResync(reloadSoon),
   ];
-  return () => { clearTimeout(timer); offs.forEach((off) => off()); };
+  return () => {
+    clearTimeout(timer);
+    offs.forEach((off) => off());
+  };
 }

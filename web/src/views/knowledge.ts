@@ -12,17 +12,40 @@ export function notesPanel(questionId: string): { el: HTMLElement; reload(): voi
   const list = h('ol', { class: 'notes' });
   const text = h('textarea', { id: nextId('note'), rows: 2, maxlength: 2000 });
   const add = h('button', { type: 'submit' }, 'Add note');
-  const form = h('form', { class: 'compose' }, h('label', { for: text.id }, 'Internal note'),
-    h('span', { class: 'hint', id: `${text.id}-hint` }, 'Only your team sees notes. Mention someone with @Name to let them know.'), text,
-    h('div', { class: 'form-actions' }, add));
+  const form = h(
+    'form',
+    { class: 'compose' },
+    h('label', { for: text.id }, 'Internal note'),
+    h(
+      'span',
+      { class: 'hint', id: `${text.id}-hint` },
+      'Only your team sees notes. Mention someone with @Name to let them know.',
+    ),
+    text,
+    h('div', { class: 'form-actions' }, add),
+  );
   text.setAttribute('aria-describedby', `${text.id}-hint`);
   const reload = async () => {
     try {
       const { items } = await get<{ items: Note[] }>(path);
-      replace(list, items.map((n) => h('li', { class: `note-item note-${n.kind}` },
-        h('div', { class: 'muted small' }, h('strong', null, n.authorName), n.kind === 'handoff' ? ' handed this off · ' : ' · ', age(n.createdAt),
-          n.mentions.length ? ` · to ${n.mentions.map((m) => m.name).join(', ')}` : ''),
-        h('p', { class: 'qtext' }, n.text))));
+      replace(
+        list,
+        items.map((n) =>
+          h(
+            'li',
+            { class: `note-item note-${n.kind}` },
+            h(
+              'div',
+              { class: 'muted small' },
+              h('strong', null, n.authorName),
+              n.kind === 'handoff' ? ' handed this off · ' : ' · ',
+              age(n.createdAt),
+              n.mentions.length ? ` · to ${n.mentions.map((m) => m.name).join(', ')}` : '',
+            ),
+            h('p', { class: 'qtext' }, n.text),
+          ),
+        ),
+      );
     } catch (err) {
       replace(list, h('li', { class: 'error' }, errorText(err)));
     }
@@ -45,27 +68,67 @@ export function notesPanel(questionId: string): { el: HTMLElement; reload(): voi
 export function reusePanel(q: QuestionSummary, insert: (text: string) => void): HTMLElement {
   const similar = h('ul', { class: 'plain reuse' }, h('li', { class: 'muted' }, 'Looking for similar questions…'));
   const snippets = h('ul', { class: 'plain reuse' });
-  void get<{ items: SimilarAnswer[] }>(`/api/questions/${encodeURIComponent(q.id)}/similar${query({ limit: 3 })}`).then(({ items }) => {
-    replace(similar, items.length ? items.map((a) => h('li', { class: 'reuse-item' },
-      h('p', { class: 'muted small clamp' }, 'Q: ', a.questionText),
-      h('p', { class: 'qtext' }, a.replyText),
-      h('div', { class: 'inline-row' }, h('span', { class: 'muted small' }, `by ${a.authorName}`),
-        button('Use this', () => insert(a.replyText), { 'aria-label': `Use the answer by ${a.authorName}` }))))
-      : h('li', { class: 'muted' }, 'No similar answered questions yet.'));
-  }, () => replace(similar, h('li', { class: 'muted' }, 'Similar answers are unavailable.')));
+  void get<{ items: SimilarAnswer[] }>(`/api/questions/${encodeURIComponent(q.id)}/similar${query({ limit: 3 })}`).then(
+    ({ items }) => {
+      replace(
+        similar,
+        items.length
+          ? items.map((a) =>
+              h(
+                'li',
+                { class: 'reuse-item' },
+                h('p', { class: 'muted small clamp' }, 'Q: ', a.questionText),
+                h('p', { class: 'qtext' }, a.replyText),
+                h(
+                  'div',
+                  { class: 'inline-row' },
+                  h('span', { class: 'muted small' }, `by ${a.authorName}`),
+                  button('Use this', () => insert(a.replyText), { 'aria-label': `Use the answer by ${a.authorName}` }),
+                ),
+              ),
+            )
+          : h('li', { class: 'muted' }, 'No similar answered questions yet.'),
+      );
+    },
+    () => replace(similar, h('li', { class: 'muted' }, 'Similar answers are unavailable.')),
+  );
   const tags = q.tags.map((t) => t.slug).join(',');
-  void get<{ items: Snippet[] }>(`/api/snippets${query({ tag: tags || undefined })}`).then(({ items }) => {
-    replace(snippets, items.slice(0, 8).map((s) => h('li', { class: 'reuse-item' },
-      h('strong', null, s.title), s.tag ? h('span', { class: 'chip' }, s.tag) : null,
-      h('p', { class: 'qtext' }, s.text),
-      button('Insert', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
-        insert(s.text);
-        await post(`/api/snippets/${encodeURIComponent(s.id)}/use`);
-      }), { 'aria-label': `Insert snippet ${s.title}` }))));
-    if (!items.length) replace(snippets, h('li', { class: 'muted' }, 'No snippets for these tags.'));
-  }, () => replace(snippets, null));
-  return h('details', { class: 'panel reuse-panel' }, h('summary', null, 'Reuse a past answer or a snippet'),
-    h('h3', null, 'Answers to similar questions'), similar, h('h3', null, 'Snippets'), snippets);
+  void get<{ items: Snippet[] }>(`/api/snippets${query({ tag: tags || undefined })}`).then(
+    ({ items }) => {
+      replace(
+        snippets,
+        items.slice(0, 8).map((s) =>
+          h(
+            'li',
+            { class: 'reuse-item' },
+            h('strong', null, s.title),
+            s.tag ? h('span', { class: 'chip' }, s.tag) : null,
+            h('p', { class: 'qtext' }, s.text),
+            button(
+              'Insert',
+              (ev) =>
+                busy(ev.currentTarget as HTMLButtonElement, async () => {
+                  insert(s.text);
+                  await post(`/api/snippets/${encodeURIComponent(s.id)}/use`);
+                }),
+              { 'aria-label': `Insert snippet ${s.title}` },
+            ),
+          ),
+        ),
+      );
+      if (!items.length) replace(snippets, h('li', { class: 'muted' }, 'No snippets for these tags.'));
+    },
+    () => replace(snippets, null),
+  );
+  return h(
+    'details',
+    { class: 'panel reuse-panel' },
+    h('summary', null, 'Reuse a past answer or a snippet'),
+    h('h3', null, 'Answers to similar questions'),
+    similar,
+    h('h3', null, 'Snippets'),
+    snippets,
+  );
 }
 
 /** The assignee passes the question to a colleague, with a note saying what they have found so far. */
@@ -73,14 +136,39 @@ export function handoffPanel(questionId: string, onDone: () => void): HTMLElemen
   const who = h('select', { id: nextId('handoff-to') }, h('option', { value: '' }, 'Loading colleagues…'));
   const note = h('textarea', { id: nextId('handoff-note'), rows: 2, maxlength: 2000, required: true });
   const send = h('button', { type: 'submit' }, 'Hand off');
-  const form = h('form', { class: 'compose' },
-    h('label', { for: who.id }, 'Colleague'), who, h('label', { for: note.id }, 'Note for them'), note, h('div', { class: 'form-actions' }, send));
-  void get<{ items: Colleague[] }>('/api/experts/directory').then(({ items }) => {
-    const others = items.filter((c) => c.id !== session.user?.id)
-      .sort((a, b) => Number(b.online) - Number(a.online) || Number(b.availability === 'available') - Number(a.availability === 'available') || a.name.localeCompare(b.name));
-    replace(who, h('option', { value: '' }, 'Choose a colleague'), others.map((c) => h('option', { value: c.id },
-      `${c.name}${c.online ? ' · online' : ''}${c.availability === 'away' ? ' · away' : ''}${c.skills.length ? ` · ${c.skills.map((s) => s.tag).join(', ')}` : ''}`)));
-  }, () => replace(who, h('option', { value: '' }, 'Colleagues are unavailable')));
+  const form = h(
+    'form',
+    { class: 'compose' },
+    h('label', { for: who.id }, 'Colleague'),
+    who,
+    h('label', { for: note.id }, 'Note for them'),
+    note,
+    h('div', { class: 'form-actions' }, send),
+  );
+  void get<{ items: Colleague[] }>('/api/experts/directory').then(
+    ({ items }) => {
+      const others = items
+        .filter((c) => c.id !== session.user?.id)
+        .sort(
+          (a, b) =>
+            Number(b.online) - Number(a.online) ||
+            Number(b.availability === 'available') - Number(a.availability === 'available') ||
+            a.name.localeCompare(b.name),
+        );
+      replace(
+        who,
+        h('option', { value: '' }, 'Choose a colleague'),
+        others.map((c) =>
+          h(
+            'option',
+            { value: c.id },
+            `${c.name}${c.online ? ' · online' : ''}${c.availability === 'away' ? ' · away' : ''}${c.skills.length ? ` · ${c.skills.map((s) => s.tag).join(', ')}` : ''}`,
+          ),
+        ),
+      );
+    },
+    () => replace(who, h('option', { value: '' }, 'Colleagues are unavailable')),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (!who.value || !note.value.trim()) return toast('Choose a colleague and say what you found so far.', 'error');

@@ -19,12 +19,19 @@ export async function allTags(fresh = false): Promise<Tag[]> {
   if (!tagsCache || fresh) tagsCache = (await get<{ items: Tag[] }>('/api/tags')).items;
   return tagsCache;
 }
-export const forgetTags = () => { tagsCache = null; };
+export const forgetTags = () => {
+  tagsCache = null;
+};
 
 function rankFor(q: QuestionDetail, e: Expert): number {
   const tags = new Set(q.tags.map((t) => t.slug));
   const skill = e.skills.filter((s) => tags.has(s.tag)).reduce((sum, s) => sum + s.level, 0);
-  return (e.online ? 100 : 0) + (e.availability === 'available' ? 50 : 0) + skill * 5 - (e.load / Math.max(1, e.capacity)) * 10;
+  return (
+    (e.online ? 100 : 0) +
+    (e.availability === 'available' ? 50 : 0) +
+    skill * 5 -
+    (e.load / Math.max(1, e.capacity)) * 10
+  );
 }
 
 function assignBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; render(): void } {
@@ -37,23 +44,61 @@ function assignBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLEl
     const needle = search.value.trim().toLowerCase();
     const tags = new Set(q.tags.map((t) => t.slug));
     const shown = list
-      .filter((e) => !needle || [e.name, e.signature, e.store ?? '', e.email, ...e.skills.map((s) => s.tag)].some((v) => v.toLowerCase().includes(needle)))
+      .filter(
+        (e) =>
+          !needle ||
+          [e.name, e.signature, e.store ?? '', e.email, ...e.skills.map((s) => s.tag)].some((v) =>
+            v.toLowerCase().includes(needle),
+          ),
+      )
       .sort((a, b) => rankFor(q, b) - rankFor(q, a))
       .slice(0, 8);
-    replace(results, shown.length ? shown.map((e) => {
-      const current = e.id === q.assigneeId;
-      return h('li', { class: 'pick-row' },
-        h('span', { class: `presence ${e.online ? 'on' : 'off'}`, title: e.online ? 'online' : 'offline' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, e.online ? 'online' : 'offline')),
-        h('span', { class: 'pick-name' }, h('strong', null, e.name), ' ', h('span', { class: 'muted' }, e.availability === 'away' ? 'away' : ''),
-          h('span', { class: 'chips' }, e.skills.filter((s) => tags.has(s.tag)).map((s) => h('span', { class: 'chip chip-match' }, `${s.tag} ${s.level}`)))),
-        meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`),
-        h('span', { class: 'muted small' }, `approval ${percent(e.stats.approvalRate)}`),
-        current ? h('span', { class: 'badge' }, 'assigned') : button('Assign', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
-          await post(`/api/questions/${encodeURIComponent(q.id)}/assign`, { expertId: e.id });
-          toast(`Assigned to ${e.name}.`, 'ok');
-          reload();
-        }), { 'aria-label': `Assign to ${e.name}` }));
-    }) : h('li', { class: 'muted' }, needle ? 'No expert matches.' : 'No experts yet.'));
+    replace(
+      results,
+      shown.length
+        ? shown.map((e) => {
+            const current = e.id === q.assigneeId;
+            return h(
+              'li',
+              { class: 'pick-row' },
+              h(
+                'span',
+                { class: `presence ${e.online ? 'on' : 'off'}`, title: e.online ? 'online' : 'offline' },
+                h('span', { class: 'dot', 'aria-hidden': 'true' }),
+                h('span', { class: 'sr-only' }, e.online ? 'online' : 'offline'),
+              ),
+              h(
+                'span',
+                { class: 'pick-name' },
+                h('strong', null, e.name),
+                ' ',
+                h('span', { class: 'muted' }, e.availability === 'away' ? 'away' : ''),
+                h(
+                  'span',
+                  { class: 'chips' },
+                  e.skills
+                    .filter((s) => tags.has(s.tag))
+                    .map((s) => h('span', { class: 'chip chip-match' }, `${s.tag} ${s.level}`)),
+                ),
+              ),
+              meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`),
+              h('span', { class: 'muted small' }, `approval ${percent(e.stats.approvalRate)}`),
+              current
+                ? h('span', { class: 'badge' }, 'assigned')
+                : button(
+                    'Assign',
+                    (ev) =>
+                      busy(ev.currentTarget as HTMLButtonElement, async () => {
+                        await post(`/api/questions/${encodeURIComponent(q.id)}/assign`, { expertId: e.id });
+                        toast(`Assigned to ${e.name}.`, 'ok');
+                        reload();
+                      }),
+                    { 'aria-label': `Assign to ${e.name}` },
+                  ),
+            );
+          })
+        : h('li', { class: 'muted' }, needle ? 'No expert matches.' : 'No experts yet.'),
+    );
   };
   search.addEventListener('input', render);
   const load = async () => {
@@ -65,15 +110,36 @@ function assignBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLEl
     }
   };
   void load();
-  return { el: h('div', { class: 'manage-block' }, h('h3', null, 'Assign or reassign'), field('Find an expert', search), results), render };
+  return {
+    el: h(
+      'div',
+      { class: 'manage-block' },
+      h('h3', null, 'Assign or reassign'),
+      field('Find an expert', search),
+      results,
+    ),
+    render,
+  };
 }
 
 function dismissBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement {
   const presets = ['Not a question', 'Spam', 'No reply needed', 'Already answered elsewhere'];
-  const select = h('select', null, presets.map((p) => h('option', { value: p }, p)), h('option', { value: '' }, 'Other (write below)'));
+  const select = h(
+    'select',
+    null,
+    presets.map((p) => h('option', { value: p }, p)),
+    h('option', { value: '' }, 'Other (write below)'),
+  );
   const other = h('input', { type: 'text', maxlength: 500 });
   const btn = h('button', { type: 'submit', class: 'danger' }, 'Dismiss');
-  const form = h('form', { class: 'manage-block' }, h('h3', null, 'Dismiss'), field('Reason', select), field('Details', other, 'Optional, or the reason when "Other"'), btn);
+  const form = h(
+    'form',
+    { class: 'manage-block' },
+    h('h3', null, 'Dismiss'),
+    field('Reason', select),
+    field('Details', other, 'Optional, or the reason when "Other"'),
+    btn,
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const reason = [select.value, other.value.trim()].filter(Boolean).join(': ');
@@ -91,15 +157,32 @@ function retagBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLEle
   const boxes = h('div', { class: 'checks' });
   const btn = h('button', { type: 'submit' }, 'Save tags');
   const legendId = nextId('tags');
-  const form = h('form', { class: 'manage-block' }, h('h3', { id: legendId }, 'Tags'),
-    h('fieldset', { 'aria-labelledby': legendId }, boxes), btn);
+  const form = h(
+    'form',
+    { class: 'manage-block' },
+    h('h3', { id: legendId }, 'Tags'),
+    h('fieldset', { 'aria-labelledby': legendId }, boxes),
+    btn,
+  );
   let dirty = false;
-  boxes.addEventListener('change', () => { dirty = true; });
+  boxes.addEventListener('change', () => {
+    dirty = true;
+  });
   const update = async () => {
     if (dirty) return;
     const tags = await allTags().catch(() => [] as Tag[]);
     const current = new Set(getQ().tags.map((t) => t.slug));
-    replace(boxes, tags.map((t) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: t.slug, checked: current.has(t.slug) }), h('span', null, t.name, t.sensitive ? h('span', { class: 'muted' }, ' (sensitive)') : null))));
+    replace(
+      boxes,
+      tags.map((t) =>
+        h(
+          'label',
+          { class: 'check' },
+          h('input', { type: 'checkbox', value: t.slug, checked: current.has(t.slug) }),
+          h('span', null, t.name, t.sensitive ? h('span', { class: 'muted' }, ' (sensitive)') : null),
+        ),
+      ),
+    );
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -119,7 +202,15 @@ export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { 
   const assign = assignBox(getQ, reload);
   const dismiss = dismissBox(getQ, reload);
   const retag = retagBox(getQ, reload);
-  const el = h('section', { class: 'panel manage', 'aria-labelledby': 'manage-h' }, h('h2', { id: 'manage-h' }, 'Manage'), retry, assign.el, dismiss, retag.el);
+  const el = h(
+    'section',
+    { class: 'panel manage', 'aria-labelledby': 'manage-h' },
+    h('h2', { id: 'manage-h' }, 'Manage'),
+    retry,
+    assign.el,
+    dismiss,
+    retag.el,
+  );
   return {
     el,
     update() {
@@ -127,13 +218,26 @@ export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { 
       assign.el.hidden = !isOpen(q.status);
       assign.render();
       dismiss.hidden = !isOpen(q.status);
-      replace(retry, q.status === 'failed'
-        ? h('div', { class: 'manage-block' }, h('p', { class: 'error' }, 'Posting failed.'), button('Retry posting', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
-          await post(`/api/questions/${encodeURIComponent(q.id)}/retry`);
-          toast('Posting again.', 'ok');
-          reload();
-        }), { class: 'primary' }))
-        : null);
+      replace(
+        retry,
+        q.status === 'failed'
+          ? h(
+              'div',
+              { class: 'manage-block' },
+              h('p', { class: 'error' }, 'Posting failed.'),
+              button(
+                'Retry posting',
+                (ev) =>
+                  busy(ev.currentTarget as HTMLButtonElement, async () => {
+                    await post(`/api/questions/${encodeURIComponent(q.id)}/retry`);
+                    toast('Posting again.', 'ok');
+                    reload();
+                  }),
+                { class: 'primary' },
+              ),
+            )
+          : null,
+      );
       retag.update();
     },
   };

@@ -15,23 +15,68 @@ import { managerPanel } from './manage.js';
 import { saveAsSnippet } from './snippets.js';
 
 export function replyCard(r: Reply): HTMLElement {
-  return h('li', { class: `reply reply-${r.status}` },
-    h('div', { class: 'row-top' }, statusBadge(r.status), r.authorName ? h('span', null, r.authorName) : null, age(r.updatedAt),
-      h('span', { class: 'muted' }, `${r.weightedLength} / 280`)),
+  return h(
+    'li',
+    { class: `reply reply-${r.status}` },
+    h(
+      'div',
+      { class: 'row-top' },
+      statusBadge(r.status),
+      r.authorName ? h('span', null, r.authorName) : null,
+      age(r.updatedAt),
+      h('span', { class: 'muted' }, `${r.weightedLength} / 280`),
+    ),
     publicPreview(r.preview),
     r.feedback ? h('p', { class: 'feedback' }, h('strong', null, 'Feedback: '), r.feedback) : null,
     r.failureReason ? h('p', { class: 'error' }, `Posting failed: ${r.failureReason}`) : null,
-    r.externalId ? h('p', null, 'Public post ', h('code', null, r.externalId), ' · ', h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X')) : null,
-    isManager() && (r.status === 'posted' || r.status === 'approved') ? saveAsSnippet(r.id) : null);
+    r.externalId
+      ? h(
+          'p',
+          null,
+          'Public post ',
+          h('code', null, r.externalId),
+          ' · ',
+          h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X'),
+        )
+      : null,
+    isManager() && (r.status === 'posted' || r.status === 'approved') ? saveAsSnippet(r.id) : null,
+  );
 }
 
 function offersTable(q: QuestionDetail): HTMLElement {
   if (!q.offers.length) return h('p', { class: 'muted' }, 'Not offered to anyone yet.');
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'offers-table' },
-    h('thead', null, h('tr', null, ['Expert', 'Wave', 'Score', 'State', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', null, q.offers.map((o) => h('tr', null,
-      h('td', null, o.expertName ?? o.expertId), h('td', { class: 'num' }, String(o.wave)), h('td', { class: 'num' }, score(o.score)),
-      h('td', null, o.state), h('td', null, reasons(o.reasons)))))));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'offers-table' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Expert', 'Wave', 'Score', 'State', 'Why'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        q.offers.map((o) =>
+          h(
+            'tr',
+            null,
+            h('td', null, o.expertName ?? o.expertId),
+            h('td', { class: 'num' }, String(o.wave)),
+            h('td', { class: 'num' }, score(o.score)),
+            h('td', null, o.state),
+            h('td', null, reasons(o.reasons)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 export function questionView(main: HTMLElement, id: string | undefined): () => void {
@@ -54,76 +99,194 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     const mine = q.assigneeId === me;
     const lastReply = q.replies[q.replies.length - 1];
     const canClaim = ['new', 'offered', 'escalated'].includes(q.status) && (!!session.profile || isManager());
-    const key = mine && q.status === 'claimed' ? `compose:${lastReply?.id ?? ''}` : `${q.status}:${mine}:${q.updatedAt}`;
+    const key =
+      mine && q.status === 'claimed' ? `compose:${lastReply?.id ?? ''}` : `${q.status}:${mine}:${q.updatedAt}`;
     if (key === composeKey) return;
     composeKey = key;
     if (mine && q.status === 'claimed') {
       const rejected = lastReply?.status === 'rejected' ? lastReply : null;
-      const form = composer({ question: q, signature: session.profile?.signature ?? session.user!.name, initialText: rejected?.text, onSubmitted: () => void load() });
-      replace(action, section(rejected ? 'Edit your reply' : 'Write the reply',
-        rejected ? h('div', { class: 'feedback', role: 'note' }, h('strong', null, 'A community manager asked for changes: '), rejected.feedback ?? '') : null,
-        form,
-        h('div', { class: 'form-actions' }, button('Release it', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
-          await post(`${path}/release`);
-          toast('Released: it goes back to other experts.', 'ok');
+      const form = composer({
+        question: q,
+        signature: session.profile?.signature ?? session.user!.name,
+        initialText: rejected?.text,
+        onSubmitted: () => void load(),
+      });
+      replace(
+        action,
+        section(
+          rejected ? 'Edit your reply' : 'Write the reply',
+          rejected
+            ? h(
+                'div',
+                { class: 'feedback', role: 'note' },
+                h('strong', null, 'A community manager asked for changes: '),
+                rejected.feedback ?? '',
+              )
+            : null,
+          form,
+          h(
+            'div',
+            { class: 'form-actions' },
+            button(
+              'Release it',
+              (ev) =>
+                busy(ev.currentTarget as HTMLButtonElement, async () => {
+                  await post(`${path}/release`);
+                  toast('Released: it goes back to other experts.', 'ok');
+                  location.hash = '#/inbox';
+                }),
+              { class: 'link' },
+            ),
+            h('span', { class: 'muted small' }, 'Someone else will be offered it.'),
+          ),
+        ),
+        reusePanel(q, form.insert),
+        handoffPanel(q.id, () => {
           location.hash = '#/inbox';
-        }), { class: 'link' }), h('span', { class: 'muted small' }, 'Someone else will be offered it.'))),
-        reusePanel(q, form.insert), handoffPanel(q.id, () => { location.hash = '#/inbox'; }));
+        }),
+      );
     } else if (canClaim) {
       const claimBtn = h('button', { type: 'button', class: 'primary big' }, 'Claim');
-      claimBtn.addEventListener('click', () => busy(claimBtn, async () => {
-        try {
-          await post(`${path}/claim`);
-          dropOffer(q.id);
-          toast('Claimed: it is yours to answer.', 'ok');
-          await load();
-        } catch (err) {
-          if (err instanceof ApiError && err.status === 409) {
-            markTaken(q.id, /claimed by (.+?)\.?$/.exec(err.message)?.[1] ?? 'someone else');
-            replace(action, h('p', { class: 'taken-note', role: 'alert' }, err.message));
-            composeKey = '';
-            return;
+      claimBtn.addEventListener('click', () =>
+        busy(claimBtn, async () => {
+          try {
+            await post(`${path}/claim`);
+            dropOffer(q.id);
+            toast('Claimed: it is yours to answer.', 'ok');
+            await load();
+          } catch (err) {
+            if (err instanceof ApiError && err.status === 409) {
+              markTaken(q.id, /claimed by (.+?)\.?$/.exec(err.message)?.[1] ?? 'someone else');
+              replace(action, h('p', { class: 'taken-note', role: 'alert' }, err.message));
+              composeKey = '';
+              return;
+            }
+            throw err;
           }
-          throw err;
-        }
-      }));
+        }),
+      );
       // The question's own offers too: opened cold from a notification, the inbox may not have loaded yet.
-      const offered = inboxItems().some((i) => i.question.id === q.id) || q.offers.some((o) => o.expertId === me && o.state === 'open');
-      replace(action, h('div', { class: 'panel' }, h('p', null, offered ? 'This question was offered to you.' : 'Nobody holds this question.'), claimBtn));
+      const offered =
+        inboxItems().some((i) => i.question.id === q.id) ||
+        q.offers.some((o) => o.expertId === me && o.state === 'open');
+      replace(
+        action,
+        h(
+          'div',
+          { class: 'panel' },
+          h('p', null, offered ? 'This question was offered to you.' : 'Nobody holds this question.'),
+          claimBtn,
+        ),
+      );
       // Opened to act on (from the offer's notification, say): the one thing to do next has the focus and is in view.
       if (offered && (document.activeElement === main || document.activeElement === document.body)) claimBtn.focus();
     } else if (mine && q.status === 'in_review') {
-      replace(action, h('p', { class: 'panel note' }, 'Your reply is waiting for a community manager. You will see it here when it is approved or sent back.'));
+      replace(
+        action,
+        h(
+          'p',
+          { class: 'panel note' },
+          'Your reply is waiting for a community manager. You will see it here when it is approved or sent back.',
+        ),
+      );
     } else {
-      replace(action, q.assigneeName && q.status === 'claimed' ? h('p', { class: 'panel note' }, `${q.assigneeName} is answering this.`) : null);
+      replace(
+        action,
+        q.assigneeName && q.status === 'claimed'
+          ? h('p', { class: 'panel note' }, `${q.assigneeName} is answering this.`)
+          : null,
+      );
     }
   };
 
   const render = () => {
-    replace(head,
+    replace(
+      head,
       h('p', null, h('a', { href: isManager() ? '#/queue' : '#/inbox' }, isManager() ? '← Queue' : '← Inbox')),
       h('h1', null, 'Question from ', `@${q.author.handle}`),
-      h('div', { class: 'row-top' }, statusBadge(q.status), sla(q), flagNote(q), h('span', { class: 'muted' }, 'received ', age(q.receivedAt)),
-        q.assigneeName ? h('span', null, `held by ${q.assigneeName}`) : null),
-      q.dismissReason ? h('p', { class: 'note' }, `Dismissed: ${q.dismissReason}`) : null);
+      h(
+        'div',
+        { class: 'row-top' },
+        statusBadge(q.status),
+        sla(q),
+        flagNote(q),
+        h('span', { class: 'muted' }, 'received ', age(q.receivedAt)),
+        q.assigneeName ? h('span', null, `held by ${q.assigneeName}`) : null,
+      ),
+      q.dismissReason ? h('p', { class: 'note' }, `Dismissed: ${q.dismissReason}`) : null,
+    );
     const thread = q.thread.filter((m) => m.externalId !== q.externalId);
-    replace(body,
-      thread.length ? section('Earlier in the thread', h('ol', { class: 'thread' }, thread.map((m) => h('li', { class: `msg msg-${m.direction}` },
-        h('div', { class: 'muted small' }, m.direction === 'in' ? `@${m.authorHandle ?? 'customer'}` : 'Brand', ' · ', dateTime(m.at)),
-        h('p', { class: 'qtext' }, m.text))))) : null,
-      h('section', { class: 'panel question' },
+    replace(
+      body,
+      thread.length
+        ? section(
+            'Earlier in the thread',
+            h(
+              'ol',
+              { class: 'thread' },
+              thread.map((m) =>
+                h(
+                  'li',
+                  { class: `msg msg-${m.direction}` },
+                  h(
+                    'div',
+                    { class: 'muted small' },
+                    m.direction === 'in' ? `@${m.authorHandle ?? 'customer'}` : 'Brand',
+                    ' · ',
+                    dateTime(m.at),
+                  ),
+                  h('p', { class: 'qtext' }, m.text),
+                ),
+              ),
+            ),
+          )
+        : null,
+      h(
+        'section',
+        { class: 'panel question' },
         h('div', { class: 'card-head' }, author(q), h('span', { class: 'muted' }, dateTime(q.createdAt))),
         h('p', { class: 'qtext big-text' }, q.text),
-        h('div', { class: 'card-meta' }, tagChips(q.tags),
-          h('span', { class: 'muted small' }, `${q.channel} post `, h('code', null, q.externalId), ' · ', h('a', { href: postUrl(q.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X')))));
+        h(
+          'div',
+          { class: 'card-meta' },
+          tagChips(q.tags),
+          h(
+            'span',
+            { class: 'muted small' },
+            `${q.channel} post `,
+            h('code', null, q.externalId),
+            ' · ',
+            h('a', { href: postUrl(q.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X'),
+          ),
+        ),
+      ),
+    );
     renderAction();
-    replace(info,
-      q.replies.length ? section('Replies', h('ol', { class: 'replies' }, [...q.replies].reverse().map(replyCard))) : null,
+    replace(
+      info,
+      q.replies.length
+        ? section('Replies', h('ol', { class: 'replies' }, [...q.replies].reverse().map(replyCard)))
+        : null,
       section('Offers', offersTable(q)),
-      h('details', { class: 'panel' }, h('summary', null, `History (${q.events.length})`),
-        h('ol', { class: 'events' }, q.events.map((e) => h('li', null, h('span', { class: 'muted' }, dateTime(e.at)), ' ', e.type)))));
+      h(
+        'details',
+        { class: 'panel' },
+        h('summary', null, `History (${q.events.length})`),
+        h(
+          'ol',
+          { class: 'events' },
+          q.events.map((e) => h('li', null, h('span', { class: 'muted' }, dateTime(e.at)), ' ', e.type)),
+        ),
+      ),
+    );
     if (isManager()) {
-      if (!manage) side.prepend((manage = managerPanel(() => q, () => void load())).el);
+      if (!manage)
+        side.prepend(
+          (manage = managerPanel(
+            () => q,
+            () => void load(),
+          )).el,
+        );
       manage.update();
     }
   };
@@ -133,22 +296,64 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       q = (await get<{ question: QuestionDetail }>(path)).question;
       render();
     } catch (err) {
-      replace(main, h('p', { class: 'error', role: 'alert' }, err instanceof ApiError && err.status === 404 ? 'This question does not exist or is not yours to see.' : errorText(err)));
+      replace(
+        main,
+        h(
+          'p',
+          { class: 'error', role: 'alert' },
+          err instanceof ApiError && err.status === 404
+            ? 'This question does not exist or is not yours to see.'
+            : errorText(err),
+        ),
+      );
     }
   };
 
   const notes = notesPanel(id);
-  replace(main, h('div', { class: 'question-page' }, head, h('div', { class: 'columns' }, h('div', { class: 'col-main' }, body, action, notes.el), side)));
+  replace(
+    main,
+    h(
+      'div',
+      { class: 'question-page' },
+      head,
+      h('div', { class: 'columns' }, h('div', { class: 'col-main' }, body, action, notes.el), side),
+    ),
+  );
   void load();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const reloadSoon = () => { clearTimeout(timer); timer = setTimeout(load, 200); };
+  const reloadSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(load, 200);
+  };
   const offs = [
-    onAny(['question.updated', 'question.claimed', 'question.released', 'question.escalated', 'question.reopened', 'question.offered',
-      'reply.submitted', 'reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'], (ev) => {
-      if ((ev.data as { question?: { id: string } }).question?.id === id) reloadSoon();
+    onAny(
+      [
+        'question.updated',
+        'question.claimed',
+        'question.released',
+        'question.escalated',
+        'question.reopened',
+        'question.offered',
+        'reply.submitted',
+        'reply.approved',
+        'reply.rejected',
+        'reply.posted',
+        'reply.failed',
+      ],
+      (ev) => {
+        if ((ev.data as { question?: { id: string } }).question?.id === id) reloadSoon();
+      },
+    ),
+    onResync(() => {
+      reloadSoon();
+      notes.reload();
     }),
-    onResync(() => { reloadSoon(); notes.reload(); }),
-    on('note.mention', (d) => { if (d.questionId === id) notes.reload(); }),
+    on('note.mention', (d) => {
+      if (d.questionId === id) notes.reload();
+    }),
   ];
-  return () => { clearTimeout(timer); offs.forEach((off) => off()); };
+  return () => {
+    clearTimeout(timer);
+    offs.forEach((off) => off());
+  };
 }

@@ -14,12 +14,17 @@ const STATUS_PRESETS: { value: string; label: string }[] = [
   { value: OPEN_STATUSES.join(','), label: 'All open' },
   { value: 'new,offered,escalated', label: 'Unclaimed' },
   { value: 'escalated,failed', label: 'Needs you (escalated, failed)' },
-  ...(['claimed', 'in_review', 'answered', 'dismissed'] as QuestionStatus[]).map((s) => ({ value: s, label: STATUS_LABEL[s] })),
+  ...(['claimed', 'in_review', 'answered', 'dismissed'] as QuestionStatus[]).map((s) => ({
+    value: s,
+    label: STATUS_LABEL[s],
+  })),
   { value: 'any', label: 'Everything' },
 ];
 
 let lastTick: ClientEventMap['metrics.tick'] | null = null;
-on('metrics.tick', (d) => { lastTick = d; });
+on('metrics.tick', (d) => {
+  lastTick = d;
+});
 
 function tickStrip(): { el: HTMLElement; render(): void } {
   const el = h('dl', { class: 'tiles small-tiles', 'aria-label': 'Right now' });
@@ -27,26 +32,72 @@ function tickStrip(): { el: HTMLElement; render(): void } {
     el.hidden = !lastTick;
     if (!lastTick) return;
     const t = lastTick;
-    replace(el, ([['Open', t.open], ['In review', t.inReview], ['Escalated', t.escalated], ['Answered today', t.answeredToday], ['Experts online', t.onlineExperts]] as const)
-      .map(([k, v]) => h('div', { class: `tile${k === 'Escalated' && v > 0 ? ' tile-alert' : ''}` }, h('dt', null, k), h('dd', null, String(v)))));
+    replace(
+      el,
+      (
+        [
+          ['Open', t.open],
+          ['In review', t.inReview],
+          ['Escalated', t.escalated],
+          ['Answered today', t.answeredToday],
+          ['Experts online', t.onlineExperts],
+        ] as const
+      ).map(([k, v]) =>
+        h(
+          'div',
+          { class: `tile${k === 'Escalated' && v > 0 ? ' tile-alert' : ''}` },
+          h('dt', null, k),
+          h('dd', null, String(v)),
+        ),
+      ),
+    );
   };
   return { el, render };
 }
 
 function row(q: QuestionSummary): HTMLElement {
-  return h('li', { 'data-question': q.id }, h('a', { class: 'row-link queue-row', href: `#/q/${encodeURIComponent(q.id)}` },
-    h('span', { class: 'row-top' }, statusBadge(q.status), sla(q), flagNote(q), author(q), h('span', { class: 'muted' }, age(q.receivedAt))),
-    h('span', { class: 'row-text' }, q.text),
-    h('span', { class: 'row-bottom' }, tagChips(q.tags), h('span', { class: 'muted' }, q.assigneeName ? `held by ${q.assigneeName}` : 'unassigned'))));
+  return h(
+    'li',
+    { 'data-question': q.id },
+    h(
+      'a',
+      { class: 'row-link queue-row', href: `#/q/${encodeURIComponent(q.id)}` },
+      h(
+        'span',
+        { class: 'row-top' },
+        statusBadge(q.status),
+        sla(q),
+        flagNote(q),
+        author(q),
+        h('span', { class: 'muted' }, age(q.receivedAt)),
+      ),
+      h('span', { class: 'row-text' }, q.text),
+      h(
+        'span',
+        { class: 'row-bottom' },
+        tagChips(q.tags),
+        h('span', { class: 'muted' }, q.assigneeName ? `held by ${q.assigneeName}` : 'unassigned'),
+      ),
+    ),
+  );
 }
 
 export function queueView(main: HTMLElement, param: string | undefined): () => void {
   const params = new URLSearchParams(param ?? '');
-  const status = h('select', null, STATUS_PRESETS.map((p) => h('option', { value: p.value }, p.label)));
+  const status = h(
+    'select',
+    null,
+    STATUS_PRESETS.map((p) => h('option', { value: p.value }, p.label)),
+  );
   status.value = params.get('status') ?? STATUS_PRESETS[0]!.value;
   const tag = h('select', null, h('option', { value: '' }, 'Any tag'));
   const assignee = h('select', null, h('option', { value: '' }, 'Anyone'), h('option', { value: 'me' }, 'Me'));
-  const sort = h('select', null, h('option', { value: 'urgent' }, 'Most urgent first'), h('option', { value: 'newest' }, 'Newest first'));
+  const sort = h(
+    'select',
+    null,
+    h('option', { value: 'urgent' }, 'Most urgent first'),
+    h('option', { value: 'newest' }, 'Newest first'),
+  );
   sort.value = params.get('sort') === 'newest' ? 'newest' : 'urgent';
   const list = h('ul', { class: 'rows queue', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   const more = h('button', { type: 'button', hidden: true }, 'Load more');
@@ -56,7 +107,12 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
   let cursor: string | null = null;
 
   // The filter values, kept apart from the selects whose options arrive later (tags, experts).
-  const f = { status: status.value, tag: params.get('tag') ?? '', assignee: params.get('assignee') ?? '', sort: sort.value };
+  const f = {
+    status: status.value,
+    tag: params.get('tag') ?? '',
+    assignee: params.get('assignee') ?? '',
+    sort: sort.value,
+  };
   const matches = (q: QuestionSummary) => {
     const statuses = f.status && f.status !== 'any' ? f.status.split(',') : null;
     if (statuses && !statuses.includes(q.status)) return false;
@@ -65,19 +121,36 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     return !who || q.assigneeId === who;
   };
   const render = () => {
-    const sorted = [...items.values()].sort(f.sort === 'newest'
-      ? (a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt)
-      : (a, b) => Number(isOpen(b.status)) - Number(isOpen(a.status)) || Date.parse(a.slaDueAt) - Date.parse(b.slaDueAt));
+    const sorted = [...items.values()].sort(
+      f.sort === 'newest'
+        ? (a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt)
+        : (a, b) =>
+            Number(isOpen(b.status)) - Number(isOpen(a.status)) || Date.parse(a.slaDueAt) - Date.parse(b.slaDueAt),
+    );
     count.textContent = `${sorted.length}${cursor ? '+' : ''} question${sorted.length === 1 ? '' : 's'}`;
     if (!sorted.length) replace(list, h('li', null, empty('Nothing here. New questions appear as they arrive.')));
-    else reconcile(list, sorted, (q) => q.id, row, (q) => q.updatedAt + q.status);
+    else
+      reconcile(
+        list,
+        sorted,
+        (q) => q.id,
+        row,
+        (q) => q.updatedAt + q.status,
+      );
     more.hidden = !cursor;
   };
   const load = async (append = false) => {
     try {
-      const res = await get<{ items: QuestionSummary[]; nextCursor: string | null }>(`/api/questions${query({
-        status: f.status === 'any' ? undefined : f.status, tag: f.tag, assignee: f.assignee, limit: 200, cursor: append ? cursor : undefined, sort: f.sort === 'newest' ? 'newest' : 'sla',
-      })}`);
+      const res = await get<{ items: QuestionSummary[]; nextCursor: string | null }>(
+        `/api/questions${query({
+          status: f.status === 'any' ? undefined : f.status,
+          tag: f.tag,
+          assignee: f.assignee,
+          limit: 200,
+          cursor: append ? cursor : undefined,
+          sort: f.sort === 'newest' ? 'newest' : 'sla',
+        })}`,
+      );
       if (!append) items = new Map();
       for (const q of res.items) items.set(q.id, q);
       cursor = res.nextCursor;
@@ -96,39 +169,79 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
   for (const el of [status, tag, assignee, sort]) el.addEventListener('change', filtersChanged);
   more.addEventListener('click', () => void load(true));
 
-  void allTags().then((tags: Tag[]) => {
-    tag.append(...tags.map((t) => h('option', { value: t.slug }, t.name)));
-    tag.value = f.tag;
-  }).catch(() => {});
-  void experts().then((list) => {
-    assignee.append(...list.map((e) => h('option', { value: e.id }, e.name)));
-    assignee.value = f.assignee;
-  }).catch(() => {});
+  void allTags()
+    .then((tags: Tag[]) => {
+      tag.append(...tags.map((t) => h('option', { value: t.slug }, t.name)));
+      tag.value = f.tag;
+    })
+    .catch(() => {});
+  void experts()
+    .then((list) => {
+      assignee.append(...list.map((e) => h('option', { value: e.id }, e.name)));
+      assignee.value = f.assignee;
+    })
+    .catch(() => {});
   assignee.value = f.assignee === 'me' ? 'me' : '';
 
-  replace(main,
-    h('h1', null, 'Queue'), ticks.el,
-    h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
-      field('Status', status), field('Tag', tag), field('Assignee', assignee), field('Order', sort)),
-    count, list, more);
+  replace(
+    main,
+    h('h1', null, 'Queue'),
+    ticks.el,
+    h(
+      'form',
+      { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
+      field('Status', status),
+      field('Tag', tag),
+      field('Assignee', assignee),
+      field('Order', sort),
+    ),
+    count,
+    list,
+    more,
+  );
   ticks.render();
   void load();
-  const loadLive = () => get<ClientEventMap['metrics.tick']>('/api/live').then((d) => { lastTick = d; ticks.render(); }, () => {});
+  const loadLive = () =>
+    get<ClientEventMap['metrics.tick']>('/api/live').then(
+      (d) => {
+        lastTick = d;
+        ticks.render();
+      },
+      () => {},
+    );
   void loadLive();
 
   const offs = [
     on('metrics.tick', ticks.render),
-    onAny(['question.created', 'question.updated', 'question.offered', 'question.claimed', 'question.released', 'question.escalated',
-      'question.reopened', 'reply.submitted', 'reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'], (ev) => {
-      const q = (ev.data as { question?: QuestionSummary }).question;
-      if (!q) return;
-      const known = items.get(q.id);
-      if (known && Date.parse(known.updatedAt) > Date.parse(q.updatedAt)) return;
-      if (matches(q)) items.set(q.id, q);
-      else items.delete(q.id);
-      render();
+    onAny(
+      [
+        'question.created',
+        'question.updated',
+        'question.offered',
+        'question.claimed',
+        'question.released',
+        'question.escalated',
+        'question.reopened',
+        'reply.submitted',
+        'reply.approved',
+        'reply.rejected',
+        'reply.posted',
+        'reply.failed',
+      ],
+      (ev) => {
+        const q = (ev.data as { question?: QuestionSummary }).question;
+        if (!q) return;
+        const known = items.get(q.id);
+        if (known && Date.parse(known.updatedAt) > Date.parse(q.updatedAt)) return;
+        if (matches(q)) items.set(q.id, q);
+        else items.delete(q.id);
+        render();
+      },
+    ),
+    onResync(() => {
+      void load();
+      void loadLive();
     }),
-    onResync(() => { void load(); void loadLive(); }),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -16,12 +16,28 @@ const history = new Map<string, Promise<Reply[]>>();
 function earlierFeedback(r: Pending): HTMLElement {
   const slot = h('div');
   if (!history.has(r.id)) {
-    history.set(r.id, get<{ question: QuestionDetail }>(`/api/questions/${encodeURIComponent(r.questionId)}`).then((d) => d.question.replies, () => []));
+    history.set(
+      r.id,
+      get<{ question: QuestionDetail }>(`/api/questions/${encodeURIComponent(r.questionId)}`).then(
+        (d) => d.question.replies,
+        () => [],
+      ),
+    );
   }
   void history.get(r.id)!.then((replies) => {
     const earlier = replies.filter((x) => x.id !== r.id && x.status === 'rejected' && x.feedback);
-    replace(slot, earlier.map((x) => h('div', { class: 'feedback' }, h('strong', null, 'Sent back before: '), x.feedback ?? '',
-      h('p', { class: 'small' }, 'Their earlier text: ', h('q', null, x.text)))));
+    replace(
+      slot,
+      earlier.map((x) =>
+        h(
+          'div',
+          { class: 'feedback' },
+          h('strong', null, 'Sent back before: '),
+          x.feedback ?? '',
+          h('p', { class: 'small' }, 'Their earlier text: ', h('q', null, x.text)),
+        ),
+      ),
+    );
   });
   return slot;
 }
@@ -44,12 +60,18 @@ export function reviewView(main: HTMLElement): () => void {
     render();
   };
 
-  const decide = (r: Pending, action: 'approve' | 'reject', body: object, btn: HTMLButtonElement | null) => busy(btn, async () => {
-    await post(`/api/replies/${encodeURIComponent(r.id)}/${action}`, body);
-    toast(action === 'approve' ? `Approved: posting @${r.question.author.handle}'s answer.` : 'Sent back to the expert with your feedback.', 'ok');
-    remove(r.id);
-    focusSelected();
-  });
+  const decide = (r: Pending, action: 'approve' | 'reject', body: object, btn: HTMLButtonElement | null) =>
+    busy(btn, async () => {
+      await post(`/api/replies/${encodeURIComponent(r.id)}/${action}`, body);
+      toast(
+        action === 'approve'
+          ? `Approved: posting @${r.question.author.handle}'s answer.`
+          : 'Sent back to the expert with your feedback.',
+        'ok',
+      );
+      remove(r.id);
+      focusSelected();
+    });
 
   const card = (r: Pending): HTMLElement => {
     const mode = modes.get(r.id);
@@ -70,34 +92,94 @@ export function reviewView(main: HTMLElement): () => void {
         save.disabled = !ta.value.trim() || p.weightedLength > MAX_WEIGHTED_LENGTH;
       };
       ta.addEventListener('input', update);
-      panel = h('form', { class: 'compose' }, h('label', { for: ta.id }, 'Edit the reply'), ta, c.el, preview,
-        h('div', { class: 'form-actions' }, save, h('button', { type: 'button', onclick: () => setMode(r, undefined) }, 'Cancel')));
-      panel.addEventListener('submit', (ev) => { ev.preventDefault(); void decide(r, 'approve', { text: ta.value }, save); });
+      panel = h(
+        'form',
+        { class: 'compose' },
+        h('label', { for: ta.id }, 'Edit the reply'),
+        ta,
+        c.el,
+        preview,
+        h(
+          'div',
+          { class: 'form-actions' },
+          save,
+          h('button', { type: 'button', onclick: () => setMode(r, undefined) }, 'Cancel'),
+        ),
+      );
+      panel.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        void decide(r, 'approve', { text: ta.value }, save);
+      });
       update();
     } else if (mode === 'reject') {
       const ta = h('textarea', { id: nextId('fb'), rows: 3, maxlength: 1000, required: true });
       const send = h('button', { type: 'submit', class: 'danger' }, 'Send back');
-      panel = h('form', { class: 'compose' }, h('label', { for: ta.id }, 'Feedback for the expert'), ta,
-        h('div', { class: 'form-actions' }, send, h('button', { type: 'button', onclick: () => setMode(r, undefined) }, 'Cancel')));
+      panel = h(
+        'form',
+        { class: 'compose' },
+        h('label', { for: ta.id }, 'Feedback for the expert'),
+        ta,
+        h(
+          'div',
+          { class: 'form-actions' },
+          send,
+          h('button', { type: 'button', onclick: () => setMode(r, undefined) }, 'Cancel'),
+        ),
+      );
       panel.addEventListener('submit', (ev) => {
         ev.preventDefault();
         if (!ta.value.trim()) return toast('Say what to change.', 'error');
         void decide(r, 'reject', { feedback: ta.value }, send);
       });
     }
-    const el = h('article', { class: 'card review', tabindex: '0', 'data-reply': r.id, 'aria-label': `Reply by ${r.authorName ?? 'expert'} to @${q.author.handle}` },
+    const el = h(
+      'article',
+      {
+        class: 'card review',
+        tabindex: '0',
+        'data-reply': r.id,
+        'aria-label': `Reply by ${r.authorName ?? 'expert'} to @${q.author.handle}`,
+      },
       h('div', { class: 'card-head' }, author(q), age(q.createdAt), sla(q)),
       h('p', { class: 'qtext' }, q.text),
-      h('div', { class: 'card-meta' }, tagChips(q.tags, sensitive), h('a', { href: `#/q/${encodeURIComponent(q.id)}` }, 'Thread')),
-      h('h3', null, `${r.authorName ?? 'Expert'} replies`, h('span', { class: 'muted' }, ` · ${r.weightedLength} / ${MAX_WEIGHTED_LENGTH} · `), age(r.createdAt)),
+      h(
+        'div',
+        { class: 'card-meta' },
+        tagChips(q.tags, sensitive),
+        h('a', { href: `#/q/${encodeURIComponent(q.id)}` }, 'Thread'),
+      ),
+      h(
+        'h3',
+        null,
+        `${r.authorName ?? 'Expert'} replies`,
+        h('span', { class: 'muted' }, ` · ${r.weightedLength} / ${MAX_WEIGHTED_LENGTH} · `),
+        age(r.createdAt),
+      ),
       publicPreview(r.preview, q.author.handle),
       earlierFeedback(r),
-      panel ?? h('div', { class: 'card-actions' }, approveBtn,
-        h('button', { type: 'button', 'aria-keyshortcuts': 'e', onclick: () => setMode(r, 'edit') }, 'Edit & approve'),
-        h('button', { type: 'button', class: 'danger-outline', 'aria-keyshortcuts': 'r', onclick: () => setMode(r, 'reject') }, 'Reject')));
+      panel ??
+        h(
+          'div',
+          { class: 'card-actions' },
+          approveBtn,
+          h(
+            'button',
+            { type: 'button', 'aria-keyshortcuts': 'e', onclick: () => setMode(r, 'edit') },
+            'Edit & approve',
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'danger-outline', 'aria-keyshortcuts': 'r', onclick: () => setMode(r, 'reject') },
+            'Reject',
+          ),
+        ),
+    );
     el.addEventListener('focusin', () => {
       const at = items.findIndex((x) => x.id === r.id);
-      if (at >= 0 && at !== selected) { selected = at; markSelected(); }
+      if (at >= 0 && at !== selected) {
+        selected = at;
+        markSelected();
+      }
     });
     return el;
   };
@@ -109,13 +191,21 @@ export function reviewView(main: HTMLElement): () => void {
     const el = list.querySelector<HTMLElement>(`[data-reply="${CSS.escape(r.id)}"]`);
     (el?.querySelector<HTMLElement>('textarea') ?? el)?.focus();
   };
-  const markSelected = () => list.querySelectorAll<HTMLElement>('.review').forEach((el, i) => el.classList.toggle('selected', i === selected));
+  const markSelected = () =>
+    list.querySelectorAll<HTMLElement>('.review').forEach((el, i) => el.classList.toggle('selected', i === selected));
   const focusSelected = () => list.querySelectorAll<HTMLElement>('.review')[selected]?.focus();
 
   const render = () => {
     count.textContent = items.length ? `${items.length} waiting` : '';
     if (!items.length) replace(list, empty('Nothing to review. Replies that need a look arrive here live.'));
-    else reconcile(list, items, (r) => r.id, card, (r) => `${r.updatedAt}|${modes.get(r.id) ?? ''}`);
+    else
+      reconcile(
+        list,
+        items,
+        (r) => r.id,
+        card,
+        (r) => `${r.updatedAt}|${modes.get(r.id) ?? ''}`,
+      );
     markSelected();
   };
   const load = async () => {
@@ -136,26 +226,85 @@ export function reviewView(main: HTMLElement): () => void {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const t = ev.target as HTMLElement;
     if (t.closest('input, textarea, select, [contenteditable]')) {
-      if (ev.key === 'Escape' && items[selected]) { setMode(items[selected]!, undefined); }
+      if (ev.key === 'Escape' && items[selected]) {
+        setMode(items[selected]!, undefined);
+      }
       return;
     }
     const r = items[selected];
-    const move = (d: number) => { selected = Math.max(0, Math.min(items.length - 1, selected + d)); markSelected(); focusSelected(); };
+    const move = (d: number) => {
+      selected = Math.max(0, Math.min(items.length - 1, selected + d));
+      markSelected();
+      focusSelected();
+    };
     switch (ev.key) {
-      case 'j': case 'ArrowDown': if (t.closest('.review') || t === document.body) { ev.preventDefault(); move(1); } break;
-      case 'k': case 'ArrowUp': if (t.closest('.review') || t === document.body) { ev.preventDefault(); move(-1); } break;
-      case 'a': if (r && !modes.has(r.id)) { ev.preventDefault(); void decide(r, 'approve', {}, null); } break;
-      case 'e': if (r) { ev.preventDefault(); setMode(r, 'edit'); } break;
-      case 'r': if (r) { ev.preventDefault(); setMode(r, 'reject'); } break;
-      case 'Escape': if (r) setMode(r, undefined); break;
-      case '?': help.open = !help.open; break;
+      case 'j':
+      case 'ArrowDown':
+        if (t.closest('.review') || t === document.body) {
+          ev.preventDefault();
+          move(1);
+        }
+        break;
+      case 'k':
+      case 'ArrowUp':
+        if (t.closest('.review') || t === document.body) {
+          ev.preventDefault();
+          move(-1);
+        }
+        break;
+      case 'a':
+        if (r && !modes.has(r.id)) {
+          ev.preventDefault();
+          void decide(r, 'approve', {}, null);
+        }
+        break;
+      case 'e':
+        if (r) {
+          ev.preventDefault();
+          setMode(r, 'edit');
+        }
+        break;
+      case 'r':
+        if (r) {
+          ev.preventDefault();
+          setMode(r, 'reject');
+        }
+        break;
+      case 'Escape':
+        if (r) setMode(r, undefined);
+        break;
+      case '?':
+        help.open = !help.open;
+        break;
     }
   };
-  const help = h('details', { class: 'help' }, h('summary', null, 'Keyboard shortcuts'),
-    h('dl', { class: 'keys' }, [['j / ↓', 'next reply'], ['k / ↑', 'previous reply'], ['a', 'approve'], ['e', 'edit and approve'], ['r', 'reject with feedback'], ['Esc', 'cancel'], ['?', 'show or hide this']]
-      .map(([k, v]) => [h('dt', null, h('kbd', null, k!)), h('dd', null, v!)])));
+  const help = h(
+    'details',
+    { class: 'help' },
+    h('summary', null, 'Keyboard shortcuts'),
+    h(
+      'dl',
+      { class: 'keys' },
+      [
+        ['j / ↓', 'next reply'],
+        ['k / ↑', 'previous reply'],
+        ['a', 'approve'],
+        ['e', 'edit and approve'],
+        ['r', 'reject with feedback'],
+        ['Esc', 'cancel'],
+        ['?', 'show or hide this'],
+      ].map(([k, v]) => [h('dt', null, h('kbd', null, k!)), h('dd', null, v!)]),
+    ),
+  );
 
-  replace(main, h('h1', null, 'Review'), h('p', { class: 'muted' }, 'Replies that need a look before they go out under the brand.'), help, count, list);
+  replace(
+    main,
+    h('h1', null, 'Review'),
+    h('p', { class: 'muted' }, 'Replies that need a look before they go out under the brand.'),
+    help,
+    count,
+    list,
+  );
   document.addEventListener('keydown', onKey);
   void load();
   const offs = [
@@ -164,8 +313,13 @@ export function reviewView(main: HTMLElement): () => void {
       items.push({ ...d.reply, question: d.question });
       render();
     }),
-    ...(['reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'] as const).map((type) => on(type, (d) => remove(d.reply.id))),
+    ...(['reply.approved', 'reply.rejected', 'reply.posted', 'reply.failed'] as const).map((type) =>
+      on(type, (d) => remove(d.reply.id)),
+    ),
     onResync(() => void load()),
   ];
-  return () => { document.removeEventListener('keydown', onKey); offs.forEach((off) => off()); };
+  return () => {
+    document.removeEventListener('keydown', onKey);
+    offs.forEach((off) => off());
+  };
 }

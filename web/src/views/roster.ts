@@ -13,27 +13,78 @@ import { settingsPanel } from './settings.js';
 import { tokensPanel } from './tokens.js';
 
 function expertRow(e: Expert): HTMLElement {
-  return h('li', { class: 'card expert', 'data-expert': e.id },
-    h('div', { class: 'card-head' },
-      h('span', { class: `presence ${e.online ? 'on' : 'off'}` }, h('span', { class: 'dot', 'aria-hidden': 'true' }), e.online ? 'online' : 'offline'),
-      h('strong', null, e.name), h('span', { class: 'muted' }, `^${e.signature}`),
+  return h(
+    'li',
+    { class: 'card expert', 'data-expert': e.id },
+    h(
+      'div',
+      { class: 'card-head' },
+      h(
+        'span',
+        { class: `presence ${e.online ? 'on' : 'off'}` },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }),
+        e.online ? 'online' : 'offline',
+      ),
+      h('strong', null, e.name),
+      h('span', { class: 'muted' }, `^${e.signature}`),
       h('span', { class: `badge ${e.availability === 'available' ? 'st-answered' : 'st-dismissed'}` }, e.availability),
-      e.generalist ? h('span', { class: 'badge' }, 'generalist') : null),
-    h('div', { class: 'card-meta' }, meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`), e.store ? h('span', { class: 'muted' }, e.store) : null),
-    h('span', { class: 'chips' }, e.skills.length ? e.skills.map((s) => h('span', { class: 'chip' }, `${s.tag} `, h('span', { 'aria-label': `level ${s.level} of 5` }, '●'.repeat(s.level)))) : h('span', { class: 'muted' }, 'no skills yet')),
-    h('dl', { class: 'stats' },
-      ([['answered', String(e.stats.answered)], ['approval', percent(e.stats.approvalRate)], ['median reply', duration(e.stats.medianReplyMs)], ['offers last hour', String(e.stats.offersLastHour)]] as const)
-        .map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v)))));
+      e.generalist ? h('span', { class: 'badge' }, 'generalist') : null,
+    ),
+    h(
+      'div',
+      { class: 'card-meta' },
+      meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`),
+      e.store ? h('span', { class: 'muted' }, e.store) : null,
+    ),
+    h(
+      'span',
+      { class: 'chips' },
+      e.skills.length
+        ? e.skills.map((s) =>
+            h(
+              'span',
+              { class: 'chip' },
+              `${s.tag} `,
+              h('span', { 'aria-label': `level ${s.level} of 5` }, '●'.repeat(s.level)),
+            ),
+          )
+        : h('span', { class: 'muted' }, 'no skills yet'),
+    ),
+    h(
+      'dl',
+      { class: 'stats' },
+      (
+        [
+          ['answered', String(e.stats.answered)],
+          ['approval', percent(e.stats.approvalRate)],
+          ['median reply', duration(e.stats.medianReplyMs)],
+          ['offers last hour', String(e.stats.offersLastHour)],
+        ] as const
+      ).map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))),
+    ),
+  );
 }
 
 function usersPanel(): HTMLElement {
   const list = h('ul', { class: 'rows' });
   const email = h('input', { type: 'email', required: true, autocomplete: 'off' });
   const name = h('input', { type: 'text', required: true, maxlength: 100 });
-  const role = h('select', null, (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r)));
+  const role = h(
+    'select',
+    null,
+    (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r)),
+  );
   const password = h('input', { type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
   const create = h('button', { type: 'submit', class: 'primary' }, 'Create user');
-  const form = h('form', { class: 'grid-form' }, field('Email', email), field('Name', name), field('Role', role), field('First password', password, 'At least 8 characters; share it privately'), h('div', { class: 'form-actions' }, create));
+  const form = h(
+    'form',
+    { class: 'grid-form' },
+    field('Email', email),
+    field('Name', name),
+    field('Role', role),
+    field('First password', password, 'At least 8 characters; share it privately'),
+    h('div', { class: 'form-actions' }, create),
+  );
   // After a change the list is rebuilt; focus returns to the same control of the same account (keyboard users).
   const change = async (u: Account, body: { role?: Role; active?: boolean }, done: string, refocus: string) => {
     await patch<{ user: Account }>(`/api/users/${encodeURIComponent(u.id)}`, body);
@@ -43,29 +94,73 @@ function usersPanel(): HTMLElement {
   };
   const accountRow = (u: Account): HTMLElement => {
     const own = u.id === session.user?.id;
-    const why = own ? 'your own account: another admin changes it' : u.active ? '' : 'reactivate the account to change its role';
+    const why = own
+      ? 'your own account: another admin changes it'
+      : u.active
+        ? ''
+        : 'reactivate the account to change its role';
     // A role changes only on Apply: a closed select changes value on arrow keys, and each change would be a request.
-    const roleSelect = h('select', { 'aria-label': `Role of ${u.name}`, title: why || null, disabled: own || !u.active, 'data-control': 'role' },
-      (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r))) as HTMLSelectElement;
+    const roleSelect = h(
+      'select',
+      { 'aria-label': `Role of ${u.name}`, title: why || null, disabled: own || !u.active, 'data-control': 'role' },
+      (['expert', 'manager', 'admin'] as Role[]).map((r) => h('option', { value: r }, r)),
+    ) as HTMLSelectElement;
     roleSelect.value = u.role;
-    const apply = h('button', { type: 'button', 'aria-label': `Apply the role of ${u.name}`, hidden: true, 'data-control': 'apply' }, 'Apply') as HTMLButtonElement;
-    roleSelect.addEventListener('change', () => { apply.hidden = roleSelect.value === u.role; });
-    apply.addEventListener('click', () => void busy(apply, async () => {
-      try {
-        await change(u, { role: roleSelect.value as Role }, `${u.name} is now ${roleSelect.value}.`, 'role');
-      } catch (err) {
-        roleSelect.value = u.role;
-        apply.hidden = true;
-        throw err;
-      }
-    }));
-    const access = own ? null : h('button', { type: 'button', class: u.active ? 'danger-outline' : '', 'aria-label': `${u.active ? 'Deactivate' : 'Reactivate'} ${u.name}`, 'data-control': 'access' },
-      u.active ? 'Deactivate' : 'Reactivate') as HTMLButtonElement;
-    access?.addEventListener('click', () => void busy(access, () => change(u, { active: !u.active },
-      u.active ? `${u.name} is deactivated: signed out, their open work handed back to the team.` : `${u.name} can sign in again.`, 'access')));
-    return h('li', { class: 'user-row', 'data-user': u.id }, h('strong', null, u.name), h('span', { class: 'muted' }, u.email),
+    const apply = h(
+      'button',
+      { type: 'button', 'aria-label': `Apply the role of ${u.name}`, hidden: true, 'data-control': 'apply' },
+      'Apply',
+    ) as HTMLButtonElement;
+    roleSelect.addEventListener('change', () => {
+      apply.hidden = roleSelect.value === u.role;
+    });
+    apply.addEventListener(
+      'click',
+      () =>
+        void busy(apply, async () => {
+          try {
+            await change(u, { role: roleSelect.value as Role }, `${u.name} is now ${roleSelect.value}.`, 'role');
+          } catch (err) {
+            roleSelect.value = u.role;
+            apply.hidden = true;
+            throw err;
+          }
+        }),
+    );
+    const access = own
+      ? null
+      : (h(
+          'button',
+          {
+            type: 'button',
+            class: u.active ? 'danger-outline' : '',
+            'aria-label': `${u.active ? 'Deactivate' : 'Reactivate'} ${u.name}`,
+            'data-control': 'access',
+          },
+          u.active ? 'Deactivate' : 'Reactivate',
+        ) as HTMLButtonElement);
+    access?.addEventListener(
+      'click',
+      () =>
+        void busy(access, () =>
+          change(
+            u,
+            { active: !u.active },
+            u.active
+              ? `${u.name} is deactivated: signed out, their open work handed back to the team.`
+              : `${u.name} can sign in again.`,
+            'access',
+          ),
+        ),
+    );
+    return h(
+      'li',
+      { class: 'user-row', 'data-user': u.id },
+      h('strong', null, u.name),
+      h('span', { class: 'muted' }, u.email),
       u.active ? null : h('span', { class: 'badge st-dismissed' }, 'deactivated'),
-      h('span', { class: 'account-actions' }, roleSelect, apply, own ? null : temporaryPasswordControl(u), access));
+      h('span', { class: 'account-actions' }, roleSelect, apply, own ? null : temporaryPasswordControl(u), access),
+    );
   };
   const load = async () => {
     try {
@@ -78,7 +173,12 @@ function usersPanel(): HTMLElement {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void busy(create, async () => {
-      const { user } = await post<{ user: User }>('/api/users', { email: email.value, name: name.value, role: role.value, password: password.value });
+      const { user } = await post<{ user: User }>('/api/users', {
+        email: email.value,
+        name: name.value,
+        role: role.value,
+        password: password.value,
+      });
       toast(`Created ${user.name} (${user.role}).`, 'ok');
       form.reset();
       void load();
@@ -90,18 +190,38 @@ function usersPanel(): HTMLElement {
 
 export function rosterView(main: HTMLElement): () => void {
   const search = h('input', { type: 'search', placeholder: 'Name, skill or store' });
-  const show = h('select', null, h('option', { value: '' }, 'Everyone'), h('option', { value: 'online' }, 'Online'), h('option', { value: 'available' }, 'Online and available'));
+  const show = h(
+    'select',
+    null,
+    h('option', { value: '' }, 'Everyone'),
+    h('option', { value: 'online' }, 'Online'),
+    h('option', { value: 'available' }, 'Online and available'),
+  );
   const list = h('ul', { class: 'cards roster' });
   const summary = h('p', { class: 'muted', role: 'status' });
   let all: Expert[] = [];
   const render = () => {
     const needle = search.value.trim().toLowerCase();
-    const shown = all.filter((e) => (!needle || [e.name, e.signature, e.store ?? '', ...e.skills.map((s) => s.tag)].some((v) => v.toLowerCase().includes(needle)))
-      && (!show.value || (e.online && (show.value === 'online' || e.availability === 'available'))))
+    const shown = all
+      .filter(
+        (e) =>
+          (!needle ||
+            [e.name, e.signature, e.store ?? '', ...e.skills.map((s) => s.tag)].some((v) =>
+              v.toLowerCase().includes(needle),
+            )) &&
+          (!show.value || (e.online && (show.value === 'online' || e.availability === 'available'))),
+      )
       .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
     summary.textContent = `${all.filter((e) => e.online).length} of ${all.length} online · ${all.filter((e) => e.online && e.availability === 'available').length} available`;
     if (!shown.length) replace(list, h('li', null, empty(all.length ? 'Nobody matches.' : 'No experts yet.')));
-    else reconcile(list, shown, (e) => e.id, expertRow, (e) => JSON.stringify(e));
+    else
+      reconcile(
+        list,
+        shown,
+        (e) => e.id,
+        expertRow,
+        (e) => JSON.stringify(e),
+      );
   };
   const load = async () => {
     try {
@@ -113,8 +233,14 @@ export function rosterView(main: HTMLElement): () => void {
   };
   search.addEventListener('input', render);
   show.addEventListener('change', render);
-  replace(main, h('h1', null, 'Roster'), summary,
-    h('div', { class: 'filters' }, field('Search', search), field('Show', show)), list, isAdmin() ? [usersPanel(), tokensPanel(), settingsPanel()] : null);
+  replace(
+    main,
+    h('h1', null, 'Roster'),
+    summary,
+    h('div', { class: 'filters' }, field('Search', search), field('Show', show)),
+    list,
+    isAdmin() ? [usersPanel(), tokensPanel(), settingsPanel()] : null,
+  );
   void load();
   const offs = [
     on('expert.presence', (d) => {

@@ -10,31 +10,61 @@ import { busy, button, errorText, section, toast } from '../ui.js';
 const SAMPLE = 'Hold the power button for 10 seconds, then plug it back in.';
 
 const EVENT_LABEL: Record<AlertEvent, string> = {
-  'question.escalated': 'A question escalates', 'sla.at_risk': 'A question’s SLA is at risk',
-  'sla.breached': 'A question breaches its SLA', 'post.failed': 'A reply fails to post',
+  'question.escalated': 'A question escalates',
+  'sla.at_risk': 'A question’s SLA is at risk',
+  'sla.breached': 'A question breaches its SLA',
+  'post.failed': 'A reply fails to post',
 };
 // From the labels, not the contract's list: importing a value from the contracts would bundle zod into the page.
 const ALERT_EVENTS = Object.keys(EVENT_LABEL) as AlertEvent[];
 
 /** Where the desk's chat hears about escalations, breaches and failed posts (Slack, Teams or Mattermost webhook). */
 function webhookForm(current: AlertWebhook): HTMLElement {
-  const url = h('input', { type: 'url', maxlength: 2048, value: current.url ?? '', placeholder: 'https://hooks.slack.com/services/…', inputmode: 'url' });
-  const checks = ALERT_EVENTS.map((event) => h('input', { type: 'checkbox', value: event, checked: current.events.includes(event) }));
+  const url = h('input', {
+    type: 'url',
+    maxlength: 2048,
+    value: current.url ?? '',
+    placeholder: 'https://hooks.slack.com/services/…',
+    inputmode: 'url',
+  });
+  const checks = ALERT_EVENTS.map((event) =>
+    h('input', { type: 'checkbox', value: event, checked: current.events.includes(event) }),
+  );
   const result = h('p', { class: 'webhook-result', role: 'status' });
   const save = h('button', { type: 'submit', class: 'primary' }, 'Save webhook');
-  const test = button('Send test', (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
-    replace(result, 'Sending…');
-    const res = await post<{ ok: boolean; status: number | null; error?: string }>('/api/settings/alert-webhook/test', url.value.trim() ? { url: url.value.trim() } : {})
-      .catch((err: unknown) => ({ ok: false, status: null, error: errorText(err) }));
-    result.className = `webhook-result ${res.ok ? 'ok-text' : 'error'}`;
-    replace(result, res.ok ? `Sent: the chat answered ${res.status}.` : `Not sent: ${res.error ?? (res.status ? `the chat answered ${res.status}` : 'no answer')}.`);
-  }));
-  const form = h('form', { class: 'grid-form webhook' },
-    field('Chat webhook URL', url, 'An incoming webhook of Slack, Microsoft Teams or Mattermost. Leave empty for none.'),
-    h('fieldset', { class: 'checks' }, h('legend', null, 'Post when'),
-      checks.map((box, i) => h('label', { class: 'check' }, box, ' ', EVENT_LABEL[ALERT_EVENTS[i]!]))),
+  const test = button('Send test', (ev) =>
+    busy(ev.currentTarget as HTMLButtonElement, async () => {
+      replace(result, 'Sending…');
+      const res = await post<{ ok: boolean; status: number | null; error?: string }>(
+        '/api/settings/alert-webhook/test',
+        url.value.trim() ? { url: url.value.trim() } : {},
+      ).catch((err: unknown) => ({ ok: false, status: null, error: errorText(err) }));
+      result.className = `webhook-result ${res.ok ? 'ok-text' : 'error'}`;
+      replace(
+        result,
+        res.ok
+          ? `Sent: the chat answered ${res.status}.`
+          : `Not sent: ${res.error ?? (res.status ? `the chat answered ${res.status}` : 'no answer')}.`,
+      );
+    }),
+  );
+  const form = h(
+    'form',
+    { class: 'grid-form webhook' },
+    field(
+      'Chat webhook URL',
+      url,
+      'An incoming webhook of Slack, Microsoft Teams or Mattermost. Leave empty for none.',
+    ),
+    h(
+      'fieldset',
+      { class: 'checks' },
+      h('legend', null, 'Post when'),
+      checks.map((box, i) => h('label', { class: 'check' }, box, ' ', EVENT_LABEL[ALERT_EVENTS[i]!])),
+    ),
     result,
-    h('div', { class: 'form-actions' }, save, test));
+    h('div', { class: 'form-actions' }, save, test),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void busy(save, async () => {
@@ -55,9 +85,22 @@ export function settingsPanel(): HTMLElement {
     } catch (err) {
       return replace(body, h('p', { class: 'error' }, errorText(err)));
     }
-    const minApproved = h('input', { type: 'number', min: 0, max: 1000, required: true, value: String(current.reviewPolicy.minApproved), inputmode: 'numeric' });
+    const minApproved = h('input', {
+      type: 'number',
+      min: 0,
+      max: 1000,
+      required: true,
+      value: String(current.reviewPolicy.minApproved),
+      inputmode: 'numeric',
+    });
     const reviewAll = h('input', { type: 'checkbox', checked: current.reviewPolicy.reviewAll });
-    const template = h('input', { type: 'text', required: true, minlength: 6, maxlength: 60, value: current.attributionTemplate });
+    const template = h('input', {
+      type: 'text',
+      required: true,
+      minlength: 6,
+      maxlength: 60,
+      value: current.attributionTemplate,
+    });
     const example = h('div');
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save settings');
     const update = () => {
@@ -67,24 +110,37 @@ export function settingsPanel(): HTMLElement {
     };
     template.addEventListener('input', update);
     update();
-    const form = h('form', { class: 'grid-form' },
+    const form = h(
+      'form',
+      { class: 'grid-form' },
       field('Review replies of experts with fewer approved replies than', minApproved),
       h('label', { class: 'check' }, reviewAll, ' Review every reply'),
-      h('p', { class: 'muted small', style: { gridColumn: '1 / -1' } }, 'Replies on a sensitive tag are always reviewed.'),
+      h(
+        'p',
+        { class: 'muted small', style: { gridColumn: '1 / -1' } },
+        'Replies on a sensitive tag are always reviewed.',
+      ),
       field('Attribution template', template, 'Use {text} and {signature}, e.g. "{text} ^{signature}"'),
       h('div', null, h('p', { class: 'muted small' }, 'Example'), example),
-      h('div', { class: 'form-actions' }, save));
+      h('div', { class: 'form-actions' }, save),
+    );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void busy(save, async () => {
         const saved = await put<Settings>('/api/settings', {
-          reviewPolicy: { minApproved: Number(minApproved.value), reviewAll: reviewAll.checked }, attributionTemplate: template.value,
+          reviewPolicy: { minApproved: Number(minApproved.value), reviewAll: reviewAll.checked },
+          attributionTemplate: template.value,
         });
         session.template = saved.attributionTemplate;
         toast('Settings saved.', 'ok');
       });
     });
-    replace(body, form, h('h3', null, 'Chat alerts'), webhookForm(current.alertWebhook ?? { url: null, events: [...ALERT_EVENTS] }));
+    replace(
+      body,
+      form,
+      h('h3', null, 'Chat alerts'),
+      webhookForm(current.alertWebhook ?? { url: null, events: [...ALERT_EVENTS] }),
+    );
   };
   void load();
   return section('Settings', body);

@@ -7,25 +7,63 @@ import { busy, button, empty, errorText, section, toast } from '../ui.js';
 import { allTags, forgetTags } from './manage.js';
 import { snippetsSection } from './snippets.js';
 
-const splitKeywords = (v: string) => [...new Set(v.split(/[,\n]/).map((k) => k.trim()).filter(Boolean))];
+const splitKeywords = (v: string) => [
+  ...new Set(
+    v
+      .split(/[,\n]/)
+      .map((k) => k.trim())
+      .filter(Boolean),
+  ),
+];
 
 function tagForm(tag: Tag | null, done: () => void): HTMLElement {
-  const slug = h('input', { type: 'text', required: true, maxlength: 40, pattern: '[a-z0-9][a-z0-9\\-]*', value: tag?.slug ?? '', readonly: !!tag });
+  const slug = h('input', {
+    type: 'text',
+    required: true,
+    maxlength: 40,
+    pattern: '[a-z0-9][a-z0-9\\-]*',
+    value: tag?.slug ?? '',
+    readonly: !!tag,
+  });
   const name = h('input', { type: 'text', required: true, maxlength: 60, value: tag?.name ?? '' });
   const description = h('input', { type: 'text', maxlength: 500, value: tag?.description ?? '' });
   const keywords = h('textarea', { rows: 3 });
   keywords.value = (tag?.keywords ?? []).join(', ');
   const sensitive = h('input', { type: 'checkbox', checked: tag?.sensitive ?? false });
   const save = h('button', { type: 'submit', class: 'primary' }, tag ? 'Save' : 'Create tag');
-  const form = h('form', { class: 'grid-form' },
-    tag ? null : field('Slug', slug, 'lowercase letters, digits, dashes'), field('Name', name), field('Description', description),
+  const form = h(
+    'form',
+    { class: 'grid-form' },
+    tag ? null : field('Slug', slug, 'lowercase letters, digits, dashes'),
+    field('Name', name),
+    field('Description', description),
     field('Keywords and phrases', keywords, 'Comma or line separated; a question containing one gets this tag'),
     h('label', { class: 'check' }, sensitive, ' Sensitive: every reply on this tag is reviewed'),
-    h('div', { class: 'form-actions' }, save,
-      tag ? h('button', { type: 'button', class: 'danger-outline', onclick: (ev: MouseEvent) => confirmDelete(ev.currentTarget as HTMLButtonElement, tag, done) }, 'Delete') : null));
+    h(
+      'div',
+      { class: 'form-actions' },
+      save,
+      tag
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger-outline',
+              onclick: (ev: MouseEvent) => confirmDelete(ev.currentTarget as HTMLButtonElement, tag, done),
+            },
+            'Delete',
+          )
+        : null,
+    ),
+  );
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const body = { name: name.value.trim(), description: description.value.trim(), keywords: splitKeywords(keywords.value), sensitive: sensitive.checked };
+    const body = {
+      name: name.value.trim(),
+      description: description.value.trim(),
+      keywords: splitKeywords(keywords.value),
+      sensitive: sensitive.checked,
+    };
     void busy(save, async () => {
       if (tag) await patch(`/api/tags/${encodeURIComponent(tag.slug)}`, body);
       else await post('/api/tags', { slug: slug.value.trim(), ...body });
@@ -38,12 +76,20 @@ function tagForm(tag: Tag | null, done: () => void): HTMLElement {
 }
 
 function confirmDelete(btn: HTMLButtonElement, tag: Tag, done: () => void): void {
-  const sure = button(`Yes, delete ${tag.name}`, (ev) => busy(ev.currentTarget as HTMLButtonElement, async () => {
-    await del(`/api/tags/${encodeURIComponent(tag.slug)}`);
-    toast(`Deleted ${tag.name}.`, 'ok');
-    done();
-  }), { class: 'danger' });
-  const cancel = button('Keep it', () => { box.replaceWith(btn); btn.focus(); });
+  const sure = button(
+    `Yes, delete ${tag.name}`,
+    (ev) =>
+      busy(ev.currentTarget as HTMLButtonElement, async () => {
+        await del(`/api/tags/${encodeURIComponent(tag.slug)}`);
+        toast(`Deleted ${tag.name}.`, 'ok');
+        done();
+      }),
+    { class: 'danger' },
+  );
+  const cancel = button('Keep it', () => {
+    box.replaceWith(btn);
+    btn.focus();
+  });
   const box = h('span', { class: 'confirm', role: 'group', 'aria-label': 'Confirm delete' }, sure, cancel);
   btn.replaceWith(box);
   sure.focus();
@@ -55,15 +101,46 @@ export function tagsView(main: HTMLElement): void {
     try {
       forgetTags();
       const tags = await allTags(true);
-      replace(list, tags.length ? tags.map((t) => h('details', { class: 'card tag' },
-        h('summary', null, h('strong', null, t.name), ' ', h('code', null, t.slug), t.sensitive ? h('span', { class: 'badge st-escalated' }, 'sensitive') : null,
-          h('span', { class: 'muted small' }, ` ${t.keywords.length} keyword${t.keywords.length === 1 ? '' : 's'}`)),
-        tagForm(t, () => void load()))) : empty('No tags yet. Create the first one above.'));
+      replace(
+        list,
+        tags.length
+          ? tags.map((t) =>
+              h(
+                'details',
+                { class: 'card tag' },
+                h(
+                  'summary',
+                  null,
+                  h('strong', null, t.name),
+                  ' ',
+                  h('code', null, t.slug),
+                  t.sensitive ? h('span', { class: 'badge st-escalated' }, 'sensitive') : null,
+                  h(
+                    'span',
+                    { class: 'muted small' },
+                    ` ${t.keywords.length} keyword${t.keywords.length === 1 ? '' : 's'}`,
+                  ),
+                ),
+                tagForm(t, () => void load()),
+              ),
+            )
+          : empty('No tags yet. Create the first one above.'),
+      );
     } catch (err) {
       replace(list, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   };
   const snippets = h('div');
-  replace(main, h('h1', null, 'Tags and snippets'), section('New tag', tagForm(null, () => void load())), h('h2', null, 'All tags'), list, snippets);
+  replace(
+    main,
+    h('h1', null, 'Tags and snippets'),
+    section(
+      'New tag',
+      tagForm(null, () => void load()),
+    ),
+    h('h2', null, 'All tags'),
+    list,
+    snippets,
+  );
   void load().then(async () => replace(snippets, snippetsSection(await allTags())));
 }
