@@ -2,10 +2,10 @@
 // in-process fake X API, seeded tags and experts, and a stream of sample customer questions.
 import { loadConfig, type ServerConfig } from './config.js';
 import { buildApp } from './app.js';
-import { startFakeX, type FakeX } from './fake-x/index.js';
-import { seedDemo, demoBanner, DEMO_ACCOUNTS } from './demo/seed.js';
-import { startDemoSimulation } from './demo/simulator.js';
-import { fakeXStateFor, syncFakeXWithDatabase } from './demo/fake-x-sync.js';
+import { startFakeX, type FakeX } from '../dev/fake-x/index.js';
+import { seedDemo, demoBanner, DEMO_ACCOUNTS } from '../dev/demo/seed.js';
+import { startDemoSimulation } from '../dev/demo/simulator.js';
+import { fakeXStateFor, syncFakeXWithDatabase } from '../dev/demo/fake-x-sync.js';
 import { limitHeapGrowth } from './heap.js';
 import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
 import type { PushServiceStandIn } from '../dev/push-service.js';

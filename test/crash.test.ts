@@ -4,7 +4,7 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { startFakeX, type FakeX } from '../server/fake-x/index.js';
+import { startFakeX, type FakeX } from '../dev/fake-x/index.js';
 import { tempDatabasePath } from './helpers/app.js';
 import {
   eventually,

@@ -4,12 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import type { FakeX } from '../server/fake-x/index.js';
-import { startFakeX } from '../server/fake-x/index.js';
+import type { FakeX } from '../dev/fake-x/index.js';
+import { startFakeX } from '../dev/fake-x/index.js';
 import { createXClient } from '../server/channels/x/client.js';
-import { DEMO_ACCOUNTS, DEMO_REVIEW_POLICY } from '../server/demo/seed.js';
+import { DEMO_ACCOUNTS, DEMO_REVIEW_POLICY } from '../dev/demo/seed.js';
 import { DEFAULT_REVIEW_POLICY } from '../server/domain/review-policy.js';
-import { fakeXStateFile, fakeXStateFor, syncFakeXWithDatabase } from '../server/demo/fake-x-sync.js';
+import { fakeXStateFile, fakeXStateFor, syncFakeXWithDatabase } from '../dev/demo/fake-x-sync.js';
 import { as, buildXTestApp, createUser } from './helpers/app.js';
 import {
   CHILD_ADMIN,

@@ -10,7 +10,7 @@ import {
   X_RATE_LIMITS_2026,
   type FakeX,
   type FakeXOptions,
-} from '../server/fake-x/index.js';
+} from '../dev/fake-x/index.js';
 import { createXClient, xClientSettings } from '../server/channels/x/client.js';
 
 async function setup(t: { teardown(fn: () => unknown): void }, options: FakeXOptions = {}) {

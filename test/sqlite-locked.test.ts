@@ -4,7 +4,7 @@
 // lock held here does not block its event loop.
 import t from 'tap';
 import Database from 'better-sqlite3';
-import { startFakeX } from '../server/fake-x/index.js';
+import { startFakeX } from '../dev/fake-x/index.js';
 import type { ChannelPoster } from '../server/services/outbox.js';
 import { as, buildTestApp, createUser, tempDatabasePath } from './helpers/app.js';
 import {

@@ -2,7 +2,7 @@
 // duplicate refusals never lose a question or post a reply twice.
 import t from 'tap';
 import { createManualClock } from '../server/domain/clock.js';
-import { startFakeX, type FakeX } from '../server/fake-x/index.js';
+import { startFakeX, type FakeX } from '../dev/fake-x/index.js';
 import { createXClient } from '../server/channels/x/client.js';
 import { as, buildTestApp, createUser, seedTags } from './helpers/app.js';
 

@@ -1,7 +1,7 @@
 // The running system the ingest, claim and posting sections share: the fake X in this process, the Helpforce server
 // in a child process pointed at it, and the connected experts' WebSockets.
 import { join } from 'node:path';
-import { startFakeX, type FakeX } from '../../server/fake-x/index.js';
+import { startFakeX, type FakeX } from '../../dev/fake-x/index.js';
 import type { AppServerOptions, AppServerReady, ServerWindow } from './app-server.js';
 import { startChild, type ChildHandle } from './child.js';
 import type { BenchContext } from './context.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import argon2 from 'argon2';
 import { openDatabase } from '../../db/client.js';
-import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import { seeded, TAG_SLUGS } from './roster.js';
 

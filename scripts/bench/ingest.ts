@@ -1,7 +1,7 @@
 // Ingest → classify → route → offer on the experts' WebSockets, through both doors: the HTTP ingest API and the X
 // mention poller. Fixed-rate runs give latency at the target load; a closed-loop run and a burst give the ceiling.
 import autocannon from 'autocannon';
-import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import type { AppEnv, WindowUse } from './app-env.js';
 import type { ServerWindow } from './app-server.js';
 import type { BenchContext } from './context.js';

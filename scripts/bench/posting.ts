@@ -1,7 +1,7 @@
 // Posting: approved replies go through the outbox to the fake X. Measured once clean (posts/s) and once with a share
 // of `POST /2/tweets` answered 503 (time to drain with the app's real backoff). Either way every customer tweet must
 // end with exactly one brand reply: none lost, none doubled.
-import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import type { AppEnv } from './app-env.js';
 import type { DrainResult } from './app-server.js';
 import type { BenchContext } from './context.js';

@@ -12,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../../server/app.js';
 import { defaultRoutingConfig, DEFAULT_VAPID_SUBJECT } from '../../server/config.js';
-import { SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import { ensureTags, seedExperts } from './roster.js';
 import { distribution, round, sleep } from './stats.js';

@@ -3,7 +3,7 @@
 // with prepared statements, and the router is filled by experts.loadRoster() exactly as at server start.
 import argon2 from 'argon2';
 import type { Services } from '../../server/plugins/services.js';
-import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import { seededRandom } from '../../server/domain/random.js';
 import type { User } from '../../server/contracts/api.js';

@@ -1,7 +1,7 @@
 // Routing cost: CPU per routed question on a router built with createRouter and filled with synthetic experts, tags
 // and learned answers, at several roster sizes. Measured in this process with process.cpuUsage() around many
 // route() calls, each followed by noteOffered() for the offered experts, as the dispatcher does.
-import { CANNED_ANSWERS, DEMO_TAGS, SAMPLE_QUESTIONS } from '../../server/demo/catalog.js';
+import { CANNED_ANSWERS, DEMO_TAGS, SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import { createRouter, type RoutingExpert, type TagRule, type TagScore } from '../../server/domain/routing/index.js';
 import { seeded, TAG_SLUGS } from './roster.js';
 import { round } from './stats.js';

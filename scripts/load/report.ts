@@ -2,7 +2,7 @@
 // each offer row to a connected expert must have produced exactly one `question.offered` on that expert's socket.
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { Db } from '../../db/client.js';
-import type { FakeX } from '../../server/fake-x/index.js';
+import type { FakeX } from '../../dev/fake-x/index.js';
 import type { RealtimeHub } from '../../server/services/realtime-hub.js';
 import type { Ledger } from './actors.js';
 

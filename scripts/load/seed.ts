@@ -2,7 +2,7 @@
 // so rows are inserted directly, all sharing one precomputed hash (nobody logs in with a password here: sessions are
 // made with auth.createSession). The router is then filled by experts.loadRoster(), exactly as at server start.
 import argon2 from 'argon2';
-import { DEMO_TAGS } from '../../server/demo/catalog.js';
+import { DEMO_TAGS } from '../../dev/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import type { Services } from '../../server/plugins/services.js';
 export { seededRandom } from '../../server/domain/random.js';

@@ -105,7 +105,7 @@ export async function seedTags(app: App, tags: Tag[] = TEST_TAGS) {
 
 /** A listening app wired to its own fake X (timers off: tests poll and drain the outbox themselves), with test tags. */
 export async function buildXTestApp(t: Test, options: TestAppOptions = {}) {
-  const { startFakeX } = await import('../../server/fake-x/index.js');
+  const { startFakeX } = await import('../../dev/fake-x/index.js');
   const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
   t.teardown(() => fakeX.close());
   const app = await buildTestApp(t, {

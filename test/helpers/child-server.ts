@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { FakeX } from '../../server/fake-x/index.js';
+import type { FakeX } from '../../dev/fake-x/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import type { Test } from 'tap';
 import { buildApp } from '../../server/app.js';
 import { defaultRoutingConfig, DEFAULT_VAPID_SUBJECT, type RoutingConfig } from '../../server/config.js';
-import { startFakeX } from '../../server/fake-x/index.js';
+import { startFakeX } from '../../dev/fake-x/index.js';
 import { ADMIN, TEST_TAGS } from './app.js';
 
 export async function startPushServer(t: Test, options: { ca?: string; routing?: Partial<RoutingConfig> } = {}) {

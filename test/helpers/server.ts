@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildApp, type App } from '../../server/app.js';
 import { defaultRoutingConfig, type RoutingConfig } from '../../server/config.js';
 import type { Profile, Role } from '../../server/contracts/api.js';
-import { startFakeX, type FakeX } from '../../server/fake-x/index.js';
+import { startFakeX, type FakeX } from '../../dev/fake-x/index.js';
 import { ADMIN, TEST_TAGS } from './app.js';
 
 export interface TestServer {

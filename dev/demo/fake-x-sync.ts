@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { channelCursors, messages, questions } from '../../db/schema.js';
-import { X_CHANNEL } from '../channels/x/mention-poller.js';
+import { X_CHANNEL } from '../../server/channels/x/mention-poller.js';
 import type { FakeX, KnownPost } from '../fake-x/index.js';
 
 const X_ID = /^\d{1,19}$/;

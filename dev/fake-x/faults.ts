@@ -1,5 +1,5 @@
 import type { FaultRule } from './types.js';
-export { seededRandom } from '../domain/random.js';
+export { seededRandom } from '../../server/domain/random.js';
 
 interface ActiveFault {
   rule: FaultRule;

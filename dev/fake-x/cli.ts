@@ -1,6 +1,6 @@
 import { startFakeX } from './index.js';
 
-// Usage: npx tsx server/fake-x/cli.ts [port]   then run the app with X_API_BASE_URL and the printed credentials.
+// Usage: npx tsx dev/fake-x/cli.ts [port]   then run the app with X_API_BASE_URL and the printed credentials.
 const port = Number(process.argv[2] ?? process.env.PORT ?? 4010);
 const fakeX = await startFakeX({ port, logger: process.env.LOG_LEVEL === 'debug' });
 

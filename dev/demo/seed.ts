@@ -1,5 +1,5 @@
 // Seeds the demo once per database: tags, a manager, one expert account for you, and twelve simulated experts.
-import type { Services } from '../plugins/services.js';
+import type { Services } from '../../server/plugins/services.js';
 import { DEMO_EXPERTS, DEMO_TAGS } from './catalog.js';
 
 export const DEMO_ACCOUNTS = {

@@ -1,5 +1,5 @@
 // Demo content for an electronics retailer, written for Helpforce (no third-party data ships in the product).
-import type { Tag } from '../contracts/api.js';
+import type { Tag } from '../../server/contracts/api.js';
 
 export const DEMO_TAGS: Tag[] = [
   {

@@ -1,8 +1,8 @@
 // The living demo: customers post sample questions on the fake X every few seconds, and the simulated experts claim
 // some of their offers and answer with canned replies after a human-like pause. Real users share the same network.
 import type { FakeX } from '../fake-x/index.js';
-import type { Services } from '../plugins/services.js';
-import type { Account, QuestionSummary } from '../contracts/api.js';
+import type { Services } from '../../server/plugins/services.js';
+import type { Account, QuestionSummary } from '../../server/contracts/api.js';
 import { CANNED_ANSWERS, CUSTOMER_HANDLES, SAMPLE_QUESTIONS } from './catalog.js';
 
 interface Options {
