@@ -14,7 +14,7 @@ t.test('a backlog of 180 questions: 30 breached, 150 at risk with one due time â
   const watch = createSlaWatch({
     db: app.services.db,
     clock,
-    views: app.services.views,
+    presenters: app.services.presenters,
     slaMs,
     announce: (alerts) => {
       for (const { event, question } of alerts) announced.push({ event, id: question.id });

@@ -12,7 +12,7 @@ import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
-import type { Views } from '../services/views.js';
+import type { Presenters } from '../services/presenters.js';
 import {
   alertMessage,
   assignedMessage,
@@ -28,7 +28,7 @@ interface Deps {
   db: Db;
   clock: Clock;
   hub: RealtimeHub;
-  views: Views;
+  presenters: Presenters;
   webhook: () => { url: string | null; events: readonly AlertEvent[] };
   wake: () => void;
   config: { waveMs: number };
@@ -42,7 +42,7 @@ type Pending =
   | { to: 'dismissed'; question: QuestionSummary };
 type Addressed = Exclude<Pending, { to: 'claimed' | 'dismissed' }>;
 
-export function createNotifier({ db, clock, hub, views, webhook, wake, config, log }: Deps) {
+export function createNotifier({ db, clock, hub, presenters, webhook, wake, config, log }: Deps) {
   let queue: Pending[] = [];
   let scheduled = false;
 
@@ -279,7 +279,7 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config, l
       }
       case 'note.mention': {
         const { questionId, from, text } = data as ClientEventMap['note.mention'];
-        const question = views.summaryById(questionId);
+        const question = presenters.summaryById(questionId);
         if (question)
           enqueue({
             to: 'users',
@@ -377,7 +377,7 @@ export function createNotifier({ db, clock, hub, views, webhook, wake, config, l
     const missing = open.filter((o) => !known.has(`${o.expertId}:${o.questionId}`));
     if (missing.length === 0) return 0;
     const summaries = new Map(
-      views
+      presenters
         .summaries(
           db
             .select()

@@ -9,7 +9,7 @@ import type { QuestionSummary } from '../contracts/api.js';
 import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
 import { OPEN_STATUSES } from '../domain/lifecycle.js';
-import type { Views } from '../services/views.js';
+import type { Presenters } from '../services/presenters.js';
 
 /** An SLA is at risk in its last fifth (the last 6 minutes of 30). */
 export const AT_RISK_SHARE = 0.2;
@@ -20,7 +20,7 @@ const MARKS = 'sla-watch';
 interface Deps {
   db: Db;
   clock: Clock;
-  views: Views;
+  presenters: Presenters;
   slaMs: number;
   announce: (alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) => void;
 }
@@ -33,7 +33,7 @@ interface Mark {
 /** Every id sorts below it: a mark at this id has seen every question due at its time. */
 const PAST_EVERY_ID = '\uffff';
 
-export function createSlaWatch({ db, clock, views, slaMs, announce }: Deps) {
+export function createSlaWatch({ db, clock, presenters, slaMs, announce }: Deps) {
   const stored = db.select().from(serverKeys).where(eq(serverKeys.name, MARKS)).get()?.value;
   // From start, not from the first tick: a mark crossed in between is announced on that tick.
   const start = clock.now();
@@ -92,8 +92,8 @@ export function createSlaWatch({ db, clock, views, slaMs, announce }: Deps) {
         db.transaction(() => {
           announce(
             [
-              ...views.summaries(atRisk).map((question) => ({ event: 'sla.at_risk' as const, question })),
-              ...views.summaries(breached).map((question) => ({ event: 'sla.breached' as const, question })),
+              ...presenters.summaries(atRisk).map((question) => ({ event: 'sla.at_risk' as const, question })),
+              ...presenters.summaries(breached).map((question) => ({ event: 'sla.breached' as const, question })),
             ],
             now,
           );

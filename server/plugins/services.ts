@@ -24,8 +24,8 @@ import { createReplyService } from '../services/replies.js';
 import { createSettingsService } from '../services/settings.js';
 import { createSnippetService } from '../services/snippets.js';
 import { createTagService } from '../services/tags.js';
-import { createViews } from '../services/views.js';
-import { createRoutingModel } from '../services/routing-history.js';
+import { createPresenters } from '../services/presenters.js';
+import { createRoutingModel } from '../services/routing-model.js';
 import { createNotifier } from '../listeners/notifier.js';
 import { createSlaWatch } from '../listeners/sla-watch.js';
 import { createPush, createTransport } from '../services/push.js';
@@ -50,39 +50,47 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   );
   const router = routingModel.router;
   const hub = createRealtimeHub(clock);
-  const views = createViews(db);
+  const presenters = createPresenters(db);
   const pushTransport = createTransport(config.push);
   const settings = createSettingsService(db, { checkWebhookUrl: (url) => pushTransport.checkForm(url, 'webhook') });
   const tags = createTagService({ db, clock });
   const auth = createAuthService({ db, clock, connections: hub });
   const experts = createExpertService({ db, clock, router, hub });
-  const dispatcher = createDispatcher({ db, clock, router, hub, views, experts, config: config.routing });
+  const dispatcher = createDispatcher({ db, clock, router, hub, presenters, experts, config: config.routing });
   const questions = createQuestionService({
     db,
     clock,
     router,
     hub,
-    views,
+    presenters,
     tags,
     experts,
     dispatcher,
     config: config.routing,
   });
-  const ingest = createIngestService({ db, clock, router, hub, views, tags, dispatcher, config: config.routing });
-  const outbox = createOutbox({ db, clock, hub, views, experts, posters, log: log.child({ component: 'outbox' }) });
+  const ingest = createIngestService({ db, clock, router, hub, presenters, tags, dispatcher, config: config.routing });
+  const outbox = createOutbox({
+    db,
+    clock,
+    hub,
+    presenters,
+    experts,
+    posters,
+    log: log.child({ component: 'outbox' }),
+  });
   const access = createQuestionAccess(db);
   const answers = createAnswerService({ db, access });
   const replies = createReplyService({
     db,
     clock,
     hub,
-    views,
+    presenters,
     experts,
     tags,
     policy: () => settings.get().reviewPolicy,
     attributionTemplate: () => settings.get().attributionTemplate,
     onApproved: (reply) => {
-      const question = views.summaryById(reply.questionId)!;
+      const question = presenters.summaryById(reply.questionId)!;
       router.learnAnswer(
         reply.authorId,
         question.text,
@@ -112,13 +120,13 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
     db,
     clock,
     hub,
-    views,
+    presenters,
     webhook: () => settings.get().alertWebhook,
     wake: push.sender.wake,
     config: config.routing,
     log: log.child({ component: 'notifier' }),
   });
-  const slaWatch = createSlaWatch({ db, clock, views, slaMs: config.routing.slaMs, announce: notifier.announce });
+  const slaWatch = createSlaWatch({ db, clock, presenters, slaMs: config.routing.slaMs, announce: notifier.announce });
   dispatcher.onTick((now) => slaWatch.tick(now));
   const channels = createChannelStatus();
   // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
@@ -136,7 +144,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
     router,
     routingModel,
     hub,
-    views,
+    presenters,
     settings,
     tags,
     auth,

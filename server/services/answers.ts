@@ -6,7 +6,7 @@ import { messages, questions, questionTags, replies, users, type ReplyRow } from
 import type { SimilarAnswer, User } from '../contracts/api.js';
 import { createAnswerIndex } from '../domain/answer-index.js';
 import type { QuestionAccess } from './question-access.js';
-import { iso } from './views.js';
+import { iso } from './presenters.js';
 
 const REUSABLE = ['approved', 'posted'] as const;
 

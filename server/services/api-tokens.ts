@@ -1,5 +1,5 @@
 // API tokens: issued by admins to tools, listed without their secrets, revoked or expiring; each acts for its owner.
-import { iso, isoOrNull } from './views.js';
+import { iso, isoOrNull } from './presenters.js';
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiTokens, users } from '../../db/schema.js';

@@ -10,17 +10,17 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { statusesFor } from '../domain/lifecycle.js';
 import type { RankedExpert, Router, TagScore } from '../domain/routing/index.js';
-import { flush, recordEvent, type Notice } from './audit.js';
+import { flush, recordEvent, type Notice } from './audit-log.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
-import type { Views } from './views.js';
+import type { Presenters } from './presenters.js';
 
 interface Deps {
   db: Db;
   clock: Clock;
   router: Router;
   hub: RealtimeHub;
-  views: Views;
+  presenters: Presenters;
   experts: ExpertService;
   config: RoutingConfig;
 }
@@ -57,7 +57,7 @@ export interface WavePlan {
 
 type WaveSubject = Pick<QuestionRow, 'id' | 'text' | 'wave' | 'status' | 'flag'>;
 
-export function createDispatcher({ db, clock, router, hub, views, experts, config }: Deps) {
+export function createDispatcher({ db, clock, router, hub, presenters, experts, config }: Deps) {
   let rosterChanged = false;
   let lastIdleSweep = -Infinity;
   let expiryBacklog = false;
@@ -139,7 +139,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
       updatedAt: plan.at,
     })!;
     let rendered: QuestionSummary | undefined;
-    return waveNotices(plan, () => (rendered ??= views.summary(updated)));
+    return waveNotices(plan, () => (rendered ??= presenters.summary(updated)));
   }
 
   /**
@@ -306,7 +306,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
       ? []
       : [
           () => {
-            for (const summary of views.summaries(due)) hub.publish('question.escalated', { question: summary });
+            for (const summary of presenters.summaries(due)) hub.publish('question.escalated', { question: summary });
           },
         ];
   }
@@ -341,7 +341,7 @@ export function createDispatcher({ db, clock, router, hub, views, experts, confi
     }
     if (stale.length > 0) {
       notices.push(() => {
-        for (const summary of views.summaries(stale)) {
+        for (const summary of presenters.summaries(stale)) {
           const holder = holders.get(summary.id) ?? null;
           hub.publish('question.released', { question: summary, expertId: holder }, { users: holder ? [holder] : [] });
           if (holder) experts.refresh(holder);

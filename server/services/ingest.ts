@@ -13,11 +13,11 @@ import { isThanks } from '../domain/reactions.js';
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
 import { notFound } from '../errors.js';
-import { flush, recordEvent, type Notice } from './audit.js';
+import { flush, recordEvent, type Notice } from './audit-log.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
-import { toQuestionSummary, type Views } from './views.js';
+import { toQuestionSummary, type Presenters } from './presenters.js';
 
 export interface IngestOutcome {
   question: QuestionSummary;
@@ -30,7 +30,7 @@ interface Deps {
   clock: Clock;
   router: Router;
   hub: RealtimeHub;
-  views: Views;
+  presenters: Presenters;
   tags: TagService;
   dispatcher: Dispatcher;
   config: RoutingConfig;
@@ -63,7 +63,7 @@ function cleaned(input: IngestQuestion): IngestQuestion {
   };
 }
 
-export function createIngestService({ db, clock, router, hub, views, tags, dispatcher, config }: Deps) {
+export function createIngestService({ db, clock, router, hub, presenters, tags, dispatcher, config }: Deps) {
   // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
   const placeholder = sql.placeholder;
   const statements = {
@@ -183,7 +183,7 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
           () =>
             hub.publish(
               'question.updated',
-              { question: views.summary(row) },
+              { question: presenters.summary(row) },
               { users: row.assigneeId ? [row.assigneeId] : [] },
             ),
         ],
@@ -220,7 +220,12 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
       row,
       notices: [
         ...notices,
-        () => hub.publish('question.reopened', { question: views.summary(row) }, { users: previous ? [previous] : [] }),
+        () =>
+          hub.publish(
+            'question.reopened',
+            { question: presenters.summary(row) },
+            { users: previous ? [previous] : [] },
+          ),
       ],
     };
   }
@@ -280,11 +285,14 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
     const now = clock.now();
     const existing = statements.byExternalId.get({ channel: post.channel, externalId: post.externalId });
     if (existing)
-      return { outcome: () => ({ question: views.summary(existing), duplicate: true, followUp: false }), notices: [] };
+      return {
+        outcome: () => ({ question: presenters.summary(existing), duplicate: true, followUp: false }),
+        notices: [],
+      };
     const seenMessage = statements.messageByExternalId.get({ externalId: post.externalId });
     if (seenMessage) {
       const row = load(seenMessage.questionId);
-      return { outcome: () => ({ question: views.summary(row), duplicate: true, followUp: true }), notices: [] };
+      return { outcome: () => ({ question: presenters.summary(row), duplicate: true, followUp: true }), notices: [] };
     }
     // Only what is stored is cleaned: the ids it was looked up by are never changed by cleaning.
     const input = cleaned(post);
@@ -294,7 +302,7 @@ export function createIngestService({ db, clock, router, hub, views, tags, dispa
       return { outcome: () => ({ question: summary(), duplicate: false, followUp: false }), notices };
     }
     const { row, notices } = attachFollowUp(parent, input, now);
-    return { outcome: () => ({ question: views.summary(row), duplicate: false, followUp: true }), notices };
+    return { outcome: () => ({ question: presenters.summary(row), duplicate: false, followUp: true }), notices };
   }
 
   // Group commit: questions that arrive while the event loop is busy are written in one transaction, each in its own

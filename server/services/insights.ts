@@ -6,7 +6,7 @@ import type { Insights } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
 import { risingBetween, TermCounts } from '../domain/rising-topics.js';
-import { iso } from './views.js';
+import { iso } from './presenters.js';
 
 const TOP_TAGS = 10;
 const EXAMPLES = 3;

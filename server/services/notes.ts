@@ -8,11 +8,11 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { resolveMentions } from '../domain/mentions.js';
 import { forbidden, invalid } from '../errors.js';
-import { recordEvent } from './audit.js';
+import { recordEvent } from './audit-log.js';
 import { isManager, type QuestionAccess } from './question-access.js';
 import type { QuestionService } from './questions.js';
 import type { RealtimeHub } from './realtime-hub.js';
-import { iso } from './views.js';
+import { iso } from './presenters.js';
 
 interface Deps {
   db: Db;

@@ -8,10 +8,10 @@ import type { User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { conflict, notFound } from '../errors.js';
-import { flush, recordEvent } from './audit.js';
+import { flush, recordEvent } from './audit-log.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
-import type { Views } from './views.js';
+import type { Presenters } from './presenters.js';
 
 export interface OutgoingPost {
   text: string;
@@ -47,7 +47,7 @@ interface Deps {
   db: Db;
   clock: Clock;
   hub: RealtimeHub;
-  views: Views;
+  presenters: Presenters;
   experts: ExpertService;
   posters: Map<string, ChannelPoster>;
   log: Logger;
@@ -64,7 +64,17 @@ export function backoffMs(attempts: number): number {
   return exponentialBackoff(attempts, 1000, 5 * 60_000);
 }
 
-export function createOutbox({ db, clock, hub, views, experts, posters, log, maxAttempts = 8, concurrency = 4 }: Deps) {
+export function createOutbox({
+  db,
+  clock,
+  hub,
+  presenters,
+  experts,
+  posters,
+  log,
+  maxAttempts = 8,
+  concurrency = 4,
+}: Deps) {
   let running: Promise<void> | null = null;
   let again = false;
 
@@ -109,7 +119,7 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
         () =>
           hub.publish(
             'reply.posted',
-            { reply: views.reply(reply), question: views.summary(question) },
+            { reply: presenters.reply(reply), question: presenters.summary(question) },
             { users: [reply.authorId] },
           ),
       ];
@@ -146,7 +156,7 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
         () =>
           hub.publish(
             'reply.failed',
-            { reply: views.reply(reply), question: views.summary(question), reason },
+            { reply: presenters.reply(reply), question: presenters.summary(question), reason },
             { users: [reply.authorId] },
           ),
       ];
@@ -315,7 +325,7 @@ export function createOutbox({ db, clock, hub, views, experts, posters, log, max
           .get()!;
       });
       void this.run();
-      return views.summary(question);
+      return presenters.summary(question);
     },
 
     counts(): { pending: number; failed: number } {

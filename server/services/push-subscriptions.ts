@@ -1,7 +1,7 @@
 // The devices each user asked to be notified on. A subscription is identified by its endpoint (a browser gives the
 // same one until it unsubscribes), so subscribing again is idempotent and a device that changes hands goes with
 // whoever subscribed it last. Adding or losing a device changes whether an expert is reachable with no tab open.
-import { iso, isoOrNull } from './views.js';
+import { iso, isoOrNull } from './presenters.js';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { notificationDeliveries, pushSubscriptions, type PushSubscriptionRow } from '../../db/schema.js';

@@ -11,27 +11,27 @@ import { newId } from '../domain/ids.js';
 import { canApply, OPEN_STATUSES, statusesFor } from '../domain/lifecycle.js';
 import type { Router } from '../domain/routing/index.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
-import { flush, recordEvent, type Notice } from './audit.js';
+import { flush, recordEvent, type Notice } from './audit-log.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import { createQuestionAccess, isManager, mentionedQuestionIds } from './question-access.js';
 import type { TagService } from './tags.js';
-import type { Views } from './views.js';
+import type { Presenters } from './presenters.js';
 
 interface Deps {
   db: Db;
   clock: Clock;
   router: Router;
   hub: RealtimeHub;
-  views: Views;
+  presenters: Presenters;
   tags: TagService;
   experts: ExpertService;
   dispatcher: Dispatcher;
   config: RoutingConfig;
 }
 
-export function createQuestionService({ db, clock, router, hub, views, tags, experts, dispatcher, config }: Deps) {
+export function createQuestionService({ db, clock, router, hub, presenters, tags, experts, dispatcher, config }: Deps) {
   function load(id: string): QuestionRow {
     const row = db.select().from(questions).where(eq(questions.id, id)).get();
     if (!row) throw notFound('Question');
@@ -123,7 +123,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
   function holderConflict(id: string): AppError {
     const row = load(id);
     if (row.assigneeId) {
-      const name = views.names([row.assigneeId]).get(row.assigneeId) ?? 'someone else';
+      const name = presenters.names([row.assigneeId]).get(row.assigneeId) ?? 'someone else';
       return conflict('already_claimed', `This question was already claimed by ${name}`);
     }
     return conflict('invalid_state', `This question is ${row.status.replace('_', ' ')} and cannot be claimed now`);
@@ -178,13 +178,13 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       const page = rows.slice(0, query.limit);
       const more = rows.length > query.limit;
       return {
-        items: views.summaries(page),
+        items: presenters.summaries(page),
         nextCursor: more ? (bySla ? String(offset + query.limit) : page[page.length - 1]!.id) : null,
       };
     },
 
     detail(user: User, id: string): QuestionDetail {
-      return views.detail(visible(user, id), isManager(user) ? null : user.id);
+      return presenters.detail(visible(user, id), isManager(user) ? null : user.id);
     },
 
     myOffers(user: User) {
@@ -197,7 +197,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         )
         .orderBy(desc(offers.createdAt))
         .all();
-      const summaries = views.summaries(rows.map((r) => r.question));
+      const summaries = presenters.summaries(rows.map((r) => r.question));
       return rows.map((r, i) => ({
         question: summaries[i]!,
         offer: {
@@ -259,7 +259,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
             () =>
               hub.publish(
                 'question.claimed',
-                { question: views.summary(claimed), expertId: user.id, expertName: user.name },
+                { question: presenters.summary(claimed), expertId: user.id, expertName: user.name },
                 { users: [user.id, ...notified] },
               ),
           ],
@@ -268,7 +268,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
       // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
       if (!result) throw canSee(user, load(id)) ? holderConflict(id) : anonymousHolderConflict();
       experts.refresh(user.id);
-      return views.summary(result);
+      return presenters.summary(result);
     },
 
     release(user: User, id: string): QuestionSummary {
@@ -312,7 +312,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
             () =>
               hub.publish(
                 'question.released',
-                { question: views.summary(load(id)), expertId: row.assigneeId },
+                { question: presenters.summary(load(id)), expertId: row.assigneeId },
                 { users: [row.assigneeId!] },
               ),
             ...notices,
@@ -320,7 +320,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         };
       });
       experts.refresh(row.assigneeId!);
-      return views.summary(load(released.id));
+      return presenters.summary(load(released.id));
     },
 
     /** The questions an expert holds and can still answer (claimed): what goes back to the pool if their account is closed. */
@@ -336,7 +336,7 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
     assign(manager: User, id: string, expertId: string): QuestionSummary {
       load(id);
       if (!experts.isActiveExpert(expertId)) throw invalid('unknown_expert', 'No active expert with that id');
-      const expertName = views.names([expertId]).get(expertId) ?? 'expert';
+      const expertName = presenters.names([expertId]).get(expertId) ?? 'expert';
       let previous: string | null = null;
       const assigned = run(() => {
         const now = clock.now();
@@ -384,13 +384,17 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
           value: updated,
           notices: [
             () =>
-              hub.publish('question.claimed', { question: views.summary(updated), expertId, expertName }, { users }),
+              hub.publish(
+                'question.claimed',
+                { question: presenters.summary(updated), expertId, expertName },
+                { users },
+              ),
           ],
         };
       });
       experts.refresh(expertId);
       if (previous && previous !== expertId) experts.refresh(previous);
-      return views.summary(assigned);
+      return presenters.summary(assigned);
     },
 
     dismiss(manager: User, id: string, reason: string): QuestionSummary {
@@ -416,14 +420,14 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
             () =>
               hub.publish(
                 'question.updated',
-                { question: views.summary(updated) },
+                { question: presenters.summary(updated) },
                 { users: row.assigneeId ? [row.assigneeId] : [] },
               ),
           ],
         };
       });
       if (row.assigneeId) experts.refresh(row.assigneeId);
-      return views.summary(dismissed);
+      return presenters.summary(dismissed);
     },
 
     retag(manager: User, id: string, slugs: string[]): QuestionSummary {
@@ -454,11 +458,11 @@ export function createQuestionService({ db, clock, router, hub, views, tags, exp
         const notices = changed.status === 'new' ? dispatcher.offerNextWave(changed) : [];
         return {
           value: changed,
-          notices: [...notices, () => hub.publish('question.updated', { question: views.summary(load(id)) })],
+          notices: [...notices, () => hub.publish('question.updated', { question: presenters.summary(load(id)) })],
         };
       });
       router.learnTags(row.text, slugs);
-      return views.summary(load(updated.id));
+      return presenters.summary(load(updated.id));
     },
 
     statusOf(id: string): QuestionStatus {

@@ -7,7 +7,7 @@ import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
 import { percentiles } from './metrics.js';
 import { isManager } from './question-access.js';
-import { iso } from './views.js';
+import { iso } from './presenters.js';
 
 interface Tally {
   answered: number;

@@ -19,17 +19,17 @@ import { statusesFor } from '../domain/lifecycle.js';
 import { needsReview, type ReviewPolicy } from '../domain/review-policy.js';
 import { publicTextProblem } from '../domain/text-safety.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
-import { flush, recordEvent, type Notice } from './audit.js';
+import { flush, recordEvent, type Notice } from './audit-log.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
-import type { Views } from './views.js';
+import type { Presenters } from './presenters.js';
 
 interface Deps {
   db: Db;
   clock: Clock;
   hub: RealtimeHub;
-  views: Views;
+  presenters: Presenters;
   experts: ExpertService;
   tags: TagService;
   policy: () => ReviewPolicy;
@@ -41,7 +41,7 @@ export function createReplyService({
   db,
   clock,
   hub,
-  views,
+  presenters,
   experts,
   tags,
   policy,
@@ -112,8 +112,8 @@ export function createReplyService({
 
   function publishReply(type: 'reply.submitted' | 'reply.approved' | 'reply.rejected', row: ReplyRow): Notice {
     return () => {
-      const question = views.summaryById(row.questionId)!;
-      hub.publish(type, { reply: views.reply(row), question }, { users: [row.authorId] });
+      const question = presenters.summaryById(row.questionId)!;
+      hub.publish(type, { reply: presenters.reply(row), question }, { users: [row.authorId] });
     };
   }
 
@@ -191,7 +191,7 @@ export function createReplyService({
       flush(notices);
       experts.refresh(user.id);
       if (row.status === 'approved') onApproved(row);
-      return views.reply(row);
+      return presenters.reply(row);
     },
 
     approve(manager: User, replyId: string, editedText?: string): Reply {
@@ -221,7 +221,7 @@ export function createReplyService({
       flush(notices);
       experts.refresh(reply.authorId);
       onApproved(row);
-      return views.reply(row);
+      return presenters.reply(row);
     },
 
     reject(manager: User, replyId: string, feedback: string): Reply {
@@ -251,7 +251,7 @@ export function createReplyService({
       });
       flush(notices);
       experts.refresh(reply.authorId);
-      return views.reply(row);
+      return presenters.reply(row);
     },
 
     /** Ids of the author's replies waiting for review. */
@@ -280,7 +280,7 @@ export function createReplyService({
         .limit(query.limit)
         .all();
       const summaries = new Map(
-        views
+        presenters
           .summaries(
             rows.length
               ? db
@@ -292,9 +292,9 @@ export function createReplyService({
           )
           .map((q) => [q.id, q]),
       );
-      const names = views.names(rows.map((r) => r.authorId));
+      const names = presenters.names(rows.map((r) => r.authorId));
       return rows.map((r) => ({
-        ...views.reply(r),
+        ...presenters.reply(r),
         authorName: names.get(r.authorId),
         question: summaries.get(r.questionId)!,
       }));

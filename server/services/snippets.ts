@@ -8,7 +8,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { TagService } from './tags.js';
-import { iso } from './views.js';
+import { iso } from './presenters.js';
 
 const TITLE_LENGTH = 80;
 

@@ -6,7 +6,7 @@ import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
 import type { Db } from '../../../db/client.js';
 import { channelCursors } from '../../../db/schema.js';
 import type { Clock } from '../../domain/clock.js';
-import { flush, type Notice } from '../../services/audit.js';
+import { flush, type Notice } from '../../services/audit-log.js';
 import type { IngestService } from '../../services/ingest.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import { describeXError, retryDelayMs } from './errors.js';

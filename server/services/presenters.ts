@@ -65,7 +65,7 @@ export function toReply(row: ReplyRow, authorName?: string): Reply {
 
 type TagRow = typeof questionTags.$inferSelect;
 
-export function createViews(db: Db) {
+export function createPresenters(db: Db) {
   // Every ingest, offer and claim renders summaries, so the two lookups behind them are prepared once: one id is the
   // common case, a JSON array of ids the batch one.
   const sqlite = db.$client;
@@ -201,4 +201,4 @@ export function createViews(db: Db) {
     },
   };
 }
-export type Views = ReturnType<typeof createViews>;
+export type Presenters = ReturnType<typeof createPresenters>;
