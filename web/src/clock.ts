@@ -10,9 +10,16 @@ export function slaState(fromIso: string, dueIso: string, now = Date.now()): 'ok
   return left / total <= 0.25 ? 'warn' : 'ok';
 }
 
-export function slaText(dueIso: string, now = Date.now()): string {
+/** `reply` reads as a sentence, for places where an SLA sits beside other countdowns (the offer card). */
+export function slaText(dueIso: string, now = Date.now(), kind?: string): string {
   const left = Date.parse(dueIso) - now;
+  if (kind === 'reply') return left >= 0 ? `Reply due in ${duration(left)}` : `Reply ${duration(-left)} overdue`;
   return left >= 0 ? `${duration(left)} left` : `${duration(-left)} over`;
+}
+
+export function offerWindowText(expiresIso: string, now = Date.now()): string {
+  const left = Date.parse(expiresIso) - now;
+  return left > 0 ? `Offer open ${duration(left)} more` : 'Offer closed';
 }
 
 function tick(): void {
@@ -22,12 +29,11 @@ function tick(): void {
   });
   document.querySelectorAll<HTMLElement>('[data-sla-due]').forEach((el) => {
     const state = slaState(el.dataset.slaFrom!, el.dataset.slaDue!, now);
-    el.textContent = slaText(el.dataset.slaDue!, now);
+    el.textContent = slaText(el.dataset.slaDue!, now, el.dataset.slaKind);
     el.className = `sla sla-${state}`;
   });
   document.querySelectorAll<HTMLElement>('[data-expires]').forEach((el) => {
-    const left = Date.parse(el.dataset.expires!) - now;
-    el.textContent = left > 0 ? `offer ends in ${duration(left)}` : 'offer window over';
+    el.textContent = offerWindowText(el.dataset.expires!, now);
   });
 }
 

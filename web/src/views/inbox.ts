@@ -2,7 +2,8 @@
 import type { QuestionSummary } from '../../../server/contracts/api.js';
 import { ApiError, get, post, query } from '../api.js';
 import { h, reconcile, replace } from '../dom.js';
-import { reasonLabel, reasonValue, score } from '../format.js';
+import { offerWindowText, slaState, slaText } from '../clock.js';
+import { reasonLabel, reasonValue } from '../format.js';
 import { dropOffer, inboxItems, markTaken, onInboxChange, refreshInbox, type InboxItem } from '../offers.js';
 import { onAny, onResync } from '../realtime.js';
 import { onProfile, session } from '../session.js';
@@ -18,6 +19,70 @@ export function reasons(r: Record<string, number>): HTMLElement {
     'ul',
     { class: 'reasons', 'aria-label': 'Why it was offered' },
     entries.map(([k, v]) => h('li', null, reasonLabel(k), ' ', h('span', { class: 'num' }, reasonValue(v)))),
+  );
+}
+
+// What an expert reads under "Why you": the reasons that counted for them, in words. The numbers are the router's
+// internals, meaningful to a manager comparing experts, not to the one deciding whether to claim.
+const REASON_WORDS: Record<string, string> = {
+  'assigned-by-manager': 'A manager chose you for it',
+  'previous-expert': 'You answered this customer before',
+  similar: 'You answered similar questions',
+  tags: 'You often answer this topic',
+  recent: 'You answered recently',
+  activity: 'You answer often',
+  shift: 'You are usually on at this hour',
+  record: 'Your answers are usually approved',
+  connected: 'You have the app open',
+  availability: 'You are available now',
+  generalist: 'No specialist was free, and you take any topic',
+};
+
+/** Only what counted in the expert's favour, strongest first; a reason with no words is left out, not shown raw. */
+export function reasonSentences(r: Record<string, number>): string[] {
+  return Object.entries(r)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k]) => (k.startsWith('skill:') ? `You know ${k.slice(6).replace(/[-_]+/g, ' ')} well` : REASON_WORDS[k]))
+    .filter((text): text is string => Boolean(text));
+}
+
+function whyYou(r: Record<string, number>): HTMLElement {
+  const sentences = reasonSentences(r);
+  return h(
+    'ul',
+    { class: 'reasons', 'aria-label': 'Why it was offered to you' },
+    sentences.length
+      ? sentences.map((text) => h('li', null, text))
+      : h('li', null, 'You are free and this question needs an answer'),
+  );
+}
+
+/** The two clocks on an offer, each saying what it counts down to: the customer's deadline and this offer's. */
+function offerTimers(q: QuestionSummary, expiresAt: string): HTMLElement {
+  return h(
+    'p',
+    { class: 'offer-timers' },
+    h(
+      'span',
+      {
+        class: `sla sla-${slaState(q.receivedAt, q.slaDueAt)}`,
+        'data-sla-from': q.receivedAt,
+        'data-sla-due': q.slaDueAt,
+        'data-sla-kind': 'reply',
+        title: `The customer should have an answer by ${new Date(q.slaDueAt).toLocaleString()}`,
+      },
+      slaText(q.slaDueAt, Date.now(), 'reply'),
+    ),
+    h(
+      'span',
+      {
+        class: 'offer-window',
+        'data-expires': expiresAt,
+        title: `After ${new Date(expiresAt).toLocaleTimeString()} the offer goes to other experts`,
+      },
+      offerWindowText(expiresAt),
+    ),
   );
 }
 
@@ -51,21 +116,11 @@ function offerCard(item: InboxItem): HTMLElement {
   return h(
     'article',
     { class: `card offer${item.takenBy ? ' taken' : ''}`, 'data-question': q.id },
-    h('div', { class: 'card-head' }, author(q), age(q.createdAt), sla(q)),
+    h('div', { class: 'card-head' }, author(q), age(q.createdAt)),
     h('p', { class: 'qtext' }, q.text),
-    h(
-      'div',
-      { class: 'card-meta' },
-      tagChips(q.tags),
-      h('span', { class: 'muted', 'data-expires': item.offer.expiresAt }),
-    ),
-    h(
-      'details',
-      { class: 'why' },
-      h('summary', null, 'Why you'),
-      reasons(item.offer.reasons),
-      h('p', { class: 'muted' }, `Wave ${item.offer.wave}, score ${score(item.offer.score)}`),
-    ),
+    h('div', { class: 'card-meta' }, tagChips(q.tags)),
+    item.takenBy ? null : offerTimers(q, item.offer.expiresAt),
+    h('details', { class: 'why' }, h('summary', null, 'Why you'), whyYou(item.offer.reasons)),
     item.takenBy
       ? h('p', { class: 'taken-note', role: 'status' }, `${item.takenBy} took this one.`)
       : h(
