@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AlertWebhookSchema } from './push.js';
 import { normalizeText, publicTextProblem, sanitizeText, type Lines } from '../domain/text-safety.js';
 import { PERIOD_YEARS } from '../domain/period.js';
+import { SNIPPET_VARIABLES, unknownPlaceholders } from '../domain/snippet-variables.js';
 
 export const RoleSchema = z.enum(['expert', 'manager', 'admin']);
 export type Role = z.infer<typeof RoleSchema>;
@@ -440,6 +441,8 @@ export const SimilarAnswerSchema = z.object({
   replyId: id,
   questionText: z.string(),
   replyText: z.string(),
+  /** Whom the answer was for: "Use this" puts the current customer in their place. */
+  customer: z.object({ handle: z.string(), name: z.string().nullable() }),
   authorName: z.string(),
   score: z.number(),
   postedAt: isoTime.nullable(),
@@ -463,7 +466,19 @@ export type Snippet = z.infer<typeof SnippetSchema>;
 export const SnippetListQuerySchema = z.object({ tag: z.string().max(200).optional() }); // one slug or a comma-separated list
 const snippetFields = {
   title: publicText('single', { max: 120 }),
-  text: publicText('multi', { max: 2000 }),
+  text: publicText('multi', { max: 2000 })
+    .superRefine((value, ctx) => {
+      const unknown = unknownPlaceholders(value);
+      if (unknown.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder ${unknown.join(', ')}: a snippet may use ${SNIPPET_VARIABLES.map((v) => `{${v}}`).join(' and ')}`,
+          params: { code: 'unknown_placeholder' },
+        });
+    })
+    .describe(
+      "{customer} becomes the current customer's @handle and {name} their display name when an expert uses the snippet; any other {word} is refused with 422 unknown_placeholder, since it would reach the customer as written",
+    ),
   tag: slug.nullable(),
 };
 export const CreateSnippetBodySchema = z

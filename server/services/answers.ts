@@ -46,7 +46,12 @@ export function createAnswerService({ db, access }: { db: Db; access: QuestionAc
   function hydrate(replyIds: string[]) {
     if (replyIds.length === 0) return new Map<string, Omit<SimilarAnswer, 'score'>>();
     const rows = db
-      .select({ reply: replies, questionText: questions.text, authorName: users.name })
+      .select({
+        reply: replies,
+        questionText: questions.text,
+        customer: { handle: questions.authorHandle, name: questions.authorName },
+        authorName: users.name,
+      })
       .from(replies)
       .innerJoin(questions, eq(questions.id, replies.questionId))
       .innerJoin(users, eq(users.id, replies.authorId))
@@ -66,13 +71,14 @@ export function createAnswerService({ db, access }: { db: Db; access: QuestionAc
             )
             .all();
     return new Map(
-      rows.map(({ reply, questionText, authorName }) => [
+      rows.map(({ reply, questionText, customer, authorName }) => [
         reply.id,
         {
           questionId: reply.questionId,
           replyId: reply.id,
           questionText,
           replyText: reply.text,
+          customer,
           authorName,
           postedAt: reply.postedAt ? iso(reply.postedAt) : null,
           tags: tagRows

@@ -1,11 +1,13 @@
 // Snippets: canned responses per tag that experts start a reply from. Managers write them, or save an approved
-// answer as one; `uses` counts how often experts picked each, so the useful ones float to the top.
+// answer as one; `uses` counts how often experts picked each, so the useful ones float to the top. A saved answer
+// keeps `{customer}` and `{name}` where it named its customer: reused as it was, it would address a stranger.
 import { desc, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { questions, questionTags, replies, snippets, users, type SnippetRow } from '../../db/schema.js';
 import type { CreateSnippetBody, Snippet, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
+import { toTemplate, unknownPlaceholders } from '../domain/snippet-variables.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { TagService } from './tags.js';
 import { iso } from './presenters.js';
@@ -56,10 +58,18 @@ export function createSnippetService({ db, clock, tags }: { db: Db; clock: Clock
     if (reply.status !== 'approved' && reply.status !== 'posted')
       throw conflict('not_approved', 'Only an approved answer can be saved as a snippet');
     const question = db
-      .select({ text: questions.text })
+      .select({ text: questions.text, handle: questions.authorHandle, name: questions.authorName })
       .from(questions)
       .where(eq(questions.id, reply.questionId))
-      .get()!;
+      .get();
+    if (!question) throw notFound('Question');
+    const text = toTemplate(reply.text, question);
+    const unknown = unknownPlaceholders(text);
+    if (unknown.length > 0)
+      throw invalid(
+        'unknown_placeholder',
+        `The answer holds ${unknown.join(', ')}, which a snippet would send as written: save it with your own text`,
+      );
     const topTag = db
       .select({ slug: questionTags.slug })
       .from(questionTags)
@@ -68,7 +78,7 @@ export function createSnippetService({ db, clock, tags }: { db: Db; clock: Clock
       .get();
     return {
       title: titleFrom(question.text),
-      text: reply.text,
+      text,
       tag: topTag && tags.exists(topTag.slug) ? topTag.slug : null,
     };
   }

@@ -2,6 +2,7 @@
 // own code (server/domain/attribution.ts, twitter-text), so what the counter allows the server accepts.
 import type { QuestionSummary, Reply } from '../../server/contracts/api.js';
 import { MAX_WEIGHTED_LENGTH, buildPreview, weightedLength } from '../../server/domain/attribution.js';
+import { type Customer, reuseFor } from '../../server/domain/snippet-variables.js';
 import { ApiError, post } from './api.js';
 import { h, nextId, replace } from './dom.js';
 import { session } from './session.js';
@@ -64,7 +65,8 @@ export interface ComposerOptions {
 }
 
 export interface Composer extends HTMLFormElement {
-  insert(text: string): void;
+  /** `from`: the customer a reused answer was written for, whose handle and name give way to this customer's. */
+  insert(text: string, from?: Customer | null): void;
 }
 
 export function composer(opts: ComposerOptions): Composer {
@@ -138,8 +140,11 @@ export function composer(opts: ComposerOptions): Composer {
   });
   update();
   const api = form as Composer;
-  // Reused text goes in as a start: into an empty box as is, otherwise after what is already written.
-  api.insert = (text: string) => {
+  // Reused text goes in as a start: into an empty box as is, otherwise after what is already written, always
+  // addressed to this question's customer.
+  const customer = { handle: opts.question.author.handle, name: opts.question.author.name };
+  api.insert = (reused: string, from: Customer | null = null) => {
+    const text = reuseFor(reused, from, customer);
     textarea.value = textarea.value.trim() ? `${textarea.value.trimEnd()} ${text}` : text;
     textarea.dispatchEvent(new Event('input'));
     textarea.focus();

@@ -65,7 +65,10 @@ export function notesPanel(questionId: string): { el: HTMLElement; reload(): voi
 }
 
 /** Similar past answers and snippets; `insert` puts the chosen text into the reply box. */
-export function reusePanel(q: QuestionSummary, insert: (text: string) => void): HTMLElement {
+export function reusePanel(
+  q: QuestionSummary,
+  insert: (text: string, from?: SimilarAnswer['customer']) => void,
+): HTMLElement {
   const similar = h('ul', { class: 'plain reuse' }, h('li', { class: 'muted' }, 'Looking for similar questions…'));
   const snippets = h('ul', { class: 'plain reuse' });
   void get<{ items: SimilarAnswer[] }>(`/api/questions/${encodeURIComponent(q.id)}/similar${query({ limit: 3 })}`).then(
@@ -83,7 +86,9 @@ export function reusePanel(q: QuestionSummary, insert: (text: string) => void): 
                   'div',
                   { class: 'inline-row' },
                   h('span', { class: 'muted small' }, `by ${a.authorName}`),
-                  button('Use this', () => insert(a.replyText), { 'aria-label': `Use the answer by ${a.authorName}` }),
+                  button('Use this', () => insert(a.replyText, a.customer), {
+                    'aria-label': `Use the answer by ${a.authorName}`,
+                  }),
                 ),
               ),
             )

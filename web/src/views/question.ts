@@ -123,6 +123,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
                 rejected.feedback ?? '',
               )
             : null,
+          // Above the reply box and its Send button, where the expert looks before writing, not after sending.
+          reusePanel(q, form.insert),
           form,
           h(
             'div',
@@ -140,7 +142,6 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
             h('span', { class: 'muted small' }, 'Someone else will be offered it.'),
           ),
         ),
-        reusePanel(q, form.insert),
         handoffPanel(q.id, () => {
           location.hash = '#/inbox';
         }),
