@@ -131,6 +131,14 @@ export const questions = sqliteTable(
     index('questions_status_claimed_only').on(t.status, t.claimedAt).where(sql`${t.claimedAt} is not null`),
     // The queue, newest first: each status's ids in order, so a page of open questions reads a page of index entries.
     index('questions_status_id').on(t.status, t.id),
+    // A customer's other questions, newest first (server/services/customer-history.ts). The customer is their id on
+    // the channel, or their handle (any case) where the channel gave none; the query repeats this expression
+    // exactly, as SQLite only uses an expression index for the same expression.
+    index('questions_customer').on(
+      t.channel,
+      sql`coalesce(author_external_id, '@' || lower(author_handle))`,
+      t.createdAt,
+    ),
   ],
 );
 

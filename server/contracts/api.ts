@@ -334,6 +334,17 @@ export const QuestionDetailSchema = QuestionSchema.extend({
   thread: z.array(MessageSchema),
 });
 export type QuestionDetail = z.infer<typeof QuestionDetailSchema>;
+/** One of the customer's other questions: their public post and where it stands. */
+export const CustomerQuestionSchema = z.object({
+  id,
+  text: z.string(),
+  status: QuestionStatusSchema,
+  createdAt: isoTime,
+});
+export type CustomerQuestion = z.infer<typeof CustomerQuestionSchema>;
+/** GET /api/questions/:id: the detail and the same customer's other questions on the channel, newest first (≤ 20). */
+export const QuestionViewSchema = QuestionDetailSchema.extend({ customerHistory: z.array(CustomerQuestionSchema) });
+export type QuestionView = z.infer<typeof QuestionViewSchema>;
 
 export const QuestionListQuerySchema = z.object({
   status: z.string().max(200).optional(), // one status or a comma-separated list

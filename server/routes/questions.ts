@@ -5,21 +5,24 @@ import {
   DismissBodySchema,
   ErrorBodySchema,
   IngestQuestionSchema,
-  QuestionDetailSchema,
   QuestionListQuerySchema,
   QuestionListSchema,
   QuestionSchema,
   ReplyBodySchema,
   ReplySchema,
+  QuestionViewSchema,
   RetagBodySchema,
 } from '../contracts/api.js';
 import { callerKey } from '../plugins/auth.js';
+import { createCustomerHistory } from '../services/customer-history.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 const QuestionBody = z.object({ question: QuestionSchema });
 
 export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> = async (app, { ingestPerMinute }) => {
   const { ingest, questions, replies, outbox } = app.services;
+  // Read-only beside the detail: the question's side panel, composed here so the detail stays one service call.
+  const customerHistory = createCustomerHistory(app.services.db);
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
 
@@ -62,11 +65,14 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: {
         tags: ['questions'],
         params: IdParamsSchema,
-        response: { 200: z.object({ question: QuestionDetailSchema }), ...errorResponses },
+        response: { 200: z.object({ question: QuestionViewSchema }), ...errorResponses },
       },
       onRequest: expert,
     },
-    async (request) => ({ question: questions.detail(request.principal!.user, request.params.id) }),
+    async (request) => {
+      const question = questions.detail(request.principal!.user, request.params.id);
+      return { question: { ...question, customerHistory: customerHistory.of(question) } };
+    },
   );
 
   app.post(
