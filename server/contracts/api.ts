@@ -354,6 +354,8 @@ export const QuestionListQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   /** newest first (default), or most urgent first: the earliest SLA deadline. */
   sort: z.enum(['newest', 'sla']).default('newest'),
+  /** Search the whole thread (question, follow-ups, replies, notes): words, "a phrase", @handle, or an id. */
+  q: z.string().max(200).optional(),
 });
 export const QuestionListSchema = z.object({ items: z.array(QuestionSchema), nextCursor: z.string().nullable() });
 

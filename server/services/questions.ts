@@ -18,6 +18,7 @@ import type { RealtimeHub } from './realtime-hub.js';
 import { createQuestionAccess, isManager, mentionedQuestionIds } from './question-access.js';
 import type { TagService } from './tags.js';
 import type { Presenters } from './presenters.js';
+import { searchCondition } from './search.js';
 
 interface Deps {
   db: Db;
@@ -139,6 +140,7 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
         limit: number;
         cursor?: string;
         sort?: 'newest' | 'sla';
+        q?: string;
       },
     ) {
       const bySla = query.sort === 'sla';
@@ -158,8 +160,9 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
           ]
         : undefined;
       const take = query.limit + 1;
+      const matching = query.q ? searchCondition(query.q) : undefined;
       const byStatusRanges =
-        !bySla && statuses !== undefined && statuses.length > 0 && !query.assignee && isManager(user);
+        !matching && !bySla && statuses !== undefined && statuses.length > 0 && !query.assignee && isManager(user);
       const rows = byStatusRanges
         ? db
             .select()
@@ -170,7 +173,9 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
         : db
             .select()
             .from(questions)
-            .where(and(...listConditions(user, { ...query, statuses, cursor: bySla ? undefined : query.cursor })))
+            .where(
+              and(...listConditions(user, { ...query, statuses, cursor: bySla ? undefined : query.cursor }), matching),
+            )
             .orderBy(...(bySla ? [asc(questions.slaDueAt), asc(questions.id)] : [desc(questions.id)]))
             .limit(take)
             .offset(offset)
