@@ -1,5 +1,6 @@
 // What the network delivers: volume, speed (time to claim, to first public reply), answer rate, SLA breaches, by
-// tag and by expert, over a chosen date range; exportable as CSV.
+// tag and by expert, over the last 24 hours or a chosen date range, in the manager's time zone; each table exportable
+// as its own CSV.
 import type { Metrics } from '../../../server/contracts/api.js';
 import { MAX_PERIOD_DAYS, PERIOD_YEARS } from '../../../server/domain/period.js';
 import { get, query } from '../api.js';
@@ -11,6 +12,8 @@ import { busy, button, errorText } from '../ui.js';
 import { insightsSection, recognitionSection } from './insights.js';
 
 const DAY = 86_400_000;
+/** The "24 hours" preset: a window ending now, not a calendar day with its future hours at zero. */
+const ROLLING_DAYS = 1;
 /** Experts in the "By expert" chart; the page asks for only these (the whole list can be 10,000 rows, 1.3 MB). */
 const TOP_EXPERTS = 25;
 const PRESETS: [string, number][] = [
@@ -41,33 +44,53 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function metricsCsv(m: Metrics): string {
-  const rows: unknown[][] = [
-    ['section', 'key', 'value', 'value2', 'value3', 'value4'],
-    ['range', 'from', m.from],
-    ['range', 'to', m.to],
-    ['summary', 'questions', m.total],
-    ['summary', 'answered', m.answered],
-    ['summary', 'answer_rate', m.answerRate ?? ''],
-    ['summary', 'sla_breaches', m.slaBreaches],
-    ['summary', 'time_to_claim_ms', m.timeToClaimMs.median ?? '', m.timeToClaimMs.p90 ?? '', m.timeToClaimMs.count],
-    [
-      'summary',
-      'time_to_first_reply_ms',
-      m.timeToFirstReplyMs.median ?? '',
-      m.timeToFirstReplyMs.p90 ?? '',
-      m.timeToFirstReplyMs.count,
-    ],
-    ...Object.entries(m.byStatus).map(([k, v]) => ['status', k, v]),
-    ['volume', 'bucket', 'received', 'answered'],
-    ...m.volume.map((b) => ['volume', b.bucket, b.received, b.answered]),
-    ['tag', 'tag', 'total', 'answered', 'median_reply_ms'],
-    ...m.byTag.map((t) => ['tag', t.tag, t.total, t.answered, t.medianReplyMs ?? '']),
-    ['expert', 'name', 'answered', 'approved', 'rejected', 'median_reply_ms'],
-    ...m.byExpert.map((e) => ['expert', e.name, e.answered, e.approved, e.rejected, e.medianReplyMs ?? '']),
+/**
+ * One file per table, each with its own header row, so a spreadsheet opens every one as a plain table. Times are
+ * ISO 8601 in UTC, unambiguous wherever the file is opened, with the manager's local time beside them.
+ */
+export const CSV_TABLES: Record<string, (m: Metrics, timeZone: string) => unknown[][]> = {
+  Summary: (m, timeZone) => [
+    ['figure', 'value'],
+    ['from', m.from],
+    ['to', m.to],
+    ['time_zone', timeZone],
+    ['questions', m.total],
+    ['answered', m.answered],
+    ['answer_rate', m.answerRate ?? ''],
+    ['sla_breaches', m.slaBreaches],
+    ...speedRows('time_to_claim', m.timeToClaimMs),
+    ...speedRows('time_to_first_reply', m.timeToFirstReplyMs),
+  ],
+  Volume: (m, timeZone) => [
+    ['start_utc', `start_local (${timeZone})`, 'received', 'answered'],
+    ...m.volume.map((b) => [
+      b.bucket,
+      new Date(b.bucket).toLocaleString('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }),
+      b.received,
+      b.answered,
+    ]),
+  ],
+  Statuses: (m) => [['status', 'questions'], ...Object.entries(m.byStatus)],
+  Tags: (m) => [
+    ['tag', 'questions', 'answered', 'median_reply_ms'],
+    ...m.byTag.map((t) => [t.tag, t.total, t.answered, t.medianReplyMs ?? '']),
+  ],
+  Experts: (m) => [
+    ['expert', 'answered', 'approved', 'rejected', 'median_reply_ms'],
+    ...m.byExpert.map((e) => [e.name, e.answered, e.approved, e.rejected, e.medianReplyMs ?? '']),
+  ],
+};
+
+function speedRows(key: string, p: Metrics['timeToClaimMs']): unknown[][] {
+  return [
+    [`${key}_median_ms`, p.median ?? ''],
+    [`${key}_p90_ms`, p.p90 ?? ''],
+    [`${key}_count`, p.count],
   ];
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
+
+export const metricsCsv = (m: Metrics, table: string, timeZone: string): string =>
+  `${(CSV_TABLES[table]?.(m, timeZone) ?? []).map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 
 /**
  * Puts the server's volume rows into even buckets across the whole range (hours up to two days, local days beyond),
@@ -113,28 +136,37 @@ export function metricsView(main: HTMLElement): () => void {
   const from = h('input', { type: 'date', ...bounds });
   const to = h('input', { type: 'date', ...bounds });
   const body = h('div', { 'aria-live': 'polite', 'aria-busy': 'false' });
-  // The page holds the top experts only: the export fetches the same range again with every expert.
-  const exportBtn: HTMLButtonElement = button(
-    'Export CSV',
-    () =>
-      void busy(exportBtn, async () => {
-        if (!current) return;
-        const all = await get<Metrics>(`/api/metrics${query({ from: current.from, to: current.to })}`);
-        const url = URL.createObjectURL(new Blob([metricsCsv(all)], { type: 'text/csv' }));
-        const a = h('a', { href: url, download: `helpforce-metrics-${from.value}-to-${to.value}.csv` });
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 1000);
-      }),
-    { disabled: true },
-  );
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const shown = h('p', { class: 'muted period-shown' });
+  // The page holds the top experts only: the experts' file fetches the same range again with every expert.
+  const exportButtons = Object.keys(CSV_TABLES).map((table) => {
+    const btn: HTMLButtonElement = button(
+      table,
+      () =>
+        void busy(btn, async () => {
+          if (!current) return;
+          const m =
+            table === 'Experts'
+              ? await get<Metrics>(`/api/metrics${query({ from: current.from, to: current.to })}`)
+              : current;
+          const url = URL.createObjectURL(new Blob([metricsCsv(m, table, zone)], { type: 'text/csv' }));
+          const name = `helpforce-${table.toLowerCase()}-${from.value}-to-${to.value}.csv`;
+          const a = h('a', { href: url, download: name });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(url), 1000);
+        }),
+      { disabled: true, 'aria-label': `Download ${table.toLowerCase()} as CSV` },
+    );
+    return btn;
+  });
   let current: Metrics | null = null;
   let days = 7;
 
   const setPreset = (d: number) => {
     days = d;
-    from.value = dateInput(new Date(Date.now() - (d - 1) * DAY));
+    from.value = dateInput(new Date(Date.now() - (d === ROLLING_DAYS ? d : d - 1) * DAY));
     to.value = dateInput(new Date());
     presets
       .querySelectorAll('button')
@@ -157,7 +189,8 @@ export function metricsView(main: HTMLElement): () => void {
   // when the range changes, not again on each live refresh of the numbers above them.
   let digest: { range: string; sections: HTMLElement[] } | null = null;
   const digestFor = (m: Metrics) => {
-    const range = `${m.from}|${m.to}`;
+    // The rolling window moves on every refresh: its digest is read again once an hour, not on every tick.
+    const range = days === ROLLING_DAYS ? `24h|${Math.floor(Date.parse(m.to) / (DAY / 24))}` : `${m.from}|${m.to}`;
     if (digest?.range !== range)
       digest = { range, sections: [recognitionSection(m.from, m.to), insightsSection(m.from, m.to)] };
     return digest.sections;
@@ -168,8 +201,19 @@ export function metricsView(main: HTMLElement): () => void {
     const fmtBucket = (iso: string) =>
       new Date(iso).toLocaleString(
         undefined,
-        spanMs <= 2 * DAY ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' },
+        spanMs <= 2 * DAY
+          ? { hour: '2-digit', minute: '2-digit', timeZone: zone }
+          : { month: 'short', day: 'numeric', timeZone: zone },
       );
+    const at = (iso: string) =>
+      new Date(iso).toLocaleString(undefined, {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: zone,
+      });
+    replace(shown, `${at(m.from)} to ${at(m.to)}, times in ${zone.replace(/_/g, ' ')}`);
     const volume = evenVolume(m.volume, m.from, m.to);
     const speedMax = Math.max(m.timeToClaimMs.p90 ?? 0, m.timeToFirstReplyMs.p90 ?? 0);
     replace(
@@ -272,8 +316,9 @@ export function metricsView(main: HTMLElement): () => void {
 
   const load = async () => {
     if (!from.value || !to.value) return;
-    const start = new Date(`${from.value}T00:00:00`);
-    const end = new Date(`${to.value}T23:59:59.999`);
+    const rolling = days === ROLLING_DAYS;
+    const start = rolling ? new Date(Date.now() - DAY) : new Date(`${from.value}T00:00:00`);
+    const end = rolling ? new Date() : new Date(`${to.value}T23:59:59.999`);
     if (end < start)
       return replace(body, h('p', { class: 'error', role: 'alert' }, 'The end date is before the start date.'));
     if (end.getTime() - start.getTime() > MAX_PERIOD_DAYS * DAY) {
@@ -287,7 +332,7 @@ export function metricsView(main: HTMLElement): () => void {
       current = await get<Metrics>(
         `/api/metrics${query({ from: start.toISOString(), to: end.toISOString(), experts: TOP_EXPERTS })}`,
       );
-      exportBtn.disabled = false;
+      for (const btn of exportButtons) btn.disabled = false;
       render(current);
     } catch (err) {
       replace(body, h('p', { class: 'error', role: 'alert' }, errorText(err)));
@@ -311,8 +356,14 @@ export function metricsView(main: HTMLElement): () => void {
       presets,
       field('From', from),
       field('To', to),
-      h('div', { class: 'field field-button' }, exportBtn),
+      h(
+        'div',
+        { class: 'field field-button csv-links', role: 'group', 'aria-labelledby': 'csv-h' },
+        h('span', { id: 'csv-h', class: 'csv-label' }, 'Download CSV'),
+        exportButtons,
+      ),
     ),
+    shown,
     body,
   );
   setPreset(days);
@@ -321,7 +372,7 @@ export function metricsView(main: HTMLElement): () => void {
   let last = 0;
   const offs = [
     on('metrics.tick', () => {
-      if (to.value === dateInput(new Date()) && Date.now() - last > 15_000) {
+      if ((days === ROLLING_DAYS || to.value === dateInput(new Date())) && Date.now() - last > 15_000) {
         last = Date.now();
         void load();
       }
