@@ -33,6 +33,7 @@ import { questionRoutes } from './routes/questions.js';
 import { recognitionRoutes } from './routes/recognition.js';
 import { pushRoutes } from './routes/push.js';
 import { replyRoutes } from './routes/replies.js';
+import { savedViewRoutes } from './routes/saved-views.js';
 import { snippetRoutes } from './routes/snippets.js';
 import { tagRoutes } from './routes/tags.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -159,6 +160,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(profileRoutes);
   await app.register(tagRoutes);
   await app.register(questionRoutes, { ingestPerMinute: config.ingestRateLimitPerMinute ?? 600 });
+  await app.register(savedViewRoutes);
   await app.register(replyRoutes);
   await app.register(metricsRoutes);
   await app.register(answerRoutes);

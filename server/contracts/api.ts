@@ -614,3 +614,19 @@ export const ColleagueSchema = ExpertSchema.pick({
   store: true,
 });
 export type Colleague = z.infer<typeof ColleagueSchema>;
+
+/** A manager's named queue filters ("saved view"): the same fields as GET /api/questions takes. */
+export const SavedViewFiltersSchema = z.object({
+  status: QuestionListQuerySchema.shape.status,
+  tag: QuestionListQuerySchema.shape.tag,
+  assignee: QuestionListQuerySchema.shape.assignee,
+  q: QuestionListQuerySchema.shape.q,
+  sort: z.enum(['newest', 'sla']).optional(),
+});
+export const SavedViewBodySchema = z.object({
+  name: storedText('single', { max: 40 }),
+  filters: SavedViewFiltersSchema,
+});
+export const SavedViewSchema = SavedViewBodySchema.extend({ id, name: z.string(), createdAt: isoTime });
+export type SavedView = z.infer<typeof SavedViewSchema>;
+export const SavedViewListSchema = z.object({ views: z.array(SavedViewSchema) });
