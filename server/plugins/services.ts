@@ -15,7 +15,8 @@ import { createDispatcher } from '../services/dispatcher.js';
 import { createExpertService } from '../services/experts.js';
 import { createMetricsService } from '../services/metrics.js';
 import { createNoteService } from '../services/notes.js';
-import { createOutbox, type ChannelPoster } from '../services/outbox.js';
+import { createOutbox } from '../services/outbox.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 import { createQuestionAccess } from '../services/question-access.js';
 import { createIngestService } from '../services/ingest.js';
 import { createQuestionService } from '../services/questions.js';
@@ -27,6 +28,10 @@ import { createTagService } from '../services/tags.js';
 import { createPresenters } from '../services/presenters.js';
 import { createRoutingModel } from '../services/routing-model.js';
 import { createNotifier } from '../listeners/notifier.js';
+import { createRealtimeListener } from '../listeners/realtime.js';
+import { createRoutingListener } from '../listeners/routing.js';
+import { createEventBus, createUnitOfWork } from '../events/unit-of-work.js';
+import { createQuestionRepository } from '../repositories/questions.js';
 import { createSlaWatch } from '../listeners/sla-watch.js';
 import { createPush, createTransport } from '../services/push.js';
 
@@ -34,11 +39,12 @@ export interface ServiceOptions {
   db: Db;
   clock: Clock;
   config: AppConfig;
-  posters: Map<string, ChannelPoster>;
+  /** Every channel's adapter: the outbox posts through them, replies are measured by their length rules. */
+  channelAdapters: ChannelRegistry;
   timers: boolean;
 }
 
-export function createServices({ db, clock, config, posters }: ServiceOptions, log: FastifyBaseLogger) {
+export function createServices({ db, clock, config, channelAdapters }: ServiceOptions, log: FastifyBaseLogger) {
   // Every service learns through the model's router, so what it learns while the history replays is queued.
   const routingModel = createRoutingModel(
     db,
@@ -56,26 +62,31 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const tags = createTagService({ db, clock });
   const auth = createAuthService({ db, clock, connections: hub });
   const experts = createExpertService({ db, clock, router, hub });
-  const dispatcher = createDispatcher({ db, clock, router, hub, presenters, experts, config: config.routing });
-  const questions = createQuestionService({
+  // Use cases write through units of work; what follows a change (live messages, routing, indexing, posting) is
+  // done by the listeners subscribed below, after the change has committed.
+  const events = createEventBus(log.child({ component: 'events' }));
+  const uow = createUnitOfWork(db, events);
+  const questionRepo = createQuestionRepository(db);
+  const dispatcher = createDispatcher({ db, clock, router, uow, questionRepo, config: config.routing });
+  const questions = createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher });
+  const ingest = createIngestService({
     db,
     clock,
     router,
-    hub,
+    uow,
+    questionRepo,
     presenters,
     tags,
-    experts,
     dispatcher,
     config: config.routing,
   });
-  const ingest = createIngestService({ db, clock, router, hub, presenters, tags, dispatcher, config: config.routing });
   const outbox = createOutbox({
     db,
     clock,
     hub,
     presenters,
     experts,
-    posters,
+    channels: channelAdapters,
     log: log.child({ component: 'outbox' }),
   });
   const access = createQuestionAccess(db);
@@ -83,24 +94,26 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
   const replies = createReplyService({
     db,
     clock,
-    hub,
+    uow,
+    questionRepo,
     presenters,
     experts,
     tags,
     policy: () => settings.get().reviewPolicy,
     attributionTemplate: () => settings.get().attributionTemplate,
-    onApproved: (reply) => {
-      const question = presenters.summaryById(reply.questionId)!;
-      router.learnAnswer(
-        reply.authorId,
-        question.text,
-        question.tags.map((t) => t.slug),
-        clock.now(),
-      );
-      answers.indexReply(reply);
-      void outbox.run();
-    },
+    lengthRule: channelAdapters.lengthRule,
   });
+  events.subscribe(createRealtimeListener(hub, presenters));
+  events.subscribe(
+    createRoutingListener({
+      clock,
+      router,
+      presenters,
+      refreshExpert: (expertId) => experts.refresh(expertId),
+      indexAnswer: (reply) => answers.indexReply(reply),
+      wakeOutbox: () => void outbox.run(),
+    }),
+  );
   const metrics = createMetricsService({ db, clock });
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
   // the notifier turns the hub's events into queued notifications.
@@ -156,7 +169,7 @@ export function createServices({ db, clock, config, posters }: ServiceOptions, l
     replies,
     metrics,
     channels,
-    posters,
+    channelAdapters,
     access,
     answers,
     snippets,

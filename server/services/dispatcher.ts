@@ -2,26 +2,25 @@
 // when a wave expires unclaimed the next K are offered; after the escalation time managers are alerted; claims held
 // too long without a reply go back to the pool. `tick()` advances all of this from an injectable clock.
 import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { conflict } from '../errors.js';
 import type { Db } from '../../db/client.js';
 import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
-import type { QuestionSummary } from '../contracts/api.js';
 import type { RoutingConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { statusesFor } from '../domain/lifecycle.js';
 import type { RankedExpert, Router, TagScore } from '../domain/routing/index.js';
-import { flush, recordEvent, type Notice } from './audit-log.js';
-import type { ExpertService } from './experts.js';
-import type { RealtimeHub } from './realtime-hub.js';
-import type { Presenters } from './presenters.js';
+import type { QuestionState } from '../events/domain-events.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { QuestionRepository } from '../repositories/questions.js';
+import { recordEvent } from './audit-log.js';
 
 interface Deps {
   db: Db;
   clock: Clock;
   router: Router;
-  hub: RealtimeHub;
-  presenters: Presenters;
-  experts: ExpertService;
+  uow: UnitOfWork;
+  questionRepo: QuestionRepository;
   config: RoutingConfig;
 }
 
@@ -57,7 +56,7 @@ export interface WavePlan {
 
 type WaveSubject = Pick<QuestionRow, 'id' | 'text' | 'wave' | 'status' | 'flag'>;
 
-export function createDispatcher({ db, clock, router, hub, presenters, experts, config }: Deps) {
+export function createDispatcher({ db, clock, router, uow, questionRepo, config }: Deps) {
   let rosterChanged = false;
   let lastIdleSweep = -Infinity;
   let expiryBacklog = false;
@@ -93,18 +92,6 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
         expiresAt: placeholder('expiresAt'),
       })
       .prepare(),
-    // update().set() takes no bare placeholders, so each is wrapped in sql``; the values are plain numbers and strings.
-    advance: db
-      .update(questions)
-      .set({
-        wave: sql`${placeholder('wave')}`,
-        status: sql`${placeholder('status')}`,
-        flag: sql`${placeholder('flag')}`,
-        updatedAt: sql`${placeholder('updatedAt')}`,
-      })
-      .where(eq(questions.id, placeholder('id')))
-      .returning()
-      .prepare(),
   };
 
   function tagsOf(questionId: string): TagScore[] {
@@ -123,23 +110,19 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
     return 'no-expert';
   }
 
-  /**
-   * Offer the question to its next wave of experts. Runs inside the caller's transaction and returns the realtime
-   * notices to send after commit.
-   */
-  function offerNextWave(question: QuestionRow, options: OfferOptions = {}): Notice[] {
+  /** Offer the question to its next wave of experts, as a step of the unit of work under way. */
+  function offerNextWave(question: QuestionRow, options: OfferOptions = {}): void {
     const plan = planWave(question, options);
-    if (!plan) return [];
-    recordWave(question.id, plan);
-    const updated = statements.advance.get({
-      id: question.id,
+    if (!plan) return;
+    writeWave(question.id, plan);
+    const updated = questionRepo.recordWave(question.id, {
       wave: plan.wave,
-      status: plan.status,
       flag: plan.flag,
       updatedAt: plan.at,
-    })!;
-    let rendered: QuestionSummary | undefined;
-    return waveNotices(plan, () => (rendered ??= presenters.summary(updated)));
+      offered: plan.status === 'offered',
+    });
+    if (!updated) throw conflict('invalid_state', 'The question changed while it was being offered; try again');
+    announceWave({ row: updated }, plan);
   }
 
   /**
@@ -174,8 +157,27 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
     };
   }
 
-  /** Writes a planned wave's offers and its audit event; the question row itself is the caller's to write. */
-  function recordWave(questionId: string, plan: WavePlan) {
+  /**
+   * Writes a planned wave's offers and its audit event and announces it; the question row itself is the caller's to
+   * write (ingest inserts it already offered).
+   */
+  function recordWave(question: QuestionState, plan: WavePlan) {
+    writeWave(question.row.id, plan);
+    announceWave(question, plan);
+  }
+
+  function announceWave(question: QuestionState, plan: WavePlan) {
+    uow.emit('question.offered', {
+      question,
+      wave: {
+        wave: plan.wave,
+        expiresAt: plan.expiresAt,
+        offers: plan.offers.map(({ expertId, score, reasons }) => ({ expertId, score, reasons })),
+      },
+    });
+  }
+
+  function writeWave(questionId: string, plan: WavePlan) {
     for (const offer of plan.offers) {
       statements.insertOffer.run({
         ...offer,
@@ -194,37 +196,8 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
     });
   }
 
-  /**
-   * The live messages of a wave: each offered expert hears of their offer, managers see the question move. `summary`
-   * renders the question after commit, once for all of them.
-   */
-  function waveNotices(plan: WavePlan, summary: () => QuestionSummary): Notice[] {
-    const expiresAt = new Date(plan.expiresAt).toISOString();
-    return [
-      () => {
-        for (const offer of plan.offers) {
-          hub.publish(
-            'question.offered',
-            {
-              question: summary(),
-              offer: {
-                expertId: offer.expertId,
-                score: offer.score,
-                reasons: offer.reasons,
-                wave: plan.wave,
-                expiresAt,
-              },
-            },
-            { users: [offer.expertId], managers: false },
-          );
-        }
-        hub.publish('question.updated', { question: summary() });
-      },
-    ];
-  }
-
   // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.
-  function expireWaves(now: number): Notice[] {
+  function expireWaves(now: number): void {
     const due = db
       .select({ id: offers.id })
       .from(offers)
@@ -233,7 +206,7 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
       .limit(EXPIRE_BATCH)
       .all();
     expiryBacklog = due.length === EXPIRE_BATCH;
-    if (due.length === 0) return [];
+    if (due.length === 0) return;
     const expired = db
       .update(offers)
       .set({ state: 'expired' })
@@ -245,13 +218,13 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
       )
       .returning({ questionId: offers.questionId })
       .all();
-    return nextWaveIfNoneOpen(expired.map((o) => o.questionId));
+    nextWaveIfNoneOpen(expired.map((o) => o.questionId));
   }
 
   /** Of these questions (some of whose offers just ended), those still waiting with no open offer get their next wave. */
-  function nextWaveIfNoneOpen(questionIdList: string[], options: OfferOptions = {}): Notice[] {
+  function nextWaveIfNoneOpen(questionIdList: string[], options: OfferOptions = {}): void {
     const questionIds = [...new Set(questionIdList)];
-    if (questionIds.length === 0) return [];
+    if (questionIds.length === 0) return;
     const stillOpen = new Set(
       db
         .select({ id: offers.questionId })
@@ -265,12 +238,12 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
       .from(questions)
       .where(and(inArray(questions.id, questionIds), inArray(questions.status, statusesFor('offer'))))
       .all();
-    return waiting.filter((q) => !stillOpen.has(q.id)).flatMap((q) => offerNextWave(q, options));
+    for (const question of waiting) if (!stillOpen.has(question.id)) offerNextWave(question, options);
   }
 
   /** Questions waiting with no open offer (nobody was routable, e.g. right after a restart) get one once someone is. */
-  function offerIdle(now: number): Notice[] {
-    if (!rosterChanged && now - lastIdleSweep < IDLE_SWEEP_MS) return [];
+  function offerIdle(now: number): void {
+    if (!rosterChanged && now - lastIdleSweep < IDLE_SWEEP_MS) return;
     rosterChanged = false;
     lastIdleSweep = now;
     const idle = db
@@ -284,49 +257,35 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
       )
       .limit(50)
       .all();
-    return idle.flatMap((q) => offerNextWave(q, { onlyIfAny: true }));
+    for (const question of idle) offerNextWave(question, { onlyIfAny: true });
   }
 
-  function escalate(now: number): Notice[] {
-    const due = db
-      .update(questions)
-      .set({ status: 'escalated', escalatedAt: now, updatedAt: now })
-      .where(
-        and(
-          inArray(questions.status, statusesFor('escalate')),
-          isNull(questions.escalatedAt),
-          lte(questions.receivedAt, now - config.escalateMs),
-        ),
-      )
-      .returning()
-      .all();
+  function escalate(now: number): void {
+    const due = questionRepo.transition(
+      'escalate',
+      and(isNull(questions.escalatedAt), lte(questions.receivedAt, now - config.escalateMs)),
+      { escalatedAt: now, updatedAt: now },
+    );
     for (const q of due)
       recordEvent(db, { questionId: q.id, type: 'question.escalated', at: now, data: { afterMs: now - q.receivedAt } });
-    return due.length === 0
-      ? []
-      : [
-          () => {
-            for (const summary of presenters.summaries(due)) hub.publish('question.escalated', { question: summary });
-          },
-        ];
+    if (due.length > 0) uow.emit('question.escalated', { questions: due });
   }
 
-  function releaseStaleClaims(now: number): Notice[] {
-    const stale = db
-      .update(questions)
-      .set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
-      .where(and(eq(questions.status, 'claimed'), lte(questions.claimedAt, now - config.holdMs)))
-      .returning()
-      .all();
-    const holders = new Map<string, string>();
-    const notices: Notice[] = [];
+  function releaseStaleClaims(now: number): void {
+    const stale = questionRepo.transition('release', lte(questions.claimedAt, now - config.holdMs), {
+      assigneeId: null,
+      claimedAt: null,
+      updatedAt: now,
+    });
+    const released: { question: QuestionRow; holder: string | null }[] = [];
     for (const q of stale) {
-      const holder = db
-        .select({ expertId: offers.expertId })
-        .from(offers)
-        .where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed')))
-        .get()?.expertId;
-      if (holder) holders.set(q.id, holder);
+      const holder =
+        db
+          .select({ expertId: offers.expertId })
+          .from(offers)
+          .where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed')))
+          .get()?.expertId ?? null;
+      released.push({ question: q, holder });
       db.update(offers)
         .set({ state: 'released' })
         .where(and(eq(offers.questionId, q.id), eq(offers.state, 'claimed')))
@@ -335,20 +294,12 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
         questionId: q.id,
         type: 'question.released',
         at: now,
-        data: { reason: 'held too long without a reply', expertId: holder ?? null },
+        data: { reason: 'held too long without a reply', expertId: holder },
       });
-      notices.push(...offerNextWave({ ...q, status: 'offered' }, { exclude: holder ? [holder] : [] }));
+      offerNextWave(q, { exclude: holder ? [holder] : [] });
     }
-    if (stale.length > 0) {
-      notices.push(() => {
-        for (const summary of presenters.summaries(stale)) {
-          const holder = holders.get(summary.id) ?? null;
-          hub.publish('question.released', { question: summary, expertId: holder }, { users: holder ? [holder] : [] });
-          if (holder) experts.refresh(holder);
-        }
-      });
-    }
-    return notices;
+    for (const { question, holder } of released)
+      uow.emit('question.released', { question: { row: question }, expertId: holder });
   }
 
   /**
@@ -358,7 +309,7 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
   function tick(): boolean {
     const now = clock.now();
     for (const step of [expireWaves, offerIdle, escalate, releaseStaleClaims]) {
-      flush(db.transaction(() => step(now)));
+      uow.run(() => step(now));
     }
     for (const listener of tickListeners) listener(now);
     return expiryBacklog;
@@ -381,27 +332,24 @@ export function createDispatcher({ db, clock, router, hub, presenters, experts, 
    * open offer goes to its next wave now rather than when the wave would have expired.
    */
   function withdrawOffers(expertId: string) {
-    flush(
-      db.transaction(() => {
-        const withdrawn = db
-          .update(offers)
-          .set({ state: 'expired' })
-          .where(and(eq(offers.expertId, expertId), eq(offers.state, 'open')))
-          .returning({ questionId: offers.questionId })
-          .all();
-        return nextWaveIfNoneOpen(
-          withdrawn.map((o) => o.questionId),
-          { exclude: [expertId] },
-        );
-      }),
-    );
+    uow.run(() => {
+      const withdrawn = db
+        .update(offers)
+        .set({ state: 'expired' })
+        .where(and(eq(offers.expertId, expertId), eq(offers.state, 'open')))
+        .returning({ questionId: offers.questionId })
+        .all();
+      nextWaveIfNoneOpen(
+        withdrawn.map((o) => o.questionId),
+        { exclude: [expertId] },
+      );
+    });
   }
 
   return {
     offerNextWave,
     planWave,
     recordWave,
-    waveNotices,
     withdrawOffers,
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */

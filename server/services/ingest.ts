@@ -12,10 +12,11 @@ import { canApply } from '../domain/lifecycle.js';
 import { isThanks } from '../domain/reactions.js';
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
-import { notFound } from '../errors.js';
-import { flush, recordEvent, type Notice } from './audit-log.js';
+import { conflict, notFound } from '../errors.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { QuestionRepository } from '../repositories/questions.js';
+import { recordEvent } from './audit-log.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
 import { toQuestionSummary, type Presenters } from './presenters.js';
 
@@ -29,7 +30,8 @@ interface Deps {
   db: Db;
   clock: Clock;
   router: Router;
-  hub: RealtimeHub;
+  uow: UnitOfWork;
+  questionRepo: QuestionRepository;
   presenters: Presenters;
   tags: TagService;
   dispatcher: Dispatcher;
@@ -63,7 +65,17 @@ function cleaned(input: IngestQuestion): IngestQuestion {
   };
 }
 
-export function createIngestService({ db, clock, router, hub, presenters, tags, dispatcher, config }: Deps) {
+export function createIngestService({
+  db,
+  clock,
+  router,
+  uow,
+  questionRepo,
+  presenters,
+  tags,
+  dispatcher,
+  config,
+}: Deps) {
   // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
   const placeholder = sql.placeholder;
   const statements = {
@@ -151,11 +163,7 @@ export function createIngestService({ db, clock, router, hub, presenters, tags, 
   }
 
   /** A customer's post in an existing thread: attach it, and reopen an answered question for the same expert first. */
-  function attachFollowUp(
-    parent: QuestionRow,
-    input: IngestQuestion,
-    now: number,
-  ): { row: QuestionRow; notices: Notice[] } {
+  function attachFollowUp(parent: QuestionRow, input: IngestQuestion, now: number): QuestionRow {
     const at = input.createdAt ? Date.parse(input.createdAt) : now;
     db.insert(messages)
       .values({
@@ -176,62 +184,38 @@ export function createIngestService({ db, clock, router, hub, presenters, tags, 
       data: { externalId: input.externalId },
     });
     if (thanks || !canApply('reopen', parent.status)) {
-      const row = db.update(questions).set({ updatedAt: now }).where(eq(questions.id, parent.id)).returning().get()!;
-      return {
-        row,
-        notices: [
-          () =>
-            hub.publish(
-              'question.updated',
-              { question: presenters.summary(row) },
-              { users: row.assigneeId ? [row.assigneeId] : [] },
-            ),
-        ],
-      };
+      const row = questionRepo.touch(parent.id, { updatedAt: now }) ?? parent;
+      uow.emit('question.updated', { question: { row }, informed: row.assigneeId ? [row.assigneeId] : [] });
+      return row;
     }
     const previous = lastAnswerer(parent.id);
-    const reopened = db
-      .update(questions)
-      .set({
-        status: 'offered',
-        assigneeId: null,
-        claimedAt: null,
-        slaDueAt: now + config.slaMs,
-        escalatedAt: null,
-        updatedAt: now,
-      })
-      .where(eq(questions.id, parent.id))
-      .returning()
-      .get()!;
+    const reopened = questionRepo.transitionOne('reopen', parent.id, {
+      assigneeId: null,
+      claimedAt: null,
+      slaDueAt: now + config.slaMs,
+      escalatedAt: null,
+      updatedAt: now,
+    });
+    if (!reopened) throw conflict('invalid_state', 'The question changed while the follow-up was stored; try again');
     recordEvent(db, {
       questionId: parent.id,
       type: 'question.reopened',
       at: now,
       data: { previousExpertId: previous },
     });
-    const notices = previous
-      ? dispatcher.offerNextWave(reopened, {
-          preferred: [previous],
-          waveMs: Math.max(1000, Math.round(config.waveMs / 4)),
-        })
-      : dispatcher.offerNextWave(reopened);
+    if (previous)
+      dispatcher.offerNextWave(reopened, {
+        preferred: [previous],
+        waveMs: Math.max(1000, Math.round(config.waveMs / 4)),
+      });
+    else dispatcher.offerNextWave(reopened);
     const row = load(parent.id);
-    return {
-      row,
-      notices: [
-        ...notices,
-        () =>
-          hub.publish(
-            'question.reopened',
-            { question: presenters.summary(row) },
-            { users: previous ? [previous] : [] },
-          ),
-      ],
-    };
+    uow.emit('question.reopened', { question: { row }, previousExpertId: previous });
+    return row;
   }
 
   /** A new question: classified and routed first, so it is stored already offered to its first wave. */
-  function insertQuestion(input: IngestQuestion, now: number): { summary: () => QuestionSummary; notices: Notice[] } {
+  function insertQuestion(input: IngestQuestion, now: number): () => QuestionSummary {
     const id = newId(now);
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
     const plan = dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found })!;
@@ -261,7 +245,6 @@ export function createIngestService({ db, clock, router, hub, presenters, tags, 
       at: now,
       data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) },
     });
-    dispatcher.recordWave(id, plan);
     // One summary for the caller and every message, rendered after commit on first use from what was just written
     // (a new question has these tags and no assignee), without reading it back.
     let rendered: QuestionSummary | undefined;
@@ -271,42 +254,36 @@ export function createIngestService({ db, clock, router, hub, presenters, tags, 
         [...found].sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1)),
         null,
       ));
-    return {
-      summary,
-      notices: [
-        () => hub.publish('question.created', { question: summary() }),
-        ...dispatcher.waveNotices(plan, summary),
-      ],
-    };
+    const question = { row, summary };
+    uow.emit('question.created', { question });
+    dispatcher.recordWave(question, plan);
+    return summary;
   }
 
-  /** Ingest inside the caller's transaction; returns the outcome and the notices to send after commit. */
-  function ingestInTransaction(post: IngestQuestion): { outcome: () => IngestOutcome; notices: Notice[] } {
+  /** Ingest as a step of the caller's unit of work; returns the outcome, rendered once it has committed. */
+  function ingestInTransaction(post: IngestQuestion): () => IngestOutcome {
     const now = clock.now();
     const existing = statements.byExternalId.get({ channel: post.channel, externalId: post.externalId });
-    if (existing)
-      return {
-        outcome: () => ({ question: presenters.summary(existing), duplicate: true, followUp: false }),
-        notices: [],
-      };
+    if (existing) return () => ({ question: presenters.summary(existing), duplicate: true, followUp: false });
     const seenMessage = statements.messageByExternalId.get({ externalId: post.externalId });
     if (seenMessage) {
       const row = load(seenMessage.questionId);
-      return { outcome: () => ({ question: presenters.summary(row), duplicate: true, followUp: true }), notices: [] };
+      return () => ({ question: presenters.summary(row), duplicate: true, followUp: true });
     }
     // Only what is stored is cleaned: the ids it was looked up by are never changed by cleaning.
     const input = cleaned(post);
     const parent = findThreadParent(input.channel, input.inReplyToExternalId);
     if (!parent) {
-      const { summary, notices } = insertQuestion(input, now);
-      return { outcome: () => ({ question: summary(), duplicate: false, followUp: false }), notices };
+      const summary = insertQuestion(input, now);
+      return () => ({ question: summary(), duplicate: false, followUp: false });
     }
-    const { row, notices } = attachFollowUp(parent, input, now);
-    return { outcome: () => ({ question: presenters.summary(row), duplicate: false, followUp: true }), notices };
+    const row = attachFollowUp(parent, input, now);
+    return () => ({ question: presenters.summary(row), duplicate: false, followUp: true });
   }
 
   // Group commit: questions that arrive while the event loop is busy are written in one transaction, each in its own
-  // savepoint so one bad question fails alone. A lone question is committed on the next turn, so it waits no longer.
+  // savepoint (a unit of work inside the batch's) so one bad question fails alone and its events are dropped with
+  // it. A lone question is committed on the next turn, so it waits no longer.
   const pending: Pending[] = [];
   let scheduled = false;
 
@@ -316,45 +293,33 @@ export function createIngestService({ db, clock, router, hub, presenters, tags, 
     setImmediate(drain);
   }
 
-  // better-sqlite3's own transaction functions, made once: drizzle's db.transaction() builds a transaction object and
-  // new wrapper functions on every call, twice per question here. Nested inside the batch, `inSavepoint` is a savepoint.
-  const sqlite = db.$client;
-  const inSavepoint = sqlite.transaction((input: IngestQuestion) => ingestInTransaction(input));
-  const inBatch = sqlite.transaction((batch: Pending[]) => {
-    const done: { item: Pending; result?: ReturnType<typeof ingestInTransaction>; error?: unknown }[] = [];
-    for (const item of batch) {
-      try {
-        done.push({ item, result: inSavepoint(item.input) });
-      } catch (error) {
-        done.push({ item, error });
-      }
-    }
-    return done;
-  });
-
   function drain() {
     scheduled = false;
     const batch = pending.splice(0, MAX_BATCH);
     schedule();
-    let done: ReturnType<typeof inBatch>;
+    let done: { item: Pending; outcome?: () => IngestOutcome; error?: unknown }[];
     try {
-      done = inBatch.immediate(batch);
+      done = uow.run(() =>
+        batch.map((item) => {
+          try {
+            return { item, outcome: uow.run(() => ingestInTransaction(item.input)) };
+          } catch (error) {
+            return { item, error };
+          }
+        }),
+      );
     } catch (error) {
       // The commit itself failed (disk full, say): nothing in the batch was stored, and every caller hears so.
       for (const item of batch) item.reject(error);
       return;
     }
-    for (const { item, result, error } of done) {
-      if (!result) {
-        item.reject(error);
-        continue;
-      }
-      flush(result.notices);
-      item.resolve(result.outcome());
+    for (const { item, outcome, error } of done) {
+      if (outcome) item.resolve(outcome());
+      else item.reject(error);
     }
   }
 
-  return {
+  const service = {
     /** Ingest as part of the next group commit; resolves once the question is stored and offered. */
     submit(input: IngestQuestion): Promise<IngestOutcome> {
       return new Promise((resolve, reject) => {
@@ -364,11 +329,20 @@ export function createIngestService({ db, clock, router, hub, presenters, tags, 
     },
     /** Ingest now, in a transaction of its own. */
     ingest(input: IngestQuestion): IngestOutcome {
-      const { outcome, notices } = db.transaction(() => ingestInTransaction(input));
-      flush(notices);
-      return outcome();
+      return uow.run(() => ingestInTransaction(input))();
+    },
+    /**
+     * Ingest posts in one transaction, together with `alsoWrite` (a channel's cursor): the cursor never moves past a
+     * post that was not stored, nor stays behind one that was.
+     */
+    ingestAll(posts: IngestQuestion[], alsoWrite?: () => void): void {
+      uow.run(() => {
+        for (const post of posts) service.ingestInTransaction(post);
+        alsoWrite?.();
+      });
     },
     ingestInTransaction,
   };
+  return service;
 }
 export type IngestService = ReturnType<typeof createIngestService>;

@@ -1,20 +1,19 @@
 // Questions after ingest: the queue, the detail view, and the ownership transitions — claim, release, assign,
-// dismiss, re-tag. Each transition is one guarded UPDATE inside a synchronous transaction, so two concurrent claims
-// can never both win.
+// dismiss, re-tag. Each is one unit of work around the repository's guarded transition, so two concurrent claims can
+// never both win; who hears of it and what routing learns is up to the listeners of its events.
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
-import type { RoutingConfig } from '../config.js';
 import type { QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { canApply, OPEN_STATUSES, statusesFor } from '../domain/lifecycle.js';
-import type { Router } from '../domain/routing/index.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
-import { flush, recordEvent, type Notice } from './audit-log.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { QuestionRepository } from '../repositories/questions.js';
+import { recordEvent } from './audit-log.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ExpertService } from './experts.js';
-import type { RealtimeHub } from './realtime-hub.js';
 import { createQuestionAccess, isManager, mentionedQuestionIds } from './question-access.js';
 import type { TagService } from './tags.js';
 import type { Presenters } from './presenters.js';
@@ -23,16 +22,15 @@ import { searchCondition } from './search.js';
 interface Deps {
   db: Db;
   clock: Clock;
-  router: Router;
-  hub: RealtimeHub;
+  uow: UnitOfWork;
+  questionRepo: QuestionRepository;
   presenters: Presenters;
   tags: TagService;
   experts: ExpertService;
   dispatcher: Dispatcher;
-  config: RoutingConfig;
 }
 
-export function createQuestionService({ db, clock, router, hub, presenters, tags, experts, dispatcher, config }: Deps) {
+export function createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher }: Deps) {
   function load(id: string): QuestionRow {
     const row = db.select().from(questions).where(eq(questions.id, id)).get();
     if (!row) throw notFound('Question');
@@ -111,12 +109,6 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
     if (experts.hasProfile(user.id)) return;
     if (!isManager(user)) throw forbidden('Only experts can answer questions');
     experts.ensureProfile(user.id, user.name);
-  }
-
-  function run<T>(work: () => { value: T; notices: Notice[] }): T {
-    const { value, notices } = db.transaction(() => work());
-    flush(notices);
-    return value;
   }
 
   const anonymousHolderConflict = () => conflict('already_claimed', 'Someone else is already answering this question');
@@ -221,29 +213,25 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
       if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
       requireExpert(user);
       const row = visibleOrClaimable(user, id);
+      // biome-ignore lint/style/noNonNullAssertion: requireExpert made sure there is a profile
       const profile = experts.getProfile(user.id)!;
-      const held = db
-        .select({ n: count() })
-        .from(questions)
-        .where(and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review'])))
-        .get()!.n;
+      const held =
+        db
+          .select({ n: count() })
+          .from(questions)
+          .where(and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review'])))
+          .get()?.n ?? 0;
       if (held >= profile.capacity)
         throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
-      const result = run(() => {
+      const claimed = uow.run((emit) => {
         const now = clock.now();
-        const claimed = db
-          .update(questions)
-          .set({ status: 'claimed', assigneeId: user.id, claimedAt: now, updatedAt: now })
-          .where(
-            and(
-              eq(questions.id, row.id),
-              inArray(questions.status, statusesFor('claim')),
-              isNull(questions.assigneeId),
-            ),
-          )
-          .returning()
-          .get();
-        if (!claimed) return { value: null, notices: [] };
+        const updated = questionRepo.transitionOne(
+          'claim',
+          row.id,
+          { assigneeId: user.id, claimedAt: now, updatedAt: now },
+          isNull(questions.assigneeId),
+        );
+        if (!updated) return null;
         const open = db
           .update(offers)
           .set({ state: sql`case when ${offers.expertId} = ${user.id} then 'claimed' else 'lost' end` })
@@ -255,45 +243,35 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
           actorId: user.id,
           type: 'question.claimed',
           at: now,
-          data: { expertId: user.id, afterMs: now - claimed.receivedAt },
+          data: { expertId: user.id, afterMs: now - updated.receivedAt },
         });
-        const notified = open.map((o) => o.expertId).filter((e) => e !== user.id);
-        return {
-          value: claimed,
-          notices: [
-            () =>
-              hub.publish(
-                'question.claimed',
-                { question: presenters.summary(claimed), expertId: user.id, expertName: user.name },
-                { users: [user.id, ...notified] },
-              ),
-          ],
-        };
+        emit('question.claimed', {
+          question: { row: updated },
+          expertId: user.id,
+          expertName: user.name,
+          previousExpertId: null,
+          ended: open.map((o) => o.expertId).filter((e) => e !== user.id),
+        });
+        return updated;
       });
       // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
-      if (!result) throw canSee(user, load(id)) ? holderConflict(id) : anonymousHolderConflict();
-      experts.refresh(user.id);
-      return presenters.summary(result);
+      if (!claimed) throw canSee(user, load(id)) ? holderConflict(id) : anonymousHolderConflict();
+      return presenters.summary(claimed);
     },
 
     release(user: User, id: string): QuestionSummary {
       const row = visible(user, id);
       if (row.assigneeId !== user.id && !isManager(user))
         throw forbidden('Only the expert holding this question can release it');
-      const released = run(() => {
+      const holder = row.assigneeId;
+      uow.run((emit) => {
         const now = clock.now();
-        const updated = db
-          .update(questions)
-          .set({ status: 'offered', assigneeId: null, claimedAt: null, updatedAt: now })
-          .where(
-            and(
-              eq(questions.id, id),
-              inArray(questions.status, statusesFor('release')),
-              eq(questions.assigneeId, row.assigneeId ?? ''),
-            ),
-          )
-          .returning()
-          .get();
+        const updated = questionRepo.transitionOne(
+          'release',
+          id,
+          { assigneeId: null, claimedAt: null, updatedAt: now },
+          eq(questions.assigneeId, holder ?? ''),
+        );
         if (!updated)
           throw conflict(
             'invalid_state',
@@ -308,24 +286,16 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
           actorId: user.id,
           type: 'question.released',
           at: now,
-          data: { expertId: row.assigneeId },
+          data: { expertId: holder },
         });
-        const notices = dispatcher.offerNextWave(updated, { exclude: [row.assigneeId!] });
-        return {
-          value: updated,
-          notices: [
-            () =>
-              hub.publish(
-                'question.released',
-                { question: presenters.summary(load(id)), expertId: row.assigneeId },
-                { users: [row.assigneeId!] },
-              ),
-            ...notices,
-          ],
-        };
+        // Announced as it stands after its next wave went out.
+        emit('question.released', {
+          question: { row: updated, summary: () => presenters.summary(load(id)) },
+          expertId: holder,
+        });
+        dispatcher.offerNextWave(updated, { exclude: holder ? [holder] : [] });
       });
-      experts.refresh(row.assigneeId!);
-      return presenters.summary(load(released.id));
+      return presenters.summary(load(id));
     },
 
     /** The questions an expert holds and can still answer (claimed): what goes back to the pool if their account is closed. */
@@ -342,17 +312,14 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
       load(id);
       if (!experts.isActiveExpert(expertId)) throw invalid('unknown_expert', 'No active expert with that id');
       const expertName = presenters.names([expertId]).get(expertId) ?? 'expert';
-      let previous: string | null = null;
-      const assigned = run(() => {
+      const assigned = uow.run((emit) => {
         const now = clock.now();
         const before = load(id);
-        previous = before.assigneeId;
-        const updated = db
-          .update(questions)
-          .set({ status: 'claimed', assigneeId: expertId, claimedAt: now, updatedAt: now })
-          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('assign'))))
-          .returning()
-          .get();
+        const updated = questionRepo.transitionOne('assign', id, {
+          assigneeId: expertId,
+          claimedAt: now,
+          updatedAt: now,
+        });
         if (!updated)
           throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
         const ended = db
@@ -381,57 +348,40 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
           at: now,
           data: { expertId, previousExpertId: before.assigneeId },
         });
-        // The assignee, whoever held it before, and everyone whose offer this ended (their inbox drops it at once).
-        const users = [
-          ...new Set([expertId, ...(before.assigneeId ? [before.assigneeId] : []), ...ended.map((o) => o.expertId)]),
-        ];
-        return {
-          value: updated,
-          notices: [
-            () =>
-              hub.publish(
-                'question.claimed',
-                { question: presenters.summary(updated), expertId, expertName },
-                { users },
-              ),
-          ],
-        };
+        // Everyone whose offer this ended hears of it too: their inbox drops it at once.
+        emit('question.claimed', {
+          question: { row: updated },
+          expertId,
+          expertName,
+          previousExpertId: before.assigneeId,
+          ended: ended.map((o) => o.expertId),
+        });
+        return updated;
       });
-      experts.refresh(expertId);
-      if (previous && previous !== expertId) experts.refresh(previous);
       return presenters.summary(assigned);
     },
 
     dismiss(manager: User, id: string, reason: string): QuestionSummary {
       const row = load(id);
-      const dismissed = run(() => {
+      const dismissed = uow.run((emit) => {
         const now = clock.now();
-        const updated = db
-          .update(questions)
-          .set({ status: 'dismissed', dismissReason: reason, updatedAt: now })
-          .where(and(eq(questions.id, id), inArray(questions.status, statusesFor('dismiss'))))
-          .returning()
-          .get();
+        const updated = questionRepo.transitionOne('dismiss', id, { dismissReason: reason, updatedAt: now });
         if (!updated)
           throw conflict('invalid_state', `A question that is ${row.status.replace('_', ' ')} cannot be dismissed`);
         db.update(offers)
           .set({ state: 'expired' })
           .where(and(eq(offers.questionId, id), eq(offers.state, 'open')))
           .run();
-        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.dismissed', at: now, data: { reason } });
-        return {
-          value: updated,
-          notices: [
-            () =>
-              hub.publish(
-                'question.updated',
-                { question: presenters.summary(updated) },
-                { users: row.assigneeId ? [row.assigneeId] : [] },
-              ),
-          ],
-        };
+        recordEvent(db, {
+          questionId: id,
+          actorId: manager.id,
+          type: 'question.dismissed',
+          at: now,
+          data: { reason },
+        });
+        emit('question.dismissed', { question: { row: updated }, assigneeId: row.assigneeId });
+        return updated;
       });
-      if (row.assigneeId) experts.refresh(row.assigneeId);
       return presenters.summary(dismissed);
     },
 
@@ -439,7 +389,7 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
       const row = load(id);
       const unknown = slugs.filter((s) => !tags.exists(s));
       if (unknown.length > 0) throw invalid('unknown_tag', `Unknown tag: ${unknown.join(', ')}`);
-      const updated = run(() => {
+      uow.run((emit) => {
         const now = clock.now();
         db.delete(questionTags).where(eq(questionTags.questionId, id)).run();
         const unique = [...new Set(slugs)];
@@ -447,12 +397,10 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
           db.insert(questionTags)
             .values(unique.map((slug) => ({ questionId: id, slug, confidence: 1, source: 'manual' as const })))
             .run();
-        const changed = db
-          .update(questions)
-          .set({ updatedAt: now, flag: unique.length > 0 && row.flag === 'no-tag' ? null : row.flag })
-          .where(eq(questions.id, id))
-          .returning()
-          .get()!;
+        const changed = questionRepo.touch(id, {
+          updatedAt: now,
+          flag: unique.length > 0 && row.flag === 'no-tag' ? null : row.flag,
+        });
         recordEvent(db, {
           questionId: id,
           actorId: manager.id,
@@ -460,16 +408,15 @@ export function createQuestionService({ db, clock, router, hub, presenters, tags
           at: now,
           data: { tags: unique },
         });
-        const notices = changed.status === 'new' ? dispatcher.offerNextWave(changed) : [];
-        return {
-          value: changed,
-          notices: [...notices, () => hub.publish('question.updated', { question: presenters.summary(load(id)) })],
-        };
+        if (changed?.status === 'new') dispatcher.offerNextWave(changed);
+        emit('question.retagged', {
+          question: { row: row, summary: () => presenters.summary(load(id)) },
+          text: row.text,
+          tags: slugs,
+        });
       });
-      router.learnTags(row.text, slugs);
-      return presenters.summary(load(updated.id));
+      return presenters.summary(load(id));
     },
-
     statusOf(id: string): QuestionStatus {
       return load(id).status as QuestionStatus;
     },

@@ -12,54 +12,70 @@ import {
   type ReplyRow,
 } from '../../db/schema.js';
 import type { Reply, ReplyStatus, User } from '../contracts/api.js';
-import { buildPreview, MAX_WEIGHTED_LENGTH } from '../domain/attribution.js';
+import { buildPreview, type LengthRule } from '../domain/attribution.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { statusesFor } from '../domain/lifecycle.js';
 import { needsReview, type ReviewPolicy } from '../domain/review-policy.js';
 import { publicTextProblem } from '../domain/text-safety.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
-import { flush, recordEvent, type Notice } from './audit-log.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { QuestionRepository } from '../repositories/questions.js';
+import { recordEvent } from './audit-log.js';
 import type { ExpertService } from './experts.js';
-import type { RealtimeHub } from './realtime-hub.js';
 import type { TagService } from './tags.js';
 import type { Presenters } from './presenters.js';
 
 interface Deps {
   db: Db;
   clock: Clock;
-  hub: RealtimeHub;
+  uow: UnitOfWork;
+  questionRepo: QuestionRepository;
   presenters: Presenters;
   experts: ExpertService;
   tags: TagService;
   policy: () => ReviewPolicy;
   attributionTemplate: () => string;
-  onApproved: (reply: ReplyRow) => void;
+  /** How the network of a question's channel counts a reply. */
+  lengthRule: (channel: string) => LengthRule;
 }
 
 export function createReplyService({
   db,
   clock,
-  hub,
+  uow,
+  questionRepo,
   presenters,
   experts,
   tags,
   policy,
   attributionTemplate,
-  onApproved,
+  lengthRule,
 }: Deps) {
-  function preview(authorId: string, text: string) {
-    const result = buildPreview(text, experts.signatureOf(authorId), attributionTemplate());
+  function preview(authorId: string, text: string, channel: string) {
+    const rule = lengthRule(channel);
+    const result = buildPreview(text, experts.signatureOf(authorId), attributionTemplate(), rule);
     if (!result.fits) {
       throw invalid(
         'too_long',
-        `The public reply would be ${result.weightedLength} characters as X counts them; the limit is ${MAX_WEIGHTED_LENGTH}`,
+        `The public reply would be ${result.weightedLength} ${rule.unit}; the limit is ${rule.max}`,
       );
     }
     // The request checked the words; a signature or template stored before the text rules existed is checked here.
     const problem = publicTextProblem(result.preview, 'multi');
     if (problem) throw invalid('unsafe_text', `The public reply (text, signature and attribution): ${problem}`);
     return result;
+  }
+
+  /** A reply is measured by the network it will be posted to: its question's channel. */
+  function channelOf(reply: ReplyRow): string {
+    const question = db
+      .select({ channel: questions.channel })
+      .from(questions)
+      .where(eq(questions.id, reply.questionId))
+      .get();
+    if (!question) throw notFound('Question');
+    return question.channel;
   }
 
   /** The post the reply threads under: the customer's latest message in the thread, else the question itself. */
@@ -85,7 +101,8 @@ export function createReplyService({
       .where(eq(replies.id, reply.id))
       .returning()
       .get()!;
-    db.update(questions).set({ status: 'posting', updatedAt: now }).where(eq(questions.id, question.id)).run();
+    if (!questionRepo.transitionOne('approve', question.id, { updatedAt: now }))
+      throw conflict('invalid_state', 'The question changed while the reply was approved; reload it');
     db.insert(outbox)
       .values({
         id: newId(now),
@@ -107,14 +124,8 @@ export function createReplyService({
       at: now,
       data: { replyId: reply.id, reviewed: reviewerId !== null },
     });
+    uow.emit('reply.approved', { reply: approved });
     return approved;
-  }
-
-  function publishReply(type: 'reply.submitted' | 'reply.approved' | 'reply.rejected', row: ReplyRow): Notice {
-    return () => {
-      const question = presenters.summaryById(row.questionId)!;
-      hub.publish(type, { reply: presenters.reply(row), question }, { users: [row.authorId] });
-    };
   }
 
   function loadReply(id: string): ReplyRow {
@@ -131,7 +142,7 @@ export function createReplyService({
       if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
       if (!statusesFor('submit').includes(question.status as never))
         throw conflict('invalid_state', `This question is ${question.status.replace('_', ' ')}; replies are closed`);
-      const { preview: publicText, weightedLength } = preview(user.id, text);
+      const { preview: publicText, weightedLength } = preview(user.id, text, question.channel);
       const review = needsReview(policy(), {
         approvedCount: experts.approvedCount(user.id),
         questionTags: db
@@ -142,7 +153,7 @@ export function createReplyService({
           .map((t) => t.slug),
         sensitiveTags: tags.sensitiveSlugs(),
       });
-      const { row, notices } = db.transaction(() => {
+      const row = uow.run((emit) => {
         const now = clock.now();
         const current = db.select().from(questions).where(eq(questions.id, questionId)).get()!;
         if (current.assigneeId !== user.id || !statusesFor('submit').includes(current.status as never))
@@ -176,7 +187,8 @@ export function createReplyService({
               })
               .returning()
               .get();
-        db.update(questions).set({ status: 'in_review', updatedAt: now }).where(eq(questions.id, questionId)).run();
+        if (!questionRepo.transitionOne('submit', questionId, { updatedAt: now }))
+          throw conflict('invalid_state', 'This question changed hands; reload it');
         recordEvent(db, {
           questionId,
           actorId: user.id,
@@ -184,26 +196,25 @@ export function createReplyService({
           at: now,
           data: { replyId: saved.id, review },
         });
-        if (review) return { row: saved, notices: [publishReply('reply.submitted', saved)] };
-        const approved = approveInTransaction(saved, current, null, now);
-        return { row: approved, notices: [publishReply('reply.approved', approved)] };
+        if (review) {
+          emit('reply.submitted', { reply: saved });
+          return saved;
+        }
+        return approveInTransaction(saved, { ...current, status: 'in_review' }, null, now);
       });
-      flush(notices);
-      experts.refresh(user.id);
-      if (row.status === 'approved') onApproved(row);
       return presenters.reply(row);
     },
 
     approve(manager: User, replyId: string, editedText?: string): Reply {
       const reply = loadReply(replyId);
-      const edit = editedText ? preview(reply.authorId, editedText) : null;
-      const { row, notices } = db.transaction(() => {
+      const edit = editedText ? preview(reply.authorId, editedText, channelOf(reply)) : null;
+      const row = uow.run(() => {
         const now = clock.now();
         const current = loadReply(replyId);
         if (current.status !== 'in_review')
           throw conflict('invalid_state', `This reply is ${current.status.replace('_', ' ')}, not waiting for review`);
         const question = db.select().from(questions).where(eq(questions.id, reply.questionId)).get()!;
-        if (!statusesFor('review').includes(question.status as never))
+        if (!statusesFor('approve').includes(question.status as never))
           throw conflict('invalid_state', `The question is ${question.status.replace('_', ' ')}`);
         if (edit)
           db.update(replies)
@@ -216,17 +227,14 @@ export function createReplyService({
           manager.id,
           now,
         );
-        return { row: approved, notices: [publishReply('reply.approved', approved)] };
+        return approved;
       });
-      flush(notices);
-      experts.refresh(reply.authorId);
-      onApproved(row);
       return presenters.reply(row);
     },
 
     reject(manager: User, replyId: string, feedback: string): Reply {
       const reply = loadReply(replyId);
-      const { row, notices } = db.transaction(() => {
+      const row = uow.run((emit) => {
         const now = clock.now();
         const rejected = db
           .update(replies)
@@ -236,10 +244,7 @@ export function createReplyService({
           .get();
         if (!rejected)
           throw conflict('invalid_state', `This reply is ${reply.status.replace('_', ' ')}, not waiting for review`);
-        db.update(questions)
-          .set({ status: 'claimed', updatedAt: now })
-          .where(and(eq(questions.id, reply.questionId), eq(questions.status, 'in_review')))
-          .run();
+        questionRepo.transitionOne('reject', reply.questionId, { updatedAt: now });
         recordEvent(db, {
           questionId: reply.questionId,
           actorId: manager.id,
@@ -247,10 +252,9 @@ export function createReplyService({
           at: now,
           data: { replyId, feedback },
         });
-        return { row: rejected, notices: [publishReply('reply.rejected', rejected)] };
+        emit('reply.rejected', { reply: rejected });
+        return rejected;
       });
-      flush(notices);
-      experts.refresh(reply.authorId);
       return presenters.reply(row);
     },
 

@@ -6,7 +6,6 @@ import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
 import type { Db } from '../../../db/client.js';
 import { channelCursors } from '../../../db/schema.js';
 import type { Clock } from '../../domain/clock.js';
-import { flush, type Notice } from '../../services/audit-log.js';
 import type { IngestService } from '../../services/ingest.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import { describeXError, retryDelayMs } from './errors.js';
@@ -130,24 +129,21 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     for (let start = 0; ; start += INGEST_CHUNK) {
       const chunk = tweets.slice(start, start + INGEST_CHUNK);
       const last = start + INGEST_CHUNK >= tweets.length;
-      const notices: Notice[] = db.transaction(() => {
-        const pending: Notice[] = [];
-        for (const tweet of chunk) {
-          const { notices: n } = ingest.ingestInTransaction(
-            toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined),
-          );
-          pending.push(...n);
-          ingested++;
-        }
-        if (last && newest) {
-          db.insert(channelCursors)
-            .values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
-            .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } })
-            .run();
-        }
-        return pending;
-      });
-      flush(notices);
+      ingest.ingestAll(
+        chunk.map((tweet) => toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined)),
+        last && newest
+          ? () =>
+              db
+                .insert(channelCursors)
+                .values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
+                .onConflictDoUpdate({
+                  target: channelCursors.channel,
+                  set: { sinceId: newest, updatedAt: clock.now() },
+                })
+                .run()
+          : undefined,
+      );
+      ingested += chunk.length;
       if (last) break;
       // A timer, not setImmediate: the loop passes through its I/O phase before the next hundred.
       await new Promise((resolve) => setTimeout(resolve, 0));
