@@ -25,10 +25,7 @@ import securityHeaders from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import { answerRoutes } from './routes/answers.js';
 import { authRoutes } from './routes/auth.js';
-import { expertRoutes } from './routes/experts.js';
-import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
-import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { noteRoutes } from './routes/notes.js';
 import { profileRoutes } from './routes/profile.js';
@@ -36,22 +33,22 @@ import { questionRoutes } from './routes/questions.js';
 import { recognitionRoutes } from './routes/recognition.js';
 import { pushRoutes } from './routes/push.js';
 import { replyRoutes } from './routes/replies.js';
-import { settingsRoutes } from './routes/settings.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { snippetRoutes } from './routes/snippets.js';
 import { tagRoutes } from './routes/tags.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { wsRoutes } from './routes/ws.js';
-import type { ChannelPoster } from './services/outbox.js';
 import { bootstrapAdmin } from './services/bootstrap.js';
+import type { ChannelAdapter } from './channels/channel.js';
+import { createChannelRegistry } from './channels/registry.js';
 import xChannel from './channels/x/plugin.js';
 
 export interface AppDeps {
   clock?: Clock;
   db?: Db;
-  /** Extra channel posters (tests); the X poster is added from config.x. */
-  posters?: Map<string, ChannelPoster>;
+  /** Extra channel adapters (tests); the X adapter is added from config.x. */
+  channelAdapters?: ChannelAdapter[];
   logger?: FastifyServerOptions['logger'];
   /** Background timers (waves, outbox, metrics ticks, polling). Tests that drive time by hand turn them off. */
   timers?: boolean;
@@ -145,11 +142,16 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
     db,
     clock,
     config,
-    posters: new Map(deps.posters ?? []),
+    channelAdapters: createChannelRegistry(deps.channelAdapters),
     timers: deps.timers ?? true,
   });
   await app.register(authPlugin);
-  if (config.x) await app.register(xChannel, { x: config.x, timers: deps.timers ?? true });
+  if (config.x) await app.register(xChannel, { x: config.x });
+  // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.
+  if (deps.timers ?? true) {
+    app.addHook('onReady', async () => app.services.channelAdapters.start());
+    app.addHook('preClose', async () => app.services.channelAdapters.stop());
+  }
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -158,19 +160,15 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   installErrorHandler(app);
 
-  await app.register(healthRoutes);
   await app.register(authRoutes, { secureCookies: config.secureCookies });
   await app.register(userRoutes);
   await app.register(tokenRoutes);
   await app.register(profileRoutes);
-  await app.register(expertRoutes);
   await app.register(tagRoutes);
   await app.register(questionRoutes, { ingestPerMinute: config.ingestRateLimitPerMinute ?? 600 });
   await app.register(savedViewRoutes);
   await app.register(replyRoutes);
-  await app.register(settingsRoutes);
   await app.register(metricsRoutes);
-  await app.register(liveRoutes);
   await app.register(answerRoutes);
   await app.register(snippetRoutes);
   await app.register(noteRoutes);

@@ -6,7 +6,8 @@ import type { PushPayload } from '../server/contracts/push.js';
 import { ADMIN, as, createUser, login, seedTags } from './helpers/app.js';
 import { buildPushApp, pushService, webhookReceiver, type PushServiceStandIn } from './helpers/push-service.js';
 import type { App } from '../server/app.js';
-import { PostError, type ChannelPoster } from '../server/services/outbox.js';
+import { PostError, type ChannelAdapter } from '../server/channels/channel.js';
+import { X_LENGTH_RULE } from '../server/domain/attribution.js';
 
 async function setup(t: Test, options: { experts?: number } = {}) {
   const service = await pushService(t);
@@ -345,7 +346,9 @@ t.test(
 
 t.test('a reply that fails to post alerts managers by push and on the chat webhook', async (t) => {
   const service = await pushService(t);
-  const poster: ChannelPoster = {
+  const poster: ChannelAdapter = {
+    name: 'api',
+    length: X_LENGTH_RULE,
     async post() {
       throw new PostError('permanent', 'the customer deleted their post');
     },
@@ -353,7 +356,7 @@ t.test('a reply that fails to post alerts managers by push and on the chat webho
       return null;
     },
   };
-  const app = await buildPushApp(t, service, { posters: new Map([['api', poster]]) });
+  const app = await buildPushApp(t, service, { channelAdapters: [poster] });
   const admin = await login(app, ADMIN.email, ADMIN.password);
   const hook = await webhookReceiver(t);
   await as(app, admin).put('/api/settings', {

@@ -5,7 +5,8 @@
 import t from 'tap';
 import Database from 'better-sqlite3';
 import { startFakeX } from '../dev/fake-x/index.js';
-import type { ChannelPoster } from '../server/services/outbox.js';
+import type { ChannelAdapter } from '../server/channels/channel.js';
+import { X_LENGTH_RULE } from '../server/domain/attribution.js';
 import { as, buildTestApp, createUser, tempDatabasePath } from './helpers/app.js';
 import {
   CHILD_ADMIN,
@@ -158,7 +159,9 @@ t.test(
   async (t) => {
     const posted: { id: string; text: string; inReplyTo: string }[] = [];
     let lockAfterPost: (() => void) | undefined;
-    const poster: ChannelPoster = {
+    const poster: ChannelAdapter = {
+      name: 'api',
+      length: X_LENGTH_RULE,
       async post(item) {
         posted.push({ id: `p${posted.length + 1}`, text: item.text, inReplyTo: item.inReplyTo });
         lockAfterPost?.();
@@ -169,7 +172,7 @@ t.test(
       },
     };
     const databasePath = tempDatabasePath(t);
-    const app = await buildTestApp(t, { databasePath, posters: new Map([['api', poster]]) });
+    const app = await buildTestApp(t, { databasePath, channelAdapters: [poster] });
     const expert = await createUser(app, 'expert', { profile: { signature: 'JD' } });
     const manager = await createUser(app, 'manager');
     const question = (

@@ -3,6 +3,8 @@
 // whether the brand already replied to that post with that text, and only posts when it has not.
 import { and, count, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { PostError, type ChannelAdapter, type OutgoingPost } from '../channels/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 import { messages, outbox, questions, replies, type OutboxRow } from '../../db/schema.js';
 import type { User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -12,31 +14,6 @@ import { flush, recordEvent } from './audit-log.js';
 import type { ExpertService } from './experts.js';
 import type { RealtimeHub } from './realtime-hub.js';
 import type { Presenters } from './presenters.js';
-
-export interface OutgoingPost {
-  text: string;
-  inReplyTo: string;
-  notBefore: number;
-}
-
-/** One public network's way of posting a reply as the brand. */
-export interface ChannelPoster {
-  post(item: OutgoingPost): Promise<{ externalId: string }>;
-  /** The id of a brand post already replying to `inReplyTo` with this text, if any. */
-  findExisting(item: OutgoingPost): Promise<string | null>;
-}
-
-export type PostErrorKind = 'rate_limited' | 'transient' | 'duplicate' | 'permanent';
-export class PostError extends Error {
-  constructor(
-    readonly kind: PostErrorKind,
-    message: string,
-    readonly retryAt?: number,
-  ) {
-    super(message);
-    this.name = 'PostError';
-  }
-}
 
 interface Logger {
   info(obj: object, msg?: string): void;
@@ -49,7 +26,8 @@ interface Deps {
   hub: RealtimeHub;
   presenters: Presenters;
   experts: ExpertService;
-  posters: Map<string, ChannelPoster>;
+  /** The adapter that posts for each channel; a channel with none is answered without a post. */
+  channels: Pick<ChannelRegistry, 'get'>;
   log: Logger;
   maxAttempts?: number;
   concurrency?: number;
@@ -70,7 +48,7 @@ export function createOutbox({
   hub,
   presenters,
   experts,
-  posters,
+  channels,
   log,
   maxAttempts = 8,
   concurrency = 4,
@@ -180,7 +158,7 @@ export function createOutbox({
   }
 
   async function deliver(item: OutboxRow) {
-    const poster = posters.get(item.channel);
+    const poster = channels.get(item.channel);
     if (!poster) return markSent(item, null);
     const post: OutgoingPost = { text: item.text, inReplyTo: item.inReplyToExternalId, notBefore: item.createdAt };
     try {
@@ -195,7 +173,7 @@ export function createOutbox({
     }
   }
 
-  async function handleFailure(item: OutboxRow, poster: ChannelPoster, post: OutgoingPost, error: unknown) {
+  async function handleFailure(item: OutboxRow, poster: ChannelAdapter, post: OutgoingPost, error: unknown) {
     const failure =
       error instanceof PostError
         ? error

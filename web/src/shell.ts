@@ -21,7 +21,7 @@ export function navItems(): NavItem[] {
     items.push({ path: 'inbox', label: 'Inbox' }, { path: 'answers', label: 'My answers' });
   if (isManager())
     items.push(
-      { path: 'roster', label: 'People' },
+      { path: 'roster', label: isAdmin() ? 'People' : 'Roster' },
       { path: 'tags', label: 'Tags' },
       { path: 'metrics', label: 'Metrics' },
     );

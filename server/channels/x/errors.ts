@@ -1,5 +1,5 @@
 import { ApiRequestError, ApiResponseError } from 'twitter-api-v2';
-import { PostError } from '../../services/outbox.js';
+import { PostError } from '../channel.js';
 
 /** A readable one-line reason from whatever twitter-api-v2 threw. */
 export function describeXError(error: unknown): string {

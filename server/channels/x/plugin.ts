@@ -1,10 +1,10 @@
-// Wires the X channel into the app: one twitter-api-v2 client (pointed at X_API_BASE_URL when set), the mention
-// poller feeding the question service, and the poster the outbox uses for channel "x".
+// Wires the X channel into the app: one twitter-api-v2 client (pointed at X_API_BASE_URL when set) behind the X
+// adapter, registered for channel "x"; the registry starts and stops its poller with the app.
 import fp from 'fastify-plugin';
 import type { XChannelConfig } from '../../config.js';
+import { createXAdapter } from './adapter.js';
 import { createXClient } from './client.js';
-import { createMentionPoller, X_CHANNEL, type MentionPoller } from './mention-poller.js';
-import { createXPoster } from './poster.js';
+import type { MentionPoller } from './mention-poller.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,12 +12,11 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ x: XChannelConfig; timers: boolean }>(
-  async (app, { x, timers }) => {
-    const { db, clock, ingest, channels, posters } = app.services;
-    const client = createXClient(x.credentials, x.baseUrl, { timeoutMs: 15_000 });
-    const poller = createMentionPoller({
-      client,
+export default fp<{ x: XChannelConfig }>(
+  async (app, { x }) => {
+    const { db, clock, ingest, channels, channelAdapters } = app.services;
+    const adapter = createXAdapter({
+      client: createXClient(x.credentials, x.baseUrl, { timeoutMs: 15_000 }),
       db,
       clock,
       ingest,
@@ -25,12 +24,8 @@ export default fp<{ x: XChannelConfig; timers: boolean }>(
       log: app.log.child({ component: 'x-poller' }),
       intervalMs: x.pollIntervalMs,
     });
-    posters.set(X_CHANNEL, createXPoster(client, poller.brandId));
-    app.decorate('xChannel', { poller });
-    if (timers) {
-      app.addHook('onReady', async () => poller.start());
-      app.addHook('preClose', async () => poller.stop());
-    }
+    channelAdapters.register(adapter);
+    app.decorate('xChannel', { poller: adapter.poller });
   },
   { name: 'x-channel', dependencies: ['services'] },
 );

@@ -1,13 +1,16 @@
 // Posting replies as the brand: `POST /2/tweets {text, reply:{in_reply_to_tweet_id}}`. Reconciliation reads the brand's
 // own timeline since the customer's post (a reply always has a larger id than its parent) for the same text.
 import type { TwitterApi } from 'twitter-api-v2';
-import type { ChannelPoster, OutgoingPost } from '../../services/outbox.js';
+import type { ChannelAdapter, OutgoingPost } from '../channel.js';
 import { toPostError } from './errors.js';
 
 const normalize = (text: string) => text.normalize('NFC').replace(/\s+/g, ' ').trim();
 const MAX_PAGES = 5;
 
-export function createXPoster(client: TwitterApi, brandId: () => Promise<string>): ChannelPoster {
+export function createXPoster(
+  client: TwitterApi,
+  brandId: () => Promise<string>,
+): Pick<ChannelAdapter, 'post' | 'findExisting'> {
   return {
     async post(item: OutgoingPost) {
       try {
