@@ -1,13 +1,14 @@
 // The community manager's live queue: every open question with its SLA timer, filterable by status, tag and
-// assignee. Filters live in the URL (#/queue/status=…&tag=…) so a view can be bookmarked or shared.
-import type { QuestionStatus, QuestionSummary, Tag } from '../../../server/contracts/api.js';
+// assignee, and searchable. Filters live in the URL (#/queue/status=…&tag=…&q=…) so a view can be bookmarked or
+// shared, and a manager can name a set of them (a saved view, shown as a chip).
+import type { QuestionStatus, QuestionSummary, SavedView, Tag } from '../../../server/contracts/api.js';
 import type { ClientEventMap } from '../../../server/contracts/events.js';
-import { get, query } from '../api.js';
+import { del, get, post, query } from '../api.js';
 import { field, h, reconcile, replace } from '../dom.js';
 import { OPEN_STATUSES, STATUS_LABEL, isOpen } from '../format.js';
 import { on, onAny, onResync } from '../realtime.js';
 import { session } from '../session.js';
-import { age, author, empty, errorText, flagNote, sla, statusBadge, tagChips } from '../ui.js';
+import { age, author, busy, button, empty, errorText, flagNote, sla, statusBadge, tagChips, toast } from '../ui.js';
 import { allTags, experts } from './manage.js';
 
 const STATUS_PRESETS: { value: string; label: string }[] = [
@@ -82,6 +83,30 @@ function row(q: QuestionSummary): HTMLElement {
   );
 }
 
+type Filters = { status: string; tag: string; assignee: string; sort: string; q: string };
+
+/** The filters as the API takes them (a saved view stores these): no status means every status, sort is by deadline. */
+function apiFilters(f: Filters): SavedView['filters'] {
+  return {
+    status: f.status === 'any' ? undefined : f.status,
+    tag: f.tag || undefined,
+    assignee: f.assignee || undefined,
+    q: f.q || undefined,
+    sort: f.sort === 'newest' ? 'newest' : 'sla',
+  };
+}
+function fromApiFilters(filters: SavedView['filters']): Filters {
+  return {
+    status: filters.status ?? 'any',
+    tag: filters.tag ?? '',
+    assignee: filters.assignee ?? '',
+    q: filters.q ?? '',
+    sort: filters.sort === 'newest' ? 'newest' : 'urgent',
+  };
+}
+const sameFilters = (a: SavedView['filters'], b: SavedView['filters']) =>
+  (['status', 'tag', 'assignee', 'q', 'sort'] as const).every((k) => (a[k] ?? '') === (b[k] ?? ''));
+
 export function queueView(main: HTMLElement, param: string | undefined): () => void {
   const params = new URLSearchParams(param ?? '');
   const status = h(
@@ -99,6 +124,13 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     h('option', { value: 'newest' }, 'Newest first'),
   );
   sort.value = params.get('sort') === 'newest' ? 'newest' : 'urgent';
+  const search = h('input', {
+    type: 'search',
+    maxlength: 200,
+    autocomplete: 'off',
+    placeholder: 'Words, "a phrase", @handle or id',
+  });
+  search.value = params.get('q') ?? '';
   const list = h('ul', { class: 'rows queue', 'aria-live': 'polite', 'aria-relevant': 'additions' });
   const more = h('button', { type: 'button', hidden: true }, 'Load more');
   const count = h('p', { class: 'muted', role: 'status' });
@@ -107,11 +139,12 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
   let cursor: string | null = null;
 
   // The filter values, kept apart from the selects whose options arrive later (tags, experts).
-  const f = {
+  const f: Filters = {
     status: status.value,
     tag: params.get('tag') ?? '',
     assignee: params.get('assignee') ?? '',
     sort: sort.value,
+    q: search.value.trim(),
   };
   const matches = (q: QuestionSummary) => {
     const statuses = f.status && f.status !== 'any' ? f.status.split(',') : null;
@@ -127,8 +160,16 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
         : (a, b) =>
             Number(isOpen(b.status)) - Number(isOpen(a.status)) || Date.parse(a.slaDueAt) - Date.parse(b.slaDueAt),
     );
-    count.textContent = `${sorted.length}${cursor ? '+' : ''} question${sorted.length === 1 ? '' : 's'}`;
-    if (!sorted.length) replace(list, h('li', null, empty('Nothing here. New questions appear as they arrive.')));
+    count.textContent = `${sorted.length}${cursor ? '+' : ''} question${sorted.length === 1 ? '' : 's'}${f.q ? ` matching ${f.q}` : ''}`;
+    if (!sorted.length)
+      replace(
+        list,
+        h(
+          'li',
+          null,
+          empty(f.q ? 'No question matches this search.' : 'Nothing here. New questions appear as they arrive.'),
+        ),
+      );
     else
       reconcile(
         list,
@@ -149,6 +190,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
           limit: 200,
           cursor: append ? cursor : undefined,
           sort: f.sort === 'newest' ? 'newest' : 'sla',
+          q: f.q,
         })}`,
       );
       if (!append) items = new Map();
@@ -159,15 +201,104 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       replace(list, h('li', { class: 'error', role: 'alert' }, errorText(err)));
     }
   };
-  const filtersChanged = () => {
-    Object.assign(f, { status: status.value, tag: tag.value, assignee: assignee.value, sort: sort.value });
+  const applyFilters = (next: Filters) => {
+    Object.assign(f, next);
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(f)) if (v) p.set(k, v);
     history.replaceState(null, '', `#/queue/${p.toString()}`);
+    renderViews();
     void load();
   };
+  const filtersChanged = () =>
+    applyFilters({
+      status: status.value,
+      tag: tag.value,
+      assignee: assignee.value,
+      sort: sort.value,
+      q: search.value.trim(),
+    });
   for (const el of [status, tag, assignee, sort]) el.addEventListener('change', filtersChanged);
   more.addEventListener('click', () => void load(true));
+
+  // The search runs as the manager types, once they pause.
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      if (search.value.trim() !== f.q) filtersChanged();
+    }, 300);
+  });
+
+  // While searching, a question the page does not hold may have come to match (a new question, a reply): the server
+  // decides, so the page asks again, at most once a second.
+  let refetch: ReturnType<typeof setTimeout> | undefined;
+  const reloadSoon = () => {
+    if (refetch === undefined)
+      refetch = setTimeout(() => {
+        refetch = undefined;
+        void load();
+      }, 1000);
+  };
+
+  let views: SavedView[] = [];
+  const viewChips = h('div', { class: 'saved-views', role: 'group', 'aria-label': 'Saved views' });
+  const viewName = h('input', { type: 'text', maxlength: 40, autocomplete: 'off', placeholder: 'e.g. Urgent TV' });
+  const renderViews = () => {
+    const current = apiFilters(f);
+    replace(
+      viewChips,
+      views.map((v) =>
+        h(
+          'span',
+          { class: 'view-chip' },
+          button(
+            v.name,
+            () => {
+              const next = fromApiFilters(v.filters);
+              if (![...status.options].some((o) => o.value === next.status))
+                status.append(h('option', { value: next.status }, next.status.replaceAll(',', ', ')));
+              status.value = next.status;
+              tag.value = next.tag;
+              assignee.value = next.assignee;
+              sort.value = next.sort;
+              search.value = next.q;
+              applyFilters(next);
+            },
+            { 'aria-pressed': String(sameFilters(v.filters, current)) },
+          ),
+          button(
+            '×',
+            (ev) =>
+              void busy(ev.currentTarget as HTMLButtonElement, async () => {
+                await del(`/api/views/${encodeURIComponent(v.id)}`);
+                views = views.filter((x) => x.id !== v.id);
+                renderViews();
+              }),
+            { class: 'link', 'aria-label': `Delete view ${v.name}`, title: 'Delete this view' },
+          ),
+        ),
+      ),
+    );
+  };
+  const saveView = (ev: Event) => {
+    ev.preventDefault();
+    const name = viewName.value.trim();
+    if (!name) return;
+    void busy(saveButton, async () => {
+      const { view } = await post<{ view: SavedView }>('/api/views', { name, filters: apiFilters(f) });
+      views = [...views.filter((v) => v.id !== view.id), view];
+      viewName.value = '';
+      renderViews();
+      toast(`Saved the view "${view.name}"`, 'ok');
+    });
+  };
+  const saveButton = h('button', { type: 'submit' }, 'Save view');
+  void get<{ views: SavedView[] }>('/api/views')
+    .then((res) => {
+      views = res.views;
+      renderViews();
+    })
+    .catch(() => {});
 
   void allTags()
     .then((tags: Tag[]) => {
@@ -194,6 +325,13 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       field('Tag', tag),
       field('Assignee', assignee),
       field('Order', sort),
+    ),
+    h('div', { class: 'search-row' }, field('Search', search)),
+    h(
+      'div',
+      { class: 'views-row' },
+      viewChips,
+      h('form', { class: 'save-view', onsubmit: saveView }, field('Save these filters as', viewName), saveButton),
     ),
     count,
     list,
@@ -233,6 +371,10 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
         if (!q) return;
         const known = items.get(q.id);
         if (known && Date.parse(known.updatedAt) > Date.parse(q.updatedAt)) return;
+        if (f.q && !known) {
+          if (matches(q)) reloadSoon();
+          return;
+        }
         if (matches(q)) items.set(q.id, q);
         else items.delete(q.id);
         render();
@@ -243,5 +385,9 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       void loadLive();
     }),
   ];
-  return () => offs.forEach((off) => off());
+  return () => {
+    clearTimeout(typing);
+    clearTimeout(refetch);
+    offs.forEach((off) => off());
+  };
 }
