@@ -1,6 +1,6 @@
 // One question: the customer's thread, why and to whom it was offered, the replies and their review state, and what
 // the viewer can do now (claim, write, release; a manager also assigns, dismisses, re-tags, retries).
-import type { QuestionDetail, Reply } from '../../../server/contracts/api.js';
+import type { QuestionDetail, QuestionView, Reply } from '../../../server/contracts/api.js';
 import { ApiError, get, post } from '../api.js';
 import { composer, publicPreview } from '../compose.js';
 import { h, replace } from '../dom.js';
@@ -9,6 +9,7 @@ import { dropOffer, inboxItems, markTaken } from '../offers.js';
 import { on, onAny, onResync } from '../realtime.js';
 import { isManager, session } from '../session.js';
 import { age, author, busy, button, errorText, flagNote, section, sla, statusBadge, tagChips, toast } from '../ui.js';
+import { customerPanel } from './customer.js';
 import { reasons } from './inbox.js';
 import { handoffPanel, notesPanel, reusePanel } from './knowledge.js';
 import { managerPanel } from './manage.js';
@@ -40,6 +41,54 @@ export function replyCard(r: Reply): HTMLElement {
         )
       : null,
     isManager() && (r.status === 'posted' || r.status === 'approved') ? saveAsSnippet(r.id) : null,
+  );
+}
+
+type ThreadMessage = QuestionDetail['thread'][number];
+
+/**
+ * The thread in time order around the question: posts before it (the conversation it replies to) above, the brand's
+ * replies and the customer's follow-ups below. The customer's last word after a reply, on a question still open, is
+ * what is being answered now.
+ */
+export function threadAround(q: Pick<QuestionDetail, 'externalId' | 'createdAt' | 'status' | 'thread'>): {
+  before: ThreadMessage[];
+  after: ThreadMessage[];
+  followUp: ThreadMessage | null;
+} {
+  const asked = Date.parse(q.createdAt);
+  const others = q.thread
+    .filter((m) => m.externalId !== q.externalId)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const after = others.filter((m) => Date.parse(m.at) >= asked);
+  const last = after[after.length - 1];
+  const answered = ['answered', 'closed', 'dismissed'].includes(q.status);
+  return {
+    before: others.filter((m) => Date.parse(m.at) < asked),
+    after,
+    followUp: last && last.direction === 'in' && !answered ? last : null,
+  };
+}
+
+function messageList(messages: ThreadMessage[], followUp: ThreadMessage | null): HTMLElement {
+  return h(
+    'ol',
+    { class: 'thread' },
+    messages.map((m) =>
+      h(
+        'li',
+        { class: `msg msg-${m.direction}${m === followUp ? ' msg-followup' : ''}` },
+        h(
+          'div',
+          { class: 'muted small' },
+          m === followUp ? h('span', { class: 'chip chip-followup' }, 'Follow-up · being answered') : null,
+          m.direction === 'in' ? `@${m.authorHandle ?? 'customer'}` : 'Brand',
+          ' · ',
+          dateTime(m.at),
+        ),
+        h('p', { class: m === followUp ? 'qtext big-text' : 'qtext' }, m.text),
+      ),
+    ),
   );
 }
 
@@ -85,7 +134,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     return () => {};
   }
   const path = `/api/questions/${encodeURIComponent(id)}`;
-  let q: QuestionDetail;
+  let q: QuestionView;
   const head = h('div');
   const body = h('div');
   const action = h('div');
@@ -201,10 +250,11 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
   };
 
   const render = () => {
+    const { before, after, followUp } = threadAround(q);
     replace(
       head,
       h('p', null, h('a', { href: isManager() ? '#/queue' : '#/inbox' }, isManager() ? '← Queue' : '← Inbox')),
-      h('h1', null, 'Question from ', `@${q.author.handle}`),
+      h('h1', null, followUp ? 'Follow-up from ' : 'Question from ', `@${q.author.handle}`),
       h(
         'div',
         { class: 'row-top' },
@@ -216,32 +266,9 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       ),
       q.dismissReason ? h('p', { class: 'note' }, `Dismissed: ${q.dismissReason}`) : null,
     );
-    const thread = q.thread.filter((m) => m.externalId !== q.externalId);
     replace(
       body,
-      thread.length
-        ? section(
-            'Earlier in the thread',
-            h(
-              'ol',
-              { class: 'thread' },
-              thread.map((m) =>
-                h(
-                  'li',
-                  { class: `msg msg-${m.direction}` },
-                  h(
-                    'div',
-                    { class: 'muted small' },
-                    m.direction === 'in' ? `@${m.authorHandle ?? 'customer'}` : 'Brand',
-                    ' · ',
-                    dateTime(m.at),
-                  ),
-                  h('p', { class: 'qtext' }, m.text),
-                ),
-              ),
-            ),
-          )
-        : null,
+      before.length ? section('Earlier in the thread', messageList(before, null)) : null,
       h(
         'section',
         { class: 'panel question' },
@@ -261,10 +288,12 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
           ),
         ),
       ),
+      after.length ? section('Since then', messageList(after, followUp)) : null,
     );
     renderAction();
     replace(
       info,
+      customerPanel(q),
       q.replies.length
         ? section('Replies', h('ol', { class: 'replies' }, [...q.replies].reverse().map(replyCard)))
         : null,
@@ -294,7 +323,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
 
   const load = async () => {
     try {
-      q = (await get<{ question: QuestionDetail }>(path)).question;
+      q = (await get<{ question: QuestionView }>(path)).question;
       render();
     } catch (err) {
       replace(
