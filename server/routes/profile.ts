@@ -1,13 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import {
-  ColleagueSchema,
-  ExpertSchema,
-  OfferSchema,
-  ProfileSchema,
-  ProfileUpdateSchema,
-  QuestionSchema,
-} from '../contracts/api.js';
+import { OfferSchema, ProfileSchema, ProfileUpdateSchema, QuestionSchema } from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
 
 export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -50,36 +43,5 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request) => ({ items: questions.myOffers(request.principal!.user) }),
-  );
-
-  app.get(
-    '/api/experts/directory',
-    {
-      schema: {
-        tags: ['experts'],
-        response: { 200: z.object({ items: z.array(ColleagueSchema) }), ...errorResponses },
-      },
-      onRequest: expert,
-    },
-    async () => ({
-      items: experts.list().map(({ id, name, signature, skills, availability, online, store }) => ({
-        id,
-        name,
-        signature,
-        skills,
-        availability,
-        online,
-        store,
-      })),
-    }),
-  );
-
-  app.get(
-    '/api/experts',
-    {
-      schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ExpertSchema) }), ...errorResponses } },
-      onRequest: app.requireRole('manager'),
-    },
-    async () => ({ items: experts.list() }),
   );
 };

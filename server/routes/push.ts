@@ -1,12 +1,6 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import {
-  AlertWebhookTestBodySchema,
-  AlertWebhookTestResultSchema,
-  PushSubscriptionBodySchema,
-  PushSubscriptionSchema,
-  VapidPublicKeySchema,
-} from '../contracts/push.js';
+import { PushSubscriptionBodySchema, PushSubscriptionSchema, VapidPublicKeySchema } from '../contracts/push.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -65,18 +59,5 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
       push.subscriptions.remove(request.principal!.user.id, request.params.id);
       return reply.code(204).send(null);
     },
-  );
-
-  app.post(
-    '/api/settings/alert-webhook/test',
-    {
-      schema: {
-        tags: ['settings'],
-        body: AlertWebhookTestBodySchema,
-        response: { 200: AlertWebhookTestResultSchema, ...errorResponses },
-      },
-      onRequest: app.requireRole('admin'),
-    },
-    async (request) => push.testWebhook(request.body.url),
   );
 };

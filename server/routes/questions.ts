@@ -7,20 +7,15 @@ import {
   IngestQuestionSchema,
   QuestionListQuerySchema,
   QuestionListSchema,
-  QuestionSchema,
-  ReplyBodySchema,
-  ReplySchema,
   QuestionViewSchema,
   RetagBodySchema,
 } from '../contracts/api.js';
 import { callerKey } from '../plugins/auth.js';
 import { createCustomerHistory } from '../services/customer-history.js';
-import { errorResponses, IdParamsSchema } from './schemas.js';
-
-const QuestionBody = z.object({ question: QuestionSchema });
+import { errorResponses, IdParamsSchema, QuestionBody } from './schemas.js';
 
 export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> = async (app, { ingestPerMinute }) => {
-  const { ingest, questions, replies, outbox } = app.services;
+  const { ingest, questions } = app.services;
   // Read-only beside the detail: the question's side panel, composed here so the detail stays one service call.
   const customerHistory = createCustomerHistory(app.services.db);
   const expert = app.requireRole('expert');
@@ -137,29 +132,5 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: manager,
     },
     async (request) => ({ question: questions.retag(request.principal!.user, request.params.id, request.body.tags) }),
-  );
-
-  app.post(
-    '/api/questions/:id/retry',
-    {
-      schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
-      onRequest: manager,
-    },
-    async (request) => ({ question: outbox.retry(request.principal!.user, request.params.id) }),
-  );
-
-  app.post(
-    '/api/questions/:id/replies',
-    {
-      schema: {
-        tags: ['replies'],
-        params: IdParamsSchema,
-        body: ReplyBodySchema,
-        response: { 201: z.object({ reply: ReplySchema }), ...errorResponses },
-      },
-      onRequest: expert,
-    },
-    async (request, reply) =>
-      reply.code(201).send({ reply: replies.submit(request.principal!.user, request.params.id, request.body.text) }),
   );
 };

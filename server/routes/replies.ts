@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
-import { ApproveBodySchema, QuestionSchema, RejectBodySchema, ReplySchema } from '../contracts/api.js';
-import { errorResponses, IdParamsSchema } from './schemas.js';
+import { ApproveBodySchema, QuestionSchema, RejectBodySchema, ReplyBodySchema, ReplySchema } from '../contracts/api.js';
+import { errorResponses, IdParamsSchema, QuestionBody } from './schemas.js';
 
 const ReplyListQuerySchema = z.object({
   status: z.string().max(100).optional(),
@@ -10,8 +10,24 @@ const ReplyListQuerySchema = z.object({
 });
 
 export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { replies } = app.services;
+  const { replies, outbox } = app.services;
+  const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
+
+  app.post(
+    '/api/questions/:id/replies',
+    {
+      schema: {
+        tags: ['replies'],
+        params: IdParamsSchema,
+        body: ReplyBodySchema,
+        response: { 201: z.object({ reply: ReplySchema }), ...errorResponses },
+      },
+      onRequest: expert,
+    },
+    async (request, reply) =>
+      reply.code(201).send({ reply: replies.submit(request.principal!.user, request.params.id, request.body.text) }),
+  );
 
   app.get(
     '/api/replies',
@@ -24,7 +40,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
           ...errorResponses,
         },
       },
-      onRequest: app.requireRole('expert'),
+      onRequest: expert,
     },
     async (request) => ({ items: replies.list(request.principal!.user, request.query) }),
   );
@@ -55,5 +71,16 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request) => ({ reply: replies.reject(request.principal!.user, request.params.id, request.body.feedback) }),
+  );
+
+  // Posts a question's approved reply again after posting it failed: the reply's last step, though the URL names the
+  // question.
+  app.post(
+    '/api/questions/:id/retry',
+    {
+      schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
+      onRequest: manager,
+    },
+    async (request) => ({ question: outbox.retry(request.principal!.user, request.params.id) }),
   );
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorBodySchema } from '../contracts/api.js';
+import { ErrorBodySchema, QuestionSchema } from '../contracts/api.js';
 
 /** Every route documents the shared error body for the 4xx answers it can give. */
 export const errorResponses = {
@@ -12,3 +12,5 @@ export const errorResponses = {
 };
 export const IdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 export const SlugParamsSchema = z.object({ slug: z.string().min(1).max(40) });
+/** The answer of every route that changes a question: the question as it now stands. */
+export const QuestionBody = z.object({ question: QuestionSchema });
