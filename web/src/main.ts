@@ -54,6 +54,8 @@ function route(): void {
   }
   cleanup?.();
   cleanup = undefined;
+  // An error is about the page it happened on: the next page starts without it. Confirmations stay their time.
+  document.querySelectorAll('.toasts .toast-error').forEach((el) => el.remove());
   shell.setActive(name === 'q' ? '' : name!);
   replace(shell.main, h('p', { class: 'loading' }, 'Loading…'));
   try {

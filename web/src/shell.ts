@@ -21,7 +21,7 @@ export function navItems(): NavItem[] {
     items.push({ path: 'inbox', label: 'Inbox' }, { path: 'answers', label: 'My answers' });
   if (isManager())
     items.push(
-      { path: 'roster', label: isAdmin() ? 'People' : 'Roster' },
+      { path: 'roster', label: 'People' },
       { path: 'tags', label: 'Tags' },
       { path: 'metrics', label: 'Metrics' },
     );
@@ -168,6 +168,14 @@ export function renderShell(
       if (a.dataset.path === path) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     });
+    // On a phone the nav is one line that scrolls sideways: the current page is brought into view (sideways only,
+    // so a live update of the nav never moves the page under the reader).
+    const active = nav.querySelector<HTMLElement>('[aria-current="page"]');
+    if (active && nav.scrollWidth > nav.clientWidth)
+      nav.scrollLeft +=
+        active.getBoundingClientRect().left -
+        nav.getBoundingClientRect().left -
+        (nav.clientWidth - active.offsetWidth) / 2;
   };
   onInboxChange(renderNav);
   onProfile(renderNav);

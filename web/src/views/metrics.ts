@@ -350,20 +350,18 @@ export function metricsView(main: HTMLElement): () => void {
   replace(
     main,
     h('h1', null, 'Metrics'),
+    h('div', { class: 'filters' }, presets, field('From', from), field('To', to)),
     h(
       'div',
-      { class: 'filters' },
-      presets,
-      field('From', from),
-      field('To', to),
+      { class: 'period-row' },
+      shown,
       h(
         'div',
-        { class: 'field field-button csv-links', role: 'group', 'aria-labelledby': 'csv-h' },
-        h('span', { id: 'csv-h', class: 'csv-label' }, 'Download CSV'),
+        { class: 'csv-links', role: 'group', 'aria-labelledby': 'csv-h' },
+        h('span', { id: 'csv-h', class: 'csv-label' }, 'Download CSV:'),
         exportButtons,
       ),
     ),
-    shown,
     body,
   );
   setPreset(days);

@@ -1,5 +1,5 @@
-// The expert roster: who is online, available, how loaded, with what skills and track record. Admins also see
-// every account, create new ones, change roles and deactivate people who moved on.
+// The People page: the experts in a table sortable by any column (who is online, available, how loaded, with what
+// skills and track record). Admins also see every account, create new ones, change roles and deactivate people.
 import type { Account, Expert, Role, User } from '../../../server/contracts/api.js';
 import { get, patch, post } from '../api.js';
 import { field, h, reconcile, replace } from '../dom.js';
@@ -12,55 +12,86 @@ import { temporaryPasswordControl } from './password.js';
 import { settingsPanel } from './settings.js';
 import { tokensPanel } from './tokens.js';
 
+type SortKey = 'name' | 'status' | 'load' | 'answered' | 'approval' | 'reply' | 'offers';
+type Column = { key: SortKey; label: string; numeric?: boolean; value: (e: Expert) => number | string | null };
+
+/** Online and available first: the order a manager scans for who can take work now. */
+const statusRank = (e: Expert) => (e.online ? 0 : 2) + (e.availability === 'available' ? 0 : 1);
+
+const COLUMNS: Column[] = [
+  { key: 'name', label: 'Name', value: (e) => e.name.toLowerCase() },
+  { key: 'status', label: 'Status', value: statusRank },
+  { key: 'load', label: 'Load', numeric: true, value: (e) => (e.capacity ? e.load / e.capacity : 0) },
+  { key: 'answered', label: 'Answered', numeric: true, value: (e) => e.stats.answered },
+  { key: 'approval', label: 'Approval', numeric: true, value: (e) => e.stats.approvalRate },
+  { key: 'reply', label: 'Median reply', numeric: true, value: (e) => e.stats.medianReplyMs },
+  { key: 'offers', label: 'Offers last hour', numeric: true, value: (e) => e.stats.offersLastHour },
+];
+
+// Kept while the app is open, so coming back to the page keeps the order the manager chose.
+const sort: { key: SortKey; descending: boolean } = { key: 'status', descending: false };
+
+/** Sorted by the chosen column; an unknown value (no approvals yet) always goes last; ties go by name. */
+export function sortExperts(list: Expert[], key: SortKey, descending: boolean): Expert[] {
+  const column = COLUMNS.find((c) => c.key === key) ?? COLUMNS[0];
+  if (!column) return list;
+  const byName = (a: Expert, b: Expert) => a.name.localeCompare(b.name);
+  return [...list].sort((a, b) => {
+    const x = column.value(a);
+    const y = column.value(b);
+    if (x === null || y === null) return x === y ? byName(a, b) : x === null ? 1 : -1;
+    const order = x < y ? -1 : x > y ? 1 : 0;
+    return (descending ? -order : order) || byName(a, b);
+  });
+}
+
 function expertRow(e: Expert): HTMLElement {
   return h(
-    'li',
-    { class: 'card expert', 'data-expert': e.id },
+    'tr',
+    { class: 'expert', 'data-expert': e.id },
     h(
-      'div',
-      { class: 'card-head' },
+      'th',
+      { scope: 'row' },
+      h('strong', null, e.name),
+      ' ',
+      h('span', { class: 'muted' }, `^${e.signature}`),
+      e.generalist ? [' ', h('span', { class: 'badge' }, 'generalist')] : null,
+      e.store ? h('div', { class: 'muted' }, e.store) : null,
+    ),
+    h(
+      'td',
+      null,
       h(
         'span',
         { class: `presence ${e.online ? 'on' : 'off'}` },
         h('span', { class: 'dot', 'aria-hidden': 'true' }),
         e.online ? 'online' : 'offline',
       ),
-      h('strong', null, e.name),
-      h('span', { class: 'muted' }, `^${e.signature}`),
+      ' ',
       h('span', { class: `badge ${e.availability === 'available' ? 'st-answered' : 'st-dismissed'}` }, e.availability),
-      e.generalist ? h('span', { class: 'badge' }, 'generalist') : null,
     ),
+    h('td', null, meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`)),
+    h('td', { class: 'num' }, String(e.stats.answered)),
+    h('td', { class: 'num' }, percent(e.stats.approvalRate)),
+    h('td', { class: 'num' }, duration(e.stats.medianReplyMs)),
+    h('td', { class: 'num' }, String(e.stats.offersLastHour)),
     h(
-      'div',
-      { class: 'card-meta' },
-      meter(e.load, e.capacity, `Holding ${e.load} of ${e.capacity}`),
-      e.store ? h('span', { class: 'muted' }, e.store) : null,
-    ),
-    h(
-      'span',
-      { class: 'chips' },
-      e.skills.length
-        ? e.skills.map((s) =>
-            h(
-              'span',
-              { class: 'chip' },
-              `${s.tag} `,
-              h('span', { 'aria-label': `level ${s.level} of 5` }, '●'.repeat(s.level)),
-            ),
-          )
-        : h('span', { class: 'muted' }, 'no skills yet'),
-    ),
-    h(
-      'dl',
-      { class: 'stats' },
-      (
-        [
-          ['answered', String(e.stats.answered)],
-          ['approval', percent(e.stats.approvalRate)],
-          ['median reply', duration(e.stats.medianReplyMs)],
-          ['offers last hour', String(e.stats.offersLastHour)],
-        ] as const
-      ).map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))),
+      'td',
+      null,
+      h(
+        'span',
+        { class: 'chips' },
+        e.skills.length
+          ? e.skills.map((s) =>
+              h(
+                'span',
+                { class: 'chip' },
+                `${s.tag} `,
+                h('span', { 'aria-label': `level ${s.level} of 5` }, '●'.repeat(s.level)),
+              ),
+            )
+          : h('span', { class: 'muted' }, 'no skills yet'),
+      ),
     ),
   );
 }
@@ -185,7 +216,7 @@ function usersPanel(): HTMLElement {
     });
   });
   void load();
-  return section('People', form, h('h3', null, 'Accounts'), list);
+  return section('Accounts', form, h('h3', null, 'Everyone who can sign in'), list);
 }
 
 export function rosterView(main: HTMLElement): () => void {
@@ -197,23 +228,66 @@ export function rosterView(main: HTMLElement): () => void {
     h('option', { value: 'online' }, 'Online'),
     h('option', { value: 'available' }, 'Online and available'),
   );
-  const list = h('ul', { class: 'cards roster' });
+  const list = h('tbody');
+  const head = h('tr');
   const summary = h('p', { class: 'muted', role: 'status' });
   let all: Expert[] = [];
+  const renderHead = () =>
+    replace(
+      head,
+      COLUMNS.map((c) => {
+        const active = sort.key === c.key;
+        return h(
+          'th',
+          {
+            scope: 'col',
+            class: c.numeric ? 'num' : null,
+            'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : null,
+          },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'sort',
+              onclick: () => {
+                // Numbers read most-first on the first click (who answered most); names and status A→Z.
+                sort.descending = active ? !sort.descending : Boolean(c.numeric);
+                sort.key = c.key;
+                render();
+              },
+            },
+            c.label,
+            h('span', { 'aria-hidden': 'true' }, active ? (sort.descending ? ' ▼' : ' ▲') : ''),
+          ),
+        );
+      }),
+      h('th', { scope: 'col' }, 'Skills'),
+    );
   const render = () => {
+    renderHead();
     const needle = search.value.trim().toLowerCase();
-    const shown = all
-      .filter(
+    const shown = sortExperts(
+      all.filter(
         (e) =>
           (!needle ||
             [e.name, e.signature, e.store ?? '', ...e.skills.map((s) => s.tag)].some((v) =>
               v.toLowerCase().includes(needle),
             )) &&
           (!show.value || (e.online && (show.value === 'online' || e.availability === 'available'))),
-      )
-      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+      ),
+      sort.key,
+      sort.descending,
+    );
     summary.textContent = `${all.filter((e) => e.online).length} of ${all.length} online · ${all.filter((e) => e.online && e.availability === 'available').length} available`;
-    if (!shown.length) replace(list, h('li', null, empty(all.length ? 'Nobody matches.' : 'No experts yet.')));
+    if (!shown.length)
+      replace(
+        list,
+        h(
+          'tr',
+          null,
+          h('td', { colspan: COLUMNS.length + 1 }, empty(all.length ? 'Nobody matches.' : 'No experts yet.')),
+        ),
+      );
     else
       reconcile(
         list,
@@ -235,10 +309,20 @@ export function rosterView(main: HTMLElement): () => void {
   show.addEventListener('change', render);
   replace(
     main,
-    h('h1', null, 'Roster'),
+    h('h1', null, 'People'),
     summary,
     h('div', { class: 'filters' }, field('Search', search), field('Show', show)),
-    list,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'roster-table' },
+        h('caption', { class: 'sr-only' }, 'Experts'),
+        h('thead', null, head),
+        list,
+      ),
+    ),
     isAdmin() ? [usersPanel(), tokensPanel(), settingsPanel()] : null,
   );
   void load();

@@ -16,6 +16,18 @@ const splitKeywords = (v: string) => [
   ),
 ];
 
+/** "Wi-Fi & Routers" → "wi-fi-routers": what the API accepts as a slug, in the letters the name already has. */
+export function slugFromName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+}
+
 function tagForm(tag: Tag | null, done: () => void): HTMLElement {
   const slug = h('input', {
     type: 'text',
@@ -26,6 +38,14 @@ function tagForm(tag: Tag | null, done: () => void): HTMLElement {
     readonly: !!tag,
   });
   const name = h('input', { type: 'text', required: true, maxlength: 60, value: tag?.name ?? '' });
+  // The slug follows the name until someone edits it by hand; clearing it hands it back to the name.
+  let slugEdited = false;
+  name.addEventListener('input', () => {
+    if (!tag && !slugEdited) slug.value = slugFromName(name.value);
+  });
+  slug.addEventListener('input', () => {
+    slugEdited = slug.value !== '';
+  });
   const description = h('input', { type: 'text', maxlength: 500, value: tag?.description ?? '' });
   const keywords = h('textarea', { rows: 3 });
   keywords.value = (tag?.keywords ?? []).join(', ');
@@ -34,8 +54,8 @@ function tagForm(tag: Tag | null, done: () => void): HTMLElement {
   const form = h(
     'form',
     { class: 'grid-form' },
-    tag ? null : field('Slug', slug, 'lowercase letters, digits, dashes'),
     field('Name', name),
+    tag ? null : field('Slug', slug, 'Made from the name; lowercase letters, digits, dashes. Cannot change later'),
     field('Description', description),
     field('Keywords and phrases', keywords, 'Comma or line separated; a question containing one gets this tag'),
     h('label', { class: 'check' }, sensitive, ' Sensitive: every reply on this tag is reviewed'),
@@ -68,7 +88,10 @@ function tagForm(tag: Tag | null, done: () => void): HTMLElement {
       if (tag) await patch(`/api/tags/${encodeURIComponent(tag.slug)}`, body);
       else await post('/api/tags', { slug: slug.value.trim(), ...body });
       toast(tag ? `Saved ${body.name}.` : `Created ${body.name}.`, 'ok');
-      if (!tag) form.reset();
+      if (!tag) {
+        form.reset();
+        slugEdited = false;
+      }
       done();
     });
   });
