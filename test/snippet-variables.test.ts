@@ -23,6 +23,16 @@ t.test('toTemplate puts placeholders where the answer named its customer', async
   t.equal(toTemplate('Jo, Jo said hi', { handle: 'jo', name: 'Jo' }), 'Jo, Jo said hi', 'a short name is not cut out');
   t.equal(toTemplate('Hi @a.b (x)', { handle: 'a.b', name: '(x)' }), 'Hi {customer} {name}', 'regex characters');
   t.equal(toTemplate('Hi @sam', { handle: '@sam', name: null }), 'Hi {customer}', 'a stored leading @');
+  t.equal(
+    toTemplate('Hi @sam_k! Thanks, sam_k.', { handle: 'sam_k', name: 'sam_k' }),
+    'Hi {customer}! Thanks, {name}.',
+    'a display name that is the handle is not left behind without its @',
+  );
+  t.equal(
+    toTemplate('Mail me @ home', { handle: '@', name: null }),
+    'Mail me @ home',
+    'an empty handle matches nothing',
+  );
 });
 
 t.test('fillTemplate and reuseFor address the current customer', async (t) => {

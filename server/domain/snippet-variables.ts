@@ -19,7 +19,7 @@ const MIN_NAME_LENGTH = 3;
 
 function usableName(customer: Customer): string | null {
   const name = customer.name?.trim() ?? '';
-  return name.length >= MIN_NAME_LENGTH && name.toLowerCase() !== customer.handle.toLowerCase() ? name : null;
+  return name.length >= MIN_NAME_LENGTH ? name : null;
 }
 
 /** The answer with this customer's `@handle` (any case) as `{customer}` and their display name as `{name}`. */
