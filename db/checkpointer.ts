@@ -1,9 +1,9 @@
 // WAL checkpoints off the event loop. By default SQLite copies the write-ahead log back into the database file inside
-// the commit that takes it past 1,000 pages: with synchronous=NORMAL that commit also waits for two fsyncs. At 200
-// ingested questions a second that was every ~0.2 s, and each one held the event loop for 12-58 ms (CPU profile of
-// `npm run bench -- --only=ingest --profile`) - every request in flight waited. Here the main connection never
-// checkpoints; a worker thread with its own connection does, every `intervalMs`. If the worker fails, the main
-// connection goes back to checkpointing itself, so the WAL never grows without bound.
+// the commit that takes it past 1,000 pages: with synchronous=NORMAL that commit also waits for two fsyncs, and under a
+// steady ingest that happens often enough that every request in flight keeps waiting on it
+// (docs/architecture.md#why-some-rules-are-so). Here the main connection never checkpoints; a worker thread with its
+// own connection does, every `intervalMs`. If the worker fails, the main connection goes back to checkpointing itself,
+// so the WAL never grows without bound.
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 

@@ -18,8 +18,9 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  // A savepoint (one per question in a group commit) journals the pages it changes so it can roll back alone; with
-  // the default temp_store that journal is a temporary file, and writing it cost ~250 µs per ingested question.
+  // A savepoint (one per question in a group commit) journals the pages it changes so it can roll back alone; with the
+  // default temp_store that journal is a temporary file written for every ingested question
+  // (docs/architecture.md#why-some-rules-are-so).
   sqlite.pragma('temp_store = MEMORY');
   reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
@@ -33,10 +34,10 @@ export function openDatabase(path: string): Db {
 }
 
 /**
- * drizzle asks better-sqlite3 to prepare every query it runs, and SQLite parses and plans each one anew: about a fifth
- * of an ingest's CPU (measured by `npm run bench -- --statement-cache`). The query builders produce the same SQL text
- * each time, so one prepared statement per text is kept and reset to its default modes before reuse. A statement that
- * is mid-iteration is never handed out twice.
+ * drizzle asks better-sqlite3 to prepare every query it runs, and SQLite parses and plans each one anew: a large share
+ * of an ingest's CPU (docs/architecture.md#why-some-rules-are-so). The query builders produce the same SQL text each
+ * time, so one prepared statement per text is kept and reset to its default modes before reuse. A statement that is
+ * mid-iteration is never handed out twice.
  */
 function reusePreparedStatements(sqlite: Database.Database, limit = 2000) {
   const prepare = sqlite.prepare.bind(sqlite);

@@ -195,7 +195,7 @@ export const offers = sqliteTable(
     index('offers_question_state').on(t.questionId, t.state),
     // One index per expert serves an expert's open offers (newest first), every question they were offered, and the
     // offers of the last hour read at start-up. Every offer lands on a random leaf of it (experts are random), and each
-    // such leaf is a page the commit writes: two indexes on the expert cost ~3 pages per question, one costs half.
+    // such leaf is a page the commit writes: a second index on the expert would double those pages.
     index('offers_expert_state_created').on(t.expertId, t.state, t.createdAt),
     index('offers_state_expires').on(t.state, t.expiresAt),
   ],
@@ -226,12 +226,12 @@ export const replies = sqliteTable(
   (t) => [
     index('replies_question').on(t.questionId),
     index('replies_status').on(t.status),
-    // An expert's replies newest first, all of them (the Answers page) or of one status, are read off these in order:
-    // sorting every reply of an expert with 42,000 of them (the 1M history) took 140-165 ms a request, now ~2 ms.
+    // An expert's replies newest first, all of them (the Answers page) or of one status, are read off these in order
+    // rather than sorted per request, which for a prolific expert is slow (docs/architecture.md#why-some-rules-are-so).
     index('replies_author').on(t.authorId, t.status, t.createdAt),
     index('replies_author_created').on(t.authorId, t.createdAt),
     // The routing model replays answers in this order at start: read from an index, they stream from the first row,
-    // where sorting 900,000 of them first held the event loop for ~1.8 s (services/routing-history.ts).
+    // where sorting all of them first would hold the event loop (services/routing-history.ts).
     index('replies_learned').on(t.updatedAt).where(sql`${t.status} in ('approved', 'posted')`),
   ],
 );

@@ -2,8 +2,9 @@
 // from the routing tokenizer, so "similar" means the same thing here as it does when routing a question.
 //
 // It holds every approved answer (close to a million on a large network), so it is laid out for memory: terms and
-// answers are numbered, each answer's terms sit in shared typed arrays, and postings are arrays of answer numbers.
-// One Map per answer and one Set per term took ~1.5 KB per answer and 75 s to build for 860,000 answers.
+// answers are numbered, each answer's terms sit in shared typed arrays, and postings are arrays of answer numbers,
+// where a Map per answer and a Set per term would cost far more memory and start-up time
+// (docs/architecture.md#why-some-rules-are-so).
 import { contentTerms } from './routing/index.js';
 
 export interface AnswerDocument {

@@ -3,8 +3,8 @@ import { randomBytes, randomFillSync } from 'node:crypto';
 let lastMs = 0;
 let sequence = 0;
 
-// Ids are made several times per question; one call into the CSPRNG per id showed up in profiles, so random bytes
-// are drawn 4 KiB at a time and handed out in order (as the uuid package does). Tokens still draw their own.
+// Ids are made several times per question and a call into the CSPRNG has a fixed cost, so random bytes are drawn
+// 4 KiB at a time and handed out in order (as the uuid package does). Tokens still draw their own.
 const pool = Buffer.alloc(4096);
 let poolOffset = pool.length;
 

@@ -2,7 +2,7 @@
 // Shares are per question (a term counts once per question). The previous share is smoothed, so a term unseen before
 // still gets a finite growth, and a minimum count keeps a handful of odd posts from topping the list.
 // A period is counted one question at a time into a TermCounts, whose size grows with the vocabulary rather than with
-// the number of questions (the 30-day digest at 1M questions counts ~590,000 over its two periods).
+// the number of questions, so a long period on a large history fits in memory.
 import { contentTerms, ownCopy } from './routing/index.js';
 
 export interface TermDocument {

@@ -97,8 +97,9 @@ function tokenizeAnew(text: string): string[] {
 }
 
 // Normalizing and stemming a word takes several regular expressions, and words repeat (a few hundred make up most of
-// any text), so each raw word's token is kept: the 30-day insight digest at 1M questions (~590,000 texts) took 20-32 s
-// before and ~11 s after. The map is emptied when full, which bounds it without the bookkeeping of an LRU.
+// any text), so each raw word's token is kept rather than worked out again at every occurrence
+// (docs/architecture.md#why-some-rules-are-so). The map is emptied when full, which bounds it without the bookkeeping
+// of an LRU.
 const WORDS_KEPT = 50_000;
 const tokens = new Map<string, string>();
 
