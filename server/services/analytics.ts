@@ -1,9 +1,9 @@
 // The insight digest and recognition read every question (or reply) of their range, and the digest tokenizes every
-// text: with 1,000,000 questions stored that took 12-14 s for 7 days and 40-53 s for 30 (recognition 1-2.6 s), all of
-// it synchronous, and the metrics page asks for both. On the event loop it held ingest, claims and every socket for
-// as long. Here both run on a thread of their own, with a read-only connection of its own (services/analytics-worker.ts);
-// a database in memory has no second connection, so there they run inline, as they do if the thread cannot start. The
-// same request while one is under way shares its answer.
+// text: on a large history that is seconds of synchronous work (docs/architecture.md#why-some-rules-are-so), and the
+// metrics page asks for both. On the event loop it would hold ingest, claims and every socket for as long. Here both
+// run on a thread of their own, with a read-only connection of its own (services/analytics-worker.ts); a database in
+// memory has no second connection, so there they run inline, as they do if the thread cannot start. The same request
+// while one is under way shares its answer.
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/client.js';
 import type { Insights, Recognition, User } from '../contracts/api.js';

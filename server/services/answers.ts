@@ -92,10 +92,10 @@ export function createAnswerService({ db, access }: { db: Db; access: QuestionAc
 
   return {
     /**
-     * Index every reusable answer in the database (at start), a page at a time (~5-15 ms of CPU each) with the event
-     * loop free between pages: on a large history (860,000 answers take ~20-60 s) the server serves meanwhile, and
-     * similar answers come from the part indexed so far. Answers approved meanwhile are indexed as usual; a page
-     * that meets one again replaces it with itself.
+     * Index every reusable answer in the database (at start), a page at a time with the event loop free between pages:
+     * on a large history indexing takes a while (docs/architecture.md#why-some-rules-are-so), the server serves
+     * meanwhile, and similar answers come from the part indexed so far. Answers approved meanwhile are indexed as
+     * usual; a page that meets one again replaces it with itself.
      */
     rebuild(pageSize = 250): Promise<number> {
       stopped = false;

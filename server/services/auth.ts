@@ -23,7 +23,8 @@ export const toUser = (row: UserRow): User => ({ id: row.id, email: row.email, n
 const toAccount = (row: UserRow): Account => ({ ...toUser(row), active: row.active });
 const credentialOf = (tokenHash: string) => `session:${tokenHash}`;
 
-// argon2 costs ~50 ms; comparing against a fixed hash when the email is unknown keeps timing from revealing accounts.
+// argon2 is slow by design; comparing against a fixed hash when the email is unknown keeps timing from revealing
+// accounts.
 let dummyHash: Promise<string> | undefined;
 
 export function createAuthService({
@@ -92,7 +93,7 @@ export function createAuthService({
         return null;
       }
       if (!(await argon2.verify(row.passwordHash, password))) return null;
-      // The account may have been deactivated (or changed) during the ~50 ms of hashing.
+      // The account may have been deactivated (or changed) while the password was being hashed.
       const now = db.select().from(users).where(eq(users.id, row.id)).get();
       return now?.active ? { user: toUser(now), mustChangePassword: now.mustChangePassword } : null;
     },

@@ -19,8 +19,9 @@ export interface TagNames {
 type Example = Insights['topTags'][number]['examples'][number];
 
 export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagNames }) {
-  // The range is read row by row (better-sqlite3's iterate), newest first, and only counts and a few examples are
-  // kept: holding every question of 30 days at 1M questions with its text and terms took ~1 GB of heap.
+  // The range is read row by row (better-sqlite3's iterate), newest first, and only counts and a few examples are kept:
+  // holding every question of a long range with its text and terms would grow the heap with the history
+  // (docs/architecture.md#why-some-rules-are-so).
   const sqlite = db.$client;
   const statements = {
     questions: sqlite
@@ -28,7 +29,7 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
         'select id, text, status, received_at from questions where received_at >= ? and received_at < ? and status <> ? order by received_at desc',
       )
       .raw(),
-    // One read for the whole range (in chunks of ids it was ~600 statements for 30 days at 1M questions).
+    // One read for the whole range: reading in chunks of ids would run a statement per chunk.
     tags: sqlite
       .prepare<[number, number, string], [string, string]>(
         'select t.question_id, t.slug from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ? and q.status <> ?',

@@ -1,8 +1,8 @@
 // Per-hour summaries of the questions received in each hour, so that metrics over 30 days merge summaries held in
-// memory instead of re-reading ~300,000 questions with their tags and replies on every request. Each summary keeps its
-// times sorted and its replies grouped by expert; the 24 hours of a UTC day are also merged into a day summary, so a
-// 30-day window merges ~30 days and the hours at its edges (~80 summaries, not ~720), and a percentile is a selection
-// across sorted lists rather than a copy and a quickselect of every value in the window.
+// memory instead of re-reading every question of the window with its tags and replies on every request. Each summary
+// keeps its times sorted and its replies grouped by expert; the 24 hours of a UTC day are also merged into a day
+// summary, so a 30-day window merges ~30 days and the hours at its edges (~80 summaries, not ~720), and a percentile is
+// a selection across sorted lists rather than a copy and a quickselect of every value in the window.
 // A summary depends only on the questions received in its hour, and every write to a question (status, claim, reply,
 // review, posting, tags) sets its updated_at: the hours touched since the last request are found through the
 // updated_at index and read again. Only complete hours are kept; the partial hours at a window's edges are read
@@ -263,11 +263,11 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
   }
 
   /**
-   * Drops the cached hours whose questions changed since the last call. After a check, every row updated before it
-   * is accounted for (an hour read later reads it), so the next check looks only from the check's time on, less a
-   * slack for a write that commits later with an earlier timestamp. (It used to look from the newest update less the
-   * slack: then any later write, to any table, dropped those same hours again, until another question changed - on
-   * the 1M history ~90 scattered hours re-read, one metrics request of ~0.5 s.)
+   * Drops the cached hours whose questions changed since the last call. After a check, every row updated before it is
+   * accounted for (an hour read later reads it), so the next check looks only from the check's time on, less a slack
+   * for a write that commits later with an earlier timestamp. Looking from the newest update less the slack instead
+   * would drop those same hours again at every later write, to any table, until another question changed: scattered
+   * hours re-read on every request (docs/architecture.md#why-some-rules-are-so).
    */
   function forgetTouchedHours() {
     const changes = statements.changes.get()!;
@@ -285,7 +285,8 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
 
     /**
      * Reads the complete hours of [from, to) that are not cached yet, newest first, until `budgetMs` has passed (at
-     * least one): a warm-up can fill the cache in slices with the event loop free between them. True once none is missing.
+     * least one): a warm-up can fill the cache in slices with the event loop free between them. True once none is
+     * missing.
      */
     fillMissing(from: number, to: number, budgetMs: number): boolean {
       forgetTouchedHours();

@@ -155,15 +155,15 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       "select status, count(*) n from questions where status in ('new','offered','claimed','escalated','in_review') group by status",
     ),
     // Questions answered today were received at most a few days ago: a range of the covering received_at index.
-    // The unary + keeps SQLite from the (status, received_at) index, which would read every row (27 ms vs 7 ms at 1M).
+    // The unary + keeps SQLite from the (status, received_at) index, which would read every row.
     answeredSince: sqlite.prepare<[number, number], { n: number }>(
       "select count(*) n from questions where +status in ('answered','closed') and received_at >= ? and first_reply_at >= ?",
     ),
   };
 
-  // Expert names, each looked up once: re-reading 10,000 names costs 13-22 ms at 1M questions (it was done every
-  // minute, so one request a minute paid it). A user's name is set when the account is created and never changed;
-  // a feature that renames users must clear this cache.
+  // Expert names, each looked up once: re-reading every expert's name is a visible part of a request on a large network
+  // (docs/architecture.md#why-some-rules-are-so). A user's name is set when the account is created and never changed; a
+  // feature that renames users must clear this cache.
   const names = new Map<string, string>();
   function namesOf(ids: string[]): Map<string, string> {
     const missing = ids.filter((id) => !names.has(id));
@@ -266,8 +266,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
     /**
      * Fills the hour cache for the last `days` days in ~`sliceMs` slices with the event loop free between them, then
      * computes the dashboard's windows once (which merges the day summaries). On a large history the first metrics
-     * request after a start otherwise read every hour itself (1M questions: 0.7-1.3 s for 7 days, 2.5-3.3 s for 30).
-     * Resolves true once warm, false if stopped first.
+     * request after a start would otherwise read every hour itself, for seconds
+     * (docs/architecture.md#why-some-rules-are-so). Resolves true once warm, false if stopped first.
      */
     warm({ days = 30, sliceMs = 10 }: { days?: number; sliceMs?: number } = {}): Promise<boolean> {
       stopped = false;
@@ -298,8 +298,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
 
     /**
      * compute() for a request: the hours it has not cached yet are read first in slices, with the event loop free
-     * between them. A long period on a large history is seconds of reading (a year at 1M questions: every one of
-     * them), which in one go would hold every other request and socket for as long.
+     * between them. A long period on a large history is a lot of reading (a year may be every question stored),
+     * which in one go would hold every other request and socket for as long.
      */
     async report(range: { from?: string; to?: string; experts?: number } = {}): Promise<Metrics> {
       const { from, to } = resolvePeriod(range, clock.now(), 7);

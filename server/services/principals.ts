@@ -21,11 +21,11 @@ export interface Principal {
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
- * Every authenticated request looks its principal up; at ingest rates the lookup (a hash, a two-table read and the
- * row mapping, ~45 µs) was ~6 % of a question's server CPU. Principals found are kept for a few seconds, keyed by
- * token hash: a change through the app (sign-out, a password change, a token revoked, an admin's change to the
- * account) drops them at once; a token revoked or a user deactivated directly in the database stops working within
- * PRINCIPAL_TTL_MS. Unknown tokens are never kept.
+ * Every authenticated request looks its principal up; at ingest rates the lookup (a hash, a two-table read and the row
+ * mapping) is a noticeable share of a question's server CPU (docs/architecture.md#why-some-rules-are-so). Principals
+ * found are kept for a few seconds, keyed by token hash: a change through the app (sign-out, a password change, a token
+ * revoked, an admin's change to the account) drops them at once; a token revoked or a user deactivated directly in the
+ * database stops working within PRINCIPAL_TTL_MS. Unknown tokens are never kept.
  */
 export const PRINCIPAL_TTL_MS = 5_000;
 const PRINCIPALS_KEPT = 10_000;

@@ -1,6 +1,7 @@
 // One push request: web-push encrypts the payload for the device (RFC 8291) and builds the request; the guarded
 // transport POSTs it, with a deadline on the whole exchange and the answer's body left unread (a push endpoint is an
-// address anyone can register). Runs on the push thread (push-send-worker.ts), or on the event loop if that thread cannot start.
+// address anyone can register). Runs on the push thread (push-send-worker.ts), or on the event loop if that thread
+// cannot start.
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
@@ -119,7 +120,8 @@ export function createSendThread(
     return worker;
   };
 
-  // Jobs of one turn go to the thread in one message: a message each cost the event loop ~0.5 ms under load.
+  // Jobs of one turn go to the thread in one message: each message has a fixed cost on the event loop, which under
+  // load adds up (docs/architecture.md#why-some-rules-are-so).
   let batch: SendJob[] = [];
   const post = () => {
     // A job the thread's loss already answered (as a retry, or sent inline) is not sent again.

@@ -34,7 +34,10 @@ interface Deps {
 }
 
 const RETENTION_MS = 7 * 24 * 3600_000;
-/** A VAPID JWT is signed per push service origin and reused: signing one per push was ~85 % of a push's CPU. */
+/**
+ * A VAPID JWT is signed per push service origin and reused: signing is most of what a push costs in CPU
+ * (docs/architecture.md#why-some-rules-are-so).
+ */
 const VAPID_JWT_S = 12 * 3600;
 const EXPIRED = 'expired before it could be sent';
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -276,7 +279,8 @@ export function createPushSender({
       );
       return;
     }
-    // A newer message on the same topic, written while this one was in flight, replaces it (it was not superseded then).
+    // A newer message on the same topic, written while this one was in flight, replaces it (it was not superseded
+    // then).
     const newer =
       row.subscriptionId && row.topic
         ? db

@@ -96,8 +96,8 @@ export function createPushTransport(
   const pushRules: AddressRules = { allowLocal };
   const webhookRules: AddressRules = { allowLocal, httpWhenLocal: true };
   const lookup = guardedLookup(pushRules, resolve);
-  // One secure context built once: a `ca` option would be parsed into a new one per connection (~150 roots) and
-  // joined into the agent's pool key on every request.
+  // One secure context built once: a `ca` option would be parsed into a new one per connection (every root
+  // certificate) and joined into the agent's pool key on every request.
   const secureContext = extraCa ? createSecureContext({ ca: [...rootCertificates, extraCa] }) : undefined;
   const agent = new https.Agent({ keepAlive: true, maxSockets, lookup, ...(secureContext ? { secureContext } : {}) });
   const plainAgent = new http.Agent({ keepAlive: true, maxSockets: 4, lookup });
