@@ -74,7 +74,8 @@ export interface RoutingConfig {
   slaMs: number;
   holdMs: number;
   /** A history of up to this many answers is replayed into the routing model before the server listens; a larger
-   * one after (see services/routing-history.ts). ~100 µs each: 20,000 is about two seconds. */
+   * one after (see services/routing-history.ts), so a start never waits long for it (the cost per answer:
+   * docs/architecture.md#why-some-rules-are-so). */
   replayBeforeListen: number;
   /** How long one slice of a background replay may hold the event loop. */
   replaySliceMs: number;

@@ -2,11 +2,11 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * V8 sizes the old generation from the allocation rate: a busy server (~200 KB of short-lived objects per question,
- * of which a little survives two scavenges) lets it grow to 3-4x the live heap (~55 MB) before collecting, which is
- * what pushed peak RSS past 400 MB. Capping growth at 1.5x makes full collections more frequent but each one small
- * (the live heap is small); in `npm run bench` it kept peak RSS near 270 MB with no measurable throughput change.
- * Read by V8 at every collection, so setting it at start-up applies from the first one.
+ * V8 sizes the old generation from the allocation rate, and a busy server allocates many short-lived objects per
+ * question: left alone it lets the heap grow to several times what is live before collecting, and peak RSS with it.
+ * Capping growth at 1.5x makes full collections more frequent but each one small (the live heap is small), which keeps
+ * the server within its memory target at the same throughput (docs/architecture.md#why-some-rules-are-so). Read by V8
+ * at every collection, so setting it at start-up applies from the first one.
  */
 export const HEAP_GROWING_PERCENT = 50;
 

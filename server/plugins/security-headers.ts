@@ -1,6 +1,6 @@
-// Security headers (CSP, frame, sniffing, referrer, cross-origin policies) on every response. Helmet decides them;
-// they do not depend on the request, so they are worked out once at start and then set as they are.
-// (@fastify/helmet called helmet(options) anew for every request: ~10-15 µs of CPU and ~10 KB of garbage each.)
+// Security headers (CSP, frame, sniffing, referrer, cross-origin policies) on every response. Helmet decides them; they
+// do not depend on the request, so they are worked out once at start and then set as they are, rather than running
+// helmet anew for every request as @fastify/helmet does (its cost: docs/architecture.md#why-some-rules-are-so).
 import fp from 'fastify-plugin';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';

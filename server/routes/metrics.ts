@@ -5,9 +5,10 @@ import { errorResponses } from './schemas.js';
 export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { metrics } = app.services;
 
-  // Without `experts` the answer lists every expert who replied in the window (1.3 MB for 10,000 experts):
-  // re-validating all of it against the schema on the way out added ~15 % to the request, so it is serialized as is.
-  // The schema still documents it (OpenAPI) and the tests check the responses against it.
+  // Without `experts` the answer lists every expert who replied in the window, which on a large network is big:
+  // re-validating all of it against the schema on the way out is a real part of the request
+  // (docs/architecture.md#why-some-rules-are-so), so it is serialized as is. The schema still documents it (OpenAPI)
+  // and the tests check the responses against it.
   app.get(
     '/api/metrics',
     {

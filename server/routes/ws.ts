@@ -26,7 +26,7 @@ export function originAllowed(request: FastifyRequest, allowedOrigins: readonly 
 // The live channel. Authentication happens before the upgrade (session cookie or bearer token), so an anonymous
 // client gets a plain 401 instead of a socket. The connection itself is the expert's presence.
 // No security headers: the upgrade's HTTP response is never sent (ws writes its own 101), yet @fastify/websocket keeps
-// it for the life of the socket, so they would only hold ~1.5 KB per connected expert.
+// it for the life of the socket, so they would only hold memory for every connected expert.
 export const wsRoutes: FastifyPluginAsync<{ allowedOrigins: readonly string[] }> = async (app, { allowedOrigins }) => {
   const { hub } = app.services;
   app.get(
