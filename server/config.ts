@@ -9,7 +9,7 @@ export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/helpforce.db'),
-  // Accepted for compatibility with DESIGN.md; sessions are random server-side tokens, so nothing is signed with it.
+  // Accepted and ignored: sessions are random server-side tokens, so nothing is signed with it.
   SESSION_SECRET: z.string().optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').optional(),

@@ -1,5 +1,6 @@
-// Review policy (DESIGN.md): replies from experts with fewer than `minApproved` approved replies, and replies on a
-// sensitive tag, go to a manager; the rest are approved on submit.
+// Review policy: replies from experts with fewer than `minApproved` approved replies, and replies on a sensitive tag,
+// go to a manager (a newcomer's first answers and anything sensitive are read before they go public); the rest are
+// approved on submit.
 export interface ReviewPolicy {
   minApproved: number;
   reviewAll: boolean;
