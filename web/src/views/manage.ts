@@ -197,6 +197,65 @@ function retagBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLEle
   return { el: form, update: () => void update() };
 }
 
+/**
+ * A failed post in a manager's words: what happened and what to do next. The channel's own message (`X API 400: …`)
+ * stays available as a detail for whoever reports it, but is not the message.
+ */
+export function postFailure(reason: string | null | undefined): { what: string; next: string } {
+  const text = reason ?? '';
+  const code = Number(/^X API (\d{3})/.exec(text)?.[1] ?? 0);
+  if (code === 429)
+    return { what: 'X is limiting how fast the brand can post.', next: 'Wait a few minutes, then retry.' };
+  if (code === 401)
+    return {
+      what: "X did not accept the brand account's credentials.",
+      next: 'Ask an admin to reconnect the X account, then retry.',
+    };
+  if (code === 403 && /duplicate/i.test(text))
+    return {
+      what: 'X says the brand already posted this exact text.',
+      next: 'Open the thread on X: if the answer is there, nothing more is needed; if not, retry.',
+    };
+  if (code === 403 || code === 404)
+    return {
+      what: 'X would not let the brand reply to this post: it may have been deleted, or its author limits replies.',
+      next: 'Open the post on X to check. Retry if it is still there and open to replies; otherwise dismiss the question.',
+    };
+  if (code >= 400 && code < 500)
+    return {
+      what: 'X refused the reply as it was sent.',
+      next: 'Retry once; if X refuses it again, dismiss the question and answer the customer another way.',
+    };
+  return {
+    what: 'X could not be reached, so nothing was posted.',
+    next: 'Retry: it is safe, the reply goes out once.',
+  };
+}
+
+function failedPost(q: QuestionDetail, reload: () => void): HTMLElement {
+  const reply = [...q.replies].reverse().find((r) => r.status === 'failed');
+  const { what, next } = postFailure(reply?.failureReason);
+  return h(
+    'div',
+    { class: 'manage-block failed-post' },
+    h('p', null, h('strong', null, 'The answer was not posted. '), what),
+    h('p', null, h('strong', null, 'Next: '), next),
+    button(
+      'Retry posting',
+      (ev) =>
+        busy(ev.currentTarget as HTMLButtonElement, async () => {
+          await post(`/api/questions/${encodeURIComponent(q.id)}/retry`);
+          toast('Posting again.', 'ok');
+          reload();
+        }),
+      { class: 'primary' },
+    ),
+    reply?.failureReason
+      ? h('details', null, h('summary', null, 'Technical detail'), h('code', null, reply.failureReason))
+      : null,
+  );
+}
+
 export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; update(): void } {
   const retry = h('div');
   const assign = assignBox(getQ, reload);
@@ -218,26 +277,7 @@ export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { 
       assign.el.hidden = !isOpen(q.status);
       assign.render();
       dismiss.hidden = !isOpen(q.status);
-      replace(
-        retry,
-        q.status === 'failed'
-          ? h(
-              'div',
-              { class: 'manage-block' },
-              h('p', { class: 'error' }, 'Posting failed.'),
-              button(
-                'Retry posting',
-                (ev) =>
-                  busy(ev.currentTarget as HTMLButtonElement, async () => {
-                    await post(`/api/questions/${encodeURIComponent(q.id)}/retry`);
-                    toast('Posting again.', 'ok');
-                    reload();
-                  }),
-                { class: 'primary' },
-              ),
-            )
-          : null,
-      );
+      replace(retry, q.status === 'failed' ? failedPost(q, reload) : null);
       retag.update();
     },
   };
