@@ -67,9 +67,12 @@ t.test("the customer's history beside the question, and reuse addressed to this 
   const { page } = await openPage(browser, server.url, PHONE);
   await signIn(page, jane.email, jane.password, `#/q/${encodeURIComponent(current.id)}`);
   await waitLive(page);
-  const panel = page.locator('section.panel', { has: page.locator('h2', { hasText: '@rob_the_dad727' }) });
+  const panel = page.locator('section.panel', {
+    has: page.locator('h2', { hasText: 'Other questions from @rob_the_dad727' }),
+  });
   await panel.locator('.history-count').waitFor({ timeout: 10_000 });
   t.equal(await panel.locator('.history-count').textContent(), '3rd question this week');
+  t.equal(await page.locator('.history-hint').textContent(), '3rd question this week', 'and at the top of the page');
   t.match(
     await panel.locator('.customer-history > li').allTextContents(),
     [/where is my soundbar order/, /is the soundbar on sale/],

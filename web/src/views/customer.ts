@@ -45,7 +45,7 @@ function item(other: CustomerQuestion): HTMLElement {
 
 export function customerPanel(q: QuestionView): HTMLElement {
   return section(
-    `@${q.author.handle}`,
+    `Other questions from @${q.author.handle}`,
     h('p', { class: 'history-count' }, h('strong', null, frequency(q))),
     q.customerHistory.length
       ? h(

@@ -9,7 +9,7 @@ import { dropOffer, inboxItems, markTaken } from '../offers.js';
 import { on, onAny, onResync } from '../realtime.js';
 import { isManager, session } from '../session.js';
 import { age, author, busy, button, errorText, flagNote, section, sla, statusBadge, tagChips, toast } from '../ui.js';
-import { customerPanel } from './customer.js';
+import { customerPanel, frequency } from './customer.js';
 import { reasons } from './inbox.js';
 import { handoffPanel, notesPanel, reusePanel } from './knowledge.js';
 import { managerPanel } from './manage.js';
@@ -262,6 +262,8 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
         sla(q),
         flagNote(q),
         h('span', { class: 'muted' }, 'received ', age(q.receivedAt)),
+        // On a phone the customer's panel is far below; the count is what tells the expert to look.
+        q.customerHistory.length ? h('span', { class: 'chip history-hint' }, frequency(q)) : null,
         q.assigneeName ? h('span', null, `held by ${q.assigneeName}`) : null,
       ),
       q.dismissReason ? h('p', { class: 'note' }, `Dismissed: ${q.dismissReason}`) : null,
