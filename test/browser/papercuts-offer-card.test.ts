@@ -15,6 +15,8 @@ t.test('an offer card an expert can read at a glance', async (t) => {
   const omar = await server.createUser('expert', { name: 'Omar Ali', profile: { signature: 'OA', ...tv } });
 
   const ex = await openPage(browser, server.url, PHONE);
+  const frames: string[] = [];
+  ex.page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(String(payload))));
   await signIn(ex.page, jane.email, jane.password, '#/inbox');
   await waitLive(ex.page);
   const other = await openPage(browser, server.url, PHONE);
@@ -64,5 +66,14 @@ t.test('an offer card an expert can read at a glance', async (t) => {
     t.same(seen.detail, [jane.id], "the question's detail carries her own offer only");
     const omars = await other.page.evaluate(async () => (await (await fetch('/api/me/offers')).json()).items.length);
     t.equal(omars, 1, 'while Omar was offered the same question');
+    const offered = frames
+      .map((f) => JSON.parse(f) as { type: string; data: { offer?: { expertId: string } } })
+      .filter((m) => m.type === 'question.offered');
+    t.ok(offered.length > 0, 'the offer came over the live socket');
+    t.ok(
+      offered.every((m) => m.data.offer?.expertId === jane.id),
+      'which carried her own offer only',
+    );
+    t.notMatch(frames.join('\n'), omar.id, "and never Omar's id");
   });
 });
