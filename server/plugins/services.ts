@@ -83,9 +83,9 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   const outbox = createOutbox({
     db,
     clock,
-    hub,
+    uow,
+    questionRepo,
     presenters,
-    experts,
     channels: channelAdapters,
     log: log.child({ component: 'outbox' }),
   });
@@ -145,7 +145,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
   // (computed on a thread of their own: services/analytics.ts).
   const snippets = createSnippetService({ db, clock, tags });
-  const notes = createNoteService({ db, clock, hub, access, questions });
+  const notes = createNoteService({ db, clock, uow, access, questions });
   const analytics = createAnalytics({ db, clock, tags, log: log.child({ component: 'analytics' }) });
   hub.onPresence((userId, online) => {
     experts.setOnline(userId, online);

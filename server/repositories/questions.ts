@@ -6,8 +6,9 @@ import type { Db } from '../../db/client.js';
 import { questions, type QuestionRow } from '../../db/schema.js';
 import { type QuestionAction, statusesFor, targetOf } from '../domain/lifecycle.js';
 
-/** What a transition may change besides the status. */
-export type QuestionChanges = Omit<Partial<typeof questions.$inferInsert>, 'id' | 'status'> & { updatedAt: number };
+type QuestionColumns = Omit<typeof questions.$inferInsert, 'id' | 'status'>;
+/** What a transition may change besides the status: values, or SQL computed from the row (`coalesce(…)`). */
+export type QuestionChanges = { [K in keyof QuestionColumns]?: QuestionColumns[K] | SQL } & { updatedAt: number };
 
 export function createQuestionRepository(db: Db) {
   const placeholder = sql.placeholder;

@@ -8,21 +8,21 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { resolveMentions } from '../domain/mentions.js';
 import { forbidden, invalid } from '../errors.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
 import { recordEvent } from './audit-log.js';
 import { isManager, type QuestionAccess } from './question-access.js';
 import type { QuestionService } from './questions.js';
-import type { RealtimeHub } from './realtime-hub.js';
 import { iso } from './presenters.js';
 
 interface Deps {
   db: Db;
   clock: Clock;
-  hub: RealtimeHub;
+  uow: UnitOfWork;
   access: QuestionAccess;
   questions: Pick<QuestionService, 'assign'>;
 }
 
-export function createNoteService({ db, clock, hub, access, questions }: Deps) {
+export function createNoteService({ db, clock, uow, access, questions }: Deps) {
   function names(ids: string[]): Map<string, string> {
     if (ids.length === 0) return new Map();
     return new Map(
@@ -62,24 +62,23 @@ export function createNoteService({ db, clock, hub, access, questions }: Deps) {
   function write(author: User, questionId: string, kind: NoteRow['kind'], text: string, notify: string[]): Note {
     const now = clock.now();
     const mentions = [...new Set([...notify, ...mentionedIn(text)])];
-    const row = db.transaction((tx) => {
-      const inserted = tx
+    const recipients = mentions.filter((id) => id !== author.id);
+    const row = uow.run((emit) => {
+      const inserted = db
         .insert(notes)
         .values({ id: newId(now), questionId, authorId: author.id, kind, text, mentions, createdAt: now })
         .returning()
         .get();
-      recordEvent(tx, {
+      recordEvent(db, {
         questionId,
         actorId: author.id,
         type: kind === 'handoff' ? 'question.handed_off' : 'note.added',
         at: now,
         data: { noteId: inserted.id, mentions },
       });
+      if (recipients.length > 0) emit('note.mention', { questionId, from: author.name, text, recipients });
       return inserted;
     });
-    const recipients = mentions.filter((id) => id !== author.id);
-    if (recipients.length > 0)
-      hub.publish('note.mention', { questionId, from: author.name, text }, { users: recipients, managers: false });
     return toNotes([row])[0]!;
   }
 

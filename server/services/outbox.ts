@@ -10,9 +10,9 @@ import type { User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { conflict, notFound } from '../errors.js';
-import { flush, recordEvent } from './audit-log.js';
-import type { ExpertService } from './experts.js';
-import type { RealtimeHub } from './realtime-hub.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { QuestionChanges, QuestionRepository } from '../repositories/questions.js';
+import { recordEvent } from './audit-log.js';
 import type { Presenters } from './presenters.js';
 
 interface Logger {
@@ -23,9 +23,9 @@ interface Logger {
 interface Deps {
   db: Db;
   clock: Clock;
-  hub: RealtimeHub;
+  uow: UnitOfWork;
+  questionRepo: QuestionRepository;
   presenters: Presenters;
-  experts: ExpertService;
   /** The adapter that posts for each channel; a channel with none is answered without a post. */
   channels: Pick<ChannelRegistry, 'get'>;
   log: Logger;
@@ -45,9 +45,9 @@ export function backoffMs(attempts: number): number {
 export function createOutbox({
   db,
   clock,
-  hub,
+  uow,
+  questionRepo,
   presenters,
-  experts,
   channels,
   log,
   maxAttempts = 8,
@@ -57,7 +57,7 @@ export function createOutbox({
   let again = false;
 
   function markSent(item: OutboxRow, externalId: string | null) {
-    const notices = db.transaction(() => {
+    uow.run((emit) => {
       const now = clock.now();
       db.update(outbox)
         .set({ state: 'sent', externalId, lastError: null, updatedAt: now })
@@ -69,12 +69,10 @@ export function createOutbox({
         .where(eq(replies.id, item.replyId))
         .returning()
         .get()!;
-      const question = db
-        .update(questions)
-        .set({ status: 'answered', firstReplyAt: sql`coalesce(${questions.firstReplyAt}, ${now})`, updatedAt: now })
-        .where(eq(questions.id, item.questionId))
-        .returning()
-        .get()!;
+      const question = answered(item.questionId, {
+        firstReplyAt: sql`coalesce(${questions.firstReplyAt}, ${now})`,
+        updatedAt: now,
+      });
       db.insert(messages)
         .values({
           id: newId(now),
@@ -93,23 +91,25 @@ export function createOutbox({
         at: now,
         data: { replyId: item.replyId, externalId, attempts: item.attempts },
       });
-      return [
-        () =>
-          hub.publish(
-            'reply.posted',
-            { reply: presenters.reply(reply), question: presenters.summary(question) },
-            { users: [reply.authorId] },
-          ),
-      ];
+      emit('reply.posted', { reply, question });
     });
-    flush(notices);
-    const authorId = db.select({ id: replies.authorId }).from(replies).where(eq(replies.id, item.replyId)).get()!.id;
-    experts.refresh(authorId);
     log.info({ outboxId: item.id, questionId: item.questionId, externalId }, 'reply posted');
   }
 
+  /**
+   * The question of a reply that was posted or failed for good. It is `posting` unless something outside the
+   * lifecycle moved it; then the post is still recorded and the question left as it is.
+   */
+  function answered(questionId: string, changes: QuestionChanges, action: 'posted' | 'fail' = 'posted') {
+    const moved = questionRepo.transitionOne(action, questionId, changes);
+    if (moved) return moved;
+    log.warn({ questionId, action }, 'question was not posting when its post ended; status left as is');
+    // biome-ignore lint/style/noNonNullAssertion: an outbox item's question is never deleted
+    return questionRepo.byId(questionId)!;
+  }
+
   function markFailed(item: OutboxRow, reason: string) {
-    const notices = db.transaction(() => {
+    uow.run((emit) => {
       const now = clock.now();
       db.update(outbox).set({ state: 'failed', lastError: reason, updatedAt: now }).where(eq(outbox.id, item.id)).run();
       const reply = db
@@ -118,28 +118,15 @@ export function createOutbox({
         .where(eq(replies.id, item.replyId))
         .returning()
         .get()!;
-      const question = db
-        .update(questions)
-        .set({ status: 'failed', updatedAt: now })
-        .where(eq(questions.id, item.questionId))
-        .returning()
-        .get()!;
+      const question = answered(item.questionId, { updatedAt: now }, 'fail');
       recordEvent(db, {
         questionId: item.questionId,
         type: 'reply.failed',
         at: now,
         data: { replyId: item.replyId, reason, attempts: item.attempts },
       });
-      return [
-        () =>
-          hub.publish(
-            'reply.failed',
-            { reply: presenters.reply(reply), question: presenters.summary(question), reason },
-            { users: [reply.authorId] },
-          ),
-      ];
+      emit('reply.failed', { reply, question, reason });
     });
-    flush(notices);
     log.warn({ outboxId: item.id, questionId: item.questionId, reason }, 'reply failed for good');
   }
 
@@ -278,16 +265,18 @@ export function createOutbox({
           throw notFound('Question');
         throw conflict('invalid_state', 'This question has no failed post to retry');
       }
-      const question = db.transaction(() => {
+      const question = uow.run((emit) => {
         const now = clock.now();
         db.update(outbox)
           .set({ state: 'pending', nextAttemptAt: now, lastError: null, updatedAt: now })
           .where(eq(outbox.id, item.id))
           .run();
-        db.update(replies)
+        const reply = db
+          .update(replies)
           .set({ status: 'approved', failureReason: null, updatedAt: now })
           .where(eq(replies.id, item.replyId))
-          .run();
+          .returning()
+          .get();
         recordEvent(db, {
           questionId,
           actorId: manager.id,
@@ -295,14 +284,11 @@ export function createOutbox({
           at: now,
           data: { replyId: item.replyId },
         });
-        return db
-          .update(questions)
-          .set({ status: 'posting', updatedAt: now })
-          .where(eq(questions.id, questionId))
-          .returning()
-          .get()!;
+        const retried = questionRepo.transitionOne('retry', questionId, { updatedAt: now });
+        if (!retried) throw conflict('invalid_state', 'This question is no longer waiting for a retry');
+        if (reply) emit('reply.retried', { reply });
+        return retried;
       });
-      void this.run();
       return presenters.summary(question);
     },
 
