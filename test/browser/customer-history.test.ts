@@ -101,6 +101,20 @@ t.test("the customer's history beside the question, and reuse addressed to this 
     'Hi @rob_the_dad727! Robert King, hold the tv remote pairing button for five seconds.',
     "a snippet's {customer} and {name} are filled in",
   );
+  const managerPage = await openPage(browser, server.url);
+  await signIn(managerPage.page, cm.email, cm.password, '#/tags');
+  const snippets = managerPage.page.locator('section.panel', {
+    has: managerPage.page.locator('h2', { hasText: 'Snippets' }),
+  });
+  const add = snippets.locator('form').first();
+  await add.waitFor({ timeout: 10_000 });
+  t.match(await add.locator('.hint').textContent(), /\{customer\}.*\{name\}/, 'a manager is told about the variables');
+  await add.getByLabel('Title').fill('Order');
+  await add.getByLabel('Text').fill('Hi {customer}, order {order_id} ships today.');
+  await add.getByRole('button', { name: 'Add snippet' }).click();
+  await managerPage.page.locator('.toast', { hasText: 'unknown placeholder {order_id}' }).waitFor({ timeout: 10_000 });
+  t.pass('and told why a snippet with another placeholder is refused');
+
   await reuse.locator('summary').click();
   // The docs' screenshots are redrawn on request (SCREENSHOTS=1 npm test), not on every run: they show the time.
   if (process.env.SCREENSHOTS) {

@@ -21,7 +21,11 @@ function snippetForm(tags: Tag[], snippet: Snippet | null, done: () => void): HT
     { class: 'grid-form' },
     field('Title', title),
     field('Tag', tag),
-    field('Text', text),
+    field(
+      'Text',
+      text,
+      'Write {customer} for the customer’s @handle and {name} for their name: each reply fills in its own.',
+    ),
     h(
       'div',
       { class: 'form-actions' },
