@@ -26,7 +26,8 @@ function fingerprint(app: App): string {
   const sqlite = app.services.db.$client;
   const tables = sqlite
     .prepare<[], { name: string }>(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+      // The search index's virtual and shadow tables only mirror the tables hashed here (pragma table_list types them).
+      "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
     )
     .all();
   const hash = createHash('sha1');
