@@ -154,6 +154,9 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   return {
     db,
     clock,
+    events,
+    uow,
+    questionRepo,
     router,
     routingModel,
     hub,
