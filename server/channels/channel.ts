@@ -6,6 +6,8 @@ import type { LengthRule } from '../domain/attribution.js';
 export type { LengthRule } from '../domain/attribution.js';
 
 export interface OutgoingPost {
+  /** Stable across every attempt at the same reply (its id): an idempotency key, or a record key a network accepts. */
+  key: string;
   text: string;
   /** The customer's post the reply threads under. */
   inReplyTo: string;

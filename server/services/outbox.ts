@@ -147,7 +147,12 @@ export function createOutbox({
   async function deliver(item: OutboxRow) {
     const poster = channels.get(item.channel);
     if (!poster) return markSent(item, null);
-    const post: OutgoingPost = { text: item.text, inReplyTo: item.inReplyToExternalId, notBefore: item.createdAt };
+    const post: OutgoingPost = {
+      key: item.replyId,
+      text: item.text,
+      inReplyTo: item.inReplyToExternalId,
+      notBefore: item.createdAt,
+    };
     try {
       if (item.attempts > 1) {
         const existing = await poster.findExisting(post);
