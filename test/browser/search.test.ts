@@ -81,6 +81,8 @@ t.test('search the queue, combine it with filters, and save it as a view', async
     await mg.page.waitForFunction(() => document.querySelectorAll('.queue-row').length === 3);
     t.equal(await search.inputValue(), 'soundbar', 'the chip fills the search box');
     t.equal(await chip.getAttribute('aria-pressed'), 'true');
+    // The docs' screenshots are redrawn on request (SCREENSHOTS=1 npm test), not on every run: they show the time.
+    if (process.env.SCREENSHOTS) await mg.page.screenshot({ path: 'web/screenshots/manager-queue-search.png' });
 
     await mg.page.getByRole('button', { name: 'Delete view Soundbars' }).click();
     await chip.waitFor({ state: 'detached' });

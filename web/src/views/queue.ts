@@ -242,7 +242,13 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
 
   let views: SavedView[] = [];
   const viewChips = h('div', { class: 'saved-views', role: 'group', 'aria-label': 'Saved views' });
-  const viewName = h('input', { type: 'text', maxlength: 40, autocomplete: 'off', placeholder: 'e.g. Urgent TV' });
+  const viewName = h('input', {
+    type: 'text',
+    maxlength: 40,
+    autocomplete: 'off',
+    placeholder: 'Name these filters',
+    'aria-label': 'Save these filters as',
+  });
   const renderViews = () => {
     const current = apiFilters(f);
     replace(
@@ -293,6 +299,8 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     });
   };
   const saveButton = h('button', { type: 'submit' }, 'Save view');
+  const searchField = field('Search', search);
+  searchField.classList.add('field-search');
   void get<{ views: SavedView[] }>('/api/views')
     .then((res) => {
       views = res.views;
@@ -325,13 +333,13 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       field('Tag', tag),
       field('Assignee', assignee),
       field('Order', sort),
+      searchField,
     ),
-    h('div', { class: 'search-row' }, field('Search', search)),
     h(
       'div',
       { class: 'views-row' },
       viewChips,
-      h('form', { class: 'save-view', onsubmit: saveView }, field('Save these filters as', viewName), saveButton),
+      h('form', { class: 'save-view', onsubmit: saveView }, viewName, saveButton),
     ),
     count,
     list,
