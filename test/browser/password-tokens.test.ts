@@ -36,10 +36,10 @@ t.test('tokens and passwords, through the web client', async (t) => {
   await tokens.getByText('No API tokens.').waitFor();
   t.equal((await me(secret)).statusCode, 401, 'revoked from the list, it stops working');
 
-  const people = admin.page.locator('section', { has: admin.page.getByRole('heading', { name: 'People' }) });
-  await people.getByRole('button', { name: `Set a temporary password for ${expert.name}` }).click();
-  await people.getByLabel(`Temporary password for ${expert.name}`, { exact: true }).fill('temporary-pass-9');
-  await people.getByRole('button', { name: 'Set', exact: true }).click();
+  const accounts = admin.page.locator('section', { has: admin.page.getByRole('heading', { name: 'Accounts' }) });
+  await accounts.getByRole('button', { name: `Set a temporary password for ${expert.name}` }).click();
+  await accounts.getByLabel(`Temporary password for ${expert.name}`, { exact: true }).fill('temporary-pass-9');
+  await accounts.getByRole('button', { name: 'Set', exact: true }).click();
   await admin.page.getByText(`${expert.name} is signed out`).waitFor();
 
   const fay = await openPage(browser, server.url);
