@@ -8,6 +8,7 @@ import type { AppConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { createRouter } from '../domain/routing/index.js';
 import { createAnalytics } from '../services/analytics.js';
+import { createAccountService } from '../services/accounts.js';
 import { createAnswerService } from '../services/answers.js';
 import { createAuthService } from '../services/auth.js';
 import { createChannelStatus } from '../services/channel-status.js';
@@ -145,6 +146,15 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
   // (computed on a thread of their own: services/analytics.ts).
   const snippets = createSnippetService({ db, clock, tags });
+  const accounts = createAccountService({
+    auth,
+    experts,
+    hub,
+    subscriptions: push.subscriptions,
+    questions,
+    replies,
+    dispatcher,
+  });
   const notes = createNoteService({ db, clock, uow, access, questions });
   const analytics = createAnalytics({ db, clock, tags, log: log.child({ component: 'analytics' }) });
   hub.onPresence((userId, online) => {
@@ -157,6 +167,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     events,
     uow,
     questionRepo,
+    accounts,
     router,
     routingModel,
     hub,

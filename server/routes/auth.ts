@@ -13,7 +13,7 @@ import { errorResponses } from './schemas.js';
 export const LOGIN_FAILURES_PER_ADDRESS = { max: 30, timeWindowMs: 5 * 60_000 };
 
 export const authRoutes: FastifyPluginAsyncZod<{ secureCookies: boolean }> = async (app, { secureCookies }) => {
-  const { auth, push } = app.services;
+  const { auth, accounts } = app.services;
   const failuresByAddress = app.createRateLimit({
     max: LOGIN_FAILURES_PER_ADDRESS.max,
     timeWindow: LOGIN_FAILURES_PER_ADDRESS.timeWindowMs,
@@ -113,10 +113,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ secureCookies: boolean }> = asy
       config: { rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: callerKey } },
     },
     async (request, reply) => {
-      await auth.changePassword(request.principal!, request.body.currentPassword, request.body.newPassword);
-      // A password is changed because it may have leaked: devices it let subscribe stop hearing; the client subscribes
-      // this one again.
-      push.subscriptions.forgetAll(request.principal!.user.id, 'password changed');
+      await accounts.changePassword(request.principal!, request.body.currentPassword, request.body.newPassword);
       return reply.code(204).send(null);
     },
   );

@@ -6,13 +6,11 @@ import {
   TemporaryPasswordBodySchema,
   UpdateUserBodySchema,
   UserSchema,
-  type User,
 } from '../contracts/api.js';
-import { CREDENTIAL_ENDED } from '../services/realtime-hub.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { auth, dispatcher, experts, hub, push, questions, replies } = app.services;
+  const { auth, accounts } = app.services;
   const admin = app.requireRole('admin');
 
   app.get(
@@ -24,21 +22,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => ({ items: auth.listAccounts() }),
   );
 
-  /**
-   * The work a deactivated account held goes back to the team: replies waiting for review are withdrawn (they would
-   * post under the name of someone who left), the questions it held are released to their next wave, and its open
-   * offers end, re-offering questions that had no one else.
-   */
-  function handOver(actor: User, userId: string) {
-    for (const replyId of replies.pendingBy(userId))
-      replies.reject(actor, replyId, "Withdrawn: the author's account was deactivated");
-    for (const questionId of questions.heldBy(userId)) questions.release(actor, questionId);
-    dispatcher.withdrawOffers(userId);
-  }
-
-  // Roles and access change here: an employee who moves on is deactivated (their sessions end, their live connections
-  // close, their work goes back to the team, routing stops offering them any); reactivated, they sign in again. A
-  // changed role applies to their next request, and their live connection reconnects as the new role.
+  // Roles and access change here; what follows from a change (hand-over, routing, devices) is the account service's.
   app.patch(
     '/api/users/:id',
     {
@@ -51,18 +35,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request) => {
-      const actor = request.principal!.user;
-      const { id } = request.params;
-      const { before, after } = auth.updateUser(actor, id, request.body);
-      if (before.role !== after.role || before.active !== after.active)
-        hub.disconnectUser(id, CREDENTIAL_ENDED, 'account changed: sign in again');
-      if (after.role === 'expert' && after.active) experts.ensureProfile(id, after.name);
-      experts.refresh(id); // out of (or back into) routing before any question is re-offered
-      if (before.active && !after.active) {
-        handOver(actor, id);
-        push.subscriptions.forgetAll(id, 'account deactivated');
-      }
-      return { user: after };
+      return { user: accounts.update(request.principal!.user, request.params.id, request.body) };
     },
   );
 
@@ -77,9 +50,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request, reply) => {
-      const user = await auth.createUser(request.body);
-      if (user.role === 'expert') experts.ensureProfile(user.id, user.name);
-      return reply.code(201).send({ user });
+      return reply.code(201).send({ user: await accounts.create(request.body) });
     },
   );
 
@@ -97,8 +68,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request, reply) => {
-      await auth.setTemporaryPassword(request.principal!.user, request.params.id, request.body.temporaryPassword);
-      push.subscriptions.forgetAll(request.params.id, 'password reset by an admin');
+      await accounts.setTemporaryPassword(request.principal!.user, request.params.id, request.body.temporaryPassword);
       return reply.code(204).send(null);
     },
   );
