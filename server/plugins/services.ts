@@ -29,6 +29,7 @@ import { createTagService } from '../services/tags.js';
 import { createPresenters } from '../services/presenters.js';
 import { createRoutingModel } from '../services/routing-model.js';
 import { createNotifier } from '../listeners/notifier.js';
+import { createLiveMetrics } from '../listeners/live-metrics.js';
 import { createRealtimeListener } from '../listeners/realtime.js';
 import { createRoutingListener } from '../listeners/routing.js';
 import { createEventBus, createUnitOfWork } from '../events/unit-of-work.js';
@@ -161,6 +162,12 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     experts.setOnline(userId, online);
     if (online) dispatcher.rosterChanged();
   });
+  /**
+   * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
+   * nor is an expert who set themselves Away with the app still open.
+   */
+  const onlineExperts = () => hub.onlineUserIds().filter((id) => router.isAvailable(id)).length;
+  const liveMetrics = createLiveMetrics({ hub, events, live: () => metrics.live(onlineExperts()) });
   return {
     db,
     clock,
@@ -191,11 +198,8 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     analytics,
     push,
     notifier,
-    /**
-     * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
-     * nor is an expert who set themselves Away with the app still open.
-     */
-    onlineExperts: () => hub.onlineUserIds().filter((id) => router.isAvailable(id)).length,
+    onlineExperts,
+    liveMetrics,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -281,25 +285,7 @@ export default fp<ServiceOptions>(
       timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
       timers.push(every(1000, 'outbox run', () => services.outbox.run()));
       timers.push(every(1000, 'push sender', () => services.push.sender.tick()));
-      // The dashboard's "right now" tiles, for connected managers: within a second of any write (a new question counts
-      // in Open beside its queue row, not up to 5 s later) or of someone connecting or leaving, and every 5 s regardless
-      // (the day's rollover).
-      const writes = services.db.$client.prepare<[], number>('select total_changes()').pluck();
-      let ticked = { at: -Infinity, writes: -1 };
-      let presenceChanged = false;
-      services.hub.onPresence(() => {
-        presenceChanged = true;
-      });
-      timers.push(
-        every(1000, 'metrics tick', () => {
-          if (services.hub.managerCount() === 0) return;
-          const now = { at: performance.now(), writes: writes.get()! };
-          if (now.writes === ticked.writes && !presenceChanged && now.at - ticked.at < 5000) return;
-          ticked = now;
-          presenceChanged = false;
-          services.hub.publish('metrics.tick', services.metrics.live(services.onlineExperts()));
-        }),
-      );
+      timers.push(every(1000, 'metrics tick', () => services.liveMetrics.tick()));
       for (const timer of timers) timer.unref();
       void services.outbox.run();
     });
