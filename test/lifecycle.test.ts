@@ -100,3 +100,22 @@ t.test('a unit of work publishes its events after commit, and nothing when it ro
   t.equal(questionRepo.byId(id)?.updatedAt, 44, "the outer unit's write committed, the savepoint's did not");
   t.throws(() => uow.emit('question.updated', { question: { row }, informed: [] }), /outside a unit of work/);
 });
+
+t.test("docs/architecture.md's lifecycle table is the one in domain/lifecycle.ts", async (t) => {
+  const doc = readFileSync('docs/architecture.md', 'utf8');
+  const table = doc.slice(doc.indexOf('| action | from | to |'));
+  const rows = table
+    .split('\n')
+    .slice(2)
+    .filter((line, i, all) => line.startsWith('|') && all.slice(0, i).every((l) => l.startsWith('|')));
+  const documented = Object.fromEntries(
+    rows.map((line) => {
+      const [action = '', from = '', to = ''] = line
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim());
+      return [action.split(' ')[0], { from: from.split(', '), to }];
+    }),
+  );
+  t.same(documented, JSON.parse(JSON.stringify(LIFECYCLE)));
+});
