@@ -24,8 +24,8 @@ interface Deps {
   config: RoutingConfig;
 }
 
-/** Expired offers taken per slice. Each can route a question anew (~1 ms), so a slice holds the event loop for tens
- * of milliseconds at most; a backlog (after an outage, say) is worked off slice by slice with requests in between. */
+/** Expired offers taken per slice. Each can route a question anew, so a slice is kept small enough that requests
+ * run between slices while a backlog (after an outage, say) is worked off (docs/architecture.md, "Why some rules"). */
 export const EXPIRE_BATCH = 50;
 /** Slices one timer tick may run before leaving the rest to the next tick. */
 const MAX_SLICES_PER_RUN = 200;

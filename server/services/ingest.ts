@@ -39,9 +39,9 @@ interface Deps {
 }
 
 /**
- * The most questions one group commit takes; the rest wait for the next turn of the event loop. A question costs
- * about a millisecond of CPU, so this bounds how long a batch holds the event loop (and the sockets) to ~30 ms,
- * while a commit (~0.1-0.5 ms) is already a small share of a batch of a few questions.
+ * The most questions one group commit takes; the rest wait for the next turn of the event loop. It bounds how long a
+ * batch holds the event loop (and the sockets), while a commit is already a small share of a batch of a few
+ * questions (docs/architecture.md, "Why some rules are so").
  */
 const MAX_BATCH = 32;
 

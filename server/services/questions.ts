@@ -82,9 +82,9 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
   }
 
   // The manager's queue, newest first, by status: SQLite cannot read several statuses' (status, id) index ranges as one
-  // id-ordered stream, so `status in (…) order by id desc limit n` sorted every open question to keep one page (30–50 ms
-  // of SQL at a million stored). Each status's range is read newest first instead, n ids at most, and the newest n of
-  // those kept: a sort of a few hundred ids, however long the queue. The tag is checked per id (`exists`), so a range
+  // id-ordered stream, so `status in (…) order by id desc limit n` would sort every open question to keep one page
+  // (docs/architecture.md, "Why some rules are so"). Each status's range is read newest first instead, n ids at most,
+  // and the newest n of those kept: a sort of a few hundred ids, however long the queue. The tag is checked per id (`exists`), so a range
   // still stops after n matches. Filters by assignee, or an expert's own questions, have their index and keep one query.
   function newestIds(statuses: string[], query: { tag?: string; cursor?: string }, take: number): SQL {
     const ranges = statuses.map(

@@ -2,17 +2,16 @@
 // that reached the public (posted) or was approved. Incremental learning keeps it current after that.
 //
 // The router learns online, so the replay *is* the model, and its order matters. A small history is replayed before
-// the server listens. A large one (a million answers take 100-180 s here) is replayed after it: from a read
+// the server listens. A large one (minutes at a million answers) is replayed after it: from a read
 // snapshot on a connection of its own, in slices with the event loop free between them. Whatever the server learns
 // meanwhile (a reply approved, a question retagged) waits in a queue and is learned once the snapshot is done, in
 // the order it happened — so the model ends up as a replay of everything in order, as it would be after a restart.
 // Until then routing works from the skills, availability and load on the roster and what is learned so far.
 //
 // The snapshot's read transaction holds back WAL checkpoints for as long as it lasts: everything written meanwhile
-// stays in the WAL, which grows (12 KB per ingested question; 200 MB in the first 90 s at 180 questions/s on the 1M
-// history, where learning takes ~6 minutes). Reading is ~50x faster than learning (the 1M history's 862,000 answers
-// read in ~4 s), so the replay reads the whole history first, in slices, and lets go of the snapshot; then it learns
-// from memory (the texts, ~60 MB at 1M, freed as they are learned).
+// stays in the WAL, which grows with every question ingested. Reading is far faster than learning, so the replay
+// reads the whole history first, in slices, and lets go of the snapshot; then it learns from memory (the texts,
+// freed as they are learned). The figures are in docs/architecture.md ("Reliability" and "Why some rules are so").
 import Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import type { Router } from '../domain/routing/index.js';

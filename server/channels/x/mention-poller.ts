@@ -122,8 +122,8 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     // recent search (the last 7 days), between the cursor and the oldest mention the timeline gave.
     if (since && !timeline.done) found.push(...(await backfill(since, found, authors)));
     const tweets = found.filter((t) => t.author_id !== me).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    // Stored a hundred at a time with the event loop free between (a poll of 800 in one transaction held every other
-    // request for ~0.45 s). The cursor moves with the last hundred: after a crash half-way the next poll reads the
+    // Stored a hundred at a time with the event loop free between: a poll of 800 in one transaction would hold every
+    // other request meanwhile (docs/architecture.md, "Why some rules are so"). The cursor moves with the last hundred: after a crash half-way the next poll reads the
     // same pages again, and what was already stored is recognised by its external id, not stored twice.
     let ingested = 0;
     for (let start = 0; ; start += INGEST_CHUNK) {
