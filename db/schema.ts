@@ -104,6 +104,9 @@ export const questions = sqliteTable(
     conversationId: text('conversation_id'),
     inReplyToExternalId: text('in_reply_to_external_id'),
     priority: integer('priority').notNull().default(0),
+    /** How the customer felt as they wrote (server/domain/sentiment.ts); null for questions stored before it was scored. */
+    sentimentLabel: text('sentiment_label', { enum: ['negative', 'neutral', 'positive'] }),
+    sentimentScore: real('sentiment_score'),
     status: text('status').notNull(),
     assigneeId: text('assignee_id').references(() => users.id),
     /** Why the question needs a manager's eye: 'no-tag', 'no-match' (went to generalists), 'no-expert'. */
@@ -168,6 +171,9 @@ export const messages = sqliteTable(
     text: text('text').notNull(),
     authorHandle: text('author_handle'),
     at: integer('at').notNull(),
+    /** A customer's post only (direction 'in'): the shift after an answer compares it with the question's. */
+    sentimentLabel: text('sentiment_label', { enum: ['negative', 'neutral', 'positive'] }),
+    sentimentScore: real('sentiment_score'),
   },
   (t) => [index('messages_question').on(t.questionId, t.at), uniqueIndex('messages_external').on(t.externalId)],
 );
