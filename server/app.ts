@@ -47,6 +47,7 @@ import { bootstrapAdmin } from './services/bootstrap.js';
 import type { ChannelAdapter } from './channels/channel.js';
 import { createChannelRegistry } from './channels/registry.js';
 import xChannel from './channels/x/plugin.js';
+import mastodonChannel from './channels/mastodon/plugin.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -151,6 +152,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x });
+  if (config.mastodon) await app.register(mastodonChannel, { mastodon: config.mastodon });
   // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.
   if (deps.timers ?? true) {
     app.addHook('onReady', async () => app.services.channelAdapters.start());

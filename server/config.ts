@@ -20,6 +20,9 @@ export const EnvSchema = z.object({
   X_ACCESS_SECRET: optionalText,
   X_POLL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
   X_SEARCH_QUERY: optionalText,
+  MASTODON_URL: z.url().optional(),
+  MASTODON_ACCESS_TOKEN: optionalText,
+  MASTODON_POLL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURE_COOKIES: flag.optional(),
   DEMO: flag.optional(),
@@ -88,6 +91,14 @@ export interface XChannelConfig {
   searchQuery?: string;
 }
 
+export interface MastodonChannelConfig {
+  /** The brand account's server, e.g. https://mastodon.social. */
+  url: string;
+  /** A token of the brand account scoped read:notifications read:statuses read:accounts write:statuses. */
+  accessToken: string;
+  pollIntervalMs: number;
+}
+
 export interface PushConfig {
   /** Accept push endpoints and webhooks on loopback and private addresses (tests, the demo); never in production. */
   allowLocalEndpoints: boolean;
@@ -105,6 +116,7 @@ export interface AppConfig {
   secureCookies: boolean;
   admin?: { email: string; password: string };
   x?: XChannelConfig;
+  mastodon?: MastodonChannelConfig;
   routing: RoutingConfig;
   /** Web Push and the chat webhook; absent means the defaults (public https addresses only, generated keys). */
   push?: PushConfig;
@@ -151,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
       'Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together',
     );
   }
+  if ((e.MASTODON_URL === undefined) !== (e.MASTODON_ACCESS_TOKEN === undefined)) {
+    throw new Error('Invalid environment:\n  MASTODON_URL and MASTODON_ACCESS_TOKEN must be set together');
+  }
   if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
     throw new Error('Invalid environment:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
   }
@@ -183,6 +198,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
           ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD }
           : undefined,
       x,
+      mastodon:
+        e.MASTODON_URL && e.MASTODON_ACCESS_TOKEN
+          ? {
+              url: e.MASTODON_URL,
+              accessToken: e.MASTODON_ACCESS_TOKEN,
+              pollIntervalMs: e.MASTODON_POLL_INTERVAL_S * 1000,
+            }
+          : undefined,
       push: {
         allowLocalEndpoints: e.PUSH_ALLOW_LOCAL_ENDPOINTS ?? false,
         // Push services contact the subject when a sender misbehaves: the admin's address is the sensible default.

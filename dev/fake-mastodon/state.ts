@@ -1,0 +1,154 @@
+import { renderContent } from './render.js';
+import type { FakeAccount, FakeNotification, FakeStatus, NewMention, Visibility } from './types.js';
+
+/** Mastodon keeps an Idempotency-Key for an hour: a repeat within it returns the status it made. */
+const IDEMPOTENCY_TTL_MS = 60 * 60_000;
+/**
+ * Notification ids start above 2^53 so that a client reading them as numbers loses digits and fails the tests
+ * (real ones are smaller, status ids are larger: both are strings on the wire).
+ */
+const FIRST_NOTIFICATION_ID = 9_007_199_254_740_993n;
+const MENTION = /(?<![\p{L}\p{N}_/@])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@([a-z0-9.-]+\.[a-z]{2,}))?/giu;
+
+export class FakeMastodonState {
+  readonly brand: FakeAccount;
+  private readonly accounts = new Map<string, FakeAccount>();
+  private readonly byAcct = new Map<string, FakeAccount>();
+  private readonly statusList: FakeStatus[] = [];
+  private readonly statusById = new Map<string, FakeStatus>();
+  private readonly notifications: FakeNotification[] = [];
+  private readonly idempotency = new Map<string, { statusId: string; at: number }>();
+  private nextAccountId = 110_000_000_000_000_001n;
+  private lastStatusId = 0n;
+  private nextNotificationId = FIRST_NOTIFICATION_ID;
+  maxCharacters: number;
+
+  constructor(
+    readonly domain: string,
+    brand: { username: string; displayName: string },
+    maxCharacters: number,
+    private readonly clock: () => number,
+  ) {
+    this.maxCharacters = maxCharacters;
+    this.brand = this.account({ username: brand.username, displayName: brand.displayName });
+  }
+
+  /** The account with this handle, created on first use. */
+  account(input: NewMention['account']): FakeAccount {
+    const domain = input.domain && input.domain.toLowerCase() !== this.domain ? input.domain.toLowerCase() : null;
+    const acct = domain ? `${input.username}@${domain}` : input.username;
+    const known = this.byAcct.get(acct.toLowerCase());
+    if (known) return known;
+    const account: FakeAccount = {
+      id: String(this.nextAccountId++),
+      username: input.username,
+      acct,
+      displayName: input.displayName ?? input.username,
+      domain,
+      createdAt: new Date(this.clock()),
+    };
+    this.accounts.set(account.id, account);
+    this.byAcct.set(acct.toLowerCase(), account);
+    return account;
+  }
+
+  accountById(id: string): FakeAccount | undefined {
+    return this.accounts.get(id);
+  }
+
+  status(id: string): FakeStatus | undefined {
+    return this.statusById.get(id);
+  }
+
+  statuses(): FakeStatus[] {
+    return this.statusList.slice();
+  }
+
+  /** Who `viewer` may see it: the author, anyone for public/unlisted, the mentioned for private/direct. */
+  visibleTo(status: FakeStatus, viewerId: string): boolean {
+    if (status.visibility === 'public' || status.visibility === 'unlisted') return true;
+    return status.accountId === viewerId || status.mentionIds.includes(viewerId);
+  }
+
+  /** `@user` is a local account only; `@user@domain` the account of that server (ours when the domain is ours). */
+  resolveMentions(text: string): FakeAccount[] {
+    const found = new Map<string, FakeAccount>();
+    for (const [, username, domain] of text.matchAll(MENTION)) {
+      const local = !domain || domain.toLowerCase() === this.domain;
+      const account = this.byAcct.get((local ? username! : `${username}@${domain}`).toLowerCase());
+      if (account) found.set(account.id, account);
+    }
+    return [...found.values()];
+  }
+
+  addStatus(input: {
+    author: FakeAccount;
+    text: string;
+    visibility: Visibility;
+    inReplyToId?: string;
+    html?: string;
+    language?: string;
+  }): FakeStatus {
+    const parent = input.inReplyToId ? this.statusById.get(input.inReplyToId) : undefined;
+    if (input.inReplyToId && !parent) throw new Error(`Unknown status ${input.inReplyToId}`);
+    const mentions = this.resolveMentions(input.text);
+    const status: FakeStatus = {
+      id: this.newStatusId(),
+      accountId: input.author.id,
+      text: input.text,
+      content: input.html ?? renderContent(input.text, (username, domain) => this.mentionUrl(username, domain)),
+      visibility: input.visibility,
+      inReplyToId: parent?.id ?? null,
+      inReplyToAccountId: parent?.accountId ?? null,
+      mentionIds: mentions.map((m) => m.id),
+      language: input.language ?? 'en',
+      createdAt: new Date(this.clock()),
+    };
+    this.statusList.push(status);
+    this.statusById.set(status.id, status);
+    for (const mentioned of mentions) {
+      if (mentioned.id === status.accountId || mentioned.domain) continue;
+      this.notifications.push({
+        id: String(this.nextNotificationId++),
+        type: 'mention',
+        ownerId: mentioned.id,
+        accountId: status.accountId,
+        statusId: status.id,
+        createdAt: status.createdAt,
+      });
+    }
+    return status;
+  }
+
+  notificationsOf(ownerId: string): FakeNotification[] {
+    return this.notifications.filter((n) => n.ownerId === ownerId);
+  }
+
+  statusesBy(accountId: string): FakeStatus[] {
+    return this.statusList.filter((s) => s.accountId === accountId);
+  }
+
+  rememberedPost(accountId: string, key: string): FakeStatus | undefined {
+    const seen = this.idempotency.get(`${accountId}:${key}`);
+    if (!seen || this.clock() - seen.at > IDEMPOTENCY_TTL_MS) return undefined;
+    return this.statusById.get(seen.statusId);
+  }
+
+  rememberPost(accountId: string, key: string, status: FakeStatus): void {
+    this.idempotency.set(`${accountId}:${key}`, { statusId: status.id, at: this.clock() });
+  }
+
+  /** Snowflake-like as Mastodon's: the creation time in ms shifted left 16 bits, always growing. */
+  private newStatusId(): string {
+    const fromTime = BigInt(this.clock()) << 16n;
+    this.lastStatusId = fromTime > this.lastStatusId ? fromTime : this.lastStatusId + 1n;
+    return String(this.lastStatusId);
+  }
+
+  private mentionUrl(username: string, domain: string | undefined): string | undefined {
+    const local = !domain || domain.toLowerCase() === this.domain;
+    const account = this.byAcct.get((local ? username : `${username}@${domain}`).toLowerCase());
+    if (!account) return undefined;
+    return `https://${account.domain ?? this.domain}/@${account.username}`;
+  }
+}

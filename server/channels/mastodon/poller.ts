@@ -1,0 +1,173 @@
+// Polls the brand's mention notifications. `min_id` is the cursor: Mastodon answers with the page just above it, so
+// following the `prev` links walks forward page by page to the newest with nothing skipped (`since_id` would return
+// the newest page and skip the middle of a burst). Each page is stored in one transaction with the cursor moved to
+// its newest notification: a crash between pages resumes at the next page, and a page read twice is recognised by its
+// status ids, never stored twice. Polling rather than the streaming API: a stream replays nothing after a reconnect,
+// so the poll would still be needed to fill its gaps (docs/channels.md).
+import { eq } from 'drizzle-orm';
+import type { mastodon } from 'masto';
+import type { Db } from '../../../db/client.js';
+import { channelCursors } from '../../../db/schema.js';
+import type { IngestQuestion } from '../../contracts/api.js';
+import type { Clock } from '../../domain/clock.js';
+import type { ChannelStatus } from '../../services/channel-status.js';
+import type { IngestService } from '../../services/ingest.js';
+import { describeMastodonError, exhaustedUntil, retryDelayMs } from './errors.js';
+import { statusText } from './status-text.js';
+
+export const MASTODON_CHANNEL = 'mastodon';
+/** Mastodon's default page of notifications; it allows up to 80. */
+const PAGE_SIZE = 40;
+
+interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+interface Deps {
+  client: mastodon.rest.Client;
+  db: Db;
+  clock: Clock;
+  ingest: IngestService;
+  status: ChannelStatus;
+  log: Logger;
+  intervalMs: number;
+  /** Runs before every poll: the adapter reads the instance's limits here until it has them. */
+  beforePoll?: () => Promise<void>;
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1);
+
+export function toIngest(status: mastodon.v1.Status): IngestQuestion {
+  return {
+    channel: MASTODON_CHANNEL,
+    externalId: status.id,
+    text: statusText(status.content) || status.spoilerText || '(no text)',
+    // The network's own way to show a person: `user` on the brand's server, `user@domain` elsewhere.
+    author: {
+      handle: status.account.acct,
+      name: status.account.displayName || undefined,
+      externalId: status.account.id,
+    },
+    createdAt: status.createdAt,
+    inReplyToExternalId: status.inReplyToId ?? undefined,
+    lang: status.language ?? undefined,
+  };
+}
+
+export function createMastodonPoller({ client, db, clock, ingest, status, log, intervalMs, beforePoll }: Deps) {
+  const report = status.register(MASTODON_CHANNEL);
+  const stored = () => db.select().from(channelCursors).where(eq(channelCursors.channel, MASTODON_CHANNEL)).get();
+  let brandId: string | null = stored()?.brandUserId ?? null;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<void> | null = null;
+  let failures = 0;
+  let stopped = true;
+
+  async function brand(): Promise<string> {
+    if (brandId) return brandId;
+    const account = await client.v1.accounts.verifyCredentials();
+    brandId = account.id;
+    db.insert(channelCursors)
+      .values({ channel: MASTODON_CHANNEL, brandUserId: account.id, updatedAt: clock.now() })
+      .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: account.id } })
+      .run();
+    return account.id;
+  }
+
+  function storePage(notifications: mastodon.v1.Notification[], me: string): number {
+    let newest = '0';
+    for (const n of notifications) if (BigInt(n.id) > BigInt(newest)) newest = n.id;
+    const statuses = notifications
+      .flatMap((n) => (n.type === 'mention' && n.status ? [n.status] : []))
+      .filter((s) => s.account.id !== me)
+      .sort(byId);
+    ingest.ingestAll(statuses.map(toIngest), () =>
+      db
+        .insert(channelCursors)
+        .values({ channel: MASTODON_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
+        .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } })
+        .run(),
+    );
+    return statuses.length;
+  }
+
+  /** One poll: every page above the cursor, oldest first, each stored with the cursor it reaches. */
+  async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
+    await beforePoll?.();
+    const me = await brand();
+    const cursor = stored()?.sinceId ?? undefined;
+    // Without a cursor (the first start) only the newest page is read: older mentions predate the desk.
+    const pages = client.v1.notifications.list
+      .$raw({ types: ['mention'], limit: PAGE_SIZE, ...(cursor ? { minId: cursor } : {}) })
+      .setDirection('prev');
+    let ingested = 0;
+    let waitUntil: number | undefined;
+    for await (const page of pages) {
+      waitUntil = exhaustedUntil(page.headers);
+      if (page.data.length === 0) break;
+      ingested += storePage(page.data, me);
+      if (waitUntil) break;
+      // A timer, not setImmediate: other requests get the event loop between pages.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return { ingested, waitMs: waitUntil ? Math.max(0, waitUntil - clock.now() + 500) : 0 };
+  }
+
+  async function cycle(): Promise<number> {
+    report({ state: 'polling' });
+    try {
+      const { ingested, waitMs } = await pollOnce();
+      failures = 0;
+      report({
+        state: waitMs > 0 ? 'waiting' : 'ok',
+        lastPollAt: new Date(clock.now()).toISOString(),
+        lastError: null,
+        waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null,
+      });
+      if (ingested > 0) log.info({ ingested }, 'mastodon mentions ingested');
+      return Math.max(intervalMs, waitMs);
+    } catch (error) {
+      failures++;
+      const retry = retryDelayMs(error, failures, clock.now());
+      const reason = describeMastodonError(error);
+      report({
+        state: retry.waiting ? 'waiting' : 'error',
+        lastError: reason,
+        waitUntil: new Date(clock.now() + retry.delayMs).toISOString(),
+      });
+      log.warn({ reason, retryInMs: retry.delayMs }, 'mastodon poll failed');
+      return retry.delayMs;
+    }
+  }
+
+  function schedule(delay: number) {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      inFlight = cycle()
+        .then(schedule)
+        .finally(() => {
+          inFlight = null;
+        });
+    }, delay);
+    timer.unref();
+  }
+
+  return {
+    pollOnce,
+    /** The poll a timer runs, with its report to the status board; tests call it to see what /health shows. */
+    cycle,
+    brandId: brand,
+    cursor: () => stored()?.sinceId ?? null,
+    start() {
+      stopped = false;
+      schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+      report({ state: 'disabled' });
+    },
+  };
+}
+export type MastodonPoller = ReturnType<typeof createMastodonPoller>;
