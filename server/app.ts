@@ -25,6 +25,7 @@ import securityHeaders from './plugins/security-headers.js';
 import servicesPlugin from './plugins/services.js';
 import { answerRoutes } from './routes/answers.js';
 import { authRoutes } from './routes/auth.js';
+import { channelRoutes } from './routes/channels.js';
 import { expertRoutes } from './routes/experts.js';
 import { healthRoutes } from './routes/health.js';
 import { insightRoutes } from './routes/insights.js';
@@ -47,6 +48,7 @@ import { bootstrapAdmin } from './services/bootstrap.js';
 import type { ChannelAdapter } from './channels/channel.js';
 import { createChannelRegistry } from './channels/registry.js';
 import xChannel from './channels/x/plugin.js';
+import webhookChannels from './channels/webhook/plugin.js';
 import mastodonChannel from './channels/mastodon/plugin.js';
 
 export interface AppDeps {
@@ -152,6 +154,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x });
+  await app.register(webhookChannels, { allowLocal: config.push?.allowLocalEndpoints ?? false });
   if (config.mastodon) await app.register(mastodonChannel, { mastodon: config.mastodon });
   // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.
   if (deps.timers ?? true) {
@@ -177,6 +180,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(savedViewRoutes);
   await app.register(replyRoutes);
   await app.register(settingsRoutes);
+  await app.register(channelRoutes);
   await app.register(metricsRoutes);
   await app.register(liveRoutes);
   await app.register(answerRoutes);

@@ -12,6 +12,11 @@ export function createChannelRegistry(adapters: Iterable<ChannelAdapter> = []) {
       byName.set(adapter.name, adapter);
     },
 
+    /** Takes a channel's adapter out (an API channel whose webhook was removed); its replies are then not sent. */
+    unregister(name: string): void {
+      byName.delete(name);
+    },
+
     get(name: string): ChannelAdapter | undefined {
       return byName.get(name);
     },

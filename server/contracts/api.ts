@@ -282,6 +282,11 @@ export const ReplySchema = z.object({
   preview: z.string(),
   weightedLength: z.number(),
   externalId: z.string().nullable(),
+  /**
+   * Once posted: `sent` when a network or a webhook took it (`externalId` is its id there), `none` when its channel
+   * has no delivery configured, so the answer is recorded and nothing was sent. Null before.
+   */
+  delivery: z.enum(['sent', 'none']).nullable(),
   feedback: z.string().nullable(),
   failureReason: z.string().nullable(),
   createdAt: isoTime,

@@ -146,7 +146,12 @@ export function createOutbox({
 
   async function deliver(item: OutboxRow) {
     const poster = channels.get(item.channel);
-    if (!poster) return markSent(item, null);
+    // A channel nothing delivers for (an API channel with no webhook): the answer is recorded with no external id,
+    // which the reply shows as delivery "none" — recorded, not sent — rather than as a post.
+    if (!poster) {
+      log.info({ outboxId: item.id, channel: item.channel }, 'no delivery configured for the channel; reply recorded');
+      return markSent(item, null);
+    }
     const post: OutgoingPost = {
       key: item.replyId,
       text: item.text,

@@ -56,6 +56,8 @@ export function toReply(row: ReplyRow, authorName?: string): Reply {
     preview: row.preview,
     weightedLength: row.weightedLength,
     externalId: row.externalId,
+    // The outbox records a reply on a channel nothing delivers for as posted with no id anywhere.
+    delivery: row.status !== 'posted' ? null : row.externalId ? 'sent' : 'none',
     feedback: row.feedback,
     failureReason: row.failureReason,
     createdAt: iso(row.createdAt),

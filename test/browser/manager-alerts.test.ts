@@ -137,6 +137,7 @@ t.test('a manager hears about escalations and breaches', async (t) => {
         preview: 'Try another cable. ^JD',
         weightedLength: 22,
         externalId: null,
+        delivery: null,
         feedback: null,
         failureReason: 'duplicate',
         createdAt: at,
