@@ -30,6 +30,9 @@ interface Deps {
   dispatcher: Dispatcher;
 }
 
+/** Someone holds the question now, so "no expert available" is no longer so; a tagging flag still holds. */
+const heldFlag = sql`nullif(${questions.flag}, 'no-expert')`;
+
 export function createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher }: Deps) {
   function load(id: string): QuestionRow {
     const row = db.select().from(questions).where(eq(questions.id, id)).get();
@@ -228,7 +231,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
         const updated = questionRepo.transitionOne(
           'claim',
           row.id,
-          { assigneeId: user.id, claimedAt: now, updatedAt: now },
+          { assigneeId: user.id, claimedAt: now, updatedAt: now, flag: heldFlag },
           isNull(questions.assigneeId),
         );
         if (!updated) return null;
@@ -319,6 +322,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
           assigneeId: expertId,
           claimedAt: now,
           updatedAt: now,
+          flag: heldFlag,
         });
         if (!updated)
           throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);

@@ -2,7 +2,7 @@
 import type { QuestionStatus, QuestionSummary, ReplyStatus } from '../../server/contracts/api.js';
 import { ApiError } from './api.js';
 import { slaState, slaText } from './clock.js';
-import { type Child, h } from './dom.js';
+import { type Child, h, nextId } from './dom.js';
 import { STATUS_LABEL, isOpen, since } from './format.js';
 
 export function statusBadge(status: QuestionStatus | ReplyStatus): HTMLElement {
@@ -151,4 +151,49 @@ export function meter(value: number, max: number, label: string): HTMLElement {
     ),
     h('span', { class: 'meter-text' }, `${value}/${max}`),
   );
+}
+
+/**
+ * Asks before an action that is hard to take back (dismiss, reassign), in the page: a modal `<dialog>` that keeps
+ * focus, reads as a dialog to a screen reader, closes on Escape, and starts on Cancel so Enter does not confirm by
+ * accident. Warnings are what the manager may not have seen (a fresh claim, a full load).
+ */
+export function confirmAction(options: {
+  title: string;
+  warnings?: string[];
+  confirm: string;
+  danger?: boolean;
+}): Promise<boolean> {
+  const titleId = nextId('confirm');
+  const cancel = h('button', { type: 'button' }, 'Cancel');
+  const ok = h('button', { type: 'button', class: options.danger ? 'danger' : 'primary' }, options.confirm);
+  const warnings = options.warnings ?? [];
+  const dialog = h(
+    'dialog',
+    { class: 'confirm', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, options.title),
+    warnings.length
+      ? h(
+          'ul',
+          { class: 'warnings' },
+          warnings.map((w) => h('li', null, w)),
+        )
+      : null,
+    h('div', { class: 'form-actions' }, cancel, ok),
+  );
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    let answer = false;
+    cancel.addEventListener('click', () => dialog.close());
+    ok.addEventListener('click', () => {
+      answer = true;
+      dialog.close();
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(answer);
+    });
+    dialog.showModal();
+    cancel.focus();
+  });
 }

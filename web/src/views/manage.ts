@@ -3,8 +3,8 @@
 import type { Expert, QuestionDetail, Tag } from '../../../server/contracts/api.js';
 import { get, post } from '../api.js';
 import { field, h, nextId, replace } from '../dom.js';
-import { isOpen, percent } from '../format.js';
-import { busy, button, meter, toast } from '../ui.js';
+import { isOpen, percent, since } from '../format.js';
+import { busy, button, confirmAction, meter, toast } from '../ui.js';
 
 let expertsCache: { at: number; items: Expert[] } | null = null;
 export async function experts(maxAgeMs = 15_000): Promise<Expert[]> {
@@ -32,6 +32,31 @@ function rankFor(q: QuestionDetail, e: Expert): number {
     skill * 5 -
     (e.load / Math.max(1, e.capacity)) * 10
   );
+}
+
+/** A claim this recent may have a reply half-written behind it: taking the question away deserves a word. */
+const FRESH_HOLD_MS = 5 * 60_000;
+
+/** Who holds the question, and since when, as a warning before it is taken from them. */
+export function holdWarning(q: QuestionDetail, now = Date.now()): string | null {
+  if (!q.assigneeName || !['claimed', 'in_review'].includes(q.status)) return null;
+  if (q.status === 'in_review') return `${q.assigneeName}'s reply is waiting for review.`;
+  const held = [...q.events].reverse().find((e) => e.type === 'question.claimed' || e.type === 'question.assigned');
+  if (held && now - Date.parse(held.at) < FRESH_HOLD_MS)
+    return `${q.assigneeName} took it ${since(held.at, now)} ago and may be writing a reply.`;
+  return `${q.assigneeName} holds it.`;
+}
+
+function assignWarnings(q: QuestionDetail, e: Expert): string[] {
+  const warnings: string[] = [];
+  if (e.load >= e.capacity)
+    warnings.push(
+      `${e.name} already holds ${e.load} of ${e.capacity} questions: this one makes ${e.load + 1}, over their capacity.`,
+    );
+  if (e.availability === 'away') warnings.push(`${e.name} is set to away.`);
+  const hold = q.assigneeId && q.assigneeId !== e.id ? holdWarning(q) : null;
+  if (hold) warnings.push(`${hold} Assigning takes it from them.`);
+  return warnings;
 }
 
 function assignBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; render(): void } {
@@ -89,6 +114,14 @@ function assignBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLEl
                     'Assign',
                     (ev) =>
                       busy(ev.currentTarget as HTMLButtonElement, async () => {
+                        // Their load as it is now, not as the list was loaded: the warning is about now.
+                        const now = (await experts(0)).find((x) => x.id === e.id) ?? e;
+                        const ok = await confirmAction({
+                          title: `Assign this question to ${e.name}?`,
+                          warnings: assignWarnings(getQ(), now),
+                          confirm: `Assign to ${e.name}`,
+                        });
+                        if (!ok) return;
                         await post(`/api/questions/${encodeURIComponent(q.id)}/assign`, { expertId: e.id });
                         toast(`Assigned to ${e.name}.`, 'ok');
                         reload();
@@ -145,6 +178,14 @@ function dismissBox(getQ: () => QuestionDetail, reload: () => void): HTMLElement
     const reason = [select.value, other.value.trim()].filter(Boolean).join(': ');
     if (!reason) return toast('Give a reason to dismiss.', 'error');
     void busy(btn, async () => {
+      const hold = holdWarning(getQ());
+      const ok = await confirmAction({
+        title: 'Dismiss this question?',
+        warnings: [`Reason: ${reason}. Nobody will answer the customer.`, ...(hold ? [hold] : [])],
+        confirm: 'Dismiss',
+        danger: true,
+      });
+      if (!ok) return;
       await post(`/api/questions/${encodeURIComponent(getQ().id)}/dismiss`, { reason });
       toast('Dismissed.', 'ok');
       reload();
