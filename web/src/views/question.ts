@@ -15,14 +15,37 @@ import { handoffPanel, notesPanel, reusePanel } from './knowledge.js';
 import { managerPanel } from './manage.js';
 import { saveAsSnippet } from './snippets.js';
 
-export function replyCard(r: Reply): HTMLElement {
+/**
+ * Where a reply went: a post on X with its link, an id on another channel (a network, or the receiver of the channel's
+ * webhook), or nowhere, when the channel has no delivery configured and the answer was only recorded.
+ */
+function deliveryNote(r: Reply, channel: string): HTMLElement | null {
+  if (r.delivery === 'none')
+    return h(
+      'p',
+      { class: 'muted delivery-none' },
+      `Recorded, not sent: no delivery configured for channel ${channel}`,
+    );
+  if (!r.externalId) return null;
+  if (channel !== 'x') return h('p', null, `Sent on ${channel} as `, h('code', null, r.externalId));
+  return h(
+    'p',
+    null,
+    'Public post ',
+    h('code', null, r.externalId),
+    ' · ',
+    h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X'),
+  );
+}
+
+export function replyCard(r: Reply, channel: string): HTMLElement {
   return h(
     'li',
     { class: `reply reply-${r.status}` },
     h(
       'div',
       { class: 'row-top' },
-      statusBadge(r.status),
+      r.delivery === 'none' ? h('span', { class: 'badge st-recorded' }, 'Recorded') : statusBadge(r.status),
       r.authorName ? h('span', null, r.authorName) : null,
       age(r.updatedAt),
       h('span', { class: 'muted' }, `${r.weightedLength} / 280`),
@@ -30,16 +53,7 @@ export function replyCard(r: Reply): HTMLElement {
     publicPreview(r.preview),
     r.feedback ? h('p', { class: 'feedback' }, h('strong', null, 'Feedback: '), r.feedback) : null,
     r.failureReason ? h('p', { class: 'error' }, `Posting failed: ${r.failureReason}`) : null,
-    r.externalId
-      ? h(
-          'p',
-          null,
-          'Public post ',
-          h('code', null, r.externalId),
-          ' · ',
-          h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X'),
-        )
-      : null,
+    deliveryNote(r, channel),
     isManager() && (r.status === 'posted' || r.status === 'approved') ? saveAsSnippet(r.id) : null,
   );
 }
@@ -285,8 +299,10 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
             { class: 'muted small' },
             `${q.channel} post `,
             h('code', null, q.externalId),
-            ' · ',
-            h('a', { href: postUrl(q.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X'),
+            q.channel === 'x' ? ' · ' : null,
+            q.channel === 'x'
+              ? h('a', { href: postUrl(q.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X')
+              : null,
           ),
         ),
       ),
@@ -297,7 +313,14 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       info,
       customerPanel(q),
       q.replies.length
-        ? section('Replies', h('ol', { class: 'replies' }, [...q.replies].reverse().map(replyCard)))
+        ? section(
+            'Replies',
+            h(
+              'ol',
+              { class: 'replies' },
+              [...q.replies].reverse().map((r) => replyCard(r, q.channel)),
+            ),
+          )
         : null,
       section('Offers', offersTable(q)),
       h(
