@@ -33,6 +33,7 @@ function matches(rule: FaultRule, request: FastifyRequest): boolean {
  */
 export function registerGate(app: FastifyInstance, { accessToken, rateLimit, clock, faults, log }: GateDeps): void {
   const dropAfterHandler = new WeakSet<FastifyRequest>();
+  const hangAfterHandler = new WeakSet<FastifyRequest>();
   const logged = new WeakSet<FastifyRequest>();
   let window = { start: clock(), used: 0 };
   const record = (request: FastifyRequest, status: number) => {
@@ -74,6 +75,7 @@ export function registerGate(app: FastifyInstance, { accessToken, rateLimit, clo
       return;
     }
     if (fault.drop === 'after') dropAfterHandler.add(request);
+    if (fault.hang === 'after') hangAfterHandler.add(request);
     if (fault.status === 429) {
       reply.headers(limitHeaders(0, clock() + (fault.resetInSec ?? 60) * 1000));
       return sendError(reply, 429, 'Too many requests');
@@ -94,6 +96,12 @@ export function registerGate(app: FastifyInstance, { accessToken, rateLimit, clo
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    if (hangAfterHandler.has(request)) {
+      record(request, reply.statusCode);
+      const socket = request.raw.socket;
+      if (!socket.destroyed) await new Promise((resolve) => socket.once('close', resolve));
+      return payload;
+    }
     if (!dropAfterHandler.has(request)) return payload;
     // The handler ran (a status is stored); the client never hears so.
     record(request, reply.statusCode);

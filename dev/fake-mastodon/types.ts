@@ -55,6 +55,8 @@ export interface FaultRule {
   resetInSec?: number;
   /** Close the connection: 'before' the handler runs, or 'after' it ran (a post is stored, its answer lost). */
   drop?: 'before' | 'after';
+  /** Never answer once the handler ran (a status is stored): the client waits until it or the server gives up. */
+  hang?: 'after';
   times?: number;
   /** Let this many matching requests through first (a fault on the third page of a poll). */
   skip?: number;

@@ -9,6 +9,7 @@ import type { IngestService } from '../../services/ingest.js';
 import type { ChannelAdapter } from '../channel.js';
 import { createMastodonPoller, MASTODON_CHANNEL, type MastodonPoller } from './poller.js';
 import { createMastodonPoster } from './poster.js';
+import { statusUrl } from './status-text.js';
 
 /** Mastodon's limit when an instance does not say otherwise. */
 export const DEFAULT_MAX_CHARACTERS = 500;
@@ -26,6 +27,8 @@ interface Deps {
   status: ChannelStatus;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
   intervalMs: number;
+  /** The brand's server, for links to statuses. */
+  serverUrl: string;
 }
 
 export interface MastodonAdapter extends ChannelAdapter {
@@ -33,6 +36,8 @@ export interface MastodonAdapter extends ChannelAdapter {
   readonly poller: MastodonPoller;
   /** Reads the instance's character limit (once it succeeds, never again). */
   loadInstance(): Promise<void>;
+  /** Where a status (the customer's or the brand's) opens on the brand's server. */
+  postUrl(statusId: string, authorAcct: string): string;
 }
 
 /** What the expert may write: the instance's limit less the room for the customer's handle. */
@@ -69,5 +74,6 @@ export function createMastodonAdapter(deps: Deps): MastodonAdapter {
     stop: poller.stop,
     poller,
     loadInstance,
+    postUrl: (statusId, authorAcct) => statusUrl(deps.serverUrl, authorAcct, statusId),
   };
 }

@@ -22,6 +22,7 @@ export default fp<{ mastodon: MastodonChannelConfig }>(
       status: channels,
       log: app.log.child({ component: 'mastodon-poller' }),
       intervalMs: mastodon.pollIntervalMs,
+      serverUrl: mastodon.url,
     });
     channelAdapters.register(adapter);
     app.decorate('mastodonChannel', adapter);

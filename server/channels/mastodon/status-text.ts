@@ -71,3 +71,12 @@ export function comparableText(text: string): string {
     .trim()
     .toLowerCase();
 }
+
+/**
+ * Where a person opens a status on the brand's own server: `/@acct/id` shows a local copy of any status it knows,
+ * remote ones included, with the brand's session (ids are per server, so a link to the author's server would need
+ * their id there).
+ */
+export function statusUrl(serverUrl: string, acct: string, statusId: string): string {
+  return `${serverUrl.replace(/\/+$/, '')}/@${encodeURIComponent(acct).replace('%40', '@')}/${encodeURIComponent(statusId)}`;
+}
