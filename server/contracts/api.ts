@@ -301,6 +301,12 @@ export const EventSchema = z.object({
   data: z.unknown(),
   at: isoTime,
 });
+/** How the customer felt as they wrote (server/domain/sentiment.ts, docs/sentiment.md); null where not scored. */
+export const SentimentSchema = z.object({
+  label: z.enum(['negative', 'neutral', 'positive']),
+  /** AFINN's comparative: the words' valence per word, about -5 to 5; at or below -0.2 strongly negative. */
+  score: z.number(),
+});
 export const MessageSchema = z.object({
   id,
   direction: z.enum(['in', 'out']),
@@ -308,6 +314,7 @@ export const MessageSchema = z.object({
   text: z.string(),
   authorHandle: z.string().nullable(),
   at: isoTime,
+  sentiment: SentimentSchema.nullable(),
 });
 
 export const QuestionSchema = z.object({
@@ -320,7 +327,9 @@ export const QuestionSchema = z.object({
   tags: z.array(QuestionTagSchema),
   assigneeId: z.string().nullable(),
   assigneeName: z.string().nullable(),
+  /** 1 for a strongly negative post (first in the queue's urgent order), else 0. */
   priority: z.number(),
+  sentiment: SentimentSchema.nullable(),
   flag: z.string().nullable(),
   dismissReason: z.string().nullable(),
   conversationId: z.string().nullable(),
@@ -357,7 +366,7 @@ export const QuestionListQuerySchema = z.object({
   assignee: z.string().max(64).optional(), // an expert id, or "me"
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
-  /** newest first (default), or most urgent first: the earliest SLA deadline. */
+  /** newest first (default), or most urgent first: strongly negative posts first, then the earliest SLA deadline. */
   sort: z.enum(['newest', 'sla']).default('newest'),
   /** Search the whole thread (question, follow-ups, replies, notes): words, "a phrase", @handle, or an id. */
   q: z.string().max(200).optional(),
@@ -432,6 +441,43 @@ export const MetricsQuerySchema = z.object({
   to: periodBound('to'),
   /** Only the N experts who answered most, in byExpert (default: every expert who answered in the window). */
   experts: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+/** Of the answered threads whose customer was negative just before the answer, how many wrote again, and less so. */
+const ShiftCountsSchema = z.object({
+  /** Answered threads whose customer's latest post before the answer was negative. */
+  negativeThreads: z.number(),
+  /** Of those, the ones where the customer posted again after the answer (the rest stayed silent). */
+  heardAfter: z.number(),
+  /** Of those, the ones whose next post was neutral or positive. */
+  turned: z.number(),
+  /** turned / heardAfter, or null when nobody wrote again. */
+  turnedShare: z.number().nullable(),
+});
+/** GET /api/metrics/sentiment: how customers felt, and the shift after an answer, over questions received in the window. */
+export const SentimentMetricsSchema = ShiftCountsSchema.extend({
+  from: isoTime,
+  to: isoTime,
+  answered: z.number(),
+  /** Per hour up to two days, per day beyond: questions received by sentiment, and the shift of those answered. */
+  overTime: z.array(
+    ShiftCountsSchema.extend({
+      bucket: isoTime,
+      negative: z.number(),
+      neutral: z.number(),
+      positive: z.number(),
+      unscored: z.number(),
+    }),
+  ),
+  byTag: z.array(ShiftCountsSchema.extend({ tag: z.string() })),
+  /** By the expert whose answer was posted first. */
+  byExpert: z.array(ShiftCountsSchema.extend({ expertId: z.string(), name: z.string() })),
+});
+export type SentimentMetrics = z.infer<typeof SentimentMetricsSchema>;
+export const SentimentMetricsQuerySchema = z.object({
+  from: periodBound('from'),
+  to: periodBound('to'),
+  format: z.enum(['json', 'csv']).default('json'),
 });
 
 export const ChannelHealthSchema = z.object({
@@ -598,6 +644,8 @@ export const SettingsSchema = z.object({
     .refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
   /** The desk's chat webhook for manager alerts (contracts/push.ts). */
   alertWebhook: AlertWebhookSchema,
+  /** The SLA of a strongly negative post, in minutes, when shorter than everyone's; null: the same SLA for all. */
+  negativeSlaMinutes: z.number().int().min(1).max(10_080).nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A change to the settings; the attribution template shapes every public post, so it is public text. */

@@ -15,6 +15,7 @@ import { createChannelStatus } from '../services/channel-status.js';
 import { createDispatcher } from '../services/dispatcher.js';
 import { createExpertService } from '../services/experts.js';
 import { createMetricsService } from '../services/metrics.js';
+import { createSentimentMetrics } from '../services/sentiment-metrics.js';
 import { createNoteService } from '../services/notes.js';
 import { createOutbox } from '../services/outbox.js';
 import type { ChannelRegistry } from '../channels/registry.js';
@@ -81,6 +82,10 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     tags,
     dispatcher,
     config: config.routing,
+    negativeSlaMs: () => {
+      const minutes = settings.get().negativeSlaMinutes;
+      return minutes === null ? null : minutes * 60_000;
+    },
   });
   const outbox = createOutbox({
     db,
@@ -117,6 +122,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     }),
   );
   const metrics = createMetricsService({ db, clock });
+  const sentimentMetrics = createSentimentMetrics({ db, clock });
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
   // the notifier turns the hub's events into queued notifications.
   const push = createPush({
@@ -189,6 +195,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     outbox,
     replies,
     metrics,
+    sentimentMetrics,
     channels,
     channelAdapters,
     access,

@@ -10,6 +10,7 @@ import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { canApply } from '../domain/lifecycle.js';
 import { isThanks } from '../domain/reactions.js';
+import { scoreSentiment, sentimentColumns, triage } from '../domain/sentiment.js';
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
 import { conflict, notFound } from '../errors.js';
@@ -36,6 +37,8 @@ interface Deps {
   tags: TagService;
   dispatcher: Dispatcher;
   config: RoutingConfig;
+  /** The settings' shorter SLA for a strongly negative post, in ms, or null. */
+  negativeSlaMs?: () => number | null;
 }
 
 /**
@@ -75,6 +78,7 @@ export function createIngestService({
   tags,
   dispatcher,
   config,
+  negativeSlaMs,
 }: Deps) {
   // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
   const placeholder = sql.placeholder;
@@ -102,6 +106,9 @@ export function createIngestService({
         lang: placeholder('lang'),
         conversationId: placeholder('conversationId'),
         inReplyToExternalId: placeholder('inReplyToExternalId'),
+        priority: placeholder('priority'),
+        sentimentLabel: placeholder('sentimentLabel'),
+        sentimentScore: placeholder('sentimentScore'),
         status: placeholder('status'),
         wave: placeholder('wave'),
         flag: placeholder('flag'),
@@ -174,6 +181,7 @@ export function createIngestService({
         text: input.text,
         authorHandle: input.author.handle,
         at,
+        ...sentimentColumns(scoreSentiment(input.text)),
       })
       .run();
     const thanks = isThanks(input.text);
@@ -219,6 +227,8 @@ export function createIngestService({
     const id = newId(now);
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
     const plan = dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found })!;
+    const sentiment = scoreSentiment(input.text);
+    const { priority, slaMs } = triage(sentiment, config.slaMs, negativeSlaMs?.() ?? null);
     const row = statements.insertQuestion.get({
       id,
       channel: input.channel,
@@ -230,12 +240,14 @@ export function createIngestService({
       lang: input.lang ?? null,
       conversationId: input.conversationId ?? null,
       inReplyToExternalId: input.inReplyToExternalId ?? null,
+      priority,
+      ...sentimentColumns(sentiment),
       status: plan.status,
       wave: plan.wave,
       flag: plan.flag,
       createdAt: input.createdAt ? Date.parse(input.createdAt) : now,
       receivedAt: now,
-      slaDueAt: now + config.slaMs,
+      slaDueAt: now + slaMs,
       updatedAt: now,
     })!;
     for (const tag of found) statements.insertTag.run({ questionId: id, ...tag });

@@ -13,9 +13,13 @@ import {
   type ReplyRow,
 } from '../../db/schema.js';
 import type { QuestionDetail, QuestionSummary, Reply } from '../contracts/api.js';
+import type { SentimentLabel } from '../domain/sentiment.js';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+const sentimentOf = (row: { sentimentLabel: SentimentLabel | null; sentimentScore: number | null }) =>
+  row.sentimentLabel === null ? null : { label: row.sentimentLabel, score: row.sentimentScore ?? 0 };
 
 export function toQuestionSummary(
   row: QuestionRow,
@@ -33,6 +37,7 @@ export function toQuestionSummary(
     assigneeId: row.assigneeId,
     assigneeName,
     priority: row.priority,
+    sentiment: sentimentOf(row),
     flag: row.flag,
     dismissReason: row.dismissReason,
     conversationId: row.conversationId,
@@ -189,6 +194,7 @@ export function createPresenters(db: Db) {
             text: row.text,
             authorHandle: row.authorHandle,
             at: iso(row.createdAt),
+            sentiment: sentimentOf(row),
           },
           ...messageRows.map((m) => ({
             id: m.id,
@@ -197,6 +203,7 @@ export function createPresenters(db: Db) {
             text: m.text,
             authorHandle: m.authorHandle,
             at: iso(m.at),
+            sentiment: sentimentOf(m),
           })),
         ],
       };

@@ -171,7 +171,11 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
             .where(
               and(...listConditions(user, { ...query, statuses, cursor: bySla ? undefined : query.cursor }), matching),
             )
-            .orderBy(...(bySla ? [asc(questions.slaDueAt), asc(questions.id)] : [desc(questions.id)]))
+            .orderBy(
+              ...(bySla
+                ? [desc(questions.priority), asc(questions.slaDueAt), asc(questions.id)]
+                : [desc(questions.id)]),
+            )
             .limit(take)
             .offset(offset)
             .all();

@@ -12,6 +12,7 @@ const DEFAULTS: Settings = {
   reviewPolicy: DEFAULT_REVIEW_POLICY,
   attributionTemplate: DEFAULT_ATTRIBUTION_TEMPLATE,
   alertWebhook: { url: null, events: ['question.escalated', 'sla.breached', 'post.failed'] },
+  negativeSlaMinutes: null,
 };
 
 export interface SettingsOptions {
