@@ -56,6 +56,22 @@ function tickStrip(): { el: HTMLElement; render(): void } {
   return { el, render };
 }
 
+const SENTIMENT_WORDS = { negative: 'Negative', neutral: 'Neutral', positive: 'Positive' } as const;
+const SENTIMENT_MARK = { negative: '▼', neutral: '●', positive: '▲' } as const;
+
+/** How the customer felt, in words and a mark as well as colour; a strongly negative post (priority) says so. */
+function sentimentNote(q: QuestionSummary): HTMLElement | null {
+  if (!q.sentiment) return null;
+  const { label, score } = q.sentiment;
+  const strong = label === 'negative' && q.priority > 0;
+  return h(
+    'span',
+    { class: `sentiment sentiment-${label}${strong ? ' sentiment-strong' : ''}`, title: `Sentiment score ${score}` },
+    h('span', { 'aria-hidden': 'true' }, `${SENTIMENT_MARK[label]} `),
+    strong ? 'Very negative' : SENTIMENT_WORDS[label],
+  );
+}
+
 function row(q: QuestionSummary): HTMLElement {
   return h(
     'li',
@@ -68,6 +84,7 @@ function row(q: QuestionSummary): HTMLElement {
         { class: 'row-top' },
         statusBadge(q.status),
         sla(q),
+        sentimentNote(q),
         flagNote(q),
         author(q),
         h('span', { class: 'muted' }, age(q.receivedAt)),
@@ -158,7 +175,9 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       f.sort === 'newest'
         ? (a, b) => Date.parse(b.receivedAt) - Date.parse(a.receivedAt)
         : (a, b) =>
-            Number(isOpen(b.status)) - Number(isOpen(a.status)) || Date.parse(a.slaDueAt) - Date.parse(b.slaDueAt),
+            Number(isOpen(b.status)) - Number(isOpen(a.status)) ||
+            b.priority - a.priority ||
+            Date.parse(a.slaDueAt) - Date.parse(b.slaDueAt),
     );
     count.textContent = `${sorted.length}${cursor ? '+' : ''} question${sorted.length === 1 ? '' : 's'}${f.q ? ` matching ${f.q}` : ''}`;
     if (!sorted.length)
