@@ -19,7 +19,15 @@ export interface ClientEventMap {
   'reply.posted': { reply: Reply; question: QuestionSummary };
   'reply.failed': { reply: Reply; question: QuestionSummary; reason: string };
   'expert.presence': { expertId: string; online: boolean; availability: Expert['availability'] };
-  'metrics.tick': { open: number; inReview: number; escalated: number; answeredToday: number; onlineExperts: number };
+  'metrics.tick': {
+    open: number;
+    inReview: number;
+    escalated: number;
+    answeredToday: number;
+    /** Available experts with the app open, and those reachable now (app or push): see GET /api/live. */
+    onlineExperts: number;
+    reachableExperts: number;
+  };
   'note.mention': { questionId: string; from: string; text: string };
 }
 

@@ -169,11 +169,11 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     if (online) dispatcher.rosterChanged();
   });
   /**
-   * Experts connected who take questions: on the roster and Available. A manager watching the dashboard is not one,
-   * nor is an expert who set themselves Away with the app still open.
+   * Experts who take questions (on the roster and Available), counted as the router reaches them: with the app open,
+   * and reachable at all (app or push). A manager watching the dashboard is not one, nor is an expert set to Away.
    */
-  const onlineExperts = () => hub.onlineUserIds().filter((id) => router.isAvailable(id)).length;
-  const liveMetrics = createLiveMetrics({ hub, events, live: () => metrics.live(onlineExperts()) });
+  const expertPresence = () => router.presence();
+  const liveMetrics = createLiveMetrics({ hub, events, live: () => metrics.live(expertPresence()) });
   return {
     db,
     clock,
@@ -205,7 +205,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     analytics,
     push,
     notifier,
-    onlineExperts,
+    expertPresence,
     liveMetrics,
   };
 }

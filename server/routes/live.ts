@@ -16,13 +16,16 @@ export const liveRoutes: FastifyPluginAsyncZod = async (app) => {
             inReview: z.number(),
             escalated: z.number(),
             answeredToday: z.number(),
+            /** Available experts with the app open. */
             onlineExperts: z.number(),
+            /** Available experts who can be told of an offer now: the app open or a device subscribed to push. */
+            reachableExperts: z.number(),
           }),
           ...errorResponses,
         },
       },
       onRequest: app.requireRole('manager'),
     },
-    async () => metrics.live(app.services.onlineExperts()),
+    async () => metrics.live(app.services.expertPresence()),
   );
 };

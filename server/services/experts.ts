@@ -141,7 +141,14 @@ export function createExpertService({
     );
   }
 
-  // Presence is a connected tab; a simulated expert of the demo is reached, like anyone, through a push subscription.
+  /**
+   * What the roster calls online, and the router reachable: an offer can reach them now, through a connected tab or a
+   * device subscribed to push (a simulated expert of the demo has one, like anyone away from their desk).
+   */
+  function reachable(userId: string): boolean {
+    return hub.isOnline(userId) || pushable([userId]).has(userId);
+  }
+
   function routingExpert(
     row: ProfileRow,
     skills: { tag: string; level: number }[],
@@ -308,7 +315,7 @@ export function createExpertService({
       if (patch.availability)
         hub.publish('expert.presence', {
           expertId: userId,
-          online: hub.isOnline(userId),
+          online: reachable(userId),
           availability: profile.availability,
         });
       return profile;
@@ -321,12 +328,15 @@ export function createExpertService({
       const row = profileRow(userId);
       if (!row) return;
       router.setOnline(userId, online);
-      hub.publish('expert.presence', { expertId: userId, online, availability: row.availability });
+      hub.publish('expert.presence', { expertId: userId, online: reachable(userId), availability: row.availability });
     },
 
     /** A push subscription was added or removed: whether the expert is reachable without an open tab. */
     pushChanged(userId: string) {
       router.setPushable(userId, pushable([userId]).has(userId));
+      const row = profileRow(userId);
+      if (row)
+        hub.publish('expert.presence', { expertId: userId, online: reachable(userId), availability: row.availability });
     },
 
     isSimulated(userId: string) {
@@ -346,6 +356,7 @@ export function createExpertService({
       const currentLoads = loads();
       const records = trackRecords();
       const times = replyTimes(ids);
+      const byPush = pushable(ids);
       const hourAgo = clock.now() - 3600_000;
       const offered = new Map(
         db
@@ -367,7 +378,7 @@ export function createExpertService({
           handle: profile.handle,
           skills: skills.get(user.id) ?? [],
           availability: profile.availability,
-          online: profile.simulated || hub.isOnline(user.id),
+          online: hub.isOnline(user.id) || byPush.has(user.id),
           load: currentLoads.get(user.id) ?? 0,
           capacity: profile.capacity,
           generalist: profile.generalist,

@@ -358,7 +358,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       };
     },
 
-    live(onlineExperts: number) {
+    live(experts: { appOpen: number; reachable: number }) {
       const startOfDay = new Date(clock.now()).setUTCHours(0, 0, 0, 0);
       const open = new Map(statements.open.all().map((r) => [r.status, r.n]));
       const openCount = ['new', 'offered', 'claimed', 'escalated'].reduce((n, s) => n + (open.get(s) ?? 0), 0);
@@ -368,7 +368,8 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         inReview: open.get('in_review') ?? 0,
         escalated: open.get('escalated') ?? 0,
         answeredToday,
-        onlineExperts,
+        onlineExperts: experts.appOpen,
+        reachableExperts: experts.reachable,
       };
     },
 

@@ -29,6 +29,20 @@ export function offersInLastHour(log: OfferLog, now: number): number {
   return log.times.reduce((count, at) => count + (at <= now ? 1 : 0), 0);
 }
 
+export interface OfferQuota {
+  /** Offers made in the last hour. */
+  used: number;
+  max: number;
+  /** While at the cap: when the oldest offer leaves the hour, so a new one may come. */
+  resumesAt: number | null;
+}
+
+export function hourlyQuota(log: OfferLog, max: number, now: number): OfferQuota {
+  const used = offersInLastHour(log, now);
+  const oldest = used >= max ? log.times[used - max] : undefined;
+  return { used, max, resumesAt: oldest === undefined ? null : oldest + HOUR_MS };
+}
+
 function pruneOffers(log: OfferLog, now: number): void {
   while (log.times.length > 0 && log.times[0]! <= now - HOUR_MS) log.times.shift();
 }

@@ -1,4 +1,4 @@
-import { ineligibility, isReachable, localClock, type LocalClock } from './availability.js';
+import { hourlyQuota, ineligibility, isReachable, localClock, type LocalClock } from './availability.js';
 import { createClassifier } from './classifier.js';
 import { createExpertiseIndex } from './expertise-index.js';
 import type { PreparedQuery } from './features.js';
@@ -141,6 +141,20 @@ export function createRouter(settings: RoutingSettings): Router {
     setPushable: (id, pushable) => roster.setPushable(id, pushable),
     isAvailable: (id) => roster.get(id)?.expert.availability === 'available',
     noteOffered: (id, at) => roster.noteOffered(id, at),
+    presence() {
+      const counts = { appOpen: 0, reachable: 0 };
+      for (const id of roster.ids()) {
+        const expert = roster.get(id)?.expert;
+        if (expert?.availability !== 'available') continue;
+        if (expert.online) counts.appOpen++;
+        if (isReachable(expert)) counts.reachable++;
+      }
+      return counts;
+    },
+    offerQuota(id, now) {
+      const entry = roster.get(id);
+      return entry ? hourlyQuota(entry.offers, settings.maxOffersPerHour, now) : null;
+    },
     classify: (text, rules) => classifier.classify(text, rules),
     learnTags(text, tags) {
       classifier.observe(text, tags);

@@ -1,3 +1,5 @@
+import type { OfferQuota } from './availability.js';
+
 export interface TagRule {
   slug: string;
   keywords: string[];
@@ -77,6 +79,10 @@ export interface Router {
   /** On the roster (an expert profile and an active account) and set to Available, not Away. */
   isAvailable(id: string): boolean;
   noteOffered(id: string, at: number): void;
+  /** Of the experts set to Available: how many have the app open, and how many can be told of an offer now. */
+  presence(): { appOpen: number; reachable: number };
+  /** Offers in the last hour against the hourly cap; null for someone not on the roster. */
+  offerQuota(id: string, now: number): OfferQuota | null;
   classify(text: string, rules: readonly TagRule[]): TagScore[];
   learnTags(text: string, tags: string[]): void;
   learnAnswer(expertId: string, text: string, tags: string[], at: number, weight?: number): void;

@@ -41,7 +41,6 @@ function tickStrip(): { el: HTMLElement; render(): void } {
           ['In review', t.inReview],
           ['Escalated', t.escalated],
           ['Answered today', t.answeredToday],
-          ['Experts online', t.onlineExperts],
         ] as const
       ).map(([k, v]) =>
         h(
@@ -49,6 +48,18 @@ function tickStrip(): { el: HTMLElement; render(): void } {
           { class: `tile${k === 'Escalated' && v > 0 ? ' tile-alert' : ''}` },
           h('dt', null, k),
           h('dd', null, String(v)),
+        ),
+      ),
+      // The People page's "available": set to Available and reachable now, by the open app or by push.
+      h(
+        'div',
+        { class: 'tile tile-experts' },
+        h('dt', null, 'Experts available'),
+        h(
+          'dd',
+          null,
+          String(t.reachableExperts),
+          h('span', { class: 'tile-sub' }, `${t.onlineExperts} with the app open, the rest by push`),
         ),
       ),
     );

@@ -63,7 +63,10 @@ function expertRow(e: Expert): HTMLElement {
       null,
       h(
         'span',
-        { class: `presence ${e.online ? 'on' : 'off'}` },
+        {
+          class: `presence ${e.online ? 'on' : 'off'}`,
+          title: e.online ? 'An offer reaches them now: the app is open or push is on' : 'No app open and no push',
+        },
         h('span', { class: 'dot', 'aria-hidden': 'true' }),
         e.online ? 'online' : 'offline',
       ),
@@ -278,7 +281,8 @@ export function rosterView(main: HTMLElement): () => void {
       sort.key,
       sort.descending,
     );
-    summary.textContent = `${all.filter((e) => e.online).length} of ${all.length} online · ${all.filter((e) => e.online && e.availability === 'available').length} available`;
+    // Counted as the queue counts "Experts available": online means an offer reaches them now (app open or push).
+    summary.textContent = `${all.filter((e) => e.online).length} of ${all.length} online (app open or push) · ${all.filter((e) => e.online && e.availability === 'available').length} available`;
     if (!shown.length)
       replace(
         list,
