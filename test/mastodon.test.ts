@@ -283,3 +283,43 @@ t.test('the poller reports a rate-limit wait to the channel board (/health) and 
   const after = (await s.app.inject({ method: 'GET', url: '/health' })).json();
   t.equal(after.channels.find((c: { name: string }) => c.name === 'mastodon').state, 'ok');
 });
+
+t.test("a remote server's HTML is stored as text, and a burst after an empty start is read whole", async (t) => {
+  const fake = await startFakeMastodon();
+  t.teardown(() => fake.close());
+  const app = await mastodonApp(t, fake);
+  t.equal((await app.mastodonChannel.poller.pollOnce()).ingested, 0, 'no mention yet');
+  const hostile = fake.addMention({
+    text: 'ignored',
+    account: { username: 'eve', domain: 'evil.example' },
+    html: '<p>hi <script>alert(1)</script><img src=x onerror="alert(2)"> &lt;b&gt;bold&lt;/b&gt;</p><p>bye</p>',
+  });
+  for (let i = 0; i < 45; i++) fake.addMention({ text: `q${i}`, account: { username: `u${i}` } });
+  t.equal((await app.mastodonChannel.poller.pollOnce()).ingested, 46, 'the oldest of the burst too');
+  const stored = app.services.db.$client.prepare('select text from questions where external_id = ?').get(hostile.id) as
+    | { text: string }
+    | undefined;
+  t.equal(stored?.text, 'hi alert(1) <b>bold</b>\n\nbye', 'tags dropped, the entities only text');
+});
+
+t.test('a used-up quota stops paging until the reset; a bad token is polled rarely', async (t) => {
+  const fake = await startFakeMastodon({ rateLimit: { limit: 3, windowSec: 300 } });
+  t.teardown(() => fake.close());
+  const app = await mastodonApp(t, fake);
+  await app.mastodonChannel.poller.pollOnce();
+  for (let i = 0; i < 100; i++) fake.addMention({ text: `q${i}`, account: { username: `u${i}` } });
+  const { ingested, waitMs } = await app.mastodonChannel.poller.pollOnce();
+  t.equal(ingested, 40, 'one page: X-RateLimit-Remaining reached 0 after it');
+  t.ok(waitMs > 250_000, 'the poll waits for X-RateLimit-Reset');
+
+  const wrong = await startFakeMastodon({ accessToken: 'the-right-one' });
+  t.teardown(() => wrong.close());
+  const refused = await mastodonApp(t, { ...wrong, accessToken: 'revoked' } as FakeMastodon);
+  const delay = await refused.mastodonChannel.poller.cycle();
+  t.equal(delay, 5 * 60_000, 'a 401 does not heal by itself: polled rarely');
+  const board = (await refused.inject({ method: 'GET', url: '/health' }))
+    .json()
+    .channels.find((c: { name: string }) => c.name === 'mastodon');
+  t.equal(board.state, 'error');
+  t.match(board.lastError, /401/);
+});

@@ -74,6 +74,13 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
     return account.id;
   }
 
+  function saveCursor(me: string, cursor: string) {
+    db.insert(channelCursors)
+      .values({ channel: MASTODON_CHANNEL, sinceId: cursor, brandUserId: me, updatedAt: clock.now() })
+      .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: cursor, updatedAt: clock.now() } })
+      .run();
+  }
+
   function storePage(notifications: mastodon.v1.Notification[], me: string): number {
     let newest = '0';
     for (const n of notifications) if (BigInt(n.id) > BigInt(newest)) newest = n.id;
@@ -81,13 +88,7 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
       .flatMap((n) => (n.type === 'mention' && n.status ? [n.status] : []))
       .filter((s) => s.account.id !== me)
       .sort(byId);
-    ingest.ingestAll(statuses.map(toIngest), () =>
-      db
-        .insert(channelCursors)
-        .values({ channel: MASTODON_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
-        .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: newest, updatedAt: clock.now() } })
-        .run(),
-    );
+    ingest.ingestAll(statuses.map(toIngest), () => saveCursor(me, newest));
     return statuses.length;
   }
 
@@ -110,6 +111,8 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
       // A timer, not setImmediate: other requests get the event loop between pages.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
+    // An account with no mention yet starts from the beginning, so the first burst after it is read whole.
+    if (!cursor && !stored()?.sinceId) saveCursor(me, '0');
     return { ingested, waitMs: waitUntil ? Math.max(0, waitUntil - clock.now() + 500) : 0 };
   }
 
