@@ -36,12 +36,19 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['experts'],
         response: {
-          200: z.object({ items: z.array(z.object({ question: QuestionSchema, offer: OfferSchema })) }),
+          200: z.object({
+            items: z.array(z.object({ question: QuestionSchema, offer: OfferSchema })),
+            /** Offers made to them in the last hour against the hourly cap; at the cap, when the next may come. */
+            quota: z.object({ used: z.number(), max: z.number(), resumesAt: z.string().nullable() }).nullable(),
+          }),
           ...errorResponses,
         },
       },
       onRequest: expert,
     },
-    async (request) => ({ items: questions.myOffers(request.principal!.user) }),
+    async (request) => {
+      const { user } = request.principal!;
+      return { items: questions.myOffers(user), quota: experts.offerQuota(user.id) };
+    },
   );
 };

@@ -339,6 +339,16 @@ export function createExpertService({
         hub.publish('expert.presence', { expertId: userId, online: reachable(userId), availability: row.availability });
     },
 
+    /**
+     * Offers this hour against the hourly cap, so an expert who stops getting offers is told why and until when,
+     * rather than seeing "available" and nothing. Null when there is no cap or they are not on the roster.
+     */
+    offerQuota(userId: string): { used: number; max: number; resumesAt: string | null } | null {
+      const quota = router.offerQuota(userId, clock.now());
+      if (!quota || !Number.isFinite(quota.max)) return null;
+      return { ...quota, resumesAt: quota.resumesAt === null ? null : new Date(quota.resumesAt).toISOString() };
+    },
+
     isSimulated(userId: string) {
       return profileRow(userId)?.simulated ?? false;
     },

@@ -31,10 +31,30 @@ export function onInboxChange(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Offers made to the expert in the last hour against the hourly cap (null: no cap). */
+export interface OfferQuota {
+  used: number;
+  max: number;
+  resumesAt: string | null;
+}
+let quota: OfferQuota | null = null;
+export const offerQuota = (): OfferQuota | null => quota;
+
+let quotaTimer: ReturnType<typeof setTimeout> | undefined;
 export async function refreshInbox(): Promise<void> {
-  const res = await get<{ items: { question: QuestionSummary; offer: Offer }[] }>('/api/me/offers');
+  const res = await get<{ items: { question: QuestionSummary; offer: Offer }[]; quota: OfferQuota | null }>(
+    '/api/me/offers',
+  );
   items.clear();
   for (const { question, offer } of res.items) items.set(question.id, { question, offer });
+  quota = res.quota;
+  // At the cap, look again when the oldest offer leaves the hour, so the notice goes when offers can come again.
+  clearTimeout(quotaTimer);
+  if (quota?.resumesAt)
+    quotaTimer = setTimeout(
+      () => void refreshInbox().catch(() => {}),
+      Math.max(1000, Date.parse(quota.resumesAt) - Date.now() + 1000),
+    );
   notify();
 }
 
@@ -84,6 +104,11 @@ export function startInbox(): void {
     if (d.offer.expertId !== session.user?.id) return;
     const isNew = !items.has(d.question.id);
     items.set(d.question.id, { question: d.question, offer: d.offer });
+    if (isNew && quota) {
+      quota.used += 1;
+      // The offer that reaches the cap: ask the server when offers resume, to say so in the inbox.
+      if (quota.used >= quota.max) void refreshInbox().catch(() => {});
+    }
     notify();
     if (isNew && !location.hash.startsWith('#/inbox')) announceOffer(d.question.author.handle);
   });

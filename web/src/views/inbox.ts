@@ -4,7 +4,15 @@ import { ApiError, get, post, query } from '../api.js';
 import { h, reconcile, replace } from '../dom.js';
 import { offerWindowText, slaState, slaText } from '../clock.js';
 import { reasonLabel, reasonValue } from '../format.js';
-import { dropOffer, inboxItems, markTaken, onInboxChange, refreshInbox, type InboxItem } from '../offers.js';
+import {
+  dropOffer,
+  inboxItems,
+  markTaken,
+  offerQuota,
+  onInboxChange,
+  refreshInbox,
+  type InboxItem,
+} from '../offers.js';
 import { onAny, onResync } from '../realtime.js';
 import { onProfile, session } from '../session.js';
 import { age, author, empty, errorText, sla, statusBadge, tagChips, toast } from '../ui.js';
@@ -162,10 +170,19 @@ export function inboxView(main: HTMLElement): () => void {
       );
       return;
     }
+    const quota = offerQuota();
     replace(
       summary,
       p.availability === 'available' ? 'You are available. ' : h('strong', null, 'You are away: no new offers. '),
       `Holding ${mine.filter((q) => q.status === 'claimed' || q.status === 'in_review').length} of ${p.capacity}.`,
+      p.availability === 'available' && quota?.resumesAt
+        ? h(
+            'span',
+            { class: 'quota-note', role: 'note' },
+            h('strong', null, ` You've had ${quota.used} offers in the last hour, the most one hour brings: `),
+            `new ones resume at ${new Date(quota.resumesAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`,
+          )
+        : null,
     );
   };
   const renderOffers = () => {
@@ -234,7 +251,10 @@ export function inboxView(main: HTMLElement): () => void {
     timer = setTimeout(loadMine, 300);
   };
   const offs = [
-    onInboxChange(renderOffers),
+    onInboxChange(() => {
+      renderOffers();
+      renderSummary();
+    }),
     onProfile(() => {
       renderSummary();
       renderOffers();
