@@ -86,6 +86,13 @@ t.test('a status: HTML as Mastodon renders it, acct of a remote author, who it r
   const full = server.addStatus({ text: '@ana@remote.example hello', account: { username: 'AcmeHelp' } });
   t.same(server.mentioned(full.id), ['ana@remote.example']);
 
+  const direct = server.addMention({ text: 'private', visibility: 'direct', account: { username: 'dee' } });
+  const listed = async (includeFiltered?: boolean) =>
+    (await client.v1.notifications.list({ includeFiltered } as Parameters<typeof client.v1.notifications.list>[0])).map(
+      (n) => n.status?.id,
+    );
+  t.notOk((await listed()).includes(direct.id), "a stranger's direct mention is filtered by the notification policy");
+  t.ok((await listed(true)).includes(direct.id), 'and listed with include_filtered=true');
   const hidden = server.addStatus({ text: 'just us', visibility: 'direct', account: { username: 'lena' } });
   const gone = await client.v1.statuses
     .$select(hidden.id)

@@ -103,9 +103,13 @@ export function registerRoutes(app: FastifyInstance, state: FakeMastodonState): 
   app.get<{ Querystring: Query }>('/api/v1/notifications', async (request, reply) => {
     const types = list(request.query, 'types');
     const excluded = list(request.query, 'exclude_types');
+    const withFiltered = one(request.query, 'include_filtered') === 'true';
     const mine = state
       .notificationsOf(state.brand.id)
-      .filter((n) => (types.length === 0 || types.includes(n.type)) && !excluded.includes(n.type));
+      .filter(
+        (n) =>
+          (types.length === 0 || types.includes(n.type)) && !excluded.includes(n.type) && (withFiltered || !n.filtered),
+      );
     const page = paginate(mine, request.query, 40, 80);
     const link = linkHeader(request, page);
     if (link) reply.header('link', link);

@@ -115,6 +115,7 @@ export class FakeMastodonState {
         accountId: status.accountId,
         statusId: status.id,
         createdAt: status.createdAt,
+        filtered: status.visibility === 'direct',
       });
     }
     return status;

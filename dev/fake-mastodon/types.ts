@@ -33,6 +33,11 @@ export interface FakeNotification {
   accountId: string;
   statusId: string;
   createdAt: Date;
+  /**
+   * Held back by the notification policy (Mastodon 4.3's default filters private mentions from accounts one does not
+   * follow): listed only with include_filtered=true.
+   */
+  filtered: boolean;
 }
 
 export interface NewMention {

@@ -98,9 +98,15 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
     const me = await brand();
     const cursor = stored()?.sinceId ?? undefined;
     // Without a cursor (the first start) only the newest page is read: older mentions predate the desk.
-    const pages = client.v1.notifications.list
-      .$raw({ types: ['mention'], limit: PAGE_SIZE, ...(cursor ? { minId: cursor } : {}) })
-      .setDirection('prev');
+    // include_filtered: Mastodon's default notification policy holds back private mentions from accounts the brand
+    // does not follow, which is every customer's direct question (servers before 4.3 ignore the parameter).
+    const params: mastodon.rest.v1.ListNotificationsParams & { includeFiltered: boolean } = {
+      types: ['mention'],
+      limit: PAGE_SIZE,
+      includeFiltered: true,
+      ...(cursor ? { minId: cursor } : {}),
+    };
+    const pages = client.v1.notifications.list.$raw(params).setDirection('prev');
     let ingested = 0;
     let waitUntil: number | undefined;
     for await (const page of pages) {
