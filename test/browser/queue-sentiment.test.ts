@@ -43,3 +43,53 @@ t.test('the queue names each question’s sentiment and puts the angry one first
     'no page errors (the 401 is the signed-out /api/me before login)',
   );
 });
+
+t.test('the metrics page shows how many negative threads an answer turned, with the CSV', async (t) => {
+  const server = await startTestServer();
+  t.teardown(() => server.close());
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  const { app } = server;
+  const jane = await server.createUser('expert', {
+    name: 'Jane Doe',
+    profile: { signature: 'JD', skills: [{ tag: 'tv', level: 5 }] },
+  });
+  const system = { id: 'system', email: '', name: 'system', role: 'manager' as const };
+  const expert = { id: jane.id, email: jane.email, name: jane.name, role: 'expert' as const };
+  const { question } = await app.services.ingest.ingest({
+    channel: 'api',
+    externalId: 'angry-tv',
+    text: 'my tv is broken again, terrible awful service, I hate this useless junk',
+    author: { handle: 'casey' },
+  });
+  app.services.questions.assign(system, question.id, jane.id);
+  const reply = app.services.replies.submit(expert, question.id, 'So sorry: a replacement is on its way.');
+  if (reply.status === 'in_review') app.services.replies.approve(system, reply.id);
+  await app.services.outbox.run();
+  await app.services.ingest.ingest({
+    channel: 'api',
+    externalId: 'angry-tv-thanks',
+    text: 'Thank you so much, great help!',
+    author: { handle: 'casey' },
+    inReplyToExternalId: 'angry-tv',
+    createdAt: new Date(Date.now() + 60_000).toISOString(),
+  });
+
+  const manager = await server.createUser('manager', { name: 'Casey Manager' });
+  const { page, errors } = await openPage(browser, server.url);
+  await signIn(page, manager.email, manager.password, '#/metrics');
+  const section = page.locator('section.sentiment-metrics');
+  const turned = section.locator('.tile', { hasText: 'Turned neutral or positive' });
+  await turned.waitFor();
+  t.match(await turned.innerText(), /100%[\s\S]*1 of 1 turned/);
+  t.match(await section.locator('figure', { hasText: 'The shift by expert' }).innerText(), /Jane Doe/);
+  t.match(
+    await section.locator('a', { hasText: 'CSV' }).getAttribute('href'),
+    /^\/api\/metrics\/sentiment\?.*format=csv/,
+  );
+  t.same(
+    errors.filter((e) => !/status of 401/.test(e)),
+    [],
+    'no page errors (the 401 is the signed-out /api/me before login)',
+  );
+});

@@ -10,6 +10,7 @@ import { STATUS_LABEL, duration, percent } from '../format.js';
 import { on, onResync } from '../realtime.js';
 import { busy, button, errorText } from '../ui.js';
 import { insightsSection, recognitionSection } from './insights.js';
+import { sentimentSection } from './sentiment.js';
 
 const DAY = 86_400_000;
 /** The "24 hours" preset: a window ending now, not a calendar day with its future hours at zero. */
@@ -185,14 +186,21 @@ export function metricsView(main: HTMLElement): () => void {
     ),
   );
 
-  // The digest and recognition read the whole range on the server (seconds on a large history): they are fetched
+  // The sentiment, digest and recognition read the whole range on the server (seconds on a large history): they are fetched
   // when the range changes, not again on each live refresh of the numbers above them.
   let digest: { range: string; sections: HTMLElement[] } | null = null;
   const digestFor = (m: Metrics) => {
     // The rolling window moves on every refresh: its digest is read again once an hour, not on every tick.
     const range = days === ROLLING_DAYS ? `24h|${Math.floor(Date.parse(m.to) / (DAY / 24))}` : `${m.from}|${m.to}`;
     if (digest?.range !== range)
-      digest = { range, sections: [recognitionSection(m.from, m.to), insightsSection(m.from, m.to)] };
+      digest = {
+        range,
+        sections: [
+          sentimentSection(m.from, m.to, zone),
+          recognitionSection(m.from, m.to),
+          insightsSection(m.from, m.to),
+        ],
+      };
     return digest.sections;
   };
 
