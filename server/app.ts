@@ -48,13 +48,14 @@ import { bootstrapAdmin } from './services/bootstrap.js';
 import type { ChannelAdapter } from './channels/channel.js';
 import { createChannelRegistry } from './channels/registry.js';
 import xChannel from './channels/x/plugin.js';
+import blueskyChannel from './channels/bluesky/plugin.js';
 import webhookChannels from './channels/webhook/plugin.js';
 import mastodonChannel from './channels/mastodon/plugin.js';
 
 export interface AppDeps {
   clock?: Clock;
   db?: Db;
-  /** Extra channel adapters (tests); the X adapter is added from config.x. */
+  /** Extra channel adapters (tests); the X and Bluesky adapters are added from config.x and config.bluesky. */
   channelAdapters?: ChannelAdapter[];
   logger?: FastifyServerOptions['logger'];
   /** Background timers (waves, outbox, metrics ticks, polling). Tests that drive time by hand turn them off. */
@@ -154,6 +155,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x });
+  if (config.bluesky) await app.register(blueskyChannel, { bluesky: config.bluesky });
   await app.register(webhookChannels, { allowLocal: config.push?.allowLocalEndpoints ?? false });
   if (config.mastodon) await app.register(mastodonChannel, { mastodon: config.mastodon });
   // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.

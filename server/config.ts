@@ -23,6 +23,10 @@ export const EnvSchema = z.object({
   MASTODON_URL: z.url().optional(),
   MASTODON_ACCESS_TOKEN: optionalText,
   MASTODON_POLL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(30),
+  BLUESKY_SERVICE_URL: z.url().default('https://bsky.social'),
+  BLUESKY_IDENTIFIER: optionalText,
+  BLUESKY_APP_PASSWORD: optionalText,
+  BLUESKY_POLL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SECURE_COOKIES: flag.optional(),
   DEMO: flag.optional(),
@@ -91,6 +95,16 @@ export interface XChannelConfig {
   searchQuery?: string;
 }
 
+export interface BlueskyChannelConfig {
+  /** The brand's PDS (or https://bsky.social, which routes to it). */
+  serviceUrl: string;
+  /** The brand's handle or DID. */
+  identifier: string;
+  /** An app password (Settings → Privacy and security → App passwords), never the account's own. */
+  password: string;
+  pollIntervalMs: number;
+}
+
 export interface MastodonChannelConfig {
   /** The brand account's server, e.g. https://mastodon.social. */
   url: string;
@@ -117,6 +131,7 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   x?: XChannelConfig;
   mastodon?: MastodonChannelConfig;
+  bluesky?: BlueskyChannelConfig;
   routing: RoutingConfig;
   /** Web Push and the chat webhook; absent means the defaults (public https addresses only, generated keys). */
   push?: PushConfig;
@@ -163,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
       'Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together',
     );
   }
+  if ((e.BLUESKY_IDENTIFIER === undefined) !== (e.BLUESKY_APP_PASSWORD === undefined)) {
+    throw new Error('Invalid environment:\n  BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD must be set together');
+  }
   if ((e.MASTODON_URL === undefined) !== (e.MASTODON_ACCESS_TOKEN === undefined)) {
     throw new Error('Invalid environment:\n  MASTODON_URL and MASTODON_ACCESS_TOKEN must be set together');
   }
@@ -185,6 +203,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
         searchQuery: e.X_SEARCH_QUERY,
       }
     : undefined;
+  const bluesky: BlueskyChannelConfig | undefined =
+    e.BLUESKY_IDENTIFIER && e.BLUESKY_APP_PASSWORD
+      ? {
+          serviceUrl: e.BLUESKY_SERVICE_URL,
+          identifier: e.BLUESKY_IDENTIFIER,
+          password: e.BLUESKY_APP_PASSWORD,
+          pollIntervalMs: e.BLUESKY_POLL_INTERVAL_S * 1000,
+        }
+      : undefined;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -206,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
               pollIntervalMs: e.MASTODON_POLL_INTERVAL_S * 1000,
             }
           : undefined,
+      bluesky,
       push: {
         allowLocalEndpoints: e.PUSH_ALLOW_LOCAL_ENDPOINTS ?? false,
         // Push services contact the subject when a sender misbehaves: the admin's address is the sensible default.

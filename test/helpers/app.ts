@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { buildApp, type App, type AppDeps } from '../../server/app.js';
-import { defaultRoutingConfig, type AppConfig, type RoutingConfig, type XChannelConfig } from '../../server/config.js';
+import {
+  defaultRoutingConfig,
+  type AppConfig,
+  type BlueskyChannelConfig,
+  type RoutingConfig,
+  type XChannelConfig,
+} from '../../server/config.js';
 import type { Profile, Role, Tag } from '../../server/contracts/api.js';
 
 export const ADMIN = { email: 'admin@test.helpforce', password: 'admin-password-1' };
@@ -12,6 +18,7 @@ export const ADMIN = { email: 'admin@test.helpforce', password: 'admin-password-
 export interface TestAppOptions extends AppDeps {
   routing?: Partial<RoutingConfig>;
   x?: XChannelConfig;
+  bluesky?: BlueskyChannelConfig;
   databasePath?: string;
 }
 
@@ -28,6 +35,7 @@ export function testConfig(t: Test, options: TestAppOptions = {}): AppConfig {
     secureCookies: false,
     admin: ADMIN,
     x: options.x,
+    bluesky: options.bluesky,
     routing: defaultRoutingConfig(options.routing),
   };
 }

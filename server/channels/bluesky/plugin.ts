@@ -1,0 +1,31 @@
+// Wires the Bluesky channel into the app: one AtpAgent for the brand (logged in once, its session kept and refreshed)
+// behind the Bluesky adapter, registered for channel "bluesky"; the registry starts and stops its poller with the app.
+import fp from 'fastify-plugin';
+import type { BlueskyChannelConfig } from '../../config.js';
+import { createBlueskyAdapter } from './adapter.js';
+import type { NotificationPoller } from './notification-poller.js';
+import { createBlueskySession } from './session.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    blueskyChannel: { poller: NotificationPoller };
+  }
+}
+
+export default fp<{ bluesky: BlueskyChannelConfig }>(
+  async (app, { bluesky }) => {
+    const { db, clock, ingest, channels, channelAdapters } = app.services;
+    const adapter = createBlueskyAdapter({
+      session: createBlueskySession(bluesky, { timeoutMs: 15_000 }),
+      db,
+      clock,
+      ingest,
+      status: channels,
+      log: app.log.child({ component: 'bluesky-poller' }),
+      intervalMs: bluesky.pollIntervalMs,
+    });
+    channelAdapters.register(adapter);
+    app.decorate('blueskyChannel', { poller: adapter.poller });
+  },
+  { name: 'bluesky-channel', dependencies: ['services'] },
+);
