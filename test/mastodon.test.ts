@@ -11,6 +11,7 @@ import {
   statusText,
   statusUrl,
 } from '../server/channels/mastodon/status-text.js';
+import { toIngest } from '../server/channels/mastodon/poller.js';
 import { loadConfig } from '../server/config.js';
 import { createManualClock, type Clock } from '../server/domain/clock.js';
 import { type FakeMastodon, startFakeMastodon } from '../dev/fake-mastodon/index.js';
@@ -71,6 +72,17 @@ t.test('status text, addressing and visibility rules', async (t) => {
     'tags dropped, entities decoded once, the result is only ever text',
   );
   t.equal(statusText('&amp;lt;b&amp;gt;'), '&lt;b&gt;', 'decoded once, not twice');
+  const status = {
+    id: '1',
+    content: '<p>my bill is wrong</p>',
+    spoilerText: 'billing',
+    account: { id: '2', acct: 'ana@remote.example', displayName: '' },
+    createdAt: '2026-12-06T10:00:00.000Z',
+    inReplyToId: null,
+    language: 'en',
+  } as unknown as Parameters<typeof toIngest>[0];
+  t.equal(toIngest(status).text, 'billing\n\nmy bill is wrong', 'a content warning stays in front of its words');
+  t.equal(toIngest(status).author.name, undefined, 'no display name: the handle is shown');
   const table: [string, string, string][] = [
     ['Try this', 'ana@remote.example', '@ana@remote.example Try this'],
     ['@ana@remote.example Try this', 'ana@remote.example', '@ana@remote.example Try this'],

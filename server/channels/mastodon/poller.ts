@@ -41,7 +41,8 @@ export function toIngest(status: mastodon.v1.Status): IngestQuestion {
   return {
     channel: MASTODON_CHANNEL,
     externalId: status.id,
-    text: statusText(status.content) || status.spoilerText || '(no text)',
+    // A content warning is the customer's own summary of what follows: kept in front of the words it hides.
+    text: [status.spoilerText, statusText(status.content)].filter(Boolean).join('\n\n') || '(no text)',
     // The network's own way to show a person: `user` on the brand's server, `user@domain` elsewhere.
     author: {
       handle: status.account.acct,
