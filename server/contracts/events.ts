@@ -14,7 +14,8 @@ export interface ClientEventMap {
   'question.escalated': { question: QuestionSummary };
   'question.reopened': { question: QuestionSummary };
   'reply.submitted': { reply: Reply; question: QuestionSummary };
-  'reply.approved': { reply: Reply; question: QuestionSummary };
+  /** `editedBy`: a manager changed the words before approving (the expert's own are in the question's history). */
+  'reply.approved': { reply: Reply; question: QuestionSummary; editedBy: string | null };
   'reply.rejected': { reply: Reply; question: QuestionSummary };
   'reply.posted': { reply: Reply; question: QuestionSummary };
   'reply.failed': { reply: Reply; question: QuestionSummary; reason: string };

@@ -41,7 +41,8 @@ export interface DomainEventMap {
   /** A manager set the question's tags: what the tag model learns from. */
   'question.retagged': { question: QuestionState; text: string; tags: string[] };
   'reply.submitted': { reply: ReplyRow };
-  'reply.approved': { reply: ReplyRow };
+  /** `editedBy`: the manager who changed the words before approving, so the expert is told. */
+  'reply.approved': { reply: ReplyRow; editedBy: string | null };
   'reply.rejected': { reply: ReplyRow };
   'reply.posted': { reply: ReplyRow; question: QuestionRow };
   'reply.failed': { reply: ReplyRow; question: QuestionRow; reason: string };

@@ -302,7 +302,12 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
         return enqueue({
           to: 'users',
           userIds: [reply.authorId],
-          message: reviewMessage(question, type === 'reply.approved', reply.feedback),
+          message: reviewMessage(
+            question,
+            type === 'reply.approved',
+            reply.feedback,
+            (data as Partial<ClientEventMap['reply.approved']>).editedBy ?? null,
+          ),
           questionId: question.id,
         });
       }

@@ -103,13 +103,20 @@ export function mentionMessage(question: QuestionSummary, from: string, text: st
   return about('mention', question, `${from} mentioned you`, excerpt(text), 'normal', DAY_S);
 }
 
-export function reviewMessage(question: QuestionSummary, approved: boolean, feedback: string | null): OutgoingMessage {
+export function reviewMessage(
+  question: QuestionSummary,
+  approved: boolean,
+  feedback: string | null,
+  editedBy: string | null = null,
+): OutgoingMessage {
   return approved
     ? about(
         'reply.approved',
         question,
-        'Your answer was approved',
-        `It is on its way to @${question.author.handle}.`,
+        editedBy ? `${editedBy} edited your answer and approved it` : 'Your answer was approved',
+        editedBy
+          ? `It goes to @${question.author.handle} under your signature as edited: open it to see the change.`
+          : `It is on its way to @${question.author.handle}.`,
         'normal',
         DAY_S,
       )

@@ -81,8 +81,14 @@ export function createRealtimeListener(hub: RealtimeHub, presenters: Presenters)
       case 'question.retagged':
         hub.publish('question.updated', { question: render(event.data.question)() });
         return;
-      case 'reply.submitted':
       case 'reply.approved':
+        hub.publish(
+          'reply.approved',
+          { ...replyWithQuestion(event.data.reply), editedBy: event.data.editedBy },
+          { users: [event.data.reply.authorId] },
+        );
+        return;
+      case 'reply.submitted':
       case 'reply.rejected':
         hub.publish(event.type, replyWithQuestion(event.data.reply), { users: [event.data.reply.authorId] });
         return;

@@ -94,6 +94,7 @@ export function createReplyService({
     question: QuestionRow,
     reviewerId: string | null,
     now: number,
+    edit?: { by: string; originalText: string },
   ): ReplyRow {
     const approved = db
       .update(replies)
@@ -122,9 +123,14 @@ export function createReplyService({
       actorId: reviewerId,
       type: 'reply.approved',
       at: now,
-      data: { replyId: reply.id, reviewed: reviewerId !== null },
+      // An edit puts the manager's words under the expert's signature: the expert's own stay on record, to be shown.
+      data: {
+        replyId: reply.id,
+        reviewed: reviewerId !== null,
+        ...(edit ? { edited: true, editedBy: edit.by, originalText: edit.originalText } : {}),
+      },
     });
-    uow.emit('reply.approved', { reply: approved });
+    uow.emit('reply.approved', { reply: approved, editedBy: edit?.by ?? null });
     return approved;
   }
 
@@ -226,6 +232,7 @@ export function createReplyService({
           question,
           manager.id,
           now,
+          edit && editedText?.trim() !== current.text ? { by: manager.name, originalText: current.text } : undefined,
         );
         return approved;
       });

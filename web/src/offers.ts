@@ -119,5 +119,13 @@ export function startInbox(): void {
   for (const type of ['question.updated', 'question.released', 'question.escalated'] as const)
     on(type, (d) => update(d.question));
   on('reply.submitted', (d) => update(d.question));
+  // The public answer carries the expert's signature: when a manager changed its words, the expert hears it at once.
+  on('reply.approved', (d) => {
+    if (!d.editedBy || d.reply.authorId !== session.user?.id) return;
+    toast(`${d.editedBy} edited your answer to @${d.question.author.handle} before approving it.`, 'info', {
+      href: `#/q/${encodeURIComponent(d.question.id)}`,
+      label: 'See the change',
+    });
+  });
   onResync(() => void refreshInbox().catch(() => {}));
 }

@@ -38,7 +38,20 @@ function deliveryNote(r: Reply, channel: string): HTMLElement | null {
   );
 }
 
-export function replyCard(r: Reply, channel: string): HTMLElement {
+/** A manager's edit before approval, from the question's history: who, and the words the expert sent. */
+export type ReplyEdit = { by: string; originalText: string };
+
+export function replyEdits(events: QuestionDetail['events']): Map<string, ReplyEdit> {
+  const edits = new Map<string, ReplyEdit>();
+  for (const e of events) {
+    const data = e.data as { replyId?: string; edited?: boolean; editedBy?: string; originalText?: string } | null;
+    if (e.type === 'reply.approved' && data?.edited && data.replyId)
+      edits.set(data.replyId, { by: data.editedBy ?? 'A community manager', originalText: data.originalText ?? '' });
+  }
+  return edits;
+}
+
+export function replyCard(r: Reply, channel: string, edit?: ReplyEdit): HTMLElement {
   return h(
     'li',
     { class: `reply reply-${r.status}` },
@@ -51,6 +64,14 @@ export function replyCard(r: Reply, channel: string): HTMLElement {
       h('span', { class: 'muted' }, `${r.weightedLength} / 280`),
     ),
     publicPreview(r.preview),
+    edit
+      ? h(
+          'div',
+          { class: 'edited-note', role: 'note' },
+          h('p', null, h('strong', null, `Edited by ${edit.by} before posting.`), ' The text above is what was sent.'),
+          h('details', null, h('summary', null, 'What you wrote'), h('p', { class: 'qtext' }, edit.originalText)),
+        )
+      : null,
     r.feedback ? h('p', { class: 'feedback' }, h('strong', null, 'Feedback: '), r.feedback) : null,
     r.failureReason ? h('p', { class: 'error' }, `Posting failed: ${r.failureReason}`) : null,
     deliveryNote(r, channel),
@@ -309,6 +330,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
       after.length ? section('Since then', messageList(after, followUp)) : null,
     );
     renderAction();
+    const edits = replyEdits(q.events);
     replace(
       info,
       customerPanel(q),
@@ -318,7 +340,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
             h(
               'ol',
               { class: 'replies' },
-              [...q.replies].reverse().map((r) => replyCard(r, q.channel)),
+              [...q.replies].reverse().map((r) => replyCard(r, q.channel, edits.get(r.id))),
             ),
           )
         : null,
