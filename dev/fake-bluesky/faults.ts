@@ -1,5 +1,6 @@
 // Faults the tests inject, matched by method NSID: an error status (429 comes with ratelimit-* headers), a dropped
-// connection before the handler runs, or an answer dropped after it ran (the post is stored, the client never hears).
+// connection before the handler runs, or an answer dropped or held after it ran (the post is stored, the client never
+// hears).
 export interface FaultRule {
   /** e.g. "com.atproto.repo.putRecord"; every method when absent. */
   nsid?: string;
@@ -7,6 +8,8 @@ export interface FaultRule {
   /** For a 429: seconds until `ratelimit-reset`. Default 60. */
   resetInSec?: number;
   drop?: 'before' | 'after';
+  /** 'after': the handler runs (the post is stored) and the answer is held until the client goes away. */
+  hang?: 'after';
   /** How many requests it applies to. Default 1. */
   times?: number;
 }

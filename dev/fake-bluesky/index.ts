@@ -55,6 +55,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}) {
   });
 
   const dropAfter = new WeakSet<object>();
+  const hangAfter = new WeakSet<object>();
   app.addHook('onRequest', async (request, reply) => {
     const nsid = (request.params as { nsid?: string }).nsid ?? '';
     if (clock() - window.start >= GLOBAL_LIMIT.windowSec * 1000) window = { start: clock(), used: 0 };
@@ -70,6 +71,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}) {
       return;
     }
     if (fault.drop === 'after') dropAfter.add(request);
+    if (fault.hang === 'after') hangAfter.add(request);
     if (fault.status) {
       const reset = Math.ceil(clock() / 1000) + (fault.resetInSec ?? 60);
       if (fault.status === 429) reply.headers(rateLimitHeaders(GLOBAL_LIMIT, 0, reset));
@@ -80,6 +82,8 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}) {
   app.addHook('onSend', async (request, reply, payload) => {
     requests.push({ nsid: (request.params as { nsid?: string }).nsid ?? '', status: reply.statusCode });
     if (dropAfter.has(request)) request.raw.socket.destroy();
+    const socket = request.raw.socket;
+    if (hangAfter.has(request) && !socket.destroyed) await new Promise((resolve) => socket.once('close', resolve));
     return payload;
   });
   registerXrpcRoutes(app, state, sessions);
