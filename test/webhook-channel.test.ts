@@ -36,7 +36,7 @@ async function setup(t: Test, { allowLocal = true, logs }: Options = {}) {
   t.teardown(() => app.close());
   await app.ready();
   const admin = await login(app, ADMIN.email, ADMIN.password);
-  await as(app, admin).put('/api/settings', { reviewPolicy: { minApproved: 0, reviewAll: false } });
+  app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: false } });
   const expert = await createUser(app, 'expert', { profile: { signature: 'JD' } });
   const manager = await createUser(app, 'manager');
   let asked = 0;
@@ -316,6 +316,9 @@ t.test('a webhook is not removed while replies wait for it', async (t) => {
   hooks.inject({ status: 503 });
   await answer('email');
   await drain();
+  t.match((await as(app, admin).get('/api/channels')).json().items, [
+    { name: 'email', outbox: { pending: 1, failed: 0 } },
+  ]);
   const refused = await as(app, admin).delete('/api/channels/email/webhook');
   t.equal(refused.statusCode, 409);
   t.equal(refused.json().error.code, 'replies_waiting');
@@ -339,9 +342,22 @@ t.test('a configured webhook survives a restart', async (t) => {
   await first.close();
 
   const second = await buildApp(config, { logger: false, timers: false });
-  t.teardown(() => second.close());
   await second.ready();
   t.equal(second.services.channelAdapters.get('email')?.name, 'email', 'its adapter is registered again');
   const again = await login(second, ADMIN.email, ADMIN.password);
   t.match((await as(second, again).get('/api/channels')).json().items, [{ name: 'email', delivery: 'webhook' }]);
+  await second.close();
+
+  const ownAdapter = {
+    name: 'email',
+    length: { max: 100, measure: (text: string) => text.length, unit: 'characters' },
+    post: async () => ({ externalId: 'own-1' }),
+    findExisting: async () => null,
+  };
+  const third = await buildApp(config, { logger: false, timers: false, channelAdapters: [ownAdapter] });
+  t.teardown(() => third.close());
+  await third.ready();
+  t.equal(third.services.channelAdapters.get('email'), ownAdapter, 'an adapter of its own wins over a stored webhook');
+  const admin3 = await login(third, ADMIN.email, ADMIN.password);
+  t.match((await as(third, admin3).get('/api/channels')).json().items, [{ name: 'email', delivery: 'network' }]);
 });
