@@ -99,6 +99,13 @@ t.test('a strongly negative question comes first in the urgent order, with the s
   t.ok(due(calmAfter) - due(after) > 20 * 60_000, 'the angry question is due 5 minutes after it came, not 30');
 
   const list = (await as(app, manager).get('/api/questions?sort=sla&limit=10')).json().items as { id: string }[];
+  const cleared = await as(app, admin).put('/api/settings', { negativeSlaMinutes: null });
+  t.equal(cleared.json().negativeSlaMinutes, null, 'cleared: the same SLA for all again');
+  t.equal(
+    (await as(app, admin).put('/api/settings', { reviewPolicy: { minApproved: 0, reviewAll: false } })).statusCode,
+    200,
+  );
+  t.equal((await as(app, admin).get('/api/settings')).json().negativeSlaMinutes, null, 'and it stays so');
   const order = list.map((q) => q.id);
   t.ok(order.indexOf(before.id) < order.indexOf(calm.id), 'an older calm question waits behind an angry one');
   t.same(order.slice(0, 2).sort(), [before.id, after.id].sort(), 'both angry questions lead the queue');

@@ -645,7 +645,7 @@ export const SettingsSchema = z.object({
   /** The desk's chat webhook for manager alerts (contracts/push.ts). */
   alertWebhook: AlertWebhookSchema,
   /** The SLA of a strongly negative post, in minutes, when shorter than everyone's; null: the same SLA for all. */
-  negativeSlaMinutes: z.number().int().min(1).max(10_080).nullable().default(null),
+  negativeSlaMinutes: z.number().int().min(1).max(10_080).nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A change to the settings; the attribution template shapes every public post, so it is public text. */

@@ -47,6 +47,11 @@ export function createSettingsService(db: Db, { checkWebhookUrl }: SettingsOptio
       if (refused) throw invalid('endpoint_not_allowed', `This webhook address is not accepted: ${refused}`);
       db.transaction(() => {
         for (const [key, value] of Object.entries(patch)) {
+          // A setting set back to null is its default: the row goes, as the column holds JSON and never NULL.
+          if (next[key as keyof Settings] === null) {
+            db.delete(settings).where(eq(settings.key, key)).run();
+            continue;
+          }
           db.insert(settings)
             .values({ key, value: next[key as keyof Settings] ?? value })
             .onConflictDoUpdate({ target: settings.key, set: { value: next[key as keyof Settings] } })

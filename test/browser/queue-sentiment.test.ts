@@ -93,3 +93,27 @@ t.test('the metrics page shows how many negative threads an answer turned, with 
     'no page errors (the 401 is the signed-out /api/me before login)',
   );
 });
+
+t.test('an admin sets the shorter SLA for strongly negative posts, and clears it', async (t) => {
+  const server = await startTestServer();
+  t.teardown(() => server.close());
+  const browser = await launchBrowser();
+  t.teardown(() => browser.close());
+  const { page } = await openPage(browser, server.url);
+  await signIn(page, server.admin.email, server.admin.password, '#/roster');
+  const panel = page.locator('section', { hasText: 'Attribution template' });
+  const minutes = panel.getByLabel('SLA for strongly negative posts (minutes)');
+  await minutes.fill('10');
+  await panel.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Settings saved.').waitFor();
+  t.equal(server.app.services.settings.get().negativeSlaMinutes, 10, 'the server has it');
+
+  await page
+    .getByText('Settings saved.')
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => {});
+  await minutes.fill('');
+  await panel.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Settings saved.').waitFor();
+  t.equal(server.app.services.settings.get().negativeSlaMinutes, null, 'empty: the same SLA as every question');
+});

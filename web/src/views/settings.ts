@@ -94,6 +94,14 @@ export function settingsPanel(): HTMLElement {
       inputmode: 'numeric',
     });
     const reviewAll = h('input', { type: 'checkbox', checked: current.reviewPolicy.reviewAll });
+    const negativeSla = h('input', {
+      type: 'number',
+      min: 1,
+      max: 10_080,
+      value: current.negativeSlaMinutes === null ? '' : String(current.negativeSlaMinutes),
+      inputmode: 'numeric',
+      placeholder: 'the same as every question',
+    });
     const template = h('input', {
       type: 'text',
       required: true,
@@ -121,6 +129,11 @@ export function settingsPanel(): HTMLElement {
         'Replies on a sensitive tag are always reviewed.',
       ),
       field('Attribution template', template, 'Use {text} and {signature}, e.g. "{text} ^{signature}"'),
+      field(
+        'SLA for strongly negative posts (minutes)',
+        negativeSla,
+        'They lead the queue; empty: the same SLA as every question',
+      ),
       h('div', null, h('p', { class: 'muted small' }, 'Example'), example),
       h('div', { class: 'form-actions' }, save),
     );
@@ -130,6 +143,7 @@ export function settingsPanel(): HTMLElement {
         const saved = await put<Settings>('/api/settings', {
           reviewPolicy: { minApproved: Number(minApproved.value), reviewAll: reviewAll.checked },
           attributionTemplate: template.value,
+          negativeSlaMinutes: negativeSla.value ? Number(negativeSla.value) : null,
         });
         session.template = saved.attributionTemplate;
         toast('Settings saved.', 'ok');
