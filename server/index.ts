@@ -9,6 +9,8 @@ import { fakeXStateFor, syncFakeXWithDatabase } from '../dev/demo/fake-x-sync.js
 import { limitHeapGrowth } from './heap.js';
 import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
 import type { PushServiceStandIn } from '../dev/push-service.js';
+import { addDemoMentions, startDemoBluesky } from '../dev/fake-bluesky/demo.js';
+import type { FakeBluesky } from '../dev/fake-bluesky/index.js';
 
 async function main() {
   limitHeapGrowth();
@@ -22,6 +24,7 @@ async function main() {
 
   let fakeX: FakeX | undefined;
   let demoPush: PushServiceStandIn | undefined;
+  let fakeBluesky: FakeBluesky | undefined;
   if (config.demo.enabled) {
     fakeX = await startFakeX({
       brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' },
@@ -30,6 +33,7 @@ async function main() {
     config.app.x = { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 2000 };
     config.app.admin ??= DEMO_ACCOUNTS.admin;
     demoPush = await startDemoPush(config.app);
+    fakeBluesky = await startDemoBluesky(config.app);
   }
 
   const app = await buildApp(config.app);
@@ -43,6 +47,7 @@ async function main() {
       intervalMs: config.demo.intervalMs,
       log: app.log.child({ component: 'demo' }),
     });
+    if (fakeBluesky) addDemoMentions(fakeBluesky);
   }
   await app.listen({ port: config.port, host: config.host });
 
@@ -63,6 +68,7 @@ async function main() {
     await app.close();
     await fakeX?.close();
     await demoPush?.close();
+    await fakeBluesky?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -4,6 +4,7 @@
 import { AtpAgent, RichText, XRPCError } from '@atproto/api';
 import t, { type Test } from 'tap';
 import { startFakeBluesky } from '../dev/fake-bluesky/index.js';
+import type { AppConfig } from '../server/config.js';
 
 /** What a promise rejected with (null if it resolved), for t.match on its fields. */
 const rejection = (promise: Promise<unknown>): Promise<unknown> =>
@@ -184,3 +185,22 @@ t.test('a person can add a mention over HTTP', async (t) => {
   });
   t.equal(refused.status, 400);
 });
+
+t.test(
+  'the demo points the app at a fake Bluesky with a few customer mentions, unless an account is set',
+  async (t) => {
+    const { startDemoBluesky, addDemoMentions } = await import('../dev/fake-bluesky/demo.js');
+    const config = { databasePath: ':memory:', logLevel: 'silent', secureCookies: false } as AppConfig;
+    const fake = await startDemoBluesky(config);
+    if (!fake) throw new Error('no fake started');
+    t.teardown(() => fake.close());
+    t.equal(config.bluesky?.serviceUrl, fake.url);
+    addDemoMentions(fake);
+    const agent = new AtpAgent({ service: fake.url });
+    await agent.login({ identifier: config.bluesky?.identifier ?? '', password: config.bluesky?.password ?? '' });
+    const { data } = await agent.app.bsky.notification.listNotifications({ reasons: ['mention'] });
+    t.equal(data.notifications.length, 3, 'three mentions, lexicon-valid for the agent');
+    const configured = { ...config };
+    t.equal(await startDemoBluesky(configured), undefined, 'a configured account is left alone');
+  },
+);
