@@ -335,6 +335,8 @@ export const QuestionSchema = z.object({
   conversationId: z.string().nullable(),
   inReplyToExternalId: z.string().nullable(),
   lang: z.string().nullable(),
+  /** On a question still open: the customer's last post in the thread when it came after the question (a follow-up). */
+  followUp: z.object({ text: z.string(), at: isoTime }).nullable(),
   createdAt: isoTime,
   receivedAt: isoTime,
   slaDueAt: isoTime,

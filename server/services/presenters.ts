@@ -25,6 +25,7 @@ export function toQuestionSummary(
   row: QuestionRow,
   tagRows: { slug: string; confidence: number; source: 'rules' | 'model' | 'manual' }[],
   assigneeName: string | null,
+  followUp: { text: string; at: number } | null = null,
 ): QuestionSummary {
   return {
     id: row.id,
@@ -43,6 +44,7 @@ export function toQuestionSummary(
     conversationId: row.conversationId,
     inReplyToExternalId: row.inReplyToExternalId,
     lang: row.lang,
+    followUp: followUp && { text: followUp.text, at: iso(followUp.at) },
     createdAt: iso(row.createdAt),
     receivedAt: iso(row.receivedAt),
     slaDueAt: iso(row.slaDueAt),
@@ -71,6 +73,9 @@ export function toReply(row: ReplyRow, authorName?: string): Reply {
 }
 
 type TagRow = typeof questionTags.$inferSelect;
+type LastMessage = { questionId: string; direction: 'in' | 'out'; externalId: string | null; text: string; at: number };
+/** Past its answer, a question's last customer post is not waiting for anyone. */
+const ANSWERED = new Set(['answered', 'closed', 'dismissed']);
 
 export function createPresenters(db: Db) {
   // Every ingest, offer and claim renders summaries, so the two lookups behind them are prepared once: one id is the
@@ -88,7 +93,27 @@ export function createPresenters(db: Db) {
     tagsOfMany: sqlite.prepare<[string], TagRow>(
       `select ${tagColumns} from question_tags where question_id in (select value from json_each(?)) order by confidence desc`,
     ),
+    // Each question's last message, one probe of messages_question apiece.
+    lastMessages: sqlite.prepare<[string], LastMessage>(
+      `select m.question_id questionId, m.direction, m.external_id externalId, m.text, m.at from messages m
+       where m.question_id in (select value from json_each(?))
+         and m.at = (select max(at) from messages where question_id = m.question_id)`,
+    ),
   };
+
+  /** A customer's post after the question on one still waiting for its answer: what the expert answers now. */
+  function followUps(rows: QuestionRow[]): Map<string, { text: string; at: number }> {
+    const waiting = rows.filter((r) => !ANSWERED.has(r.status));
+    if (waiting.length === 0) return new Map();
+    const byId = new Map(waiting.map((r) => [r.id, r]));
+    const found = new Map<string, { text: string; at: number }>();
+    for (const m of statements.lastMessages.all(JSON.stringify([...byId.keys()]))) {
+      const row = byId.get(m.questionId);
+      if (row && m.direction === 'in' && m.externalId !== row.externalId && m.at >= row.createdAt)
+        found.set(m.questionId, { text: m.text, at: m.at });
+    }
+    return found;
+  }
 
   const names = (ids: (string | null)[]) => {
     const wanted = [...new Set(ids.filter((id): id is string => !!id))];
@@ -110,11 +135,13 @@ export function createPresenters(db: Db) {
       tagsByQuestion.set(tag.questionId, list);
     }
     const assignees = names(rows.map((r) => r.assigneeId));
+    const later = followUps(rows);
     return rows.map((row) =>
       toQuestionSummary(
         row,
         tagsByQuestion.get(row.id) ?? [],
         row.assigneeId ? (assignees.get(row.assigneeId) ?? null) : null,
+        later.get(row.id) ?? null,
       ),
     );
   }

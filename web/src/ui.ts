@@ -69,6 +69,7 @@ export function flagNote(q: QuestionSummary): HTMLElement | null {
     'no-tag': 'No tag matched',
     'no-match': 'No matching expert: sent to generalists',
     'no-expert': 'No expert available',
+    spam: 'Suspected spam: waiting for a manager',
   };
   return h('span', { class: 'flag' }, text[q.flag] ?? q.flag);
 }
@@ -196,4 +197,23 @@ export function confirmAction(options: {
     dialog.showModal();
     cancel.focus();
   });
+}
+
+/**
+ * What the customer is asking now: on a follow-up, their new post first, marked as such, with the question it
+ * follows below; otherwise the question. `tag` is 'p' in cards and 'span' inside a row link.
+ */
+export function askedNow(q: QuestionSummary, tag: 'p' | 'span' = 'p', label = 'Follow-up'): HTMLElement[] {
+  const textClass = tag === 'p' ? 'qtext' : 'row-text';
+  if (!q.followUp) return [h(tag, { class: textClass }, q.text)];
+  return [
+    h(
+      tag,
+      { class: `${textClass} followup-text` },
+      h('span', { class: 'chip chip-followup' }, label),
+      ' ',
+      q.followUp.text,
+    ),
+    h(tag, { class: 'muted small followup-of' }, 'Following up on: ', q.text),
+  ];
 }

@@ -15,7 +15,7 @@ import {
 } from '../offers.js';
 import { onAny, onResync } from '../realtime.js';
 import { onProfile, session } from '../session.js';
-import { age, author, empty, errorText, sla, statusBadge, tagChips, toast } from '../ui.js';
+import { age, askedNow, author, empty, errorText, sla, statusBadge, tagChips, toast } from '../ui.js';
 
 const MINE = 'claimed,in_review,approved,posting,failed';
 
@@ -124,8 +124,8 @@ function offerCard(item: InboxItem): HTMLElement {
   return h(
     'article',
     { class: `card offer${item.takenBy ? ' taken' : ''}`, 'data-question': q.id },
-    h('div', { class: 'card-head' }, author(q), age(q.createdAt)),
-    h('p', { class: 'qtext' }, q.text),
+    h('div', { class: 'card-head' }, author(q), age(q.followUp?.at ?? q.createdAt)),
+    askedNow(q),
     h('div', { class: 'card-meta' }, tagChips(q.tags)),
     item.takenBy ? null : offerTimers(q, item.offer.expiresAt),
     h('details', { class: 'why' }, h('summary', null, 'Why you'), whyYou(item.offer.reasons)),
@@ -148,7 +148,7 @@ function mineRow(q: QuestionSummary): HTMLElement {
       'a',
       { class: 'row-link', href: `#/q/${encodeURIComponent(q.id)}` },
       h('span', { class: 'row-top' }, statusBadge(q.status), author(q), sla(q)),
-      h('span', { class: 'row-text' }, q.text),
+      askedNow(q, 'span'),
     ),
   );
 }

@@ -8,7 +8,20 @@ import { field, h, reconcile, replace } from '../dom.js';
 import { OPEN_STATUSES, STATUS_LABEL, isOpen } from '../format.js';
 import { on, onAny, onResync } from '../realtime.js';
 import { session } from '../session.js';
-import { age, author, busy, button, empty, errorText, flagNote, sla, statusBadge, tagChips, toast } from '../ui.js';
+import {
+  age,
+  askedNow,
+  author,
+  busy,
+  button,
+  empty,
+  errorText,
+  flagNote,
+  sla,
+  statusBadge,
+  tagChips,
+  toast,
+} from '../ui.js';
 import { allTags, experts } from './manage.js';
 
 const STATUS_PRESETS: { value: string; label: string }[] = [
@@ -100,7 +113,7 @@ function row(q: QuestionSummary): HTMLElement {
         author(q),
         h('span', { class: 'muted' }, age(q.receivedAt)),
       ),
-      h('span', { class: 'row-text' }, q.text),
+      askedNow(q, 'span'),
       h(
         'span',
         { class: 'row-bottom' },

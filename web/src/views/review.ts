@@ -6,7 +6,7 @@ import { get, post, query } from '../api.js';
 import { counter, previewWithText, publicPreview } from '../compose.js';
 import { h, nextId, reconcile, replace } from '../dom.js';
 import { on, onResync } from '../realtime.js';
-import { age, author, busy, empty, errorText, sla, tagChips, toast } from '../ui.js';
+import { age, askedNow, author, busy, empty, errorText, sla, tagChips, toast } from '../ui.js';
 import { allTags } from './manage.js';
 
 type Pending = Reply & { question: QuestionSummary };
@@ -140,8 +140,9 @@ export function reviewView(main: HTMLElement): () => void {
         'data-reply': r.id,
         'aria-label': `Reply by ${r.authorName ?? 'expert'} to @${q.author.handle}`,
       },
-      h('div', { class: 'card-head' }, author(q), age(q.createdAt), sla(q)),
-      h('p', { class: 'qtext' }, q.text),
+      h('div', { class: 'card-head' }, author(q), age(q.followUp?.at ?? q.createdAt), sla(q)),
+      // A reply to a follow-up answers the customer's latest post, not the question they first asked.
+      askedNow(q, 'p', 'Follow-up · being answered'),
       h(
         'div',
         { class: 'card-meta' },
