@@ -35,6 +35,8 @@ const STATUS_PRESETS: { value: string; label: string }[] = [
   { value: 'any', label: 'Everything' },
 ];
 
+const DENSITY_KEY = 'helpforce.queueDensity';
+
 let lastTick: ClientEventMap['metrics.tick'] | null = null;
 on('metrics.tick', (d) => {
   lastTick = d;
@@ -342,6 +344,16 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     });
   };
   const saveButton = h('button', { type: 'submit' }, 'Save view');
+  // A manager scanning a long queue wants more rows on screen; the choice stays with this browser.
+  const density = h('button', { type: 'button', class: 'density-toggle', 'aria-pressed': 'false' }, 'Compact rows');
+  const setCompact = (compact: boolean) => {
+    list.classList.toggle('compact', compact);
+    density.setAttribute('aria-pressed', String(compact));
+    if (compact) localStorage.setItem(DENSITY_KEY, 'compact');
+    else localStorage.removeItem(DENSITY_KEY);
+  };
+  density.addEventListener('click', () => setCompact(!list.classList.contains('compact')));
+  setCompact(localStorage.getItem(DENSITY_KEY) === 'compact');
   const searchField = field('Search', search);
   searchField.classList.add('field-search');
   void get<{ views: SavedView[] }>('/api/views')
@@ -384,7 +396,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       viewChips,
       h('form', { class: 'save-view', onsubmit: saveView }, viewName, saveButton),
     ),
-    count,
+    h('div', { class: 'list-head' }, count, density),
     list,
     more,
   );
