@@ -1,5 +1,5 @@
 // A reply on a channel with no delivery configured (a question pushed over the ingest API on "api") is shown as
-// recorded, not sent, with no "Posted" and no link to X: nothing went anywhere.
+// recorded, not sent, with no "Posted" and no link to X, on the question page and in the expert's answers.
 import type { Page } from 'playwright-core';
 import t from 'tap';
 import { DESKTOP, launchBrowser, openPage, signIn } from '../helpers/browser.js';
@@ -52,6 +52,15 @@ t.test('a reply on a channel with no delivery says it was recorded, not sent', a
   const card = mg.page.locator('.replies li.reply').first();
   t.equal(await card.locator('.badge').first().textContent(), 'Recorded', 'the badge does not say Posted');
   t.equal(await mg.page.getByRole('link', { name: 'open on X' }).count(), 0, 'and nothing links to X');
+
+  await ex.page.evaluate(() => {
+    location.hash = '#/answers';
+  });
+  const mine = ex.page.locator('li.card.reply', { hasText: 'Turn on HDMI-CEC.' });
+  await mine.waitFor({ timeout: 20_000 });
+  t.equal(await mine.locator('.badge').first().textContent(), 'Recorded, not sent', "the expert's answers say so too");
+  t.equal(await mine.getByRole('link', { name: 'Public post' }).count(), 0);
+
   const errors = [...mg.errors, ...ex.errors].filter((e) => !e.includes('401')); // the sign-in page asks /api/me first
   t.same(errors, [], 'no page errors');
 });

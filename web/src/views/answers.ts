@@ -32,7 +32,7 @@ function answerItem(r: Mine): HTMLElement {
     h(
       'div',
       { class: 'row-top' },
-      statusBadge(r.status),
+      r.delivery === 'none' ? h('span', { class: 'badge st-recorded' }, 'Recorded, not sent') : statusBadge(r.status),
       h('span', { class: 'muted' }, 'to ', `@${r.question.author.handle}`),
       age(r.updatedAt),
     ),
@@ -54,7 +54,8 @@ function answerItem(r: Mine): HTMLElement {
     h(
       'p',
       { class: 'small' },
-      r.externalId
+      // Only an X post has an X address; another channel's id is the network's or the webhook receiver's.
+      r.externalId && r.question.channel === 'x'
         ? [
             h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'Public post'),
             ' ',
