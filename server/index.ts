@@ -3,7 +3,7 @@
 import { loadConfig, type ServerConfig } from './config.js';
 import { buildApp } from './app.js';
 import { startFakeX, type FakeX } from '../dev/fake-x/index.js';
-import { seedDemo, demoBanner, DEMO_ACCOUNTS } from '../dev/demo/seed.js';
+import { seedDemo, demoBanner, demoRouting, DEMO_ACCOUNTS } from '../dev/demo/seed.js';
 import { startDemoSimulation } from '../dev/demo/simulator.js';
 import { fakeXStateFor, syncFakeXWithDatabase } from '../dev/demo/fake-x-sync.js';
 import { limitHeapGrowth } from './heap.js';
@@ -32,6 +32,7 @@ async function main() {
     });
     config.app.x = { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: 2000 };
     config.app.admin ??= DEMO_ACCOUNTS.admin;
+    config.app.routing = demoRouting(config.app.routing, config.demo.intervalMs, process.env);
     demoPush = await startDemoPush(config.app);
     fakeBluesky = await startDemoBluesky(config.app);
   }
@@ -39,7 +40,8 @@ async function main() {
   const app = await buildApp(config.app);
   let stopSimulation: (() => Promise<void>) | undefined;
   if (fakeX) {
-    await seedDemo(app.services);
+    const { history, historyMs } = await seedDemo(app.services, { routing: config.app.routing });
+    if (history > 0) app.log.info({ questions: history, ms: historyMs }, 'demo: weeks of answered questions seeded');
     await subscribeSimulatedExperts(app.services, demoPush!);
     const { restored } = syncFakeXWithDatabase(app.services.db, fakeX);
     if (restored > 0) app.log.info({ restored }, 'demo: posts the database knows were put back on the fake X');

@@ -1,6 +1,9 @@
-// Seeds the demo once per database: tags, a manager, one expert account for you, and twelve simulated experts.
+// Seeds the demo once per database: tags, a manager, one expert account for you, twelve simulated experts, a simulated
+// shift lead who reviews what the manager leaves waiting, and a few weeks of answered questions.
+import type { RoutingConfig } from '../../server/config.js';
 import type { Services } from '../../server/plugins/services.js';
 import { DEMO_EXPERTS, DEMO_TAGS } from './catalog.js';
+import { seedHistory } from './history.js';
 
 export const DEMO_ACCOUNTS = {
   admin: { email: 'admin@demo.helpforce.test', password: 'demo-admin-2026' },
@@ -25,13 +28,16 @@ export function demoBanner(url: string, fakeXUrl: string, adminEmail = DEMO_ACCO
   ].join('\n');
 }
 
+/** Reviews simulated experts' replies the manager has left waiting for a while (dev/demo/simulator.ts). */
+export const SHIFT_LEAD = { email: 'shift.lead@sim.helpforce.test', name: 'Jordan Blake (sim)' };
+
 export const DEMO_REVIEW_POLICY = { minApproved: 0, reviewAll: false };
 
 export const simulatedEmail = (name: string) => `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@sim.helpforce.test`;
 
 /** Idempotent: each tag and account is created only when missing, so a restart (or a start after a crash half-way
  * through the first seed) adds nothing twice and keeps what people changed since. */
-export async function seedDemo(services: Services) {
+export async function seedDemo(services: Services, options: { routing?: RoutingConfig } = {}) {
   const { auth, tags, experts, settings } = services;
   for (const tag of DEMO_TAGS) if (!tags.exists(tag.slug)) tags.create(tag);
   const existing = new Set(auth.listUsers().map((u) => u.email));
@@ -69,4 +75,27 @@ export async function seedDemo(services: Services) {
       simulated: true,
     });
   }
+  if (!existing.has(SHIFT_LEAD.email))
+    await auth.createUser({
+      ...SHIFT_LEAD,
+      role: 'manager',
+      password: `sim-${Math.random().toString(36).slice(2)}-pw`,
+    });
+  // Only into a database with no questions yet: the first start.
+  const started = performance.now();
+  const history = seedHistory(services, { routing: options.routing });
+  return { history, historyMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * The demo's customers ask every few seconds, far more than a team of thirteen is offered in a real shop: under the
+ * default hourly cap every expert would be capped within minutes and new questions would find nobody ("No expert
+ * available"). Unless MAX_OFFERS_PER_HOUR is set, the cap is raised to what the demo's pace needs: each question is
+ * offered to k experts, and about as many again in later waves.
+ */
+export function demoRouting(routing: RoutingConfig, intervalMs: number, env: NodeJS.ProcessEnv): RoutingConfig {
+  if (env.MAX_OFFERS_PER_HOUR) return routing;
+  const offersPerHour = (3_600_000 / intervalMs) * routing.k * 2;
+  const needed = Math.ceil(offersPerHour / (DEMO_EXPERTS.length + 1));
+  return { ...routing, maxOffersPerHour: Math.max(routing.maxOffersPerHour, needed) };
 }
