@@ -366,6 +366,8 @@ export const QuestionListQuerySchema = z.object({
   status: z.string().max(200).optional(), // one status or a comma-separated list
   tag: z.string().max(40).optional(),
   assignee: z.string().max(64).optional(), // an expert id, or "me"
+  /** Only questions with this flag, e.g. `spam` (held as suspected spam), `no-expert`. */
+  flag: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
   /** newest first (default), or most urgent first: strongly negative posts first, then the earliest SLA deadline. */
@@ -373,7 +375,10 @@ export const QuestionListQuerySchema = z.object({
   /** Search the whole thread (question, follow-ups, replies, notes): words, "a phrase", @handle, or an id. */
   q: z.string().max(200).optional(),
 });
-export const QuestionListSchema = z.object({ items: z.array(QuestionSchema), nextCursor: z.string().nullable() });
+/** A row of the question list: with how many questions its customer asked in the week up to it, this one included. */
+export const QuestionListItemSchema = QuestionSchema.extend({ askedThisWeek: z.number() });
+export type QuestionListItem = z.infer<typeof QuestionListItemSchema>;
+export const QuestionListSchema = z.object({ items: z.array(QuestionListItemSchema), nextCursor: z.string().nullable() });
 
 export const AssignBodySchema = z.object({ expertId: id });
 export const DismissBodySchema = z.object({ reason: storedText('multi', { max: 500 }) });

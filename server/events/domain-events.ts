@@ -38,6 +38,8 @@ export interface DomainEventMap {
   /** Changed without a change of hands (a customer's thanks, say); `informed` hear of it besides managers. */
   'question.updated': { question: QuestionState; informed: string[] };
   'question.dismissed': { question: QuestionState; assigneeId: string | null };
+  /** A question held as suspected spam was released by a manager. */
+  'question.not_spam': { question: QuestionState };
   /** A manager set the question's tags: what the tag model learns from. */
   'question.retagged': { question: QuestionState; text: string; tags: string[] };
   'reply.submitted': { reply: ReplyRow };

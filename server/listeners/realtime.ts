@@ -78,6 +78,7 @@ export function createRealtimeListener(hub: RealtimeHub, presenters: Presenters)
         );
         return;
       }
+      case 'question.not_spam':
       case 'question.retagged':
         hub.publish('question.updated', { question: render(event.data.question)() });
         return;

@@ -9,6 +9,7 @@ import type { QuestionSummary } from '../contracts/api.js';
 import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
 import { OPEN_STATUSES } from '../domain/lifecycle.js';
+import { notHeldAsSpam } from '../services/dispatcher.js';
 import type { Presenters } from '../services/presenters.js';
 
 /** An SLA is at risk in its last fifth (the last 6 minutes of 30). */
@@ -53,6 +54,7 @@ export function createSlaWatch({ db, clock, presenters, slaMs, announce }: Deps)
         and(
           inArray(questions.status, [...OPEN_STATUSES]),
           isNull(questions.firstReplyAt),
+          notHeldAsSpam,
           or(
             gt(questions.slaDueAt, from.at + shift),
             and(eq(questions.slaDueAt, from.at + shift), gt(questions.id, from.id)),

@@ -26,6 +26,7 @@ import { createRealtimeHub } from '../services/realtime-hub.js';
 import { createReplyService } from '../services/replies.js';
 import { createSettingsService } from '../services/settings.js';
 import { createSnippetService } from '../services/snippets.js';
+import { createSpamService } from '../services/spam.js';
 import { createTagService } from '../services/tags.js';
 import { createPresenters } from '../services/presenters.js';
 import { createRoutingModel } from '../services/routing-model.js';
@@ -33,6 +34,7 @@ import { createNotifier } from '../listeners/notifier.js';
 import { createLiveMetrics } from '../listeners/live-metrics.js';
 import { createRealtimeListener } from '../listeners/realtime.js';
 import { createRoutingListener } from '../listeners/routing.js';
+import { createSpamListener } from '../listeners/spam.js';
 import { createEventBus, createUnitOfWork } from '../events/unit-of-work.js';
 import { createQuestionRepository } from '../repositories/questions.js';
 import { createSlaWatch } from '../listeners/sla-watch.js';
@@ -72,8 +74,10 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   const questionRepo = createQuestionRepository(db);
   const dispatcher = createDispatcher({ db, clock, router, uow, questionRepo, config: config.routing });
   const questions = createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher });
+  const spam = createSpamService(db);
   const ingest = createIngestService({
     db,
+    spam,
     clock,
     router,
     uow,
@@ -111,6 +115,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     lengthRule: channelAdapters.lengthRule,
   });
   events.subscribe(createRealtimeListener(hub, presenters));
+  events.subscribe(createSpamListener(spam));
   events.subscribe(
     createRoutingListener({
       clock,
@@ -180,6 +185,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     events,
     uow,
     questionRepo,
+    spam,
     accounts,
     router,
     routingModel,
@@ -233,12 +239,16 @@ export default fp<ServiceOptions>(
     };
     const experts = timed('roster', () => services.experts.loadRoster());
     const routing = timed('routing', () => services.routingModel.load());
+    const spamExamples = timed('spam', () => services.spam.load());
     const recovered = timed('outbox', () => services.outbox.recover());
     const notifications = timed('notifications', () => ({
       resent: services.push.sender.recover(),
       reconciled: services.notifier.reconcile(),
     }));
-    app.log.info({ experts, routing, recoveredOutbox: recovered, notifications, ms }, 'routing state loaded');
+    app.log.info(
+      { experts, routing, spamExamples, recoveredOutbox: recovered, notifications, ms },
+      'routing state loaded',
+    );
     if (routing.inBackground) {
       const replaying = performance.now();
       void services.routingModel.ready().then(

@@ -51,7 +51,10 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       },
       onRequest: expert,
     },
-    async (request) => questions.list(request.principal!.user, request.query),
+    async (request) => {
+      const page = questions.list(request.principal!.user, request.query);
+      return { ...page, items: customerHistory.withWeekCounts(page.items) };
+    },
   );
 
   app.get(
@@ -102,6 +105,17 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
     async (request) => ({
       question: questions.assign(request.principal!.user, request.params.id, request.body.expertId),
     }),
+  );
+
+  // A question held as suspected spam turns out to be a customer: it goes to experts like any other, and the spam
+  // model learns it was not spam (dismissing it with the reason "spam" teaches the opposite).
+  app.post(
+    '/api/questions/:id/not-spam',
+    {
+      schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
+      onRequest: manager,
+    },
+    async (request) => ({ question: questions.notSpam(request.principal!.user, request.params.id) }),
   );
 
   app.post(

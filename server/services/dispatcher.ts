@@ -14,6 +14,7 @@ import type { QuestionState } from '../events/domain-events.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
 import type { QuestionRepository } from '../repositories/questions.js';
 import { recordEvent } from './audit-log.js';
+import { SPAM_FLAG } from './spam.js';
 
 interface Deps {
   db: Db;
@@ -55,6 +56,9 @@ export interface WavePlan {
 }
 
 type WaveSubject = Pick<QuestionRow, 'id' | 'text' | 'wave' | 'status' | 'flag'>;
+
+/** A question held as suspected spam waits for a manager: no wave, no escalation. */
+export const notHeldAsSpam = sql`coalesce(${questions.flag}, '') <> ${SPAM_FLAG}`;
 
 export function createDispatcher({ db, clock, router, uow, questionRepo, config }: Deps) {
   let rosterChanged = false;
@@ -252,6 +256,7 @@ export function createDispatcher({ db, clock, router, uow, questionRepo, config 
       .where(
         and(
           inArray(questions.status, ['new', 'offered', 'escalated']),
+          notHeldAsSpam,
           sql`not exists (select 1 from ${offers} where ${offers.questionId} = ${questions.id} and ${offers.state} = 'open')`,
         ),
       )
@@ -263,7 +268,7 @@ export function createDispatcher({ db, clock, router, uow, questionRepo, config 
   function escalate(now: number): void {
     const due = questionRepo.transition(
       'escalate',
-      and(isNull(questions.escalatedAt), lte(questions.receivedAt, now - config.escalateMs)),
+      and(isNull(questions.escalatedAt), lte(questions.receivedAt, now - config.escalateMs), notHeldAsSpam),
       { escalatedAt: now, updatedAt: now },
     );
     for (const q of due)

@@ -17,6 +17,7 @@ import { conflict, notFound } from '../errors.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
 import type { QuestionRepository } from '../repositories/questions.js';
 import { recordEvent } from './audit-log.js';
+import { SPAM_FLAG, type SpamService } from './spam.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TagService } from './tags.js';
 import { toQuestionSummary, type Presenters } from './presenters.js';
@@ -28,6 +29,7 @@ export interface IngestOutcome {
 }
 
 interface Deps {
+  spam: Pick<SpamService, 'check'>;
   db: Db;
   clock: Clock;
   router: Router;
@@ -70,6 +72,7 @@ function cleaned(input: IngestQuestion): IngestQuestion {
 
 export function createIngestService({
   db,
+  spam,
   clock,
   router,
   uow,
@@ -226,7 +229,11 @@ export function createIngestService({
   function insertQuestion(input: IngestQuestion, now: number): () => QuestionSummary {
     const id = newId(now);
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
-    const plan = dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found })!;
+    // Suspected spam is stored for managers, flagged and offered to nobody.
+    const held = spam.check(input.text, now);
+    const plan = held.suspected
+      ? null
+      : dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found });
     const sentiment = scoreSentiment(input.text);
     const { priority, slaMs } = triage(sentiment, config.slaMs, negativeSlaMs?.() ?? null);
     const row = statements.insertQuestion.get({
@@ -242,9 +249,9 @@ export function createIngestService({
       inReplyToExternalId: input.inReplyToExternalId ?? null,
       priority,
       ...sentimentColumns(sentiment),
-      status: plan.status,
-      wave: plan.wave,
-      flag: plan.flag,
+      status: plan?.status ?? 'new',
+      wave: plan?.wave ?? 0,
+      flag: plan ? plan.flag : SPAM_FLAG,
       createdAt: input.createdAt ? Date.parse(input.createdAt) : now,
       receivedAt: now,
       slaDueAt: now + slaMs,
@@ -268,7 +275,8 @@ export function createIngestService({
       ));
     const question = { row, summary };
     uow.emit('question.created', { question });
-    dispatcher.recordWave(question, plan);
+    if (plan) dispatcher.recordWave(question, plan);
+    else recordEvent(db, { questionId: id, type: 'question.held', at: now, data: { reasons: held.reasons } });
     return summary;
   }
 

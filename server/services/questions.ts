@@ -12,6 +12,7 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
 import type { UnitOfWork } from '../events/unit-of-work.js';
 import type { QuestionRepository } from '../repositories/questions.js';
 import { recordEvent } from './audit-log.js';
+import { SPAM_FLAG } from './spam.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ExpertService } from './experts.js';
 import { createQuestionAccess, isManager, mentionedQuestionIds } from './question-access.js';
@@ -59,10 +60,11 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
 
   function listConditions(
     user: User,
-    query: { statuses?: string[]; tag?: string; assignee?: string; cursor?: string },
+    query: { statuses?: string[]; tag?: string; assignee?: string; flag?: string; cursor?: string },
   ): SQL[] {
     const conditions: SQL[] = [];
     if (query.statuses) conditions.push(inArray(questions.status, query.statuses));
+    if (query.flag) conditions.push(eq(questions.flag, query.flag));
     if (query.tag) conditions.push(tagged(query.tag, query.statuses !== undefined));
     if (query.assignee)
       conditions.push(
@@ -132,6 +134,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
         status?: string;
         tag?: string;
         assignee?: string;
+        flag?: string;
         limit: number;
         cursor?: string;
         sort?: 'newest' | 'sla';
@@ -157,7 +160,13 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
       const take = query.limit + 1;
       const matching = query.q ? searchCondition(query.q) : undefined;
       const byStatusRanges =
-        !matching && !bySla && statuses !== undefined && statuses.length > 0 && !query.assignee && isManager(user);
+        !matching &&
+        !bySla &&
+        !query.flag &&
+        statuses !== undefined &&
+        statuses.length > 0 &&
+        !query.assignee &&
+        isManager(user);
       const rows = byStatusRanges
         ? db
             .select()
@@ -391,6 +400,22 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
         return updated;
       });
       return presenters.summary(dismissed);
+    },
+
+    /** A manager looked at a question held as suspected spam and found a customer: it is offered like any other. */
+    notSpam(manager: User, id: string): QuestionSummary {
+      const row = load(id);
+      if (row.flag !== SPAM_FLAG || row.status !== 'new')
+        throw conflict('invalid_state', 'This question is not waiting as suspected spam');
+      uow.run((emit) => {
+        const now = clock.now();
+        const released = questionRepo.touch(id, { flag: null, updatedAt: now });
+        if (!released) throw notFound('Question');
+        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.not_spam', at: now });
+        emit('question.not_spam', { question: { row: released, summary: () => presenters.summary(load(id)) } });
+        dispatcher.offerNextWave(released);
+      });
+      return presenters.summary(load(id));
     },
 
     retag(manager: User, id: string, slugs: string[]): QuestionSummary {

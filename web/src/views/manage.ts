@@ -297,15 +297,52 @@ function failedPost(q: QuestionDetail, reload: () => void): HTMLElement {
   );
 }
 
+/** A question held as suspected spam: why, and the two ways out. Either teaches the spam filter. */
+function spamBox(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; update(): void } {
+  const reasons = h('ul');
+  const release = h('button', { type: 'button' }, 'Not spam: offer it');
+  const dismiss = h('button', { type: 'button', class: 'danger' }, 'Dismiss as spam');
+  const el = h(
+    'div',
+    { class: 'manage-block spam-hold', role: 'region', 'aria-label': 'Suspected spam' },
+    h('h3', null, 'Held as suspected spam'),
+    h('p', null, 'No expert has been offered this post. Why it was held:'),
+    reasons,
+    h('div', { class: 'actions' }, release, dismiss),
+  );
+  const act = (btn: HTMLButtonElement, path: string, body: object, done: string) =>
+    btn.addEventListener('click', () =>
+      busy(btn, async () => {
+        await post(`/api/questions/${encodeURIComponent(getQ().id)}/${path}`, body);
+        toast(done, 'ok');
+        reload();
+      }),
+    );
+  act(release, 'not-spam', {}, 'Released to the experts.');
+  act(dismiss, 'dismiss', { reason: 'Spam' }, 'Dismissed as spam.');
+  return {
+    el,
+    update() {
+      const q = getQ();
+      el.hidden = !(q.flag === 'spam' && q.status === 'new');
+      const held = q.events.find((e) => e.type === 'question.held');
+      const why = (held?.data as { reasons?: string[] } | null)?.reasons ?? [];
+      replace(reasons, ...why.map((reason) => h('li', null, reason)));
+    },
+  };
+}
+
 export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { el: HTMLElement; update(): void } {
   const retry = h('div');
   const assign = assignBox(getQ, reload);
   const dismiss = dismissBox(getQ, reload);
   const retag = retagBox(getQ, reload);
+  const spam = spamBox(getQ, reload);
   const el = h(
     'section',
     { class: 'panel manage', 'aria-labelledby': 'manage-h' },
     h('h2', { id: 'manage-h' }, 'Manage'),
+    spam.el,
     retry,
     assign.el,
     dismiss,
@@ -320,6 +357,7 @@ export function managerPanel(getQ: () => QuestionDetail, reload: () => void): { 
       dismiss.hidden = !isOpen(q.status);
       replace(retry, q.status === 'failed' ? failedPost(q, reload) : null);
       retag.update();
+      spam.update();
     },
   };
 }

@@ -1,0 +1,75 @@
+// Keeps suspected spam and abuse out of experts' offers: each new question is judged (server/domain/spam.ts) against
+// the posts seen in the last day and what managers taught the model; a held question waits, flagged, for a manager
+// to dismiss it as spam or release it. Both teach the model (listeners/spam.ts).
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { questions } from '../../db/schema.js';
+import { createSpamModel, fingerprint, judgeSpam, type SpamVerdict } from '../domain/spam.js';
+
+/** The flag a held question carries; the queue's "Suspected spam" lane. */
+export const SPAM_FLAG = 'spam';
+/** The dismissal reason that teaches the model a post was spam. */
+export const SPAM_REASON = 'spam';
+const WINDOW_MS = 24 * 3600_000;
+/** Fingerprints remembered at most; the oldest go first, so a flood of unique posts cannot grow memory. */
+const MAX_FINGERPRINTS = 20_000;
+/** Marked examples read back at start, newest first. */
+const MAX_EXAMPLES = 2_000;
+
+/** "Spam", or "Spam: …" with details (the dismiss form's preset). */
+export const isSpamReason = (reason: string | null | undefined) => /^\s*spam\s*(:|$)/i.test(reason ?? '');
+
+export function createSpamService(db: Db) {
+  const model = createSpamModel();
+  const recent = new Map<string, number[]>();
+
+  function remember(print: string, times: number[]) {
+    recent.delete(print);
+    recent.set(print, times);
+    if (recent.size > MAX_FINGERPRINTS) {
+      const oldest = recent.keys().next().value;
+      if (oldest !== undefined) recent.delete(oldest);
+    }
+  }
+
+  return {
+    /** What managers marked before a restart: dismissed as spam, and released or answered as not. */
+    load(): { spam: number; ham: number } {
+      const marked = (where: ReturnType<typeof and>) =>
+        db
+          .select({ text: questions.text })
+          .from(questions)
+          .where(where)
+          .orderBy(desc(questions.id))
+          .limit(MAX_EXAMPLES)
+          .all();
+      for (const { text } of marked(
+        and(
+          eq(questions.status, 'dismissed'),
+          sql`(lower(trim(${questions.dismissReason})) = ${SPAM_REASON} or lower(trim(${questions.dismissReason})) like ${`${SPAM_REASON}:%`})`,
+        ),
+      ))
+        model.learn(text, 'spam');
+      for (const { text } of marked(and(eq(questions.status, 'answered')))) model.learn(text, 'ham');
+      return model.size();
+    },
+
+    check(text: string, now: number): SpamVerdict {
+      const print = fingerprint(text);
+      const times = (recent.get(print) ?? []).filter((t) => now - t < WINDOW_MS);
+      const verdict = judgeSpam(text, {
+        seenBefore: times.length,
+        learned: model.probability(text),
+        fingerprint: print,
+      });
+      times.push(now);
+      remember(print, times);
+      return verdict;
+    },
+
+    learn(text: string, label: 'spam' | 'ham') {
+      model.learn(text, label);
+    },
+  };
+}
+export type SpamService = ReturnType<typeof createSpamService>;
