@@ -303,3 +303,14 @@ t.test('config: the identifier and app password together or not at all; bsky.soc
     pollIntervalMs: 60_000,
   });
 });
+
+t.test("a reply's record key is a TID of its creation time, the same on every attempt", async (t) => {
+  const tid = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
+  const early = '0mxcft21w000005e12d43d6';
+  const sameMs = '0mxcft21w000105e12d43d6';
+  const later = '0mxcft29w000005e12d43d6';
+  for (const key of [early, sameMs, later, 'not-a-reply-id', 'zzzzzzzzz0000abc']) t.match(recordKeyFor(key), tid, key);
+  t.equal(recordKeyFor(early), recordKeyFor(early), 'deterministic');
+  t.not(recordKeyFor(early), recordKeyFor(sameMs), 'two replies in one millisecond get two keys');
+  t.ok(recordKeyFor(early) < recordKeyFor(later), 'later replies sort after earlier ones');
+});

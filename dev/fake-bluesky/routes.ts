@@ -16,6 +16,8 @@ export class XrpcError extends Error {
   }
 }
 
+const TID = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
+
 type Params = Record<string, string | string[] | undefined>;
 type Handler = (input: { params: Params; body: Record<string, unknown>; did: string | null }) => unknown;
 
@@ -172,6 +174,9 @@ export function registerXrpcRoutes(app: FastifyInstance, state: FakeBlueskyState
       const value = checkedRecord(body.collection, body.record);
       if (typeof body.rkey !== 'string' || !/^[A-Za-z0-9._:~-]{1,512}$/.test(body.rkey))
         throw new XrpcError(400, 'InvalidRequest', 'Invalid record key');
+      // app.bsky.feed.post declares `"key": "tid"`.
+      if (body.collection === POST && !TID.test(body.rkey))
+        throw new XrpcError(400, 'InvalidRequest', 'A post record key must be a TID');
       const current = state.record(`at://${repo.did}/${String(body.collection)}/${body.rkey}`);
       if (current && current.cid === cidFor(value)) return written(current);
       const swap = body.swapRecord;

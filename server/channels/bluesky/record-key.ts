@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 
 const S32 = '234567abcdefghijklmnopqrstuvwxyz';
+const MAX_MICROS = 2 ** 53 - 1000;
 
 function s32(value: bigint, width: number): string {
   let out = '';
@@ -24,7 +25,9 @@ function s32(value: bigint, width: number): string {
 export function recordKeyFor(key: string): string {
   const hash = createHash('sha256').update(key).digest();
   const prefix = key.slice(0, 9);
-  const ms = /^[0-9a-z]{9}$/.test(prefix) ? Number.parseInt(prefix, 36) : 0;
+  const parsed = /^[0-9a-z]{9}$/.test(prefix) ? Number.parseInt(prefix, 36) : 0;
+  // A TID holds 53 bits of microseconds; a key that does not start with a time in range gets its key from the hash.
+  const ms = parsed * 1000 < MAX_MICROS ? parsed : 0;
   const micros = BigInt(ms) * 1000n + BigInt(hash.readUInt16BE(0) % 1000);
   const clockId = BigInt(hash.readUInt16BE(2) & 0x3ff);
   return s32(micros, 11) + s32(clockId, 2);
