@@ -3,7 +3,7 @@
 // on the first visit. The rows are the ones the live flow writes (question, tags, offers, reply, the brand's post, the
 // audit events), dated in the past and written in one transaction, which keeps the first start quick. Post ids sit
 // below the fake X's own, so the fake X put in step with the database (fake-x-sync.ts) shows these threads too.
-import { and, count, eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import {
   expertProfiles,
   expertSkills,
@@ -61,13 +61,14 @@ export function seedHistory(
     .where(eq(users.active, true))
     .all();
   if (experts.length === 0) return 0;
-  const skilled = (tag: string) =>
-    db
-      .select({ id: expertSkills.userId })
-      .from(expertSkills)
-      .where(and(eq(expertSkills.tag, tag), eq(expertSkills.level, 5)))
-      .all()
-      .map((s) => s.id);
+  // Each tag's answers come from its masters (skill 5), as routing would send them.
+  const masters = new Map<string, string[]>();
+  for (const skill of db
+    .select({ id: expertSkills.userId, tag: expertSkills.tag })
+    .from(expertSkills)
+    .where(eq(expertSkills.level, 5))
+    .all())
+    masters.set(skill.tag, [...(masters.get(skill.tag) ?? []), skill.id]);
   const signatureOf = new Map(experts.map((e) => [e.id, e.signature]));
   const sensitive = tags.sensitiveSlugs();
   const managers = services.auth.listUsers().filter((u) => u.role === 'manager');
@@ -98,7 +99,7 @@ export function seedHistory(
     for (const { at, topic, text } of asked) {
       const handle = `${pick(CUSTOMER_HANDLES)}${Math.floor(10 + random() * 990)}`;
       const tag = tags.exists(topic.tag) ? topic.tag : null;
-      const pool = tag ? skilled(tag) : experts.filter((e) => e.generalist).map((e) => e.id);
+      const pool = tag ? (masters.get(tag) ?? []) : experts.filter((e) => e.generalist).map((e) => e.id);
       const expertId = pick(pool.length > 0 ? pool : experts.map((e) => e.id));
       const others = experts.filter((e) => e.id !== expertId).map((e) => e.id);
       const offeredTo = [expertId, pick(others), pick(others)].filter((id, i, all) => all.indexOf(id) === i);
