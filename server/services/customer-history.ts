@@ -7,6 +7,7 @@ import { iso } from './presenters.js';
 
 /** Enough to see a pattern; a customer with hundreds of posts is a case for search. */
 export const CUSTOMER_HISTORY_LIMIT = 20;
+const WEEK_MS = 7 * 24 * 3600_000;
 
 // The customer is their id on the channel, or their handle in any case where the channel gave none. The left side is
 // the expression of the questions_customer index, word for word, so SQLite reads the index in date order.
@@ -21,7 +22,28 @@ export function createCustomerHistory(db: Db) {
     { id: string; text: string; status: CustomerQuestion['status']; createdAt: number }
   >(CUSTOMER_HISTORY_SQL);
 
+  // Posts carry their time to the second on X, so questions asked in the same second are ordered by id (ingest order).
+  const inWeek = db.$client.prepare<[string, string | null, string, number, number, number, string], { n: number }>(
+    `select count(*) n from questions
+     where channel = ? and coalesce(author_external_id, '@' || lower(author_handle)) = coalesce(?, '@' || lower(?))
+       and created_at > ? and created_at <= ? and (created_at < ? or id <= ?)`,
+  );
+
   return {
+    /**
+     * Each question with how many its customer asked in the seven days up to it, itself included ("3rd question this
+     * week" on a queue row): one range read of the questions_customer index a row.
+     */
+    withWeekCounts<Q extends Pick<QuestionSummary, 'id' | 'channel' | 'author' | 'createdAt'>>(
+      items: Q[],
+    ): (Q & { askedThisWeek: number })[] {
+      return items.map((q) => {
+        const at = Date.parse(q.createdAt);
+        const row = inWeek.get(q.channel, q.author.externalId, q.author.handle, at - WEEK_MS, at, at, q.id);
+        return { ...q, askedThisWeek: row?.n ?? 1 };
+      });
+    },
+
     /** Newest first, without the question itself. */
     of(question: Pick<QuestionSummary, 'id' | 'channel' | 'author'>): CustomerQuestion[] {
       return others

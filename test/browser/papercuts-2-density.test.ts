@@ -1,5 +1,5 @@
 // The queue offers a compact density, a line a question, so a manager sees several times more at once; the choice is
-// remembered by the browser.
+// remembered by the browser. A row says when its customer has asked before this week.
 import t from 'tap';
 import { DESKTOP, launchBrowser, openPage, signIn } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
@@ -19,11 +19,24 @@ t.test('compact queue rows, remembered', async (t) => {
   ].entries())
     server.fakeX.addMention({
       text: `${text}, and here is a long story about it number ${i}`,
-      author: { username: `c${i}` },
+      author: { username: 'casey_c' },
     });
   const rows = mg.page.locator('.queue-row');
   await rows.nth(2).waitFor({ timeout: 20_000 });
   const heights = async () => Promise.all((await rows.all()).map(async (r) => (await r.boundingBox())?.height ?? 0));
+
+  const hint = async (n: number) =>
+    (
+      await rows
+        .filter({ hasText: `number ${n}` })
+        .locator('.history-hint')
+        .allTextContents()
+    ).join();
+  // Arriving live, a row gets its count from the list the page asks for again.
+  await rows.filter({ hasText: 'number 2' }).locator('.history-hint').waitFor({ timeout: 10_000 });
+  t.equal(await hint(0), '', "the customer's first question this week has no count");
+  t.equal(await hint(1), '2nd question this week');
+  t.equal(await hint(2), '3rd question this week', 'the third says so on the row');
 
   const comfortable = Math.max(...(await heights()));
   const toggle = mg.page.getByRole('button', { name: 'Compact rows' });

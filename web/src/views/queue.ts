@@ -1,7 +1,13 @@
 // The community manager's live queue: every open question with its SLA timer, filterable by status, tag and
 // assignee, and searchable. Filters live in the URL (#/queue/status=…&tag=…&q=…) so a view can be bookmarked or
 // shared, and a manager can name a set of them (a saved view, shown as a chip).
-import type { QuestionStatus, QuestionSummary, SavedView, Tag } from '../../../server/contracts/api.js';
+import type {
+  QuestionListItem,
+  QuestionStatus,
+  QuestionSummary,
+  SavedView,
+  Tag,
+} from '../../../server/contracts/api.js';
 import type { ClientEventMap } from '../../../server/contracts/events.js';
 import { del, get, post, query } from '../api.js';
 import { field, h, reconcile, replace } from '../dom.js';
@@ -22,6 +28,7 @@ import {
   tagChips,
   toast,
 } from '../ui.js';
+import { ordinal } from './customer.js';
 import { allTags, experts } from './manage.js';
 
 const STATUS_PRESETS: { value: string; label: string }[] = [
@@ -98,7 +105,11 @@ function sentimentNote(q: QuestionSummary): HTMLElement | null {
   );
 }
 
+/** "3rd question this week" per question, as the list last gave it: live updates carry the question alone. */
+const askedThisWeek = new Map<string, number>();
+
 function row(q: QuestionSummary): HTMLElement {
+  const asked = askedThisWeek.get(q.id) ?? 1;
   return h(
     'li',
     { 'data-question': q.id },
@@ -113,6 +124,7 @@ function row(q: QuestionSummary): HTMLElement {
         sentimentNote(q),
         flagNote(q),
         author(q),
+        asked > 1 ? h('span', { class: 'chip history-hint' }, `${ordinal(asked)} question this week`) : null,
         h('span', { class: 'muted' }, age(q.receivedAt)),
       ),
       askedNow(q, 'span'),
@@ -221,13 +233,13 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
         sorted,
         (q) => q.id,
         row,
-        (q) => q.updatedAt + q.status,
+        (q) => `${q.updatedAt}${q.status}${askedThisWeek.get(q.id) ?? ''}`,
       );
     more.hidden = !cursor;
   };
   const load = async (append = false) => {
     try {
-      const res = await get<{ items: QuestionSummary[]; nextCursor: string | null }>(
+      const res = await get<{ items: QuestionListItem[]; nextCursor: string | null }>(
         `/api/questions${query({
           status: f.status === 'any' ? undefined : f.status,
           tag: f.tag,
@@ -239,7 +251,10 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
         })}`,
       );
       if (!append) items = new Map();
-      for (const q of res.items) items.set(q.id, q);
+      for (const q of res.items) {
+        items.set(q.id, q);
+        askedThisWeek.set(q.id, q.askedThisWeek);
+      }
       cursor = res.nextCursor;
       render();
     } catch (err) {
@@ -440,6 +455,8 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
         }
         if (matches(q)) items.set(q.id, q);
         else items.delete(q.id);
+        // A question new to the page comes without its customer's count for the week: the list has it.
+        if (!known && matches(q) && !askedThisWeek.has(q.id)) reloadSoon();
         render();
       },
     ),
