@@ -10,7 +10,7 @@ import type { App } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { recordKeyFor } from '../server/channels/bluesky/record-key.js';
 import { createManualClock, type Clock } from '../server/domain/clock.js';
-import { as, buildTestApp, createUser, seedTags, tempDatabasePath } from './helpers/app.js';
+import { ADMIN, as, buildTestApp, createUser, login, seedTags, tempDatabasePath } from './helpers/app.js';
 import { connectWs } from './helpers/ws.js';
 
 /** What a promise rejected with (null if it resolved), for t.match on its fields. */
@@ -100,7 +100,20 @@ t.test('mentions become questions once; the cursor survives a restart', async (t
   const after = await (await people(second)).questions();
   t.equal(after.length, 3, 'nothing twice');
   t.ok(after.some((q) => q.externalId === third.uri));
-  t.equal(fake.sessions.created, 2, 'one login per process, not per request');
+  t.same(
+    [fake.sessions.created, fake.sessions.refreshed],
+    [1, 1],
+    'one login, not one per request; the restart resumed the stored session with a refresh',
+  );
+  await second.close();
+
+  fake.sessions.revokeAll();
+  const restarted = await blueskyApp(t, fake, { databasePath, restart: true });
+  await restarted.blueskyChannel.poller.pollOnce();
+  t.equal(fake.sessions.created, 2, 'a stored session the PDS refuses is replaced by a login');
+  const settings = await as(restarted, await login(restarted, ADMIN.email, ADMIN.password)).get('/api/settings');
+  t.equal(settings.statusCode, 200);
+  t.notMatch(settings.body, /refresh-|access-/, 'the tokens are not in the settings API');
 });
 
 interface PostValue {

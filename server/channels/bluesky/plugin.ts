@@ -1,10 +1,11 @@
-// Wires the Bluesky channel into the app: one AtpAgent for the brand (logged in once, its session kept and refreshed)
-// behind the Bluesky adapter, registered for channel "bluesky"; the registry starts and stops its poller with the app.
+// Wires the Bluesky channel into the app: one AtpAgent for the brand (logged in once, its session kept in the database
+// and refreshed) behind the Bluesky adapter, registered for channel "bluesky"; the registry starts and stops its poller with the app.
 import fp from 'fastify-plugin';
 import type { BlueskyChannelConfig } from '../../config.js';
 import { createBlueskyAdapter } from './adapter.js';
 import type { NotificationPoller } from './notification-poller.js';
 import { createBlueskySession } from './session.js';
+import { createSessionStore } from './session-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,7 +17,10 @@ export default fp<{ bluesky: BlueskyChannelConfig }>(
   async (app, { bluesky }) => {
     const { db, clock, ingest, channels, channelAdapters } = app.services;
     const adapter = createBlueskyAdapter({
-      session: createBlueskySession(bluesky, { timeoutMs: 15_000 }),
+      session: createBlueskySession(bluesky, {
+        timeoutMs: 15_000,
+        store: createSessionStore(db, bluesky.identifier),
+      }),
       db,
       clock,
       ingest,

@@ -1,7 +1,9 @@
 // One logged-in AtpAgent for the brand. createSession is limited (30 per 5 minutes, 300 a day), so the agent logs in
 // once and keeps its session: @atproto/api refreshes the access token itself when a call answers ExpiredToken, and
-// drops the session only when the refresh token is refused too; the next call then logs in again.
-import { AtpAgent } from '@atproto/api';
+// drops the session only when the refresh token is refused too; the next call then logs in again. The session is
+// also kept in a store (the database), so a restart resumes it with one refresh instead of a login: a server that
+// restarts in a loop would otherwise spend the day's logins.
+import { AtpAgent, type AtpSessionData } from '@atproto/api';
 
 export interface BlueskyCredentials {
   serviceUrl: string;
@@ -14,6 +16,11 @@ export interface BrandAccount {
   handle: string;
 }
 
+export interface SessionStore {
+  load(): AtpSessionData | undefined;
+  save(session: AtpSessionData | undefined): void;
+}
+
 /** fetch with a deadline: a PDS that never answers fails the call (status 1) instead of holding the poller. */
 function fetchWithTimeout(timeoutMs: number): typeof globalThis.fetch {
   return (input, init) => {
@@ -23,24 +30,43 @@ function fetchWithTimeout(timeoutMs: number): typeof globalThis.fetch {
   };
 }
 
-export function createBlueskySession(credentials: BlueskyCredentials, options: { timeoutMs?: number } = {}) {
+export function createBlueskySession(
+  credentials: BlueskyCredentials,
+  options: { timeoutMs?: number; store?: SessionStore } = {},
+) {
+  const { store } = options;
   const agent = new AtpAgent({
     service: credentials.serviceUrl,
     ...(options.timeoutMs ? { fetch: fetchWithTimeout(options.timeoutMs) } : {}),
+    persistSession: (event, session) => {
+      if (event === 'create' || event === 'update') store?.save(session);
+      else if (event !== 'network-error') store?.save(undefined);
+    },
   });
-  let loggingIn: Promise<BrandAccount> | null = null;
+  let connecting: Promise<BrandAccount> | null = null;
+  let resumable = true;
 
-  /** The brand's account, logging in only when there is no session (first use, or after a refused refresh). */
+  async function connect(): Promise<BrandAccount> {
+    const saved = resumable ? store?.load() : undefined;
+    resumable = false;
+    if (saved) {
+      // resumeSession refreshes at once; a refused refresh leaves no session, and then we log in.
+      await agent.resumeSession(saved).catch(() => undefined);
+      const session = agent.session;
+      if (session) return { did: session.did, handle: session.handle };
+    }
+    const { data } = await agent.login({ identifier: credentials.identifier, password: credentials.password });
+    return { did: data.did, handle: data.handle };
+  }
+
+  /** The brand's account, connecting only when there is no session (first use, or after a refused refresh). */
   function account(): Promise<BrandAccount> {
     const session = agent.session;
     if (session) return Promise.resolve({ did: session.did, handle: session.handle });
-    loggingIn ??= agent
-      .login({ identifier: credentials.identifier, password: credentials.password })
-      .then(({ data }) => ({ did: data.did, handle: data.handle }))
-      .finally(() => {
-        loggingIn = null;
-      });
-    return loggingIn;
+    connecting ??= connect().finally(() => {
+      connecting = null;
+    });
+    return connecting;
   }
 
   return { agent, account };
