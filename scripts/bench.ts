@@ -15,6 +15,7 @@ import { runPosting } from './bench/posting.js';
 import { openReference, type Reference } from './bench/reference.js';
 import { buildReport } from './bench/report.js';
 import { runRoutingCost } from './bench/routing-cost.js';
+import { measureScoringCost } from './bench/scoring-cost.js';
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2));
@@ -32,7 +33,10 @@ async function main() {
       reference = await openReference(ctx);
       results.reference = await reference.measure(flags.referenceS);
     }
-    if (flags.sections.has('routing')) results.routingCost = runRoutingCost(flags.routingSizes, flags.routingQuestions);
+    if (flags.sections.has('routing')) {
+      results.routingCost = runRoutingCost(flags.routingSizes, flags.routingQuestions);
+      results.scoringCost = measureScoringCost(Math.max(5000, flags.routingQuestions * 10));
+    }
     if (flags.sections.has('ingest') || flags.sections.has('claims') || flags.sections.has('posting')) {
       console.error(
         `  starting the server: ${flags.experts.toLocaleString('en-US')} experts in the roster, ${flags.online.toLocaleString('en-US')} connected…`,

@@ -9,6 +9,7 @@ import type { IngestRun } from './ingest.js';
 import type { PostingRun } from './posting.js';
 import type { ReferenceResult } from './reference.js';
 import type { RoutingCost } from './routing-cost.js';
+import type { ScoringCost } from './scoring-cost.js';
 import { fmt, formatTable, ratio, round, type Distribution, type Row } from './stats.js';
 
 export interface BenchResults {
@@ -20,6 +21,7 @@ export interface BenchResults {
     growth: { experts: number | null; cpu: number | null } | null;
     subLinear: boolean | null;
   };
+  scoringCost?: ScoringCost;
   server?: { seedMs: number; startupMs: number; peakRssMb?: number; hub?: unknown };
   ingest?: { http: IngestRun; httpMax: IngestRun; x: IngestRun; xBurst: IngestRun };
   floor?: FloorRun;
@@ -71,6 +73,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       ratios.ingestToOfferVsBareFastify === null ? null : ratios.ingestToOfferVsBareFastify >= 0.1,
     routingUnder1msAt10kExperts: at10k === null ? null : at10k < 1000,
     routingSubLinear: r.routingCost?.subLinear ?? null,
+    scoringUnder50Us: r.scoringCost ? r.scoringCost.totalUs < 50 : null,
     claimStormExactlyOneWinner: storm ? storm.exactlyOneWinner : null,
     claimStormOthersGet409: storm ? storm.othersGot409 : null,
     postingNoneLostOrDoubled: r.posting ? r.posting.exactlyOnce : null,
@@ -185,6 +188,12 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       size.experts === 10_000 ? `< 1 ms: ${mark(targets.routingUnder1msAt10kExperts)}` : '',
     ]);
   }
+  if (r.scoringCost)
+    rows.push([
+      'scoring a question at ingest (sentiment + spam)',
+      `${fmt(r.scoringCost.totalUs)} µs (${fmt(r.scoringCost.sentimentUs)} + ${fmt(r.scoringCost.spamUs)})`,
+      `< 50 µs: ${mark(targets.scoringUnder50Us)}`,
+    ]);
   if (r.routingCost?.growth)
     rows.push([
       '  growth over the sizes',

@@ -85,6 +85,7 @@ export function createSpamModel(minEach = 5) {
   const counts = { spam: new Map<string, number>(), ham: new Map<string, number>() };
   const totals = { spam: 0, ham: 0 };
   const docs = { spam: 0, ham: 0 };
+  const vocabulary = new Set<string>();
 
   const words = (text: string) => [...new Set(tokenize(fingerprint(text)))];
 
@@ -93,17 +94,18 @@ export function createSpamModel(minEach = 5) {
       docs[label]++;
       for (const word of words(text)) {
         counts[label].set(word, (counts[label].get(word) ?? 0) + 1);
+        vocabulary.add(word);
         totals[label]++;
       }
     },
     /** P(spam | words), or null while either side has fewer than `minEach` examples. */
     probability(text: string): number | null {
       if (docs.spam < minEach || docs.ham < minEach) return null;
-      const vocabulary = new Set([...counts.spam.keys(), ...counts.ham.keys()]).size + 1;
+      const size = vocabulary.size + 1;
       let logOdds = Math.log(docs.spam / docs.ham);
       for (const word of words(text)) {
-        const spam = ((counts.spam.get(word) ?? 0) + 1) / (totals.spam + vocabulary);
-        const ham = ((counts.ham.get(word) ?? 0) + 1) / (totals.ham + vocabulary);
+        const spam = ((counts.spam.get(word) ?? 0) + 1) / (totals.spam + size);
+        const ham = ((counts.ham.get(word) ?? 0) + 1) / (totals.ham + size);
         logOdds += Math.log(spam / ham);
       }
       return 1 / (1 + Math.exp(-logOdds));
