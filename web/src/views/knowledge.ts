@@ -3,6 +3,7 @@
 import type { Colleague, Note, QuestionSummary, SimilarAnswer, Snippet } from '../../../server/contracts/api.js';
 import { get, post, query } from '../api.js';
 import { h, nextId, replace } from '../dom.js';
+import { mentionComplete } from '../mention-complete.js';
 import { session } from '../session.js';
 import { busy, button, errorText, section, toast } from '../ui.js';
 import { age } from '../ui.js';
@@ -19,9 +20,9 @@ export function notesPanel(questionId: string): { el: HTMLElement; reload(): voi
     h(
       'span',
       { class: 'hint', id: `${text.id}-hint` },
-      'Only your team sees notes. Mention someone with @Name to let them know.',
+      'Only your team sees notes. Type @ and a name to tell a colleague.',
     ),
-    text,
+    h('div', { class: 'mention-wrap' }, text, mentionComplete(text)),
     h('div', { class: 'form-actions' }, add),
   );
   text.setAttribute('aria-describedby', `${text.id}-hint`);
