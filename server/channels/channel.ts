@@ -42,6 +42,8 @@ export interface ChannelAdapter {
    * retry, so a post whose answer was lost (a timeout, a crash) is found rather than made twice.
    */
   findExisting(item: OutgoingPost): Promise<string | null>;
+  /** Where a post on the network opens in a browser (the customer's, or the brand's reply); none for an API channel. */
+  postUrl?(externalId: string, authorHandle: string): string | null;
   /**
    * Starts taking in the network's mentions as questions (idempotent on channel + external id, the cursor stored
    * with them), reporting its state to the channel status board that /health shows. A post-only channel has none.

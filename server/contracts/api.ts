@@ -359,7 +359,29 @@ export const CustomerQuestionSchema = z.object({
 });
 export type CustomerQuestion = z.infer<typeof CustomerQuestionSchema>;
 /** GET /api/questions/:id: the detail and the same customer's other questions on the channel, newest first (≤ 20). */
-export const QuestionViewSchema = QuestionDetailSchema.extend({ customerHistory: z.array(CustomerQuestionSchema) });
+/** What the client shows and counts by the question's channel (server/domain/channel-display.ts). */
+export const LengthRuleInfoSchema = z.object({
+  kind: z.enum(['x-weighted', 'graphemes', 'mastodon']),
+  max: z.number(),
+  unit: z.string(),
+});
+export const ChannelInfoSchema = z.object({
+  /** "X", "Bluesky", "Mastodon", or an API channel's own name. */
+  label: z.string(),
+  /** A public network, whose customers have @handles; false for an API channel (email, chat, a helpdesk bridge). */
+  network: z.boolean(),
+  /** The rule a reply must fit: an instance's own limit on Mastodon; X's rule for a channel with no adapter. */
+  length: LengthRuleInfoSchema,
+  /** Where the customer's post opens on its network; null on an API channel. */
+  postUrl: z.string().nullable(),
+});
+export type ChannelInfo = z.infer<typeof ChannelInfoSchema>;
+export const QuestionViewSchema = QuestionDetailSchema.extend({
+  customerHistory: z.array(CustomerQuestionSchema),
+  channelInfo: ChannelInfoSchema,
+  /** Where each reply that went out opens on the network, by reply id; only replies with a known address. */
+  replyUrls: z.record(z.string(), z.string()),
+});
 export type QuestionView = z.infer<typeof QuestionViewSchema>;
 
 export const QuestionListQuerySchema = z.object({
@@ -368,6 +390,8 @@ export const QuestionListQuerySchema = z.object({
   assignee: z.string().max(64).optional(), // an expert id, or "me"
   /** Only questions with this flag, e.g. `spam` (held as suspected spam), `no-expert`. */
   flag: z.string().max(40).optional(),
+  /** Only questions that came in on this channel, e.g. `bluesky` or an API channel's `email`. */
+  channel: z.string().max(30).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
   /** newest first (default), or most urgent first: strongly negative posts first, then the earliest SLA deadline. */
@@ -378,7 +402,10 @@ export const QuestionListQuerySchema = z.object({
 /** A row of the question list: with how many questions its customer asked in the week up to it, this one included. */
 export const QuestionListItemSchema = QuestionSchema.extend({ askedThisWeek: z.number() });
 export type QuestionListItem = z.infer<typeof QuestionListItemSchema>;
-export const QuestionListSchema = z.object({ items: z.array(QuestionListItemSchema), nextCursor: z.string().nullable() });
+export const QuestionListSchema = z.object({
+  items: z.array(QuestionListItemSchema),
+  nextCursor: z.string().nullable(),
+});
 
 export const AssignBodySchema = z.object({ expertId: id });
 export const DismissBodySchema = z.object({ reason: storedText('multi', { max: 500 }) });
@@ -493,7 +520,10 @@ export const ChannelHealthSchema = z.object({
   lastPollAt: isoTime.nullable(),
   lastError: z.string().nullable(),
   waitUntil: isoTime.nullable().optional(),
+  /** Replies waiting to go out on the channel (pending or sending) and those that failed for good. */
   outbox: z.object({ pending: z.number(), failed: z.number() }).optional(),
+  /** Where ingest resumes: the stored cursor (X since_id, Mastodon min_id, Bluesky indexedAt), null before the first. */
+  cursor: z.string().nullable().optional(),
 });
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -642,13 +672,22 @@ export const RecognitionSchema = z.object({
 });
 export type Recognition = z.infer<typeof RecognitionSchema>;
 
+const attributionTemplate = z
+  .string()
+  .min(6)
+  .max(60)
+  .refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}');
+const publicAttributionTemplate = publicText('multi', { min: 6, max: 60 }).refine(
+  (t) => t.includes('{text}') && t.includes('{signature}'),
+  'the template needs {text} and {signature}',
+);
+const templateChannel = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,29}$/, 'a channel name as questions carry it');
 export const SettingsSchema = z.object({
   reviewPolicy: z.object({ minApproved: z.number().int().min(0).max(1000), reviewAll: z.boolean() }),
-  attributionTemplate: z
-    .string()
-    .min(6)
-    .max(60)
-    .refine((t) => t.includes('{text}') && t.includes('{signature}'), 'the template needs {text} and {signature}'),
+  /** The default attribution: every channel without an override of its own. */
+  attributionTemplate,
+  /** Per channel, a template that replaces the default (a shorter one where the network counts tightly). */
+  attributionTemplates: z.record(templateChannel, attributionTemplate),
   /** The desk's chat webhook for manager alerts (contracts/push.ts). */
   alertWebhook: AlertWebhookSchema,
   /** The SLA of a strongly negative post, in minutes, when shorter than everyone's; null: the same SLA for all. */
@@ -657,10 +696,9 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 /** A change to the settings; the attribution template shapes every public post, so it is public text. */
 export const SettingsPatchSchema = SettingsSchema.extend({
-  attributionTemplate: publicText('multi', { min: 6, max: 60 }).refine(
-    (t) => t.includes('{text}') && t.includes('{signature}'),
-    'the template needs {text} and {signature}',
-  ),
+  attributionTemplate: publicAttributionTemplate,
+  /** The whole map: a channel left out goes back to the default template. */
+  attributionTemplates: z.record(templateChannel, publicAttributionTemplate),
 }).partial();
 
 /** What an expert may know about colleagues (for hand-offs and @mentions): no email, no stats. */

@@ -31,3 +31,14 @@ export const ChannelListSchema = z.object({ items: z.array(ChannelSchema) });
 export const WebhookBodySchema = z.object({ url: z.string().trim().min(1).max(2000) });
 /** The answer that creates or rotates a secret carries it once; changing only the address carries none. */
 export const WebhookSavedSchema = z.object({ channel: ChannelSchema, secret: z.string().nullable() });
+
+/** GET /api/channels/rules: each channel with an adapter, and the rule any other channel's replies are counted by. */
+const LengthInfoSchema = z.object({
+  kind: z.enum(['x-weighted', 'graphemes', 'mastodon']),
+  max: z.number(),
+  unit: z.string(),
+});
+export const ChannelRulesSchema = z.object({
+  items: z.array(z.object({ name: z.string(), label: z.string(), network: z.boolean(), length: LengthInfoSchema })),
+  fallback: LengthInfoSchema,
+});

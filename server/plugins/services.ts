@@ -111,7 +111,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     experts,
     tags,
     policy: () => settings.get().reviewPolicy,
-    attributionTemplate: () => settings.get().attributionTemplate,
+    attributionTemplate: settings.attributionFor,
     lengthRule: channelAdapters.lengthRule,
   });
   events.subscribe(createRealtimeListener(hub, presenters));

@@ -2,10 +2,12 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import {
   ChannelListSchema,
   ChannelParamsSchema,
+  ChannelRulesSchema,
   ChannelSchema,
   WebhookBodySchema,
   WebhookSavedSchema,
 } from '../contracts/channels.js';
+import { createChannelInfo } from '../services/channel-info.js';
 import { errorResponses } from './schemas.js';
 
 // The channels replies go out on and, for an API channel (email, chat, a helpdesk bridge), the signed webhook that
@@ -13,6 +15,17 @@ import { errorResponses } from './schemas.js';
 export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
   const channels = app.webhookChannels;
   const admin = app.requireRole('admin');
+  const info = createChannelInfo(app.services.channelAdapters);
+
+  // Anyone signed in: the queue's channel filter and every reply counter read it (names and length rules, no secrets).
+  app.get(
+    '/api/channels/rules',
+    {
+      schema: { tags: ['channels'], response: { 200: ChannelRulesSchema, ...errorResponses } },
+      onRequest: app.requireRole('expert'),
+    },
+    async () => info.rules(),
+  );
 
   app.get(
     '/api/channels',

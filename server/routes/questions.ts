@@ -11,6 +11,7 @@ import {
   RetagBodySchema,
 } from '../contracts/api.js';
 import { callerKey } from '../plugins/auth.js';
+import { createChannelInfo } from '../services/channel-info.js';
 import { createCustomerHistory } from '../services/customer-history.js';
 import { errorResponses, IdParamsSchema, QuestionBody } from './schemas.js';
 
@@ -18,6 +19,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
   const { ingest, questions } = app.services;
   // Read-only beside the detail: the question's side panel, composed here so the detail stays one service call.
   const customerHistory = createCustomerHistory(app.services.db);
+  const channelInfo = createChannelInfo(app.services.channelAdapters);
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
 
@@ -69,7 +71,9 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
     },
     async (request) => {
       const question = questions.detail(request.principal!.user, request.params.id);
-      return { question: { ...question, customerHistory: customerHistory.of(question) } };
+      return {
+        question: { ...question, customerHistory: customerHistory.of(question), ...channelInfo.of(question) },
+      };
     },
   );
 

@@ -60,11 +60,12 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
 
   function listConditions(
     user: User,
-    query: { statuses?: string[]; tag?: string; assignee?: string; flag?: string; cursor?: string },
+    query: { statuses?: string[]; tag?: string; assignee?: string; flag?: string; channel?: string; cursor?: string },
   ): SQL[] {
     const conditions: SQL[] = [];
     if (query.statuses) conditions.push(inArray(questions.status, query.statuses));
     if (query.flag) conditions.push(eq(questions.flag, query.flag));
+    if (query.channel) conditions.push(eq(questions.channel, query.channel));
     if (query.tag) conditions.push(tagged(query.tag, query.statuses !== undefined));
     if (query.assignee)
       conditions.push(
@@ -135,6 +136,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
         tag?: string;
         assignee?: string;
         flag?: string;
+        channel?: string;
         limit: number;
         cursor?: string;
         sort?: 'newest' | 'sla';
@@ -163,6 +165,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
         !matching &&
         !bySla &&
         !query.flag &&
+        !query.channel &&
         statuses !== undefined &&
         statuses.length > 0 &&
         !query.assignee &&

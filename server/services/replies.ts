@@ -35,7 +35,8 @@ interface Deps {
   experts: ExpertService;
   tags: TagService;
   policy: () => ReviewPolicy;
-  attributionTemplate: () => string;
+  /** The attribution template of a question's channel (its own, else the default). */
+  attributionTemplate: (channel: string) => string;
   /** How the network of a question's channel counts a reply. */
   lengthRule: (channel: string) => LengthRule;
 }
@@ -54,7 +55,7 @@ export function createReplyService({
 }: Deps) {
   function preview(authorId: string, text: string, channel: string) {
     const rule = lengthRule(channel);
-    const result = buildPreview(text, experts.signatureOf(authorId), attributionTemplate(), rule);
+    const result = buildPreview(text, experts.signatureOf(authorId), attributionTemplate(channel), rule);
     if (!result.fits) {
       throw invalid(
         'too_long',

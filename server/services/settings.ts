@@ -11,6 +11,7 @@ export { SettingsSchema, type Settings };
 const DEFAULTS: Settings = {
   reviewPolicy: DEFAULT_REVIEW_POLICY,
   attributionTemplate: DEFAULT_ATTRIBUTION_TEMPLATE,
+  attributionTemplates: {},
   alertWebhook: { url: null, events: ['question.escalated', 'sla.breached', 'post.failed'] },
   negativeSlaMinutes: null,
 };
@@ -36,6 +37,12 @@ export function createSettingsService(db: Db, { checkWebhookUrl }: SettingsOptio
   }
   return {
     get: read,
+    /** The attribution a reply on `channel` is posted with: the channel's own template, else the default. */
+    attributionFor(channel: string): string {
+      const current = read();
+      const own = Object.hasOwn(current.attributionTemplates, channel) ? current.attributionTemplates[channel] : null;
+      return own ?? current.attributionTemplate;
+    },
     /** What anyone below admin reads: the webhook address lets whoever holds it post in the desk's channel. */
     forRole(role: string): Settings {
       const current = read();

@@ -2,6 +2,7 @@
 // find-existing, and 300 graphemes its length rule (app.bsky.feed.post's `maxGraphemes`).
 import type { Db } from '../../../db/client.js';
 import type { Clock } from '../../domain/clock.js';
+import { blueskyPostUrl } from '../../domain/channel-display.js';
 import { graphemeRule } from '../../domain/length-rules.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
@@ -35,6 +36,7 @@ export function createBlueskyAdapter(deps: Deps): BlueskyAdapter {
     length: BLUESKY_LENGTH_RULE,
     post: poster.post,
     findExisting: poster.findExisting,
+    postUrl: blueskyPostUrl,
     start: poller.start,
     stop: poller.stop,
     poller,

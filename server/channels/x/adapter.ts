@@ -4,6 +4,7 @@ import type { TwitterApi } from 'twitter-api-v2';
 import type { Db } from '../../../db/client.js';
 import type { Clock } from '../../domain/clock.js';
 import { X_LENGTH_RULE } from '../../domain/attribution.js';
+import { xPostUrl } from '../../domain/channel-display.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
 import type { ChannelAdapter } from '../channel.js';
@@ -33,6 +34,7 @@ export function createXAdapter(deps: Deps): XAdapter {
     length: X_LENGTH_RULE,
     post: poster.post,
     findExisting: poster.findExisting,
+    postUrl: xPostUrl,
     start: poller.start,
     stop: poller.stop,
     poller,
