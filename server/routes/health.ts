@@ -1,16 +1,23 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { HealthSchema } from '../contracts/api.js';
 import { databaseIsHealthy } from '../../db/client.js';
+import { channelHealth } from '../services/channel-status.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { channels, db, outbox, routingModel } = app.services;
+  const { channels, channelAdapters, db, routingModel } = app.services;
 
   app.get(
     '/health',
     { schema: { tags: ['health'], response: { 200: HealthSchema, 503: HealthSchema } } },
     async (_request, reply) => {
       const dbOk = databaseIsHealthy(db);
-      const list = channels.list().map((c) => (c.name === 'x' ? { ...c, outbox: outbox.counts() } : c));
+      const list = dbOk
+        ? channelHealth(
+            db,
+            channels,
+            channelAdapters.list().map((adapter) => adapter.name),
+          )
+        : channels.list();
       const degraded = !dbOk || list.some((c) => c.state === 'error');
       const { state, learned, total } = routingModel.status();
       return reply.code(dbOk ? 200 : 503).send({
