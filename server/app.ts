@@ -49,8 +49,8 @@ import type { ChannelAdapter } from './channels/channel.js';
 import { createChannelRegistry } from './channels/registry.js';
 import xChannel from './channels/x/plugin.js';
 import blueskyChannel from './channels/bluesky/plugin.js';
-import webhookChannels from './channels/webhook/plugin.js';
 import mastodonChannel from './channels/mastodon/plugin.js';
+import webhookChannels from './channels/webhook/plugin.js';
 
 export interface AppDeps {
   clock?: Clock;
@@ -88,7 +88,13 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel, redact: REDACTED_PATHS },
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: REDACTED_PATHS,
+      ...(config.prettyLogs
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+        : {}),
+    },
     bodyLimit: 64 * 1024,
     // A hop count trusts that many proxies in front of the server (the function form, which Fastify's types accept).
     trustProxy:
@@ -156,8 +162,8 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x });
   if (config.bluesky) await app.register(blueskyChannel, { bluesky: config.bluesky });
-  await app.register(webhookChannels, { allowLocal: config.push?.allowLocalEndpoints ?? false });
   if (config.mastodon) await app.register(mastodonChannel, { mastodon: config.mastodon });
+  await app.register(webhookChannels, { allowLocal: config.push?.allowLocalEndpoints ?? false });
   // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.
   if (deps.timers ?? true) {
     app.addHook('onReady', async () => app.services.channelAdapters.start());

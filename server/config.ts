@@ -28,6 +28,8 @@ export const EnvSchema = z.object({
   BLUESKY_APP_PASSWORD: optionalText,
   BLUESKY_POLL_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `pretty` (one readable line per entry) or `json`; unset: pretty on a terminal outside production, else JSON. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SECURE_COOKIES: flag.optional(),
   DEMO: flag.optional(),
   DEMO_INTERVAL_S: z.coerce.number().min(0.1).max(3600).default(6),
@@ -127,6 +129,8 @@ export const DEFAULT_VAPID_SUBJECT = 'mailto:push@helpforce.invalid';
 export interface AppConfig {
   databasePath: string;
   logLevel: string;
+  /** Readable log lines instead of JSON (a person at a terminal); JSON for log collectors. */
+  prettyLogs?: boolean;
   secureCookies: boolean;
   admin?: { email: string; password: string };
   x?: XChannelConfig;
@@ -219,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     app: {
       databasePath: e.DATABASE_PATH,
       logLevel: e.LOG_LEVEL,
+      prettyLogs: e.LOG_FORMAT === undefined ? undefined : e.LOG_FORMAT === 'pretty',
       secureCookies: e.SECURE_COOKIES ?? false,
       admin:
         e.ADMIN_EMAIL && e.ADMIN_PASSWORD

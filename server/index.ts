@@ -37,6 +37,8 @@ async function main() {
     fakeBluesky = await startDemoBluesky(config.app);
   }
 
+  // A person at a terminal reads pretty lines; a log collector (production, a pipe) gets JSON.
+  config.app.prettyLogs ??= process.stdout.isTTY === true && process.env.NODE_ENV !== 'production';
   const app = await buildApp(config.app);
   let stopSimulation: (() => Promise<void>) | undefined;
   if (fakeX) {
