@@ -718,6 +718,7 @@ export const SavedViewFiltersSchema = z.object({
   status: QuestionListQuerySchema.shape.status,
   tag: QuestionListQuerySchema.shape.tag,
   assignee: QuestionListQuerySchema.shape.assignee,
+  channel: QuestionListQuerySchema.shape.channel,
   q: QuestionListQuerySchema.shape.q,
   sort: z.enum(['newest', 'sla']).optional(),
 });

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../../server/app.js';
+import type { ChannelAdapter } from '../../server/channels/channel.js';
 import { defaultRoutingConfig, type RoutingConfig } from '../../server/config.js';
 import type { Profile, Role } from '../../server/contracts/api.js';
 import { startFakeX, type FakeX } from '../../dev/fake-x/index.js';
@@ -22,7 +23,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { routing?: Partial<RoutingConfig>; pollIntervalMs?: number } = {},
+  options: { routing?: Partial<RoutingConfig>; pollIntervalMs?: number; channelAdapters?: ChannelAdapter[] } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'helpforce-server-'));
   const fakeX = await startFakeX({ brand: { id: '1000', username: 'AcmeHelp', name: 'Acme' } });
@@ -35,7 +36,7 @@ export async function startTestServer(
       x: { baseUrl: fakeX.url, credentials: fakeX.credentials, pollIntervalMs: options.pollIntervalMs ?? 250 },
       routing: defaultRoutingConfig(options.routing),
     },
-    { logger: false, timers: true },
+    { logger: false, timers: true, channelAdapters: options.channelAdapters },
   );
   for (const tag of TEST_TAGS) app.services.tags.create(tag);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,7 +1,15 @@
-// Writing a reply: the exact public text (reply + attribution) and its weighted length, computed by the server's
-// own code (server/domain/attribution.ts, twitter-text), so what the counter allows the server accepts.
+// Writing a reply: the exact public text (reply + attribution) and its length as the question's network counts it,
+// computed by the server's own code (server/domain/attribution.ts, length-rules.ts, channel-display.ts), so what the
+// counter allows the server accepts: X's weighted count, Bluesky's graphemes, a Mastodon instance's own limit.
 import type { QuestionSummary, Reply } from '../../server/contracts/api.js';
 import { MAX_WEIGHTED_LENGTH, buildPreview, weightedLength } from '../../server/domain/attribution.js';
+import {
+  channelLabel,
+  displayHandle,
+  type LengthRuleInfo,
+  ruleFromInfo,
+  X_RULE_INFO,
+} from '../../server/domain/channel-display.js';
 import { type Customer, reuseFor } from '../../server/domain/snippet-variables.js';
 import { ApiError, post } from './api.js';
 import { h, nextId, replace } from './dom.js';
@@ -10,7 +18,11 @@ import { errorText, toast } from './ui.js';
 
 export const WARN_REMAINING = 20;
 
-export function counter(): { el: HTMLElement; set(length: number): void } {
+/** `max`: the limit of the question's network; `unit`: what it counts, read out with the count. */
+export function counter(
+  max = MAX_WEIGHTED_LENGTH,
+  unit = X_RULE_INFO.unit,
+): { el: HTMLElement; set(length: number): void } {
   const text = h('span', { class: 'counter-text' });
   const bar = h('span', { class: 'counter-fill' });
   const live = h('span', { class: 'sr-only', 'aria-live': 'polite' });
@@ -25,11 +37,12 @@ export function counter(): { el: HTMLElement; set(length: number): void } {
   return {
     el,
     set(length: number) {
-      const remaining = MAX_WEIGHTED_LENGTH - length;
+      const remaining = max - length;
       const zone = remaining < 0 ? 'over' : remaining <= WARN_REMAINING ? 'warn' : 'ok';
       el.className = `counter counter-${zone}`;
-      text.textContent = `${length} / ${MAX_WEIGHTED_LENGTH}`;
-      bar.style.width = `${Math.min(100, (length / MAX_WEIGHTED_LENGTH) * 100)}%`;
+      el.title = unit;
+      text.textContent = `${length} / ${max}`;
+      bar.style.width = `${Math.min(100, (length / max) * 100)}%`;
       if (zone !== lastZone) {
         live.textContent =
           zone === 'over' ? `Too long by ${-remaining}.` : zone === 'warn' ? `${remaining} characters left.` : '';
@@ -39,20 +52,30 @@ export function counter(): { el: HTMLElement; set(length: number): void } {
   };
 }
 
-function warning(remaining: number): string {
+/** What the network counts differently from what a person sees, said where the limit is near. */
+const COUNTING: Record<LengthRuleInfo['kind'], string> = {
+  'x-weighted': 'Links count as 23, emoji and CJK characters as 2.',
+  graphemes: 'An emoji or a flag counts as 1.',
+  mastodon: 'Links count as 23.',
+};
+
+function warning(remaining: number, rule: LengthRuleInfo, network: string): string {
   if (remaining < 0)
-    return `Too long by ${-remaining}: X allows ${MAX_WEIGHTED_LENGTH} including your signature. Shorten it to send.`;
-  if (remaining <= WARN_REMAINING)
-    return `Close to the limit: ${remaining} left. Links count as 23, emoji and CJK characters as 2.`;
+    return `Too long by ${-remaining}: ${network} allows ${rule.max} including your signature. Shorten it to send.`;
+  if (remaining <= WARN_REMAINING) return `Close to the limit: ${remaining} left. ${COUNTING[rule.kind]}`;
   return '';
 }
 
-/** The public post as the customer will see it, from the brand account. */
-export function publicPreview(text: string, replyTo?: string): HTMLElement {
+/** The public post as the customer will see it, from the brand account; `replyTo` as their network writes them. */
+export function publicPreview(text: string, replyTo?: string, channel = 'x'): HTMLElement {
   return h(
     'figure',
     { class: 'tweet' },
-    h('figcaption', { class: 'muted' }, replyTo ? `Brand account, replying to @${replyTo}` : 'Brand account'),
+    h(
+      'figcaption',
+      { class: 'muted' },
+      replyTo ? `Brand account, replying to ${displayHandle(channel, replyTo)}` : 'Brand account',
+    ),
     h('p', { class: 'tweet-text' }, text),
   );
 }
@@ -61,6 +84,8 @@ export interface ComposerOptions {
   question: QuestionSummary;
   signature: string;
   initialText?: string;
+  /** The rule of the question's network (its view's `channelInfo.length`); X's when not given, as the server does. */
+  rule?: LengthRuleInfo;
   onSubmitted(reply: Reply): void;
 }
 
@@ -73,7 +98,10 @@ export function composer(opts: ComposerOptions): Composer {
   const draftKey = `helpforce:draft:${opts.question.id}`;
   const textarea = h('textarea', { id: nextId('reply'), rows: 5, maxlength: 2000, required: true, spellcheck: true });
   textarea.value = localStorage.getItem(draftKey) ?? opts.initialText ?? '';
-  const count = counter();
+  const ruleInfo = opts.rule ?? X_RULE_INFO;
+  const rule = ruleFromInfo(ruleInfo);
+  const channel = opts.question.channel;
+  const count = counter(rule.max, rule.unit);
   const warn = h('p', { class: 'warn', id: nextId('warn') });
   const previewSlot = h('div');
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Send reply');
@@ -81,10 +109,11 @@ export function composer(opts: ComposerOptions): Composer {
   textarea.setAttribute('aria-describedby', `${warn.id}`);
 
   const update = () => {
-    const p = buildPreview(textarea.value, opts.signature, session.template);
+    const template = session.templates[channel] ?? session.template;
+    const p = buildPreview(textarea.value, opts.signature, template, rule);
     count.set(p.weightedLength);
-    warn.textContent = warning(p.remaining);
-    replace(previewSlot, publicPreview(p.preview, opts.question.author.handle));
+    warn.textContent = warning(p.remaining, ruleInfo, channelLabel(channel));
+    replace(previewSlot, publicPreview(p.preview, opts.question.author.handle, channel));
     submit.disabled = !p.fits;
     submit.title = p.fits ? '' : textarea.value.trim() ? 'The public text is over the limit' : 'Write a reply first';
   };

@@ -5,10 +5,17 @@ import { ApiError, get, put, setCsrfToken } from './api.js';
 
 export type { Settings };
 
-export const session: { user: User | null; profile: Profile | null; template: string } = {
+export const session: {
+  user: User | null;
+  profile: Profile | null;
+  template: string;
+  /** Channels with an attribution template of their own (the default `template` for the rest). */
+  templates: Record<string, string>;
+} = {
   user: null,
   profile: null,
   template: DEFAULT_ATTRIBUTION_TEMPLATE,
+  templates: {},
 };
 const profileListeners = new Set<(p: Profile | null) => void>();
 
@@ -42,6 +49,7 @@ export async function loadSettings(): Promise<Settings | null> {
   try {
     const settings = await get<Settings>('/api/settings');
     session.template = settings.attributionTemplate;
+    session.templates = settings.attributionTemplates;
     return settings;
   } catch {
     return null;

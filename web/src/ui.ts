@@ -4,6 +4,7 @@ import { ApiError } from './api.js';
 import { slaState, slaText } from './clock.js';
 import { type Child, h, nextId } from './dom.js';
 import { STATUS_LABEL, isOpen, since } from './format.js';
+import { displayHandle } from '../../server/domain/channel-display.js';
 
 export function statusBadge(status: QuestionStatus | ReplyStatus): HTMLElement {
   return h('span', { class: `badge st-${status}` }, STATUS_LABEL[status] ?? status);
@@ -60,7 +61,7 @@ export function tagChips(
 
 export function author(q: QuestionSummary): HTMLElement {
   const name = q.author.name && q.author.name !== q.author.handle ? ` ${q.author.name}` : null;
-  return h('span', { class: 'author' }, h('strong', null, `@${q.author.handle}`), name);
+  return h('span', { class: 'author' }, h('strong', null, displayHandle(q.channel, q.author.handle)), name);
 }
 
 export function flagNote(q: QuestionSummary): HTMLElement | null {

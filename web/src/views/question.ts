@@ -2,6 +2,9 @@
 // the viewer can do now (claim, write, release; a manager also assigns, dismisses, re-tags, retries).
 import type { QuestionDetail, QuestionView, Reply } from '../../../server/contracts/api.js';
 import { ApiError, get, post } from '../api.js';
+import { MAX_WEIGHTED_LENGTH } from '../../../server/domain/attribution.js';
+import { channelLabel, displayHandle } from '../../../server/domain/channel-display.js';
+import { channelBadge } from '../channels.js';
 import { composer, publicPreview } from '../compose.js';
 import { h, replace } from '../dom.js';
 import { dateTime, postUrl, score } from '../format.js';
@@ -16,10 +19,11 @@ import { managerPanel } from './manage.js';
 import { saveAsSnippet } from './snippets.js';
 
 /**
- * Where a reply went: a post on X with its link, an id on another channel (a network, or the receiver of the channel's
- * webhook), or nowhere, when the channel has no delivery configured and the answer was only recorded.
+ * Where a reply went: a post on its network with its link (`url`, from the question view's `replyUrls`), an id on
+ * another channel (a Mastodon status, or the receiver of the channel's webhook), or nowhere, when the channel has no
+ * delivery configured and the answer was only recorded.
  */
-function deliveryNote(r: Reply, channel: string): HTMLElement | null {
+function deliveryNote(r: Reply, channel: string, url?: string): HTMLElement | null {
   if (r.delivery === 'none')
     return h(
       'p',
@@ -27,16 +31,20 @@ function deliveryNote(r: Reply, channel: string): HTMLElement | null {
       `Recorded, not sent: no delivery configured for channel ${channel}`,
     );
   if (!r.externalId) return null;
-  if (channel !== 'x') return h('p', null, `Sent on ${channel} as `, h('code', null, r.externalId));
+  const href = url ?? (channel === 'x' ? postUrl(r.externalId) : null);
+  if (!href) return h('p', null, `Sent on ${channelLabel(channel)} as `, h('code', null, r.externalId));
   return h(
     'p',
     null,
     'Public post ',
     h('code', null, r.externalId),
     ' · ',
-    h('a', { href: postUrl(r.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X'),
+    h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, `open on ${channelLabel(channel)}`),
   );
 }
+
+/** How a reply card measures and links: the question's network limit, and where the reply opens there. */
+export type ReplyCardChannel = { max?: number; url?: string };
 
 /** A manager's edit before approval, from the question's history: who, and the words the expert sent. */
 export type ReplyEdit = { by: string; originalText: string };
@@ -51,7 +59,7 @@ export function replyEdits(events: QuestionDetail['events']): Map<string, ReplyE
   return edits;
 }
 
-export function replyCard(r: Reply, channel: string, edit?: ReplyEdit): HTMLElement {
+export function replyCard(r: Reply, channel: string, edit?: ReplyEdit, on: ReplyCardChannel = {}): HTMLElement {
   return h(
     'li',
     { class: `reply reply-${r.status}` },
@@ -61,7 +69,7 @@ export function replyCard(r: Reply, channel: string, edit?: ReplyEdit): HTMLElem
       r.delivery === 'none' ? h('span', { class: 'badge st-recorded' }, 'Recorded') : statusBadge(r.status),
       r.authorName ? h('span', null, r.authorName) : null,
       age(r.updatedAt),
-      h('span', { class: 'muted' }, `${r.weightedLength} / 280`),
+      h('span', { class: 'muted' }, `${r.weightedLength} / ${on.max ?? MAX_WEIGHTED_LENGTH}`),
     ),
     publicPreview(r.preview),
     edit
@@ -74,7 +82,7 @@ export function replyCard(r: Reply, channel: string, edit?: ReplyEdit): HTMLElem
       : null,
     r.feedback ? h('p', { class: 'feedback' }, h('strong', null, 'Feedback: '), r.feedback) : null,
     r.failureReason ? h('p', { class: 'error' }, `Posting failed: ${r.failureReason}`) : null,
-    deliveryNote(r, channel),
+    deliveryNote(r, channel, on.url),
     isManager() && (r.status === 'posted' || r.status === 'approved') ? saveAsSnippet(r.id) : null,
   );
 }
@@ -105,7 +113,7 @@ export function threadAround(q: Pick<QuestionDetail, 'externalId' | 'createdAt' 
   };
 }
 
-function messageList(messages: ThreadMessage[], followUp: ThreadMessage | null): HTMLElement {
+function messageList(messages: ThreadMessage[], followUp: ThreadMessage | null, channel: string): HTMLElement {
   return h(
     'ol',
     { class: 'thread' },
@@ -117,7 +125,7 @@ function messageList(messages: ThreadMessage[], followUp: ThreadMessage | null):
           'div',
           { class: 'muted small' },
           m === followUp ? h('span', { class: 'chip chip-followup' }, 'Follow-up · being answered') : null,
-          m.direction === 'in' ? `@${m.authorHandle ?? 'customer'}` : 'Brand',
+          m.direction === 'in' ? (m.authorHandle ? displayHandle(channel, m.authorHandle) : 'Customer') : 'Brand',
           ' · ',
           dateTime(m.at),
         ),
@@ -193,6 +201,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
         question: q,
         signature: session.profile?.signature ?? session.user!.name,
         initialText: rejected?.text,
+        rule: q.channelInfo.length,
         onSubmitted: () => void load(),
       });
       replace(
@@ -289,11 +298,12 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     replace(
       head,
       h('p', null, h('a', { href: isManager() ? '#/queue' : '#/inbox' }, isManager() ? '← Queue' : '← Inbox')),
-      h('h1', null, followUp ? 'Follow-up from ' : 'Question from ', `@${q.author.handle}`),
+      h('h1', null, followUp ? 'Follow-up from ' : 'Question from ', displayHandle(q.channel, q.author.handle)),
       h(
         'div',
         { class: 'row-top' },
         statusBadge(q.status),
+        channelBadge(q.channel),
         sla(q),
         flagNote(q),
         h('span', { class: 'muted' }, 'received ', age(q.receivedAt)),
@@ -305,7 +315,7 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
     );
     replace(
       body,
-      before.length ? section('Earlier in the thread', messageList(before, null)) : null,
+      before.length ? section('Earlier in the thread', messageList(before, null, q.channel)) : null,
       h(
         'section',
         { class: 'panel question' },
@@ -318,16 +328,20 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
           h(
             'span',
             { class: 'muted small' },
-            `${q.channel} post `,
+            `${q.channelInfo.label} post `,
             h('code', null, q.externalId),
-            q.channel === 'x' ? ' · ' : null,
-            q.channel === 'x'
-              ? h('a', { href: postUrl(q.externalId), target: '_blank', rel: 'noopener noreferrer' }, 'open on X')
+            q.channelInfo.postUrl ? ' · ' : null,
+            q.channelInfo.postUrl
+              ? h(
+                  'a',
+                  { href: q.channelInfo.postUrl, target: '_blank', rel: 'noopener noreferrer', class: 'open-on' },
+                  `open on ${q.channelInfo.label}`,
+                )
               : null,
           ),
         ),
       ),
-      after.length ? section('Since then', messageList(after, followUp)) : null,
+      after.length ? section('Since then', messageList(after, followUp, q.channel)) : null,
     );
     renderAction();
     const edits = replyEdits(q.events);
@@ -340,7 +354,11 @@ export function questionView(main: HTMLElement, id: string | undefined): () => v
             h(
               'ol',
               { class: 'replies' },
-              [...q.replies].reverse().map((r) => replyCard(r, q.channel, edits.get(r.id))),
+              [...q.replies]
+                .reverse()
+                .map((r) =>
+                  replyCard(r, q.channel, edits.get(r.id), { max: q.channelInfo.length.max, url: q.replyUrls[r.id] }),
+                ),
             ),
           )
         : null,

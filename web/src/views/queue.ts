@@ -14,6 +14,7 @@ import { field, h, reconcile, replace } from '../dom.js';
 import { OPEN_STATUSES, STATUS_LABEL, isOpen } from '../format.js';
 import { on, onAny, onResync } from '../realtime.js';
 import { session } from '../session.js';
+import { channelBadge, channelRules, channelsPanel } from '../channels.js';
 import {
   age,
   askedNow,
@@ -120,6 +121,7 @@ function row(q: QuestionSummary): HTMLElement {
         'span',
         { class: 'row-top' },
         statusBadge(q.status),
+        channelBadge(q.channel),
         sla(q),
         sentimentNote(q),
         flagNote(q),
@@ -138,7 +140,7 @@ function row(q: QuestionSummary): HTMLElement {
   );
 }
 
-type Filters = { status: string; tag: string; assignee: string; sort: string; q: string };
+type Filters = { status: string; tag: string; assignee: string; channel: string; sort: string; q: string };
 
 /** The filters as the API takes them (a saved view stores these): no status means every status, sort is by deadline. */
 function apiFilters(f: Filters): SavedView['filters'] {
@@ -146,6 +148,7 @@ function apiFilters(f: Filters): SavedView['filters'] {
     status: f.status === 'any' ? undefined : f.status,
     tag: f.tag || undefined,
     assignee: f.assignee || undefined,
+    channel: f.channel || undefined,
     q: f.q || undefined,
     sort: f.sort === 'newest' ? 'newest' : 'sla',
   };
@@ -155,12 +158,13 @@ function fromApiFilters(filters: SavedView['filters']): Filters {
     status: filters.status ?? 'any',
     tag: filters.tag ?? '',
     assignee: filters.assignee ?? '',
+    channel: filters.channel ?? '',
     q: filters.q ?? '',
     sort: filters.sort === 'newest' ? 'newest' : 'urgent',
   };
 }
 const sameFilters = (a: SavedView['filters'], b: SavedView['filters']) =>
-  (['status', 'tag', 'assignee', 'q', 'sort'] as const).every((k) => (a[k] ?? '') === (b[k] ?? ''));
+  (['status', 'tag', 'assignee', 'channel', 'q', 'sort'] as const).every((k) => (a[k] ?? '') === (b[k] ?? ''));
 
 export function queueView(main: HTMLElement, param: string | undefined): () => void {
   const params = new URLSearchParams(param ?? '');
@@ -172,6 +176,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
   status.value = params.get('status') ?? STATUS_PRESETS[0]!.value;
   const tag = h('select', null, h('option', { value: '' }, 'Any tag'));
   const assignee = h('select', null, h('option', { value: '' }, 'Anyone'), h('option', { value: 'me' }, 'Me'));
+  const channel = h('select', null, h('option', { value: '' }, 'Any channel'));
   const sort = h(
     'select',
     null,
@@ -198,6 +203,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     status: status.value,
     tag: params.get('tag') ?? '',
     assignee: params.get('assignee') ?? '',
+    channel: params.get('channel') ?? '',
     sort: sort.value,
     q: search.value.trim(),
   };
@@ -205,6 +211,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     const statuses = f.status && f.status !== 'any' ? f.status.split(',') : null;
     if (statuses && !statuses.includes(q.status)) return false;
     if (f.tag && !q.tags.some((t) => t.slug === f.tag)) return false;
+    if (f.channel && q.channel !== f.channel) return false;
     const who = f.assignee === 'me' ? session.user!.id : f.assignee;
     return !who || q.assigneeId === who;
   };
@@ -244,6 +251,7 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
           status: f.status === 'any' ? undefined : f.status,
           tag: f.tag,
           assignee: f.assignee,
+          channel: f.channel,
           limit: 200,
           cursor: append ? cursor : undefined,
           sort: f.sort === 'newest' ? 'newest' : 'sla',
@@ -274,10 +282,11 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
       status: status.value,
       tag: tag.value,
       assignee: assignee.value,
+      channel: channel.value,
       sort: sort.value,
       q: search.value.trim(),
     });
-  for (const el of [status, tag, assignee, sort]) el.addEventListener('change', filtersChanged);
+  for (const el of [status, tag, assignee, channel, sort]) el.addEventListener('change', filtersChanged);
   more.addEventListener('click', () => void load(true));
 
   // The search runs as the manager types, once they pause.
@@ -326,6 +335,9 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
               status.value = next.status;
               tag.value = next.tag;
               assignee.value = next.assignee;
+              if (next.channel && ![...channel.options].some((o) => o.value === next.channel))
+                channel.append(h('option', { value: next.channel }, next.channel));
+              channel.value = next.channel;
               sort.value = next.sort;
               search.value = next.q;
               applyFilters(next);
@@ -391,17 +403,32 @@ export function queueView(main: HTMLElement, param: string | undefined): () => v
     })
     .catch(() => {});
   assignee.value = f.assignee === 'me' ? 'me' : '';
+  // A channel the filter names but no adapter serves (an API channel without a webhook) is still offered.
+  const addChannel = (name: string, label: string) => channel.append(h('option', { value: name }, label));
+  if (f.channel) addChannel(f.channel, f.channel);
+  channel.value = f.channel;
+  void channelRules()
+    .then((rules) => {
+      for (const c of rules.items) {
+        const shown = [...channel.options].find((o) => o.value === c.name);
+        if (shown) shown.textContent = c.label;
+        else addChannel(c.name, c.label);
+      }
+    })
+    .catch(() => {});
 
   replace(
     main,
     h('h1', null, 'Queue'),
     ticks.el,
+    h('details', { class: 'channels-details' }, h('summary', null, 'Channels'), channelsPanel()),
     h(
       'form',
       { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
       field('Status', status),
       field('Tag', tag),
       field('Assignee', assignee),
+      field('Channel', channel),
       field('Order', sort),
       searchField,
     ),
