@@ -40,6 +40,8 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     t.equal(await pick.count(), 1, 'the search narrows the list');
     t.match(await pick.textContent(), 'laptops 3', 'and shows the matching skill');
     await mg.page.getByRole('button', { name: 'Assign to Ada Assigned' }).click();
+    // Assigning asks first (test/browser/papercuts-2-confirm.test.ts).
+    await mg.page.getByRole('dialog').getByRole('button', { name: 'Assign to Ada Assigned' }).click();
     await mg.page.getByText('held by Ada Assigned').waitFor({ timeout: 10_000 });
     await ex.page.locator('.rows', { hasText: 'where is my parcel' }).waitFor({ timeout: 10_000 });
     t.pass("the assigned question appears in the expert's inbox live");
@@ -52,6 +54,10 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     await mg.page.locator('.queue-row', { hasText: 'free crypto' }).click();
     await mg.page.getByLabel('Reason').selectOption('Spam');
     await mg.page.getByRole('button', { name: 'Dismiss' }).click();
+    await mg.page
+      .getByRole('dialog', { name: 'Dismiss this question?' })
+      .getByRole('button', { name: 'Dismiss' })
+      .click();
     await mg.page.locator('.question-page .badge.st-dismissed').waitFor({ timeout: 10_000 });
     t.match(await mg.page.locator('.question-page').textContent(), 'Dismissed: Spam', 'the reason is kept and shown');
   });

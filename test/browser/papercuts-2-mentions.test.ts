@@ -22,7 +22,7 @@ t.test('@mentions in a note are picked from the directory', async (t) => {
   const note = mg.page.getByRole('combobox', { name: 'Internal note' });
   await note.click();
   await note.pressSequentially('Please check @ja');
-  const options = mg.page.getByRole('listbox', { name: 'Colleagues' }).getByRole('option');
+  const options = mg.page.getByRole('listbox', { name: 'People to mention' }).getByRole('option');
   await options.first().waitFor();
   t.same(
     (await options.locator('strong').allTextContents()).sort(),

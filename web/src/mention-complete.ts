@@ -24,7 +24,7 @@ export function mentionComplete(text: HTMLTextAreaElement): HTMLElement {
     id: listId,
     role: 'listbox',
     class: 'mention-list',
-    'aria-label': 'Colleagues',
+    'aria-label': 'People to mention',
     hidden: true,
   });
   let shown: Colleague[] = [];
