@@ -133,6 +133,21 @@ t.test('counter, author, links and the queue follow each channel', async (t) => 
     t.equal(await panel.locator('tr[data-channel="mastodon"] th').textContent(), 'Mastodon');
   });
 
+  t.test("a manager's edit in review is counted by the question's network", async (t) => {
+    server.app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: true } });
+    const submitted = await send(ex.page, `/api/questions/${sky}/replies`, { text: 'Unmute it.' });
+    t.equal(submitted.json.reply.status, 'in_review');
+    await go(mg.page, '#/review');
+    const card = mg.page.locator(`[data-reply="${submitted.json.reply.id}"]`);
+    await card.waitFor({ timeout: 20_000 });
+    await card.getByRole('button', { name: 'Edit & approve' }).click();
+    await card.getByLabel('Edit the reply').fill('a'.repeat(290));
+    t.equal(await card.locator('.counter-text').textContent(), '294 / 300', "Bluesky allows 300, not X's 280");
+    t.equal(await card.getByRole('button', { name: 'Approve edited' }).isDisabled(), false);
+    await card.getByLabel('Edit the reply').fill('a'.repeat(297));
+    t.equal(await card.getByRole('button', { name: 'Approve edited' }).isDisabled(), true, 'over 300 it is not');
+  });
+
   t.test('no page errors', async (t) => {
     const errors = [...mg.errors, ...ex.errors].filter((e) => !e.includes('401')); // sign-in asks /api/me first
     t.same(errors, []);

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Health } from '../../server/contracts/api.js';
 import type { ChannelRulesSchema } from '../../server/contracts/channels.js';
-import { channelLabel } from '../../server/domain/channel-display.js';
+import { channelLabel, type LengthRuleInfo, X_RULE_INFO } from '../../server/domain/channel-display.js';
 import { get } from './api.js';
 import { h } from './dom.js';
 import { dateTime } from './format.js';
@@ -19,6 +19,11 @@ export function channelRules(): Promise<ChannelRules> {
     throw err;
   });
   return rules;
+}
+
+/** The rule replies on `channel` are counted by: its adapter's, else the fallback (X's), as the server counts. */
+export function ruleInfoFor(rules: ChannelRules | null, channel: string): LengthRuleInfo {
+  return rules?.items.find((c) => c.name === channel)?.length ?? rules?.fallback ?? X_RULE_INFO;
 }
 
 /** The network a question came in on, in words, so it reads the same without colour or an icon. */

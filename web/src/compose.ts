@@ -185,10 +185,11 @@ export function composer(opts: ComposerOptions): Composer {
 export function previewWithText(
   reply: Pick<Reply, 'text' | 'preview'>,
   text: string,
+  measure: (text: string) => number = weightedLength,
 ): { preview: string; weightedLength: number } {
   const old = reply.text.trim();
   const at = reply.preview.indexOf(old);
   const preview =
     at >= 0 ? reply.preview.slice(0, at) + text.trim() + reply.preview.slice(at + old.length) : text.trim();
-  return { preview, weightedLength: weightedLength(preview) };
+  return { preview, weightedLength: measure(preview) };
 }

@@ -1,8 +1,9 @@
 // The review queue: replies waiting for a community manager, each with the exact public text. Approve, edit and
 // approve, or send back with feedback; j/k move, a approves, e edits, r rejects, Esc cancels.
 import type { QuestionDetail, QuestionSummary, Reply, Tag } from '../../../server/contracts/api.js';
-import { MAX_WEIGHTED_LENGTH } from '../../../server/domain/attribution.js';
+import { measureFor } from '../../../server/domain/channel-display.js';
 import { get, post, query } from '../api.js';
+import { type ChannelRules, channelRules, ruleInfoFor } from '../channels.js';
 import { counter, previewWithText, publicPreview } from '../compose.js';
 import { h, nextId, reconcile, replace } from '../dom.js';
 import { on, onResync } from '../realtime.js';
@@ -50,6 +51,14 @@ export function reviewView(main: HTMLElement): () => void {
   let selected = 0;
   let sensitive = new Set<string>();
   const modes = new Map<string, 'edit' | 'reject'>();
+  // A manager's edit is measured by the question's network, as the server measures it on approval.
+  let rules: ChannelRules | null = null;
+  void channelRules()
+    .then((loaded) => {
+      rules = loaded;
+      render();
+    })
+    .catch(() => {});
 
   const remove = (id: string) => {
     const at = items.findIndex((r) => r.id === id);
@@ -82,14 +91,15 @@ export function reviewView(main: HTMLElement): () => void {
     if (mode === 'edit') {
       const ta = h('textarea', { id: nextId('edit'), rows: 4, maxlength: 2000 });
       ta.value = r.text;
-      const c = counter();
+      const rule = ruleInfoFor(rules, q.channel);
+      const c = counter(rule.max, rule.unit);
       const preview = h('div');
       const save = h('button', { type: 'submit', class: 'primary' }, 'Approve edited');
       const update = () => {
-        const p = previewWithText(r, ta.value);
+        const p = previewWithText(r, ta.value, measureFor(rule.kind));
         c.set(p.weightedLength);
-        replace(preview, publicPreview(p.preview, q.author.handle));
-        save.disabled = !ta.value.trim() || p.weightedLength > MAX_WEIGHTED_LENGTH;
+        replace(preview, publicPreview(p.preview, q.author.handle, q.channel));
+        save.disabled = !ta.value.trim() || p.weightedLength > rule.max;
       };
       ta.addEventListener('input', update);
       panel = h(
@@ -153,10 +163,10 @@ export function reviewView(main: HTMLElement): () => void {
         'h3',
         null,
         `${r.authorName ?? 'Expert'} replies`,
-        h('span', { class: 'muted' }, ` · ${r.weightedLength} / ${MAX_WEIGHTED_LENGTH} · `),
+        h('span', { class: 'muted' }, ` · ${r.weightedLength} / ${ruleInfoFor(rules, q.channel).max} · `),
         age(r.createdAt),
       ),
-      publicPreview(r.preview, q.author.handle),
+      publicPreview(r.preview, q.author.handle, q.channel),
       earlierFeedback(r),
       panel ??
         h(
