@@ -119,3 +119,18 @@ t.test("docs/architecture.md's lifecycle table is the one in domain/lifecycle.ts
   );
   t.same(documented, JSON.parse(JSON.stringify(LIFECYCLE)));
 });
+
+t.test(
+  'a step started after SQLite rolled back the enclosing transaction fails instead of committing alone',
+  async (t) => {
+    const { app, id } = await withQuestion(t);
+    const { uow, questionRepo } = app.services;
+    t.throws(() =>
+      uow.run(() => {
+        app.services.db.$client.exec('ROLLBACK');
+        uow.run(() => questionRepo.touch(id, { updatedAt: 77 }));
+      }),
+    );
+    t.not(questionRepo.byId(id)?.updatedAt, 77, 'nothing was written');
+  },
+);

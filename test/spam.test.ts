@@ -123,3 +123,74 @@ t.test('dismissing as spam teaches the model, which holds the next one like it, 
   const examples = restarted.services.spam.load();
   t.ok(examples.spam >= 5, 'what managers marked is read back at start');
 });
+
+t.test(
+  'a held question stays held until a manager decides: no claim, no assignment, no wave by re-tagging',
+  async (t) => {
+    const { app, expert, manager, post } = await setup(t);
+    const held = await post(`${PROMOTION} my tv`);
+    const claim = await as(app, expert).post(`/api/questions/${held.id}/claim`, {});
+    t.not(claim.statusCode, 200, 'an expert cannot claim it');
+    const assign = await as(app, manager).post(`/api/questions/${held.id}/assign`, { expertId: expert.user.id });
+    t.equal(assign.statusCode, 409);
+    t.equal(assign.json().error.code, 'held_as_spam');
+    const retag = await as(app, manager).post(`/api/questions/${held.id}/tags`, { tags: ['tv'] });
+    t.equal(retag.statusCode, 200);
+    const after = (await as(app, manager).get(`/api/questions/${held.id}`)).json().question;
+    t.equal(after.flag, SPAM_FLAG, 're-tagging does not release it');
+    t.same(after.offers, [], 'nor offer it');
+  },
+);
+
+t.test('released, its SLA runs from the release', async (t) => {
+  const { app, clock, manager, post } = await setup(t);
+  const held = await post(`${PROMOTION} my tv`);
+  const length = Date.parse(held.slaDueAt) - Date.parse(held.receivedAt);
+  clock.advance(3_600_000);
+  const released = (await as(app, manager).post(`/api/questions/${held.id}/not-spam`, {})).json().question;
+  t.equal(Date.parse(released.slaDueAt), clock.now() + length, 'the same SLA length, from now');
+});
+
+t.test('spam under an answered question stays in the thread and does not reopen it', async (t) => {
+  const { app, expert, manager, post } = await setup(t);
+  const question = await post('my tv has no sound after the update');
+  const repo = app.services.questionRepo;
+  for (const action of ['claim', 'submit', 'approve', 'posted'] as const)
+    t.ok(repo.transitionOne(action, question.id, { updatedAt: Date.now(), assigneeId: expert.user.id }), action);
+  const followUp = (text: string, n: number) =>
+    as(app, manager).post('/api/questions', {
+      channel: 'api',
+      externalId: `reply-${n}`,
+      text,
+      inReplyToExternalId: question.externalId,
+      author: { handle: `someone${n}` },
+    });
+  await followUp('Earn $500 a day from home, click the link http://t.co/xyz', 1);
+  let detail = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question;
+  t.equal(detail.status, 'answered', 'not reopened');
+  t.ok(
+    detail.events.some((e: { type: string }) => e.type === 'question.follow_up_held'),
+    'the audit log says it was held',
+  );
+  await followUp('still no sound, the update did not help', 2);
+  detail = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question;
+  t.equal(detail.status, 'offered', "a customer's follow-up reopens it as before");
+});
+
+t.test('a post counts towards "the same text" once stored, not when its transaction rolled back', async (t) => {
+  const { app } = await setup(t);
+  const text = 'Look at these amazing embossed badges for your crew http://t.co/badge';
+  const input = (n: number) => ({ channel: 'api', externalId: `r-${n}`, text, author: { handle: `s${n}` } });
+  for (let i = 0; i < 3; i++)
+    t.throws(() =>
+      app.services.uow.run(() => {
+        app.services.ingest.ingestInTransaction(input(i));
+        throw new Error('rolled back');
+      }),
+    );
+  const stored = app.services.ingest.ingest(input(10)).question;
+  t.not(stored.flag, SPAM_FLAG, 'three rolled-back attempts do not make it a repeat');
+  app.services.ingest.ingest(input(11));
+  const third = app.services.ingest.ingest(input(12)).question;
+  t.equal(third.flag, SPAM_FLAG, 'the third stored copy is held');
+});

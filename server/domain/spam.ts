@@ -81,7 +81,7 @@ export function judgeSpam(text: string, context: SpamContext): SpamVerdict {
  * Naive Bayes over words, from the posts managers marked: spam (dismissed as spam) against ham (released as not
  * spam, or answered). It says nothing until it has seen a few of each, so one dismissal cannot hold back a topic.
  */
-export function createSpamModel(minEach = 5) {
+export function createSpamModel(minEach = 5, maxVocabulary = 50_000) {
   const counts = { spam: new Map<string, number>(), ham: new Map<string, number>() };
   const totals = { spam: 0, ham: 0 };
   const docs = { spam: 0, ham: 0 };
@@ -93,6 +93,8 @@ export function createSpamModel(minEach = 5) {
     learn(text: string, label: 'spam' | 'ham') {
       docs[label]++;
       for (const word of words(text)) {
+        // Past the cap only known words are counted: memory stays bounded however much is learned.
+        if (!vocabulary.has(word) && vocabulary.size >= maxVocabulary) continue;
         counts[label].set(word, (counts[label].get(word) ?? 0) + 1);
         vocabulary.add(word);
         totals[label]++;

@@ -45,6 +45,9 @@ export function createUnitOfWork(db: Db, bus: EventBus) {
   return {
     run<T>(work: (emit: Emit) => T): T {
       const outer = pending;
+      // SQLite may have rolled the whole transaction back under an outer unit (disk full, I/O error): a step started
+      // now would run in a transaction of its own and commit alone, so the outer unit must fail instead.
+      if (outer && !db.$client.inTransaction) throw new Error('the enclosing transaction was rolled back');
       pending = [];
       let value: T;
       let events: DomainEvent[];

@@ -74,9 +74,14 @@ export function createQuestionRepository(db: Db) {
       return wave.offered ? statements.offer.get(values) : statements.nextWave.get(values);
     },
 
-    /** Changes that are not a status change (tags' flag, the time of a follow-up). */
-    touch(id: string, changes: QuestionChanges): QuestionRow | undefined {
-      return db.update(questions).set(changes).where(eq(questions.id, id)).returning().get();
+    /** Changes that are not a status change (tags' flag, the time of a follow-up); `guard` narrows the row further. */
+    touch(id: string, changes: QuestionChanges, guard?: SQL): QuestionRow | undefined {
+      return db
+        .update(questions)
+        .set(changes)
+        .where(and(eq(questions.id, id), guard))
+        .returning()
+        .get();
     },
   };
 }

@@ -188,13 +188,16 @@ export function createIngestService({
       })
       .run();
     const thanks = isThanks(input.text);
+    // A reply under the brand's answer can come from anyone: spam or abuse there is kept in the thread for managers
+    // but does not reopen the question to the expert who answered.
+    const held = thanks ? null : spam.check(input.text, now);
     recordEvent(db, {
       questionId: parent.id,
-      type: thanks ? 'question.thanked' : 'question.follow_up',
+      type: thanks ? 'question.thanked' : held?.suspected ? 'question.follow_up_held' : 'question.follow_up',
       at: now,
-      data: { externalId: input.externalId },
+      data: { externalId: input.externalId, ...(held?.suspected ? { reasons: held.reasons } : {}) },
     });
-    if (thanks || !canApply('reopen', parent.status)) {
+    if (thanks || held?.suspected || !canApply('reopen', parent.status)) {
       const row = questionRepo.touch(parent.id, { updatedAt: now }) ?? parent;
       uow.emit('question.updated', { question: { row }, informed: row.assigneeId ? [row.assigneeId] : [] });
       return row;

@@ -232,6 +232,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
       if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
       requireExpert(user);
       const row = visibleOrClaimable(user, id);
+      refuseWhileHeld(row);
       // biome-ignore lint/style/noNonNullAssertion: requireExpert made sure there is a profile
       const profile = experts.getProfile(user.id)!;
       const held =
@@ -328,6 +329,7 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
     },
 
     assign(manager: User, id: string, expertId: string): QuestionSummary {
+      refuseWhileHeld(load(id));
       load(id);
       if (!experts.isActiveExpert(expertId)) throw invalid('unknown_expert', 'No active expert with that id');
       const expertName = presenters.names([expertId]).get(expertId) ?? 'expert';
@@ -412,8 +414,13 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
         throw conflict('invalid_state', 'This question is not waiting as suspected spam');
       uow.run((emit) => {
         const now = clock.now();
-        const released = questionRepo.touch(id, { flag: null, updatedAt: now });
-        if (!released) throw notFound('Question');
+        // The customer's SLA runs from the release, at the length it was given: the hold was ours, not theirs.
+        const released = questionRepo.touch(
+          id,
+          { flag: null, slaDueAt: now + (row.slaDueAt - row.receivedAt), updatedAt: now },
+          and(eq(questions.flag, SPAM_FLAG), eq(questions.status, 'new')),
+        );
+        if (!released) throw conflict('invalid_state', 'This question is not waiting as suspected spam');
         recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.not_spam', at: now });
         emit('question.not_spam', { question: { row: released, summary: () => presenters.summary(load(id)) } });
         dispatcher.offerNextWave(released);
@@ -444,7 +451,8 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
           at: now,
           data: { tags: unique },
         });
-        if (changed?.status === 'new') dispatcher.offerNextWave(changed);
+        // A question held as suspected spam stays held: releasing it is the manager's explicit "not spam".
+        if (changed?.status === 'new' && changed.flag !== SPAM_FLAG) dispatcher.offerNextWave(changed);
         emit('question.retagged', {
           question: { row: row, summary: () => presenters.summary(load(id)) },
           text: row.text,
@@ -457,6 +465,11 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
       return load(id).status as QuestionStatus;
     },
   };
+
+  function refuseWhileHeld(row: QuestionRow) {
+    if (row.flag === SPAM_FLAG && row.status === 'new')
+      throw conflict('held_as_spam', 'This question is held as suspected spam; a manager must release it first');
+  }
 
   function visibleOrClaimable(user: User, id: string): QuestionRow {
     const row = load(id);

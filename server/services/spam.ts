@@ -1,6 +1,7 @@
 // Keeps suspected spam and abuse out of experts' offers: each new question is judged (server/domain/spam.ts) against
 // the posts seen in the last day and what managers taught the model; a held question waits, flagged, for a manager
 // to dismiss it as spam or release it. Both teach the model (listeners/spam.ts).
+import { createHash } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { questions } from '../../db/schema.js';
@@ -23,9 +24,12 @@ export function createSpamService(db: Db) {
   const model = createSpamModel();
   const recent = new Map<string, number[]>();
 
-  function remember(print: string, times: number[]) {
-    recent.delete(print);
-    recent.set(print, times);
+  // Keyed by a digest: a flood of long unique posts must not pin their whole text in memory.
+  const keyOf = (print: string) => createHash('sha1').update(print).digest('base64');
+
+  function remember(key: string, times: number[]) {
+    recent.delete(key);
+    recent.set(key, times);
     if (recent.size > MAX_FINGERPRINTS) {
       const oldest = recent.keys().next().value;
       if (oldest !== undefined) recent.delete(oldest);
@@ -43,28 +47,34 @@ export function createSpamService(db: Db) {
           .orderBy(desc(questions.id))
           .limit(MAX_EXAMPLES)
           .all();
-      for (const { text } of marked(
-        and(
-          eq(questions.status, 'dismissed'),
-          sql`(lower(trim(${questions.dismissReason})) = ${SPAM_REASON} or lower(trim(${questions.dismissReason})) like ${`${SPAM_REASON}:%`})`,
-        ),
-      ))
-        model.learn(text, 'spam');
+      const dismissed = db
+        .select({ text: questions.text, reason: questions.dismissReason })
+        .from(questions)
+        .where(
+          and(
+            eq(questions.status, 'dismissed'),
+            sql`lower(trim(${questions.dismissReason})) like ${`${SPAM_REASON}%`}`,
+          ),
+        )
+        .orderBy(desc(questions.id))
+        .limit(MAX_EXAMPLES)
+        .all();
+      for (const { text, reason } of dismissed) if (isSpamReason(reason)) model.learn(text, 'spam');
       for (const { text } of marked(and(eq(questions.status, 'answered')))) model.learn(text, 'ham');
       return model.size();
     },
 
+    /** Judges a post against what was stored in the last day; it is counted once stored (`seen`), not here. */
     check(text: string, now: number): SpamVerdict {
       const print = fingerprint(text);
-      const times = (recent.get(print) ?? []).filter((t) => now - t < WINDOW_MS);
-      const verdict = judgeSpam(text, {
-        seenBefore: times.length,
-        learned: model.probability(text),
-        fingerprint: print,
-      });
-      times.push(now);
-      remember(print, times);
-      return verdict;
+      const seenBefore = (recent.get(keyOf(print)) ?? []).filter((t) => now - t < WINDOW_MS).length;
+      return judgeSpam(text, { seenBefore, learned: model.probability(text), fingerprint: print });
+    },
+
+    /** A post was stored (after commit): a rolled-back or retried ingest must not count twice. */
+    seen(text: string, at: number) {
+      const key = keyOf(fingerprint(text));
+      remember(key, [...(recent.get(key) ?? []).filter((t) => at - t < WINDOW_MS), at]);
     },
 
     learn(text: string, label: 'spam' | 'ham') {
