@@ -133,6 +133,31 @@ t.test('counter, author, links and the queue follow each channel', async (t) => 
     t.equal(await panel.locator('tr[data-channel="mastodon"] th').textContent(), 'Mastodon');
   });
 
+  t.test("an admin gives Bluesky its own attribution; the composer's preview uses it there only", async (t) => {
+    const ad = await openPage(browser, server.url, DESKTOP);
+    await signIn(ad.page, server.admin.email, server.admin.password, '#/roster');
+    const override = ad.page.getByLabel('Attribution on Bluesky');
+    await override.waitFor({ timeout: 20_000 });
+    await override.fill('{text} —{signature}');
+    await ad.page.getByRole('button', { name: 'Save settings' }).click();
+    await ad.page.getByText('Settings saved.').waitFor({ timeout: 20_000 });
+    t.same(server.app.services.settings.get().attributionTemplates, { bluesky: '{text} —{signature}' });
+
+    await ex.page.reload();
+    await go(ex.page, `#/q/${encodeURIComponent(sky)}`);
+    const box = ex.page.getByLabel('Your reply');
+    await box.waitFor({ timeout: 20_000 });
+    await box.fill('Unmute it.');
+    t.equal(await ex.page.locator('.compose .tweet-text').textContent(), 'Unmute it. —JD');
+    await box.fill('');
+    await go(ex.page, `#/q/${encodeURIComponent(tweet)}`);
+    await ex.page.locator('h1', { hasText: '@maria' }).waitFor({ timeout: 20_000 });
+    await ex.page.getByLabel('Your reply').fill('Unmute it.');
+    t.equal(await ex.page.locator('.compose .tweet-text').textContent(), 'Unmute it. ^JD', 'X keeps the default');
+    await ex.page.getByLabel('Your reply').fill('');
+    await ad.page.close();
+  });
+
   t.test("a manager's edit in review is counted by the question's network", async (t) => {
     server.app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: true } });
     const submitted = await send(ex.page, `/api/questions/${sky}/replies`, { text: 'Unmute it.' });

@@ -81,7 +81,8 @@ async function signedIn(res: SessionResponse): Promise<void> {
       async () => signedIn(await get<SessionResponse>('/api/me')),
       () => void logout(),
     );
-  await Promise.all([loadProfile().catch(() => null), isManager() ? loadSettings() : null]);
+  // Experts too: the attribution templates shape the preview they see while writing.
+  await Promise.all([loadProfile().catch(() => null), loadSettings()]);
   shell = renderShell(app, logout);
   connect();
   startOfflineBanner();

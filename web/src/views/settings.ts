@@ -1,6 +1,8 @@
 // Admin settings: when replies need review, how the public text is signed, and the chat webhook for manager alerts.
 import type { AlertEvent, AlertWebhook } from '../../../server/contracts/push.js';
 import { buildPreview } from '../../../server/domain/attribution.js';
+import { channelLabel } from '../../../server/domain/channel-display.js';
+import { channelRules } from '../channels.js';
 import { get, post, put } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { publicPreview } from '../compose.js';
@@ -118,6 +120,33 @@ export function settingsPanel(): HTMLElement {
     };
     template.addEventListener('input', update);
     update();
+    // A channel may sign differently (a shorter signature where the network counts tightly); empty: the default.
+    const overrides = new Map<string, HTMLInputElement>();
+    const overrideList = h('div', { class: 'channel-templates', style: { gridColumn: '1 / -1' } });
+    const addOverride = (name: string, label: string) => {
+      if (overrides.has(name)) return;
+      const input = h('input', {
+        type: 'text',
+        minlength: 6,
+        maxlength: 60,
+        value: current.attributionTemplates[name] ?? '',
+        placeholder: 'the default template',
+        'data-channel': name,
+      });
+      input.addEventListener('input', () => {
+        const v = input.value.trim();
+        const ok = !v || (v.includes('{text}') && v.includes('{signature}'));
+        input.setCustomValidity(ok ? '' : 'The template needs {text} and {signature}.');
+      });
+      overrides.set(name, input);
+      overrideList.append(field(`Attribution on ${label}`, input));
+    };
+    for (const name of Object.keys(current.attributionTemplates)) addOverride(name, channelLabel(name));
+    void channelRules()
+      .then((rules) => {
+        for (const c of rules.items) addOverride(c.name, c.label);
+      })
+      .catch(() => {});
     const form = h(
       'form',
       { class: 'grid-form' },
@@ -129,6 +158,7 @@ export function settingsPanel(): HTMLElement {
         'Replies on a sensitive tag are always reviewed.',
       ),
       field('Attribution template', template, 'Use {text} and {signature}, e.g. "{text} ^{signature}"'),
+      overrideList,
       field(
         'SLA for strongly negative posts (minutes)',
         negativeSla,
@@ -143,9 +173,13 @@ export function settingsPanel(): HTMLElement {
         const saved = await put<Settings>('/api/settings', {
           reviewPolicy: { minApproved: Number(minApproved.value), reviewAll: reviewAll.checked },
           attributionTemplate: template.value,
+          attributionTemplates: Object.fromEntries(
+            [...overrides].filter(([, input]) => input.value.trim()).map(([name, input]) => [name, input.value.trim()]),
+          ),
           negativeSlaMinutes: negativeSla.value ? Number(negativeSla.value) : null,
         });
         session.template = saved.attributionTemplate;
+        session.templates = saved.attributionTemplates;
         toast('Settings saved.', 'ok');
       });
     });
