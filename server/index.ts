@@ -11,6 +11,8 @@ import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
 import type { PushServiceStandIn } from '../dev/push-service.js';
 import { addDemoMentions, startDemoBluesky } from '../dev/fake-bluesky/demo.js';
 import type { FakeBluesky } from '../dev/fake-bluesky/index.js';
+import { addDemoMastodonMentions, startDemoMastodon } from '../dev/fake-mastodon/demo.js';
+import type { FakeMastodon } from '../dev/fake-mastodon/index.js';
 
 async function main() {
   limitHeapGrowth();
@@ -25,6 +27,7 @@ async function main() {
   let fakeX: FakeX | undefined;
   let demoPush: PushServiceStandIn | undefined;
   let fakeBluesky: FakeBluesky | undefined;
+  let fakeMastodon: FakeMastodon | undefined;
   if (config.demo.enabled) {
     fakeX = await startFakeX({
       brand: { id: '1000', username: 'AcmeHelp', name: 'Acme Electronics' },
@@ -35,6 +38,7 @@ async function main() {
     config.app.routing = demoRouting(config.app.routing, config.demo.intervalMs, process.env);
     demoPush = await startDemoPush(config.app);
     fakeBluesky = await startDemoBluesky(config.app);
+    fakeMastodon = await startDemoMastodon(config.app);
   }
 
   // A person at a terminal reads pretty lines; a log collector (production, a pipe) gets JSON.
@@ -52,6 +56,7 @@ async function main() {
       log: app.log.child({ component: 'demo' }),
     });
     if (fakeBluesky) addDemoMentions(fakeBluesky);
+    if (fakeMastodon) addDemoMastodonMentions(fakeMastodon);
   }
   await app.listen({ port: config.port, host: config.host });
 
@@ -73,6 +78,7 @@ async function main() {
     await fakeX?.close();
     await demoPush?.close();
     await fakeBluesky?.close();
+    await fakeMastodon?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
