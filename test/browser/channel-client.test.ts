@@ -112,6 +112,10 @@ t.test('counter, author, links and the queue follow each channel', async (t) => 
     const rows = mg.page.locator('ul.queue > li[data-question]');
     await mg.page.locator('ul.queue li[data-question] .channel-badge').first().waitFor({ timeout: 20_000 });
     t.equal(await rows.count(), 4);
+    const who = (id: string) => mg.page.locator(`li[data-question="${id}"] .author strong`).textContent();
+    t.equal(await who(mail), 'maria@example.com', 'an email as given');
+    t.equal(await who(toot), '@maria@other.example');
+    t.equal(await who(sky), '@maria.bsky.social');
     const channel = mg.page.getByLabel('Channel', { exact: true });
     await mg.page.locator('option[value="bluesky"]').waitFor({ state: 'attached', timeout: 20_000 });
     await channel.selectOption('bluesky');

@@ -7,6 +7,7 @@ import { questionTopic, questionUrl } from '../../server/listeners/push-messages
 import { get, query } from './api.js';
 import { OPEN_STATUSES, isOpen } from './format.js';
 import { on, onAny, onResync } from './realtime.js';
+import { displayHandle } from '../../server/domain/channel-display.js';
 
 const SOUND_KEY = 'helpforce.alertSound';
 /** How often open questions are checked against their SLA; a breach shows within this of happening. */
@@ -119,7 +120,7 @@ function raise(key: string, title: string, body: string, q: QuestionSummary): vo
 }
 
 const excerpt = (q: QuestionSummary): string =>
-  `@${q.author.handle}: ${q.text.length > 120 ? `${q.text.slice(0, 119)}…` : q.text}`;
+  `${displayHandle(q.channel, q.author.handle)}: ${q.text.length > 120 ? `${q.text.slice(0, 119)}…` : q.text}`;
 const breachKey = (q: QuestionSummary): string => `breach:${q.id}:${q.slaDueAt}`;
 
 function track(q: QuestionSummary): void {

@@ -6,6 +6,7 @@ import { get } from './api.js';
 import { on, onResync } from './realtime.js';
 import { session } from './session.js';
 import { toast } from './ui.js';
+import { displayHandle } from '../../server/domain/channel-display.js';
 
 export interface InboxItem {
   question: QuestionSummary;
@@ -93,7 +94,7 @@ let offerToast: { el: HTMLElement; count: number } | null = null;
 function announceOffer(handle: string): void {
   const count = offerToast?.el.isConnected ? offerToast.count + 1 : 1;
   const text =
-    count === 1 ? `New question for you from @${handle}` : `${count} new questions for you, the latest from @${handle}`;
+    count === 1 ? `New question for you from ${handle}` : `${count} new questions for you, the latest from ${handle}`;
   offerToast = { el: toast(text, 'info', { href: '#/inbox', label: 'Open inbox' }, 'offers'), count };
 }
 
@@ -110,7 +111,8 @@ export function startInbox(): void {
       if (quota.used >= quota.max) void refreshInbox().catch(() => {});
     }
     notify();
-    if (isNew && !location.hash.startsWith('#/inbox')) announceOffer(d.question.author.handle);
+    if (isNew && !location.hash.startsWith('#/inbox'))
+      announceOffer(displayHandle(d.question.channel, d.question.author.handle));
   });
   on('question.claimed', (d) => {
     if (d.expertId === session.user?.id) dropOffer(d.question.id);
@@ -122,10 +124,14 @@ export function startInbox(): void {
   // The public answer carries the expert's signature: when a manager changed its words, the expert hears it at once.
   on('reply.approved', (d) => {
     if (!d.editedBy || d.reply.authorId !== session.user?.id) return;
-    toast(`${d.editedBy} edited your answer to @${d.question.author.handle} before approving it.`, 'info', {
-      href: `#/q/${encodeURIComponent(d.question.id)}`,
-      label: 'See the change',
-    });
+    toast(
+      `${d.editedBy} edited your answer to ${displayHandle(d.question.channel, d.question.author.handle)} before approving it.`,
+      'info',
+      {
+        href: `#/q/${encodeURIComponent(d.question.id)}`,
+        label: 'See the change',
+      },
+    );
   });
   onResync(() => void refreshInbox().catch(() => {}));
 }

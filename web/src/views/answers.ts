@@ -5,6 +5,7 @@ import { h, replace } from '../dom.js';
 import { dateTime, duration, percent, postUrl } from '../format.js';
 import { onAny, onResync } from '../realtime.js';
 import { age, empty, errorText, statusBadge } from '../ui.js';
+import { displayHandle } from '../../../server/domain/channel-display.js';
 
 type Mine = Reply & { question: QuestionSummary };
 
@@ -33,7 +34,7 @@ function answerItem(r: Mine): HTMLElement {
       'div',
       { class: 'row-top' },
       r.delivery === 'none' ? h('span', { class: 'badge st-recorded' }, 'Recorded, not sent') : statusBadge(r.status),
-      h('span', { class: 'muted' }, 'to ', `@${r.question.author.handle}`),
+      h('span', { class: 'muted' }, 'to ', displayHandle(r.question.channel, r.question.author.handle)),
       age(r.updatedAt),
     ),
     h('p', { class: 'muted qtext clamp' }, r.question.text),

@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { dateTime } from '../format.js';
 import { isManager } from '../session.js';
 import { section, statusBadge } from '../ui.js';
+import { displayHandle } from '../../../server/domain/channel-display.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
@@ -45,7 +46,7 @@ function item(other: CustomerQuestion): HTMLElement {
 
 export function customerPanel(q: QuestionView): HTMLElement {
   return section(
-    `Other questions from @${q.author.handle}`,
+    `Other questions from ${displayHandle(q.channel, q.author.handle)}`,
     h('p', { class: 'history-count' }, h('strong', null, frequency(q))),
     q.customerHistory.length
       ? h(

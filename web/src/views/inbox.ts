@@ -16,6 +16,7 @@ import {
 import { onAny, onResync } from '../realtime.js';
 import { onProfile, session } from '../session.js';
 import { age, askedNow, author, empty, errorText, sla, statusBadge, tagChips, toast } from '../ui.js';
+import { displayHandle } from '../../../server/domain/channel-display.js';
 
 const MINE = 'claimed,in_review,approved,posting,failed';
 
@@ -116,7 +117,11 @@ function offerCard(item: InboxItem): HTMLElement {
   const q = item.question;
   const claimBtn = h(
     'button',
-    { type: 'button', class: 'primary big', 'aria-label': `Claim question from @${q.author.handle}` },
+    {
+      type: 'button',
+      class: 'primary big',
+      'aria-label': `Claim question from ${displayHandle(q.channel, q.author.handle)}`,
+    },
     'Claim',
   );
   claimBtn.addEventListener('click', () => void claim(item, claimBtn));

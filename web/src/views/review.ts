@@ -1,7 +1,7 @@
 // The review queue: replies waiting for a community manager, each with the exact public text. Approve, edit and
 // approve, or send back with feedback; j/k move, a approves, e edits, r rejects, Esc cancels.
 import type { QuestionDetail, QuestionSummary, Reply, Tag } from '../../../server/contracts/api.js';
-import { measureFor } from '../../../server/domain/channel-display.js';
+import { displayHandle, measureFor } from '../../../server/domain/channel-display.js';
 import { get, post, query } from '../api.js';
 import { type ChannelRules, channelRules, ruleInfoFor } from '../channels.js';
 import { counter, previewWithText, publicPreview } from '../compose.js';
@@ -74,7 +74,7 @@ export function reviewView(main: HTMLElement): () => void {
       await post(`/api/replies/${encodeURIComponent(r.id)}/${action}`, body);
       toast(
         action === 'approve'
-          ? `Approved: posting @${r.question.author.handle}'s answer.`
+          ? `Approved: posting ${displayHandle(r.question.channel, r.question.author.handle)}'s answer.`
           : 'Sent back to the expert with your feedback.',
         'ok',
       );
@@ -148,7 +148,7 @@ export function reviewView(main: HTMLElement): () => void {
         class: 'card review',
         tabindex: '0',
         'data-reply': r.id,
-        'aria-label': `Reply by ${r.authorName ?? 'expert'} to @${q.author.handle}`,
+        'aria-label': `Reply by ${r.authorName ?? 'expert'} to ${displayHandle(q.channel, q.author.handle)}`,
       },
       h('div', { class: 'card-head' }, author(q), age(q.followUp?.at ?? q.createdAt), sla(q)),
       // A reply to a follow-up answers the customer's latest post, not the question they first asked.
