@@ -48,8 +48,6 @@ import { bootstrapAdmin } from './services/bootstrap.js';
 import type { ChannelAdapter } from './channels/channel.js';
 import { createChannelRegistry } from './channels/registry.js';
 import xChannel from './channels/x/plugin.js';
-import blueskyChannel from './channels/bluesky/plugin.js';
-import mastodonChannel from './channels/mastodon/plugin.js';
 import webhookChannels from './channels/webhook/plugin.js';
 
 export interface AppDeps {
@@ -161,8 +159,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(authPlugin);
   if (config.x) await app.register(xChannel, { x: config.x });
-  if (config.bluesky) await app.register(blueskyChannel, { bluesky: config.bluesky });
-  if (config.mastodon) await app.register(mastodonChannel, { mastodon: config.mastodon });
+  // Loaded only when configured: the Bluesky agent's lexicons and the Mastodon client hold ~60 MB a server that does
+  // not use them should not carry.
+  if (config.bluesky)
+    await app.register((await import('./channels/bluesky/plugin.js')).default, { bluesky: config.bluesky });
+  if (config.mastodon)
+    await app.register((await import('./channels/mastodon/plugin.js')).default, { mastodon: config.mastodon });
   await app.register(webhookChannels, { allowLocal: config.push?.allowLocalEndpoints ?? false });
   // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.
   if (deps.timers ?? true) {
