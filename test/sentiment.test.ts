@@ -143,6 +143,14 @@ t.test('the shift: a negative question, an answer, a thank-you counts as turned,
     'two of them negative',
   );
 
+  const recognition = (await as(app, manager).get(`/api/recognition?${range}`)).json();
+  t.match(
+    recognition.experts.find((e: { expertId: string }) => e.expertId === jane.user.id),
+    { negativeThreads: 2, turned: 1 },
+    'recognition credits the expert with the customer turned around',
+  );
+  t.match(recognition.stores, [{ negativeThreads: 2, turned: 1 }], 'and their store');
+
   const csv = await as(app, manager).get(`/api/metrics/sentiment?${range}&format=csv`);
   t.equal(csv.statusCode, 200);
   t.match(csv.headers['content-type'], /text\/csv/);

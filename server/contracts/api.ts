@@ -657,6 +657,10 @@ const recognitionStats = {
   approvalRate: z.number().nullable(),
   reviewed: z.number(),
   thanks: z.number(),
+  /** Negative questions received in the period that they answered, and how many of those customers wrote back less
+   * negative (neutral or positive) after the answer (the shift on the metrics page). */
+  negativeThreads: z.number(),
+  turned: z.number(),
 };
 export const RecognitionQuerySchema = PeriodQuerySchema.extend({
   /** Only the N experts who answered most (then most thanked) in `experts` (default: every expert). */

@@ -6,6 +6,7 @@ import type { Recognition, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
 import { percentiles } from './metrics.js';
+import { createSentimentMetrics } from './sentiment-metrics.js';
 import { isManager } from './question-access.js';
 import { iso } from './presenters.js';
 
@@ -32,6 +33,7 @@ function stats(t: Tally) {
 
 export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }) {
   const sqlite = db.$client;
+  const sentiment = createSentimentMetrics({ db, clock });
   const statements = {
     experts: sqlite.prepare<[], { id: string; name: string; store: string | null }>(
       'select u.id id, u.name name, p.store store from expert_profiles p join users u on u.id = p.user_id where u.active = 1 order by u.name',
@@ -73,21 +75,42 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
     compute(user: User, range: { from?: string; to?: string; experts?: number }): Recognition {
       const { from, to } = resolvePeriod(range, clock.now(), 30);
       const byExpert = tallies(from, to);
+      // Who turned an unhappy customer around: the sentiment shift of the threads each expert answered.
+      const shifts = new Map(
+        sentiment.report({ from: iso(from), to: iso(to) }).byExpert.map((e) => [e.expertId, e] as const),
+      );
+      const shiftOf = (id: string) => ({
+        negativeThreads: shifts.get(id)?.negativeThreads ?? 0,
+        turned: shifts.get(id)?.turned ?? 0,
+      });
       const roster = statements.experts.all().filter((e) => isManager(user) || e.id === user.id);
       if (roster.length === 0 && !isManager(user)) roster.push({ id: user.id, name: user.name, store: null });
       const experts = roster
-        .map((e) => ({ expertId: e.id, name: e.name, store: e.store, ...stats(byExpert.get(e.id) ?? emptyTally()) }))
+        .map((e) => ({
+          expertId: e.id,
+          name: e.name,
+          store: e.store,
+          ...stats(byExpert.get(e.id) ?? emptyTally()),
+          ...shiftOf(e.id),
+        }))
         .sort((a, b) => b.answered - a.answered || b.thanks - a.thanks || a.name.localeCompare(b.name));
-      const stores = new Map<string | null, { experts: number; tally: Tally }>();
+      const stores = new Map<
+        string | null,
+        { experts: number; tally: Tally; negativeThreads: number; turned: number }
+      >();
       if (isManager(user)) {
         for (const e of roster) {
-          const store = stores.get(e.store) ?? stores.set(e.store, { experts: 0, tally: emptyTally() }).get(e.store)!;
+          const store =
+            stores.get(e.store) ??
+            stores.set(e.store, { experts: 0, tally: emptyTally(), negativeThreads: 0, turned: 0 }).get(e.store)!;
           const t = byExpert.get(e.id) ?? emptyTally();
           store.experts++;
           store.tally.answered += t.answered;
           store.tally.approved += t.approved;
           store.tally.rejected += t.rejected;
           store.tally.thanks += t.thanks;
+          store.negativeThreads += shiftOf(e.id).negativeThreads;
+          store.turned += shiftOf(e.id).turned;
           for (const ms of t.times) store.tally.times.push(ms);
         }
       }
@@ -97,7 +120,13 @@ export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }
         experts: experts.slice(0, range.experts),
         expertsTotal: experts.length,
         stores: [...stores]
-          .map(([store, s]) => ({ store, experts: s.experts, ...stats(s.tally) }))
+          .map(([store, s]) => ({
+            store,
+            experts: s.experts,
+            ...stats(s.tally),
+            negativeThreads: s.negativeThreads,
+            turned: s.turned,
+          }))
           .sort((a, b) => b.answered - a.answered || String(a.store).localeCompare(String(b.store))),
       };
     },

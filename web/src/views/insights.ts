@@ -97,11 +97,12 @@ export function recognitionSection(from: string, to: string): HTMLElement {
         experts.length
           ? dataTable(
               'Recognition',
-              ['Expert', 'Answered', 'Thanks', 'Approval', 'Median reply'],
+              ['Expert', 'Answered', 'Thanks', 'Turned around', 'Approval', 'Median reply'],
               experts.map((e) => [
                 e.name + (e.store ? ` (${e.store})` : ''),
                 String(e.answered),
                 String(e.thanks),
+                e.negativeThreads ? `${e.turned} of ${e.negativeThreads} unhappy` : '–',
                 percent(e.approvalRate),
                 duration(e.medianReplyMs),
               ]),
@@ -116,7 +117,11 @@ export function recognitionSection(from: string, to: string): HTMLElement {
     'section',
     { class: 'chart recognition' },
     h('h2', null, 'Recognition'),
-    h('p', { class: 'muted small' }, 'Who answered the most, and how many customers said thanks.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Who answered the most, how many customers said thanks, and how many unhappy customers wrote back happier.',
+    ),
     body,
   );
 }
