@@ -126,7 +126,9 @@ export function seedHistory(
           slaDueAt: at + slaMs,
           claimedAt,
           firstReplyAt: postedAt,
-          updatedAt: postedAt,
+          // Written now, whatever time it describes: the metrics' hour cache finds changed hours by when rows were
+          // last written, and it was filled (from an empty database) before this history existed.
+          updatedAt: now,
         })
         .run();
       if (tag) db.insert(questionTags).values({ questionId, slug: tag, confidence: 0.9, source: 'rules' }).run();
