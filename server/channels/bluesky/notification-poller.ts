@@ -12,6 +12,7 @@ import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
 import { describeBlueskyError, rateLimitResetMs, retryDelayMs } from './errors.js';
 import type { BlueskySession } from './session.js';
+import { createPollLoop } from '../poll-loop.js';
 
 export const BLUESKY_CHANNEL = 'bluesky';
 const REASONS = ['mention', 'reply', 'quote'];
@@ -97,10 +98,6 @@ function nextMark(found: Notification[], mark: Mark | undefined): string | undef
 
 export function createNotificationPoller({ session, db, clock, ingest, status, log, intervalMs }: Deps) {
   const report = status.register(BLUESKY_CHANNEL);
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
-  let failures = 0;
-  let stopped = true;
 
   function storedMark(): Mark | undefined {
     const row = db.select().from(channelCursors).where(eq(channelCursors.channel, BLUESKY_CHANNEL)).get();
@@ -152,61 +149,23 @@ export function createNotificationPoller({ session, db, clock, ingest, status, l
     return { ingested: posts.length, waitMs };
   }
 
-  async function cycle() {
-    report({ state: 'polling' });
-    let delay = intervalMs;
-    try {
-      const { ingested, waitMs } = await pollOnce();
-      failures = 0;
-      delay = Math.max(intervalMs, waitMs);
-      report({
-        state: waitMs > 0 ? 'waiting' : 'ok',
-        lastPollAt: new Date(clock.now()).toISOString(),
-        lastError: null,
-        waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null,
-      });
-      if (ingested > 0) log.info({ ingested }, 'Bluesky notifications ingested');
-    } catch (error) {
-      failures++;
-      const retry = retryDelayMs(error, failures, clock.now());
-      delay = retry.delayMs;
-      const reason = describeBlueskyError(error);
-      report({
-        state: retry.waiting ? 'waiting' : 'error',
-        lastError: reason,
-        waitUntil: new Date(clock.now() + delay).toISOString(),
-      });
-      log.warn({ reason, retryInMs: delay }, 'Bluesky notification poll failed');
-    }
-    return delay;
-  }
-
-  function schedule(delay: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = cycle()
-        .then(schedule)
-        .finally(() => {
-          inFlight = null;
-        }) as Promise<void>;
-    }, delay);
-    timer.unref();
-  }
+  const loop = createPollLoop({
+    clock,
+    intervalMs,
+    report,
+    log,
+    messages: { ingested: 'Bluesky notifications ingested', failed: 'Bluesky notification poll failed' },
+    poll: pollOnce,
+    retry: retryDelayMs,
+    describe: describeBlueskyError,
+  });
 
   return {
     pollOnce,
     /** One poll with the status board updated, as the timer runs it; returns the delay before the next. */
-    cycle,
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-      report({ state: 'disabled' });
-    },
+    cycle: loop.cycle,
+    start: loop.start,
+    stop: loop.stop,
   };
 }
 export type NotificationPoller = ReturnType<typeof createNotificationPoller>;

@@ -14,6 +14,7 @@ import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
 import { describeMastodonError, exhaustedUntil, retryDelayMs } from './errors.js';
 import { statusText } from './status-text.js';
+import { createPollLoop } from '../poll-loop.js';
 
 export const MASTODON_CHANNEL = 'mastodon';
 /** Mastodon's default page of notifications; it allows up to 80. */
@@ -59,10 +60,6 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
   const report = status.register(MASTODON_CHANNEL);
   const stored = () => db.select().from(channelCursors).where(eq(channelCursors.channel, MASTODON_CHANNEL)).get();
   let brandId: string | null = stored()?.brandUserId ?? null;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
-  let failures = 0;
-  let stopped = true;
 
   async function brand(): Promise<string> {
     if (brandId) return brandId;
@@ -123,61 +120,25 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
     return { ingested, waitMs: waitUntil ? Math.max(0, waitUntil - clock.now() + 500) : 0 };
   }
 
-  async function cycle(): Promise<number> {
-    report({ state: 'polling' });
-    try {
-      const { ingested, waitMs } = await pollOnce();
-      failures = 0;
-      report({
-        state: waitMs > 0 ? 'waiting' : 'ok',
-        lastPollAt: new Date(clock.now()).toISOString(),
-        lastError: null,
-        waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null,
-      });
-      if (ingested > 0) log.info({ ingested }, 'mastodon mentions ingested');
-      return Math.max(intervalMs, waitMs);
-    } catch (error) {
-      failures++;
-      const retry = retryDelayMs(error, failures, clock.now());
-      const reason = describeMastodonError(error);
-      report({
-        state: retry.waiting ? 'waiting' : 'error',
-        lastError: reason,
-        waitUntil: new Date(clock.now() + retry.delayMs).toISOString(),
-      });
-      log.warn({ reason, retryInMs: retry.delayMs }, 'mastodon poll failed');
-      return retry.delayMs;
-    }
-  }
-
-  function schedule(delay: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = cycle()
-        .then(schedule)
-        .finally(() => {
-          inFlight = null;
-        });
-    }, delay);
-    timer.unref();
-  }
+  const loop = createPollLoop({
+    clock,
+    intervalMs,
+    report,
+    log,
+    messages: { ingested: 'mastodon mentions ingested', failed: 'mastodon poll failed' },
+    poll: pollOnce,
+    retry: retryDelayMs,
+    describe: describeMastodonError,
+  });
 
   return {
     pollOnce,
-    /** The poll a timer runs, with its report to the status board; tests call it to see what /health shows. */
-    cycle,
+    /** One poll with the status board updated, as the timer runs it; returns the delay before the next. */
+    cycle: loop.cycle,
     brandId: brand,
     cursor: () => stored()?.sinceId ?? null,
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-      report({ state: 'disabled' });
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
 export type MastodonPoller = ReturnType<typeof createMastodonPoller>;

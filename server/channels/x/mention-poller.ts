@@ -9,6 +9,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { IngestService } from '../../services/ingest.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import { describeXError, retryDelayMs } from './errors.js';
+import { createPollLoop } from '../poll-loop.js';
 
 export const X_CHANNEL = 'x';
 const TWEET_FIELDS = [
@@ -42,10 +43,6 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
   let brandUsername: string | null = null;
   let brandId: string | null =
     db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
-  let failures = 0;
-  let stopped = true;
 
   async function brand(): Promise<string> {
     if (brandId) return brandId;
@@ -153,60 +150,22 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     return { ingested, waitMs };
   }
 
-  async function cycle() {
-    report({ state: 'polling' });
-    let delay = intervalMs;
-    try {
-      const { ingested, waitMs } = await pollOnce();
-      failures = 0;
-      delay = Math.max(intervalMs, waitMs);
-      report({
-        state: waitMs > 0 ? 'waiting' : 'ok',
-        lastPollAt: new Date(clock.now()).toISOString(),
-        lastError: null,
-        waitUntil: waitMs > 0 ? new Date(clock.now() + waitMs).toISOString() : null,
-      });
-      if (ingested > 0) log.info({ ingested }, 'mentions ingested');
-    } catch (error) {
-      failures++;
-      const retry = retryDelayMs(error, failures, clock.now());
-      delay = retry.delayMs;
-      const reason = describeXError(error);
-      report({
-        state: retry.waiting ? 'waiting' : 'error',
-        lastError: reason,
-        waitUntil: new Date(clock.now() + delay).toISOString(),
-      });
-      log.warn({ reason, retryInMs: delay }, 'mention poll failed');
-    }
-    return delay;
-  }
-
-  function schedule(delay: number) {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = cycle()
-        .then(schedule)
-        .finally(() => {
-          inFlight = null;
-        }) as Promise<void>;
-    }, delay);
-    timer.unref();
-  }
+  const loop = createPollLoop({
+    clock,
+    intervalMs,
+    report,
+    log,
+    messages: { ingested: 'mentions ingested', failed: 'mention poll failed' },
+    poll: pollOnce,
+    retry: retryDelayMs,
+    describe: describeXError,
+  });
 
   return {
     pollOnce,
     brandId: brand,
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await inFlight;
-      report({ state: 'disabled' });
-    },
+    start: loop.start,
+    stop: loop.stop,
   };
 }
 export type MentionPoller = ReturnType<typeof createMentionPoller>;
