@@ -22,6 +22,7 @@ import {
 
 interface Question {
   id: string;
+  channel: string;
   externalId: string;
   text: string;
   author: { handle: string };
@@ -79,7 +80,7 @@ async function questions(
 }
 
 /** The demo may run other networks' fakes too; this test follows X. */
-const onX = (q: Question) => /^\d{1,19}$/.test(q.externalId);
+const onX = (q: Question) => q.channel === 'x';
 
 async function customerPosts(fakeXUrl: string): Promise<Thread[]> {
   const response = await fetch(`${fakeXUrl}/threads.json?limit=1000`);
