@@ -1,5 +1,6 @@
 // Search on the question list (GET /api/questions?q=): words, phrases, @handles and ids over the whole thread, combined
 // with the list's filters and its visibility rules; hostile input is searched for as text or refused with a 400.
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import type { App } from '../server/app.js';
@@ -245,15 +246,32 @@ t.test('questions stored before search existed are indexed by the migration', as
   await submit(first, expert, old.id, 'Hold the bluetooth button for five seconds');
   await first.close();
 
-  // Back to the state before 0011: no index, no triggers, and the migration not yet recorded.
+  // Back to the state before 0011: no index, no triggers, the migration not yet recorded — nor any after it, whose
+  // added columns are dropped again (drizzle applies what is newer than the last recorded migration).
   const sqlite = new Database(databasePath);
   const objects = sqlite
     .prepare("select type, name from sqlite_master where name like 'search%' and type in ('trigger', 'view', 'table')")
     .all() as { type: string; name: string }[];
   for (const o of objects.filter((o) => o.type !== 'table')) sqlite.exec(`drop ${o.type} ${o.name}`);
   sqlite.exec('drop table search_index; drop table search_docs');
-  const applied = sqlite.prepare('select max(created_at) as at from __drizzle_migrations').get() as { at: number };
-  sqlite.prepare('delete from __drizzle_migrations where created_at = ?').run(applied.at);
+  const migrations = new URL('../db/migrations/', import.meta.url);
+  const journal = JSON.parse(readFileSync(new URL('meta/_journal.json', migrations), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  const searchMigration = journal.entries.find((e) => e.tag === '0011_search');
+  if (!searchMigration) throw new Error('no 0011_search in the migration journal');
+  for (const later of journal.entries.filter((e) => e.when > searchMigration.when)) {
+    const statements = readFileSync(new URL(`${later.tag}.sql`, migrations), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    for (const statement of statements) {
+      const added = /^ALTER TABLE `(\w+)` ADD `(\w+)`/.exec(statement);
+      if (!added) throw new Error(`undo ${later.tag} here before re-running 0011: ${statement.slice(0, 60)}`);
+      sqlite.exec(`alter table ${added[1]} drop column ${added[2]}`);
+    }
+  }
+  sqlite.prepare('delete from __drizzle_migrations where created_at >= ?').run(searchMigration.when);
   sqlite.close();
 
   const second = await buildTestApp(t, { databasePath });
