@@ -1,6 +1,13 @@
 // A use case's writes in one transaction, and its events published once that transaction has committed: a listener
 // never tells anyone about a change that was rolled back, and no use case calls its bystanders by hand.
+//
+// Units are asynchronous, like every repository method, so that a storage engine whose calls wait on the network
+// is one more implementation, not a rewrite. SQLite has one connection and one writer: units run one after another
+// behind a write lock, each inside BEGIN IMMEDIATE … COMMIT. Writes are only reachable inside a unit (services hold
+// the repositories' read side), so no write from elsewhere can slip into a transaction that is under way, and a unit
+// can never wait on the lock it holds itself.
 import type { Db } from '../../db/client.js';
+import type { Repositories, UnitRepositories } from '../repositories/index.js';
 import type { DomainEvent, DomainEventType, Emit } from './domain-events.js';
 
 export type EventListener = (event: DomainEvent) => void;
@@ -31,38 +38,81 @@ export function createEventBus(log: Logger) {
 }
 export type EventBus = ReturnType<typeof createEventBus>;
 
-export function createUnitOfWork(db: Db, bus: EventBus) {
-  // better-sqlite3 transactions are synchronous, so a unit's work cannot interleave with another's; one started
-  // inside another becomes a savepoint whose events join the outer unit's only if the savepoint commits.
-  const inTransaction = db.$client.transaction((work: (emit: Emit) => unknown) => work(emit));
-  let pending: DomainEvent[] | null = null;
+/** What a use case's work is given: every repository with its writes, the unit's events, and nested steps. */
+export type Unit = UnitRepositories & {
+  /** Records an event, published once the outermost unit commits; dropped if it rolls back. */
+  emit: Emit;
+  /**
+   * A step that may fail alone: a savepoint whose writes and events are kept only if it returns. Ingest's group
+   * commit writes a batch of questions in one transaction, one step each, so one bad question loses only itself.
+   */
+  step<T>(work: (unit: Unit) => Promise<T>): Promise<T>;
+};
 
-  function emit<K extends DomainEventType>(type: K, data: unknown) {
-    if (!pending) throw new Error(`${type} emitted outside a unit of work`);
-    pending.push({ type, data } as DomainEvent);
+export interface UnitOfWork {
+  run<T>(work: (unit: Unit) => Promise<T>): Promise<T>;
+}
+
+export function createUnitOfWork(db: Db, repositories: Repositories, bus: EventBus): UnitOfWork {
+  const sqlite = db.$client;
+  const begin = sqlite.prepare('BEGIN IMMEDIATE');
+  const commit = sqlite.prepare('COMMIT');
+  const rollback = sqlite.prepare('ROLLBACK');
+  const writable = Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [name, { ...repository.read, ...repository.write }]),
+  ) as UnitRepositories;
+
+  // The write lock: each unit starts when the one before it has settled, whatever its outcome.
+  let tail: Promise<unknown> = Promise.resolve();
+  let savepoints = 0;
+
+  function unitFor(events: DomainEvent[]): Unit {
+    const emit = ((type: DomainEventType, data: unknown) => {
+      events.push({ type, data } as DomainEvent);
+    }) as Emit;
+    return {
+      ...writable,
+      emit,
+      async step(work) {
+        // SQLite may have rolled the whole transaction back (disk full, I/O error): a step started now would run in
+        // a transaction of its own and commit alone, so the unit must fail instead.
+        if (!sqlite.inTransaction) throw new Error('the enclosing transaction was rolled back');
+        const name = `step_${++savepoints}`;
+        sqlite.exec(`SAVEPOINT ${name}`);
+        const own: DomainEvent[] = [];
+        try {
+          const value = await work(unitFor(own));
+          sqlite.exec(`RELEASE ${name}`);
+          events.push(...own);
+          return value;
+        } catch (error) {
+          if (sqlite.inTransaction) sqlite.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+          throw error;
+        }
+      },
+    };
+  }
+
+  async function inTransaction<T>(work: (unit: Unit) => Promise<T>): Promise<T> {
+    const events: DomainEvent[] = [];
+    begin.run();
+    let value: T;
+    try {
+      value = await work(unitFor(events));
+      commit.run();
+    } catch (error) {
+      if (sqlite.inTransaction) rollback.run();
+      throw error;
+    }
+    bus.publish(events);
+    return value;
   }
 
   return {
-    run<T>(work: (emit: Emit) => T): T {
-      const outer = pending;
-      // SQLite may have rolled the whole transaction back under an outer unit (disk full, I/O error): a step started
-      // now would run in a transaction of its own and commit alone, so the outer unit must fail instead.
-      if (outer && !db.$client.inTransaction) throw new Error('the enclosing transaction was rolled back');
-      pending = [];
-      let value: T;
-      let events: DomainEvent[];
-      try {
-        value = (outer ? inTransaction(work) : inTransaction.immediate(work)) as T;
-        events = pending;
-      } finally {
-        pending = outer;
-      }
-      if (outer) outer.push(...events);
-      else bus.publish(events);
-      return value;
+    run(work) {
+      const result = tail.then(() => inTransaction(work));
+      tail = result.catch(() => undefined);
+      return result;
     },
-    /** Records an event in the unit under way (a step of a larger use case); outside one it throws. */
-    emit: emit as Emit,
   };
 }
-export type UnitOfWork = ReturnType<typeof createUnitOfWork>;

@@ -36,7 +36,7 @@ import { createRealtimeListener } from '../listeners/realtime.js';
 import { createRoutingListener } from '../listeners/routing.js';
 import { createSpamListener } from '../listeners/spam.js';
 import { createEventBus, createUnitOfWork } from '../events/unit-of-work.js';
-import { createQuestionRepository } from '../repositories/questions.js';
+import { createRepositories, readSides } from '../repositories/index.js';
 import { createSlaWatch } from '../listeners/sla-watch.js';
 import { createPush, createTransport } from '../services/push.js';
 
@@ -50,6 +50,13 @@ export interface ServiceOptions {
 }
 
 export function createServices({ db, clock, config, channelAdapters }: ServiceOptions, log: FastifyBaseLogger) {
+  // Use cases write through units of work; what follows a change (live messages, routing, indexing, posting) is
+  // done by the listeners subscribed below, after the change has committed.
+  const events = createEventBus(log.child({ component: 'events' }));
+  const repositories = createRepositories(db);
+  /** Services read through `data`; they write only inside `uow.run`, whose unit holds every repository's writes. */
+  const data = readSides(repositories);
+  const uow = createUnitOfWork(db, repositories, events);
   // Every service learns through the model's router, so what it learns while the history replays is queued.
   const routingModel = createRoutingModel(
     db,
@@ -67,11 +74,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   const tags = createTagService({ db, clock });
   const auth = createAuthService({ db, clock, connections: hub });
   const experts = createExpertService({ db, clock, router, hub });
-  // Use cases write through units of work; what follows a change (live messages, routing, indexing, posting) is
-  // done by the listeners subscribed below, after the change has committed.
-  const events = createEventBus(log.child({ component: 'events' }));
-  const uow = createUnitOfWork(db, events);
-  const questionRepo = createQuestionRepository(db);
+  const questionRepo = data.questions;
   const dispatcher = createDispatcher({ db, clock, router, uow, questionRepo, config: config.routing });
   const questions = createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher });
   const spam = createSpamService(db);
@@ -183,6 +186,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     db,
     clock,
     events,
+    data,
     uow,
     questionRepo,
     spam,

@@ -1,0 +1,28 @@
+// Every repository over one database. A repository owns its tables' SQL and has two sides: `read`, which services
+// hold, and `write`, reachable only inside a unit of work (server/events/unit-of-work.ts), so that every write is part
+// of a transaction and no write can slip into someone else's. Methods are asynchronous whatever the engine: the
+// SQLite implementations run synchronously inside, and a second engine is a second set of these factories.
+import type { Db } from '../../db/client.js';
+import { createAuditLogRepository } from './audit-log.js';
+import { createQuestionRepository } from './questions.js';
+
+export function createRepositories(db: Db) {
+  return {
+    auditLog: createAuditLogRepository(db),
+    questions: createQuestionRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;
+type Repository = { read: object; write: object };
+/** What services hold: every repository's reads. */
+export type ReadRepositories = { [K in keyof Repositories]: Repositories[K]['read'] };
+/** What a unit of work holds: every repository's reads and writes. */
+export type UnitRepositories = { [K in keyof Repositories]: Repositories[K]['read'] & Repositories[K]['write'] };
+
+/** The read sides, for services. */
+export function readSides(repositories: Repositories): ReadRepositories {
+  return Object.fromEntries(
+    Object.entries(repositories as Record<string, Repository>).map(([name, repository]) => [name, repository.read]),
+  ) as ReadRepositories;
+}
