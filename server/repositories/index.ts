@@ -3,13 +3,19 @@
 // of a transaction and no write can slip into someone else's. Methods are asynchronous whatever the engine: the
 // SQLite implementations run synchronously inside, and a second engine is a second set of these factories.
 import type { Db } from '../../db/client.js';
+import { createApiTokenRepository } from './api-tokens.js';
 import { createAuditLogRepository } from './audit-log.js';
 import { createQuestionRepository } from './questions.js';
+import { createSessionRepository } from './sessions.js';
+import { createUserRepository } from './users.js';
 
 export function createRepositories(db: Db) {
   return {
+    apiTokens: createApiTokenRepository(db),
     auditLog: createAuditLogRepository(db),
     questions: createQuestionRepository(db),
+    sessions: createSessionRepository(db),
+    users: createUserRepository(db),
   };
 }
 
