@@ -5,6 +5,9 @@
 import type { Db } from '../../db/client.js';
 import { createApiTokenRepository } from './api-tokens.js';
 import { createAuditLogRepository } from './audit-log.js';
+import { createChannelCursorRepository } from './channel-cursors.js';
+import { createChannelSecretRepository } from './channel-secrets.js';
+import { createChannelTrafficRepository } from './channel-traffic.js';
 import { createQuestionRepository } from './questions.js';
 import { createSessionRepository } from './sessions.js';
 import { createUserRepository } from './users.js';
@@ -13,6 +16,9 @@ export function createRepositories(db: Db) {
   return {
     apiTokens: createApiTokenRepository(db),
     auditLog: createAuditLogRepository(db),
+    channelCursors: createChannelCursorRepository(db),
+    channelSecrets: createChannelSecretRepository(db),
+    channelTraffic: createChannelTrafficRepository(db),
     questions: createQuestionRepository(db),
     sessions: createSessionRepository(db),
     users: createUserRepository(db),
