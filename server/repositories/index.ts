@@ -3,24 +3,56 @@
 // of a transaction and no write can slip into someone else's. Methods are asynchronous whatever the engine: the
 // SQLite implementations run synchronously inside, and a second engine is a second set of these factories.
 import type { Db } from '../../db/client.js';
+import { createAnswerRepository } from './answers.js';
 import { createApiTokenRepository } from './api-tokens.js';
 import { createAuditLogRepository } from './audit-log.js';
 import { createChannelCursorRepository } from './channel-cursors.js';
 import { createChannelSecretRepository } from './channel-secrets.js';
 import { createChannelTrafficRepository } from './channel-traffic.js';
+import { createNoteRepository } from './notes.js';
+import { createNotificationRepository } from './notifications.js';
+import { createMessageRepository } from './messages.js';
+import { createNameRepository } from './names.js';
+import { createOfferRepository } from './offers.js';
+import { createOutboxRepository } from './outbox.js';
+import { createPushSubscriptionRepository } from './push-subscriptions.js';
+import { createQuestionTagRepository } from './question-tags.js';
 import { createQuestionRepository } from './questions.js';
+import { createReplyRepository } from './replies.js';
+import { createSavedViewRepository } from './saved-views.js';
+import { createServerKeyRepository } from './server-keys.js';
 import { createSessionRepository } from './sessions.js';
+import { createSettingsRepository } from './settings.js';
+import { createSlaWatchRepository } from './sla-watch.js';
+import { createSnippetRepository } from './snippets.js';
+import { createTagRepository } from './tags.js';
 import { createUserRepository } from './users.js';
 
 export function createRepositories(db: Db) {
   return {
+    answers: createAnswerRepository(db),
     apiTokens: createApiTokenRepository(db),
     auditLog: createAuditLogRepository(db),
     channelCursors: createChannelCursorRepository(db),
     channelSecrets: createChannelSecretRepository(db),
     channelTraffic: createChannelTrafficRepository(db),
+    notes: createNoteRepository(db),
+    notifications: createNotificationRepository(db),
     questions: createQuestionRepository(db),
+    questionTags: createQuestionTagRepository(db),
+    offers: createOfferRepository(db),
+    replies: createReplyRepository(db),
+    messages: createMessageRepository(db),
+    outbox: createOutboxRepository(db),
+    pushSubscriptions: createPushSubscriptionRepository(db),
+    names: createNameRepository(db),
+    savedViews: createSavedViewRepository(db),
+    serverKeys: createServerKeyRepository(db),
     sessions: createSessionRepository(db),
+    settings: createSettingsRepository(db),
+    slaWatch: createSlaWatchRepository(db),
+    snippets: createSnippetRepository(db),
+    tags: createTagRepository(db),
     users: createUserRepository(db),
   };
 }
