@@ -1,6 +1,6 @@
 // The audit log: one row per change to a question, written in the transaction that made the change, so the log never
 // disagrees with it.
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { events } from '../../db/schema.js';
 
@@ -26,7 +26,11 @@ export function createAuditLogRepository(db: Db) {
     .prepare();
 
   return {
-    read: {},
+    read: {
+      async ofQuestion(questionId: string) {
+        return db.select().from(events).where(eq(events.questionId, questionId)).orderBy(asc(events.id)).all();
+      },
+    },
     write: {
       async record(entry: AuditEntry): Promise<void> {
         insert.run({

@@ -8,7 +8,7 @@ import { SavedViewSchema, type SavedView } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { invalid, notFound } from '../errors.js';
-import { searchCondition } from './search.js';
+import { checkSearch } from './search.js';
 
 export const MAX_SAVED_VIEWS = 20;
 
@@ -39,7 +39,7 @@ export function createSavedViewService({ db, clock }: { db: Db; clock: Clock }) 
     /** Saves under the name; a view of the same name (in any case) takes the new filters. A search the list would
      *  refuse (too many terms) is refused here, with the same 400. */
     save(userId: string, input: Pick<SavedView, 'name' | 'filters'>): { view: SavedView; created: boolean } {
-      if (input.filters.q) searchCondition(input.filters.q);
+      if (input.filters.q) checkSearch(input.filters.q);
       return db.transaction(() => {
         const views = read(userId);
         const same = views.find((v) => v.name.toLowerCase() === input.name.toLowerCase());
