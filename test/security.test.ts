@@ -282,7 +282,7 @@ t.test('principals are kept a few seconds: revoked in the app at once, in the da
     app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
   const sql = app.services.db.$client;
   t.equal((await meWithToken()).statusCode, 200);
-  const principal = app.services.auth.sessionPrincipal(admin.cookie.slice('hf_session='.length));
+  const principal = await app.services.auth.sessionPrincipal(admin.cookie.slice('hf_session='.length));
   t.ok(
     principal && Object.isFrozen(principal) && Object.isFrozen(principal.user),
     'a kept principal is shared, so frozen',

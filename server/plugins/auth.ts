@@ -39,13 +39,13 @@ export default fp(
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization;
       if (header?.startsWith('Bearer ')) {
-        request.principal = app.services.auth.tokenPrincipal(header.slice(7).trim());
+        request.principal = await app.services.auth.tokenPrincipal(header.slice(7).trim());
         if (!request.principal)
           throw new AppError(401, 'invalid_token', 'The API token is unknown, revoked or expired');
         return;
       }
       const cookie = request.cookies[SESSION_COOKIE];
-      if (cookie) request.principal = app.services.auth.sessionPrincipal(cookie);
+      if (cookie) request.principal = await app.services.auth.sessionPrincipal(cookie);
       const route = request.routeOptions.url;
       if (
         request.principal?.mustChangePassword &&

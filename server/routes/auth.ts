@@ -61,7 +61,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ secureCookies: boolean }> = asy
       }
       if (!signedIn) throw new AppError(401, 'invalid_credentials', 'Wrong email or password');
       const { user, mustChangePassword } = signedIn;
-      const session = auth.createSession(user.id);
+      const session = await auth.createSession(user.id);
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
         httpOnly: true,
@@ -81,7 +81,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ secureCookies: boolean }> = asy
       onRequest: app.requireRole('expert'),
     },
     async (request, reply) => {
-      if (request.principal?.sessionTokenHash) auth.revokeSession(request.principal.sessionTokenHash);
+      if (request.principal?.sessionTokenHash) await auth.revokeSession(request.principal.sessionTokenHash);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

@@ -23,7 +23,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       const { name, role = 'manager', expiresInDays } = request.body;
       return reply
         .code(201)
-        .send(auth.createApiToken({ name, role, expiresInDays, userId: request.principal!.user.id }));
+        .send(await auth.createApiToken({ name, role, expiresInDays, userId: request.principal!.user.id }));
     },
   );
 
@@ -33,7 +33,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['tokens'], response: { 200: z.object({ items: z.array(ApiTokenSchema) }), ...errorResponses } },
       onRequest: admin,
     },
-    async () => ({ items: auth.listApiTokens() }),
+    async () => ({ items: await auth.listApiTokens() }),
   );
 
   app.delete(
@@ -43,7 +43,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request, reply) => {
-      auth.revokeApiToken(request.params.id);
+      await auth.revokeApiToken(request.params.id);
       return reply.code(204).send(null);
     },
   );

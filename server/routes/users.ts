@@ -19,7 +19,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['users'], response: { 200: z.object({ items: z.array(AccountSchema) }), ...errorResponses } },
       onRequest: admin,
     },
-    async () => ({ items: auth.listAccounts() }),
+    async () => ({ items: await auth.listAccounts() }),
   );
 
   // Roles and access change here; what follows from a change (hand-over, routing, devices) is the account service's.
@@ -35,7 +35,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request) => {
-      return { user: accounts.update(request.principal!.user, request.params.id, request.body) };
+      return { user: await accounts.update(request.principal!.user, request.params.id, request.body) };
     },
   );
 

@@ -7,7 +7,7 @@ export async function bootstrapAdmin(
   admin: { email: string; password: string } | undefined,
   log: FastifyBaseLogger,
 ) {
-  if (!admin || services.auth.userCount() > 0) return;
+  if (!admin || (await services.auth.userCount()) > 0) return;
   const user = await services.auth.createUser({
     email: admin.email,
     name: 'Administrator',
