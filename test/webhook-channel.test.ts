@@ -207,7 +207,7 @@ t.test('a 400 fails for good and shows Retry; the retry delivers', async (t) => 
   const failed = await detail(question.id);
   t.equal(failed.question.status, 'failed');
   t.equal(failed.question.replies[0].failureReason, 'the webhook answered 400');
-  t.same(app.webhookChannels.list()[0]?.outbox, { pending: 0, failed: 1 }, 'the channel counts it');
+  t.same((await app.webhookChannels.list())[0]?.outbox, { pending: 0, failed: 1 }, 'the channel counts it');
 
   t.equal((await as(app, manager).post(`/api/questions/${question.id}/retry`)).statusCode, 200);
   await drain();
@@ -327,6 +327,26 @@ t.test('a webhook is not removed while replies wait for it', async (t) => {
   t.equal(hooks.deliveries.length, 1);
   t.equal((await as(app, admin).delete('/api/channels/email/webhook')).statusCode, 200, 'once they are out');
   t.equal((await as(app, admin).delete('/api/channels/email/webhook')).statusCode, 404);
+});
+
+t.test('a reply queued while the webhook is being removed keeps it', async (t) => {
+  const { app, clock, answer, drain, configure } = await setup(t);
+  const hooks = await receiver(t);
+  hooks.trust(await configure('email', hooks.url));
+  hooks.inject({ status: 400 });
+  const question = await answer('email');
+  await drain();
+  const failed = await app.services.data.outbox.failedFor(question.id);
+  t.ok(failed, 'the reply failed for good: nothing waits on the channel');
+
+  // A retry's unit is already queued when the removal starts: the removal counts what waits after it, not before.
+  const { uow } = app.services;
+  const retried = uow.run((unit) => unit.outbox.requeue(failed?.id ?? '', clock.now()));
+  const removing = app.webhookChannels.remove('email');
+  await retried;
+  await t.rejects(removing, { code: 'replies_waiting' }, 'the removal sees the reply queued before it');
+  t.match(await app.webhookChannels.list(), [{ name: 'email', delivery: 'webhook', outbox: { pending: 1 } }]);
+  t.equal(app.services.channelAdapters.get('email')?.name, 'email', 'its adapter stays registered');
 });
 
 t.test('a configured webhook survives a restart', async (t) => {

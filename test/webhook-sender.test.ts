@@ -47,7 +47,7 @@ function adapterFor(t: Test, url: string, timeoutMs = 2_000) {
     clock: createManualClock(Date.now()),
     target: () => ({ url, secrets: ['whsec_test'] }),
     send: sender.post,
-    questionOf: () => undefined,
+    questionOf: async () => undefined,
   });
 }
 
@@ -77,7 +77,7 @@ t.test('at send time too: a name that now resolves to loopback is not connected 
     clock: createManualClock(Date.now()),
     target: () => ({ url: `https://rebound.example.com:${port}/hook`, secrets: ['whsec_test'] }),
     send: sender.post,
-    questionOf: () => undefined,
+    questionOf: async () => undefined,
   });
   const error = await adapter.post(POST).catch((e: unknown) => e);
   t.ok(error instanceof PostError);

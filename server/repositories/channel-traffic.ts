@@ -1,9 +1,8 @@
 // What goes in and out on each channel, as the channels' admin page and /health show it: the channels questions
-// arrived on, the replies waiting in the outbox per channel, and the question a reply answers (the webhook body
-// names it).
+// arrived on, and the replies waiting in the outbox per channel.
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { outbox, replies } from '../../db/schema.js';
+import { outbox } from '../../db/schema.js';
 
 export interface OutboxCount {
   /** Waiting to be sent, or being sent now. */
@@ -52,11 +51,6 @@ export function createChannelTrafficRepository(db: Db) {
           .where(and(eq(outbox.channel, channel), inArray(outbox.state, ['pending', 'sending'])))
           .get();
         return row?.n ?? 0;
-      },
-
-      async questionOfReply(replyId: string): Promise<string | undefined> {
-        return db.select({ questionId: replies.questionId }).from(replies).where(eq(replies.id, replyId)).get()
-          ?.questionId;
       },
     },
     write: {},

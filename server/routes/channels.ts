@@ -30,7 +30,7 @@ export const channelRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/channels',
     { schema: { tags: ['channels'], response: { 200: ChannelListSchema, ...errorResponses } }, onRequest: admin },
-    async () => ({ items: channels.list() }),
+    async () => ({ items: await channels.list() }),
   );
 
   app.put(

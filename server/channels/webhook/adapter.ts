@@ -23,7 +23,7 @@ interface Deps {
   target: () => WebhookTarget;
   send: (url: string, headers: Record<string, string>, body: string) => Promise<WebhookAnswer>;
   /** The question a reply answers, for the receiver's bookkeeping. */
-  questionOf: (replyId: string) => string | undefined;
+  questionOf: (replyId: string) => Promise<string | undefined>;
 }
 
 /** When to try again as the receiver asked: Retry-After in seconds or as an HTTP date. */
@@ -69,7 +69,7 @@ export function createWebhookAdapter({ channel, clock, target, send, questionOf 
       const { url, secrets } = target();
       const body = JSON.stringify({
         id: item.key,
-        questionId: questionOf(item.key),
+        questionId: await questionOf(item.key),
         channel,
         inReplyTo: item.inReplyTo,
         text: item.text,

@@ -2,18 +2,17 @@
 // registry, so the outbox posts its replies like any network's; a channel with none has its replies recorded and
 // marked not sent. The settings are one JSON row of the settings table, apart from the Settings document that
 // GET /api/settings returns, because they hold the secrets.
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
-import { outbox, replies, settings } from '../../../db/schema.js';
 import type { Channel } from '../../contracts/channels.js';
 import type { Clock } from '../../domain/clock.js';
 import { conflict, invalid, notFound } from '../../errors.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { OutboxCount } from '../../repositories/channel-traffic.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import type { ChannelRegistry } from '../registry.js';
 import { createWebhookAdapter } from './adapter.js';
 import type { WebhookSender } from './sender.js';
 import { newWebhookSecret } from './signature.js';
 
-const SETTINGS_KEY = 'channelWebhooks';
 /** Networks with adapters of their own: their replies never go to a webhook. */
 const NETWORKS = ['x', 'bluesky', 'mastodon'];
 /** How long the previous secret keeps signing after a rotation (Stripe allows up to a day). */
@@ -34,22 +33,21 @@ interface Logger {
 }
 
 interface Deps {
-  db: Db;
+  data: Pick<ReadRepositories, 'channelSecrets' | 'channelTraffic' | 'replies'>;
+  uow: UnitOfWork;
   clock: Clock;
   registry: Pick<ChannelRegistry, 'get' | 'register' | 'unregister' | 'list'>;
   sender: Pick<WebhookSender, 'verify' | 'post'>;
   log: Logger;
 }
 
-export function createWebhookChannels({ db, clock, registry, sender, log }: Deps) {
+export function createWebhookChannels({ data, uow, clock, registry, sender, log }: Deps) {
+  // The webhooks as stored, kept in memory: an adapter reads its address and secrets at every send. A change is made
+  // here first, so a request arriving while it is being stored already sees it, then stored whole.
   const webhooks = new Map<string, StoredWebhook>();
 
-  function save() {
-    const value = Object.fromEntries(webhooks);
-    db.insert(settings)
-      .values({ key: SETTINGS_KEY, value })
-      .onConflictDoUpdate({ target: settings.key, set: { value } })
-      .run();
+  function save(): Promise<void> {
+    return uow.run((unit) => unit.channelSecrets.saveWebhooks(Object.fromEntries(webhooks)));
   }
 
   function secretsOf(webhook: StoredWebhook): string[] {
@@ -57,16 +55,12 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
     return previousValid && webhook.previousSecret ? [webhook.secret, webhook.previousSecret] : [webhook.secret];
   }
 
-  function questionOf(replyId: string): string | undefined {
-    return db.select({ questionId: replies.questionId }).from(replies).where(eq(replies.id, replyId)).get()?.questionId;
-  }
-
   function attach(name: string) {
     registry.register(
       createWebhookAdapter({
         channel: name,
         clock,
-        questionOf,
+        questionOf: async (replyId) => (await data.replies.byId(replyId))?.questionId,
         send: sender.post,
         target: () => {
           const webhook = webhooks.get(name);
@@ -82,36 +76,7 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
     return NETWORKS.includes(name) || (registry.get(name) !== undefined && !webhooks.has(name));
   }
 
-  /** Channels questions arrived on, one index seek each: a skip scan over (channel, external_id). */
-  function channelsSeen(): string[] {
-    const rows = db.all<{ channel: string }>(sql`
-      with recursive seen(channel) as (
-        select min(channel) from questions
-        union all
-        select (select min(channel) from questions where channel > seen.channel) from seen where seen.channel is not null
-      )
-      select channel from seen where channel is not null`);
-    return rows.map((row) => row.channel);
-  }
-
-  function outboxCounts(): Map<string, { pending: number; failed: number }> {
-    const rows = db
-      .select({ channel: outbox.channel, state: outbox.state, n: count() })
-      .from(outbox)
-      .where(inArray(outbox.state, ['pending', 'sending', 'failed']))
-      .groupBy(outbox.channel, outbox.state)
-      .all();
-    const counts = new Map<string, { pending: number; failed: number }>();
-    for (const row of rows) {
-      const entry = counts.get(row.channel) ?? { pending: 0, failed: 0 };
-      if (row.state === 'failed') entry.failed += row.n;
-      else entry.pending += row.n;
-      counts.set(row.channel, entry);
-    }
-    return counts;
-  }
-
-  function describe(name: string, counts = outboxCounts()): Channel {
+  function describe(name: string, counts: Map<string, OutboxCount>): Channel {
     const webhook = webhooks.get(name);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
@@ -137,9 +102,9 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
 
   return {
     /** Registers an adapter per stored webhook; called once every network's adapter is in the registry. */
-    load() {
-      const row = db.select().from(settings).where(eq(settings.key, SETTINGS_KEY)).get();
-      for (const [name, webhook] of Object.entries((row?.value ?? {}) as Record<string, StoredWebhook>)) {
+    async load(): Promise<void> {
+      const stored = (await data.channelSecrets.webhooks()) as Record<string, StoredWebhook>;
+      for (const [name, webhook] of Object.entries(stored)) {
         if (registry.get(name)) {
           log.warn({ channel: name }, 'a network adapter serves this channel; its stored webhook is not used');
           continue;
@@ -149,9 +114,10 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
       }
     },
 
-    list(): Channel[] {
-      const names = new Set([...registry.list().map((adapter) => adapter.name), ...webhooks.keys(), ...channelsSeen()]);
-      const counts = outboxCounts();
+    async list(): Promise<Channel[]> {
+      const seen = await data.channelTraffic.seen();
+      const names = new Set([...registry.list().map((adapter) => adapter.name), ...webhooks.keys(), ...seen]);
+      const counts = await data.channelTraffic.outboxCounts();
       return [...names].sort().map((name) => describe(name, counts));
     },
 
@@ -164,9 +130,9 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
       const current = webhooks.get(name);
       if (current) {
         webhooks.set(name, { ...current, url });
-        save();
+        await save();
         log.info({ channel: name }, 'channel webhook address changed');
-        return { channel: describe(name), secret: null };
+        return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret: null };
       }
       const secret = newWebhookSecret();
       webhooks.set(name, {
@@ -177,14 +143,14 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
         createdAt: clock.now(),
         secretRotatedAt: null,
       });
-      save();
       attach(name);
+      await save();
       log.info({ channel: name }, 'channel webhook configured');
-      return { channel: describe(name), secret };
+      return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret };
     },
 
     /** A new secret at once; the previous one signs beside it for a day, so receivers can switch without a gap. */
-    rotate(name: string): { channel: Channel; secret: string } {
+    async rotate(name: string): Promise<{ channel: Channel; secret: string }> {
       const current = existing(name);
       const now = clock.now();
       const secret = newWebhookSecret();
@@ -195,29 +161,38 @@ export function createWebhookChannels({ db, clock, registry, sender, log }: Deps
         previousSecretUntil: now + ROTATION_GRACE_MS,
         secretRotatedAt: now,
       });
-      save();
+      await save();
       log.info({ channel: name }, 'channel webhook secret rotated');
-      return { channel: describe(name), secret };
+      return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret };
     },
 
     /**
      * Stops delivering to the channel. Refused while replies wait to go out: they would be recorded as not sent,
      * which nobody removing an address expects.
      */
-    remove(name: string): Channel {
-      existing(name);
-      const waiting = db
-        .select({ n: count() })
-        .from(outbox)
-        .where(and(eq(outbox.channel, name), inArray(outbox.state, ['pending', 'sending'])))
-        .get();
-      if (waiting && waiting.n > 0)
-        throw conflict('replies_waiting', `${waiting.n} replies are waiting to be delivered on "${name}"`);
-      webhooks.delete(name);
-      save();
-      registry.unregister(name);
+    async remove(name: string): Promise<Channel> {
+      const webhook = existing(name);
+      // The count and the removal in one unit: a reply queued on the channel meanwhile would otherwise be recorded as
+      // not sent.
+      let removed = false;
+      try {
+        await uow.run(async (unit) => {
+          const waiting = await unit.channelTraffic.waitingOn(name);
+          if (waiting > 0)
+            throw conflict('replies_waiting', `${waiting} replies are waiting to be delivered on "${name}"`);
+          removed = webhooks.delete(name);
+          registry.unregister(name);
+          await unit.channelSecrets.saveWebhooks(Object.fromEntries(webhooks));
+        });
+      } catch (error) {
+        if (removed) {
+          webhooks.set(name, webhook);
+          attach(name);
+        }
+        throw error;
+      }
       log.info({ channel: name }, 'channel webhook removed');
-      return describe(name);
+      return describe(name, await data.channelTraffic.outboxCounts());
     },
   };
 }

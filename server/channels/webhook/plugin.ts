@@ -13,10 +13,11 @@ declare module 'fastify' {
 
 export default fp<{ allowLocal: boolean }>(
   async (app, { allowLocal }) => {
-    const { db, clock, channelAdapters } = app.services;
+    const { data, uow, clock, channelAdapters } = app.services;
     const sender = createWebhookSender({ allowLocal });
     const webhookChannels = createWebhookChannels({
-      db,
+      data,
+      uow,
       clock,
       registry: channelAdapters,
       sender,
