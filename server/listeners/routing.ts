@@ -9,47 +9,75 @@ import type { Presenters } from '../services/presenters.js';
 interface Deps {
   clock: Clock;
   router: Router;
-  presenters: Presenters;
+  presenters: Pick<Presenters, 'summaryById'>;
   /** Re-reads an expert's load and availability into the router. */
-  refreshExpert: (expertId: string) => void;
+  refreshExpert: (expertId: string) => Promise<void>;
   indexAnswer: (reply: Extract<DomainEvent, { type: 'reply.approved' }>['data']['reply']) => void;
   wakeOutbox: () => void;
+  log: { error(obj: object, msg?: string): void };
 }
 
-export function createRoutingListener({ clock, router, presenters, refreshExpert, indexAnswer, wakeOutbox }: Deps) {
+export function createRoutingListener({
+  clock,
+  router,
+  presenters,
+  refreshExpert,
+  indexAnswer,
+  wakeOutbox,
+  log,
+}: Deps) {
+  // After commit, so a failed read is logged: the expert is refreshed again at their next claim, release or review.
+  const refresh = (expertId: string) =>
+    void refreshExpert(expertId).catch((err: unknown) => log.error({ err, expertId }, 'expert refresh failed'));
+
+  // The model learns in the order things happened, as a replay of the history does: an answer's question is read
+  // before it is learned, so what is learned waits in line behind what came before it.
+  let learning: Promise<void> = Promise.resolve();
+  const learnInOrder = (work: () => Promise<void> | void) => {
+    learning = learning.then(work).catch((err: unknown) => log.error({ err }, 'the routing model could not learn'));
+  };
+
+  /** The router learns the answer at its approval, as a replay of the history learns it. */
+  async function learnAnswer(authorId: string, questionId: string, at: number) {
+    const question = await presenters.summaryById(questionId);
+    if (question)
+      router.learnAnswer(
+        authorId,
+        question.text,
+        question.tags.map((t) => t.slug),
+        at,
+      );
+  }
+
   return (event: DomainEvent) => {
     switch (event.type) {
       case 'question.claimed': {
         const { expertId, previousExpertId } = event.data;
-        refreshExpert(expertId);
-        if (previousExpertId && previousExpertId !== expertId) refreshExpert(previousExpertId);
+        refresh(expertId);
+        if (previousExpertId && previousExpertId !== expertId) refresh(previousExpertId);
         return;
       }
       case 'question.released':
-        if (event.data.expertId) refreshExpert(event.data.expertId);
+        if (event.data.expertId) refresh(event.data.expertId);
         return;
       case 'question.dismissed':
-        if (event.data.assigneeId) refreshExpert(event.data.assigneeId);
+        if (event.data.assigneeId) refresh(event.data.assigneeId);
         return;
-      case 'question.retagged':
-        router.learnTags(event.data.text, event.data.tags);
+      case 'question.retagged': {
+        const { text, tags } = event.data;
+        learnInOrder(() => router.learnTags(text, tags));
         return;
+      }
       case 'reply.submitted':
       case 'reply.rejected':
       case 'reply.posted':
-        refreshExpert(event.data.reply.authorId);
+        refresh(event.data.reply.authorId);
         return;
       case 'reply.approved': {
         const { reply } = event.data;
-        refreshExpert(reply.authorId);
-        const question = presenters.summaryById(reply.questionId);
-        if (question)
-          router.learnAnswer(
-            reply.authorId,
-            question.text,
-            question.tags.map((t) => t.slug),
-            clock.now(),
-          );
+        refresh(reply.authorId);
+        const at = clock.now();
+        learnInOrder(() => learnAnswer(reply.authorId, reply.questionId, at));
         indexAnswer(reply);
         wakeOutbox();
         return;

@@ -16,7 +16,7 @@ export const expertRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: app.requireRole('expert'),
     },
     async () => ({
-      items: experts.list().map(({ id, name, signature, skills, availability, online, store }) => ({
+      items: (await experts.list()).map(({ id, name, signature, skills, availability, online, store }) => ({
         id,
         name,
         signature,
@@ -34,6 +34,6 @@ export const expertRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['experts'], response: { 200: z.object({ items: z.array(ExpertSchema) }), ...errorResponses } },
       onRequest: app.requireRole('manager'),
     },
-    async () => ({ items: experts.list() }),
+    async () => ({ items: await experts.list() }),
   );
 };

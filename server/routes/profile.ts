@@ -25,7 +25,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { user } = request.principal!;
-      ensure(user);
+      await ensure(user);
       return experts.updateProfile(user.id, request.body);
     },
   );
@@ -48,7 +48,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { user } = request.principal!;
-      return { items: questions.myOffers(user), quota: experts.offerQuota(user.id) };
+      return { items: await questions.myOffers(user), quota: experts.offerQuota(user.id) };
     },
   );
 };

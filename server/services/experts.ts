@@ -1,28 +1,20 @@
 // Expert profiles and the live roster. The router keeps an in-memory copy of every expert's routing state (skills,
 // availability, load, presence, track record) so that routing never reads the database; this service is the only
 // writer of that copy.
-import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import {
-  expertProfiles,
-  expertSkills,
-  offers,
-  pushSubscriptions,
-  questions,
-  replies,
-  tags,
-  users,
-  type ProfileRow,
-} from '../../db/schema.js';
+import type { ProfileRow } from '../../db/schema.js';
 import type { Expert, Profile } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import type { Router, RoutingExpert } from '../domain/routing/index.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
 import { invalid, notFound } from '../errors.js';
+import type { ReplyCount, ReplyDelay, Skill } from '../repositories/experts.js';
+import type { ReadRepositories } from '../repositories/index.js';
 import type { RealtimeHub } from './realtime-hub.js';
 
-export const HELD_STATUSES = ['claimed', 'in_review'] as const;
+export { HELD_STATUSES } from '../repositories/experts.js';
 
 type ProfileUpdate = Partial<Profile>;
+type TrackRecord = { approved: number; rejected: number; answered: number };
 
 function defaultSignature(name: string): string {
   const initials = name
@@ -41,117 +33,69 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Approved (or posted), rejected and posted replies per author. */
+function trackRecords(counts: ReplyCount[]): Map<string, TrackRecord> {
+  const records = new Map<string, TrackRecord>();
+  for (const row of counts) {
+    const r = records.get(row.authorId) ?? { approved: 0, rejected: 0, answered: 0 };
+    if (row.status === 'approved' || row.status === 'posted') r.approved += row.n;
+    if (row.status === 'rejected') r.rejected += row.n;
+    if (row.status === 'posted') r.answered += row.n;
+    records.set(row.authorId, r);
+  }
+  return records;
+}
+
+/** Time from claim to the first submitted reply, over each expert's last 50 replies. */
+function replyTimes(delays: ReplyDelay[]): Map<string, number | null> {
+  const byAuthor = new Map<string, number[]>();
+  for (const r of delays) {
+    const list = byAuthor.get(r.authorId) ?? [];
+    if (list.length < 50 && r.ms >= 0) list.push(r.ms);
+    byAuthor.set(r.authorId, list);
+  }
+  return new Map([...byAuthor].map(([id, list]) => [id, median(list)]));
+}
+
+function toProfile(row: ProfileRow, skills: Skill[]): Profile {
+  return {
+    handle: row.handle,
+    signature: row.signature,
+    skills,
+    capacity: row.capacity,
+    availability: row.availability,
+    generalist: row.generalist,
+    schedule: row.schedule ?? null,
+    store: row.store,
+  };
+}
+
 export function createExpertService({
-  db,
+  data,
+  uow,
   clock,
   router,
   hub,
 }: {
-  db: Db;
+  data: Pick<ReadRepositories, 'experts'>;
+  uow: UnitOfWork;
   clock: Clock;
   router: Router;
   hub: RealtimeHub;
 }) {
-  function profileRow(userId: string): ProfileRow | undefined {
-    return db.select().from(expertProfiles).where(eq(expertProfiles.userId, userId)).get();
-  }
-
-  function skillsOf(userIds: string[]) {
-    const bySkill = new Map<string, { tag: string; level: number }[]>();
-    if (userIds.length === 0) return bySkill;
-    for (const s of db.select().from(expertSkills).where(inArray(expertSkills.userId, userIds)).all()) {
-      const list = bySkill.get(s.userId) ?? [];
-      list.push({ tag: s.tag, level: s.level });
-      bySkill.set(s.userId, list);
-    }
-    return bySkill;
-  }
-
-  function toProfile(row: ProfileRow, skills: { tag: string; level: number }[]): Profile {
-    return {
-      handle: row.handle,
-      signature: row.signature,
-      skills,
-      capacity: row.capacity,
-      availability: row.availability,
-      generalist: row.generalist,
-      schedule: row.schedule ?? null,
-      store: row.store,
-    };
-  }
-
-  function trackRecords(userIds?: string[]) {
-    const where = userIds ? inArray(replies.authorId, userIds) : undefined;
-    const rows = db
-      .select({ authorId: replies.authorId, status: replies.status, n: count() })
-      .from(replies)
-      .where(where)
-      .groupBy(replies.authorId, replies.status)
-      .all();
-    const records = new Map<string, { approved: number; rejected: number; answered: number }>();
-    for (const row of rows) {
-      const r = records.get(row.authorId) ?? { approved: 0, rejected: 0, answered: 0 };
-      if (row.status === 'approved' || row.status === 'posted') r.approved += row.n;
-      if (row.status === 'rejected') r.rejected += row.n;
-      if (row.status === 'posted') r.answered += row.n;
-      records.set(row.authorId, r);
-    }
-    return records;
-  }
-
-  function loads(userIds?: string[]) {
-    const conditions = [inArray(questions.status, [...HELD_STATUSES])];
-    if (userIds) conditions.push(inArray(questions.assigneeId, userIds));
-    const rows = db
-      .select({ id: questions.assigneeId, n: count() })
-      .from(questions)
-      .where(and(...conditions))
-      .groupBy(questions.assigneeId)
-      .all();
-    return new Map(rows.map((r) => [r.id!, r.n]));
-  }
-
-  function replyTimes(userIds: string[]) {
-    // Time from claim to the first submitted reply, over each expert's last 50 replies.
-    const rows = db
-      .select({ authorId: replies.authorId, ms: sql<number>`${replies.createdAt} - ${questions.claimedAt}` })
-      .from(replies)
-      .innerJoin(questions, eq(questions.id, replies.questionId))
-      .where(and(inArray(replies.authorId, userIds), sql`${questions.claimedAt} is not null`))
-      .all();
-    const byAuthor = new Map<string, number[]>();
-    for (const r of rows) {
-      const list = byAuthor.get(r.authorId) ?? [];
-      if (list.length < 50 && r.ms >= 0) list.push(r.ms);
-      byAuthor.set(r.authorId, list);
-    }
-    return new Map([...byAuthor].map(([id, list]) => [id, median(list)]));
-  }
-
-  /** Who can be reached by push (has a subscription): of these users, or everyone's when none are given. */
-  function pushable(userIds?: string[]): Set<string> {
-    const where = userIds ? inArray(pushSubscriptions.userId, userIds) : undefined;
-    return new Set(
-      db
-        .selectDistinct({ id: pushSubscriptions.userId })
-        .from(pushSubscriptions)
-        .where(where)
-        .all()
-        .map((r) => r.id),
-    );
-  }
+  const experts = data.experts;
 
   /**
    * What the roster calls online, and the router reachable: an offer can reach them now, through a connected tab or a
    * device subscribed to push (a simulated expert of the demo has one, like anyone away from their desk).
    */
-  function reachable(userId: string): boolean {
-    return hub.isOnline(userId) || pushable([userId]).has(userId);
+  async function reachable(userId: string): Promise<boolean> {
+    return hub.isOnline(userId) || (await experts.withPushDevices([userId])).length > 0;
   }
 
   function routingExpert(
     row: ProfileRow,
-    skills: { tag: string; level: number }[],
+    skills: Skill[],
     load: number,
     record?: { approved: number; rejected: number },
     medianReplyMs: number | null = null,
@@ -178,56 +122,65 @@ export function createExpertService({
    * Skills that name no tag could never match a question. One the expert already has may stay (a tag deleted since:
    * the profile form sends every skill back); a new one must name a tag that exists.
    */
-  function unknownTags(userId: string, skills: { tag: string }[]): string[] {
-    const held = new Set((skillsOf([userId]).get(userId) ?? []).map((s) => s.tag));
+  async function unknownTags(repository: typeof experts, userId: string, skills: { tag: string }[]) {
+    const held = new Set(((await repository.skillsOf([userId])).get(userId) ?? []).map((s) => s.tag));
     const added = [...new Set(skills.map((s) => s.tag))].filter((tag) => !held.has(tag));
     if (added.length === 0) return [];
-    const known = new Set(
-      db
-        .select({ slug: tags.slug })
-        .from(tags)
-        .where(inArray(tags.slug, added))
-        .all()
-        .map((t) => t.slug),
-    );
+    const known = new Set(await repository.existingTags(added));
     return added.filter((tag) => !known.has(tag));
   }
 
-  function isActive(userId: string): boolean {
-    return db.select({ active: users.active }).from(users).where(eq(users.id, userId)).get()?.active === true;
-  }
-
-  function syncExpert(userId: string) {
-    const row = profileRow(userId);
+  // One read, so that the router holds the new state before the change's caller goes on: the routing listener
+  // refreshes an expert when a claim or release commits, and the caller may offer the next question at once.
+  async function syncExpert(userId: string): Promise<void> {
+    const state = await experts.routingState(userId);
     // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
-    if (!row || !isActive(userId)) return router.removeExpert(userId);
+    if (!state?.active) {
+      router.removeExpert(userId);
+      return;
+    }
     router.upsertExpert(
       routingExpert(
-        row,
-        skillsOf([userId]).get(userId) ?? [],
-        loads([userId]).get(userId) ?? 0,
-        trackRecords([userId]).get(userId),
-        replyTimes([userId]).get(userId) ?? null,
-        pushable([userId]).has(userId),
+        state.profile,
+        state.skills,
+        state.load,
+        trackRecords(state.replyCounts).get(userId),
+        replyTimes(state.replyDelays).get(userId) ?? null,
+        state.pushable,
       ),
     );
   }
 
+  async function getProfile(userId: string): Promise<Profile | null> {
+    const row = await experts.profile(userId);
+    return row ? toProfile(row, (await experts.skillsOf([userId])).get(userId) ?? []) : null;
+  }
+
+  /** The profile, read after a write that made sure it exists. */
+  async function existingProfile(userId: string): Promise<Profile> {
+    const profile = await getProfile(userId);
+    if (!profile) throw notFound('Expert profile');
+    return profile;
+  }
+
+  /** The fields and skills of a profile change, in the caller's unit; the skills must name tags. */
+  async function writeProfile(unit: Unit, userId: string, patch: ProfileUpdate): Promise<void> {
+    const { skills, ...fields } = patch;
+    const unknown = skills ? await unknownTags(unit.experts, userId, skills) : [];
+    if (unknown.length > 0)
+      throw invalid('unknown_tag', `No tag ${unknown.map((t) => `"${t}"`).join(', ')}: pick skills from the tags list`);
+    if (Object.keys(fields).length > 0) await unit.experts.updateProfile(userId, fields, clock.now());
+    if (skills) await unit.experts.replaceSkills(userId, skills);
+  }
+
   return {
     /** Load every active expert into the router (at start). */
-    loadRoster(): number {
-      const rows = db
-        .select({ profile: expertProfiles })
-        .from(expertProfiles)
-        .innerJoin(users, eq(users.id, expertProfiles.userId))
-        .where(eq(users.active, true))
-        .all()
-        .map((r) => r.profile);
-      const ids = rows.map((r) => r.userId);
-      const skills = skillsOf(ids);
-      const currentLoads = loads();
-      const records = trackRecords();
-      const reachable = pushable();
+    async loadRoster(): Promise<number> {
+      const rows = await experts.activeProfiles();
+      const skills = await experts.skillsOf(rows.map((r) => r.userId));
+      const currentLoads = await experts.heldCounts();
+      const records = trackRecords(await experts.replyCounts());
+      const reachable = new Set(await experts.withPushDevices());
       for (const row of rows)
         router.upsertExpert(
           routingExpert(
@@ -242,10 +195,17 @@ export function createExpertService({
       return rows.length;
     },
 
-    ensureProfile(userId: string, name: string, overrides: Partial<Profile> & { simulated?: boolean } = {}): Profile {
-      if (!profileRow(userId)) {
-        db.insert(expertProfiles)
-          .values({
+    async ensureProfile(
+      userId: string,
+      name: string,
+      overrides: Partial<Profile> & { simulated?: boolean } = {},
+    ): Promise<Profile> {
+      if (await experts.profile(userId)) return existingProfile(userId);
+      // Decided inside the unit: two first requests of a new expert may race to create the profile.
+      const created = await uow.run(async (unit) => {
+        if (await unit.experts.profile(userId)) return false;
+        await unit.experts.insertProfile(
+          {
             userId,
             signature: overrides.signature ?? defaultSignature(name),
             handle: overrides.handle ?? null,
@@ -255,67 +215,46 @@ export function createExpertService({
             schedule: overrides.schedule ?? null,
             store: overrides.store ?? null,
             simulated: overrides.simulated ?? false,
-            updatedAt: clock.now(),
-          })
-          .onConflictDoNothing()
-          .run();
-        if (overrides.skills) this.updateProfile(userId, { skills: overrides.skills });
-        syncExpert(userId);
-      }
-      return this.getProfile(userId)!;
+          },
+          clock.now(),
+        );
+        if (overrides.skills) await writeProfile(unit, userId, { skills: overrides.skills });
+        return true;
+      });
+      if (created) await syncExpert(userId);
+      return existingProfile(userId);
     },
 
-    hasProfile(userId: string) {
-      return profileRow(userId) !== undefined;
+    async hasProfile(userId: string): Promise<boolean> {
+      return (await experts.profile(userId)) !== undefined;
     },
     /** Whether the account may act at all (a request authenticated just before a deactivation may still be running). */
-    isActive,
+    isActive: (userId: string): Promise<boolean> => experts.isActive(userId),
     /** An expert who may be given work: a profile, and an account that is not deactivated. */
-    isActiveExpert(userId: string) {
-      return profileRow(userId) !== undefined && isActive(userId);
+    async isActiveExpert(userId: string): Promise<boolean> {
+      return (await experts.profile(userId)) !== undefined && (await experts.isActive(userId));
     },
 
-    getProfile(userId: string): Profile | null {
-      const row = profileRow(userId);
-      return row ? toProfile(row, skillsOf([userId]).get(userId) ?? []) : null;
-    },
+    getProfile,
 
-    signatureOf(userId: string): string {
-      const row = profileRow(userId);
+    async signatureOf(userId: string): Promise<string> {
+      const row = await experts.profile(userId);
       if (!row) throw notFound('Expert profile');
       return row.signature;
     },
 
-    updateProfile(userId: string, patch: ProfileUpdate): Profile {
-      if (!profileRow(userId)) throw notFound('Expert profile');
-      const { skills, ...fields } = patch;
-      const unknown = skills ? unknownTags(userId, skills) : [];
-      if (unknown.length > 0)
-        throw invalid(
-          'unknown_tag',
-          `No tag ${unknown.map((t) => `"${t}"`).join(', ')}: pick skills from the tags list`,
-        );
-      db.transaction((tx) => {
-        if (Object.keys(fields).length > 0)
-          tx.update(expertProfiles)
-            .set({ ...fields, updatedAt: clock.now() })
-            .where(eq(expertProfiles.userId, userId))
-            .run();
-        if (skills) {
-          tx.delete(expertSkills).where(eq(expertSkills.userId, userId)).run();
-          const unique = new Map(skills.map((s) => [s.tag, s.level]));
-          if (unique.size > 0)
-            tx.insert(expertSkills)
-              .values([...unique].map(([tag, level]) => ({ userId, tag, level })))
-              .run();
-        }
+    async updateProfile(userId: string, patch: ProfileUpdate): Promise<Profile> {
+      // The profile is looked for inside the unit, so a profile removed meanwhile is not written half.
+      await uow.run(async (unit) => {
+        if (!(await unit.experts.profile(userId))) throw notFound('Expert profile');
+        await writeProfile(unit, userId, patch);
       });
-      syncExpert(userId);
-      const profile = this.getProfile(userId)!;
+      await syncExpert(userId);
+      const profile = await existingProfile(userId);
       if (patch.availability)
         hub.publish('expert.presence', {
           expertId: userId,
-          online: reachable(userId),
+          online: await reachable(userId),
           availability: profile.availability,
         });
       return profile;
@@ -324,19 +263,30 @@ export function createExpertService({
     /** Re-read one expert's load and record into the router after a claim, release, submit or review. */
     refresh: syncExpert,
 
-    setOnline(userId: string, online: boolean) {
-      const row = profileRow(userId);
-      if (!row) return;
+    async setOnline(userId: string, online: boolean): Promise<void> {
+      // The router first, before any read: it holds only experts with a profile, and a wave started right after a
+      // connection opens must see it.
       router.setOnline(userId, online);
-      hub.publish('expert.presence', { expertId: userId, online: reachable(userId), availability: row.availability });
+      const row = await experts.profile(userId);
+      if (!row) return;
+      hub.publish('expert.presence', {
+        expertId: userId,
+        online: await reachable(userId),
+        availability: row.availability,
+      });
     },
 
     /** A push subscription was added or removed: whether the expert is reachable without an open tab. */
-    pushChanged(userId: string) {
-      router.setPushable(userId, pushable([userId]).has(userId));
-      const row = profileRow(userId);
+    async pushChanged(userId: string): Promise<void> {
+      const pushable = (await experts.withPushDevices([userId])).length > 0;
+      router.setPushable(userId, pushable);
+      const row = await experts.profile(userId);
       if (row)
-        hub.publish('expert.presence', { expertId: userId, online: reachable(userId), availability: row.availability });
+        hub.publish('expert.presence', {
+          expertId: userId,
+          online: hub.isOnline(userId) || pushable,
+          availability: row.availability,
+        });
     },
 
     /**
@@ -349,34 +299,19 @@ export function createExpertService({
       return { ...quota, resumesAt: quota.resumesAt === null ? null : new Date(quota.resumesAt).toISOString() };
     },
 
-    isSimulated(userId: string) {
-      return profileRow(userId)?.simulated ?? false;
+    async isSimulated(userId: string): Promise<boolean> {
+      return (await experts.profile(userId))?.simulated ?? false;
     },
 
-    list(): Expert[] {
-      const rows = db
-        .select({ profile: expertProfiles, user: users })
-        .from(expertProfiles)
-        .innerJoin(users, eq(users.id, expertProfiles.userId))
-        .where(eq(users.active, true))
-        .orderBy(users.name)
-        .all();
+    async list(): Promise<Expert[]> {
+      const rows = await experts.activeDirectory();
       const ids = rows.map((r) => r.user.id);
-      const skills = skillsOf(ids);
-      const currentLoads = loads();
-      const records = trackRecords();
-      const times = replyTimes(ids);
-      const byPush = pushable(ids);
-      const hourAgo = clock.now() - 3600_000;
-      const offered = new Map(
-        db
-          .select({ id: offers.expertId, n: count() })
-          .from(offers)
-          .where(gte(offers.createdAt, hourAgo))
-          .groupBy(offers.expertId)
-          .all()
-          .map((r) => [r.id, r.n]),
-      );
+      const skills = await experts.skillsOf(ids);
+      const currentLoads = await experts.heldCounts();
+      const records = trackRecords(await experts.replyCounts());
+      const times = replyTimes(await experts.replyDelays(ids));
+      const byPush = new Set(await experts.withPushDevices(ids));
+      const offered = await experts.offerCountsSince(clock.now() - 3600_000);
       return rows.map(({ profile, user }) => {
         const record = records.get(user.id) ?? { approved: 0, rejected: 0, answered: 0 };
         const reviewed = record.approved + record.rejected;
@@ -405,8 +340,8 @@ export function createExpertService({
       });
     },
 
-    approvedCount(userId: string): number {
-      return trackRecords([userId]).get(userId)?.approved ?? 0;
+    async approvedCount(userId: string): Promise<number> {
+      return trackRecords(await experts.replyCounts([userId])).get(userId)?.approved ?? 0;
     },
   };
 }

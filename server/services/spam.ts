@@ -2,10 +2,8 @@
 // the posts seen in the last day and what managers taught the model; a held question waits, flagged, for a manager
 // to dismiss it as spam or release it. Both teach the model (listeners/spam.ts).
 import { createHash } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { questions } from '../../db/schema.js';
 import { createSpamModel, fingerprint, judgeSpam, type SpamVerdict } from '../domain/spam.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 /** The flag a held question carries; the queue's "Suspected spam" lane. */
 export const SPAM_FLAG = 'spam';
@@ -20,7 +18,7 @@ const MAX_EXAMPLES = 2_000;
 /** "Spam", or "Spam: …" with details (the dismiss form's preset). */
 export const isSpamReason = (reason: string | null | undefined) => /^\s*spam\s*(:|$)/i.test(reason ?? '');
 
-export function createSpamService(db: Db) {
+export function createSpamService(examples: ReadRepositories['spamExamples']) {
   const model = createSpamModel();
   const recent = new Map<string, number[]>();
 
@@ -38,29 +36,10 @@ export function createSpamService(db: Db) {
 
   return {
     /** What managers marked before a restart: dismissed as spam, and released or answered as not. */
-    load(): { spam: number; ham: number } {
-      const marked = (where: ReturnType<typeof and>) =>
-        db
-          .select({ text: questions.text })
-          .from(questions)
-          .where(where)
-          .orderBy(desc(questions.id))
-          .limit(MAX_EXAMPLES)
-          .all();
-      const dismissed = db
-        .select({ text: questions.text, reason: questions.dismissReason })
-        .from(questions)
-        .where(
-          and(
-            eq(questions.status, 'dismissed'),
-            sql`lower(trim(${questions.dismissReason})) like ${`${SPAM_REASON}%`}`,
-          ),
-        )
-        .orderBy(desc(questions.id))
-        .limit(MAX_EXAMPLES)
-        .all();
-      for (const { text, reason } of dismissed) if (isSpamReason(reason)) model.learn(text, 'spam');
-      for (const { text } of marked(and(eq(questions.status, 'answered')))) model.learn(text, 'ham');
+    async load(): Promise<{ spam: number; ham: number }> {
+      for (const { text, reason } of await examples.dismissedWith(SPAM_REASON, MAX_EXAMPLES))
+        if (isSpamReason(reason)) model.learn(text, 'spam');
+      for (const text of await examples.answered(MAX_EXAMPLES)) model.learn(text, 'ham');
       return model.size();
     },
 
