@@ -17,7 +17,7 @@ async function setup(t: Test) {
     profile: { signature: 'ZL', skills: [{ tag: 'laptops', level: 5 }], availability: 'available' },
   });
   // Offers go to reachable experts: as if each had the app open.
-  for (const expert of [jane, omar, zed]) app.services.experts.setOnline(expert.user.id, true);
+  for (const expert of [jane, omar, zed]) await app.services.experts.setOnline(expert.user.id, true);
   return { app, manager, jane, omar, zed };
 }
 

@@ -53,3 +53,23 @@ t.test('the time zone must be one the server knows', async (t) => {
     t.equal(saved.json().schedule.timezone, zone);
   }
 });
+
+t.test(
+  'a profile is made once when two first requests race: all of the first one, nothing of the second',
+  async (t) => {
+    const app = await buildTestApp(t);
+    await seedTags(app);
+    const manager = await createUser(app, 'manager');
+    const { experts } = app.services;
+    const [first, second] = await Promise.all([
+      experts.ensureProfile(manager.user.id, 'Mia Manager', { signature: 'MM', skills: [{ tag: 'tv', level: 5 }] }),
+      experts.ensureProfile(manager.user.id, 'Mia Manager', {
+        signature: 'XX',
+        skills: [{ tag: 'laptops', level: 1 }],
+      }),
+    ]);
+    t.match(first, { signature: 'MM', skills: [{ tag: 'tv', level: 5 }] });
+    t.same(second, first, 'the second request sees the profile the first made');
+    t.match((await as(app, manager).get('/api/me/profile')).json(), { signature: 'MM', skills: [{ tag: 'tv' }] });
+  },
+);

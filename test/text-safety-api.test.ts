@@ -219,7 +219,7 @@ t.test('signatures, names, tags, snippets and the attribution template are publi
 
 t.test('a signature stored before the rules still cannot reach a public post', async (t) => {
   const { app, manager, jane } = await setup(t);
-  app.services.experts.updateProfile(jane.user.id, { signature: 'A\u202eK' });
+  await app.services.experts.updateProfile(jane.user.id, { signature: 'A\u202eK' });
   const question = await claimed(app, manager, jane);
   const response = await as(app, jane).post(`/api/questions/${question.id}/replies`, { text: 'Try HDMI-CEC.' });
   t.equal(response.statusCode, 422);
