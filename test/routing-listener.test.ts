@@ -1,0 +1,57 @@
+// The routing listener after commit: the model learns answers and tags in the order they happened, as a replay of the
+// history would, however long reading each answer's question takes; and an expert whose refresh fails is logged.
+import t from 'tap';
+import type { ReplyRow } from '../db/schema.js';
+import type { QuestionSummary } from '../server/contracts/api.js';
+import type { Router } from '../server/domain/routing/index.js';
+import type { DomainEvent } from '../server/events/domain-events.js';
+import { createRoutingListener } from '../server/listeners/routing.js';
+
+const reply = (id: string, questionId: string, authorId: string) => ({ id, questionId, authorId }) as ReplyRow;
+
+function setup(readDelays: Record<string, number>) {
+  const learned: string[] = [];
+  const errors: string[] = [];
+  const router = {
+    learnAnswer: (expertId: string, text: string) => learned.push(`answer ${expertId}: ${text}`),
+    learnTags: (text: string, tags: string[]) => learned.push(`tags ${tags.join(',')}: ${text}`),
+  } as unknown as Router;
+  const listener = createRoutingListener({
+    clock: { now: () => 0 },
+    router,
+    presenters: {
+      // Some questions take longer to read than others.
+      summaryById: (id: string) =>
+        new Promise<QuestionSummary | null>((resolve) =>
+          setTimeout(() => resolve({ text: `question ${id}`, tags: [] } as unknown as QuestionSummary), readDelays[id]),
+        ),
+    },
+    refreshExpert: async (expertId) => {
+      if (expertId === 'gone') throw new Error('no such expert');
+    },
+    indexAnswer: () => undefined,
+    wakeOutbox: () => undefined,
+    log: { error: (_obj, msg) => errors.push(msg ?? '') },
+  });
+  return { listener, learned, errors };
+}
+
+t.test('answers and tags are learned in the order they were approved, whatever their reads take', async (t) => {
+  const { listener, learned } = setup({ q1: 30, q2: 0 });
+  const events: DomainEvent[] = [
+    { type: 'reply.approved', data: { reply: reply('r1', 'q1', 'jane'), editedBy: null } },
+    { type: 'question.retagged', data: { question: {} as never, text: 'question q3', tags: ['tv'] } },
+    { type: 'reply.approved', data: { reply: reply('r2', 'q2', 'omar'), editedBy: null } },
+  ];
+  for (const event of events) listener(event);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  t.same(learned, ['answer jane: question q1', 'tags tv: question q3', 'answer omar: question q2']);
+});
+
+t.test('an expert who cannot be refreshed is logged, and the rest goes on', async (t) => {
+  const { listener, learned, errors } = setup({ q1: 0 });
+  listener({ type: 'reply.approved', data: { reply: reply('r1', 'q1', 'gone'), editedBy: null } });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  t.same(errors, ['expert refresh failed']);
+  t.same(learned, ['answer gone: question q1'], 'the answer is learned all the same');
+});
