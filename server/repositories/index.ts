@@ -9,6 +9,9 @@ import { createAuditLogRepository } from './audit-log.js';
 import { createChannelCursorRepository } from './channel-cursors.js';
 import { createChannelSecretRepository } from './channel-secrets.js';
 import { createChannelTrafficRepository } from './channel-traffic.js';
+import { createHealthRepository } from './health.js';
+import { createInsightsRepository } from './insights.js';
+import { createMetricsRepository } from './metrics.js';
 import { createNoteRepository } from './notes.js';
 import { createNotificationRepository } from './notifications.js';
 import { createMessageRepository } from './messages.js';
@@ -18,8 +21,10 @@ import { createOutboxRepository } from './outbox.js';
 import { createPushSubscriptionRepository } from './push-subscriptions.js';
 import { createQuestionTagRepository } from './question-tags.js';
 import { createQuestionRepository } from './questions.js';
+import { createRecognitionRepository } from './recognition.js';
 import { createReplyRepository } from './replies.js';
 import { createSavedViewRepository } from './saved-views.js';
+import { createSentimentRepository } from './sentiment.js';
 import { createServerKeyRepository } from './server-keys.js';
 import { createSessionRepository } from './sessions.js';
 import { createSettingsRepository } from './settings.js';
@@ -36,10 +41,14 @@ export function createRepositories(db: Db) {
     channelCursors: createChannelCursorRepository(db),
     channelSecrets: createChannelSecretRepository(db),
     channelTraffic: createChannelTrafficRepository(db),
+    health: createHealthRepository(db),
+    insights: createInsightsRepository(db),
+    metrics: createMetricsRepository(db),
     notes: createNoteRepository(db),
     notifications: createNotificationRepository(db),
     questions: createQuestionRepository(db),
     questionTags: createQuestionTagRepository(db),
+    recognition: createRecognitionRepository(db),
     offers: createOfferRepository(db),
     replies: createReplyRepository(db),
     messages: createMessageRepository(db),
@@ -47,6 +56,7 @@ export function createRepositories(db: Db) {
     pushSubscriptions: createPushSubscriptionRepository(db),
     names: createNameRepository(db),
     savedViews: createSavedViewRepository(db),
+    sentiment: createSentimentRepository(db),
     serverKeys: createServerKeyRepository(db),
     sessions: createSessionRepository(db),
     settings: createSettingsRepository(db),
