@@ -60,15 +60,15 @@ t.test('the digest and recognition come from the thread, equal to a computation 
   const insights = await as(app, manager).get(`/api/insights?${query}`);
   const recognition = await as(app, manager).get(`/api/recognition?${query}`);
   t.equal(app.services.analytics.mode(), 'thread');
-  const { db, tags } = app.services;
+  const { data, tags } = app.services;
   t.same(
     insights.json(),
-    JSON.parse(JSON.stringify(createInsightService({ db, clock, tags }).compute(RANGE))),
+    JSON.parse(JSON.stringify(await createInsightService({ data, clock, tags }).compute(RANGE))),
     'the same digest',
   );
   t.same(
     recognition.json(),
-    JSON.parse(JSON.stringify(createRecognitionService({ db, clock }).compute(manager.user as never, RANGE))),
+    JSON.parse(JSON.stringify(await createRecognitionService({ data, clock }).compute(manager.user as never, RANGE))),
     'the same recognition',
   );
   t.ok(insights.json().topTags.length > 0, 'a digest with something in it');
@@ -105,6 +105,7 @@ t.test('a thread idle for a while ends, and starts again on the next request', a
   const warnings: string[] = [];
   const analytics = createAnalytics({
     ...app.services,
+    databaseFile: app.services.db.$client.name,
     log: {
       warn: (_d, message) => {
         warnings.push(message);
@@ -146,6 +147,7 @@ t.test(
     const warnings: string[] = [];
     const analytics = createAnalytics({
       ...app.services,
+      databaseFile: app.services.db.$client.name,
       log: {
         warn: (_d, message) => {
           warnings.push(message);

@@ -2,7 +2,7 @@
 // recognition's thank-yous. Only those are indexed by time, and the query must still find them through that index
 // rather than scan the whole log, and find each one's author among the question's replies.
 import t from 'tap';
-import { createRecognitionService } from '../server/services/recognition.js';
+import { createRecognitionRepository } from '../server/repositories/recognition.js';
 import { buildTestApp, createUser, seedTags, as } from './helpers/app.js';
 
 t.test('thank-yous are read through their own partial index; other events stay out of it', async (t) => {
@@ -50,7 +50,7 @@ t.test('thank-yous are read through their own partial index; other events stay o
     return prepare.call(sqlite, source);
   }) as typeof sqlite.prepare;
   try {
-    createRecognitionService({ db: app.services.db, clock: { now: () => Date.now() } });
+    createRecognitionRepository(app.services.db);
   } finally {
     sqlite.prepare = prepare;
   }

@@ -21,20 +21,22 @@ t.test('cached hours follow later changes, and match a fresh computation', async
   for (let hour = 0; hour < 30; hour++) {
     for (let i = 0; i < 3; i++) {
       ids.push(
-        ingest.ingest({
-          channel: 'api',
-          externalId: `m-${hour}-${i}`,
-          text: 'my tv has no sound over hdmi',
-          author: { handle: 'cust' },
-        }).question.id,
+        (
+          await ingest.ingest({
+            channel: 'api',
+            externalId: `m-${hour}-${i}`,
+            text: 'my tv has no sound over hdmi',
+            author: { handle: 'cust' },
+          })
+        ).question.id,
       );
       clock.advance(60_000);
     }
     clock.advance(HOUR - 180_000);
   }
-  const fresh = () => createMetricsService({ db: app.services.db, clock }).compute({});
-  const daily = metrics.compute({});
-  t.same(daily, fresh(), 'first computation equals a fresh one');
+  const fresh = () => createMetricsService({ data: app.services.data, clock }).compute({});
+  const daily = await metrics.compute({});
+  t.same(daily, await fresh(), 'first computation equals a fresh one');
   t.equal(daily.total, 90);
   t.same(
     daily.volume.map((v) => v.bucket),
@@ -42,27 +44,27 @@ t.test('cached hours follow later changes, and match a fresh computation', async
     'a week is counted per day',
   );
   t.equal(
-    metrics.compute({ from: new Date(clock.now() - 24 * HOUR).toISOString() }).volume.length,
+    (await metrics.compute({ from: new Date(clock.now() - 24 * HOUR).toISOString() })).volume.length,
     24,
     'a day is counted per hour',
   );
 
-  questions.claim(expert.user, ids[4]!);
-  replies.submit(expert.user, ids[4]!, 'Turn on HDMI-CEC on both and power-cycle them.');
-  questions.dismiss(manager, ids[7]!, 'spam');
-  const changed = metrics.compute({});
-  t.same(changed, fresh(), 'changes to questions of old hours show at once');
+  await questions.claim(expert.user, ids[4]!);
+  await replies.submit(expert.user, ids[4]!, 'Turn on HDMI-CEC on both and power-cycle them.');
+  await questions.dismiss(manager, ids[7]!, 'spam');
+  const changed = await metrics.compute({});
+  t.same(changed, await fresh(), 'changes to questions of old hours show at once');
   t.equal(changed.byStatus.dismissed, 1);
   t.equal(changed.byExpert[0]?.expertId, expert.user.id);
   t.equal(changed.timeToClaimMs.count, 1);
 
   clock.advance(HOUR);
-  t.same(metrics.compute({}), fresh(), 'and stay equal as time moves on');
+  t.same(await metrics.compute({}), await fresh(), 'and stay equal as time moves on');
   const edges = { from: '2026-03-02T10:30:30Z', to: '2026-03-02T13:30:30Z' };
-  t.equal(metrics.compute(edges).total, 9, 'partial hours at both ends count only their part');
-  t.same(metrics.compute(edges), createMetricsService({ db: app.services.db, clock }).compute(edges));
-  t.throws(
-    () => metrics.compute({ from: '2026-03-02T13:00:00Z', to: '2026-03-02T12:00:00Z' }),
+  t.equal((await metrics.compute(edges)).total, 9, 'partial hours at both ends count only their part');
+  t.same(await metrics.compute(edges), await createMetricsService({ data: app.services.data, clock }).compute(edges));
+  await t.rejects(
+    metrics.compute({ from: '2026-03-02T13:00:00Z', to: '2026-03-02T12:00:00Z' }),
     { code: 'invalid_range' },
     'a backwards window is refused',
   );
@@ -106,24 +108,25 @@ t.test(
         ).user,
       );
     const manager = (await createUser(app, 'manager')).user;
-    const { ingest, questions, replies, metrics, db } = app.services;
+    const { ingest, questions, replies, metrics, db, data } = app.services;
     const texts = ['my tv has no sound over hdmi', 'where is my order', 'the tv remote does not pair'];
     const ids: string[] = [];
     for (let i = 0; i < 3 * 24 * 2; i++) {
       ids.push(
-        ingest.ingest({ channel: 'api', externalId: `d-${i}`, text: texts[i % 3]!, author: { handle: 'cust' } })
+        (await ingest.ingest({ channel: 'api', externalId: `d-${i}`, text: texts[i % 3]!, author: { handle: 'cust' } }))
           .question.id,
       );
       clock.advance(HOUR / 2);
     }
-    const answer = (i: number, expert = experts[Math.floor(i / 3) % 3]!) => {
-      questions.claim(expert, ids[i]!);
+    const answer = async (i: number, expert = experts[Math.floor(i / 3) % 3]!) => {
+      await questions.claim(expert, ids[i]!);
       clock.advance(((i * 7919) % 23) * 60_000);
-      const reply = replies.submit(expert, ids[i]!, 'Turn on HDMI-CEC on both and power-cycle them.');
-      if (reply.status === 'in_review' && i % 4 === 0) replies.approve(manager, reply.id);
-      else if (reply.status === 'in_review' && i % 4 === 1) replies.reject(manager, reply.id, 'Please add the steps');
+      const reply = await replies.submit(expert, ids[i]!, 'Turn on HDMI-CEC on both and power-cycle them.');
+      if (reply.status === 'in_review' && i % 4 === 0) await replies.approve(manager, reply.id);
+      else if (reply.status === 'in_review' && i % 4 === 1)
+        await replies.reject(manager, reply.id, 'Please add the steps');
     };
-    for (let i = 0; i < ids.length; i += 3) answer(i);
+    for (let i = 0; i < ids.length; i += 3) await answer(i);
 
     const fromRows = (range: { from: string; to: string }) => {
       const sqlite = db.$client;
@@ -179,8 +182,8 @@ t.test(
         byExpert,
       };
     };
-    const computed = (range: { from: string; to: string }) => {
-      const m = metrics.compute(range);
+    const computed = async (range: { from: string; to: string }) => {
+      const m = await metrics.compute(range);
       return {
         total: m.total,
         byStatus: m.byStatus,
@@ -192,26 +195,26 @@ t.test(
     };
     const week = { from: '2026-02-27T12:00:00Z', to: new Date(clock.now()).toISOString() };
     const twoDays = { from: '2026-03-01T05:30:00Z', to: '2026-03-03T05:30:00Z' };
-    const first = computed(week);
+    const first = await computed(week);
     t.ok(first.byExpert.length === 3 && first.total === ids.length, 'every question and expert counted');
     t.same(first, fromRows(week), 'whole days and edge hours');
-    t.same(computed(twoDays), fromRows(twoDays));
+    t.same(await computed(twoDays), fromRows(twoDays));
 
-    for (let i = 1; i < 48; i += 3) answer(i, experts[0]); // questions of the first day, already summarised
-    questions.dismiss(manager, ids[50]!, 'spam');
-    t.same(computed(week), fromRows(week), 'after changes to a summarised day');
-    t.same(computed(twoDays), fromRows(twoDays));
+    for (let i = 1; i < 48; i += 3) await answer(i, experts[0]); // questions of the first day, already summarised
+    await questions.dismiss(manager, ids[50]!, 'spam');
+    t.same(await computed(week), fromRows(week), 'after changes to a summarised day');
+    t.same(await computed(twoDays), fromRows(twoDays));
     t.same(
-      metrics.compute(week),
-      createMetricsService({ db, clock }).compute(week),
+      await metrics.compute(week),
+      await createMetricsService({ data, clock }).compute(week),
       'equal to a fresh service, names and order included',
     );
 
-    const all = metrics.compute(week);
+    const all = await metrics.compute(week);
     t.equal(all.expertsTotal, 3);
     t.ok(all.byExpert[0]!.answered > all.byExpert[2]!.answered, 'most answers first');
     for (const n of [1, 2, 3, 10]) {
-      const top = metrics.compute({ ...week, experts: n });
+      const top = await metrics.compute({ ...week, experts: n });
       t.same(top.byExpert, all.byExpert.slice(0, n), `experts=${n}: the head of the whole list, medians included`);
       t.equal(top.expertsTotal, 3, 'and how many there are in all');
       t.same({ ...top, byExpert: [] }, { ...all, byExpert: [] }, 'the rest of the answer is the same');
@@ -228,12 +231,14 @@ async function hourlyQuestions(t: Parameters<typeof buildTestApp>[0], start: str
   const ids: string[] = [];
   for (let hour = 0; hour < hours; hour++) {
     ids.push(
-      app.services.ingest.ingest({
-        channel: 'api',
-        externalId: `h-${hour}`,
-        text: 'my tv has no sound',
-        author: { handle: 'cust' },
-      }).question.id,
+      (
+        await app.services.ingest.ingest({
+          channel: 'api',
+          externalId: `h-${hour}`,
+          text: 'my tv has no sound',
+          author: { handle: 'cust' },
+        })
+      ).question.id,
     );
     clock.advance(HOUR);
   }
@@ -241,44 +246,48 @@ async function hourlyQuestions(t: Parameters<typeof buildTestApp>[0], start: str
 }
 
 t.test('a changed hour is read again once, not again at every later write elsewhere', async (t) => {
-  const { app, clock, manager, ids, questions, db } = await hourlyQuestions(t, '2026-03-02T09:30:00Z', 12);
-  const hours = createHourSummaries(db, clock);
+  const { app, clock, manager, ids, questions, data } = await hourlyQuestions(t, '2026-03-02T09:30:00Z', 12);
+  const hours = createHourSummaries(data.metrics, clock);
   const from = Date.parse('2026-03-02T09:00:00Z');
   const to = from + 12 * HOUR;
-  hours.between(from, to);
+  await hours.between(from, to);
   const warm = hours.hoursRead;
   t.equal(warm, 12, 'the first call reads every hour');
-  hours.between(from, to);
+  await hours.between(from, to);
   t.equal(hours.hoursRead, warm, 'nothing changed, nothing read');
 
-  questions.dismiss(manager, ids[3]!, 'spam');
-  hours.between(from, to);
+  await questions.dismiss(manager, ids[3]!, 'spam');
+  await hours.between(from, to);
   t.equal(hours.hoursRead, warm + 1, "the changed question's hour is read again");
   // Writes to other tables later on: the first check after the change looks back a minute before the previous one
   // (a slack for late commits) and may read the hour once more; after that it is settled.
   for (let i = 0; i < 4; i++) {
     clock.advance(5 * 60_000);
     await createUser(app, 'expert');
-    hours.between(from, to);
+    await hours.between(from, to);
   }
   t.ok(
     hours.hoursRead <= warm + 2,
     `later writes elsewhere do not make it read again and again (${hours.hoursRead - warm - 1} more)`,
   );
   const settled = hours.hoursRead;
-  questions.dismiss(manager, ids[5]!, 'spam');
-  hours.between(from, to);
+  await questions.dismiss(manager, ids[5]!, 'spam');
+  await hours.between(from, to);
   t.equal(hours.hoursRead, settled + 1, 'the next change is read');
   t.same(
-    createMetricsService({ db, clock }).compute({ from: new Date(from).toISOString(), to: new Date(to).toISOString() })
-      .byStatus.dismissed,
+    (
+      await createMetricsService({ data, clock }).compute({
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+      })
+    ).byStatus.dismissed,
     2,
   );
 });
 
 t.test('a warm-up fills the hour cache in slices after start; writes meanwhile still count', async (t) => {
-  const { clock, manager, ids, questions, db } = await hourlyQuestions(t, '2026-03-02T09:00:00Z', 40);
-  const metrics = createMetricsService({ db, clock });
+  const { clock, manager, ids, questions, data } = await hourlyQuestions(t, '2026-03-02T09:00:00Z', 40);
+  const metrics = createMetricsService({ data, clock });
   let slices = 0;
   let warmedUp = false;
   const warming = metrics.warm({ days: 7, sliceMs: 0 }).then((warm) => {
@@ -288,7 +297,7 @@ t.test('a warm-up fills the hour cache in slices after start; writes meanwhile s
     await new Promise((resolve) => setImmediate(resolve));
     slices += 1;
     // The newest hours are read first: change a question of an hour already read, while the warm-up goes on.
-    if (slices === 3) questions.dismiss(manager, ids[39]!, 'spam');
+    if (slices === 3) await questions.dismiss(manager, ids[39]!, 'spam');
   }
   await warming;
   t.ok(
@@ -296,19 +305,42 @@ t.test('a warm-up fills the hour cache in slices after start; writes meanwhile s
     `one hour per slice with a zero budget, the event loop free between (${slices} turns for 168 hours)`,
   );
   const read = metrics.hoursRead;
-  const week = metrics.compute({});
+  const week = await metrics.compute({});
   t.equal(metrics.hoursRead, read, 'the first request after the warm-up reads no hour (the window is on whole hours)');
   t.equal(week.byStatus.dismissed, 1, 'the dismissal during the warm-up was read again by a later slice');
-  t.same(week, createMetricsService({ db, clock }).compute({}), 'equal to a fresh computation');
+  t.same(week, await createMetricsService({ data, clock }).compute({}), 'equal to a fresh computation');
 
   clock.advance(2 * 60_000);
-  questions.dismiss(manager, ids[10]!, 'spam');
+  await questions.dismiss(manager, ids[10]!, 'spam');
   const to = Math.floor(clock.now() / HOUR) * HOUR;
   const window = { from: new Date(to - 7 * 24 * HOUR).toISOString(), to: new Date(to).toISOString() };
-  const later = metrics.compute(window);
+  const later = await metrics.compute(window);
   // The changed hour, and once more the hour changed during the warm-up: it was written within the minute of slack
   // (for late commits) before the last check.
   t.equal(metrics.hoursRead, read + 2, 'a change after the warm-up: its hour is read at the next request');
   t.equal(later.byStatus.dismissed, 2);
   t.equal(await metrics.stop(), true, 'stopping after the end changes nothing');
+});
+
+t.test('requests at the same time each get their whole window, though the cache evicts hours meanwhile', async (t) => {
+  const start = Date.parse('2026-03-02T00:00:00Z');
+  const clock = createManualClock(start + 4 * 24 * HOUR);
+  const app = await buildTestApp(t, { clock });
+  const insert = app.services.db.$client.prepare(
+    `insert into questions (id, channel, external_id, text, author_handle, status, wave, created_at, received_at, sla_due_at, updated_at)
+     values (?, 'test', ?, 'my tv has no sound', 'customer', 'offered', 0, ?, ?, ?, ?)`,
+  );
+  for (let hour = 0; hour < 4 * 24; hour++) {
+    const at = start + hour * HOUR + 60_000;
+    insert.run(`q${hour}`, `e${hour}`, at, at, at + HOUR, at);
+  }
+  // A cache of 30 hours: each request's window is longer, so each one evicts hours another may be counting on.
+  const hours = createHourSummaries(app.services.data.metrics, clock, 30);
+  const windows = [0, 1, 2].map((day) => [start + day * 24 * HOUR, start + (day + 1) * 24 * HOUR + 6 * HOUR] as const);
+  const together = await Promise.all(windows.map(([from, to]) => hours.between(from, to)));
+  for (const [i, [from, to]] of windows.entries()) {
+    const received = together[i]!.reduce((n, part) => n + part.received, 0);
+    t.equal(received, 30, `window ${i}: one question in each of its 30 hours`);
+    t.same(together[i], await createHourSummaries(app.services.data.metrics, clock).between(from, to));
+  }
 });

@@ -10,13 +10,15 @@ const REFRESH_MS = 5000;
 interface Deps {
   hub: RealtimeHub;
   events: EventBus;
-  live: () => ClientEventMap['metrics.tick'];
+  live: () => Promise<ClientEventMap['metrics.tick']>;
   now?: () => number;
 }
 
 export function createLiveMetrics({ hub, events, live, now = () => performance.now() }: Deps) {
   let changed = true;
   let sentAt = -Infinity;
+  /** A tick whose counts are still being read: the next one waits its turn rather than read them again alongside. */
+  let reading = false;
   const change = () => {
     changed = true;
   };
@@ -28,13 +30,18 @@ export function createLiveMetrics({ hub, events, live, now = () => performance.n
 
   return {
     /** Called every second by the server's timer. */
-    tick() {
-      if (hub.managerCount() === 0) return;
+    async tick() {
+      if (reading || hub.managerCount() === 0) return;
       const at = now();
       if (!changed && at - sentAt < REFRESH_MS) return;
       changed = false;
       sentAt = at;
-      hub.publish('metrics.tick', live());
+      reading = true;
+      try {
+        hub.publish('metrics.tick', await live());
+      } finally {
+        reading = false;
+      }
     },
   };
 }

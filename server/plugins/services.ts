@@ -129,8 +129,8 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
       wakeOutbox: () => void outbox.run(),
     }),
   );
-  const metrics = createMetricsService({ db, clock });
-  const sentimentMetrics = createSentimentMetrics({ db, clock });
+  const metrics = createMetricsService({ data, clock });
+  const sentimentMetrics = createSentimentMetrics({ data, clock });
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
   // the notifier turns the hub's events into queued notifications.
   const push = createPush({
@@ -171,7 +171,13 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     dispatcher,
   });
   const notes = createNoteService({ db, clock, uow, access, questions });
-  const analytics = createAnalytics({ db, clock, tags, log: log.child({ component: 'analytics' }) });
+  const analytics = createAnalytics({
+    data,
+    databaseFile: db.$client.memory ? null : db.$client.name,
+    clock,
+    tags,
+    log: log.child({ component: 'analytics' }),
+  });
   hub.onPresence((userId, online) => {
     experts.setOnline(userId, online);
     if (online) dispatcher.rosterChanged();

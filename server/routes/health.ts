@@ -1,19 +1,18 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { HealthSchema } from '../contracts/api.js';
-import { databaseIsHealthy } from '../../db/client.js';
 import { channelHealth } from '../services/channel-status.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { channels, channelAdapters, db, routingModel } = app.services;
+  const { channels, channelAdapters, data, routingModel } = app.services;
 
   app.get(
     '/health',
     { schema: { tags: ['health'], response: { 200: HealthSchema, 503: HealthSchema } } },
     async (_request, reply) => {
-      const dbOk = databaseIsHealthy(db);
+      const dbOk = await data.health.databaseAnswers();
       const list = dbOk
-        ? channelHealth(
-            db,
+        ? await channelHealth(
+            data,
             channels,
             channelAdapters.list().map((adapter) => adapter.name),
           )

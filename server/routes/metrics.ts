@@ -46,7 +46,7 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { format, ...range } = request.query;
-      const report = sentimentMetrics.report(range);
+      const report = await sentimentMetrics.report(range);
       if (format === 'json') return report;
       const file = `helpforce-sentiment-${report.from.slice(0, 10)}-${report.to.slice(0, 10)}.csv`;
       // A string with a non-JSON content type bypasses the JSON serializer, so the file goes out as rendered.

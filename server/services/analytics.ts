@@ -5,13 +5,13 @@
 // memory has no second connection, so there they run inline, as they do if the thread cannot start. The same request
 // while one is under way shares its answer.
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../../db/client.js';
 import type { Insights, Recognition, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../errors.js';
 import { createInsightService } from './insights.js';
 import { createRecognitionService } from './recognition.js';
 import type { TagService } from './tags.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 type Range = { from?: string; to?: string; experts?: number };
 type Work =
@@ -34,12 +34,15 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** The reads the digest and recognition make: the server's own, or the analytics thread's over its connection. */
+export type AnalyticsData = Pick<ReadRepositories, 'insights' | 'recognition' | 'sentiment' | 'names'>;
+
 /** One piece of work, on whichever thread runs it. */
-export function analyze(db: Db, work: Work, now: number): Insights | Recognition {
+export function analyze(data: AnalyticsData, work: Work, now: number): Promise<Insights | Recognition> {
   const clock = { now: () => now };
   return work.kind === 'insights'
-    ? createInsightService({ db, clock, tags: { list: () => work.tags } }).compute(work.range)
-    : createRecognitionService({ db, clock }).compute(work.user, work.range);
+    ? createInsightService({ data, clock, tags: { list: () => work.tags } }).compute(work.range)
+    : createRecognitionService({ data, clock }).compute(work.user, work.range);
 }
 
 /** A thread idle this long is ended, which gives its memory back (its heap and its connection's page cache). */
@@ -48,14 +51,17 @@ const IDLE_MS = 60_000;
 const THREAD_ENTRY = new URL('./analytics-thread.mjs', import.meta.url);
 
 export function createAnalytics({
-  db,
+  data,
+  databaseFile,
   clock,
   tags,
   log,
   idleMs = IDLE_MS,
   threadEntry = THREAD_ENTRY,
 }: {
-  db: Db;
+  data: AnalyticsData;
+  /** The database the thread opens a connection of its own to; null for one in memory, which has no second one. */
+  databaseFile: string | null;
   clock: Clock;
   tags: TagService;
   log: AnalyticsLog;
@@ -63,7 +69,7 @@ export function createAnalytics({
   threadEntry?: URL;
 }) {
   let worker: Worker | null = null;
-  let threadFailed = db.$client.memory;
+  let threadFailed = databaseFile === null;
   let nextId = 0;
   let idle: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
@@ -101,11 +107,7 @@ export function createAnalytics({
     );
     for (const [id, request] of pending) {
       pending.delete(id);
-      try {
-        request.resolve(analyze(db, request.work, request.now));
-      } catch (failure) {
-        request.reject(failure);
-      }
+      analyze(data, request.work, request.now).then(request.resolve, request.reject);
     }
   };
 
@@ -118,7 +120,7 @@ export function createAnalytics({
   const thread = (): Worker => {
     clearTimeout(idle);
     if (worker) return worker;
-    const started = new Worker(threadEntry, { workerData: { path: db.$client.name } });
+    const started = new Worker(threadEntry, { workerData: { path: databaseFile } });
     started.unref(); // the server's own handles keep the process alive; a thread with nothing to do must not
     let ready = false;
     started.on('message', (response: AnalyticsResponse) => {
@@ -144,10 +146,10 @@ export function createAnalytics({
 
   function run<T>(work: Work, key: string): Promise<T> {
     const under = shared.get(key);
-    if (under) return under as Promise<T>;
+    if (under !== undefined) return under as Promise<T>;
     const now = clock.now();
     const answer = threadFailed
-      ? Promise.resolve().then(() => analyze(db, work, now))
+      ? Promise.resolve().then(() => analyze(data, work, now))
       : new Promise((resolve, reject) => {
           const id = nextId++;
           pending.set(id, { work, now, resolve, reject });

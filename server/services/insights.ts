@@ -1,12 +1,12 @@
 // The insight digest: what customers asked about in [from, to) — top tags, rising topics against the previous period
 // of the same length, and what is still unanswered per tag — with a few example questions for each. Dismissed
 // questions (spam, not questions) are left out.
-import type { Db } from '../../db/client.js';
 import type { Insights } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
 import { risingBetween, TermCounts } from '../domain/rising-topics.js';
 import { iso } from './presenters.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 const TOP_TAGS = 10;
 const EXAMPLES = 3;
@@ -18,76 +18,60 @@ export interface TagNames {
 
 type Example = Insights['topTags'][number]['examples'][number];
 
-export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagNames }) {
-  // The range is read row by row (better-sqlite3's iterate), newest first, and only counts and a few examples are kept:
-  // holding every question of a long range with its text and terms would grow the heap with the history
-  // (docs/architecture.md#why-some-rules-are-so).
-  const sqlite = db.$client;
-  const statements = {
-    questions: sqlite
-      .prepare<[number, number, string], [string, string, string, number]>(
-        'select id, text, status, received_at from questions where received_at >= ? and received_at < ? and status <> ? order by received_at desc',
-      )
-      .raw(),
-    // One read for the whole range: reading in chunks of ids would run a statement per chunk.
-    tags: sqlite
-      .prepare<[number, number, string], [string, string]>(
-        'select t.question_id, t.slug from question_tags t join questions q on q.id = t.question_id where q.received_at >= ? and q.received_at < ? and q.status <> ?',
-      )
-      .raw(),
-    examples: sqlite
-      .prepare<[string], [string, string, number]>(
-        'select id, text, received_at from questions where id in (select value from json_each(?))',
-      )
-      .raw(),
-  };
-
+export function createInsightService({
+  data,
+  clock,
+  tags,
+}: {
+  data: Pick<ReadRepositories, 'insights'>;
+  clock: Clock;
+  tags: TagNames;
+}) {
   /** The rising topics' example questions, read once the topics are known (a few dozen ids). */
-  function examplesById(ids: Iterable<string>): Map<string, Example> {
+  async function examplesById(ids: Iterable<string>): Promise<Map<string, Example>> {
     const found = new Map<string, Example>();
-    for (const [id, text, receivedAt] of statements.examples.iterate(JSON.stringify([...new Set(ids)])))
+    for (const { id, text, receivedAt } of await data.insights.texts([...new Set(ids)]))
       found.set(id, { id, text, receivedAt: iso(receivedAt) });
     return found;
   }
 
-  function tagsBetween(from: number, to: number): Map<string, string[]> {
-    const tagsOf = new Map<string, string[]>();
-    for (const [questionId, slug] of statements.tags.iterate(from, to, 'dismissed')) {
-      const slugs = tagsOf.get(questionId);
-      if (slugs) slugs.push(slug);
-      else tagsOf.set(questionId, [slug]);
-    }
-    return tagsOf;
-  }
-
-  // One read transaction: on the analytics thread's own connection, questions written between the reads would
-  // otherwise be counted by one and not the other (as untagged, say).
-  const compute = sqlite.transaction((range: { from?: string; to?: string }): Insights => {
+  // The range is read row by row, newest first, and only counts and a few examples are kept: holding every question
+  // of a long range with its text and terms would grow the heap with the history
+  // (docs/architecture.md#why-some-rules-are-so).
+  async function compute(range: { from?: string; to?: string }): Promise<Insights> {
     const { from, to } = resolvePeriod(range, clock.now(), 7);
     const previousFrom = from - (to - from);
     const previous = new TermCounts();
-    for (const [, text] of statements.questions.iterate(previousFrom, from, 'dismissed')) previous.addText('', text);
-
     const current = new TermCounts({ examples: EXAMPLES, forms: true });
-    const tagsOf = tagsBetween(from, to);
+    const tagsOf = new Map<string, string[]>();
     const tagged = new Map<string, { count: number; examples: Example[] }>();
     const openByTag = new Map<string | null, number>();
     let unanswered = 0;
-    for (const [id, text, status, receivedAt] of statements.questions.iterate(from, to, 'dismissed')) {
-      // Terms keep their first examples' ids only: with a long tail of rare words most questions are some term's
-      // example, and keeping their texts would hold most of the period in memory.
-      current.addText(id, text);
-      const slugs = tagsOf.get(id) ?? [];
-      for (const slug of slugs) {
-        let tag = tagged.get(slug);
-        if (!tag) tagged.set(slug, (tag = { count: 0, examples: [] }));
-        tag.count++;
-        if (tag.examples.length < EXAMPLES) tag.examples.push({ id, text, receivedAt: iso(receivedAt) });
-      }
-      if (status === 'answered' || status === 'closed') continue;
-      unanswered++;
-      for (const slug of slugs.length > 0 ? slugs : [null]) openByTag.set(slug, (openByTag.get(slug) ?? 0) + 1);
-    }
+    await data.insights.eachInPeriod(previousFrom, from, to, {
+      previous(text) {
+        previous.addText('', text);
+      },
+      tag(questionId, slug) {
+        const slugs = tagsOf.get(questionId);
+        if (slugs) slugs.push(slug);
+        else tagsOf.set(questionId, [slug]);
+      },
+      question(id, text, status, receivedAt) {
+        // Terms keep their first examples' ids only: with a long tail of rare words most questions are some term's
+        // example, and keeping their texts would hold most of the period in memory.
+        current.addText(id, text);
+        const slugs = tagsOf.get(id) ?? [];
+        for (const slug of slugs) {
+          let tag = tagged.get(slug);
+          if (!tag) tagged.set(slug, (tag = { count: 0, examples: [] }));
+          tag.count++;
+          if (tag.examples.length < EXAMPLES) tag.examples.push({ id, text, receivedAt: iso(receivedAt) });
+        }
+        if (status === 'answered' || status === 'closed') return;
+        unanswered++;
+        for (const slug of slugs.length > 0 ? slugs : [null]) openByTag.set(slug, (openByTag.get(slug) ?? 0) + 1);
+      },
+    });
 
     const names = new Map(tags.list().map((t) => [t.slug, t.name]));
     const topTags = [...tagged]
@@ -101,11 +85,11 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
         examples: tag.examples,
       }));
     const rising = risingBetween(current, previous);
-    const examples = examplesById(rising.flatMap((topic) => topic.exampleIds));
+    const examples = await examplesById(rising.flatMap((topic) => topic.exampleIds));
     const risingTopicsOut = rising.map(({ exampleIds, ...topic }) => ({
       ...topic,
       label: current.label(topic.term),
-      examples: exampleIds.map((id) => examples.get(id)!),
+      examples: exampleIds.flatMap((id) => examples.get(id) ?? []),
     }));
 
     return {
@@ -124,8 +108,8 @@ export function createInsightService({ db, clock, tags }: { db: Db; clock: Clock
         .map(([tag, count]) => ({ tag, count }))
         .sort((a, b) => b.count - a.count || String(a.tag).localeCompare(String(b.tag))),
     };
-  });
+  }
 
-  return { compute: (range: { from?: string; to?: string }): Insights => compute(range) };
+  return { compute };
 }
 export type InsightService = ReturnType<typeof createInsightService>;

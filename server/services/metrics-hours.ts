@@ -8,7 +8,9 @@
 // updated_at index and read again. Only complete hours are kept; the partial hours at a window's edges are read
 // directly. Writes are looked for from a minute before the newest one seen (or before now, if that is earlier), so a
 // clock stepping back by less than that loses nothing.
-import type { Db } from '../../db/client.js';
+// Requests for summaries take turns: one that reads missing hours must not have a cached hour it counts on evicted by
+// another meanwhile.
+import type { MetricsReads } from '../repositories/metrics.js';
 import type { Clock } from '../domain/clock.js';
 
 export const HOUR_MS = 3_600_000;
@@ -173,30 +175,7 @@ class SummaryBuilder {
   }
 }
 
-export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
-  const sqlite = db.$client;
-  const range = 'q.received_at >= ? and q.received_at < ? order by q.received_at';
-  const statements = {
-    questions: sqlite
-      .prepare<[number, number], [number, string, number | null, number | null, number]>(
-        `select q.received_at, q.status, q.claimed_at, q.first_reply_at, q.sla_due_at from questions q where ${range}`,
-      )
-      .raw(),
-    tags: sqlite
-      .prepare<[number, number], [number, string, string, number | null]>(
-        `select q.received_at, t.slug, q.status, q.first_reply_at - q.received_at from questions q join question_tags t on t.question_id = q.id where ${range}`,
-      )
-      .raw(),
-    replies: sqlite
-      .prepare<[number, number], [number, string, string, number | null]>(
-        `select q.received_at, r.author_id, r.status, r.created_at - q.claimed_at from questions q join replies r on r.question_id = q.id where ${range}`,
-      )
-      .raw(),
-    changes: sqlite.prepare<[], number>('select total_changes()').pluck(),
-    touchedHours: sqlite
-      .prepare<[number], number>(`select distinct received_at / ${HOUR_MS} from questions where updated_at >= ?`)
-      .pluck(),
-  };
+export function createHourSummaries(reads: MetricsReads, clock: Clock, maxHours = 62 * 24) {
   const expertIds: string[] = [];
   const expertIndex = new Map<string, number>();
   const intern = (id: string) => {
@@ -218,8 +197,15 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
   /** Hours read from the database since start (summaries built): what the tests count to see the cache work. */
   let hoursRead = 0;
 
+  let turn: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = turn.then(work);
+    turn = result.catch(() => undefined);
+    return result;
+  }
+
   /** Reads the questions received in [start, end) into one summary per hour that has any. */
-  function read(start: number, end: number): Map<number, HourSummary> {
+  async function read(start: number, end: number): Promise<Map<number, HourSummary>> {
     if (end > start) hoursRead += Math.ceil((end - start) / HOUR_MS);
     const hours = new Map<number, SummaryBuilder>();
     const hourOf = (receivedAt: number) => {
@@ -228,36 +214,38 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
       if (!builder) hours.set(hour, (builder = new SummaryBuilder(hour * HOUR_MS, HOUR_MS)));
       return builder;
     };
-    for (const [receivedAt, status, claimedAt, firstReplyAt, slaDueAt] of statements.questions.iterate(start, end)) {
-      const h = hourOf(receivedAt);
-      h.received++;
-      h.byStatus.set(status, (h.byStatus.get(status) ?? 0) + 1);
-      if (ANSWERED.has(status)) h.answered++;
-      if (claimedAt !== null) h.claimMs.push(claimedAt - receivedAt);
-      if (firstReplyAt !== null) h.replyMs.push(firstReplyAt - receivedAt);
-      if (status === 'dismissed') continue;
-      if (firstReplyAt === null) h.openDueAt.push(slaDueAt);
-      else if (firstReplyAt > slaDueAt) h.lateReplies++;
-    }
-    for (const [receivedAt, slug, status, ms] of statements.tags.iterate(start, end)) {
-      const tag = hourOf(receivedAt).tag(slug);
-      tag.total++;
-      if (ANSWERED.has(status)) tag.answered++;
-      if (ms !== null) tag.replyMs.push(ms);
-    }
-    for (const [receivedAt, authorId, status, ms] of statements.replies.iterate(start, end)) {
-      hourOf(receivedAt).experts.reply(
-        intern(authorId),
-        REPLY_STATUS[status as keyof typeof REPLY_STATUS] ?? REPLY_STATUS.other,
-        ms ?? Number.NaN,
-      );
-    }
+    await reads.eachInRange(start, end, {
+      question(receivedAt, status, claimedAt, firstReplyAt, slaDueAt) {
+        const h = hourOf(receivedAt);
+        h.received++;
+        h.byStatus.set(status, (h.byStatus.get(status) ?? 0) + 1);
+        if (ANSWERED.has(status)) h.answered++;
+        if (claimedAt !== null) h.claimMs.push(claimedAt - receivedAt);
+        if (firstReplyAt !== null) h.replyMs.push(firstReplyAt - receivedAt);
+        if (status === 'dismissed') return;
+        if (firstReplyAt === null) h.openDueAt.push(slaDueAt);
+        else if (firstReplyAt > slaDueAt) h.lateReplies++;
+      },
+      tag(receivedAt, slug, status, ms) {
+        const tag = hourOf(receivedAt).tag(slug);
+        tag.total++;
+        if (ANSWERED.has(status)) tag.answered++;
+        if (ms !== null) tag.replyMs.push(ms);
+      },
+      reply(receivedAt, authorId, status, ms) {
+        hourOf(receivedAt).experts.reply(
+          intern(authorId),
+          REPLY_STATUS[status as keyof typeof REPLY_STATUS] ?? REPLY_STATUS.other,
+          ms ?? Number.NaN,
+        );
+      },
+    });
     return new Map([...hours].map(([hour, builder]) => [hour, builder.finish()]));
   }
 
   /** Reads the hours [first, end) into the cache, in one range read; an hour without questions gets an empty summary. */
-  function cacheHours(first: number, end: number) {
-    const found = read(first * HOUR_MS, end * HOUR_MS);
+  async function cacheHours(first: number, end: number) {
+    const found = await read(first * HOUR_MS, end * HOUR_MS);
     for (let hour = first; hour < end; hour++)
       cache.set(hour, found.get(hour) ?? new SummaryBuilder(hour * HOUR_MS, HOUR_MS).finish());
   }
@@ -268,12 +256,12 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
    * for a write that commits later with an earlier timestamp. Looking from the newest update less the slack instead
    * would drop those same hours again at every later write, to any table, until another question changed: scattered
    * hours re-read on every request (docs/architecture.md#why-some-rules-are-so).
+   * The mark is taken before the hours are looked for: a write in between is found now or at the next check.
    */
-  function forgetTouchedHours() {
-    const changes = statements.changes.get()!;
-    const dataVersion = sqlite.pragma('data_version', { simple: true }) as number;
+  async function forgetTouchedHours() {
+    const { changes, dataVersion } = await reads.writeMark();
     if (changes === seen.changes && dataVersion === seen.dataVersion) return;
-    if (cache.size > 0) for (const hour of statements.touchedHours.all(seen.since)) forget(hour);
+    if (cache.size > 0) for (const hour of await reads.hoursTouchedSince(seen.since)) forget(hour);
     seen = { changes, dataVersion, since: Math.max(seen.since, clock.now() - CLOCK_SLACK_MS) };
   }
 
@@ -288,67 +276,70 @@ export function createHourSummaries(db: Db, clock: Clock, maxHours = 62 * 24) {
      * least one): a warm-up can fill the cache in slices with the event loop free between them. True once none is
      * missing.
      */
-    fillMissing(from: number, to: number, budgetMs: number): boolean {
-      forgetTouchedHours();
-      const started = performance.now();
-      let readAny = false;
-      for (let hour = Math.floor(to / HOUR_MS) - 1; hour >= Math.ceil(from / HOUR_MS); hour--) {
-        if (cache.has(hour)) continue;
-        if (readAny && performance.now() - started >= budgetMs) return false;
-        readAny = true;
-        cacheHours(hour, hour + 1);
-      }
-      return true;
+    fillMissing(from: number, to: number, budgetMs: number): Promise<boolean> {
+      return inTurn(async () => {
+        await forgetTouchedHours();
+        const started = performance.now();
+        let readAny = false;
+        for (let hour = Math.floor(to / HOUR_MS) - 1; hour >= Math.ceil(from / HOUR_MS); hour--) {
+          if (cache.has(hour)) continue;
+          if (readAny && performance.now() - started >= budgetMs) return false;
+          readAny = true;
+          await cacheHours(hour, hour + 1);
+        }
+        return true;
+      });
     },
 
     /** Summaries of the questions received in [from, to), oldest first: one per hour, or with `wholeDays` one per UTC
      * day for the days the window covers whole. */
-    between(from: number, to: number, { wholeDays = false } = {}): HourSummary[] {
-      if (!(from < to)) return [];
-      forgetTouchedHours();
-      const firstFull = Math.ceil(from / HOUR_MS);
-      const endFull = Math.floor(to / HOUR_MS);
-      if (firstFull >= endFull) return [...read(from, to).values()];
-      const parts = [...read(from, firstFull * HOUR_MS).values()];
-      let missingFrom: number | null = null;
-      const fill = (until: number) => {
-        if (missingFrom === null) return;
-        cacheHours(missingFrom, until);
-        missingFrom = null;
-      };
-      for (let hour = firstFull; hour < endFull; hour++) {
-        if (!cache.has(hour)) missingFrom ??= hour;
-        else fill(hour);
-      }
-      fill(endFull);
-      const use = (hour: number) => {
-        const summary = cache.get(hour)!;
-        cache.delete(hour);
-        cache.set(hour, summary); // least recently used first, for eviction
-        return summary;
-      };
-      for (let hour = firstFull; hour < endFull; ) {
-        if (wholeDays && hour % 24 === 0 && hour + 24 <= endFull) {
-          let day = days.get(hour / 24);
-          if (day) for (let h = hour; h < hour + 24; h++) use(h);
-          else {
-            const builder = new SummaryBuilder(hour * HOUR_MS, DAY_MS);
-            for (let h = hour; h < hour + 24; h++) builder.add(use(h));
-            days.set(hour / 24, (day = builder.finish()));
+    between(from: number, to: number, { wholeDays = false } = {}): Promise<HourSummary[]> {
+      if (!(from < to)) return Promise.resolve([]);
+      return inTurn(async () => {
+        await forgetTouchedHours();
+        const firstFull = Math.ceil(from / HOUR_MS);
+        const endFull = Math.floor(to / HOUR_MS);
+        if (firstFull >= endFull) return [...(await read(from, to)).values()];
+        const parts = [...(await read(from, firstFull * HOUR_MS)).values()];
+        let missingFrom: number | null = null;
+        for (let hour = firstFull; hour <= endFull; hour++) {
+          if (hour < endFull && !cache.has(hour)) missingFrom ??= hour;
+          else if (missingFrom !== null) {
+            await cacheHours(missingFrom, hour);
+            missingFrom = null;
           }
-          if (day.received > 0) parts.push(day);
-          hour += 24;
-        } else {
-          const summary = use(hour++);
-          if (summary.received > 0) parts.push(summary);
         }
-      }
-      parts.push(...read(endFull * HOUR_MS, to).values());
-      for (const hour of cache.keys()) {
-        if (cache.size <= maxHours) break;
-        forget(hour);
-      }
-      return parts;
+        const after = await read(endFull * HOUR_MS, to);
+        const use = (hour: number) => {
+          const summary = cache.get(hour);
+          if (!summary) throw new Error(`hour ${hour} was not cached`);
+          cache.delete(hour);
+          cache.set(hour, summary); // least recently used first, for eviction
+          return summary;
+        };
+        for (let hour = firstFull; hour < endFull; ) {
+          if (wholeDays && hour % 24 === 0 && hour + 24 <= endFull) {
+            let day = days.get(hour / 24);
+            if (day) for (let h = hour; h < hour + 24; h++) use(h);
+            else {
+              const builder = new SummaryBuilder(hour * HOUR_MS, DAY_MS);
+              for (let h = hour; h < hour + 24; h++) builder.add(use(h));
+              days.set(hour / 24, (day = builder.finish()));
+            }
+            if (day.received > 0) parts.push(day);
+            hour += 24;
+          } else {
+            const summary = use(hour++);
+            if (summary.received > 0) parts.push(summary);
+          }
+        }
+        parts.push(...after.values());
+        for (const hour of cache.keys()) {
+          if (cache.size <= maxHours) break;
+          forget(hour);
+        }
+        return parts;
+      });
     },
   };
 }

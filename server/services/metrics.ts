@@ -1,7 +1,7 @@
 // What the network delivers, over questions received in [from, to): volume, answer rate, time to claim and to the
 // first public reply, SLA breaches, by tag and by expert. Built from per-hour and per-day summaries (metrics-hours.ts),
 // so a request costs a merge of what is already known plus a read of the hours that changed.
-import type { Db } from '../../db/client.js';
+import type { ReadRepositories } from '../repositories/index.js';
 import type { Metrics } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
@@ -142,33 +142,24 @@ function dueBefore(dueAt: Float64Array, now: number): number {
   return lo;
 }
 
-export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
-  const sqlite = db.$client;
-  const hours = createHourSummaries(db, clock);
+export function createMetricsService({
+  data,
+  clock,
+}: {
+  data: Pick<ReadRepositories, 'metrics' | 'names'>;
+  clock: Clock;
+}) {
+  const hours = createHourSummaries(data.metrics, clock);
   const values = scratch();
   const expertTimes = scratch();
-  const statements = {
-    names: sqlite.prepare<[string], { id: string; name: string }>(
-      'select id, name from users where id in (select value from json_each(?))',
-    ),
-    open: sqlite.prepare<[], { status: string; n: number }>(
-      "select status, count(*) n from questions where status in ('new','offered','claimed','escalated','in_review') group by status",
-    ),
-    // Questions answered today were received at most a few days ago: a range of the covering received_at index.
-    // The unary + keeps SQLite from the (status, received_at) index, which would read every row.
-    answeredSince: sqlite.prepare<[number, number], { n: number }>(
-      "select count(*) n from questions where +status in ('answered','closed') and received_at >= ? and first_reply_at >= ?",
-    ),
-  };
 
   // Expert names, each looked up once: re-reading every expert's name is a visible part of a request on a large network
   // (docs/architecture.md#why-some-rules-are-so). A user's name is set when the account is created and never changed; a
   // feature that renames users must clear this cache.
   const names = new Map<string, string>();
-  function namesOf(ids: string[]): Map<string, string> {
+  async function namesOf(ids: string[]): Promise<Map<string, string>> {
     const missing = ids.filter((id) => !names.has(id));
-    if (missing.length > 0)
-      for (const user of statements.names.all(JSON.stringify(missing))) names.set(user.id, user.name);
+    if (missing.length > 0) for (const [id, name] of await data.names.of(missing)) names.set(id, name);
     return names;
   }
 
@@ -177,7 +168,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
    * then the reply times of the first `limit` experts gathered contiguously for their medians. The dashboard shows the
    * top 25 of what can be 10,000 experts: counting is cheap, the medians and the answer's size are not.
    */
-  function byExpert(parts: HourSummary[], limit: number): { rows: Metrics['byExpert']; total: number } {
+  async function byExpert(parts: HourSummary[], limit: number): Promise<{ rows: Metrics['byExpert']; total: number }> {
     const size = hours.expertIds.length;
     const [answered, approved, rejected, timed] = [0, 1, 2, 3].map(() => new Int32Array(size)) as [
       Int32Array,
@@ -200,7 +191,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
         timed[e] += group.offsets[j + 1]! - group.offsets[j]!;
       }
     }
-    const names = namesOf(order.map((e) => hours.expertIds[e]!));
+    const names = await namesOf(order.map((e) => hours.expertIds[e]!));
     const ranked = order.filter((e) => names.has(hours.expertIds[e]!)).sort((a, b) => answered[b]! - answered[a]!);
     const shown = ranked.slice(0, limit);
     // Where each shown expert's times go: a slot per shown expert, -1 for the rest.
@@ -274,12 +265,12 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       warming = (async () => {
         const to = clock.now();
         const from = to - days * DAY_MS;
-        while (!hours.fillMissing(from, to, sliceMs)) {
+        while (!(await hours.fillMissing(from, to, sliceMs))) {
           await new Promise((resolve) => setImmediate(resolve));
-          if (stopped || !sqlite.open) return false;
+          if (stopped) return false;
         }
         for (const span of new Set([Math.min(7, days), days]))
-          service.compute({ from: new Date(to - span * DAY_MS).toISOString(), to: new Date(to).toISOString() });
+          await service.compute({ from: new Date(to - span * DAY_MS).toISOString(), to: new Date(to).toISOString() });
         return true;
       })();
       return warming;
@@ -303,16 +294,16 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
      */
     async report(range: { from?: string; to?: string; experts?: number } = {}): Promise<Metrics> {
       const { from, to } = resolvePeriod(range, clock.now(), 7);
-      while (!hours.fillMissing(from, to, 10)) await new Promise((resolve) => setImmediate(resolve));
+      while (!(await hours.fillMissing(from, to, 10))) await new Promise((resolve) => setImmediate(resolve));
       return service.compute(range);
     },
 
     /** The window's metrics; `experts` keeps only that many of the experts who answered most (all by default). */
-    compute(range: { from?: string; to?: string; experts?: number } = {}): Metrics {
+    async compute(range: { from?: string; to?: string; experts?: number } = {}): Promise<Metrics> {
       const now = clock.now();
       const { from, to } = resolvePeriod(range, now, 7);
       const bucketMs = to - from <= 2 * DAY_MS ? HOUR_MS : DAY_MS;
-      const parts = hours.between(from, to, { wholeDays: bucketMs === DAY_MS });
+      const parts = await hours.between(from, to, { wholeDays: bucketMs === DAY_MS });
       const counts = new Map<string, number>();
       let total = 0;
       let slaBreaches = 0;
@@ -329,7 +320,7 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       }
       const byStatus = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
       const answered = (byStatus.answered ?? 0) + (byStatus.closed ?? 0);
-      const experts = byExpert(parts, range.experts ?? Number.POSITIVE_INFINITY);
+      const experts = await byExpert(parts, range.experts ?? Number.POSITIVE_INFINITY);
       const considered = total - (byStatus.dismissed ?? 0);
       return {
         from: new Date(from).toISOString(),
@@ -358,11 +349,11 @@ export function createMetricsService({ db, clock }: { db: Db; clock: Clock }) {
       };
     },
 
-    live(experts: { appOpen: number; reachable: number }) {
+    async live(experts: { appOpen: number; reachable: number }) {
       const startOfDay = new Date(clock.now()).setUTCHours(0, 0, 0, 0);
-      const open = new Map(statements.open.all().map((r) => [r.status, r.n]));
+      const open = await data.metrics.openByStatus();
       const openCount = ['new', 'offered', 'claimed', 'escalated'].reduce((n, s) => n + (open.get(s) ?? 0), 0);
-      const answeredToday = statements.answeredSince.get(startOfDay - 7 * 24 * 3600_000, startOfDay)!.n;
+      const answeredToday = await data.metrics.answeredSince(startOfDay - 7 * 24 * 3600_000, startOfDay);
       return {
         open: openCount,
         inReview: open.get('in_review') ?? 0,

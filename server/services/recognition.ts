@@ -1,7 +1,6 @@
 // Expert recognition over [from, to): per expert and per store, answers posted, median time from claim to reply,
 // approval rate of reviewed replies, and customers' thank-yous (a `question.thanked` event counts for the author of
 // the question's last reply posted before it). A manager sees everyone; an expert sees only their own row.
-import type { Db } from '../../db/client.js';
 import type { Recognition, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
@@ -9,6 +8,7 @@ import { percentiles } from './metrics.js';
 import { createSentimentMetrics } from './sentiment-metrics.js';
 import { isManager } from './question-access.js';
 import { iso } from './presenters.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 interface Tally {
   answered: number;
@@ -31,59 +31,48 @@ function stats(t: Tally) {
   };
 }
 
-export function createRecognitionService({ db, clock }: { db: Db; clock: Clock }) {
-  const sqlite = db.$client;
-  const sentiment = createSentimentMetrics({ db, clock });
-  const statements = {
-    experts: sqlite.prepare<[], { id: string; name: string; store: string | null }>(
-      'select u.id id, u.name name, p.store store from expert_profiles p join users u on u.id = p.user_id where u.active = 1 order by u.name',
-    ),
-    replies: sqlite.prepare<[number, number], { authorId: string; status: string; ms: number | null }>(
-      `select r.author_id authorId, r.status status, r.created_at - q.claimed_at ms from replies r join questions q on q.id = r.question_id
-       where r.created_at >= ? and r.created_at < ?`,
-    ),
-    posted: sqlite.prepare<[number, number], { authorId: string; n: number }>(
-      "select author_id authorId, count(*) n from replies where status = 'posted' and posted_at >= ? and posted_at < ? group by author_id",
-    ),
-    // `+r.status`: without it SQLite may look the author up through every posted reply (replies_status) instead of the
-    // question's few (replies_question), once per thank-you.
-    thanks: sqlite.prepare<[number, number], { authorId: string | null }>(
-      `select (select r.author_id from replies r where r.question_id = e.question_id and +r.status = 'posted' and r.posted_at <= e.at
-               order by r.posted_at desc limit 1) authorId
-       from events e where e.type = 'question.thanked' and e.at >= ? and e.at < ?`,
-    ),
-  };
+export function createRecognitionService({
+  data,
+  clock,
+}: {
+  data: Pick<ReadRepositories, 'recognition' | 'sentiment' | 'names'>;
+  clock: Clock;
+}) {
+  const sentiment = createSentimentMetrics({ data, clock });
 
-  // One read transaction, so the three reads see the same replies and thank-yous (the analytics thread's connection
-  // would otherwise see what the server commits between them).
-  const tallies = sqlite.transaction((from: number, to: number): Map<string, Tally> => {
+  async function tallies(from: number, to: number): Promise<Map<string, Tally>> {
+    const rows = await data.recognition.between(from, to);
     const byExpert = new Map<string, Tally>();
-    const of = (id: string) => byExpert.get(id) ?? byExpert.set(id, emptyTally()).get(id)!;
-    for (const r of statements.replies.all(from, to)) {
+    const of = (id: string) => {
+      let tally = byExpert.get(id);
+      if (!tally) byExpert.set(id, (tally = emptyTally()));
+      return tally;
+    };
+    for (const r of rows.replies) {
       const t = of(r.authorId);
       if (r.status === 'rejected') t.rejected++;
       else if (r.status !== 'in_review') t.approved++;
       if (r.ms !== null && r.ms >= 0) t.times.push(r.ms);
     }
-    for (const r of statements.posted.all(from, to)) of(r.authorId).answered += r.n;
-    for (const r of statements.thanks.all(from, to)) if (r.authorId) of(r.authorId).thanks++;
+    for (const r of rows.posted) of(r.authorId).answered += r.n;
+    for (const r of rows.thanks) if (r.authorId) of(r.authorId).thanks++;
     return byExpert;
-  });
+  }
 
   return {
     /** `experts` keeps only that many of the experts, most answers first (all by default); stores count everyone. */
-    compute(user: User, range: { from?: string; to?: string; experts?: number }): Recognition {
+    async compute(user: User, range: { from?: string; to?: string; experts?: number }): Promise<Recognition> {
       const { from, to } = resolvePeriod(range, clock.now(), 30);
-      const byExpert = tallies(from, to);
+      const byExpert = await tallies(from, to);
       // Who turned an unhappy customer around: the sentiment shift of the threads each expert answered.
       const shifts = new Map(
-        sentiment.report({ from: iso(from), to: iso(to) }).byExpert.map((e) => [e.expertId, e] as const),
+        (await sentiment.report({ from: iso(from), to: iso(to) })).byExpert.map((e) => [e.expertId, e] as const),
       );
       const shiftOf = (id: string) => ({
         negativeThreads: shifts.get(id)?.negativeThreads ?? 0,
         turned: shifts.get(id)?.turned ?? 0,
       });
-      const roster = statements.experts.all().filter((e) => isManager(user) || e.id === user.id);
+      const roster = (await data.recognition.roster()).filter((e) => isManager(user) || e.id === user.id);
       if (roster.length === 0 && !isManager(user)) roster.push({ id: user.id, name: user.name, store: null });
       const experts = roster
         .map((e) => ({

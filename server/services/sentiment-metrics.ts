@@ -1,11 +1,11 @@
 // How customers felt over questions received in [from, to), and whether answering in public turned the negative
 // ones around: for each answered thread, the customer's latest post before the brand's first posted answer and their
 // next post after it (domain/sentiment.ts, shiftAround), counted over time, by tag and by the answering expert.
-import type { Db } from '../../db/client.js';
 import type { SentimentMetrics } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { resolvePeriod } from '../domain/period.js';
 import { type CustomerPost, type SentimentLabel, shiftAround } from '../domain/sentiment.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,38 +23,15 @@ const entry = (map: Map<string, Counts>, key: string) => {
 };
 const withShare = (c: Counts) => ({ ...c, turnedShare: c.heardAfter > 0 ? c.turned / c.heardAfter : null });
 
-export function createSentimentMetrics({ db, clock }: { db: Db; clock: Clock }) {
-  const sqlite = db.$client;
-  const statements = {
-    received: sqlite.prepare<[number, number], { receivedAt: number; label: SentimentLabel | null }>(
-      'select received_at receivedAt, sentiment_label label from questions where received_at >= ? and received_at < ?',
-    ),
-    // Each question received in the window with its first posted answer (who, when) and its own post.
-    answered: sqlite.prepare<
-      [number, number],
-      { id: string; receivedAt: number; at: number; label: SentimentLabel | null; expertId: string; postedAt: number }
-    >(
-      `select q.id, q.received_at receivedAt, q.created_at at, q.sentiment_label label, r.author_id expertId,
-              r.posted_at postedAt
-         from questions q
-         join replies r on r.id = (select id from replies where question_id = q.id and status = 'posted'
-                                   order by posted_at, id limit 1)
-        where q.received_at >= ? and q.received_at < ?`,
-    ),
-    followUps: sqlite.prepare<[string], { questionId: string; at: number; label: SentimentLabel | null }>(
-      `select question_id questionId, at, sentiment_label label from messages
-        where direction = 'in' and question_id in (select value from json_each(?)) order by at`,
-    ),
-    tags: sqlite.prepare<[string], { questionId: string; slug: string }>(
-      'select question_id questionId, slug from question_tags where question_id in (select value from json_each(?))',
-    ),
-    names: sqlite.prepare<[string], { id: string; name: string }>(
-      'select id, name from users where id in (select value from json_each(?))',
-    ),
-  };
-
+export function createSentimentMetrics({
+  data,
+  clock,
+}: {
+  data: Pick<ReadRepositories, 'sentiment' | 'names'>;
+  clock: Clock;
+}) {
   return {
-    report(range: { from?: string; to?: string } = {}): SentimentMetrics {
+    async report(range: { from?: string; to?: string } = {}): Promise<SentimentMetrics> {
       const { from, to } = resolvePeriod(range, clock.now(), 7);
       const bucketMs = to - from <= 2 * DAY_MS ? HOUR_MS : DAY_MS;
       const bucketOf = (at: number) => Math.floor(at / bucketMs) * bucketMs;
@@ -65,15 +42,15 @@ export function createSentimentMetrics({ db, clock }: { db: Db; clock: Clock }) 
         if (!b) buckets.set(key, (b = { ...zero(), negative: 0, neutral: 0, positive: 0, unscored: 0 }));
         return b;
       };
-      for (const q of statements.received.iterate(from, to)) bucket(q.receivedAt)[q.label ?? 'unscored']++;
+      await data.sentiment.eachReceived(from, to, (receivedAt, label) => {
+        bucket(receivedAt)[label ?? 'unscored']++;
+      });
 
-      const threads = statements.answered.all(from, to);
-      const ids = JSON.stringify(threads.map((q) => q.id));
+      const { threads, followUps, tags } = await data.sentiment.answeredBetween(from, to);
       const posts = new Map<string, CustomerPost[]>(threads.map((q) => [q.id, [{ at: q.at, label: q.label }]]));
-      for (const m of statements.followUps.iterate(ids)) posts.get(m.questionId)?.push({ at: m.at, label: m.label });
+      for (const m of followUps) posts.get(m.questionId)?.push({ at: m.at, label: m.label });
       const tagsOf = new Map<string, string[]>();
-      for (const t of statements.tags.iterate(ids))
-        tagsOf.set(t.questionId, [...(tagsOf.get(t.questionId) ?? []), t.slug]);
+      for (const t of tags) tagsOf.set(t.questionId, [...(tagsOf.get(t.questionId) ?? []), t.slug]);
 
       const total = zero();
       const byTag = new Map<string, Counts>();
@@ -91,7 +68,7 @@ export function createSentimentMetrics({ db, clock }: { db: Db; clock: Clock }) 
         for (const tag of tagsOf.get(q.id) ?? []) count(entry(byTag, tag), shift);
         count(entry(byExpert, q.expertId), shift);
       }
-      const names = new Map(statements.names.all(JSON.stringify([...byExpert.keys()])).map((u) => [u.id, u.name]));
+      const names = await data.names.of([...byExpert.keys()]);
       const mostNegative = (a: [string, Counts], b: [string, Counts]) =>
         b[1].negativeThreads - a[1].negativeThreads || (a[0] < b[0] ? -1 : 1);
       return {
