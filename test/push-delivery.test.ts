@@ -39,7 +39,7 @@ async function setup(t: Test, options: { experts?: number } = {}) {
       })
     ).json().question;
   const settle = async () => {
-    app.services.notifier.flush();
+    await app.services.notifier.flush();
     await app.services.push.sender.drain();
   };
   return { service, clock, app, admin, experts, manager, ingest, settle };
@@ -208,7 +208,7 @@ t.test('managers hear of escalations, SLA at risk and breached, and the chat web
   const question = await ingest('hdmi port on my tv is loose');
 
   clock.advance(600_001);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   await settle();
   t.match(payloads(service, managerDeviceId).at(-1), {
     type: 'question.escalated',
@@ -221,15 +221,15 @@ t.test('managers hear of escalations, SLA at risk and breached, and the chat web
   });
 
   clock.advance(18 * 60_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   await settle();
   t.match(payloads(service, managerDeviceId).at(-1), { type: 'sla.at_risk', body: /Due in 2 minutes/ });
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   await settle();
   t.equal(payloads(service, managerDeviceId).filter((p) => p.type === 'sla.at_risk').length, 1, 'announced once');
 
   clock.advance(3 * 60_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   await settle();
   t.match(payloads(service, managerDeviceId).at(-1), { type: 'sla.breached', body: /Overdue by 1 minute/ });
   t.same(
@@ -334,13 +334,13 @@ t.test(
     t.equal(service.received.length, 2);
     // As if the server died between the offer's commit and writing its notification.
     app.services.db.$client.prepare('delete from notification_deliveries where user_id = ?').run(experts[1]!.user.id);
-    t.equal(app.services.notifier.reconcile(), 1, 'the missing one is queued');
+    t.equal(await app.services.notifier.reconcile(), 1, 'the missing one is queued');
     await settle();
     t.same(
       service.received.map((m) => m.subscriptionId).sort(),
       [experts[0]!.deviceId, experts[1]!.deviceId, experts[1]!.deviceId].sort(),
     );
-    t.equal(app.services.notifier.reconcile(), 0, 'and nothing twice');
+    t.equal(await app.services.notifier.reconcile(), 0, 'and nothing twice');
   },
 );
 
@@ -380,7 +380,7 @@ t.test('a reply that fails to post alerts managers by push and on the chat webho
     201,
   );
   await app.services.outbox.run();
-  app.services.notifier.flush();
+  await app.services.notifier.flush();
   await app.services.push.sender.drain();
   t.match(payloads(service, managerDeviceId).at(-1), {
     type: 'post.failed',

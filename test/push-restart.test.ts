@@ -31,11 +31,11 @@ t.test('a restart sends what a crash left unwritten, and nothing twice', async (
       author: { handle: 'c' },
     })
   ).json().question;
-  first.services.notifier.flush();
+  await first.services.notifier.flush();
   await first.services.push.sender.drain();
   clock.advance(25 * 60_000);
-  first.services.dispatcher.tick();
-  first.services.notifier.flush();
+  await first.services.dispatcher.tick();
+  await first.services.notifier.flush();
   await first.services.push.sender.drain();
   const types = () => service.received.map((m) => (m.payload as PushPayload).type);
   t.same(types().sort(), ['offer', 'offer', 'sla.at_risk']);
@@ -54,8 +54,8 @@ t.test('a restart sends what a crash left unwritten, and nothing twice', async (
     service.received.at(-1)!.payload && (service.received.at(-1)!.payload as PushPayload).questionId,
     question.id,
   );
-  second.services.dispatcher.tick();
-  second.services.notifier.flush();
+  await second.services.dispatcher.tick();
+  await second.services.notifier.flush();
   await second.services.push.sender.drain();
   t.equal(
     types().filter((type) => type === 'sla.at_risk').length,
@@ -63,8 +63,8 @@ t.test('a restart sends what a crash left unwritten, and nothing twice', async (
     'the SLA at risk is not announced again after the restart',
   );
   clock.advance(6 * 60_000);
-  second.services.dispatcher.tick();
-  second.services.notifier.flush();
+  await second.services.dispatcher.tick();
+  await second.services.notifier.flush();
   await second.services.push.sender.drain();
   t.equal(types().filter((type) => type === 'sla.breached').length, 1, 'the breach is still announced, once');
 });

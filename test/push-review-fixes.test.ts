@@ -27,7 +27,7 @@ t.test('a withdrawal reaches only the experts whose offer this claim or assignme
   }
   const manager = await createUser(app, 'manager');
   const settle = async () => {
-    app.services.notifier.flush();
+    await app.services.notifier.flush();
     await app.services.push.sender.drain();
   };
   const types = (i: number) =>

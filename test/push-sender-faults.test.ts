@@ -72,10 +72,12 @@ function sender(
 ) {
   const { allowLocal = true, resolve, ...deps } = options;
   const transport = createPushTransport({ allowLocal, extraCa: service.ca }, resolve);
+  const { data, uow } = app.services;
   const created = createPushSender({
-    db: app.services.db,
+    data,
+    uow,
     clock,
-    vapid: loadVapidKeys(app.services.db, clock, { subject: DEFAULT_VAPID_SUBJECT }),
+    vapid: () => loadVapidKeys({ data, uow, clock }, { subject: DEFAULT_VAPID_SUBJECT }),
     transport,
     log: app.log,
     subscriptions: app.services.push.subscriptions,
@@ -154,19 +156,20 @@ t.test(
     const subscription = service.subscribe();
     await as(app, expert).post('/api/me/push-subscriptions', subscription);
     const manager = await createUser(app, 'manager');
-    // SQLITE_BUSY once in each callback that writes: the notifier's batch, the sender's read of due rows, its outcomes.
-    const db = app.services.db;
-    const transaction = db.transaction.bind(db);
+    // SQLITE_BUSY once in each callback that writes: the notifier's batch, the sender's read of due rows, its outcomes
+    // (a unit that cannot begin its transaction).
+    const { db, uow } = app.services;
+    const run = uow.run.bind(uow);
     const failOnce = new Set(['flushQueue', 'take', 'writeSettled']);
     const failed: string[] = [];
-    db.transaction = ((work: Parameters<typeof transaction>[0]) => {
-      const where = /at (?:\w+\.)?(flushQueue|take|writeSettled)\b/.exec(new Error().stack ?? '')?.[1];
+    uow.run = ((work) => {
+      const where = /at (?:async )?(?:\w+\.)?(flushQueue|take|writeSettled)\b/.exec(new Error().stack ?? '')?.[1];
       if (where && failOnce.delete(where)) {
         failed.push(where);
-        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        return Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
       }
-      return transaction(work);
-    }) as typeof db.transaction;
+      return run(work);
+    }) as typeof uow.run;
     const ingested = await as(app, manager).post('/api/questions', {
       channel: 'api',
       externalId: 'busy-1',
@@ -313,11 +316,11 @@ t.test('a withdrawal written while its offer is in flight does not overtake it',
       author: { handle: 'c' },
     })
   ).json().question;
-  app.services.notifier.flush();
+  await app.services.notifier.flush();
   app.services.push.sender.wake();
   await service.waitFor((messages) => messages.some((m) => m.subscriptionId === experts[1]!.deviceId));
   t.equal((await as(app, experts[1]!).post(`/api/questions/${question.id}/claim`)).statusCode, 200);
-  app.services.notifier.flush();
+  await app.services.notifier.flush();
   await app.services.push.sender.drain();
   const types = service.received
     .filter((m) => m.subscriptionId === experts[0]!.deviceId)

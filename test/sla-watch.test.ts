@@ -12,11 +12,12 @@ t.test('a backlog of 180 questions: 30 breached, 150 at risk with one due time â
   const manager = await createUser(app, 'manager');
   const announced: { event: string; id: string }[] = [];
   const watch = createSlaWatch({
-    db: app.services.db,
+    data: app.services.data,
+    uow: app.services.uow,
     clock,
     presenters: app.services.presenters,
     slaMs,
-    announce: (alerts) => {
+    announce: async (_unit, alerts) => {
       for (const { event, question } of alerts) announced.push({ event, id: question.id });
     },
   });
@@ -38,7 +39,7 @@ t.test('a backlog of 180 questions: 30 breached, 150 at risk with one due time â
   const late = await ingest(150, 'late');
   // The server was down from here until both groups crossed: the early ones are breached, the late ones at risk.
   clock.advance(29 * 60_000);
-  for (let tick = 0; tick < 6; tick++) watch.tick(clock.now());
+  for (let tick = 0; tick < 6; tick++) await watch.tick(clock.now());
   const of = (event: string, ids: string[]) => announced.filter((a) => a.event === event && ids.includes(a.id));
   t.equal(of('sla.breached', early).length, 30, 'every breached question announced');
   t.equal(of('sla.at_risk', late).length, 150, 'every at-risk question announced, though they share one due time');

@@ -1,16 +1,17 @@
 // Decides who hears of what by push and on the desk's chat webhook, from the realtime events the hub publishes after
 // each commit. Events are gathered for one turn of the event loop and written as delivery rows (one per device) in
-// one short transaction, then the sender is woken: the request that caused them never waits on a push service.
-// A crash between a commit and this write loses no offer: reconcile() at start queues open offers that have none.
-// SLA alerts come from the SLA watch (sla-watch.ts) through announce().
-import { and, eq, gt, gte, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { notificationDeliveries, offers, pushSubscriptions, questions, replies, users } from '../../db/schema.js';
+// one short unit of work, then the sender is woken: the request that caused them never waits on a push service.
+// Batches are written one after another, in the order of their events, so a withdrawal is never written before its
+// offer. A crash between a commit and this write loses no offer: reconcile() at start queues open offers that have
+// none. SLA alerts come from the SLA watch (sla-watch.ts) through announce(), in the watch's unit.
 import type { QuestionSummary } from '../contracts/api.js';
 import type { ClientEventMap, ClientEventType } from '../contracts/events.js';
 import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { NewNotification } from '../repositories/notifications.js';
+import type { Device } from '../repositories/push-subscriptions.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
 import type { Presenters } from '../services/presenters.js';
 import {
@@ -25,7 +26,7 @@ import {
 } from './push-messages.js';
 
 interface Deps {
-  db: Db;
+  uow: UnitOfWork;
   clock: Clock;
   hub: RealtimeHub;
   presenters: Presenters;
@@ -35,48 +36,33 @@ interface Deps {
   log?: { warn(details: object, message: string): void };
 }
 
+// What the events of a turn ask for; those that need the database to be addressed (who held an offer, whether a
+// reply was reviewed, what a question says) are resolved when the batch is written, in its unit, so the hub's
+// listener stays synchronous and the batch keeps the events' order (a hand-off's assignment meets its note there).
 type Pending =
   | { to: 'users'; userIds: string[]; message: OutgoingMessage; questionId: string }
   | { to: 'managers'; event: AlertEvent; message: OutgoingMessage; questionId: string }
   | { to: 'claimed'; question: QuestionSummary; expertId: string; expertName: string; ended: string[] }
-  | { to: 'dismissed'; question: QuestionSummary };
-type Addressed = Exclude<Pending, { to: 'claimed' | 'dismissed' }>;
+  | { to: 'dismissed'; question: QuestionSummary }
+  | { to: 'mentioned'; userIds: string[]; questionId: string; from: string; text: string }
+  | {
+      to: 'reviewed';
+      replyId: string;
+      authorId: string;
+      approved: boolean;
+      feedback: string | null;
+      editedBy: string | null;
+      question: QuestionSummary;
+    };
+type Addressed = Extract<Pending, { to: 'users' | 'managers' }>;
 
-export function createNotifier({ db, clock, hub, presenters, webhook, wake, config, log }: Deps) {
+export function createNotifier({ uow, clock, hub, presenters, webhook, wake, config, log }: Deps) {
   let queue: Pending[] = [];
   let scheduled = false;
+  /** The batch being written: the next one starts once it has settled. */
+  let writing: Promise<void> = Promise.resolve();
 
-  const insert = (rows: (typeof notificationDeliveries.$inferInsert)[]) => {
-    for (let i = 0; i < rows.length; i += 200)
-      db.insert(notificationDeliveries)
-        .values(rows.slice(i, i + 200))
-        .run();
-  };
-
-  function devicesOf(userIds: string[]) {
-    if (userIds.length === 0) return [];
-    return db
-      .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
-      .from(pushSubscriptions)
-      .where(inArray(pushSubscriptions.userId, userIds))
-      .all();
-  }
-
-  function managerDevices() {
-    return db
-      .select({ id: pushSubscriptions.id, userId: pushSubscriptions.userId })
-      .from(pushSubscriptions)
-      .innerJoin(users, eq(users.id, pushSubscriptions.userId))
-      .where(and(eq(users.active, true), inArray(users.role, ['manager', 'admin'])))
-      .all();
-  }
-
-  function rowsFor(
-    devices: { id: string; userId: string }[],
-    message: OutgoingMessage,
-    questionId: string | null,
-    now: number,
-  ) {
+  function rowsFor(devices: Device[], message: OutgoingMessage, questionId: string | null, now: number) {
     return devices.map((device) => ({
       id: newId(now),
       kind: 'push' as const,
@@ -93,7 +79,7 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
     }));
   }
 
-  function chatRow(event: AlertEvent, message: OutgoingMessage, questionId: string, now: number) {
+  function chatRow(event: AlertEvent, message: OutgoingMessage, questionId: string, now: number): NewNotification[] {
     const { url, events } = webhook();
     if (!url || !events.includes(event)) return [];
     return [
@@ -115,14 +101,13 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
   }
 
   /** A claim or an assignment: the assignee hears of an assignment; everyone else who was offered it, that it is gone. */
-  function claimed({ question, expertId, expertName, ended }: Extract<Pending, { to: 'claimed' }>): Addressed[] {
-    const own = db
-      .select({ reasons: offers.reasons })
-      .from(offers)
-      .where(and(eq(offers.questionId, question.id), eq(offers.expertId, expertId), eq(offers.state, 'claimed')))
-      .get();
+  async function claimed(
+    unit: Unit,
+    { question, expertId, expertName, ended }: Extract<Pending, { to: 'claimed' }>,
+  ): Promise<Addressed[]> {
+    const reasons = await unit.notifications.claimReasons(question.id, expertId);
     const out: Addressed[] = [];
-    if (own?.reasons['assigned-by-manager'])
+    if (reasons?.['assigned-by-manager'])
       out.push({
         to: 'users',
         userIds: [expertId],
@@ -142,13 +127,8 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
   }
 
   /** A dismissed question: offers it cut short (ended before their wave would have) are withdrawn. */
-  function dismissed(question: QuestionSummary, now: number): Addressed[] {
-    const cut = db
-      .selectDistinct({ id: offers.expertId })
-      .from(offers)
-      .where(and(eq(offers.questionId, question.id), eq(offers.state, 'expired'), gt(offers.expiresAt, now)))
-      .all()
-      .map((o) => o.id);
+  async function dismissed(unit: Unit, question: QuestionSummary, now: number): Promise<Addressed[]> {
+    const cut = await unit.notifications.offersCutShort(question.id, now);
     return cut.length > 0
       ? [
           {
@@ -159,6 +139,42 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
           },
         ]
       : [];
+  }
+
+  /** A note naming people: they hear of it if the question is still there to open. */
+  async function mentioned({ userIds, questionId, from, text }: Extract<Pending, { to: 'mentioned' }>) {
+    const question = await presenters.summaryById(questionId);
+    return question
+      ? [{ to: 'users' as const, userIds, message: mentionMessage(question, from, text), questionId }]
+      : [];
+  }
+
+  /** A reviewer decided on an answer. One approved with no review (policy) is one its author just sent: no news. */
+  async function reviewed(unit: Unit, item: Extract<Pending, { to: 'reviewed' }>): Promise<Addressed[]> {
+    if (item.approved && !(await unit.notifications.reviewerOf(item.replyId))) return [];
+    return [
+      {
+        to: 'users',
+        userIds: [item.authorId],
+        message: reviewMessage(item.question, item.approved, item.feedback, item.editedBy),
+        questionId: item.question.id,
+      },
+    ];
+  }
+
+  async function address(unit: Unit, item: Pending, now: number): Promise<Addressed[]> {
+    switch (item.to) {
+      case 'claimed':
+        return claimed(unit, item);
+      case 'dismissed':
+        return dismissed(unit, item.question, now);
+      case 'mentioned':
+        return mentioned(item);
+      case 'reviewed':
+        return reviewed(unit, item);
+      default:
+        return [item];
+    }
   }
 
   /** A hand-off is an assignment and a note naming the new holder at once: one notification, with the note. */
@@ -181,64 +197,56 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
     });
   }
 
-  /** Writes a batch of notifications: one row per device (and one for the chat webhook), then wakes the sender. */
-  function write(items: Pending[]) {
+  /** Writes a batch of notifications in the unit: one row per device (and one for the chat webhook). */
+  async function writeIn(unit: Unit, items: Pending[]): Promise<number> {
+    const now = clock.now();
+    const expanded: Addressed[] = [];
+    for (const item of items) expanded.push(...(await address(unit, item, now)));
+    let managers: Device[] | undefined;
+    let count = 0;
+    for (const item of mergeHandoffs(expanded)) {
+      const rows =
+        item.to === 'users'
+          ? rowsFor(await unit.pushSubscriptions.devicesOf(item.userIds), item.message, item.questionId, now)
+          : [
+              ...rowsFor(
+                (managers ??= await unit.pushSubscriptions.managerDevices()),
+                item.message,
+                item.questionId,
+                now,
+              ),
+              ...chatRow(item.event, item.message, item.questionId, now),
+            ];
+      // A newer message about a question replaces one still waiting for the same device (as the push service would).
+      for (const { subscriptionId, topic } of rows)
+        if (subscriptionId && topic) await unit.notifications.supersede(subscriptionId, topic);
+      await unit.notifications.insert(rows);
+      count += rows.length;
+    }
+    return count;
+  }
+
+  /** Writes a batch of notifications in a unit of its own, then wakes the sender. */
+  async function write(items: Pending[]): Promise<void> {
     if (items.length === 0) return;
-    let managers: { id: string; userId: string }[] | undefined;
-    const written = db.transaction(() => {
-      const now = clock.now();
-      const expanded = mergeHandoffs(
-        items.flatMap((item) =>
-          item.to === 'claimed' ? claimed(item) : item.to === 'dismissed' ? dismissed(item.question, now) : [item],
-        ),
-      );
-      let count = 0;
-      for (const item of expanded) {
-        const rows =
-          item.to === 'users'
-            ? rowsFor(devicesOf(item.userIds), item.message, item.questionId, now)
-            : [
-                ...rowsFor((managers ??= managerDevices()), item.message, item.questionId, now),
-                ...chatRow(item.event, item.message, item.questionId, now),
-              ];
-        supersede(rows);
-        insert(rows);
-        count += rows.length;
-      }
-      return count;
-    });
+    const written = await uow.run((unit) => writeIn(unit, items));
     if (written > 0) wake();
   }
 
-  /** A newer message about a question replaces one still waiting for the same device (as the push service would). */
-  function supersede(rows: { subscriptionId: string | null; topic: string | null }[]) {
-    for (const { subscriptionId, topic } of rows) {
-      if (!subscriptionId || !topic) continue;
-      db.update(notificationDeliveries)
-        .set({ state: 'dropped', lastError: 'replaced by a newer message' })
-        .where(
-          and(
-            eq(notificationDeliveries.state, 'pending'),
-            eq(notificationDeliveries.subscriptionId, subscriptionId),
-            eq(notificationDeliveries.topic, topic),
-          ),
-        )
-        .run();
-    }
-  }
-
-  // Runs from setImmediate: a failed write (SQLITE_BUSY while another process holds the lock) thrown from there would
-  // end the process. The batch is kept and written again shortly, with what was queued meanwhile.
-  function flushQueue() {
+  // A failed write (SQLITE_BUSY while another process holds the lock) keeps its batch, written again shortly with what
+  // was queued meanwhile; it is logged, never thrown (this runs from setImmediate and timers).
+  async function flushQueue(): Promise<void> {
     scheduled = false;
     const items = queue;
     queue = [];
     try {
-      write(items);
+      await write(items);
     } catch (error) {
       queue = [...items, ...queue];
-      scheduled = true;
-      setTimeout(flushQueue, 1000).unref();
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(() => void flush(), 1000).unref();
+      }
       if (log) log.warn({ err: error }, 'notifications not written yet; trying again in a second');
       else
         process.emitWarning(
@@ -248,11 +256,17 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
     }
   }
 
+  /** Writes what is queued once the batch before has settled; resolves when it is written (or kept for a retry). */
+  function flush(): Promise<void> {
+    writing = writing.then(flushQueue);
+    return writing;
+  }
+
   function enqueue(item: Pending) {
     queue.push(item);
     if (!scheduled) {
       scheduled = true;
-      setImmediate(flushQueue);
+      setImmediate(() => void flush());
     }
   }
 
@@ -279,36 +293,19 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
       }
       case 'note.mention': {
         const { questionId, from, text } = data as ClientEventMap['note.mention'];
-        const question = presenters.summaryById(questionId);
-        if (question)
-          enqueue({
-            to: 'users',
-            userIds: [...(to.users ?? [])],
-            message: mentionMessage(question, from, text),
-            questionId,
-          });
-        return;
+        return enqueue({ to: 'mentioned', userIds: [...(to.users ?? [])], questionId, from, text });
       }
       case 'reply.approved':
       case 'reply.rejected': {
         const { reply, question } = data as ClientEventMap['reply.approved'];
-        // An answer approved with no review (policy) is one its author just sent: nothing to tell them.
-        const reviewed = db
-          .select({ reviewerId: replies.reviewerId })
-          .from(replies)
-          .where(eq(replies.id, reply.id))
-          .get()?.reviewerId;
-        if (type === 'reply.approved' && !reviewed) return;
         return enqueue({
-          to: 'users',
-          userIds: [reply.authorId],
-          message: reviewMessage(
-            question,
-            type === 'reply.approved',
-            reply.feedback,
-            (data as Partial<ClientEventMap['reply.approved']>).editedBy ?? null,
-          ),
-          questionId: question.id,
+          to: 'reviewed',
+          replyId: reply.id,
+          authorId: reply.authorId,
+          approved: type === 'reply.approved',
+          feedback: reply.feedback,
+          editedBy: (data as Partial<ClientEventMap['reply.approved']>).editedBy ?? null,
+          question,
         });
       }
       case 'question.escalated': {
@@ -332,68 +329,45 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
     }
   }
 
-  /** Manager alerts raised outside the hub's events (the SLA watch), written now, in the caller's transaction. */
-  function announce(alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) {
-    write(
+  /**
+   * Manager alerts raised outside the hub's events (the SLA watch), written in the caller's unit. The sender is woken
+   * now: what it reads is read in a unit of its own, after this one.
+   */
+  async function announce(unit: Unit, alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) {
+    const written = await writeIn(
+      unit,
       alerts.map(({ event, question }) => ({
-        to: 'managers',
+        to: 'managers' as const,
         event,
         message: alertMessage(event, question, null, now),
         questionId: question.id,
       })),
     );
+    if (written > 0) wake();
   }
 
-  /** At start: open offers whose experts can be pushed to but have no delivery row yet (a crash lost them) get one. */
-  function reconcile(): number {
-    const now = clock.now();
-    const open = db
-      .select({
-        questionId: offers.questionId,
-        expertId: offers.expertId,
-        expiresAt: offers.expiresAt,
-        createdAt: offers.createdAt,
-      })
-      .from(offers)
-      .where(
-        and(
-          eq(offers.state, 'open'),
-          gt(offers.expiresAt, now),
-          sql`exists (select 1 from ${pushSubscriptions} where ${pushSubscriptions.userId} = ${offers.expertId})`,
-        ),
-      )
-      .all();
-    if (open.length === 0) return 0;
-    const since = Math.min(...open.map((o) => o.createdAt));
-    // Rows for these offers were written after the offers, so only recent rows need reading (by the state index).
-    const known = new Set(
-      db
-        .select({ userId: notificationDeliveries.userId, questionId: notificationDeliveries.questionId })
-        .from(notificationDeliveries)
-        .where(
-          and(
-            inArray(notificationDeliveries.state, ['pending', 'sending', 'sent', 'failed', 'dropped']),
-            gte(notificationDeliveries.nextAttemptAt, since),
-          ),
-        )
-        .all()
-        .map((d) => `${d.userId}:${d.questionId}`),
-    );
-    const missing = open.filter((o) => !known.has(`${o.expertId}:${o.questionId}`));
-    if (missing.length === 0) return 0;
-    const summaries = new Map(
-      presenters
-        .summaries(
-          db
-            .select()
-            .from(questions)
-            .where(inArray(questions.id, [...new Set(missing.map((o) => o.questionId))]))
-            .all(),
-        )
-        .map((s) => [s.id, s]),
-    );
-    write(
-      missing.flatMap((o): Pending[] => {
+  /**
+   * At start: open offers whose experts can be pushed to but have no delivery row yet (a crash lost them) get one.
+   * What is missing is read in the unit that writes it, so a row the notifier writes meanwhile is not doubled.
+   */
+  async function reconcile(): Promise<number> {
+    const { missing, written } = await uow.run(async (unit) => {
+      const now = clock.now();
+      const open = await unit.notifications.openOffersToDevices(now);
+      if (open.length === 0) return { missing: 0, written: 0 };
+      const since = Math.min(...open.map((o) => o.createdAt));
+      // Rows for these offers were written after the offers, so only recent rows need reading (by the state index).
+      const known = new Set(
+        (await unit.notifications.addresseesSince(since)).map((d) => `${d.userId}:${d.questionId}`),
+      );
+      const lost = open.filter((o) => !known.has(`${o.expertId}:${o.questionId}`));
+      if (lost.length === 0) return { missing: 0, written: 0 };
+      const summaries = new Map<string, QuestionSummary>();
+      for (const questionId of new Set(lost.map((o) => o.questionId))) {
+        const summary = await presenters.summaryById(questionId);
+        if (summary) summaries.set(questionId, summary);
+      }
+      const items = lost.flatMap((o): Pending[] => {
         const question = summaries.get(o.questionId);
         return question
           ? [
@@ -405,9 +379,11 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
               },
             ]
           : [];
-      }),
-    );
-    return missing.length;
+      });
+      return { missing: lost.length, written: await writeIn(unit, items) };
+    });
+    if (written > 0) wake();
+    return missing;
   }
 
   hub.onPublish(react);
@@ -416,7 +392,7 @@ export function createNotifier({ db, clock, hub, presenters, webhook, wake, conf
     announce,
     reconcile,
     /** Writes what the events of this turn queued now rather than on the next turn (tests, shutdown). */
-    flush: flushQueue,
+    flush,
   };
 }
 export type Notifier = ReturnType<typeof createNotifier>;

@@ -2,14 +2,13 @@
 // first public reply, once each. Driven by the dispatcher's tick. The watch keeps two marks — up to when each kind has
 // been looked at — and stores them in the transaction that writes the notifications, so after a restart nothing is
 // announced twice and nothing that crossed meanwhile is missed (an SLA is always set at least its length ahead).
-import { and, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { questions, serverKeys } from '../../db/schema.js';
+// One tick runs at a time: a tick that comes while one is under way is skipped (the next one reads from the marks).
+import type { QuestionRow } from '../../db/schema.js';
 import type { QuestionSummary } from '../contracts/api.js';
 import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
-import { OPEN_STATUSES } from '../domain/lifecycle.js';
-import { notHeldAsSpam } from '../services/dispatcher.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 import type { Presenters } from '../services/presenters.js';
 
 /** An SLA is at risk in its last fifth (the last 6 minutes of 30). */
@@ -19,11 +18,13 @@ const BATCH = 100;
 const MARKS = 'sla-watch';
 
 interface Deps {
-  db: Db;
+  data: Pick<ReadRepositories, 'serverKeys' | 'slaWatch'>;
+  uow: UnitOfWork;
   clock: Clock;
-  presenters: Presenters;
+  presenters: Pick<Presenters, 'summaries'>;
   slaMs: number;
-  announce: (alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) => void;
+  /** Writes the alerts in the given unit (the one that stores the marks). */
+  announce: (unit: Unit, alerts: { event: AlertEvent; question: QuestionSummary }[], now: number) => Promise<void>;
 }
 
 /** Up to where a kind has been looked at: a due time (for at-risk, less the risk window) and, at that time, an id. */
@@ -34,78 +35,100 @@ interface Mark {
 /** Every id sorts below it: a mark at this id has seen every question due at its time. */
 const PAST_EVERY_ID = '\uffff';
 
-export function createSlaWatch({ db, clock, presenters, slaMs, announce }: Deps) {
-  const stored = db.select().from(serverKeys).where(eq(serverKeys.name, MARKS)).get()?.value;
+export function createSlaWatch({ data, uow, clock, presenters, slaMs, announce }: Deps) {
   // From start, not from the first tick: a mark crossed in between is announced on that tick.
   const start = clock.now();
   const read = (at: string | undefined, id: string | undefined): Mark => ({
     at: at === undefined ? start : Number(at),
     id: id ?? PAST_EVERY_ID,
   });
-  let marks = { atRisk: read(stored?.atRisk, stored?.atRiskId), breached: read(stored?.breached, stored?.breachedId) };
+  /** Read from the database on the first tick. */
+  let marks: { atRisk: Mark; breached: Mark } | undefined;
+  let ticking = false;
   const riskMs = slaMs * AT_RISK_SHARE;
 
   /** Questions due after `from` (shifted by `shift`) up to `to`, in (due, id) order, so equal due times page too. */
-  const crossing = (from: Mark, to: number, shift: number) =>
-    db
-      .select()
-      .from(questions)
-      .where(
-        and(
-          inArray(questions.status, [...OPEN_STATUSES]),
-          isNull(questions.firstReplyAt),
-          notHeldAsSpam,
-          or(
-            gt(questions.slaDueAt, from.at + shift),
-            and(eq(questions.slaDueAt, from.at + shift), gt(questions.id, from.id)),
-          ),
-          lte(questions.slaDueAt, to + shift),
-        ),
-      )
-      .orderBy(questions.slaDueAt, questions.id)
-      .limit(BATCH)
-      .all();
+  const crossing = (reader: Pick<ReadRepositories, 'slaWatch'>, from: Mark, to: number, shift: number) =>
+    reader.slaWatch.awaitingFirstReply({ at: from.at + shift, id: from.id }, to + shift, BATCH);
 
   /** A full batch leaves the mark at its last row; a shorter one has seen everything up to `to`. */
-  const advance = (rows: { slaDueAt: number; id: string }[], mark: Mark, to: number, shift: number): Mark =>
-    rows.length === BATCH
-      ? { at: rows.at(-1)!.slaDueAt - shift, id: rows.at(-1)!.id }
+  const advance = (rows: { slaDueAt: number; id: string }[], mark: Mark, to: number, shift: number): Mark => {
+    const last = rows.at(-1);
+    return rows.length === BATCH && last
+      ? { at: last.slaDueAt - shift, id: last.id }
       : { at: Math.max(mark.at, to), id: PAST_EVERY_ID };
+  };
+
+  /** What a tick at `now` finds, from the marks `from`, and the marks it leaves. */
+  async function scan(reader: Pick<ReadRepositories, 'slaWatch'>, from: typeof marks & {}, now: number) {
+    const atRiskTo = Math.max(now, from.atRisk.at);
+    const breachedTo = Math.max(now, from.breached.at);
+    const atRiskRows = await crossing(reader, from.atRisk, atRiskTo, riskMs);
+    const breached = await crossing(reader, from.breached, breachedTo, 0);
+    return {
+      // Read and paged over whole; announced only while still ahead of their deadline (those past it are breaches).
+      atRisk: atRiskRows.filter((q) => q.slaDueAt > now),
+      breached,
+      found: atRiskRows.length > 0 || breached.length > 0,
+      next: {
+        atRisk: advance(atRiskRows, from.atRisk, atRiskTo, riskMs),
+        breached: advance(breached, from.breached, breachedTo, 0),
+      },
+    };
+  }
+
+  async function alerts(atRisk: QuestionRow[], breached: QuestionRow[]) {
+    return [
+      ...(await presenters.summaries(atRisk)).map((question) => ({ event: 'sla.at_risk' as const, question })),
+      ...(await presenters.summaries(breached)).map((question) => ({ event: 'sla.breached' as const, question })),
+    ];
+  }
+
+  async function tick(now: number): Promise<void> {
+    if (!marks) {
+      const stored = await data.serverKeys.get(MARKS);
+      marks ??= {
+        atRisk: read(stored?.atRisk, stored?.atRiskId),
+        breached: read(stored?.breached, stored?.breachedId),
+      };
+    }
+    const from = marks;
+    const seen = await scan(data, from, now);
+    if (!seen.found) {
+      marks = seen.next;
+      return;
+    }
+    // Something crossed: read again in the unit that announces it and stores the marks, so what is announced is what
+    // the marks say was seen.
+    marks = await uow.run(async (unit) => {
+      const found = await scan(unit, from, now);
+      if (found.found) {
+        await announce(unit, await alerts(found.atRisk, found.breached), now);
+        await unit.serverKeys.put(
+          MARKS,
+          {
+            atRisk: String(found.next.atRisk.at),
+            atRiskId: found.next.atRisk.id,
+            breached: String(found.next.breached.at),
+            breachedId: found.next.breached.id,
+          },
+          now,
+        );
+      }
+      return found.next;
+    });
+  }
 
   return {
-    tick(now: number) {
-      const atRiskTo = Math.max(now, marks.atRisk.at);
-      const breachedTo = Math.max(now, marks.breached.at);
-      const atRiskRows = crossing(marks.atRisk, atRiskTo, riskMs);
-      const breached = crossing(marks.breached, breachedTo, 0);
-      // Read and paged over whole; announced only while still ahead of their deadline (those past it are breaches).
-      const atRisk = atRiskRows.filter((q) => q.slaDueAt > now);
-      const next = {
-        atRisk: advance(atRiskRows, marks.atRisk, atRiskTo, riskMs),
-        breached: advance(breached, marks.breached, breachedTo, 0),
-      };
-      if (atRiskRows.length > 0 || breached.length > 0) {
-        const value = {
-          atRisk: String(next.atRisk.at),
-          atRiskId: next.atRisk.id,
-          breached: String(next.breached.at),
-          breachedId: next.breached.id,
-        };
-        db.transaction(() => {
-          announce(
-            [
-              ...presenters.summaries(atRisk).map((question) => ({ event: 'sla.at_risk' as const, question })),
-              ...presenters.summaries(breached).map((question) => ({ event: 'sla.breached' as const, question })),
-            ],
-            now,
-          );
-          db.insert(serverKeys)
-            .values({ name: MARKS, value, createdAt: now })
-            .onConflictDoUpdate({ target: serverKeys.name, set: { value } })
-            .run();
-        });
+    /** Announces what crossed since the last tick; resolves at once while another tick is under way. */
+    async tick(now: number): Promise<void> {
+      if (ticking) return;
+      ticking = true;
+      try {
+        await tick(now);
+      } finally {
+        ticking = false;
       }
-      marks = next;
     },
   };
 }

@@ -10,7 +10,7 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/push/vapid-public-key',
     { schema: { tags: ['push'], response: { 200: VapidPublicKeySchema, ...errorResponses } }, onRequest: anyone },
-    async () => ({ key: push.publicKey }),
+    async () => ({ key: await push.publicKey() }),
   );
 
   app.post(
@@ -46,7 +46,7 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: anyone,
     },
-    async (request) => ({ items: push.subscriptions.list(request.principal!.user.id) }),
+    async (request) => ({ items: await push.subscriptions.list(request.principal!.user.id) }),
   );
 
   app.delete(
@@ -56,7 +56,7 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: anyone,
     },
     async (request, reply) => {
-      push.subscriptions.remove(request.principal!.user.id, request.params.id);
+      await push.subscriptions.remove(request.principal!.user.id, request.params.id);
       return reply.code(204).send(null);
     },
   );

@@ -1,10 +1,9 @@
 // The VAPID key pair (RFC 8292). Browsers bind each push subscription to the public key they were given, so the pair
 // is made once and kept in the database; configured keys (VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY) win over stored ones.
-import { eq } from 'drizzle-orm';
 import webpush from 'web-push';
-import type { Db } from '../../db/client.js';
-import { serverKeys } from '../../db/schema.js';
 import type { Clock } from '../domain/clock.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 export interface VapidKeys {
   publicKey: string;
@@ -14,27 +13,26 @@ export interface VapidKeys {
 
 const NAME = 'vapid';
 
-export function loadVapidKeys(
-  db: Db,
-  clock: Clock,
+export async function loadVapidKeys(
+  { data, uow, clock }: { data: Pick<ReadRepositories, 'serverKeys'>; uow: UnitOfWork; clock: Clock },
   configured: { publicKey?: string; privateKey?: string; subject: string },
-): VapidKeys {
+): Promise<VapidKeys> {
   if (configured.publicKey && configured.privateKey)
     return { publicKey: configured.publicKey, privateKey: configured.privateKey, subject: configured.subject };
-  const stored = () => db.select().from(serverKeys).where(eq(serverKeys.name, NAME)).get()?.value;
-  let value = stored();
+  let value = await data.serverKeys.get(NAME);
   if (!value?.publicKey || !value.privateKey) {
+    // Made before the unit: it holds the write lock, and key generation is not the database's work.
     const generated = webpush.generateVAPIDKeys();
-    // Two servers starting on one database at once keep whichever pair was written first.
-    db.insert(serverKeys)
-      .values({
-        name: NAME,
-        value: { publicKey: generated.publicKey, privateKey: generated.privateKey },
-        createdAt: clock.now(),
-      })
-      .onConflictDoNothing()
-      .run();
-    value = stored()!;
+    value = await uow.run(async (unit) => {
+      await unit.serverKeys.insertIfAbsent(
+        NAME,
+        { publicKey: generated.publicKey, privateKey: generated.privateKey },
+        clock.now(),
+      );
+      // Two servers starting on one database at once keep whichever pair was written first.
+      return unit.serverKeys.get(NAME);
+    });
   }
-  return { publicKey: value.publicKey!, privateKey: value.privateKey!, subject: configured.subject };
+  if (!value?.publicKey || !value.privateKey) throw new Error('the VAPID keys could not be stored');
+  return { publicKey: value.publicKey, privateKey: value.privateKey, subject: configured.subject };
 }

@@ -5,21 +5,23 @@
 // the second replaces the first through its topic), and a row once 'sent' is never sent again. One device gets one
 // row at a time, so a message never overtakes an earlier one (a withdrawal its offer).
 import { exponentialBackoff } from './outbox.js';
-import { and, eq, gt, inArray, isNotNull, lte, ne, notInArray, or, isNull, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import webpush from 'web-push';
-import type { Db } from '../../db/client.js';
-import { notificationDeliveries, pushSubscriptions, type NotificationDeliveryRow } from '../../db/schema.js';
+import type { NotificationDeliveryRow } from '../../db/schema.js';
 import type { Clock } from '../domain/clock.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 import type { VapidKeys } from './push-keys.js';
 import type { PushSubscriptionService } from './push-subscriptions.js';
 import { createSendThread } from './push-send.js';
 import { AddressRefused, type PushTransport, type TransportOptions } from './push-transport.js';
 
 interface Deps {
-  db: Db;
+  data: Pick<ReadRepositories, 'pushSubscriptions'>;
+  uow: UnitOfWork;
   clock: Clock;
-  vapid: VapidKeys;
+  /** The keys, loaded (or made) when the first push needs them. */
+  vapid: () => Promise<VapidKeys>;
   transport: PushTransport;
   log: FastifyBaseLogger;
   /** Send on a thread of its own with a transport built from these (the event loop keeps serving requests). */
@@ -69,7 +71,8 @@ function byStatus(status: number, headers: Record<string, string | string[] | un
 }
 
 export function createPushSender({
-  db,
+  data,
+  uow,
   clock,
   vapid,
   transport,
@@ -85,6 +88,9 @@ export function createPushSender({
   const sendThread = createSendThread(thread, transport, log);
   let inFlight = 0;
   let scheduled = false;
+  /** A pump is reading what is due: another waits for it, so two cannot fill the same free slots. */
+  let pumping = false;
+  let pumpAgain = false;
   let stopped = false;
   /** Set when stop() stopped waiting: later outcomes are not written, and their rows stay 'sending' for recover(). */
   let abandoned = false;
@@ -92,18 +98,19 @@ export function createPushSender({
   const waiting: (() => void)[] = [];
   const vapidJwts = new Map<string, { authorization: string; until: number }>();
 
-  function authorizationFor(endpoint: string): string {
+  async function authorizationFor(endpoint: string): Promise<string> {
     const audience = new URL(endpoint).origin;
     // The push service checks `exp` against its own clock, so this is real time, not the app's clock.
     const now = Date.now();
     const cached = vapidJwts.get(audience);
     if (cached && cached.until > now) return cached.authorization;
+    const keys = await vapid();
     const expiration = Math.floor(now / 1000) + VAPID_JWT_S;
     const { Authorization } = webpush.getVapidHeaders(
       audience,
-      vapid.subject,
-      vapid.publicKey,
-      vapid.privateKey,
+      keys.subject,
+      keys.publicKey,
+      keys.privateKey,
       'aes128gcm',
       expiration,
     );
@@ -112,51 +119,12 @@ export function createPushSender({
   }
 
   /** Due rows, at most one per device and none for a device with a row in flight: pushes to one device are unordered. */
-  function take(limit: number): NotificationDeliveryRow[] {
-    return db.transaction(() => {
-      const busy = db
-        .select({ id: notificationDeliveries.subscriptionId })
-        .from(notificationDeliveries)
-        .where(and(eq(notificationDeliveries.state, 'sending'), isNotNull(notificationDeliveries.subscriptionId)));
-      const due = db
-        .select({ id: notificationDeliveries.id, subscriptionId: notificationDeliveries.subscriptionId })
-        .from(notificationDeliveries)
-        .where(
-          and(
-            eq(notificationDeliveries.state, 'pending'),
-            lte(notificationDeliveries.nextAttemptAt, clock.now()),
-            or(isNull(notificationDeliveries.subscriptionId), notInArray(notificationDeliveries.subscriptionId, busy)),
-          ),
-        )
-        .orderBy(notificationDeliveries.nextAttemptAt, notificationDeliveries.id)
-        .limit(limit)
-        .all();
-      const devices = new Set<string>();
-      const first = due.filter(
-        ({ subscriptionId }) =>
-          subscriptionId === null || (!devices.has(subscriptionId) && devices.add(subscriptionId)),
-      );
-      if (first.length === 0) return [];
-      return db
-        .update(notificationDeliveries)
-        .set({ state: 'sending', attempts: sql`${notificationDeliveries.attempts} + 1` })
-        .where(
-          inArray(
-            notificationDeliveries.id,
-            first.map((d) => d.id),
-          ),
-        )
-        .returning()
-        .all();
-    });
+  function take(limit: number): Promise<NotificationDeliveryRow[]> {
+    return uow.run((unit) => unit.notifications.takeDue(clock.now(), limit));
   }
 
   async function push(row: NotificationDeliveryRow, now: number): Promise<Outcome> {
-    const subscription = db
-      .select()
-      .from(pushSubscriptions)
-      .where(eq(pushSubscriptions.id, row.subscriptionId ?? ''))
-      .get();
+    const subscription = row.subscriptionId ? await data.pushSubscriptions.byId(row.subscriptionId) : undefined;
     if (!subscription) return { result: 'gone', error: 'the subscription no longer exists' };
     const refused = transport.checkForm(subscription.endpoint, 'push');
     if (refused) return { result: 'failed', error: `endpoint refused: ${refused}` };
@@ -165,7 +133,7 @@ export function createPushSender({
       endpoint: subscription.endpoint,
       keys: { p256dh: subscription.p256dh, auth: subscription.auth },
       payload: JSON.stringify(row.payload),
-      authorization: authorizationFor(subscription.endpoint),
+      authorization: await authorizationFor(subscription.endpoint),
       ttl,
       urgency: row.urgency,
       topic: row.topic,
@@ -193,29 +161,31 @@ export function createPushSender({
   // Outcomes of one turn are written in one transaction, then the freed slots are filled.
   let settled: { row: NotificationDeliveryRow; outcome: Outcome; at: number }[] = [];
 
-  // Runs from setImmediate: a throw would end the process, and outcomes not written would hold their slots for ever.
-  function writeSettled() {
+  // Runs from setImmediate: a rejection there would end the process, and outcomes not written would hold their slots
+  // for ever.
+  async function writeSettled(): Promise<void> {
     const done = settled;
     settled = [];
     if (abandoned) return;
-    let gone: { id: string; userId: string; error: string }[] = [];
+    let gone: { id: string; userId: string; error: string }[];
     try {
-      db.transaction(() => {
-        gone = [];
+      gone = await uow.run(async (unit) => {
+        const ended: { id: string; userId: string; error: string }[] = [];
         for (const { row, outcome, at } of done) {
-          const subscription = record(row, outcome, at);
-          if (subscription) gone.push(subscription);
+          const subscription = await record(unit, row, outcome, at);
+          if (subscription) ended.push(subscription);
         }
+        return ended;
       });
     } catch (error) {
       log.error({ err: error, outcomes: done.length }, 'push outcomes not written; trying again');
       settled = [...done, ...settled];
-      setTimeout(writeSettled, WRITE_RETRY_MS);
+      setTimeout(() => void writeSettled(), WRITE_RETRY_MS);
       return;
     }
     for (const { id, userId, error } of gone) {
       try {
-        subscriptions.forget({ id, userId }, error);
+        await subscriptions.forget({ id, userId }, error);
       } catch (failure) {
         // The subscription stays; its next push gets the same answer and tries again.
         log.error({ err: failure, subscriptionId: id }, 'an ended push subscription could not be removed');
@@ -226,7 +196,7 @@ export function createPushSender({
   }
 
   function settle(row: NotificationDeliveryRow, outcome: Outcome | 'expired') {
-    if (settled.length === 0 && !abandoned) setImmediate(writeSettled);
+    if (settled.length === 0 && !abandoned) setImmediate(() => void writeSettled());
     settled.push({
       row,
       outcome: outcome === 'expired' ? { result: 'failed', error: EXPIRED } : outcome,
@@ -235,44 +205,33 @@ export function createPushSender({
   }
 
   /** Writes one outcome; returns the subscription to forget when the push service says it has ended. */
-  function record(
+  async function record(
+    unit: Unit,
     row: NotificationDeliveryRow,
     outcome: Outcome,
     now: number,
-  ): { id: string; userId: string; error: string } | undefined {
-    const set = (values: Partial<NotificationDeliveryRow>) =>
-      db.update(notificationDeliveries).set(values).where(eq(notificationDeliveries.id, row.id)).run();
+  ): Promise<{ id: string; userId: string; error: string } | undefined> {
+    const deliveries = unit.notifications;
     if (outcome.result === 'sent') {
-      set({ state: 'sent', sentAt: now, lastError: null });
-      if (row.subscriptionId)
-        db.update(pushSubscriptions)
-          .set({ lastSuccessAt: now, failures: 0 })
-          .where(eq(pushSubscriptions.id, row.subscriptionId))
-          .run();
+      await deliveries.markSent(row.id, now);
+      if (row.subscriptionId) await unit.pushSubscriptions.recordSuccess(row.subscriptionId, now);
       return;
     }
     if (outcome.error === EXPIRED) {
-      set({ state: 'dropped', lastError: EXPIRED });
+      await deliveries.markDropped(row.id, EXPIRED);
       return;
     }
-    if (row.subscriptionId) {
-      db.update(pushSubscriptions)
-        .set({ lastFailureAt: now, failures: sql`${pushSubscriptions.failures} + 1` })
-        .where(eq(pushSubscriptions.id, row.subscriptionId))
-        .run();
-    }
+    if (row.subscriptionId) await unit.pushSubscriptions.recordFailure(row.subscriptionId, now);
     if (outcome.result === 'gone') {
-      set({ state: 'dropped', lastError: outcome.error });
-      const subscription = row.subscriptionId
-        ? db.select().from(pushSubscriptions).where(eq(pushSubscriptions.id, row.subscriptionId)).get()
-        : undefined;
+      await deliveries.markDropped(row.id, outcome.error);
+      const subscription = row.subscriptionId ? await unit.pushSubscriptions.byId(row.subscriptionId) : undefined;
       return subscription ? { id: subscription.id, userId: subscription.userId, error: outcome.error } : undefined;
     }
     const expiresAt = row.createdAt + row.ttlSeconds * 1000;
     const backoff = exponentialBackoff(row.attempts, 2_000, MAX_BACKOFF_MS);
     const next = now + Math.max(backoff, outcome.result === 'retry' ? (outcome.afterMs ?? 0) : 0);
     if (outcome.result === 'failed' || row.attempts >= maxAttempts || next >= expiresAt) {
-      set({ state: 'failed', lastError: outcome.error });
+      await deliveries.markFailed(row.id, outcome.error);
       log.warn(
         { deliveryId: row.id, kind: row.kind, error: outcome.error, attempts: row.attempts },
         'notification not delivered',
@@ -281,24 +240,8 @@ export function createPushSender({
     }
     // A newer message on the same topic, written while this one was in flight, replaces it (it was not superseded
     // then).
-    const newer =
-      row.subscriptionId && row.topic
-        ? db
-            .select({ id: notificationDeliveries.id })
-            .from(notificationDeliveries)
-            .where(
-              and(
-                eq(notificationDeliveries.subscriptionId, row.subscriptionId),
-                eq(notificationDeliveries.topic, row.topic),
-                ne(notificationDeliveries.id, row.id),
-                eq(notificationDeliveries.state, 'pending'),
-                gt(notificationDeliveries.createdAt, row.createdAt),
-              ),
-            )
-            .get()
-        : undefined;
-    if (newer) set({ state: 'dropped', lastError: 'replaced by a newer message' });
-    else set({ state: 'pending', nextAttemptAt: next, lastError: outcome.error });
+    if (await deliveries.newerPending(row)) await deliveries.markDropped(row.id, 'replaced by a newer message');
+    else await deliveries.retryAt(row.id, next, outcome.error);
     return undefined;
   }
 
@@ -315,10 +258,26 @@ export function createPushSender({
   function pump() {
     scheduled = false;
     if (stopped) return;
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    void fill().finally(() => {
+      pumping = false;
+      if (pumpAgain) {
+        pumpAgain = false;
+        wake();
+      }
+    });
+  }
+
+  /** Fills the free slots with due rows. */
+  async function fill(): Promise<void> {
     const free = concurrency - inFlight;
     let rows: NotificationDeliveryRow[];
     try {
-      rows = free > 0 ? take(free) : [];
+      rows = free > 0 ? await take(free) : [];
     } catch (error) {
       log.error({ err: error }, 'due notifications could not be read; trying again');
       scheduled = true;
@@ -345,27 +304,16 @@ export function createPushSender({
         wake();
       });
     },
-    /** At start: rows a crash left 'sending' go out again. */
-    recover(): number {
-      return db
-        .update(notificationDeliveries)
-        .set({ state: 'pending' })
-        .where(eq(notificationDeliveries.state, 'sending'))
-        .run().changes;
+    /** At start, before the first wake: rows a crash left 'sending' go out again. */
+    recover(): Promise<number> {
+      return uow.run((unit) => unit.notifications.requeueSending());
     },
     /** The timer's work: send what became due, and now and then forget what was settled long ago. */
-    tick() {
+    async tick(): Promise<void> {
       const now = clock.now();
       if (now - lastPrune > 3600_000) {
         lastPrune = now;
-        db.delete(notificationDeliveries)
-          .where(
-            and(
-              inArray(notificationDeliveries.state, ['sent', 'dropped', 'failed']),
-              lte(notificationDeliveries.nextAttemptAt, now - RETENTION_MS),
-            ),
-          )
-          .run();
+        await uow.run((unit) => unit.notifications.pruneSettled(now - RETENTION_MS));
       }
       wake();
     },

@@ -1,12 +1,13 @@
 // Web Push and the chat webhook, put together: the guarded transport, the VAPID keys, the subscriptions and the
 // sender. What is pushed to whom is the notifier's (listeners/notifier.ts).
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../../db/client.js';
 import { DEFAULT_VAPID_SUBJECT, type PushConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { invalid } from '../errors.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
 import { TEST_CHAT_MESSAGE } from '../listeners/push-messages.js';
-import { loadVapidKeys } from './push-keys.js';
+import type { ReadRepositories } from '../repositories/index.js';
+import { loadVapidKeys, type VapidKeys } from './push-keys.js';
 import { createPushSender } from './push-sender.js';
 import { createPushSubscriptionService } from './push-subscriptions.js';
 import { AddressRefused, createPushTransport, type PushTransport } from './push-transport.js';
@@ -22,7 +23,8 @@ export function createTransport(config: PushConfig = DEFAULT_PUSH_CONFIG): PushT
 }
 
 interface Deps {
-  db: Db;
+  data: Pick<ReadRepositories, 'pushSubscriptions' | 'serverKeys'>;
+  uow: UnitOfWork;
   clock: Clock;
   config?: PushConfig;
   transport: PushTransport;
@@ -32,7 +34,8 @@ interface Deps {
 }
 
 export function createPush({
-  db,
+  data,
+  uow,
   clock,
   config = DEFAULT_PUSH_CONFIG,
   transport,
@@ -40,10 +43,17 @@ export function createPush({
   webhookUrl,
   onDevicesChanged,
 }: Deps) {
-  const vapid = loadVapidKeys(db, clock, config.vapid);
-  const subscriptions = createPushSubscriptionService({ db, clock, transport, onChange: onDevicesChanged });
+  // Loaded once, when first asked for; a failed load is tried again by the next caller.
+  let keys: Promise<VapidKeys> | undefined;
+  const vapid = () =>
+    (keys ??= loadVapidKeys({ data, uow, clock }, config.vapid).catch((error: unknown) => {
+      keys = undefined;
+      throw error;
+    }));
+  const subscriptions = createPushSubscriptionService({ data, uow, clock, transport, onChange: onDevicesChanged });
   const sender = createPushSender({
-    db,
+    data,
+    uow,
     clock,
     vapid,
     transport,
@@ -53,7 +63,9 @@ export function createPush({
     thread: { allowLocal: config.allowLocalEndpoints, extraCa: config.extraCa },
   });
   return {
-    publicKey: vapid.publicKey,
+    async publicKey(): Promise<string> {
+      return (await vapid()).publicKey;
+    },
     subscriptions,
     sender,
     /** Sends one test message to the given webhook address, or the saved one, and says how it went. */
