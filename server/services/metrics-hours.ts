@@ -198,6 +198,7 @@ export function createHourSummaries(reads: MetricsReads, clock: Clock, maxHours 
   let hoursRead = 0;
 
   let turn: Promise<unknown> = Promise.resolve();
+  /** Runs `work` once every call before it has settled, whatever its outcome. */
   function inTurn<T>(work: () => Promise<T>): Promise<T> {
     const result = turn.then(work);
     turn = result.catch(() => undefined);
