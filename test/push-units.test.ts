@@ -1,17 +1,21 @@
-// Push subscriptions, VAPID keys and the sender over the asynchronous repositories, with no app around them: requests
+// Push subscriptions, VAPID keys, the sender and the notifier over the asynchronous repositories, with no app around them: requests
 // now interleave between awaits, and the decisions that depend on what is stored are made inside one unit of work,
 // so racing callers cannot both act on the same reading.
 import { createECDH, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import t, { type Test } from 'tap';
 import { openDatabase } from '../db/client.js';
+import type { QuestionSummary } from '../server/contracts/api.js';
 import { createManualClock } from '../server/domain/clock.js';
 import { createEventBus, createUnitOfWork } from '../server/events/unit-of-work.js';
+import { createNotifier } from '../server/listeners/notifier.js';
 import { createRepositories, readSides } from '../server/repositories/index.js';
 import { loadVapidKeys } from '../server/services/push-keys.js';
 import { createPushSender } from '../server/services/push-sender.js';
 import { createPushSubscriptionService } from '../server/services/push-subscriptions.js';
 import type { PushTransport } from '../server/services/push-transport.js';
+import type { Presenters } from '../server/services/presenters.js';
+import type { RealtimeHub } from '../server/services/realtime-hub.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} } as unknown as FastifyBaseLogger;
 
@@ -195,3 +199,70 @@ t.test('wakes while the sender reads what is due never take a row twice nor exce
   t.same(db.$client.prepare('select distinct attempts from notification_deliveries').pluck().all(), [1]);
   t.equal(await sender.recover(), 0, "nothing left 'sending'");
 });
+
+t.test(
+  'a notification batch that could not be written goes first when written again: no withdrawal before its offer',
+  async (t) => {
+    const { db, uow, clock, addUser } = harness(t);
+    addUser('u0');
+    db.$client
+      .prepare(
+        "insert into push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) values ('s0', 'u0', 'https://push.example.com/0', 'k', 'a', 0)",
+      )
+      .run();
+    let publish: ((type: string, data: unknown, to: { users?: Iterable<string> }) => void) | undefined;
+    const hub = { onPublish: (listener: typeof publish) => (publish = listener) } as unknown as RealtimeHub;
+    const question = {
+      id: 'q1',
+      text: 'my tv has no sound',
+      status: 'offered',
+      tags: [],
+      author: { handle: 'cust' },
+      slaDueAt: new Date(clock.now() + 1800_000).toISOString(),
+    } as unknown as QuestionSummary;
+    const warnings: string[] = [];
+    let woken = 0;
+    const notifier = createNotifier({
+      uow,
+      clock,
+      hub,
+      presenters: { summaryById: async () => question } as unknown as Presenters,
+      webhook: () => ({ url: null, events: [] }),
+      wake: () => woken++,
+      config: { waveMs: 120_000 },
+      log: { warn: (_: object, message: string) => warnings.push(message) },
+    });
+    const run = uow.run.bind(uow);
+    let busy = true;
+    uow.run = ((work) => {
+      if (!busy) return run(work);
+      busy = false;
+      return Promise.reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+    }) as typeof uow.run;
+    const emit = (type: string, data: unknown, users: string[]) => publish?.(type, data, { users });
+    emit(
+      'question.offered',
+      { question, offer: { expertId: 'u0', expiresAt: new Date(clock.now() + 120_000).toISOString() } },
+      ['u0'],
+    );
+    await notifier.flush();
+    t.same(warnings, ['notifications not written yet; trying again in a second']);
+    t.equal(db.$client.prepare('select count(*) from notification_deliveries').pluck().get(), 0, 'nothing written yet');
+    clock.advance(1);
+    emit('question.claimed', { question, expertId: 'u1', expertName: 'Bo' }, ['u0']);
+    await notifier.flush();
+    t.same(
+      db.$client
+        .prepare(
+          "select json_extract(payload, '$.type') as type, state from notification_deliveries order by created_at, rowid",
+        )
+        .all(),
+      [
+        { type: 'offer', state: 'dropped' },
+        { type: 'offer.withdrawn', state: 'pending' },
+      ],
+      'the offer was written first, and its withdrawal replaces it',
+    );
+    t.equal(woken, 1, 'the sender was woken once the batch was written');
+  },
+);
