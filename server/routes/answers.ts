@@ -17,6 +17,8 @@ export const answerRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: app.requireRole('expert'),
     },
-    async (request) => ({ items: answers.similar(request.principal!.user, request.params.id, request.query.limit) }),
+    async (request) => ({
+      items: await answers.similar(request.principal!.user, request.params.id, request.query.limit),
+    }),
   );
 };

@@ -17,7 +17,7 @@ export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: expert,
     },
-    async (request) => ({ items: notes.list(request.principal!.user, request.params.id) }),
+    async (request) => ({ items: await notes.list(request.principal!.user, request.params.id) }),
   );
 
   app.post(
@@ -32,7 +32,7 @@ export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request, reply) =>
-      reply.code(201).send({ note: notes.add(request.principal!.user, request.params.id, request.body.text) }),
+      reply.code(201).send({ note: await notes.add(request.principal!.user, request.params.id, request.body.text) }),
   );
 
   app.post(

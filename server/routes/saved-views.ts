@@ -1,5 +1,5 @@
-// A manager's saved queue views. The service is made here from the shared database and clock: it serves only these
-// routes and depends on nothing else.
+// A manager's saved queue views. The service is made here from the shared repositories, unit of work and clock: it
+// serves only these routes and depends on nothing else.
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -25,7 +25,7 @@ export const savedViewRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['questions'], response: { 200: SavedViewListSchema, ...errorResponses } },
       onRequest: manager,
     },
-    async (request) => ({ views: views.list(callerId(request)) }),
+    async (request) => ({ views: await views.list(callerId(request)) }),
   );
 
   app.post(
@@ -40,7 +40,7 @@ export const savedViewRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request, reply) => {
-      const { view, created } = views.save(callerId(request), request.body);
+      const { view, created } = await views.save(callerId(request), request.body);
       return reply.code(created ? 201 : 200).send({ view });
     },
   );
@@ -52,7 +52,7 @@ export const savedViewRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request, reply) => {
-      views.remove(callerId(request), request.params.id);
+      await views.remove(callerId(request), request.params.id);
       return reply.code(204).send(null);
     },
   );

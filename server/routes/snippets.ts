@@ -25,7 +25,7 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: expert,
     },
-    async (request) => ({ items: snippets.list(request.query) }),
+    async (request) => ({ items: await snippets.list(request.query) }),
   );
 
   app.post(
@@ -34,7 +34,8 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['knowledge'], body: CreateSnippetBodySchema, response: { 201: SnippetBody, ...errorResponses } },
       onRequest: manager,
     },
-    async (request, reply) => reply.code(201).send({ snippet: snippets.create(request.principal!.user, request.body) }),
+    async (request, reply) =>
+      reply.code(201).send({ snippet: await snippets.create(request.principal!.user, request.body) }),
   );
 
   app.patch(
@@ -48,7 +49,7 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: manager,
     },
-    async (request) => ({ snippet: snippets.update(request.params.id, request.body) }),
+    async (request) => ({ snippet: await snippets.update(request.params.id, request.body) }),
   );
 
   app.delete(
@@ -58,7 +59,7 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request, reply) => {
-      snippets.remove(request.params.id);
+      await snippets.remove(request.params.id);
       return reply.code(204).send(null);
     },
   );
@@ -70,6 +71,6 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['knowledge'], params: IdParamsSchema, response: { 200: SnippetBody, ...errorResponses } },
       onRequest: expert,
     },
-    async (request) => ({ snippet: snippets.use(request.params.id) }),
+    async (request) => ({ snippet: await snippets.use(request.params.id) }),
   );
 };

@@ -27,7 +27,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: manager,
     },
-    async (request, reply) => reply.code(201).send({ tag: tags.create(request.body) }),
+    async (request, reply) => reply.code(201).send({ tag: await tags.create(request.body) }),
   );
 
   app.patch(
@@ -41,7 +41,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: manager,
     },
-    async (request) => ({ tag: tags.update(request.params.slug, request.body) }),
+    async (request) => ({ tag: await tags.update(request.params.slug, request.body) }),
   );
 
   app.delete(
@@ -51,7 +51,7 @@ export const tagRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request, reply) => {
-      tags.remove(request.params.slug);
+      await tags.remove(request.params.slug);
       return reply.code(204).send(null);
     },
   );

@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { SettingsSchema, type Settings } from '../contracts/api.js';
-import type { Db } from '../../db/client.js';
-import { settings } from '../../db/schema.js';
 import { DEFAULT_ATTRIBUTION_TEMPLATE } from '../domain/attribution.js';
 import { DEFAULT_REVIEW_POLICY } from '../domain/review-policy.js';
 import { invalid } from '../errors.js';
+import type { UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 export { SettingsSchema, type Settings };
 
@@ -16,56 +15,63 @@ const DEFAULTS: Settings = {
   negativeSlaMinutes: null,
 };
 
+const fromRows = (rows: { key: string; value: unknown }[]): Settings =>
+  SettingsSchema.parse({ ...DEFAULTS, ...Object.fromEntries(rows.map((row) => [row.key, row.value])) });
+
+export interface SettingsDeps {
+  data: Pick<ReadRepositories, 'settings'>;
+  uow: UnitOfWork;
+}
+
 export interface SettingsOptions {
   /** Why a chat webhook address may not be used (address-policy), or null; checked again on every send. */
   checkWebhookUrl?: (url: string) => string | null;
 }
 
-/** Product settings an admin can change at run time, cached in memory and stored as one JSON row each. */
-export function createSettingsService(db: Db, { checkWebhookUrl }: SettingsOptions = {}) {
-  let cache: Settings | null = null;
-  function read(): Settings {
-    if (cache) return cache;
-    const stored = Object.fromEntries(
-      db
-        .select()
-        .from(settings)
-        .all()
-        .map((row) => [row.key, row.value]),
-    );
-    return (cache = SettingsSchema.parse({ ...DEFAULTS, ...stored }));
-  }
+/**
+ * Product settings an admin can change at run time, stored as one JSON row each and held in memory: every reply and
+ * alert reads them, and reads them at once. They are read at start (`load`) and kept after each change.
+ */
+export function createSettingsService({ data, uow }: SettingsDeps, { checkWebhookUrl }: SettingsOptions = {}) {
+  let current: Settings = SettingsSchema.parse(DEFAULTS);
+  // Units commit one after another; a change's settings replace the ones held only if no later change's already have.
+  let generation = 0;
+  let heldGeneration = 0;
+  const read = () => current;
   return {
+    /** Reads the stored settings into memory; the app does so before it serves. */
+    async load(): Promise<void> {
+      current = fromRows(await data.settings.all());
+    },
     get: read,
     /** The attribution a reply on `channel` is posted with: the channel's own template, else the default. */
     attributionFor(channel: string): string {
-      const current = read();
-      const own = Object.hasOwn(current.attributionTemplates, channel) ? current.attributionTemplates[channel] : null;
-      return own ?? current.attributionTemplate;
+      const settings = read();
+      const own = Object.hasOwn(settings.attributionTemplates, channel) ? settings.attributionTemplates[channel] : null;
+      return own ?? settings.attributionTemplate;
     },
     /** What anyone below admin reads: the webhook address lets whoever holds it post in the desk's channel. */
     forRole(role: string): Settings {
-      const current = read();
-      return role === 'admin' ? current : { ...current, alertWebhook: { ...current.alertWebhook, url: null } };
+      const settings = read();
+      return role === 'admin' ? settings : { ...settings, alertWebhook: { ...settings.alertWebhook, url: null } };
     },
-    update(patch: Partial<Settings>): Settings {
-      const next = SettingsSchema.parse({ ...read(), ...patch });
+    /** Changes the settings in `patch`; the others keep what is stored, whatever another change did meanwhile. */
+    async update(patch: Partial<Settings>): Promise<Settings> {
       const refused = patch.alertWebhook?.url ? checkWebhookUrl?.(patch.alertWebhook.url) : null;
       if (refused) throw invalid('endpoint_not_allowed', `This webhook address is not accepted: ${refused}`);
-      db.transaction(() => {
+      const { next, at } = await uow.run(async (unit) => {
+        const next = SettingsSchema.parse({ ...fromRows(await unit.settings.all()), ...patch });
         for (const [key, value] of Object.entries(patch)) {
           // A setting set back to null is its default: the row goes, as the column holds JSON and never NULL.
-          if (next[key as keyof Settings] === null) {
-            db.delete(settings).where(eq(settings.key, key)).run();
-            continue;
-          }
-          db.insert(settings)
-            .values({ key, value: next[key as keyof Settings] ?? value })
-            .onConflictDoUpdate({ target: settings.key, set: { value: next[key as keyof Settings] } })
-            .run();
+          if (next[key as keyof Settings] === null) await unit.settings.remove(key);
+          else await unit.settings.put(key, next[key as keyof Settings] ?? value);
         }
+        return { next, at: ++generation };
       });
-      cache = next;
+      if (at > heldGeneration) {
+        current = next;
+        heldGeneration = at;
+      }
       return next;
     },
   };

@@ -1,15 +1,14 @@
 // Snippets: canned responses per tag that experts start a reply from. Managers write them, or save an approved
 // answer as one; `uses` counts how often experts picked each, so the useful ones float to the top. A saved answer
 // keeps `{customer}` and `{name}` where it named its customer: reused as it was, it would address a stranger.
-import { desc, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { questions, questionTags, replies, snippets, users, type SnippetRow } from '../../db/schema.js';
 import type { CreateSnippetBody, Snippet, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { toTemplate, unknownPlaceholders } from '../domain/snippet-variables.js';
 import { conflict, invalid, notFound } from '../errors.js';
-import type { TagService } from './tags.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
+import type { SnippetWithAuthor } from '../repositories/snippets.js';
 import { iso } from './presenters.js';
 
 const TITLE_LENGTH = 80;
@@ -23,45 +22,42 @@ export function titleFrom(questionText: string): string {
   return plain.length <= TITLE_LENGTH ? plain || 'Saved answer' : `${plain.slice(0, TITLE_LENGTH - 1).trimEnd()}…`;
 }
 
-export function createSnippetService({ db, clock, tags }: { db: Db; clock: Clock; tags: TagService }) {
-  const selection = { snippet: snippets, createdByName: users.name };
-  const toSnippet = ({ snippet, createdByName }: { snippet: SnippetRow; createdByName: string | null }): Snippet => ({
-    id: snippet.id,
-    tag: snippet.tag,
-    title: snippet.title,
-    text: snippet.text,
-    createdBy: snippet.createdBy,
-    createdByName,
-    createdAt: iso(snippet.createdAt),
-    updatedAt: iso(snippet.updatedAt),
-    uses: snippet.uses,
-  });
+interface Deps {
+  data: Pick<ReadRepositories, 'snippets'>;
+  uow: UnitOfWork;
+  clock: Clock;
+}
 
-  function load(id: string): Snippet {
-    const row = db
-      .select(selection)
-      .from(snippets)
-      .leftJoin(users, eq(users.id, snippets.createdBy))
-      .where(eq(snippets.id, id))
-      .get();
+const toSnippet = ({ snippet, createdByName }: SnippetWithAuthor): Snippet => ({
+  id: snippet.id,
+  tag: snippet.tag,
+  title: snippet.title,
+  text: snippet.text,
+  createdBy: snippet.createdBy,
+  createdByName,
+  createdAt: iso(snippet.createdAt),
+  updatedAt: iso(snippet.updatedAt),
+  uses: snippet.uses,
+});
+
+export function createSnippetService({ data, uow, clock }: Deps) {
+  async function load(unit: Unit, id: string): Promise<Snippet> {
+    const row = await unit.snippets.byId(id);
     if (!row) throw notFound('Snippet');
     return toSnippet(row);
   }
 
-  function checkTag(tag: string | null | undefined) {
-    if (tag && !tags.exists(tag)) throw invalid('unknown_tag', `Unknown tag: ${tag}`);
+  // A tag is looked up in the unit that files a snippet under it, so a tag deleted meanwhile cannot end up holding one.
+  async function checkTag(unit: Unit, tag: string | null | undefined) {
+    if (tag && !(await unit.tags.bySlug(tag))) throw invalid('unknown_tag', `Unknown tag: ${tag}`);
   }
 
-  function fromReply(replyId: string): { title: string; text: string; tag: string | null } {
-    const reply = db.select().from(replies).where(eq(replies.id, replyId)).get();
-    if (!reply) throw notFound('Reply');
+  async function fromReply(unit: Unit, replyId: string): Promise<{ title: string; text: string; tag: string | null }> {
+    const saved = await unit.snippets.answerToSave(replyId);
+    if (!saved) throw notFound('Reply');
+    const { reply, question, topTag } = saved;
     if (reply.status !== 'approved' && reply.status !== 'posted')
       throw conflict('not_approved', 'Only an approved answer can be saved as a snippet');
-    const question = db
-      .select({ text: questions.text, handle: questions.authorHandle, name: questions.authorName })
-      .from(questions)
-      .where(eq(questions.id, reply.questionId))
-      .get();
     if (!question) throw notFound('Question');
     const text = toTemplate(reply.text, question);
     const unknown = unknownPlaceholders(text);
@@ -70,46 +66,32 @@ export function createSnippetService({ db, clock, tags }: { db: Db; clock: Clock
         'unknown_placeholder',
         `The answer holds ${unknown.join(', ')}, which a snippet would send as written: save it with your own text`,
       );
-    const topTag = db
-      .select({ slug: questionTags.slug })
-      .from(questionTags)
-      .where(eq(questionTags.questionId, reply.questionId))
-      .orderBy(desc(questionTags.confidence))
-      .get();
     return {
       title: titleFrom(question.text),
       text,
-      tag: topTag && tags.exists(topTag.slug) ? topTag.slug : null,
+      tag: topTag && (await unit.tags.bySlug(topTag)) ? topTag : null,
     };
   }
 
   return {
     /** Snippets for the given tags (a comma-separated list) plus the general ones; every snippet without a filter. */
-    list(query: { tag?: string }): Snippet[] {
+    async list(query: { tag?: string }): Promise<Snippet[]> {
       const wanted = (query.tag ?? '')
         .split(',')
         .map((s) => s.trim().toLowerCase())
         .filter(Boolean);
-      const where = wanted.length > 0 ? or(inArray(snippets.tag, wanted), isNull(snippets.tag)) : undefined;
-      return db
-        .select(selection)
-        .from(snippets)
-        .leftJoin(users, eq(users.id, snippets.createdBy))
-        .where(where)
-        .orderBy(desc(snippets.uses), asc(snippets.title))
-        .limit(500)
-        .all()
-        .map(toSnippet);
+      return (await data.snippets.forTags(wanted, 500)).map(toSnippet);
     },
 
-    create(manager: User, body: CreateSnippetBody): Snippet {
-      const base = body.fromReplyId ? fromReply(body.fromReplyId) : { title: body.title!, text: body.text!, tag: null };
-      const tag = body.tag !== undefined ? body.tag : base.tag;
-      checkTag(tag);
-      const now = clock.now();
-      const row = db
-        .insert(snippets)
-        .values({
+    async create(manager: User, body: CreateSnippetBody): Promise<Snippet> {
+      return uow.run(async (unit) => {
+        const base = body.fromReplyId
+          ? await fromReply(unit, body.fromReplyId)
+          : { title: body.title!, text: body.text!, tag: null };
+        const tag = body.tag !== undefined ? body.tag : base.tag;
+        await checkTag(unit, tag);
+        const now = clock.now();
+        const row = await unit.snippets.insert({
           id: newId(now),
           tag,
           title: body.title ?? base.title,
@@ -117,41 +99,31 @@ export function createSnippetService({ db, clock, tags }: { db: Db; clock: Clock
           createdBy: manager.id,
           createdAt: now,
           updatedAt: now,
-        })
-        .returning()
-        .get();
-      return load(row.id);
+        });
+        return load(unit, row.id);
+      });
     },
 
-    update(id: string, patch: Partial<Pick<Snippet, 'title' | 'text' | 'tag'>>): Snippet {
-      checkTag(patch.tag);
-      const row = db
-        .update(snippets)
-        .set({ ...patch, updatedAt: clock.now() })
-        .where(eq(snippets.id, id))
-        .returning()
-        .get();
-      if (!row) throw notFound('Snippet');
-      return load(id);
+    async update(id: string, patch: Partial<Pick<Snippet, 'title' | 'text' | 'tag'>>): Promise<Snippet> {
+      return uow.run(async (unit) => {
+        await checkTag(unit, patch.tag);
+        if (!(await unit.snippets.update(id, { ...patch, updatedAt: clock.now() }))) throw notFound('Snippet');
+        return load(unit, id);
+      });
     },
 
-    remove(id: string): void {
-      if (!db.delete(snippets).where(eq(snippets.id, id)).returning({ id: snippets.id }).get())
-        throw notFound('Snippet');
+    async remove(id: string): Promise<void> {
+      await uow.run(async (unit) => {
+        if (!(await unit.snippets.remove(id))) throw notFound('Snippet');
+      });
     },
 
     /** An expert inserted the snippet into a reply. */
-    use(id: string): Snippet {
-      if (
-        !db
-          .update(snippets)
-          .set({ uses: sql`${snippets.uses} + 1` })
-          .where(eq(snippets.id, id))
-          .returning({ id: snippets.id })
-          .get()
-      )
-        throw notFound('Snippet');
-      return load(id);
+    async use(id: string): Promise<Snippet> {
+      return uow.run(async (unit) => {
+        if (!(await unit.snippets.countUse(id))) throw notFound('Snippet');
+        return load(unit, id);
+      });
     },
   };
 }

@@ -1,10 +1,10 @@
-import { count, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { snippets, tags, type TagRow } from '../../db/schema.js';
+import type { TagRow } from '../../db/schema.js';
 import type { Tag } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import type { TagRule } from '../domain/routing/index.js';
 import { conflict, notFound } from '../errors.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 
 const toTag = (row: TagRow): Tag => ({
   slug: row.slug,
@@ -14,30 +14,63 @@ const toTag = (row: TagRow): Tag => ({
   sensitive: row.sensitive,
 });
 
-export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
-  // Tags change rarely and every ingest classifies against them, so the list, its rules and its slugs are derived
-  // once per change. The rules array keeps its identity until then, which lets the classifier keep its compiled form.
-  let cache: { list: Tag[]; rules: TagRule[]; slugs: Set<string> } | null = null;
-  const derived = () => {
-    if (!cache) {
-      const list = db.select().from(tags).orderBy(tags.name).all().map(toTag);
-      cache = {
-        list,
-        rules: list.map((t) => ({ slug: t.slug, keywords: [t.name, ...t.keywords] })),
-        slugs: new Set(list.map((t) => t.slug)),
-      };
-    }
-    return cache;
+interface Derived {
+  list: Tag[];
+  rules: TagRule[];
+  slugs: Set<string>;
+}
+
+function derive(rows: TagRow[]): Derived {
+  const list = rows.map(toTag);
+  return {
+    list,
+    rules: list.map((t) => ({ slug: t.slug, keywords: [t.name, ...t.keywords] })),
+    slugs: new Set(list.map((t) => t.slug)),
   };
-  const all = () => derived().list;
+}
+
+interface Deps {
+  data: Pick<ReadRepositories, 'tags'>;
+  uow: UnitOfWork;
+  clock: Clock;
+}
+
+export function createTagService({ data, uow, clock }: Deps) {
+  // Tags change rarely and every ingest classifies against them, so the list, its rules and its slugs are held in
+  // memory, read at start (`load`) and derived again after each change: what ingest and replies ask of them is
+  // answered at once, without waiting on the database. The rules array keeps its identity until a change, which lets
+  // the classifier keep its compiled form.
+  let cache = derive([]);
+  // Units commit one after another; a change's list replaces the cache only if no later change's list already has.
+  let generation = 0;
+  let cachedGeneration = 0;
+
+  /** Runs a change in a unit that reads the list back, and holds that list once the unit has committed. */
+  async function change<T>(work: (unit: Unit) => Promise<T>): Promise<T> {
+    const { value, rows, at } = await uow.run(async (unit) => {
+      const value = await work(unit);
+      return { value, rows: await unit.tags.all(), at: ++generation };
+    });
+    if (at > cachedGeneration) {
+      cache = derive(rows);
+      cachedGeneration = at;
+    }
+    return value;
+  }
+
+  const all = () => cache.list;
 
   return {
+    /** Reads the tags into memory; the app does so before it serves. */
+    async load(): Promise<void> {
+      cache = derive(await data.tags.all());
+    },
     list: all,
     rules(): readonly TagRule[] {
-      return derived().rules;
+      return cache.rules;
     },
     exists(slug: string) {
-      return derived().slugs.has(slug);
+      return cache.slugs.has(slug);
     },
     sensitiveSlugs(): Set<string> {
       return new Set(
@@ -46,25 +79,18 @@ export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
           .map((t) => t.slug),
       );
     },
-    create(input: Tag): Tag {
-      const row = db
-        .insert(tags)
-        .values({ ...input, createdAt: clock.now() })
-        .onConflictDoNothing()
-        .returning()
-        .get();
+    async create(input: Tag): Promise<Tag> {
+      const row = await change((unit) => unit.tags.insert({ ...input, createdAt: clock.now() }));
       if (!row) throw conflict('tag_exists', `A tag with slug "${input.slug}" already exists`);
-      cache = null;
       return toTag(row);
     },
-    update(slug: string, patch: Partial<Omit<Tag, 'slug'>>): Tag {
+    async update(slug: string, patch: Partial<Omit<Tag, 'slug'>>): Promise<Tag> {
       const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       const row =
         Object.keys(changes).length === 0
-          ? db.select().from(tags).where(eq(tags.slug, slug)).get()
-          : db.update(tags).set(changes).where(eq(tags.slug, slug)).returning().get();
+          ? await data.tags.bySlug(slug)
+          : await change((unit) => unit.tags.update(slug, changes));
       if (!row) throw notFound(`Tag "${slug}"`);
-      cache = null;
       return toTag(row);
     },
     /**
@@ -72,12 +98,12 @@ export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
      * sensitive tag's snippets would carry wording meant for reviewed answers (refunds, warranty) into questions whose
      * replies may post unreviewed, so while it has any the deletion is refused: move or delete them first.
      */
-    remove(slug: string) {
-      db.transaction(() => {
-        const row = db.delete(tags).where(eq(tags.slug, slug)).returning().get();
+    async remove(slug: string): Promise<void> {
+      await change(async (unit) => {
+        const row = await unit.tags.remove(slug);
         if (!row) throw notFound(`Tag "${slug}"`);
         if (row.sensitive) {
-          const held = db.select({ n: count() }).from(snippets).where(eq(snippets.tag, slug)).get()!.n;
+          const held = await unit.snippets.countForTag(slug);
           if (held > 0) {
             throw conflict(
               'tag_has_snippets',
@@ -85,9 +111,8 @@ export function createTagService({ db, clock }: { db: Db; clock: Clock }) {
             );
           }
         }
-        db.update(snippets).set({ tag: null, updatedAt: clock.now() }).where(eq(snippets.tag, slug)).run();
+        await unit.snippets.untag(slug, clock.now());
       });
-      cache = null;
     },
   };
 }
