@@ -1,6 +1,7 @@
 // The dashboard's "right now" tiles (metrics.tick) follow writes and presence within about a second, not only every 5 s;
 // and only managers receive them.
 import t from 'tap';
+import { createLiveMetrics } from '../server/listeners/live-metrics.js';
 import { httpAs, httpLogin } from './helpers/child-server.js';
 import { startTestServer } from './helpers/server.js';
 import { connectWs } from './helpers/ws.js';
@@ -39,4 +40,39 @@ t.test('the tiles follow a new question and an expert connecting within a second
     expertLive.events.some((e) => e.type === 'metrics.tick'),
     'experts do not receive the dashboard tiles',
   );
+});
+
+t.test('a tick while the last one is still reading its counts is skipped, not a second read alongside', async (t) => {
+  const published: unknown[] = [];
+  const hub = {
+    managerCount: () => 1,
+    onPresence: () => {},
+    onPublish: () => {},
+    publish: (_type: string, data: unknown) => published.push(data),
+  };
+  let changed = () => {};
+  let reads = 0;
+  let finish: (tiles: never) => void = () => {};
+  const liveMetrics = createLiveMetrics({
+    hub: hub as never,
+    events: {
+      subscribe: (listener: () => void) => {
+        changed = listener;
+      },
+    } as never,
+    live: () => {
+      reads++;
+      return new Promise((resolve) => {
+        finish = resolve;
+      });
+    },
+    now: () => 0,
+  });
+  const first = liveMetrics.tick();
+  changed(); // a write while the first tick reads: the tiles are due again
+  await liveMetrics.tick();
+  t.equal(reads, 1, 'the second tick did not read');
+  finish({ open: 1 } as never);
+  await first;
+  t.same(published, [{ open: 1 }], 'the first tick sent what it read');
 });
