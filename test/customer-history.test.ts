@@ -2,7 +2,8 @@
 // and only public posts, so the expert who holds the question sees them too.
 import t, { type Test } from 'tap';
 import type { App } from '../server/app.js';
-import { CUSTOMER_HISTORY_LIMIT, CUSTOMER_HISTORY_SQL } from '../server/services/customer-history.js';
+import { CUSTOMER_HISTORY_SQL } from '../server/repositories/questions.js';
+import { CUSTOMER_HISTORY_LIMIT } from '../server/services/customer-history.js';
 import { as, buildTestApp, createUser, seedTags, type Session } from './helpers/app.js';
 import { assign } from './helpers/knowledge.js';
 

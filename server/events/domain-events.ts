@@ -12,12 +12,12 @@ export interface OfferedWave {
 }
 
 /**
- * A question as of the change. `summary`, when given, renders it without reading it back (ingest knows its tags);
- * otherwise listeners render `row`.
+ * A question as of the change. `summary`, when given, renders it for listeners: without reading it back (ingest
+ * knows its tags), or as it stands once the unit has committed (after its next wave); otherwise they render `row`.
  */
 export interface QuestionState {
   row: QuestionRow;
-  summary?: () => QuestionSummary;
+  summary?: () => QuestionSummary | Promise<QuestionSummary>;
 }
 
 export interface DomainEventMap {

@@ -10,7 +10,8 @@ import type { Db } from '../../db/client.js';
 import type { Repositories, UnitRepositories } from '../repositories/index.js';
 import type { DomainEvent, DomainEventType, Emit } from './domain-events.js';
 
-export type EventListener = (event: DomainEvent) => void;
+/** A listener that works asynchronously returns its promise, so its failure is logged like a thrown one. */
+export type EventListener = (event: DomainEvent) => void | Promise<void>;
 
 interface Logger {
   error(obj: object, msg?: string): void;
@@ -26,10 +27,12 @@ export function createEventBus(log: Logger) {
     publish(events: readonly DomainEvent[]) {
       for (const event of events) {
         for (const listener of listeners) {
+          const failed = (error: unknown) => log.error({ err: error, event: event.type }, 'event listener failed');
           try {
-            listener(event);
+            const done = listener(event);
+            if (done instanceof Promise) done.catch(failed);
           } catch (error) {
-            log.error({ err: error, event: event.type }, 'event listener failed');
+            failed(error);
           }
         }
       }

@@ -9,24 +9,32 @@ import type { RealtimeHub } from '../services/realtime-hub.js';
 export function createRealtimeListener(hub: RealtimeHub, presenters: Presenters) {
   // A question rendered once per event however many recipients hear of it; ingest passes a renderer that needs no
   // read, others are rendered from the row as of the change.
-  const render = (state: QuestionState): (() => QuestionSummary) => {
-    let summary: QuestionSummary | undefined;
-    return () => (summary ??= state.summary ? state.summary() : presenters.summary(state.row));
+  const render = (state: QuestionState): Promise<QuestionSummary> =>
+    Promise.resolve(state.summary ? state.summary() : presenters.summary(state.row));
+  const replyWithQuestion = async (row: Parameters<Presenters['reply']>[0]) => {
+    const question = await presenters.summaryById(row.questionId);
+    if (!question) throw new Error(`reply ${row.id}: its question is gone`);
+    return { reply: await presenters.reply(row), question };
   };
-  const replyWithQuestion = (row: Parameters<Presenters['reply']>[0]) => ({
-    reply: presenters.reply(row),
-    // biome-ignore lint/style/noNonNullAssertion: a reply's question is never deleted
-    question: presenters.summaryById(row.questionId)!,
-  });
 
-  return (event: DomainEvent) => {
+  // Rendering reads the database, so events are told one after another: each recipient hears of a question's
+  // changes in the order they were made.
+  let told: Promise<void> = Promise.resolve();
+  return (event: DomainEvent): Promise<void> => {
+    const telling = told.then(() => tell(event));
+    told = telling.catch(() => undefined);
+    return telling;
+  };
+
+  async function tell(event: DomainEvent): Promise<void> {
     switch (event.type) {
       case 'question.created':
-        hub.publish('question.created', { question: render(event.data.question)() });
+        hub.publish('question.created', { question: await render(event.data.question) });
         return;
       case 'question.offered': {
         const { wave } = event.data;
-        const question = render(event.data.question);
+        const summary = await render(event.data.question);
+        const question = () => summary;
         const expiresAt = new Date(wave.expiresAt).toISOString();
         for (const offer of wave.offers) {
           hub.publish(
@@ -41,63 +49,71 @@ export function createRealtimeListener(hub: RealtimeHub, presenters: Presenters)
       case 'question.claimed': {
         const { expertId, expertName, previousExpertId, ended } = event.data;
         const users = new Set([expertId, ...(previousExpertId ? [previousExpertId] : []), ...ended]);
-        hub.publish('question.claimed', { question: render(event.data.question)(), expertId, expertName }, { users });
+        hub.publish(
+          'question.claimed',
+          { question: await render(event.data.question), expertId, expertName },
+          { users },
+        );
         return;
       }
       case 'question.released': {
         const { expertId } = event.data;
         hub.publish(
           'question.released',
-          { question: render(event.data.question)(), expertId },
+          { question: await render(event.data.question), expertId },
           { users: expertId ? [expertId] : [] },
         );
         return;
       }
       case 'question.escalated':
-        for (const question of presenters.summaries(event.data.questions))
+        for (const question of await presenters.summaries(event.data.questions))
           hub.publish('question.escalated', { question });
         return;
       case 'question.reopened': {
         const { previousExpertId } = event.data;
         hub.publish(
           'question.reopened',
-          { question: render(event.data.question)() },
+          { question: await render(event.data.question) },
           { users: previousExpertId ? [previousExpertId] : [] },
         );
         return;
       }
       case 'question.updated':
-        hub.publish('question.updated', { question: render(event.data.question)() }, { users: event.data.informed });
+        hub.publish(
+          'question.updated',
+          { question: await render(event.data.question) },
+          { users: event.data.informed },
+        );
         return;
       case 'question.dismissed': {
         const { assigneeId } = event.data;
         hub.publish(
           'question.updated',
-          { question: render(event.data.question)() },
+          { question: await render(event.data.question) },
           { users: assigneeId ? [assigneeId] : [] },
         );
         return;
       }
       case 'question.not_spam':
       case 'question.retagged':
-        hub.publish('question.updated', { question: render(event.data.question)() });
+        hub.publish('question.updated', { question: await render(event.data.question) });
         return;
       case 'reply.approved':
         hub.publish(
           'reply.approved',
-          { ...replyWithQuestion(event.data.reply), editedBy: event.data.editedBy },
+          { ...(await replyWithQuestion(event.data.reply)), editedBy: event.data.editedBy },
           { users: [event.data.reply.authorId] },
         );
         return;
       case 'reply.submitted':
       case 'reply.rejected':
-        hub.publish(event.type, replyWithQuestion(event.data.reply), { users: [event.data.reply.authorId] });
+        hub.publish(event.type, await replyWithQuestion(event.data.reply), { users: [event.data.reply.authorId] });
         return;
       case 'reply.posted': {
         const { reply, question } = event.data;
         hub.publish(
           'reply.posted',
-          { reply: presenters.reply(reply), question: presenters.summary(question) },
+          { reply: await presenters.reply(reply), question: await presenters.summary(question) },
           { users: [reply.authorId] },
         );
         return;
@@ -106,7 +122,7 @@ export function createRealtimeListener(hub: RealtimeHub, presenters: Presenters)
         const { reply, question, reason } = event.data;
         hub.publish(
           'reply.failed',
-          { reply: presenters.reply(reply), question: presenters.summary(question), reason },
+          { reply: await presenters.reply(reply), question: await presenters.summary(question), reason },
           { users: [reply.authorId] },
         );
         return;
@@ -120,5 +136,5 @@ export function createRealtimeListener(hub: RealtimeHub, presenters: Presenters)
       case 'reply.retried':
         return;
     }
-  };
+  }
 }

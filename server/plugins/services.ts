@@ -59,7 +59,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   const uow = createUnitOfWork(db, repositories, events);
   // Every service learns through the model's router, so what it learns while the history replays is queued.
   const routingModel = createRoutingModel(
-    db,
+    data.routingHistory,
     createRouter({ k: config.routing.k, maxOffersPerHour: config.routing.maxOffersPerHour, requireOnline: true }),
     {
       replayBeforeListen: config.routing.replayBeforeListen,
@@ -68,23 +68,23 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   );
   const router = routingModel.router;
   const hub = createRealtimeHub(clock);
-  const presenters = createPresenters(db);
+  const presenters = createPresenters(data);
   const pushTransport = createTransport(config.push);
-  const settings = createSettingsService(db, { checkWebhookUrl: (url) => pushTransport.checkForm(url, 'webhook') });
-  const tags = createTagService({ db, clock });
-  const auth = createAuthService({ db, clock, connections: hub });
-  const experts = createExpertService({ db, clock, router, hub });
-  const questionRepo = data.questions;
-  const dispatcher = createDispatcher({ db, clock, router, uow, questionRepo, config: config.routing });
-  const questions = createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher });
-  const spam = createSpamService(db);
+  const settings = createSettingsService(
+    { data, uow },
+    { checkWebhookUrl: (url) => pushTransport.checkForm(url, 'webhook') },
+  );
+  const tags = createTagService({ data, uow, clock });
+  const auth = createAuthService({ data, uow, clock, connections: hub });
+  const experts = createExpertService({ data, uow, clock, router, hub });
+  const dispatcher = createDispatcher({ data, clock, router, uow, config: config.routing });
+  const questions = createQuestionService({ data, clock, uow, presenters, tags, experts, dispatcher });
+  const spam = createSpamService(data.spamExamples);
   const ingest = createIngestService({
-    db,
     spam,
     clock,
     router,
     uow,
-    questionRepo,
     presenters,
     tags,
     dispatcher,
@@ -95,21 +95,19 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     },
   });
   const outbox = createOutbox({
-    db,
+    data,
     clock,
     uow,
-    questionRepo,
     presenters,
     channels: channelAdapters,
     log: log.child({ component: 'outbox' }),
   });
-  const access = createQuestionAccess(db);
-  const answers = createAnswerService({ db, access });
+  const access = createQuestionAccess(data);
+  const answers = createAnswerService({ data, access });
   const replies = createReplyService({
-    db,
+    data,
     clock,
     uow,
-    questionRepo,
     presenters,
     experts,
     tags,
@@ -125,8 +123,12 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
       router,
       presenters,
       refreshExpert: (expertId) => experts.refresh(expertId),
-      indexAnswer: (reply) => answers.indexReply(reply),
+      indexAnswer: (reply) =>
+        void answers
+          .indexReply(reply)
+          .catch((err: unknown) => log.error({ err }, 'indexing an approved answer failed')),
       wakeOutbox: () => void outbox.run(),
+      log: log.child({ component: 'routing' }),
     }),
   );
   const metrics = createMetricsService({ data, clock });
@@ -134,7 +136,8 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
   // the notifier turns the hub's events into queued notifications.
   const push = createPush({
-    db,
+    data,
+    uow,
     clock,
     config: config.push,
     transport: pushTransport,
@@ -146,7 +149,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     },
   });
   const notifier = createNotifier({
-    db,
+    uow,
     clock,
     hub,
     presenters,
@@ -155,12 +158,19 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     config: config.routing,
     log: log.child({ component: 'notifier' }),
   });
-  const slaWatch = createSlaWatch({ db, clock, presenters, slaMs: config.routing.slaMs, announce: notifier.announce });
+  const slaWatch = createSlaWatch({
+    data,
+    uow,
+    clock,
+    presenters,
+    slaMs: config.routing.slaMs,
+    announce: notifier.announce,
+  });
   dispatcher.onTick((now) => slaWatch.tick(now));
   const channels = createChannelStatus();
   // Knowledge reuse and the feedback loop: snippets, internal notes and hand-offs, the insight digest and recognition
   // (computed on a thread of their own: services/analytics.ts).
-  const snippets = createSnippetService({ db, clock, tags });
+  const snippets = createSnippetService({ data, uow, clock });
   const accounts = createAccountService({
     auth,
     experts,
@@ -170,7 +180,7 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     replies,
     dispatcher,
   });
-  const notes = createNoteService({ db, clock, uow, access, questions });
+  const notes = createNoteService({ data, clock, uow, access, questions });
   const analytics = createAnalytics({
     data,
     databaseFile: db.$client.memory ? null : db.$client.name,
@@ -194,7 +204,6 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     events,
     data,
     uow,
-    questionRepo,
     spam,
     accounts,
     router,
@@ -237,6 +246,9 @@ export default fp<ServiceOptions>(
   async (app, options) => {
     const services = createServices(options, app.log);
     app.decorate('services', services);
+    // Tags and settings are answered from memory (every question is classified against the tags, every reply reads
+    // the settings), so they are read before anything is served.
+    await Promise.all([services.tags.load(), services.settings.load()]);
     // Each step is timed: on a large history they are what a restart waits for.
     const ms: Record<string, number> = {};
     const timed = <T>(step: string, work: () => T): T => {
@@ -247,13 +259,13 @@ export default fp<ServiceOptions>(
         ms[step] = Math.round(performance.now() - started);
       }
     };
-    const experts = timed('roster', () => services.experts.loadRoster());
-    const routing = timed('routing', () => services.routingModel.load());
-    const spamExamples = timed('spam', () => services.spam.load());
+    const experts = await timed('roster', () => services.experts.loadRoster());
+    const routing = await timed('routing', () => services.routingModel.load());
+    const spamExamples = await timed('spam', () => services.spam.load());
     const recovered = timed('outbox', () => services.outbox.recover());
-    const notifications = timed('notifications', () => ({
-      resent: services.push.sender.recover(),
-      reconciled: services.notifier.reconcile(),
+    const notifications = await timed('notifications', async () => ({
+      resent: await services.push.sender.recover(),
+      reconciled: await services.notifier.reconcile(),
     }));
     app.log.info(
       { experts, routing, spamExamples, recoveredOutbox: recovered, notifications, ms },
@@ -295,7 +307,7 @@ export default fp<ServiceOptions>(
     app.addHook('preClose', async () => services.hub.closeAll());
     // Notifications the last events queued are written; pushes in flight finish (each has a timeout).
     app.addHook('onClose', async () => {
-      services.notifier.flush();
+      await services.notifier.flush();
       await services.push.sender.stop();
     });
     if (!options.timers) return;

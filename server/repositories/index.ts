@@ -12,6 +12,7 @@ import { createChannelTrafficRepository } from './channel-traffic.js';
 import { createHealthRepository } from './health.js';
 import { createInsightsRepository } from './insights.js';
 import { createMetricsRepository } from './metrics.js';
+import { createExpertRepository } from './experts.js';
 import { createNoteRepository } from './notes.js';
 import { createNotificationRepository } from './notifications.js';
 import { createMessageRepository } from './messages.js';
@@ -23,6 +24,7 @@ import { createQuestionTagRepository } from './question-tags.js';
 import { createQuestionRepository } from './questions.js';
 import { createRecognitionRepository } from './recognition.js';
 import { createReplyRepository } from './replies.js';
+import { createRoutingHistoryRepository } from './routing-history.js';
 import { createSavedViewRepository } from './saved-views.js';
 import { createSentimentRepository } from './sentiment.js';
 import { createServerKeyRepository } from './server-keys.js';
@@ -30,6 +32,7 @@ import { createSessionRepository } from './sessions.js';
 import { createSettingsRepository } from './settings.js';
 import { createSlaWatchRepository } from './sla-watch.js';
 import { createSnippetRepository } from './snippets.js';
+import { createSpamExampleRepository } from './spam-examples.js';
 import { createTagRepository } from './tags.js';
 import { createUserRepository } from './users.js';
 
@@ -44,6 +47,7 @@ export function createRepositories(db: Db) {
     health: createHealthRepository(db),
     insights: createInsightsRepository(db),
     metrics: createMetricsRepository(db),
+    experts: createExpertRepository(db),
     notes: createNoteRepository(db),
     notifications: createNotificationRepository(db),
     questions: createQuestionRepository(db),
@@ -51,6 +55,7 @@ export function createRepositories(db: Db) {
     recognition: createRecognitionRepository(db),
     offers: createOfferRepository(db),
     replies: createReplyRepository(db),
+    routingHistory: createRoutingHistoryRepository(db),
     messages: createMessageRepository(db),
     outbox: createOutboxRepository(db),
     pushSubscriptions: createPushSubscriptionRepository(db),
@@ -62,6 +67,7 @@ export function createRepositories(db: Db) {
     settings: createSettingsRepository(db),
     slaWatch: createSlaWatchRepository(db),
     snippets: createSnippetRepository(db),
+    spamExamples: createSpamExampleRepository(db),
     tags: createTagRepository(db),
     users: createUserRepository(db),
   };

@@ -67,6 +67,11 @@ export type NewQuestion = Omit<typeof questions.$inferInsert, 'assigneeId' | 'cl
 // index in date order.
 const CUSTOMER = `coalesce(author_external_id, '@' || lower(author_handle)) = coalesce(?, '@' || lower(?))`;
 
+/** The customer's other questions, newest first (`?`: channel, external id, handle, the question's id, limit). */
+export const CUSTOMER_HISTORY_SQL = `select id, text, status, created_at createdAt from questions
+  where channel = ? and ${CUSTOMER} and id <> ?
+  order by created_at desc limit ?`;
+
 function guardSql(guard: QuestionGuard | undefined): SQL | undefined {
   if (!guard) return undefined;
   const conditions: (SQL | undefined)[] = [];
@@ -237,8 +242,7 @@ export function createQuestionRepository(db: Db) {
     others: db.$client.prepare<
       [string, string | null, string, string, number],
       { id: string; text: string; status: CustomerQuestion['status']; createdAt: number }
-    >(`select id, text, status, created_at createdAt from questions where channel = ? and ${CUSTOMER} and id <> ?
-       order by created_at desc limit ?`),
+    >(CUSTOMER_HISTORY_SQL),
     // Posts carry their time to the second on X, so questions asked in the same second are ordered by id.
     inWeek: db.$client.prepare<[string, string | null, string, number, number, number, string], { n: number }>(
       `select count(*) n from questions where channel = ? and ${CUSTOMER}

@@ -18,7 +18,7 @@ import { errorResponses, IdParamsSchema, QuestionBody } from './schemas.js';
 export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> = async (app, { ingestPerMinute }) => {
   const { ingest, questions } = app.services;
   // Read-only beside the detail: the question's side panel, composed here so the detail stays one service call.
-  const customerHistory = createCustomerHistory(app.services.db);
+  const customerHistory = createCustomerHistory(app.services.data);
   const channelInfo = createChannelInfo(app.services.channelAdapters);
   const expert = app.requireRole('expert');
   const manager = app.requireRole('manager');
@@ -54,8 +54,8 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: expert,
     },
     async (request) => {
-      const page = questions.list(request.principal!.user, request.query);
-      return { ...page, items: customerHistory.withWeekCounts(page.items) };
+      const page = await questions.list(request.principal!.user, request.query);
+      return { ...page, items: await customerHistory.withWeekCounts(page.items) };
     },
   );
 
@@ -70,9 +70,9 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: expert,
     },
     async (request) => {
-      const question = questions.detail(request.principal!.user, request.params.id);
+      const question = await questions.detail(request.principal!.user, request.params.id);
       return {
-        question: { ...question, customerHistory: customerHistory.of(question), ...channelInfo.of(question) },
+        question: { ...question, customerHistory: await customerHistory.of(question), ...channelInfo.of(question) },
       };
     },
   );
@@ -83,7 +83,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: expert,
     },
-    async (request) => ({ question: questions.claim(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await questions.claim(request.principal!.user, request.params.id) }),
   );
 
   app.post(
@@ -92,7 +92,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: expert,
     },
-    async (request) => ({ question: questions.release(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await questions.release(request.principal!.user, request.params.id) }),
   );
 
   app.post(
@@ -107,7 +107,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: manager,
     },
     async (request) => ({
-      question: questions.assign(request.principal!.user, request.params.id, request.body.expertId),
+      question: await questions.assign(request.principal!.user, request.params.id, request.body.expertId),
     }),
   );
 
@@ -119,7 +119,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: manager,
     },
-    async (request) => ({ question: questions.notSpam(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await questions.notSpam(request.principal!.user, request.params.id) }),
   );
 
   app.post(
@@ -134,7 +134,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: manager,
     },
     async (request) => ({
-      question: questions.dismiss(request.principal!.user, request.params.id, request.body.reason),
+      question: await questions.dismiss(request.principal!.user, request.params.id, request.body.reason),
     }),
   );
 
@@ -149,6 +149,8 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       },
       onRequest: manager,
     },
-    async (request) => ({ question: questions.retag(request.principal!.user, request.params.id, request.body.tags) }),
+    async (request) => ({
+      question: await questions.retag(request.principal!.user, request.params.id, request.body.tags),
+    }),
   );
 };

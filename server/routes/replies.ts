@@ -26,7 +26,9 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request, reply) =>
-      reply.code(201).send({ reply: replies.submit(request.principal!.user, request.params.id, request.body.text) }),
+      reply
+        .code(201)
+        .send({ reply: await replies.submit(request.principal!.user, request.params.id, request.body.text) }),
   );
 
   app.get(
@@ -42,7 +44,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: expert,
     },
-    async (request) => ({ items: replies.list(request.principal!.user, request.query) }),
+    async (request) => ({ items: await replies.list(request.principal!.user, request.query) }),
   );
 
   app.post(
@@ -56,7 +58,9 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: manager,
     },
-    async (request) => ({ reply: replies.approve(request.principal!.user, request.params.id, request.body?.text) }),
+    async (request) => ({
+      reply: await replies.approve(request.principal!.user, request.params.id, request.body?.text),
+    }),
   );
 
   app.post(
@@ -70,7 +74,9 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: manager,
     },
-    async (request) => ({ reply: replies.reject(request.principal!.user, request.params.id, request.body.feedback) }),
+    async (request) => ({
+      reply: await replies.reject(request.principal!.user, request.params.id, request.body.feedback),
+    }),
   );
 
   // Posts a question's approved reply again after posting it failed: the reply's last step, though the URL names the
@@ -81,6 +87,6 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: manager,
     },
-    async (request) => ({ question: outbox.retry(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await outbox.retry(request.principal!.user, request.params.id) }),
   );
 };

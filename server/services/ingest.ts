@@ -1,9 +1,7 @@
 // Ingest: one inbound public post becomes a question, idempotent on (channel, external id). A post that replies to
 // a known question or to the brand's answer joins that thread instead: it reopens an answered question for the
 // expert who answered it, and a plain thank-you is only recorded.
-import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { messages, questions, questionTags, replies, type QuestionRow } from '../../db/schema.js';
+import type { QuestionRow } from '../../db/schema.js';
 import type { RoutingConfig } from '../config.js';
 import type { IngestQuestion, QuestionSummary } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -14,9 +12,7 @@ import { scoreSentiment, sentimentColumns, triage } from '../domain/sentiment.js
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
 import { conflict, notFound } from '../errors.js';
-import type { UnitOfWork } from '../events/unit-of-work.js';
-import type { QuestionRepository } from '../repositories/questions.js';
-import { recordEvent } from './audit-log.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
 import { SPAM_FLAG, type SpamService } from './spam.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TagService } from './tags.js';
@@ -30,11 +26,9 @@ export interface IngestOutcome {
 
 interface Deps {
   spam: Pick<SpamService, 'check'>;
-  db: Db;
   clock: Clock;
   router: Router;
   uow: UnitOfWork;
-  questionRepo: QuestionRepository;
   presenters: Presenters;
   tags: TagService;
   dispatcher: Dispatcher;
@@ -71,139 +65,66 @@ function cleaned(input: IngestQuestion): IngestQuestion {
 }
 
 export function createIngestService({
-  db,
   spam,
   clock,
   router,
   uow,
-  questionRepo,
   presenters,
   tags,
   dispatcher,
   config,
   negativeSlaMs,
 }: Deps) {
-  // Every new question runs these, so they are built once as prepared queries instead of through the query builder.
-  const placeholder = sql.placeholder;
-  const statements = {
-    byExternalId: db
-      .select()
-      .from(questions)
-      .where(and(eq(questions.channel, placeholder('channel')), eq(questions.externalId, placeholder('externalId'))))
-      .prepare(),
-    messageByExternalId: db
-      .select({ questionId: messages.questionId })
-      .from(messages)
-      .where(eq(messages.externalId, placeholder('externalId')))
-      .prepare(),
-    insertQuestion: db
-      .insert(questions)
-      .values({
-        id: placeholder('id'),
-        channel: placeholder('channel'),
-        externalId: placeholder('externalId'),
-        text: placeholder('text'),
-        authorHandle: placeholder('authorHandle'),
-        authorName: placeholder('authorName'),
-        authorExternalId: placeholder('authorExternalId'),
-        lang: placeholder('lang'),
-        conversationId: placeholder('conversationId'),
-        inReplyToExternalId: placeholder('inReplyToExternalId'),
-        priority: placeholder('priority'),
-        sentimentLabel: placeholder('sentimentLabel'),
-        sentimentScore: placeholder('sentimentScore'),
-        status: placeholder('status'),
-        wave: placeholder('wave'),
-        flag: placeholder('flag'),
-        createdAt: placeholder('createdAt'),
-        receivedAt: placeholder('receivedAt'),
-        slaDueAt: placeholder('slaDueAt'),
-        updatedAt: placeholder('updatedAt'),
-      })
-      .returning()
-      .prepare(),
-    insertTag: db
-      .insert(questionTags)
-      .values({
-        questionId: placeholder('questionId'),
-        slug: placeholder('slug'),
-        confidence: placeholder('confidence'),
-        source: placeholder('source'),
-      })
-      .prepare(),
-  };
-
-  function load(id: string): QuestionRow {
-    const row = db.select().from(questions).where(eq(questions.id, id)).get();
+  async function load(unit: Unit, id: string): Promise<QuestionRow> {
+    const row = await unit.questions.byId(id);
     if (!row) throw notFound('Question');
     return row;
   }
 
-  function findThreadParent(channel: string, inReplyTo: string | undefined): QuestionRow | undefined {
+  async function findThreadParent(
+    unit: Unit,
+    channel: string,
+    inReplyTo: string | undefined,
+  ): Promise<QuestionRow | undefined> {
     if (!inReplyTo) return undefined;
-    const direct = db
-      .select()
-      .from(questions)
-      .where(and(eq(questions.channel, channel), eq(questions.externalId, inReplyTo)))
-      .get();
+    const direct = await unit.questions.byExternalId(channel, inReplyTo);
     if (direct) return direct;
-    const message = db
-      .select({ questionId: messages.questionId })
-      .from(messages)
-      .where(eq(messages.externalId, inReplyTo))
-      .get();
-    return message
-      ? db
-          .select()
-          .from(questions)
-          .where(and(eq(questions.id, message.questionId), eq(questions.channel, channel)))
-          .get()
-      : undefined;
-  }
-
-  function lastAnswerer(questionId: string): string | null {
-    return (
-      db
-        .select({ authorId: replies.authorId })
-        .from(replies)
-        .where(and(eq(replies.questionId, questionId), eq(replies.status, 'posted')))
-        .orderBy(desc(replies.createdAt))
-        .get()?.authorId ?? null
-    );
+    const questionId = await unit.messages.questionOf(inReplyTo);
+    if (!questionId) return undefined;
+    const question = await unit.questions.byId(questionId);
+    return question?.channel === channel ? question : undefined;
   }
 
   /** A customer's post in an existing thread: attach it, and reopen an answered question for the same expert first. */
-  function attachFollowUp(parent: QuestionRow, input: IngestQuestion, now: number): QuestionRow {
+  async function attachFollowUp(unit: Unit, parent: QuestionRow, input: IngestQuestion, now: number) {
     const at = input.createdAt ? Date.parse(input.createdAt) : now;
-    db.insert(messages)
-      .values({
-        id: newId(now),
-        questionId: parent.id,
-        direction: 'in',
-        externalId: input.externalId,
-        text: input.text,
-        authorHandle: input.author.handle,
-        at,
-        ...sentimentColumns(scoreSentiment(input.text)),
-      })
-      .run();
+    await unit.messages.insert({
+      id: newId(now),
+      questionId: parent.id,
+      direction: 'in',
+      externalId: input.externalId,
+      text: input.text,
+      authorHandle: input.author.handle,
+      at,
+      ...sentimentColumns(scoreSentiment(input.text)),
+    });
     const thanks = isThanks(input.text);
     // A reply under the brand's answer can come from anyone: spam or abuse there is kept in the thread for managers
     // but does not reopen the question to the expert who answered.
-    const held = thanks ? null : spam.check(input.text, now);
-    recordEvent(db, {
+    const held = thanks ? null : await spam.check(input.text, now);
+    await unit.auditLog.record({
       questionId: parent.id,
       type: thanks ? 'question.thanked' : held?.suspected ? 'question.follow_up_held' : 'question.follow_up',
       at: now,
       data: { externalId: input.externalId, ...(held?.suspected ? { reasons: held.reasons } : {}) },
     });
     if (thanks || held?.suspected || !canApply('reopen', parent.status)) {
-      const row = questionRepo.touch(parent.id, { updatedAt: now }) ?? parent;
-      uow.emit('question.updated', { question: { row }, informed: row.assigneeId ? [row.assigneeId] : [] });
+      const row = (await unit.questions.touch(parent.id, { updatedAt: now })) ?? parent;
+      unit.emit('question.updated', { question: { row }, informed: row.assigneeId ? [row.assigneeId] : [] });
       return row;
     }
-    const previous = lastAnswerer(parent.id);
-    const reopened = questionRepo.transitionOne('reopen', parent.id, {
+    const previous = await unit.replies.lastPostedAuthor(parent.id);
+    const reopened = await unit.questions.transitionOne('reopen', parent.id, {
       assigneeId: null,
       claimedAt: null,
       slaDueAt: now + config.slaMs,
@@ -211,35 +132,35 @@ export function createIngestService({
       updatedAt: now,
     });
     if (!reopened) throw conflict('invalid_state', 'The question changed while the follow-up was stored; try again');
-    recordEvent(db, {
+    await unit.auditLog.record({
       questionId: parent.id,
       type: 'question.reopened',
       at: now,
       data: { previousExpertId: previous },
     });
     if (previous)
-      dispatcher.offerNextWave(reopened, {
+      await dispatcher.offerNextWave(unit, reopened, {
         preferred: [previous],
         waveMs: Math.max(1000, Math.round(config.waveMs / 4)),
       });
-    else dispatcher.offerNextWave(reopened);
-    const row = load(parent.id);
-    uow.emit('question.reopened', { question: { row }, previousExpertId: previous });
+    else await dispatcher.offerNextWave(unit, reopened);
+    const row = await load(unit, parent.id);
+    unit.emit('question.reopened', { question: { row }, previousExpertId: previous });
     return row;
   }
 
   /** A new question: classified and routed first, so it is stored already offered to its first wave. */
-  function insertQuestion(input: IngestQuestion, now: number): () => QuestionSummary {
+  async function insertQuestion(unit: Unit, input: IngestQuestion, now: number): Promise<() => QuestionSummary> {
     const id = newId(now);
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
     // Suspected spam is stored for managers, flagged and offered to nobody.
-    const held = spam.check(input.text, now);
+    const held = await spam.check(input.text, now);
     const plan = held.suspected
       ? null
-      : dispatcher.planWave({ id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found });
+      : await dispatcher.planWave(unit, { id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found });
     const sentiment = scoreSentiment(input.text);
     const { priority, slaMs } = triage(sentiment, config.slaMs, negativeSlaMs?.() ?? null);
-    const row = statements.insertQuestion.get({
+    const row = await unit.questions.insert({
       id,
       channel: input.channel,
       externalId: input.externalId,
@@ -259,9 +180,9 @@ export function createIngestService({
       receivedAt: now,
       slaDueAt: now + slaMs,
       updatedAt: now,
-    })!;
-    for (const tag of found) statements.insertTag.run({ questionId: id, ...tag });
-    recordEvent(db, {
+    });
+    await unit.questionTags.add(id, found);
+    await unit.auditLog.record({
       questionId: id,
       type: 'question.created',
       at: now,
@@ -277,31 +198,33 @@ export function createIngestService({
         null,
       ));
     const question = { row, summary };
-    uow.emit('question.created', { question });
-    if (plan) dispatcher.recordWave(question, plan);
-    else recordEvent(db, { questionId: id, type: 'question.held', at: now, data: { reasons: held.reasons } });
+    unit.emit('question.created', { question });
+    if (plan) await dispatcher.recordWave(unit, question, plan);
+    else
+      await unit.auditLog.record({ questionId: id, type: 'question.held', at: now, data: { reasons: held.reasons } });
     return summary;
   }
 
   /** Ingest as a step of the caller's unit of work; returns the outcome, rendered once it has committed. */
-  function ingestInTransaction(post: IngestQuestion): () => IngestOutcome {
+  async function ingestInTransaction(unit: Unit, post: IngestQuestion): Promise<() => Promise<IngestOutcome>> {
     const now = clock.now();
-    const existing = statements.byExternalId.get({ channel: post.channel, externalId: post.externalId });
-    if (existing) return () => ({ question: presenters.summary(existing), duplicate: true, followUp: false });
-    const seenMessage = statements.messageByExternalId.get({ externalId: post.externalId });
-    if (seenMessage) {
-      const row = load(seenMessage.questionId);
-      return () => ({ question: presenters.summary(row), duplicate: true, followUp: true });
+    const existing = await unit.questions.byExternalId(post.channel, post.externalId);
+    if (existing)
+      return async () => ({ question: await presenters.summary(existing), duplicate: true, followUp: false });
+    const seenIn = await unit.messages.questionOf(post.externalId);
+    if (seenIn) {
+      const row = await load(unit, seenIn);
+      return async () => ({ question: await presenters.summary(row), duplicate: true, followUp: true });
     }
     // Only what is stored is cleaned: the ids it was looked up by are never changed by cleaning.
     const input = cleaned(post);
-    const parent = findThreadParent(input.channel, input.inReplyToExternalId);
+    const parent = await findThreadParent(unit, input.channel, input.inReplyToExternalId);
     if (!parent) {
-      const summary = insertQuestion(input, now);
-      return () => ({ question: summary(), duplicate: false, followUp: false });
+      const summary = await insertQuestion(unit, input, now);
+      return async () => ({ question: summary(), duplicate: false, followUp: false });
     }
-    const row = attachFollowUp(parent, input, now);
-    return () => ({ question: presenters.summary(row), duplicate: false, followUp: true });
+    const row = await attachFollowUp(unit, parent, input, now);
+    return async () => ({ question: await presenters.summary(row), duplicate: false, followUp: true });
   }
 
   // Group commit: questions that arrive while the event loop is busy are written in one transaction, each in its own
@@ -313,31 +236,33 @@ export function createIngestService({
   function schedule() {
     if (scheduled || pending.length === 0) return;
     scheduled = true;
-    setImmediate(drain);
+    setImmediate(() => void drain());
   }
 
-  function drain() {
+  async function drain() {
     scheduled = false;
     const batch = pending.splice(0, MAX_BATCH);
     schedule();
-    let done: { item: Pending; outcome?: () => IngestOutcome; error?: unknown }[];
+    let done: { item: Pending; outcome?: () => Promise<IngestOutcome>; error?: unknown }[];
     try {
-      done = uow.run(() =>
-        batch.map((item) => {
+      done = await uow.run(async (unit) => {
+        const results: typeof done = [];
+        for (const item of batch) {
           try {
-            return { item, outcome: uow.run(() => ingestInTransaction(item.input)) };
+            results.push({ item, outcome: await unit.step((step) => ingestInTransaction(step, item.input)) });
           } catch (error) {
-            return { item, error };
+            results.push({ item, error });
           }
-        }),
-      );
+        }
+        return results;
+      });
     } catch (error) {
       // The commit itself failed (disk full, say): nothing in the batch was stored, and every caller hears so.
       for (const item of batch) item.reject(error);
       return;
     }
     for (const { item, outcome, error } of done) {
-      if (outcome) item.resolve(outcome());
+      if (outcome) outcome().then(item.resolve, item.reject);
       else item.reject(error);
     }
   }
@@ -351,17 +276,18 @@ export function createIngestService({
       });
     },
     /** Ingest now, in a transaction of its own. */
-    ingest(input: IngestQuestion): IngestOutcome {
-      return uow.run(() => ingestInTransaction(input))();
+    async ingest(input: IngestQuestion): Promise<IngestOutcome> {
+      const outcome = await uow.run((unit) => ingestInTransaction(unit, input));
+      return outcome();
     },
     /**
      * Ingest posts in one transaction, together with `alsoWrite` (a channel's cursor): the cursor never moves past a
      * post that was not stored, nor stays behind one that was.
      */
-    ingestAll(posts: IngestQuestion[], alsoWrite?: () => void): void {
-      uow.run(() => {
-        for (const post of posts) service.ingestInTransaction(post);
-        alsoWrite?.();
+    async ingestAll(posts: IngestQuestion[], alsoWrite?: (unit: Unit) => Promise<void>): Promise<void> {
+      await uow.run(async (unit) => {
+        for (const post of posts) await ingestInTransaction(unit, post);
+        await alsoWrite?.(unit);
       });
     },
     ingestInTransaction,

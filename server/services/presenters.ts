@@ -1,17 +1,7 @@
 // Rows → API shapes. Batch loaders take many question ids at once so lists never query per row.
-import { asc, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import {
-  events,
-  messages,
-  offers,
-  questions,
-  type questionTags,
-  replies,
-  users,
-  type QuestionRow,
-  type ReplyRow,
-} from '../../db/schema.js';
+import type { QuestionRow, ReplyRow } from '../../db/schema.js';
+import type { ReadRepositories } from '../repositories/index.js';
+import type { QuestionTagRow } from '../repositories/question-tags.js';
 import type { QuestionDetail, QuestionSummary, Reply } from '../contracts/api.js';
 import type { SentimentLabel } from '../domain/sentiment.js';
 
@@ -72,42 +62,17 @@ export function toReply(row: ReplyRow, authorName?: string): Reply {
   };
 }
 
-type TagRow = typeof questionTags.$inferSelect;
-type LastMessage = { questionId: string; direction: 'in' | 'out'; externalId: string | null; text: string; at: number };
 /** Past its answer, a question's last customer post is not waiting for anyone. */
 const ANSWERED = new Set(['answered', 'closed', 'dismissed']);
 
-export function createPresenters(db: Db) {
-  // Every ingest, offer and claim renders summaries, so the two lookups behind them are prepared once: one id is the
-  // common case, a JSON array of ids the batch one.
-  const sqlite = db.$client;
-  const tagColumns = 'question_id questionId, slug, confidence, source';
-  const statements = {
-    name: sqlite.prepare<[string], { id: string; name: string }>('select id, name from users where id = ?'),
-    names: sqlite.prepare<[string], { id: string; name: string }>(
-      'select id, name from users where id in (select value from json_each(?))',
-    ),
-    tags: sqlite.prepare<[string], TagRow>(
-      `select ${tagColumns} from question_tags where question_id = ? order by confidence desc`,
-    ),
-    tagsOfMany: sqlite.prepare<[string], TagRow>(
-      `select ${tagColumns} from question_tags where question_id in (select value from json_each(?)) order by confidence desc`,
-    ),
-    // Each question's last message, one probe of messages_question apiece.
-    lastMessages: sqlite.prepare<[string], LastMessage>(
-      `select m.question_id questionId, m.direction, m.external_id externalId, m.text, m.at from messages m
-       where m.question_id in (select value from json_each(?))
-         and m.at = (select max(at) from messages where question_id = m.question_id)`,
-    ),
-  };
-
+export function createPresenters(data: ReadRepositories) {
   /** A customer's post after the question on one still waiting for its answer: what the expert answers now. */
-  function followUps(rows: QuestionRow[]): Map<string, { text: string; at: number }> {
+  async function followUps(rows: QuestionRow[]): Promise<Map<string, { text: string; at: number }>> {
     const waiting = rows.filter((r) => !ANSWERED.has(r.status));
     if (waiting.length === 0) return new Map();
     const byId = new Map(waiting.map((r) => [r.id, r]));
     const found = new Map<string, { text: string; at: number }>();
-    for (const m of statements.lastMessages.all(JSON.stringify([...byId.keys()]))) {
+    for (const m of await data.messages.lastOf([...byId.keys()])) {
       const row = byId.get(m.questionId);
       if (row && m.direction === 'in' && m.externalId !== row.externalId && m.at >= row.createdAt)
         found.set(m.questionId, { text: m.text, at: m.at });
@@ -115,27 +80,21 @@ export function createPresenters(db: Db) {
     return found;
   }
 
-  const names = (ids: (string | null)[]) => {
-    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
-    if (wanted.length === 0) return new Map<string, string>();
-    const rows = wanted.length === 1 ? statements.name.all(wanted[0]!) : statements.names.all(JSON.stringify(wanted));
-    return new Map(rows.map((u) => [u.id, u.name]));
-  };
+  const names = (ids: (string | null)[]) => data.names.of(ids);
 
-  function summaries(rows: QuestionRow[]): QuestionSummary[] {
+  async function summaries(rows: QuestionRow[]): Promise<QuestionSummary[]> {
     if (rows.length === 0) return [];
-    const tagRows =
-      rows.length === 1
-        ? statements.tags.all(rows[0]!.id)
-        : statements.tagsOfMany.all(JSON.stringify(rows.map((r) => r.id)));
-    const tagsByQuestion = new Map<string, TagRow[]>();
+    const [tagRows, assignees, later] = await Promise.all([
+      data.questionTags.ofMany(rows.map((r) => r.id)),
+      names(rows.map((r) => r.assigneeId)),
+      followUps(rows),
+    ]);
+    const tagsByQuestion = new Map<string, QuestionTagRow[]>();
     for (const tag of tagRows) {
       const list = tagsByQuestion.get(tag.questionId) ?? [];
       list.push(tag);
       tagsByQuestion.set(tag.questionId, list);
     }
-    const assignees = names(rows.map((r) => r.assigneeId));
-    const later = followUps(rows);
     return rows.map((row) =>
       toQuestionSummary(
         row,
@@ -146,37 +105,36 @@ export function createPresenters(db: Db) {
     );
   }
 
+  async function summary(row: QuestionRow): Promise<QuestionSummary> {
+    const [rendered] = await summaries([row]);
+    if (!rendered) throw new Error('a summary of one row renders one summary');
+    return rendered;
+  }
+
   return {
     names,
     summaries,
-    summary(row: QuestionRow): QuestionSummary {
-      return summaries([row])[0]!;
+    summary,
+    async summaryById(id: string): Promise<QuestionSummary | null> {
+      const row = await data.questions.byId(id);
+      return row ? summary(row) : null;
     },
-    summaryById(id: string): QuestionSummary | null {
-      const row = db.select().from(questions).where(eq(questions.id, id)).get();
-      return row ? summaries([row])[0]! : null;
-    },
-    reply(row: ReplyRow): Reply {
-      return toReply(row, names([row.authorId]).get(row.authorId));
+    async reply(row: ReplyRow): Promise<Reply> {
+      return toReply(row, (await names([row.authorId])).get(row.authorId));
     },
     /**
      * The whole record, for managers (`viewerId` null). An expert sees the public thread and their own part in it:
      * their offers and replies and others' posted ones — not colleagues' drafts, review feedback or routing scores.
      */
-    detail(row: QuestionRow, viewerId: string | null): QuestionDetail {
-      const allOffers = db
-        .select()
-        .from(offers)
-        .where(eq(offers.questionId, row.id))
-        .orderBy(asc(offers.wave), desc(offers.score))
-        .all();
-      const allReplies = db
-        .select()
-        .from(replies)
-        .where(eq(replies.questionId, row.id))
-        .orderBy(asc(replies.createdAt))
-        .all();
-      const allEvents = db.select().from(events).where(eq(events.questionId, row.id)).orderBy(asc(events.id)).all();
+    async detail(row: QuestionRow, viewerId: string | null): Promise<QuestionDetail> {
+      const [allOffers, allReplies, allEvents, messageRows, head] = await Promise.all([
+        data.offers.ofQuestion(row.id),
+        data.replies.ofQuestion(row.id),
+        data.auditLog.ofQuestion(row.id),
+        data.messages.ofQuestion(row.id),
+        summary(row),
+      ]);
+      allOffers.sort((a, b) => a.wave - b.wave || b.score - a.score);
       const offerRows = viewerId === null ? allOffers : allOffers.filter((o) => o.expertId === viewerId);
       const replyRows =
         viewerId === null ? allReplies : allReplies.filter((r) => r.authorId === viewerId || r.status === 'posted');
@@ -186,15 +144,9 @@ export function createPresenters(db: Db) {
         return typeof replyId === 'string' && !shownReplies.has(replyId);
       };
       const eventRows = viewerId === null ? allEvents : allEvents.filter((e) => !hiddenReply(e.data));
-      const messageRows = db
-        .select()
-        .from(messages)
-        .where(eq(messages.questionId, row.id))
-        .orderBy(asc(messages.at))
-        .all();
-      const people = names([...offerRows.map((o) => o.expertId), ...replyRows.map((r) => r.authorId)]);
+      const people = await names([...offerRows.map((o) => o.expertId), ...replyRows.map((r) => r.authorId)]);
       return {
-        ...summaries([row])[0]!,
+        ...head,
         offers: offerRows.map((o) => ({
           expertId: o.expertId,
           expertName: people.get(o.expertId),

@@ -1,135 +1,81 @@
 // Questions after ingest: the queue, the detail view, and the ownership transitions — claim, release, assign,
 // dismiss, re-tag. Each is one unit of work around the repository's guarded transition, so two concurrent claims can
 // never both win; who hears of it and what routing learns is up to the listeners of its events.
-import { and, asc, count, desc, eq, exists, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
+import type { QuestionRow } from '../../db/schema.js';
 import type { QuestionDetail, QuestionStatus, QuestionSummary, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import { canApply, OPEN_STATUSES, statusesFor } from '../domain/lifecycle.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors.js';
-import type { UnitOfWork } from '../events/unit-of-work.js';
-import type { QuestionRepository } from '../repositories/questions.js';
-import { recordEvent } from './audit-log.js';
+import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 import { SPAM_FLAG } from './spam.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ExpertService } from './experts.js';
-import { createQuestionAccess, isManager, mentionedQuestionIds } from './question-access.js';
+import { createQuestionAccess, isManager } from './question-access.js';
 import type { TagService } from './tags.js';
 import type { Presenters } from './presenters.js';
-import { searchCondition } from './search.js';
+import { checkSearch } from './search.js';
 
 interface Deps {
-  db: Db;
+  data: ReadRepositories;
   clock: Clock;
   uow: UnitOfWork;
-  questionRepo: QuestionRepository;
   presenters: Presenters;
   tags: TagService;
   experts: ExpertService;
   dispatcher: Dispatcher;
 }
 
-/** Someone holds the question now, so "no expert available" is no longer so; a tagging flag still holds. */
-const heldFlag = sql`nullif(${questions.flag}, 'no-expert')`;
-
-export function createQuestionService({ db, clock, uow, questionRepo, presenters, tags, experts, dispatcher }: Deps) {
-  function load(id: string): QuestionRow {
-    const row = db.select().from(questions).where(eq(questions.id, id)).get();
+export function createQuestionService({ data, clock, uow, presenters, tags, experts, dispatcher }: Deps) {
+  async function load(id: string, from: Pick<ReadRepositories, 'questions'> = data): Promise<QuestionRow> {
+    const row = await from.questions.byId(id);
     if (!row) throw notFound('Question');
     return row;
   }
 
-  const { canSee, visible } = createQuestionAccess(db);
+  const { canSee, visible } = createQuestionAccess(data);
 
-  // Within statuses, whose index bounds the rows read, a tag is checked per question; alone, the tag's own index finds
-  // its questions (checking per question, a rare tag would walk every question).
-  const tagged = (slug: string, withinStatuses: boolean) =>
-    withinStatuses
-      ? exists(
-          db
-            .select({ one: sql`1` })
-            .from(questionTags)
-            .where(and(eq(questionTags.questionId, questions.id), eq(questionTags.slug, slug))),
-        )
-      : inArray(
-          questions.id,
-          db.select({ id: questionTags.questionId }).from(questionTags).where(eq(questionTags.slug, slug)),
-        );
-
-  function listConditions(
-    user: User,
-    query: { statuses?: string[]; tag?: string; assignee?: string; flag?: string; channel?: string; cursor?: string },
-  ): SQL[] {
-    const conditions: SQL[] = [];
-    if (query.statuses) conditions.push(inArray(questions.status, query.statuses));
-    if (query.flag) conditions.push(eq(questions.flag, query.flag));
-    if (query.channel) conditions.push(eq(questions.channel, query.channel));
-    if (query.tag) conditions.push(tagged(query.tag, query.statuses !== undefined));
-    if (query.assignee)
-      conditions.push(
-        query.assignee === 'none'
-          ? isNull(questions.assigneeId)
-          : eq(questions.assigneeId, query.assignee === 'me' ? user.id : query.assignee),
-      );
-    if (query.cursor) conditions.push(lt(questions.id, query.cursor));
-    if (!isManager(user)) {
-      // An expert's own: assigned to them, offered to them, or named in a note (as question-access.ts lets them open).
-      conditions.push(
-        or(
-          eq(questions.assigneeId, user.id),
-          inArray(questions.id, db.select({ id: offers.questionId }).from(offers).where(eq(offers.expertId, user.id))),
-          inArray(questions.id, mentionedQuestionIds(db, user.id)),
-        )!,
-      );
-    }
-    return conditions;
-  }
-
-  // The manager's queue, newest first, by status: SQLite cannot read several statuses' (status, id) index ranges as one
-  // id-ordered stream, so `status in (…) order by id desc limit n` would sort every open question to keep one page
-  // (docs/architecture.md, "Why some rules are so"). Each status's range is read newest first instead, n ids at most,
-  // and the newest n of those kept: a sort of a few hundred ids, however long the queue. The tag is checked per id (`exists`), so a range
-  // still stops after n matches. Filters by assignee, or an expert's own questions, have their index and keep one query.
-  function newestIds(statuses: string[], query: { tag?: string; cursor?: string }, take: number): SQL {
-    const ranges = statuses.map(
-      (status) =>
-        sql`select * from ${db
-          .select({ id: questions.id })
-          .from(questions)
-          .where(
-            and(
-              eq(questions.status, status),
-              query.tag ? tagged(query.tag, true) : undefined,
-              query.cursor ? lt(questions.id, query.cursor) : undefined,
-            ),
-          )
-          .orderBy(desc(questions.id))
-          .limit(take)}`,
-    );
-    return sql`(select id from (${sql.join(ranges, sql` union all `)}) order by id desc limit ${take})`;
-  }
-
-  function requireExpert(user: User) {
-    if (experts.hasProfile(user.id)) return;
+  async function requireExpert(user: User) {
+    if (await experts.hasProfile(user.id)) return;
     if (!isManager(user)) throw forbidden('Only experts can answer questions');
-    experts.ensureProfile(user.id, user.name);
+    await experts.ensureProfile(user.id, user.name);
   }
 
   const anonymousHolderConflict = () => conflict('already_claimed', 'Someone else is already answering this question');
 
-  function holderConflict(id: string): AppError {
-    const row = load(id);
+  async function holderConflict(id: string): Promise<AppError> {
+    const row = await load(id);
     if (row.assigneeId) {
-      const name = presenters.names([row.assigneeId]).get(row.assigneeId) ?? 'someone else';
+      const name = (await presenters.names([row.assigneeId])).get(row.assigneeId) ?? 'someone else';
       return conflict('already_claimed', `This question was already claimed by ${name}`);
     }
     return conflict('invalid_state', `This question is ${row.status.replace('_', ' ')} and cannot be claimed now`);
   }
 
+  function refuseWhileHeld(row: QuestionRow) {
+    if (row.flag === SPAM_FLAG && row.status === 'new')
+      throw conflict('held_as_spam', 'This question is held as suspected spam; a manager must release it first');
+  }
+
+  async function visibleOrClaimable(user: User, id: string): Promise<QuestionRow> {
+    const row = await load(id);
+    if (await canSee(user, row)) return row;
+    // Any available expert may pick up an open question they were not offered (DESIGN.md), so one who finds it taken
+    // lost a race like any other and hears 409 — but not who holds it, which is theirs to see only if it was offered
+    // to them. A closed question is not theirs to see at all: the same 404 as opening it.
+    if ((await experts.getProfile(user.id))?.availability === 'available') {
+      if (canApply('claim', row.status) && !row.assigneeId) return row;
+      if (row.assigneeId && OPEN_STATUSES.includes(row.status as QuestionStatus)) throw anonymousHolderConflict();
+    }
+    throw notFound('Question');
+  }
+
+  /** The question as it stands once the unit has committed (its next wave out, say). */
+  const current = (id: string) => async () => presenters.summary(await load(id));
+
   return {
-    list(
+    async list(
       user: User,
       query: {
         status?: string;
@@ -159,149 +105,125 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
             ),
           ]
         : undefined;
-      const take = query.limit + 1;
-      const matching = query.q ? searchCondition(query.q) : undefined;
-      const byStatusRanges =
-        !matching &&
-        !bySla &&
-        !query.flag &&
-        !query.channel &&
-        statuses !== undefined &&
-        statuses.length > 0 &&
-        !query.assignee &&
-        isManager(user);
-      const rows = byStatusRanges
-        ? db
-            .select()
-            .from(questions)
-            .where(inArray(questions.id, newestIds(statuses, query, take)))
-            .orderBy(desc(questions.id))
-            .all()
-        : db
-            .select()
-            .from(questions)
-            .where(
-              and(...listConditions(user, { ...query, statuses, cursor: bySla ? undefined : query.cursor }), matching),
-            )
-            .orderBy(
-              ...(bySla
-                ? [desc(questions.priority), asc(questions.slaDueAt), asc(questions.id)]
-                : [desc(questions.id)]),
-            )
-            .limit(take)
-            .offset(offset)
-            .all();
+      if (query.q) checkSearch(query.q);
+      const rows = await data.questions.list({
+        viewer: { id: user.id, manager: isManager(user) },
+        statuses,
+        tag: query.tag,
+        assignee: query.assignee === 'me' ? user.id : query.assignee,
+        flag: query.flag,
+        channel: query.channel,
+        q: query.q?.trim() ? query.q : undefined,
+        sort: bySla ? 'sla' : 'newest',
+        before: bySla ? undefined : query.cursor,
+        offset,
+        take: query.limit + 1,
+      });
       const page = rows.slice(0, query.limit);
-      const more = rows.length > query.limit;
+      const last = page[page.length - 1];
+      const more = rows.length > query.limit && last !== undefined;
       return {
-        items: presenters.summaries(page),
-        nextCursor: more ? (bySla ? String(offset + query.limit) : page[page.length - 1]!.id) : null,
+        items: await presenters.summaries(page),
+        nextCursor: more ? (bySla ? String(offset + query.limit) : last.id) : null,
       };
     },
 
-    detail(user: User, id: string): QuestionDetail {
-      return presenters.detail(visible(user, id), isManager(user) ? null : user.id);
+    async detail(user: User, id: string): Promise<QuestionDetail> {
+      return presenters.detail(await visible(user, id), isManager(user) ? null : user.id);
     },
 
-    myOffers(user: User) {
-      const rows = db
-        .select({ question: questions, offer: offers })
-        .from(offers)
-        .innerJoin(questions, eq(questions.id, offers.questionId))
-        .where(
-          and(eq(offers.expertId, user.id), eq(offers.state, 'open'), inArray(questions.status, statusesFor('claim'))),
-        )
-        .orderBy(desc(offers.createdAt))
-        .all();
-      const summaries = presenters.summaries(rows.map((r) => r.question));
-      return rows.map((r, i) => ({
-        question: summaries[i]!,
+    async myOffers(user: User) {
+      const open = await data.offers.openFor(user.id);
+      const claimable = new Map(
+        (
+          await data.questions.amongInStatus(
+            open.map((o) => o.questionId),
+            statusesFor('claim'),
+          )
+        ).map((q) => [q.id, q]),
+      );
+      const shown = open.filter((o) => claimable.has(o.questionId));
+      const summaries = new Map(
+        (await presenters.summaries(shown.map((o) => claimable.get(o.questionId) as QuestionRow))).map((q) => [
+          q.id,
+          q,
+        ]),
+      );
+      return shown.map((offer) => ({
+        question: summaries.get(offer.questionId) as QuestionSummary,
         offer: {
-          expertId: r.offer.expertId,
-          score: r.offer.score,
-          reasons: r.offer.reasons,
-          wave: r.offer.wave,
-          state: r.offer.state,
-          createdAt: new Date(r.offer.createdAt).toISOString(),
-          expiresAt: new Date(r.offer.expiresAt).toISOString(),
+          expertId: offer.expertId,
+          score: offer.score,
+          reasons: offer.reasons,
+          wave: offer.wave,
+          state: offer.state,
+          createdAt: new Date(offer.createdAt).toISOString(),
+          expiresAt: new Date(offer.expiresAt).toISOString(),
         },
       }));
     },
 
-    claim(user: User, id: string): QuestionSummary {
-      if (!experts.isActive(user.id)) throw forbidden('This account is deactivated');
-      requireExpert(user);
-      const row = visibleOrClaimable(user, id);
+    async claim(user: User, id: string): Promise<QuestionSummary> {
+      if (!(await experts.isActive(user.id))) throw forbidden('This account is deactivated');
+      await requireExpert(user);
+      const row = await visibleOrClaimable(user, id);
       refuseWhileHeld(row);
-      // biome-ignore lint/style/noNonNullAssertion: requireExpert made sure there is a profile
-      const profile = experts.getProfile(user.id)!;
-      const held =
-        db
-          .select({ n: count() })
-          .from(questions)
-          .where(and(eq(questions.assigneeId, user.id), inArray(questions.status, ['claimed', 'in_review'])))
-          .get()?.n ?? 0;
-      if (held >= profile.capacity)
-        throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
-      const claimed = uow.run((emit) => {
+      const profile = await experts.getProfile(user.id);
+      if (!profile) throw forbidden('Only experts can answer questions');
+      const claimed = await uow.run(async (unit) => {
+        const held = await unit.questions.countHeldBy(user.id, ['claimed', 'in_review']);
+        if (held >= profile.capacity)
+          throw conflict('at_capacity', `You already hold ${held} questions (your capacity is ${profile.capacity})`);
         const now = clock.now();
-        const updated = questionRepo.transitionOne(
+        const updated = await unit.questions.transitionOne(
           'claim',
           row.id,
-          { assigneeId: user.id, claimedAt: now, updatedAt: now, flag: heldFlag },
-          isNull(questions.assigneeId),
+          { assigneeId: user.id, claimedAt: now, updatedAt: now, clearNoExpertFlag: true },
+          { assigneeId: null },
         );
         if (!updated) return null;
-        const open = db
-          .update(offers)
-          .set({ state: sql`case when ${offers.expertId} = ${user.id} then 'claimed' else 'lost' end` })
-          .where(and(eq(offers.questionId, id), eq(offers.state, 'open')))
-          .returning({ expertId: offers.expertId })
-          .all();
-        recordEvent(db, {
+        const ended = await unit.offers.settleClaim(id, user.id);
+        await unit.auditLog.record({
           questionId: id,
           actorId: user.id,
           type: 'question.claimed',
           at: now,
           data: { expertId: user.id, afterMs: now - updated.receivedAt },
         });
-        emit('question.claimed', {
+        unit.emit('question.claimed', {
           question: { row: updated },
           expertId: user.id,
           expertName: user.name,
           previousExpertId: null,
-          ended: open.map((o) => o.expertId).filter((e) => e !== user.id),
+          ended,
         });
         return updated;
       });
       // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
-      if (!claimed) throw canSee(user, load(id)) ? holderConflict(id) : anonymousHolderConflict();
+      if (!claimed) throw (await canSee(user, await load(id))) ? await holderConflict(id) : anonymousHolderConflict();
       return presenters.summary(claimed);
     },
 
-    release(user: User, id: string): QuestionSummary {
-      const row = visible(user, id);
+    async release(user: User, id: string): Promise<QuestionSummary> {
+      const row = await visible(user, id);
       if (row.assigneeId !== user.id && !isManager(user))
         throw forbidden('Only the expert holding this question can release it');
       const holder = row.assigneeId;
-      uow.run((emit) => {
+      await uow.run(async (unit) => {
         const now = clock.now();
-        const updated = questionRepo.transitionOne(
+        const updated = await unit.questions.transitionOne(
           'release',
           id,
           { assigneeId: null, claimedAt: null, updatedAt: now },
-          eq(questions.assigneeId, holder ?? ''),
+          { assigneeId: holder ?? '' },
         );
         if (!updated)
           throw conflict(
             'invalid_state',
             `This question is ${row.status.replace('_', ' ')}; only a claimed question can be released`,
           );
-        db.update(offers)
-          .set({ state: 'released' })
-          .where(and(eq(offers.questionId, id), eq(offers.state, 'claimed')))
-          .run();
-        recordEvent(db, {
+        await unit.offers.releaseClaim(id);
+        await unit.auditLog.record({
           questionId: id,
           actorId: user.id,
           type: 'question.released',
@@ -309,61 +231,45 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
           data: { expertId: holder },
         });
         // Announced as it stands after its next wave went out.
-        emit('question.released', {
-          question: { row: updated, summary: () => presenters.summary(load(id)) },
-          expertId: holder,
-        });
-        dispatcher.offerNextWave(updated, { exclude: holder ? [holder] : [] });
+        unit.emit('question.released', { question: { row: updated, summary: current(id) }, expertId: holder });
+        await dispatcher.offerNextWave(unit, updated, { exclude: holder ? [holder] : [] });
       });
-      return presenters.summary(load(id));
+      return presenters.summary(await load(id));
     },
 
     /** The questions an expert holds and can still answer (claimed): what goes back to the pool if their account is closed. */
-    heldBy(expertId: string): string[] {
-      return db
-        .select({ id: questions.id })
-        .from(questions)
-        .where(and(eq(questions.assigneeId, expertId), inArray(questions.status, statusesFor('release'))))
-        .all()
-        .map((q) => q.id);
+    async heldBy(expertId: string): Promise<string[]> {
+      return (await data.questions.heldBy(expertId, statusesFor('release'))).map((q) => q.id);
     },
 
-    assign(manager: User, id: string, expertId: string): QuestionSummary {
-      refuseWhileHeld(load(id));
-      load(id);
-      if (!experts.isActiveExpert(expertId)) throw invalid('unknown_expert', 'No active expert with that id');
-      const expertName = presenters.names([expertId]).get(expertId) ?? 'expert';
-      const assigned = uow.run((emit) => {
+    async assign(manager: User, id: string, expertId: string): Promise<QuestionSummary> {
+      refuseWhileHeld(await load(id));
+      if (!(await experts.isActiveExpert(expertId))) throw invalid('unknown_expert', 'No active expert with that id');
+      const expertName = (await presenters.names([expertId])).get(expertId) ?? 'expert';
+      const assigned = await uow.run(async (unit) => {
         const now = clock.now();
-        const before = load(id);
-        const updated = questionRepo.transitionOne('assign', id, {
+        const before = await load(id, unit);
+        const updated = await unit.questions.transitionOne('assign', id, {
           assigneeId: expertId,
           claimedAt: now,
           updatedAt: now,
-          flag: heldFlag,
+          clearNoExpertFlag: true,
         });
         if (!updated)
           throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
-        const ended = db
-          .update(offers)
-          .set({ state: 'lost' })
-          .where(and(eq(offers.questionId, id), inArray(offers.state, ['open', 'claimed'])))
-          .returning({ expertId: offers.expertId })
-          .all();
-        db.insert(offers)
-          .values({
-            id: newId(now),
-            questionId: id,
-            expertId,
-            wave: updated.wave,
-            score: 1,
-            reasons: { 'assigned-by-manager': 1 },
-            state: 'claimed',
-            createdAt: now,
-            expiresAt: now,
-          })
-          .run();
-        recordEvent(db, {
+        const ended = await unit.offers.loseAll(id);
+        await unit.offers.insert({
+          id: newId(now),
+          questionId: id,
+          expertId,
+          wave: updated.wave,
+          score: 1,
+          reasons: { 'assigned-by-manager': 1 },
+          state: 'claimed',
+          createdAt: now,
+          expiresAt: now,
+        });
+        await unit.auditLog.record({
           questionId: id,
           actorId: manager.id,
           type: 'question.assigned',
@@ -371,80 +277,76 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
           data: { expertId, previousExpertId: before.assigneeId },
         });
         // Everyone whose offer this ended hears of it too: their inbox drops it at once.
-        emit('question.claimed', {
+        unit.emit('question.claimed', {
           question: { row: updated },
           expertId,
           expertName,
           previousExpertId: before.assigneeId,
-          ended: ended.map((o) => o.expertId),
+          ended,
         });
         return updated;
       });
       return presenters.summary(assigned);
     },
 
-    dismiss(manager: User, id: string, reason: string): QuestionSummary {
-      const row = load(id);
-      const dismissed = uow.run((emit) => {
+    async dismiss(manager: User, id: string, reason: string): Promise<QuestionSummary> {
+      const row = await load(id);
+      const dismissed = await uow.run(async (unit) => {
         const now = clock.now();
-        const updated = questionRepo.transitionOne('dismiss', id, { dismissReason: reason, updatedAt: now });
+        const updated = await unit.questions.transitionOne('dismiss', id, { dismissReason: reason, updatedAt: now });
         if (!updated)
           throw conflict('invalid_state', `A question that is ${row.status.replace('_', ' ')} cannot be dismissed`);
-        db.update(offers)
-          .set({ state: 'expired' })
-          .where(and(eq(offers.questionId, id), eq(offers.state, 'open')))
-          .run();
-        recordEvent(db, {
+        await unit.offers.expireOpen(id);
+        await unit.auditLog.record({
           questionId: id,
           actorId: manager.id,
           type: 'question.dismissed',
           at: now,
           data: { reason },
         });
-        emit('question.dismissed', { question: { row: updated }, assigneeId: row.assigneeId });
+        unit.emit('question.dismissed', { question: { row: updated }, assigneeId: row.assigneeId });
         return updated;
       });
       return presenters.summary(dismissed);
     },
 
     /** A manager looked at a question held as suspected spam and found a customer: it is offered like any other. */
-    notSpam(manager: User, id: string): QuestionSummary {
-      const row = load(id);
+    async notSpam(manager: User, id: string): Promise<QuestionSummary> {
+      const row = await load(id);
       if (row.flag !== SPAM_FLAG || row.status !== 'new')
         throw conflict('invalid_state', 'This question is not waiting as suspected spam');
-      uow.run((emit) => {
+      await uow.run(async (unit) => {
         const now = clock.now();
         // The customer's SLA runs from the release, at the length it was given: the hold was ours, not theirs.
-        const released = questionRepo.touch(
+        const released = await unit.questions.touch(
           id,
           { flag: null, slaDueAt: now + (row.slaDueAt - row.receivedAt), updatedAt: now },
-          and(eq(questions.flag, SPAM_FLAG), eq(questions.status, 'new')),
+          { flag: SPAM_FLAG, status: 'new' },
         );
         if (!released) throw conflict('invalid_state', 'This question is not waiting as suspected spam');
-        recordEvent(db, { questionId: id, actorId: manager.id, type: 'question.not_spam', at: now });
-        emit('question.not_spam', { question: { row: released, summary: () => presenters.summary(load(id)) } });
-        dispatcher.offerNextWave(released);
+        await unit.auditLog.record({ questionId: id, actorId: manager.id, type: 'question.not_spam', at: now });
+        unit.emit('question.not_spam', { question: { row: released, summary: current(id) } });
+        await dispatcher.offerNextWave(unit, released);
       });
-      return presenters.summary(load(id));
+      return presenters.summary(await load(id));
     },
 
-    retag(manager: User, id: string, slugs: string[]): QuestionSummary {
-      const row = load(id);
+    async retag(manager: User, id: string, slugs: string[]): Promise<QuestionSummary> {
+      const row = await load(id);
       const unknown = slugs.filter((s) => !tags.exists(s));
       if (unknown.length > 0) throw invalid('unknown_tag', `Unknown tag: ${unknown.join(', ')}`);
-      uow.run((emit) => {
+      await uow.run(async (unit) => {
         const now = clock.now();
-        db.delete(questionTags).where(eq(questionTags.questionId, id)).run();
         const unique = [...new Set(slugs)];
-        if (unique.length > 0)
-          db.insert(questionTags)
-            .values(unique.map((slug) => ({ questionId: id, slug, confidence: 1, source: 'manual' as const })))
-            .run();
-        const changed = questionRepo.touch(id, {
+        await unit.questionTags.replace(
+          id,
+          unique.map((slug) => ({ slug, confidence: 1, source: 'manual' as const })),
+        );
+        const changed = await unit.questions.touch(id, {
           updatedAt: now,
           flag: unique.length > 0 && row.flag === 'no-tag' ? null : row.flag,
         });
-        recordEvent(db, {
+        await unit.auditLog.record({
           questionId: id,
           actorId: manager.id,
           type: 'question.retagged',
@@ -452,36 +354,19 @@ export function createQuestionService({ db, clock, uow, questionRepo, presenters
           data: { tags: unique },
         });
         // A question held as suspected spam stays held: releasing it is the manager's explicit "not spam".
-        if (changed?.status === 'new' && changed.flag !== SPAM_FLAG) dispatcher.offerNextWave(changed);
-        emit('question.retagged', {
-          question: { row: row, summary: () => presenters.summary(load(id)) },
+        if (changed?.status === 'new' && changed.flag !== SPAM_FLAG) await dispatcher.offerNextWave(unit, changed);
+        unit.emit('question.retagged', {
+          question: { row: row, summary: current(id) },
           text: row.text,
           tags: slugs,
         });
       });
-      return presenters.summary(load(id));
+      return presenters.summary(await load(id));
     },
-    statusOf(id: string): QuestionStatus {
-      return load(id).status as QuestionStatus;
+
+    async statusOf(id: string): Promise<QuestionStatus> {
+      return (await load(id)).status as QuestionStatus;
     },
   };
-
-  function refuseWhileHeld(row: QuestionRow) {
-    if (row.flag === SPAM_FLAG && row.status === 'new')
-      throw conflict('held_as_spam', 'This question is held as suspected spam; a manager must release it first');
-  }
-
-  function visibleOrClaimable(user: User, id: string): QuestionRow {
-    const row = load(id);
-    if (canSee(user, row)) return row;
-    // Any available expert may pick up an open question they were not offered (DESIGN.md), so one who finds it taken
-    // lost a race like any other and hears 409 — but not who holds it, which is theirs to see only if it was offered
-    // to them. A closed question is not theirs to see at all: the same 404 as opening it.
-    if (experts.getProfile(user.id)?.availability === 'available') {
-      if (canApply('claim', row.status) && !row.assigneeId) return row;
-      if (row.assigneeId && OPEN_STATUSES.includes(row.status as QuestionStatus)) throw anonymousHolderConflict();
-    }
-    throw notFound('Question');
-  }
 }
 export type QuestionService = ReturnType<typeof createQuestionService>;
