@@ -44,7 +44,7 @@ t.test('only the question repository writes a question status', async (t) => {
 
 async function withQuestion(t: Test) {
   const app = await buildTestApp(t);
-  const { question } = app.services.ingest.ingest({
+  const { question } = await app.services.ingest.ingest({
     channel: 'api',
     externalId: 'lifecycle-1',
     text: 'my tv has no sound',
@@ -55,50 +55,135 @@ async function withQuestion(t: Test) {
 
 t.test('a transition the table does not allow changes nothing', async (t) => {
   const { app, id } = await withQuestion(t);
-  const repo = app.services.questionRepo;
-  const before = repo.byId(id);
+  const { data, uow } = app.services;
+  const before = await data.questions.byId(id);
   t.ok(before && ['new', 'offered'].includes(before.status), 'a new question is waiting');
-  t.equal(repo.transitionOne('release', id, { updatedAt: 1 }), undefined, 'it cannot be released: nobody holds it');
-  t.equal(repo.transitionOne('posted', id, { updatedAt: 1 }), undefined, 'nor marked answered');
-  t.same(repo.byId(id), before, 'the row is untouched');
-  const dismissed = repo.transitionOne('dismiss', id, { updatedAt: 2, dismissReason: 'spam' });
-  t.equal(dismissed?.status, 'dismissed', 'an allowed transition takes the target from the table');
-  t.equal(repo.transitionOne('dismiss', id, { updatedAt: 3 }), undefined, 'and the same action twice does nothing');
+  await uow.run(async ({ questions }) => {
+    t.equal(
+      await questions.transitionOne('release', id, { updatedAt: 1 }),
+      undefined,
+      'it cannot be released: nobody holds it',
+    );
+    t.equal(await questions.transitionOne('posted', id, { updatedAt: 1 }), undefined, 'nor marked answered');
+  });
+  t.same(await data.questions.byId(id), before, 'the row is untouched');
+  await uow.run(async ({ questions }) => {
+    const dismissed = await questions.transitionOne('dismiss', id, { updatedAt: 2, dismissReason: 'spam' });
+    t.equal(dismissed?.status, 'dismissed', 'an allowed transition takes the target from the table');
+    t.equal(
+      await questions.transitionOne('dismiss', id, { updatedAt: 3 }),
+      undefined,
+      'and the same action twice does nothing',
+    );
+  });
+});
+
+t.test('services see only the read side of a repository', async (t) => {
+  const { app } = await withQuestion(t);
+  const questions = app.services.data.questions as Record<string, unknown>;
+  t.type(questions.byId, 'function', 'reads are there');
+  t.equal(questions.transitionOne, undefined, 'writes are reachable only inside a unit of work');
+  t.equal(questions.touch, undefined);
 });
 
 t.test('a unit of work publishes its events after commit, and nothing when it rolls back', async (t) => {
   const { app, id } = await withQuestion(t);
-  const { uow, events, questionRepo } = app.services;
+  const { uow, events, data } = app.services;
   const seen: DomainEvent['type'][] = [];
-  events.subscribe((event) => seen.push(event.type));
-  const row = questionRepo.byId(id);
+  events.subscribe((event) => {
+    seen.push(event.type);
+  });
+  const row = await data.questions.byId(id);
   if (!row) throw new Error('no question');
 
-  t.throws(() =>
-    uow.run((emit) => {
-      emit('question.updated', { question: { row }, informed: [] });
-      questionRepo.touch(id, { updatedAt: 42 });
+  await t.rejects(
+    uow.run(async (unit) => {
+      unit.emit('question.updated', { question: { row }, informed: [] });
+      await unit.questions.touch(id, { updatedAt: 42 });
       throw new Error('half-way');
     }),
+    /half-way/,
   );
   t.same(seen, [], 'a rolled-back unit announces nothing');
-  t.not(questionRepo.byId(id)?.updatedAt, 42, 'and wrote nothing');
+  t.not((await data.questions.byId(id))?.updatedAt, 42, 'and wrote nothing');
 
-  uow.run((emit) => {
-    emit('question.updated', { question: { row }, informed: [] });
+  await uow.run(async (unit) => {
+    unit.emit('question.updated', { question: { row }, informed: [] });
     t.same(seen, [], 'nothing is heard before commit');
-    const inner = () =>
-      uow.run((innerEmit) => {
-        innerEmit('question.retagged', { question: { row }, text: row.text, tags: [] });
-        questionRepo.touch(id, { updatedAt: 43 });
+    await t.rejects(
+      unit.step(async (inner) => {
+        inner.emit('question.retagged', { question: { row }, text: row.text, tags: [] });
+        await inner.questions.touch(id, { updatedAt: 43 });
         throw new Error('inner step fails');
-      });
-    t.throws(inner, /inner step fails/);
-    questionRepo.touch(id, { updatedAt: 44 });
+      }),
+      /inner step fails/,
+    );
+    await unit.questions.touch(id, { updatedAt: 44 });
   });
   t.same(seen, ['question.updated'], "the failed savepoint's event is dropped, the outer unit's published");
-  t.equal(questionRepo.byId(id)?.updatedAt, 44, "the outer unit's write committed, the savepoint's did not");
-  t.throws(() => uow.emit('question.updated', { question: { row }, informed: [] }), /outside a unit of work/);
+  t.equal((await data.questions.byId(id))?.updatedAt, 44, "the outer unit's write committed, the savepoint's did not");
+});
+
+t.test(
+  'units run one at a time: one that waits holds the others back, and its rollback takes only its own writes',
+  async (t) => {
+    const { app, id } = await withQuestion(t);
+    const { uow, data } = app.services;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const order: string[] = [];
+    const first = uow.run(async (unit) => {
+      order.push('first starts');
+      await unit.questions.touch(id, { updatedAt: 100 });
+      await gate;
+      order.push('first fails');
+      throw new Error('first fails');
+    });
+    const second = uow.run(async (unit) => {
+      order.push('second starts');
+      await unit.questions.touch(id, { updatedAt: 200 });
+    });
+    // Let both units get as far as they can: the second must not start while the first is open.
+    await new Promise((resolve) => setImmediate(resolve));
+    t.same(order, ['first starts'], 'the second unit waits for the first');
+    release();
+    await t.rejects(first, /first fails/);
+    await second;
+    t.same(order, ['first starts', 'first fails', 'second starts']);
+    t.equal(
+      (await data.questions.byId(id))?.updatedAt,
+      200,
+      "the first unit's rollback did not take the second's write",
+    );
+  },
+);
+
+t.test('two claims at once: one wins, the other hears 409, and the question has one owner', async (t) => {
+  const { app, id } = await withQuestion(t);
+  const { auth, questions, experts } = app.services;
+  const users = await Promise.all(
+    ['ana', 'ben'].map(async (name) => {
+      const user = await auth.createUser({
+        email: `${name}@test.helpforce`,
+        name,
+        password: 'password-123',
+        role: 'expert',
+      });
+      await experts.ensureProfile(user.id, name);
+      return user;
+    }),
+  );
+  await Promise.all(users.map((user) => experts.updateProfile(user.id, { availability: 'available' })));
+  const outcomes = await Promise.allSettled(users.map((user) => questions.claim(user, id)));
+  const won = outcomes.filter((o) => o.status === 'fulfilled');
+  const lost = outcomes.filter((o) => o.status === 'rejected');
+  t.equal(won.length, 1, 'exactly one claim wins');
+  t.equal(lost.length, 1, 'the other is refused');
+  t.match((lost[0] as PromiseRejectedResult).reason, { status: 409, code: 'already_claimed' });
+  const row = await app.services.data.questions.byId(id);
+  t.ok(row && users.some((u) => u.id === row.assigneeId), 'the winner holds it');
 });
 
 t.test("docs/architecture.md's lifecycle table is the one in domain/lifecycle.ts", async (t) => {
@@ -124,13 +209,13 @@ t.test(
   'a step started after SQLite rolled back the enclosing transaction fails instead of committing alone',
   async (t) => {
     const { app, id } = await withQuestion(t);
-    const { uow, questionRepo } = app.services;
-    t.throws(() =>
-      uow.run(() => {
+    const { uow, data } = app.services;
+    await t.rejects(
+      uow.run(async (unit) => {
         app.services.db.$client.exec('ROLLBACK');
-        uow.run(() => questionRepo.touch(id, { updatedAt: 77 }));
+        await unit.step((step) => step.questions.touch(id, { updatedAt: 77 }));
       }),
     );
-    t.not(questionRepo.byId(id)?.updatedAt, 77, 'nothing was written');
+    t.not((await data.questions.byId(id))?.updatedAt, 77, 'nothing was written');
   },
 );
