@@ -28,24 +28,27 @@ function steppingClock() {
   };
 }
 
-const user = (app: App, id: string): User => app.services.auth.listUsers().find((u) => u.id === id)!;
+const user = async (app: App, id: string): Promise<User> =>
+  (await app.services.auth.listUsers()).find((u) => u.id === id)!;
 
 /**
  * One question answered and approved, by `expertId`, all at the clock's current time. (The router learns a live
  * answer at its approval and a replayed one at its last update, the post, so the tests post before the clock moves.)
  */
-function answer(app: App, managerId: string, expertId: string, i: number) {
+async function answer(app: App, managerId: string, expertId: string, i: number) {
   const { services } = app;
-  const { question } = services.ingest.ingest({
+  const { question } = await services.ingest.ingest({
     channel: 'api',
     externalId: `history-${i}`,
     text: `${TEXTS[i % TEXTS.length]} (case ${i})`,
     author: { handle: `customer${i}` },
   });
-  services.questions.claim(user(app, expertId), question.id);
-  const reply = services.replies.submit(user(app, expertId), question.id, `Here is what to try first (case ${i}).`);
-  if (reply.status === 'in_review') services.replies.approve(user(app, managerId), reply.id);
-  if (i % 7 === 0) services.questions.retag(user(app, managerId), question.id, i % 2 ? ['tv'] : ['laptops']);
+  const expert = await user(app, expertId);
+  const manager = await user(app, managerId);
+  await services.questions.claim(expert, question.id);
+  const reply = await services.replies.submit(expert, question.id, `Here is what to try first (case ${i}).`);
+  if (reply.status === 'in_review') await services.replies.approve(manager, reply.id);
+  if (i % 7 === 0) await services.questions.retag(manager, question.id, i % 2 ? ['tv'] : ['laptops']);
 }
 
 /** A history of `count` answered questions, a minute apart, each posted before the next. */
@@ -58,7 +61,7 @@ async function answered(
 ) {
   for (let i = 0; i < count; i++) {
     clock.advance();
-    answer(app, managerId, expertIds[i % expertIds.length]!, i);
+    await answer(app, managerId, expertIds[i % expertIds.length]!, i);
     await app.services.outbox.idle();
   }
 }
@@ -135,10 +138,10 @@ t.test('what the server learns during a background replay is learned once, after
 
   const during = await buildTestApp(t, { databasePath, clock, routing: { replayBeforeListen: 0, replaySliceMs: 0 } });
   t.equal(during.services.routingModel.status().state, 'loading');
-  // All synchronous, so the replay cannot move on in between: two answers approved and a question retagged while the
-  // history is still replaying. Ingest and claims work as usual meanwhile.
+  // Between turns of the event loop, so the replay cannot move on in between: two answers approved and a question
+  // retagged while the history is still replaying. Ingest and claims work as usual meanwhile.
   clock.advance();
-  for (let i = 60; i < 63; i++) answer(during, managerId, expertIds[i % 2]!, i);
+  for (let i = 60; i < 63; i++) await answer(during, managerId, expertIds[i % 2]!, i);
   t.equal(during.services.routingModel.status().state, 'loading', 'still replaying when they were approved');
   await during.services.routingModel.ready();
   await during.services.outbox.idle();
@@ -161,7 +164,7 @@ t.test(
     t.match(routingModel.status(), { state: 'loading', reading: true }, 'reading the history from its snapshot');
     // Something written while the snapshot is held stays in the WAL: a checkpoint cannot copy it back past the reader.
     clock.advance();
-    answer(app, managerId, expertIds[0]!, 120);
+    await answer(app, managerId, expertIds[0]!, 120);
     const held = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     t.ok(
       held[0]!.checkpointed < held[0]!.log,
@@ -175,7 +178,7 @@ t.test(
     );
     t.equal(routingModel.status().state, 'loading');
     clock.advance();
-    answer(app, managerId, expertIds[1]!, 121);
+    await answer(app, managerId, expertIds[1]!, 121);
     const free = sqlite.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     t.equal(free[0]!.checkpointed, free[0]!.log, 'then the whole WAL can be checkpointed while the replay goes on');
 

@@ -46,7 +46,7 @@ async function setup(t: Parameters<typeof buildTestApp>[0], databasePath?: strin
   const app = await buildTestApp(t, { clock, databasePath, routing: { escalateMs: 60_000 } });
   await seedTags(app);
   const expert = await createUser(app, 'expert', { profile: { skills: [{ tag: 'tv', level: 5 }], capacity: 3 } });
-  app.services.experts.setOnline(expert.user.id, true);
+  await app.services.experts.setOnline(expert.user.id, true);
   const manager = await createUser(app, 'manager');
   const post = async (text: string) =>
     (
@@ -81,7 +81,7 @@ t.test('a suspected spam post waits for a manager, offered to nobody, never esca
   );
   clock.advance(120_000);
   app.services.dispatcher.rosterChanged();
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   const later = (await as(app, manager).get(`/api/questions/${held.id}`)).json().question;
   t.equal(later.status, 'new', 'not escalated after the escalation time');
   t.same(later.offers, [], 'not offered when the dispatcher looks for idle questions');
@@ -120,7 +120,7 @@ t.test('dismissing as spam teaches the model, which holds the next one like it, 
   await app.close();
 
   const restarted = await buildTestApp(t, { databasePath });
-  const examples = restarted.services.spam.load();
+  const examples = await restarted.services.spam.load();
   t.ok(examples.spam >= 5, 'what managers marked is read back at start');
 });
 
@@ -154,9 +154,13 @@ t.test('released, its SLA runs from the release', async (t) => {
 t.test('spam under an answered question stays in the thread and does not reopen it', async (t) => {
   const { app, expert, manager, post } = await setup(t);
   const question = await post('my tv has no sound after the update');
-  const repo = app.services.questionRepo;
   for (const action of ['claim', 'submit', 'approve', 'posted'] as const)
-    t.ok(repo.transitionOne(action, question.id, { updatedAt: Date.now(), assigneeId: expert.user.id }), action);
+    t.ok(
+      await app.services.uow.run((unit) =>
+        unit.questions.transitionOne(action, question.id, { updatedAt: Date.now(), assigneeId: expert.user.id }),
+      ),
+      action,
+    );
   const followUp = (text: string, n: number) =>
     as(app, manager).post('/api/questions', {
       channel: 'api',
@@ -182,15 +186,15 @@ t.test('a post counts towards "the same text" once stored, not when its transact
   const text = 'Look at these amazing embossed badges for your crew http://t.co/badge';
   const input = (n: number) => ({ channel: 'api', externalId: `r-${n}`, text, author: { handle: `s${n}` } });
   for (let i = 0; i < 3; i++)
-    t.throws(() =>
-      app.services.uow.run(() => {
-        app.services.ingest.ingestInTransaction(input(i));
+    await t.rejects(
+      app.services.uow.run(async (unit) => {
+        await app.services.ingest.ingestInTransaction(unit, input(i));
         throw new Error('rolled back');
       }),
     );
-  const stored = app.services.ingest.ingest(input(10)).question;
+  const stored = (await app.services.ingest.ingest(input(10))).question;
   t.not(stored.flag, SPAM_FLAG, 'three rolled-back attempts do not make it a repeat');
-  app.services.ingest.ingest(input(11));
-  const third = app.services.ingest.ingest(input(12)).question;
+  await app.services.ingest.ingest(input(11));
+  const third = (await app.services.ingest.ingest(input(12))).question;
   t.equal(third.flag, SPAM_FLAG, 'the third stored copy is held');
 });
