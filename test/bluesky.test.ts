@@ -2,9 +2,7 @@
 // become questions with a durable cursor, answers are threaded with {root, parent} and carry byte-offset facets, a
 // customer's reply under the brand's answer goes back to the same expert, and a post is made exactly once whatever
 // fails on the way (429, 5xx, an answer lost after the post was stored).
-import { eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
-import { channelCursors } from '../db/schema.js';
 import { startFakeBluesky, type FakeBluesky } from '../dev/fake-bluesky/index.js';
 import type { App } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
@@ -82,7 +80,7 @@ t.test('mentions become questions once; the cursor survives a restart', async (t
   const { questions } = await people(first);
   const stored = await questions();
   t.equal(stored.length, 2);
-  const row = first.services.db.select().from(channelCursors).where(eq(channelCursors.channel, 'bluesky')).get();
+  const row = await first.services.data.channelCursors.of('bluesky');
   t.equal(row?.brandUserId, fake.brand.did);
   t.ok(row?.sinceId, 'the cursor is stored');
   const detail = stored.find((q) => q.externalId === maria.uri) as unknown as {

@@ -156,7 +156,7 @@ t.test('a burst bigger than a page: nothing skipped, nothing twice, a restart re
     );
   t.equal(rows.find((r) => r.id === later.id)?.handle, 'late@x.example', 'a remote author as the network shows them');
   t.equal((await second.mastodonChannel.poller.pollOnce()).ingested, 0, 'a poll with nothing new stores nothing');
-  const cursor = second.mastodonChannel.poller.cursor();
+  const cursor = await second.mastodonChannel.poller.cursor();
   t.ok(cursor && BigInt(cursor) > BigInt(Number.MAX_SAFE_INTEGER), 'the cursor keeps every digit');
 });
 

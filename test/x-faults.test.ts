@@ -49,13 +49,13 @@ t.test('a 5xx on posting is retried with backoff and posted once', async (t) => 
   );
   await app.services.outbox.run();
   t.equal(fakeX.brandReplies(tweet.id).length, 0, 'nothing posted while X fails');
-  t.equal(app.services.outbox.counts().pending, 1, 'the post waits for its retry');
+  t.equal((await app.services.outbox.counts()).pending, 1, 'the post waits for its retry');
   for (let i = 0; i < 3; i++) {
     clock.advance(10_000);
     await app.services.outbox.run();
   }
   t.equal(fakeX.brandReplies(tweet.id).length, 1, 'posted exactly once after X recovers');
-  t.equal(app.services.outbox.counts().pending, 0);
+  t.equal((await app.services.outbox.counts()).pending, 0);
 });
 
 t.test('a connection dropped after X stored the post is reconciled, not re-posted', async (t) => {
@@ -172,7 +172,7 @@ t.test(
     const { fakeX, app } = await setup(t);
     for (let i = 0; i < 250; i++)
       fakeX.addMention({ text: `burst question ${i} about my tv`, author: { username: `b${i}` } });
-    const { ingest, db } = app.services;
+    const { db } = app.services;
     const count = () =>
       db.$client
         .prepare("select count(*) n, count(distinct external_id) d from questions where channel = 'x'")
@@ -180,19 +180,20 @@ t.test(
     const cursor = () => db.$client.prepare("select since_id s from channel_cursors where channel = 'x'").pluck().get();
 
     // The 150th question fails (a disk error, say): its hundred is rolled back, the first hundred stays.
-    const real = ingest.ingestInTransaction;
-    let calls = 0;
-    ingest.ingestInTransaction = (input) => {
-      if (++calls === 150) throw new Error('disk I/O error');
-      return real(input);
-    };
+    db.$client.exec(`create trigger fail_150th before insert on questions
+      when (select count(*) from questions where channel = 'x') = 149
+      begin select raise(abort, 'disk I/O error'); end`);
+    let settled = false;
+    const polling = app.xChannel.poller.pollOnce().finally(() => {
+      settled = true;
+    });
     let between = 0;
     const watching = setInterval(() => {
-      if (calls === 100) between++;
+      if (!settled && count().n === 100) between++;
     }, 0);
-    await t.rejects(app.xChannel.poller.pollOnce(), /disk I\/O error/);
+    await t.rejects(polling, /disk I\/O error/);
     clearInterval(watching);
-    ingest.ingestInTransaction = real;
+    db.$client.exec('drop trigger fail_150th');
     t.same(count(), { n: 100, d: 100 }, 'the first hundred is stored');
     t.notOk(cursor(), 'the cursor did not move');
     t.ok(between > 0, 'other work ran between the first hundred and the next');

@@ -1,7 +1,7 @@
 // The Bluesky channel as a ChannelAdapter: the notification poller is its ingest, the poster its post and
 // find-existing, and 300 graphemes its length rule (app.bsky.feed.post's `maxGraphemes`).
-import type { Db } from '../../../db/client.js';
 import type { Clock } from '../../domain/clock.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import { blueskyPostUrl } from '../../domain/channel-display.js';
 import { graphemeRule } from '../../domain/length-rules.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
@@ -15,7 +15,7 @@ export const BLUESKY_LENGTH_RULE = graphemeRule(300);
 
 interface Deps {
   session: BlueskySession;
-  db: Db;
+  data: Pick<ReadRepositories, 'channelCursors'>;
   clock: Clock;
   ingest: IngestService;
   status: ChannelStatus;

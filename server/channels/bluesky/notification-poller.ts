@@ -3,11 +3,10 @@
 // reaches it. The cursor is written in the same transaction as the questions it covers: a crash at any point loses
 // nothing, and a post seen twice (the one at the cursor, or after a crash) is recognised by its at:// URI.
 import type { AppBskyNotificationListNotifications } from '@atproto/api';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
-import { channelCursors } from '../../../db/schema.js';
 import type { IngestQuestion } from '../../contracts/api.js';
 import type { Clock } from '../../domain/clock.js';
+import type { Unit } from '../../events/unit-of-work.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
 import { describeBlueskyError, rateLimitResetMs, retryDelayMs } from './errors.js';
@@ -31,7 +30,7 @@ interface PostRecord {
 
 interface Deps {
   session: BlueskySession;
-  db: Db;
+  data: Pick<ReadRepositories, 'channelCursors'>;
   clock: Clock;
   ingest: IngestService;
   status: ChannelStatus;
@@ -96,18 +95,18 @@ function nextMark(found: Notification[], mark: Mark | undefined): string | undef
   return JSON.stringify({ at: new Date(newest).toISOString(), uris: [...new Set([...carried, ...atNewest])] });
 }
 
-export function createNotificationPoller({ session, db, clock, ingest, status, log, intervalMs }: Deps) {
+export function createNotificationPoller({ session, data, clock, ingest, status, log, intervalMs }: Deps) {
   const report = status.register(BLUESKY_CHANNEL);
 
-  function storedMark(): Mark | undefined {
-    const row = db.select().from(channelCursors).where(eq(channelCursors.channel, BLUESKY_CHANNEL)).get();
+  async function storedMark(): Promise<Mark | undefined> {
+    const row = await data.channelCursors.of(BLUESKY_CHANNEL);
     return row?.sinceId ? parseMark(row.sinceId) : undefined;
   }
 
   /** One poll: every page back to the cursor, stored oldest first, the new cursor with the last of them. */
   async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
     const brand = await session.account();
-    const mark = storedMark();
+    const mark = await storedMark();
     const found: Notification[] = [];
     let cursor: string | undefined;
     let waitMs = 0;
@@ -131,18 +130,14 @@ export function createNotificationPoller({ session, db, clock, ingest, status, l
       .sort((a, b) => Date.parse(a.indexedAt) - Date.parse(b.indexedAt))
       .map(toIngest)
       .filter((post): post is IngestQuestion => post !== null);
-    const writeCursor = () =>
-      db
-        .insert(channelCursors)
-        .values({ channel: BLUESKY_CHANNEL, sinceId: newest, brandUserId: brand.did, updatedAt: clock.now() })
-        .onConflictDoUpdate({
-          target: channelCursors.channel,
-          set: { sinceId: newest, brandUserId: brand.did, updatedAt: clock.now() },
-        })
-        .run();
+    const writeCursor = (unit: Unit, sinceId: string) =>
+      unit.channelCursors.advance(BLUESKY_CHANNEL, { sinceId, brandUserId: brand.did }, clock.now());
     for (let start = 0; ; start += INGEST_CHUNK) {
       const last = start + INGEST_CHUNK >= posts.length;
-      ingest.ingestAll(posts.slice(start, start + INGEST_CHUNK), last && newest ? writeCursor : undefined);
+      await ingest.ingestAll(
+        posts.slice(start, start + INGEST_CHUNK),
+        last && newest ? (unit) => writeCursor(unit, newest) : undefined,
+      );
       if (last) break;
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

@@ -15,13 +15,16 @@ declare module 'fastify' {
 
 export default fp<{ bluesky: BlueskyChannelConfig }>(
   async (app, { bluesky }) => {
-    const { db, clock, ingest, channels, channelAdapters } = app.services;
+    const { data, uow, clock, ingest, channels, channelAdapters } = app.services;
     const adapter = createBlueskyAdapter({
       session: createBlueskySession(bluesky, {
         timeoutMs: 15_000,
-        store: createSessionStore(db, bluesky.identifier),
+        store: createSessionStore(
+          { data, uow, log: app.log.child({ component: 'bluesky-session' }) },
+          bluesky.identifier,
+        ),
       }),
-      db,
+      data,
       clock,
       ingest,
       status: channels,

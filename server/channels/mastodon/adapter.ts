@@ -1,8 +1,9 @@
 // The Mastodon channel as a ChannelAdapter: the notification poller is its ingest, the poster its post and
 // find-existing, and the instance's own character limit its length rule.
 import type { mastodon } from 'masto';
-import type { Db } from '../../../db/client.js';
 import type { Clock } from '../../domain/clock.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import { mastodonRule } from '../../domain/length-rules.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
@@ -21,7 +22,8 @@ export const ADDRESS_ROOM = 32;
 
 interface Deps {
   client: mastodon.rest.Client;
-  db: Db;
+  data: Pick<ReadRepositories, 'channelCursors'>;
+  uow: UnitOfWork;
   clock: Clock;
   ingest: IngestService;
   status: ChannelStatus;

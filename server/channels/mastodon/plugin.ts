@@ -13,10 +13,11 @@ declare module 'fastify' {
 
 export default fp<{ mastodon: MastodonChannelConfig }>(
   async (app, { mastodon }) => {
-    const { db, clock, ingest, channels, channelAdapters } = app.services;
+    const { data, uow, clock, ingest, channels, channelAdapters } = app.services;
     const adapter = createMastodonAdapter({
       client: createMastodonClient(mastodon),
-      db,
+      data,
+      uow,
       clock,
       ingest,
       status: channels,

@@ -4,12 +4,11 @@
 // its newest notification: a crash between pages resumes at the next page, and a page read twice is recognised by its
 // status ids, never stored twice. Polling rather than the streaming API: a stream replays nothing after a reconnect,
 // so the poll would still be needed to fill its gaps (docs/channels.md).
-import { eq } from 'drizzle-orm';
 import type { mastodon } from 'masto';
-import type { Db } from '../../../db/client.js';
-import { channelCursors } from '../../../db/schema.js';
 import type { IngestQuestion } from '../../contracts/api.js';
 import type { Clock } from '../../domain/clock.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import type { IngestService } from '../../services/ingest.js';
 import { describeMastodonError, exhaustedUntil, retryDelayMs } from './errors.js';
@@ -26,7 +25,8 @@ interface Logger {
 }
 interface Deps {
   client: mastodon.rest.Client;
-  db: Db;
+  data: Pick<ReadRepositories, 'channelCursors'>;
+  uow: UnitOfWork;
   clock: Clock;
   ingest: IngestService;
   status: ChannelStatus;
@@ -56,37 +56,30 @@ export function toIngest(status: mastodon.v1.Status): IngestQuestion {
   };
 }
 
-export function createMastodonPoller({ client, db, clock, ingest, status, log, intervalMs, beforePoll }: Deps) {
+export function createMastodonPoller({ client, data, uow, clock, ingest, status, log, intervalMs, beforePoll }: Deps) {
   const report = status.register(MASTODON_CHANNEL);
-  const stored = () => db.select().from(channelCursors).where(eq(channelCursors.channel, MASTODON_CHANNEL)).get();
-  let brandId: string | null = stored()?.brandUserId ?? null;
+  const stored = () => data.channelCursors.of(MASTODON_CHANNEL);
+  let brandId: string | null = null;
 
   async function brand(): Promise<string> {
+    brandId ??= (await stored())?.brandUserId ?? null;
     if (brandId) return brandId;
     const account = await client.v1.accounts.verifyCredentials();
     brandId = account.id;
-    db.insert(channelCursors)
-      .values({ channel: MASTODON_CHANNEL, brandUserId: account.id, updatedAt: clock.now() })
-      .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: account.id } })
-      .run();
+    await uow.run((unit) => unit.channelCursors.setBrand(MASTODON_CHANNEL, account.id, clock.now()));
     return account.id;
   }
 
-  function saveCursor(me: string, cursor: string) {
-    db.insert(channelCursors)
-      .values({ channel: MASTODON_CHANNEL, sinceId: cursor, brandUserId: me, updatedAt: clock.now() })
-      .onConflictDoUpdate({ target: channelCursors.channel, set: { sinceId: cursor, updatedAt: clock.now() } })
-      .run();
-  }
-
-  function storePage(notifications: mastodon.v1.Notification[], me: string): number {
+  async function storePage(notifications: mastodon.v1.Notification[], me: string): Promise<number> {
     let newest = '0';
     for (const n of notifications) if (BigInt(n.id) > BigInt(newest)) newest = n.id;
     const statuses = notifications
       .flatMap((n) => (n.type === 'mention' && n.status ? [n.status] : []))
       .filter((s) => s.account.id !== me)
       .sort(byId);
-    ingest.ingestAll(statuses.map(toIngest), () => saveCursor(me, newest));
+    await ingest.ingestAll(statuses.map(toIngest), (unit) =>
+      unit.channelCursors.advance(MASTODON_CHANNEL, { sinceId: newest, brandUserId: me }, clock.now()),
+    );
     return statuses.length;
   }
 
@@ -94,7 +87,7 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
   async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
     await beforePoll?.();
     const me = await brand();
-    const cursor = stored()?.sinceId ?? undefined;
+    const cursor = (await stored())?.sinceId ?? undefined;
     // Without a cursor (the first start) only the newest page is read: older mentions predate the desk.
     // include_filtered: Mastodon's default notification policy holds back private mentions from accounts the brand
     // does not follow, which is every customer's direct question (servers before 4.3 ignore the parameter).
@@ -110,13 +103,17 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
     for await (const page of pages) {
       waitUntil = exhaustedUntil(page.headers);
       if (page.data.length === 0) break;
-      ingested += storePage(page.data, me);
+      ingested += await storePage(page.data, me);
       if (waitUntil) break;
       // A timer, not setImmediate: other requests get the event loop between pages.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     // An account with no mention yet starts from the beginning, so the first burst after it is read whole.
-    if (!cursor && !stored()?.sinceId) saveCursor(me, '0');
+    if (!cursor)
+      await uow.run(async (unit) => {
+        if ((await unit.channelCursors.of(MASTODON_CHANNEL))?.sinceId) return;
+        await unit.channelCursors.advance(MASTODON_CHANNEL, { sinceId: '0', brandUserId: me }, clock.now());
+      });
     return { ingested, waitMs: waitUntil ? Math.max(0, waitUntil - clock.now() + 500) : 0 };
   }
 
@@ -136,7 +133,7 @@ export function createMastodonPoller({ client, db, clock, ingest, status, log, i
     /** One poll with the status board updated, as the timer runs it; returns the delay before the next. */
     cycle: loop.cycle,
     brandId: brand,
-    cursor: () => stored()?.sinceId ?? null,
+    cursor: async () => (await stored())?.sinceId ?? null,
     start: loop.start,
     stop: loop.stop,
   };

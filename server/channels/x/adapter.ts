@@ -1,8 +1,9 @@
 // The X channel as a ChannelAdapter: the mention poller is its ingest, the poster its post and find-existing, and
 // twitter-text's weighted count its length rule.
 import type { TwitterApi } from 'twitter-api-v2';
-import type { Db } from '../../../db/client.js';
 import type { Clock } from '../../domain/clock.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import { X_LENGTH_RULE } from '../../domain/attribution.js';
 import { xPostUrl } from '../../domain/channel-display.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
@@ -13,7 +14,8 @@ import { createXPoster } from './poster.js';
 
 interface Deps {
   client: TwitterApi;
-  db: Db;
+  data: Pick<ReadRepositories, 'channelCursors'>;
+  uow: UnitOfWork;
   clock: Clock;
   ingest: IngestService;
   status: ChannelStatus;

@@ -1,11 +1,10 @@
 // Polls the brand's mentions timeline. since_id stays fixed while paging; the first page's newest_id becomes the next
 // cursor, written in the same transaction as the questions it covers, so a crash at any point loses nothing and
 // duplicates nothing (questions are also unique on channel + external id). Waits come from X's rate-limit headers.
-import { eq } from 'drizzle-orm';
 import type { TweetV2, TwitterApi, UserV2 } from 'twitter-api-v2';
-import type { Db } from '../../../db/client.js';
-import { channelCursors } from '../../../db/schema.js';
 import type { Clock } from '../../domain/clock.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import type { IngestService } from '../../services/ingest.js';
 import type { ChannelStatus } from '../../services/channel-status.js';
 import { describeXError, retryDelayMs } from './errors.js';
@@ -30,7 +29,8 @@ interface Logger {
 }
 interface Deps {
   client: TwitterApi;
-  db: Db;
+  data: Pick<ReadRepositories, 'channelCursors'>;
+  uow: UnitOfWork;
   clock: Clock;
   ingest: IngestService;
   status: ChannelStatus;
@@ -38,26 +38,24 @@ interface Deps {
   intervalMs: number;
 }
 
-export function createMentionPoller({ client, db, clock, ingest, status, log, intervalMs }: Deps) {
+export function createMentionPoller({ client, data, uow, clock, ingest, status, log, intervalMs }: Deps) {
   const report = status.register(X_CHANNEL);
   let brandUsername: string | null = null;
-  let brandId: string | null =
-    db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.brandUserId ?? null;
+  let brandId: string | null = null;
 
   async function brand(): Promise<string> {
+    brandId ??= (await data.channelCursors.of(X_CHANNEL))?.brandUserId ?? null;
     if (brandId) return brandId;
-    const { data } = await client.v2.me();
-    brandId = data.id;
-    brandUsername = data.username;
-    db.insert(channelCursors)
-      .values({ channel: X_CHANNEL, brandUserId: brandId, updatedAt: clock.now() })
-      .onConflictDoUpdate({ target: channelCursors.channel, set: { brandUserId: brandId } })
-      .run();
-    return brandId;
+    const me = (await client.v2.me()).data;
+    brandId = me.id;
+    brandUsername = me.username;
+    const id = me.id;
+    await uow.run((unit) => unit.channelCursors.setBrand(X_CHANNEL, id, clock.now()));
+    return id;
   }
 
-  function sinceId(): string | undefined {
-    return db.select().from(channelCursors).where(eq(channelCursors.channel, X_CHANNEL)).get()?.sinceId ?? undefined;
+  async function sinceId(): Promise<string | undefined> {
+    return (await data.channelCursors.of(X_CHANNEL))?.sinceId ?? undefined;
   }
 
   function toIngest(tweet: TweetV2, author: UserV2 | undefined) {
@@ -103,7 +101,7 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
   /** One poll: every page since the cursor, stored oldest first, the new cursor with the last of them. */
   async function pollOnce(): Promise<{ ingested: number; waitMs: number }> {
     const me = await brand();
-    const since = sinceId();
+    const since = await sinceId();
     const timeline = await client.v2.userMentionTimeline(me, {
       ...(since ? { since_id: since } : {}),
       max_results: 100,
@@ -126,18 +124,10 @@ export function createMentionPoller({ client, db, clock, ingest, status, log, in
     for (let start = 0; ; start += INGEST_CHUNK) {
       const chunk = tweets.slice(start, start + INGEST_CHUNK);
       const last = start + INGEST_CHUNK >= tweets.length;
-      ingest.ingestAll(
+      await ingest.ingestAll(
         chunk.map((tweet) => toIngest(tweet, tweet.author_id ? authors.get(tweet.author_id) : undefined)),
         last && newest
-          ? () =>
-              db
-                .insert(channelCursors)
-                .values({ channel: X_CHANNEL, sinceId: newest, brandUserId: me, updatedAt: clock.now() })
-                .onConflictDoUpdate({
-                  target: channelCursors.channel,
-                  set: { sinceId: newest, updatedAt: clock.now() },
-                })
-                .run()
+          ? (unit) => unit.channelCursors.advance(X_CHANNEL, { sinceId: newest, brandUserId: me }, clock.now())
           : undefined,
       );
       ingested += chunk.length;

@@ -14,10 +14,11 @@ declare module 'fastify' {
 
 export default fp<{ x: XChannelConfig }>(
   async (app, { x }) => {
-    const { db, clock, ingest, channels, channelAdapters } = app.services;
+    const { data, uow, clock, ingest, channels, channelAdapters } = app.services;
     const adapter = createXAdapter({
       client: createXClient(x.credentials, x.baseUrl, { timeoutMs: 15_000 }),
-      db,
+      data,
+      uow,
       clock,
       ingest,
       status: channels,
