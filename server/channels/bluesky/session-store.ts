@@ -2,30 +2,35 @@
 // for the identifier it belongs to: a changed BLUESKY_IDENTIFIER starts with a login, not with another account's
 // session. The tokens are as sensitive as the app password and are never logged.
 import type { AtpSessionData } from '@atproto/api';
-import { eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
-import { settings } from '../../../db/schema.js';
+import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { ReadRepositories } from '../../repositories/index.js';
 import type { SessionStore } from './session.js';
 
-const KEY = 'blueskySession';
+interface Deps {
+  data: Pick<ReadRepositories, 'channelSecrets'>;
+  uow: UnitOfWork;
+  log: { error(obj: object, msg?: string): void };
+}
 
-export function createSessionStore(db: Db, identifier: string): SessionStore {
+export function createSessionStore({ data, uow, log }: Deps, identifier: string): SessionStore {
   return {
-    load() {
-      const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
-      const value = row?.value as { identifier?: string; session?: AtpSessionData } | undefined;
+    async load() {
+      const value = (await data.channelSecrets.blueskySession()) as
+        | { identifier?: string; session?: AtpSessionData }
+        | undefined;
       return value?.identifier === identifier ? value.session : undefined;
     },
     save(session) {
-      if (!session) {
-        db.delete(settings).where(eq(settings.key, KEY)).run();
-        return;
-      }
-      const value = { identifier, session };
-      db.insert(settings)
-        .values({ key: KEY, value })
-        .onConflictDoUpdate({ target: settings.key, set: { value } })
-        .run();
+      // The agent tells of a new session from inside its own calls and does not wait: the session is kept in the
+      // background, and one that failed to be kept only costs a login at the next start.
+      void uow
+        .run((unit) => unit.channelSecrets.saveBlueskySession(session ? { identifier, session } : undefined))
+        .catch((err: unknown) => log.error({ err: errorName(err) }, 'could not keep the Bluesky session'));
     },
   };
+}
+
+/** Only the kind of failure: a query error quotes the statement's parameters, which hold the tokens. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
 }

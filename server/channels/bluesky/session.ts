@@ -17,7 +17,8 @@ export interface BrandAccount {
 }
 
 export interface SessionStore {
-  load(): AtpSessionData | undefined;
+  load(): Promise<AtpSessionData | undefined>;
+  /** Keeps the session (or drops it: `undefined`) without making the agent wait. */
   save(session: AtpSessionData | undefined): void;
 }
 
@@ -47,7 +48,7 @@ export function createBlueskySession(
   let resumable = true;
 
   async function connect(): Promise<BrandAccount> {
-    const saved = resumable ? store?.load() : undefined;
+    const saved = resumable ? await store?.load() : undefined;
     resumable = false;
     if (saved) {
       // resumeSession refreshes at once; a refused refresh leaves no session, and then we log in.
