@@ -144,7 +144,9 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     log: log.child({ component: 'push' }),
     webhookUrl: () => settings.get().alertWebhook.url,
     onDevicesChanged: (userId) => {
-      experts.pushChanged(userId);
+      void experts
+        .pushChanged(userId)
+        .catch((err: unknown) => log.error({ err, userId }, 'reading whether an expert is reachable failed'));
       dispatcher.rosterChanged();
     },
   });
@@ -189,7 +191,10 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
     log: log.child({ component: 'analytics' }),
   });
   hub.onPresence((userId, online) => {
-    experts.setOnline(userId, online);
+    // The router hears of it at once; the presence message follows once the profile is read.
+    void experts
+      .setOnline(userId, online)
+      .catch((err: unknown) => log.error({ err, userId }, 'announcing an expert presence failed'));
     if (online) dispatcher.rosterChanged();
   });
   /**
