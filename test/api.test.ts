@@ -1,6 +1,6 @@
 // The HTTP contract from DESIGN.md, resource by resource.
 import t from 'tap';
-import { as, buildTestApp, createUser, login, ADMIN, seedTags } from './helpers/app.js';
+import { as, buildTestApp, createUser, login, ADMIN, seedTags, tempDatabasePath } from './helpers/app.js';
 
 t.test('health and OpenAPI need no login', async (t) => {
   const app = await buildTestApp(t);
@@ -174,7 +174,11 @@ t.test('tags: managers create, edit, mark sensitive and delete', async (t) => {
     400,
     'an empty patch says what it takes (it was a 500)',
   );
-  t.equal(app.services.tags.update('gaming', {}).slug, 'gaming', 'the service reads an empty patch as no change');
+  t.equal(
+    (await app.services.tags.update('gaming', {})).slug,
+    'gaming',
+    'the service reads an empty patch as no change',
+  );
   const q = await as(app, manager).post('/api/questions', {
     channel: 'api',
     externalId: '1',
@@ -188,6 +192,30 @@ t.test('tags: managers create, edit, mark sensitive and delete', async (t) => {
   );
   t.equal((await as(app, manager).delete('/api/tags/gaming')).statusCode, 204);
   t.equal((await as(app, manager).get('/api/tags')).json().items.length, 0);
+});
+
+t.test('settings changed at the same moment both hold; tags and settings are known from the start', async (t) => {
+  const databasePath = tempDatabasePath(t);
+  const first = await buildTestApp(t, { databasePath });
+  await Promise.all([
+    first.services.settings.update({ negativeSlaMinutes: 10 }),
+    first.services.settings.update({ attributionTemplate: '{text} ~{signature}' }),
+  ]);
+  t.match(
+    first.services.settings.get(),
+    { negativeSlaMinutes: 10, attributionTemplate: '{text} ~{signature}' },
+    'neither change undid the other',
+  );
+  await seedTags(first);
+  await first.close();
+
+  const app = await buildTestApp(t, { databasePath });
+  t.match(app.services.settings.get(), { negativeSlaMinutes: 10, attributionTemplate: '{text} ~{signature}' });
+  t.ok(app.services.tags.exists('tv'), 'the tags are in memory before the first request');
+  t.same(
+    app.services.tags.rules().map((rule) => rule.slug),
+    ['laptops', 'returns', 'tv'],
+  );
 });
 
 t.test('review: sensitive tags always go to review; reject sends feedback back; edit-and-approve', async (t) => {

@@ -60,13 +60,13 @@ t.test('similar past answers: the approved ones, most similar first, for whoever
   t.equal((await as(app, bob).get(`/api/questions/${current.id}/similar?limit=1`)).json().items.length, 1, 'limit');
 
   // The start-up rebuild pages through the history with the event loop free between pages, and can be stopped.
-  const rebuilt = createAnswerService({ db: app.services.db, access: app.services.access });
+  const rebuilt = createAnswerService({ data: app.services.data, access: app.services.access });
   t.equal(
     await rebuilt.rebuild(1),
     2,
     'a page of one answer at a time still finds both approved answers, nothing else',
   );
-  const stopped = createAnswerService({ db: app.services.db, access: app.services.access });
+  const stopped = createAnswerService({ data: app.services.data, access: app.services.access });
   const rebuilding = stopped.rebuild(1);
   t.equal(await stopped.stop(), 1, 'stopped after its first page');
   t.equal(await rebuilding, 1);
@@ -234,4 +234,21 @@ t.test('snippets: managers write them or save an approved answer; experts list a
   t.equal((await as(app, manager).delete(`/api/snippets/${refund.id}`)).statusCode, 204);
   t.equal((await as(app, manager).delete('/api/tags/returns')).statusCode, 204, 'without snippets it can go');
   t.equal((await app.inject({ method: 'GET', url: '/api/snippets' })).statusCode, 401);
+});
+
+t.test('a tag deleted while a snippet is filed under it leaves no snippet under a tag that is gone', async (t) => {
+  const { app, manager } = await setup(t);
+  const { tags, snippets } = app.services;
+  const [removed, filed] = await Promise.allSettled([
+    tags.remove('tv'),
+    snippets.create(manager.user, { title: 'HDMI-CEC', text: 'Turn on HDMI-CEC.', tag: 'tv' }),
+  ]);
+  t.equal(removed.status, 'fulfilled', 'the tag is deleted');
+  t.match(
+    filed,
+    { status: 'rejected', reason: { code: 'unknown_tag' } },
+    'the snippet is refused, as for any unknown tag',
+  );
+  t.same(await snippets.list({}), [], 'no snippet was written');
+  t.notOk(tags.exists('tv'));
 });

@@ -1,6 +1,7 @@
 // Saved views: a manager names a set of queue filters, finds it again, replaces it by name and deletes it; each
 // manager has their own, experts have none, and a browser write needs its CSRF header like any other.
 import t from 'tap';
+import { createSavedViewService } from '../server/services/saved-views.js';
 import { ADMIN, as, buildTestApp, createUser, login } from './helpers/app.js';
 
 const urgentTv = {
@@ -84,5 +85,20 @@ t.test('only managers, with the CSRF header, within limits', async (t) => {
     (await as(app, manager).post('/api/views', { name: 'View 3', filters: { tag: 'tv' } })).statusCode,
     200,
     'a full list can still replace a view',
+  );
+});
+
+t.test('two views saved at the same moment are both kept', async (t) => {
+  const app = await buildTestApp(t);
+  const manager = await createUser(app, 'manager');
+  const views = createSavedViewService(app.services);
+  await Promise.all([
+    views.save(manager.user.id, { name: urgentTv.name, filters: { ...urgentTv.filters, sort: 'sla' } }),
+    views.save(manager.user.id, { name: 'Unassigned', filters: { assignee: 'none' } }),
+  ]);
+  t.same(
+    (await views.list(manager.user.id)).map((v) => v.name).sort(),
+    ['Unassigned', 'Urgent TV'],
+    'neither save wrote over the other',
   );
 });

@@ -163,7 +163,7 @@ t.test('counter, author, links and the queue follow each channel', async (t) => 
   });
 
   t.test("a manager's edit in review is counted by the question's network", async (t) => {
-    server.app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: true } });
+    await server.app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: true } });
     const submitted = await send(ex.page, `/api/questions/${sky}/replies`, { text: 'Unmute it.' });
     t.equal(submitted.json.reply.status, 'in_review');
     await go(mg.page, '#/review');
