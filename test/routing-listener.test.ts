@@ -1,11 +1,14 @@
-// The routing listener after commit: the model learns answers and tags in the order they happened, as a replay of the
-// history would, however long reading each answer's question takes; and an expert whose refresh fails is logged.
+// The routing listener after commit: an expert's new load is on the roster by the time the claim or release returns;
+// the model learns answers and tags in the order they happened, as a replay of the history would, however long
+// reading each answer's question takes; and an expert whose refresh fails is logged.
 import t from 'tap';
 import type { ReplyRow } from '../db/schema.js';
 import type { QuestionSummary } from '../server/contracts/api.js';
 import type { Router } from '../server/domain/routing/index.js';
 import type { DomainEvent } from '../server/events/domain-events.js';
 import { createRoutingListener } from '../server/listeners/routing.js';
+import { buildTestApp, createUser, seedTags } from './helpers/app.js';
+import { ask } from './helpers/knowledge.js';
 
 const reply = (id: string, questionId: string, authorId: string) => ({ id, questionId, authorId }) as ReplyRow;
 
@@ -54,4 +57,21 @@ t.test('an expert who cannot be refreshed is logged, and the rest goes on', asyn
   await new Promise((resolve) => setTimeout(resolve, 10));
   t.same(errors, ['expert refresh failed']);
   t.same(learned, ['answer gone: question q1'], 'the answer is learned all the same');
+});
+
+t.test("the router holds an expert's new load as soon as their claim or release returns", async (t) => {
+  const app = await buildTestApp(t);
+  await seedTags(app);
+  const manager = await createUser(app, 'manager');
+  const jane = await createUser(app, 'expert', { profile: { skills: [{ tag: 'tv', level: 5 }], capacity: 2 } });
+  await app.services.experts.setOnline(jane.user.id, true);
+  const question = await ask(app, manager, 'My TV has no sound');
+  const { router, clock, questions } = app.services;
+  const load = () =>
+    router.rank({ text: 'my tv has no sound', tags: [], now: clock.now() }, [jane.user.id])[0]?.reasons.load ?? 0;
+  t.equal(load(), 0, 'free');
+  await questions.claim(jane.user, question.id);
+  t.ok(load() < 0, 'holding one question counts against her at once');
+  await questions.release(jane.user, question.id);
+  t.equal(load(), 0, 'and no longer once she gave it back');
 });

@@ -130,8 +130,9 @@ export function createExpertService({
     return added.filter((tag) => !known.has(tag));
   }
 
-  // One read, so that the router holds the new state before the change's caller goes on: the routing listener
-  // refreshes an expert when a claim or release commits, and the caller may offer the next question at once.
+  // The router must hold the new state by the time the change's caller goes on (the routing listener refreshes an
+  // expert when a claim or release commits, and the caller may offer the next question at once): one read, so the
+  // refresh waits on as little as it can.
   async function syncExpert(userId: string): Promise<void> {
     const state = await experts.routingState(userId);
     // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
