@@ -105,8 +105,8 @@ t.test(
       ],
       'their open offer ends, and a question left with no one goes to its next wave at once',
     );
-    t.throws(
-      () => app.services.questions.claim(leaving.user, solo.id),
+    await t.rejects(
+      app.services.questions.claim(leaving.user, solo.id),
       /deactivated/,
       'a request already past authentication cannot claim for them',
     );
