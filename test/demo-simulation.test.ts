@@ -51,14 +51,14 @@ async function startDemo(t: Test, seed = 1) {
     }
     await app.xChannel.poller.pollOnce();
     simulation.step();
-    app.services.dispatcher.run();
+    await app.services.dispatcher.run();
     await app.services.outbox.run();
   };
   return { app, fakeX, clock, simulation, step, seeded };
 }
 
-const sims = (app: App) =>
-  app.services.auth.listAccounts().filter((u) => u.role === 'expert' && u.name.endsWith('(sim)'));
+const sims = async (app: App) =>
+  (await app.services.auth.listAccounts()).filter((u) => u.role === 'expert' && u.name.endsWith('(sim)'));
 
 t.test('every sample question is answered about its own topic, within X length', async (t) => {
   const pick = <T>(list: readonly T[]) => list[0]!;
@@ -126,14 +126,14 @@ t.test('a fresh demo has weeks of answered history, and a restart seeds none aga
 t.test('simulated experts act on assigned work and revise a rejected reply', async (t) => {
   const { app, fakeX, step } = await startDemo(t, 2);
   const manager = await login(app, DEMO_ACCOUNTS.manager.email, DEMO_ACCOUNTS.manager.password);
-  app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: true } });
+  await app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: true } });
   const post = fakeX.addMention({
     text: 'microwave door handle came loose after a week #annoyed',
     author: { username: 'pat_r42' },
   });
   await step(false);
   const question = app.services.db.select().from(questions).where(eq(questions.externalId, post.id)).get()!;
-  const lena = sims(app).find((u) => u.name.startsWith('Lena'))!;
+  const lena = (await sims(app)).find((u) => u.name.startsWith('Lena'))!;
   const assigned = await as(app, manager).post(`/api/questions/${question.id}/assign`, { expertId: lena.id });
   t.equal(assigned.statusCode, 200, 'assigned to a simulated expert');
 
@@ -233,7 +233,7 @@ t.test(
     t.ok(count('reply.rejected') > 0, 'the shift lead sent some replies back');
 
     // Capacity turns over: nothing a simulated expert holds has been held for long.
-    const simIds = new Set(sims(app).map((u) => u.id));
+    const simIds = new Set((await sims(app)).map((u) => u.id));
     const longest = Math.max(
       0,
       ...db

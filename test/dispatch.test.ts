@@ -59,11 +59,11 @@ t.test('waves: K experts at a time, the next K when nobody claims, then escalati
   );
 
   clock.advance(59_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   t.equal((await offers(question.id)).length, 3, 'no new wave before the wave time');
 
   clock.advance(2_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   all = await offers(question.id);
   t.equal(all.filter((o) => o.wave === 1 && o.state === 'expired').length, 3, 'wave 1 expired');
   const wave2 = all.filter((o) => o.wave === 2);
@@ -71,11 +71,11 @@ t.test('waves: K experts at a time, the next K when nobody claims, then escalati
   t.equal(new Set(all.map((o) => o.expertId)).size, 6, 'nobody is offered twice');
 
   clock.advance(61_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   t.equal((await offers(question.id)).filter((o) => o.wave === 3).length, 1, 'wave 3 offers whoever is left');
 
   clock.advance(80_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   const escalated = await managerLive.next('question.escalated', (e) => e.data.question.id === question.id);
   t.equal(escalated.data.question.status, 'escalated', 'managers are alerted over /ws after the escalation time');
 });
@@ -110,7 +110,7 @@ t.test('a claim held too long without a reply goes back to the pool', async (t) 
   const expert = team.find((m) => m.user.id === offered.expertId)!;
   await as(app, expert).post(`/api/questions/${question.id}/claim`);
   clock.advance(301_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   const detail = (await as(app, expert).get(`/api/questions/${question.id}`)).json().question;
   t.equal(detail.status, 'offered', 'back to offered');
   t.equal(detail.assigneeId, null);
@@ -186,7 +186,7 @@ t.test('a question nobody could be offered is offered as soon as a suitable expe
   ).json().question;
   t.equal(question.status, 'new', 'nobody is online: no offer yet');
   t.equal(question.flag, 'no-expert');
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   t.equal(
     (await as(app, manager).get(`/api/questions/${question.id}`)).json().question.offers.length,
     0,
@@ -199,13 +199,13 @@ t.test('a question nobody could be offered is offered as soon as a suitable expe
   t.teardown(() => live.close());
   for (let i = 0; i < 50 && !app.services.hub.isOnline(expert.user.id); i++)
     await new Promise((r) => setTimeout(r, 20));
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   const offer = await live.next('question.offered', (e) => e.data.question.id === question.id);
   t.equal(offer.data.question.status, 'offered');
   t.equal(offer.data.question.flag, null, 'the flag clears once a skilled expert has it');
 
   clock.advance(61_000);
-  app.services.dispatcher.tick();
+  await app.services.dispatcher.tick();
   const offers = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question.offers;
   t.equal(offers.length, 2, 'when everyone suitable has had a turn, another round starts');
 });
@@ -214,7 +214,7 @@ t.test('a backlog of expired waves is worked off in bounded slices', async (t) =
   const { app, clock } = await setup(t);
   const { dispatcher, ingest, db } = app.services;
   for (let i = 0; i < 25; i++)
-    ingest.ingest({
+    await ingest.ingest({
       channel: 'api',
       externalId: `backlog-${i}`,
       text: 'my tv soundbar has no sound over hdmi',
@@ -226,12 +226,12 @@ t.test('a backlog of expired waves is worked off in bounded slices', async (t) =
   t.equal(openExpired.get(clock.now() + 60_000), 75, 'three offers per question, all due at the same moment');
 
   clock.advance(61_000);
-  t.equal(dispatcher.tick(), true, 'one slice leaves work over');
+  t.equal(await dispatcher.tick(), true, 'one slice leaves work over');
   t.equal(openExpired.get(clock.now()), 75 - EXPIRE_BATCH, `a slice expires at most ${EXPIRE_BATCH} offers`);
 
   await dispatcher.run();
   t.equal(openExpired.get(clock.now()), 0, 'run() goes on until nothing expired is left open');
   const waves = db.$client.prepare("select min(wave) from questions where external_id like 'backlog-%'").pluck().get();
   t.equal(waves, 2, 'every question moved on to its second wave');
-  t.equal(dispatcher.tick(), false, 'caught up');
+  t.equal(await dispatcher.tick(), false, 'caught up');
 });

@@ -52,7 +52,7 @@ t.test('a batch stores each question once, fails a bad one alone, and offers the
   );
   t.same(
     first.value.question,
-    app.services.presenters.summaryById(first.value.question.id),
+    await app.services.presenters.summaryById(first.value.question.id),
     'the summary built from what was written equals the stored question read back',
   );
   t.equal(again.value.duplicate, true, 'the same post twice in one batch is one question');

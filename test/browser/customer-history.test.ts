@@ -2,6 +2,7 @@
 // never addresses a stranger — "Use this" and a saved snippet both put in the current customer's handle and name,
 // from a panel that sits above the Send button.
 import t from 'tap';
+import { waitFor } from '../helpers/app.js';
 import { launchBrowser, openPage, PHONE, signIn, waitLive } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -19,17 +20,9 @@ t.test("the customer's history beside the question, and reuse addressed to this 
   });
   const user = { id: jane.id, email: jane.email, name: jane.name, role: 'expert' as const };
   const manager = { id: 'system', email: '', name: 'system', role: 'manager' as const };
-  const waitFor = async <T>(read: () => T | undefined, what: string): Promise<T> => {
-    for (let i = 0; i < 100; i++) {
-      const v = read();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
   const ingested = (text: string) =>
     waitFor(
-      () => app.services.questions.list(manager, { limit: 50 }).items.find((q) => q.text.includes(text)),
+      async () => (await app.services.questions.list(manager, { limit: 50 })).items.find((q) => q.text.includes(text)),
       `"${text}" to be ingested`,
     );
   const now = Date.now();
@@ -42,15 +35,15 @@ t.test("the customer's history beside the question, and reuse addressed to this 
     createdAt: new Date(now - 20 * DAY),
   });
   const answered = await ingested('remote stopped pairing');
-  app.services.questions.assign(manager, answered.id, jane.id);
-  const reply = app.services.replies.submit(
+  await app.services.questions.assign(manager, answered.id, jane.id);
+  const reply = await app.services.replies.submit(
     user,
     answered.id,
     'Hi @rob_the_dad262! Rob Miller, hold the tv remote pairing button for five seconds.',
   );
-  if (reply.status === 'in_review') app.services.replies.approve(manager, reply.id);
+  if (reply.status === 'in_review') await app.services.replies.approve(manager, reply.id);
   const cm = await server.createUser('manager', { name: 'Casey Manager' });
-  const snippet = app.services.snippets.create(
+  const snippet = await app.services.snippets.create(
     { id: cm.id, email: cm.email, name: cm.name, role: 'manager' },
     { fromReplyId: reply.id, title: 'Remote pairing', tag: null },
   );
@@ -62,7 +55,7 @@ t.test("the customer's history beside the question, and reuse addressed to this 
   await ingested('soundbar on sale');
   await ingested('soundbar order');
   const current = await ingested('stopped pairing with my tv');
-  app.services.questions.assign(manager, current.id, jane.id);
+  await app.services.questions.assign(manager, current.id, jane.id);
 
   const { page } = await openPage(browser, server.url, PHONE);
   await signIn(page, jane.email, jane.password, `#/q/${encodeURIComponent(current.id)}`);

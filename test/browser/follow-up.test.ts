@@ -1,6 +1,7 @@
 // A reopened question reads in time order: the customer's question, the brand's answer, then their follow-up, marked
 // as what is being answered now — not the answer and the follow-up above the question as "earlier".
 import t from 'tap';
+import { waitFor } from '../helpers/app.js';
 import { launchBrowser, openPage, PHONE, signIn, waitLive } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -16,23 +17,15 @@ t.test('a follow-up shows after the answer it follows, marked as the one being a
   });
   const user = { id: jane.id, email: jane.email, name: jane.name, role: 'expert' as const };
   const manager = { id: 'system', email: '', name: 'system', role: 'manager' as const };
-  const waitFor = async <T>(read: () => T | undefined, what: string): Promise<T> => {
-    for (let i = 0; i < 100; i++) {
-      const v = read();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
 
   const first = fakeX.addMention({ text: 'my tv has no sound over hdmi', author: { username: 'casey' } });
   const question = await waitFor(
-    () => app.services.questions.list(manager, { limit: 5 }).items[0],
+    async () => (await app.services.questions.list(manager, { limit: 5 })).items[0],
     'the mention to be ingested',
   );
-  app.services.questions.assign(manager, question.id, jane.id);
-  const reply = app.services.replies.submit(user, question.id, 'Turn on HDMI-CEC and use the ARC port.');
-  if (reply.status === 'in_review') app.services.replies.approve(manager, reply.id);
+  await app.services.questions.assign(manager, question.id, jane.id);
+  const reply = await app.services.replies.submit(user, question.id, 'Turn on HDMI-CEC and use the ARC port.');
+  if (reply.status === 'in_review') await app.services.replies.approve(manager, reply.id);
   const brandReply = await waitFor(() => fakeX.brandReplies(first.id)[0], 'the brand reply on X');
   fakeX.addMention({
     text: 'did that, still silent. next step?',
@@ -40,7 +33,7 @@ t.test('a follow-up shows after the answer it follows, marked as the one being a
     inReplyToTweetId: brandReply.id,
   });
   await waitFor(
-    () => app.services.questions.detail(manager, question.id).thread.length === 3 || undefined,
+    async () => (await app.services.questions.detail(manager, question.id)).thread.length === 3 || undefined,
     'the follow-up to attach',
   );
 

@@ -17,13 +17,13 @@ t.test('an expert hands a question off to a colleague with a note', async (t) =>
     name: 'Omar Ali',
     profile: { signature: 'OA', skills: [{ tag: 'laptops', level: 5 }] },
   });
-  const { question } = server.app.services.ingest.ingest({
+  const { question } = await server.app.services.ingest.ingest({
     channel: 'api',
     externalId: 'h-1',
     text: 'my tv and laptop will not pair over bluetooth',
     author: { handle: 'sam' },
   });
-  server.app.services.questions.assign(
+  await server.app.services.questions.assign(
     { id: 'system', email: '', name: 'system', role: 'manager' },
     question.id,
     jane.id,
@@ -47,7 +47,7 @@ t.test('an expert hands a question off to a colleague with a note', async (t) =>
 
   await omarPage.page.locator('.toast', { hasText: 'Jane Doe mentioned you' }).first().waitFor({ timeout: 10_000 });
   t.pass('the colleague is told live');
-  const detail = server.app.services.questions.detail(
+  const detail = await server.app.services.questions.detail(
     { id: omar.id, email: omar.email, name: omar.name, role: 'expert' },
     question.id,
   );

@@ -123,7 +123,7 @@ t.test('a manager hears about escalations and breaches', async (t) => {
   await t.test('a reply that fails to post alerts too', async (t) => {
     // The outbox's own event, as it publishes it when X refuses a reply for good.
     t.equal(await page.title(), 'Helpforce', 'nothing counted before');
-    const question = server.app.services.presenters.summaryById(questionId)!;
+    const question = (await server.app.services.presenters.summaryById(questionId))!;
     const at = new Date().toISOString();
     server.app.services.hub.publish('reply.failed', {
       question,

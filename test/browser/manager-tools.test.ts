@@ -132,7 +132,7 @@ t.test('a manager runs the network from the dashboard', async (t) => {
     await nina.getByRole('button', { name: 'Deactivate Nina New' }).waitFor();
     await nina.getByLabel('Role of Nina New', { exact: true }).selectOption('manager');
     t.equal(
-      server.app.services.auth.listAccounts().find((u) => u.name === 'Nina New')?.role,
+      (await server.app.services.auth.listAccounts()).find((u) => u.name === 'Nina New')?.role,
       'expert',
       'choosing a role changes nothing yet',
     );

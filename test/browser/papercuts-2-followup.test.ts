@@ -2,6 +2,7 @@
 // customer's follow-up, marked, and the question it follows sits below.
 import type { Page } from 'playwright-core';
 import t from 'tap';
+import { waitFor } from '../helpers/app.js';
 import { DESKTOP, launchBrowser, openPage, PHONE, signIn, waitLive } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -30,24 +31,16 @@ t.test('a follow-up leads the inbox and review cards', async (t) => {
   const mia = await server.createUser('manager', { name: 'Mia Manager' });
   const user = { id: jane.id, email: jane.email, name: jane.name, role: 'expert' as const };
   const manager = { id: mia.id, email: mia.email, name: mia.name, role: 'manager' as const };
-  const waitFor = async <T>(read: () => T | undefined, what: string): Promise<T> => {
-    for (let i = 0; i < 100; i++) {
-      const v = read();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
 
   const first = fakeX.addMention({ text: 'my tv has no sound over hdmi', author: { username: 'casey' } });
   const question = await waitFor(
-    () => app.services.questions.list(manager, { limit: 5 }).items[0],
+    async () => (await app.services.questions.list(manager, { limit: 5 })).items[0],
     'the mention to be ingested',
   );
   t.equal(question.followUp, null, 'a new question is no follow-up');
-  app.services.questions.assign(manager, question.id, jane.id);
-  const reply = app.services.replies.submit(user, question.id, 'Turn on HDMI-CEC and use the ARC port.');
-  if (reply.status === 'in_review') app.services.replies.approve(manager, reply.id);
+  await app.services.questions.assign(manager, question.id, jane.id);
+  const reply = await app.services.replies.submit(user, question.id, 'Turn on HDMI-CEC and use the ARC port.');
+  if (reply.status === 'in_review') await app.services.replies.approve(manager, reply.id);
   const brandReply = await waitFor(() => fakeX.brandReplies(first.id)[0], 'the brand reply on X');
 
   const ex = await openPage(browser, server.url, PHONE);
@@ -82,8 +75,14 @@ t.test('a follow-up leads the inbox and review cards', async (t) => {
     await send(mg.page, `/api/replies/${again.json.reply.id}/approve`);
   } else t.pass('the review policy let this reply through: nothing to review');
   await waitFor(
-    () => ['answered', 'approved'].includes(app.services.questions.detail(manager, question.id).status) || undefined,
+    async () =>
+      ['answered', 'approved'].includes((await app.services.questions.detail(manager, question.id)).status) ||
+      undefined,
     'the answer to go',
   );
-  t.equal(app.services.questions.detail(manager, question.id).followUp, null, 'answered, it is no longer waiting');
+  t.equal(
+    (await app.services.questions.detail(manager, question.id)).followUp,
+    null,
+    'answered, it is no longer waiting',
+  );
 });

@@ -31,7 +31,7 @@ t.test('"Experts available" on the queue is the People page\'s "available"', asy
         createdAt: Date.now(),
       })
       .run();
-    experts.pushChanged(user.id);
+    await experts.pushChanged(user.id);
   }
   const ex = await openPage(browser, server.url, DESKTOP);
   await signIn(ex.page, ann.email, ann.password, '#/inbox');

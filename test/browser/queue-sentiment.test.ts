@@ -62,9 +62,9 @@ t.test('the metrics page shows how many negative threads an answer turned, with 
     text: 'my tv is broken again, terrible awful service, I hate this useless junk',
     author: { handle: 'casey' },
   });
-  app.services.questions.assign(system, question.id, jane.id);
-  const reply = app.services.replies.submit(expert, question.id, 'So sorry: a replacement is on its way.');
-  if (reply.status === 'in_review') app.services.replies.approve(system, reply.id);
+  await app.services.questions.assign(system, question.id, jane.id);
+  const reply = await app.services.replies.submit(expert, question.id, 'So sorry: a replacement is on its way.');
+  if (reply.status === 'in_review') await app.services.replies.approve(system, reply.id);
   await app.services.outbox.run();
   await app.services.ingest.ingest({
     channel: 'api',
@@ -106,7 +106,7 @@ t.test('an admin sets the shorter SLA for strongly negative posts, and clears it
   await minutes.fill('10');
   await panel.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Settings saved.').waitFor();
-  t.equal(server.app.services.settings.get().negativeSlaMinutes, 10, 'the server has it');
+  t.equal(await server.app.services.settings.get().negativeSlaMinutes, 10, 'the server has it');
 
   await page
     .getByText('Settings saved.')
@@ -115,5 +115,5 @@ t.test('an admin sets the shorter SLA for strongly negative posts, and clears it
   await minutes.fill('');
   await panel.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Settings saved.').waitFor();
-  t.equal(server.app.services.settings.get().negativeSlaMinutes, null, 'empty: the same SLA as every question');
+  t.equal(await server.app.services.settings.get().negativeSlaMinutes, null, 'empty: the same SLA as every question');
 });

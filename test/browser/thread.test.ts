@@ -1,6 +1,7 @@
 // The thread view: after a customer replies under the brand's answer, the expert sees the whole conversation in order
 // (customer and brand posts) on the question page, and the question is back in their inbox.
 import t from 'tap';
+import { waitFor } from '../helpers/app.js';
 import { launchBrowser, openPage, PHONE, signIn, waitLive } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -18,21 +19,13 @@ t.test('the question page shows the whole thread in order', async (t) => {
   const manager = { id: 'system', email: '', name: 'system', role: 'manager' as const };
 
   const first = fakeX.addMention({ text: 'my tv has no sound over hdmi <b>help</b>', author: { username: 'casey' } });
-  const waitFor = async <T>(read: () => T | undefined, what: string): Promise<T> => {
-    for (let i = 0; i < 100; i++) {
-      const v = read();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  };
   const question = await waitFor(
-    () => app.services.questions.list(manager, { limit: 5 }).items[0],
+    async () => (await app.services.questions.list(manager, { limit: 5 })).items[0],
     'the mention to be ingested',
   );
-  app.services.questions.assign(manager, question.id, jane.id);
-  const reply = app.services.replies.submit(user, question.id, 'Turn on HDMI-CEC and use the ARC port.');
-  if (reply.status === 'in_review') app.services.replies.approve(manager, reply.id);
+  await app.services.questions.assign(manager, question.id, jane.id);
+  const reply = await app.services.replies.submit(user, question.id, 'Turn on HDMI-CEC and use the ARC port.');
+  if (reply.status === 'in_review') await app.services.replies.approve(manager, reply.id);
   const brandReply = await waitFor(() => fakeX.brandReplies(first.id)[0], 'the brand reply on X');
   fakeX.addMention({
     text: 'did that, still silent. next step?',
@@ -40,7 +33,7 @@ t.test('the question page shows the whole thread in order', async (t) => {
     inReplyToTweetId: brandReply.id,
   });
   await waitFor(
-    () => app.services.questions.detail(manager, question.id).thread.length === 3 || undefined,
+    async () => (await app.services.questions.detail(manager, question.id)).thread.length === 3 || undefined,
     'the follow-up to attach',
   );
 

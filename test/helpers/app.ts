@@ -108,7 +108,7 @@ export const TEST_TAGS: Tag[] = [
 ];
 
 export async function seedTags(app: App, tags: Tag[] = TEST_TAGS) {
-  for (const tag of tags) app.services.tags.create(tag);
+  for (const tag of tags) await app.services.tags.create(tag);
 }
 
 /** A listening app wired to its own fake X (timers off: tests poll and drain the outbox themselves), with test tags. */
@@ -124,4 +124,14 @@ export async function buildXTestApp(t: Test, options: TestAppOptions = {}) {
   const address = app.server.address() as { port: number };
   await seedTags(app);
   return { fakeX, app, base: `http://127.0.0.1:${address.port}` };
+}
+
+/** Polls `read` (every 100 ms, 10 s at most) until it gives a value; fails naming `what` it waited for. */
+export async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const value = await read();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

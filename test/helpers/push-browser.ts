@@ -26,7 +26,7 @@ export async function startPushServer(t: Test, options: { ca?: string; routing?:
     },
     { logger: false, timers: true },
   );
-  for (const tag of TEST_TAGS) app.services.tags.create(tag);
+  for (const tag of TEST_TAGS) await app.services.tags.create(tag);
   await app.listen({ port: 0, host: '127.0.0.1' });
   t.teardown(async () => {
     await app.close();
@@ -41,8 +41,8 @@ export async function startPushServer(t: Test, options: { ca?: string; routing?:
     const email = `push${counter}@browser.helpforce.test`;
     const password = `password-${counter}-long`;
     const user = await app.services.auth.createUser({ email, name, role: 'expert', password });
-    app.services.experts.ensureProfile(user.id, name);
-    app.services.experts.updateProfile(user.id, {
+    await app.services.experts.ensureProfile(user.id, name);
+    await app.services.experts.updateProfile(user.id, {
       signature: name.slice(0, 2),
       skills: [{ tag: 'laptops', level: 4 }],
       availability: 'available',

@@ -38,7 +38,7 @@ export async function startTestServer(
     },
     { logger: false, timers: true, channelAdapters: options.channelAdapters },
   );
-  for (const tag of TEST_TAGS) app.services.tags.create(tag);
+  for (const tag of TEST_TAGS) await app.services.tags.create(tag);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   let counter = 0;
@@ -54,8 +54,8 @@ export async function startTestServer(
       const name = overrides.name ?? `${role[0]!.toUpperCase()}${role.slice(1)} ${counter}`;
       const user = await app.services.auth.createUser({ email, name, role, password });
       if (role === 'expert' || overrides.profile) {
-        app.services.experts.ensureProfile(user.id, name);
-        if (overrides.profile) app.services.experts.updateProfile(user.id, overrides.profile);
+        await app.services.experts.ensureProfile(user.id, name);
+        if (overrides.profile) await app.services.experts.updateProfile(user.id, overrides.profile);
       }
       return { id: user.id, email, password, name };
     },
