@@ -256,10 +256,10 @@ export default fp<ServiceOptions>(
     await Promise.all([services.tags.load(), services.settings.load()]);
     // Each step is timed: on a large history they are what a restart waits for.
     const ms: Record<string, number> = {};
-    const timed = <T>(step: string, work: () => T): T => {
+    const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
       const started = performance.now();
       try {
-        return work();
+        return await work();
       } finally {
         ms[step] = Math.round(performance.now() - started);
       }
@@ -267,7 +267,7 @@ export default fp<ServiceOptions>(
     const experts = await timed('roster', () => services.experts.loadRoster());
     const routing = await timed('routing', () => services.routingModel.load());
     const spamExamples = await timed('spam', () => services.spam.load());
-    const recovered = timed('outbox', () => services.outbox.recover());
+    const recovered = await timed('outbox', () => services.outbox.recover());
     const notifications = await timed('notifications', async () => ({
       resent: await services.push.sender.recover(),
       reconciled: await services.notifier.reconcile(),
