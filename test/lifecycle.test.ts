@@ -42,6 +42,27 @@ t.test('only the question repository writes a question status', async (t) => {
   t.same(writers, [], 'no status written outside server/repositories');
 });
 
+t.test('SQL lives in the repositories', async (t) => {
+  // The analytics thread opens its own read-only connection and reads through repositories; app.ts opens and closes
+  // the database; the composition root builds the repositories from it.
+  const owners = ['server/app.ts', 'server/plugins/services.ts', 'server/events/unit-of-work.ts'].map((f) =>
+    join(...f.split('/')),
+  );
+  const offenders: string[] = [];
+  for (const file of sourceFiles('server')) {
+    if (file.startsWith(join('server', 'repositories')) || owners.includes(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const sql =
+      /from 'drizzle-orm(?:\/[\w-]+)?'/.test(text) && !/^import type .* from 'drizzle-orm/m.test(text)
+        ? 'imports drizzle-orm'
+        : /\$client\b|\bdb\.(?:select|insert|update|delete|transaction|run|all|get)\(/.test(text)
+          ? 'runs SQL'
+          : null;
+    if (sql && !file.endsWith('analytics-worker.ts')) offenders.push(`${file}: ${sql}`);
+  }
+  t.same(offenders, [], 'no service, listener, route or channel runs SQL of its own');
+});
+
 async function withQuestion(t: Test) {
   const app = await buildTestApp(t);
   const { question } = await app.services.ingest.ingest({
