@@ -50,7 +50,7 @@ async function startDemo(t: Test, seed = 1) {
       simulation.postQuestion();
     }
     await app.xChannel.poller.pollOnce();
-    simulation.step();
+    await simulation.step();
     await app.services.dispatcher.run();
     await app.services.outbox.run();
   };

@@ -3,23 +3,11 @@
 // on the first visit. The rows are the ones the live flow writes (question, tags, offers, reply, the brand's post, the
 // audit events), dated in the past and written in one transaction, which keeps the first start quick. Post ids sit
 // below the fake X's own, so the fake X put in step with the database (fake-x-sync.ts) shows these threads too.
-import { count, eq } from 'drizzle-orm';
-import {
-  expertProfiles,
-  expertSkills,
-  messages,
-  offers,
-  questionTags,
-  questions,
-  replies,
-  users,
-} from '../../db/schema.js';
 import { defaultRoutingConfig, type RoutingConfig } from '../../server/config.js';
 import { X_CHANNEL } from '../../server/channels/x/mention-poller.js';
 import { renderAttribution, X_LENGTH_RULE } from '../../server/domain/attribution.js';
 import { newId } from '../../server/domain/ids.js';
 import type { Services } from '../../server/plugins/services.js';
-import { recordEvent } from '../../server/services/audit-log.js';
 import { CUSTOMER_HANDLES, DEMO_TOPICS, THANK_YOUS } from './catalog.js';
 
 const DAY_MS = 86_400_000;
@@ -39,7 +27,7 @@ export interface HistoryOptions {
 }
 
 /** Seeds the history once: only into a database with no questions yet. Returns how many questions it wrote. */
-export function seedHistory(
+export async function seedHistory(
   services: Services,
   {
     days = 21,
@@ -48,30 +36,31 @@ export function seedHistory(
     brandHandle = 'AcmeHelp',
     routing = defaultRoutingConfig(),
   }: HistoryOptions = {},
-): number {
-  const { db, clock, tags, settings } = services;
-  if ((db.select({ n: count() }).from(questions).get()?.n ?? 0) > 0) return 0;
+): Promise<number> {
+  const { data, uow, clock, tags, settings } = services;
+  const anyQuestion = await data.questions.list({
+    viewer: { id: '', manager: true },
+    sort: 'newest',
+    offset: 0,
+    take: 1,
+  });
+  if (anyQuestion.length > 0) return 0;
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const between = (low: number, high: number) => low + random() * (high - low);
 
-  const experts = db
-    .select({ id: users.id, signature: expertProfiles.signature, generalist: expertProfiles.generalist })
-    .from(expertProfiles)
-    .innerJoin(users, eq(users.id, expertProfiles.userId))
-    .where(eq(users.active, true))
-    .all();
+  const experts = (await data.experts.activeProfiles()).map((p) => ({
+    id: p.userId,
+    signature: p.signature,
+    generalist: p.generalist,
+  }));
   if (experts.length === 0) return 0;
   // Each tag's answers come from its masters (skill 5), as routing would send them.
   const masters = new Map<string, string[]>();
-  for (const skill of db
-    .select({ id: expertSkills.userId, tag: expertSkills.tag })
-    .from(expertSkills)
-    .where(eq(expertSkills.level, 5))
-    .all())
-    masters.set(skill.tag, [...(masters.get(skill.tag) ?? []), skill.id]);
+  for (const [id, skills] of await data.experts.skillsOf(experts.map((e) => e.id)))
+    for (const skill of skills) if (skill.level === 5) masters.set(skill.tag, [...(masters.get(skill.tag) ?? []), id]);
   const signatureOf = new Map(experts.map((e) => [e.id, e.signature]));
   const sensitive = tags.sensitiveSlugs();
-  const managers = services.auth.listUsers().filter((u) => u.role === 'manager');
+  const managers = (await services.auth.listUsers()).filter((u) => u.role === 'manager');
   const reviewer = (managers.find((u) => u.name.endsWith('(sim)')) ?? managers[0])?.id ?? null;
   const template = settings.get().attributionTemplate;
   const { slaMs, waveMs } = routing;
@@ -95,7 +84,7 @@ export function seedHistory(
 
   let nextPostId = FIRST_HISTORY_POST_ID;
   const postId = () => String(nextPostId++);
-  db.transaction(() => {
+  await uow.run(async (unit) => {
     for (const { at, topic, text } of asked) {
       const handle = `${pick(CUSTOMER_HANDLES)}${Math.floor(10 + random() * 990)}`;
       const tag = tags.exists(topic.tag) ? topic.tag : null;
@@ -112,53 +101,60 @@ export function seedHistory(
       const body = `Hi @${handle}! ${pick(topic.answers)}`;
       const preview = renderAttribution(body, signatureOf.get(expertId) ?? '', template);
 
-      db.insert(questions)
-        .values({
-          id: questionId,
-          channel: X_CHANNEL,
-          externalId,
-          text: `@${brandHandle} ${text}`,
-          authorHandle: handle,
-          status: 'answered',
-          wave: 1,
-          createdAt: at,
-          receivedAt: at,
-          slaDueAt: at + slaMs,
-          claimedAt,
-          firstReplyAt: postedAt,
-          // Written now, whatever time it describes: the metrics' hour cache finds changed hours by when rows were
-          // last written, and it was filled (from an empty database) before this history existed.
-          updatedAt: now,
-        })
-        .run();
-      if (tag) db.insert(questionTags).values({ questionId, slug: tag, confidence: 0.9, source: 'rules' }).run();
-      recordEvent(db, {
+      await unit.questions.insert({
+        id: questionId,
+        channel: X_CHANNEL,
+        externalId,
+        text: `@${brandHandle} ${text}`,
+        authorHandle: handle,
+        authorName: null,
+        authorExternalId: null,
+        lang: null,
+        conversationId: null,
+        inReplyToExternalId: null,
+        priority: 0,
+        sentimentLabel: null,
+        sentimentScore: null,
+        status: 'answered',
+        wave: 1,
+        flag: null,
+        createdAt: at,
+        receivedAt: at,
+        slaDueAt: at + slaMs,
+        // Written now, whatever time it describes: the metrics' hour cache finds changed hours by when rows were
+        // last written, and it was filled (from an empty database) before this history existed.
+        updatedAt: now,
+      });
+      // A new question is held by nobody yet: who claimed it, and when it was answered, come after.
+      await unit.questions.touch(questionId, { claimedAt, firstReplyAt: postedAt, updatedAt: now });
+      if (tag) await unit.questionTags.add(questionId, [{ slug: tag, confidence: 0.9, source: 'rules' }]);
+      await unit.auditLog.record({
         questionId,
         type: 'question.created',
         at,
         data: { channel: X_CHANNEL, externalId, tags: [tag] },
       });
       for (const [i, id] of offeredTo.entries())
-        db.insert(offers)
-          .values({
-            id: newId(at),
-            questionId,
-            expertId: id,
-            wave: 1,
-            score: 1 - i * 0.2,
-            reasons: tag ? { skill: 1 - i * 0.2 } : { generalist: 1 },
-            state: i === 0 ? 'claimed' : 'lost',
-            createdAt: at,
-            expiresAt: at + waveMs,
-          })
-          .run();
-      recordEvent(db, {
+        await unit.offers.insert({
+          id: newId(at),
+          questionId,
+          expertId: id,
+          wave: 1,
+          score: 1 - i * 0.2,
+          reasons: tag ? { skill: 1 - i * 0.2 } : { generalist: 1 },
+          state: 'open',
+          createdAt: at,
+          expiresAt: at + waveMs,
+        });
+      // The first one offered claimed it; the others lost it.
+      await unit.offers.settleClaim(questionId, expertId);
+      await unit.auditLog.record({
         questionId,
         type: 'question.offered',
         at,
         data: { wave: 1, pool: 'skilled', experts: offeredTo },
       });
-      recordEvent(db, {
+      await unit.auditLog.record({
         questionId,
         actorId: expertId,
         type: 'question.claimed',
@@ -168,47 +164,43 @@ export function seedHistory(
 
       const replyId = newId(repliedAt);
       const replyPostId = postId();
-      db.insert(replies)
-        .values({
-          id: replyId,
-          questionId,
-          authorId: expertId,
-          text: body,
-          preview,
-          weightedLength: X_LENGTH_RULE.measure(preview),
-          status: 'posted',
-          reviewerId: reviewed ? reviewer : null,
-          externalId: replyPostId,
-          createdAt: repliedAt,
-          updatedAt: postedAt,
-          postedAt,
-        })
-        .run();
-      recordEvent(db, {
+      await unit.replies.insert({
+        id: replyId,
+        questionId,
+        authorId: expertId,
+        text: body,
+        preview,
+        weightedLength: X_LENGTH_RULE.measure(preview),
+        status: 'posted',
+        reviewerId: reviewed ? reviewer : null,
+        externalId: replyPostId,
+        createdAt: repliedAt,
+        updatedAt: postedAt,
+        postedAt,
+      });
+      await unit.auditLog.record({
         questionId,
         actorId: expertId,
         type: 'reply.submitted',
         at: repliedAt,
         data: { replyId, review: reviewed },
       });
-      recordEvent(db, {
+      await unit.auditLog.record({
         questionId,
         actorId: reviewed ? reviewer : null,
         type: 'reply.approved',
         at: reviewed ? postedAt : repliedAt,
         data: { replyId, reviewed },
       });
-      db.insert(messages)
-        .values({
-          id: newId(postedAt),
-          questionId,
-          direction: 'out',
-          externalId: replyPostId,
-          text: preview,
-          at: postedAt,
-        })
-        .run();
-      recordEvent(db, {
+      await unit.messages.insert({
+        id: newId(postedAt),
+        questionId,
+        direction: 'out',
+        externalId: replyPostId,
+        text: preview,
+        at: postedAt,
+      });
+      await unit.auditLog.record({
         questionId,
         type: 'reply.posted',
         at: postedAt,
@@ -218,18 +210,21 @@ export function seedHistory(
       if (random() < 0.3) {
         const thankedAt = Math.min(Math.round(postedAt + between(5, 120) * MINUTE_MS), now - MINUTE_MS);
         const thanksId = postId();
-        db.insert(messages)
-          .values({
-            id: newId(thankedAt),
-            questionId,
-            direction: 'in',
-            externalId: thanksId,
-            text: `@${brandHandle} ${pick(THANK_YOUS)}`,
-            authorHandle: handle,
-            at: thankedAt,
-          })
-          .run();
-        recordEvent(db, { questionId, type: 'question.thanked', at: thankedAt, data: { externalId: thanksId } });
+        await unit.messages.insert({
+          id: newId(thankedAt),
+          questionId,
+          direction: 'in',
+          externalId: thanksId,
+          text: `@${brandHandle} ${pick(THANK_YOUS)}`,
+          authorHandle: handle,
+          at: thankedAt,
+        });
+        await unit.auditLog.record({
+          questionId,
+          type: 'question.thanked',
+          at: thankedAt,
+          data: { externalId: thanksId },
+        });
       }
     }
   });

@@ -39,18 +39,18 @@ export const simulatedEmail = (name: string) => `${name.toLowerCase().replace(/[
  * through the first seed) adds nothing twice and keeps what people changed since. */
 export async function seedDemo(services: Services, options: { routing?: RoutingConfig } = {}) {
   const { auth, tags, experts, settings } = services;
-  for (const tag of DEMO_TAGS) if (!tags.exists(tag.slug)) tags.create(tag);
-  const existing = new Set(auth.listUsers().map((u) => u.email));
+  for (const tag of DEMO_TAGS) if (!tags.exists(tag.slug)) await tags.create(tag);
+  const existing = new Set((await auth.listUsers()).map((u) => u.email));
 
   if (!existing.has(DEMO_ACCOUNTS.manager.email)) {
     // Only on the first start: afterwards the manager's own Settings choice stands. Sensitive tags (returns, repairs)
     // always go to review; other replies are approved on submit so the network keeps moving while nobody reviews.
-    settings.update({ reviewPolicy: DEMO_REVIEW_POLICY });
+    await settings.update({ reviewPolicy: DEMO_REVIEW_POLICY });
     await auth.createUser({ ...DEMO_ACCOUNTS.manager, name: 'Morgan Reyes', role: 'manager' });
   }
   if (!existing.has(DEMO_ACCOUNTS.expert.email)) {
     const you = await auth.createUser({ ...DEMO_ACCOUNTS.expert, name: 'Alex Kim', role: 'expert' });
-    experts.ensureProfile(you.id, you.name, {
+    await experts.ensureProfile(you.id, you.name, {
       signature: 'AK',
       store: 'Store #112 Austin',
       capacity: 3,
@@ -66,7 +66,7 @@ export async function seedDemo(services: Services, options: { routing?: RoutingC
       role: 'expert',
       password: `sim-${Math.random().toString(36).slice(2)}-pw`,
     });
-    experts.ensureProfile(user.id, user.name, {
+    await experts.ensureProfile(user.id, user.name, {
       signature: expert.signature,
       store: `${expert.store} · simulated`,
       capacity: expert.capacity ?? 2,
@@ -83,7 +83,7 @@ export async function seedDemo(services: Services, options: { routing?: RoutingC
     });
   // Only into a database with no questions yet: the first start.
   const started = performance.now();
-  const history = seedHistory(services, { routing: options.routing });
+  const history = await seedHistory(services, { routing: options.routing });
   return { history, historyMs: Math.round(performance.now() - started) };
 }
 

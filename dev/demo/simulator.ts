@@ -2,8 +2,7 @@
 // of their offers and answer about the question's topic after a human-like pause, a simulated shift lead reviews what
 // the real manager leaves waiting, and customers answer back (a follow-up or a thank-you). Real users share the same
 // network. Everything runs on the services' clock, in steps: a test drives `step()` with a manual clock.
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import { questions as questionsTable, replies } from '../../db/schema.js';
+import { X_CHANNEL } from '../../server/channels/x/mention-poller.js';
 import type { Clock } from '../../server/domain/clock.js';
 import type { Services } from '../../server/plugins/services.js';
 import type { Account, QuestionSummary, User } from '../../server/contracts/api.js';
@@ -47,18 +46,18 @@ export function createDemoSimulation(services: Services, fakeX: FakeX, options: 
   } = options;
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const think = () => thinkMs[0] + random() * (thinkMs[1] - thinkMs[0]);
-  const { db } = services;
+  const { data } = services;
 
   // Deactivated simulated experts are left alone, like anyone else whose account was closed.
-  const simulated = () =>
-    services.auth.listAccounts().filter((u) => u.active && u.role === 'expert' && u.name.endsWith('(sim)'));
-  const shiftLead = (): User | undefined =>
-    services.auth.listUsers().find((u) => u.email === SHIFT_LEAD.email && u.role === 'manager');
+  const simulated = async () =>
+    (await services.auth.listAccounts()).filter((u) => u.active && u.role === 'expert' && u.name.endsWith('(sim)'));
+  const shiftLead = async (): Promise<User | undefined> =>
+    (await services.auth.listUsers()).find((u) => u.email === SHIFT_LEAD.email && u.role === 'manager');
 
   // Work due later on the clock. It is forgotten at stop: what an expert still holds then is picked up again at the
   // next start, from the database.
-  let due: { at: number; work: () => void }[] = [];
-  const later = (work: () => void) => due.push({ at: clock.now() + think(), work });
+  let due: { at: number; work: () => void | Promise<void> }[] = [];
+  const later = (work: () => void | Promise<void>) => due.push({ at: clock.now() + think(), work });
   const busy = new Set<string>();
 
   function postQuestion() {
@@ -68,103 +67,84 @@ export function createDemoSimulation(services: Services, fakeX: FakeX, options: 
     });
   }
 
-  /** This expert's latest reply to the question, if any. */
-  const lastReply = (expertId: string, questionId: string) =>
-    db
-      .select({ text: replies.text, status: replies.status })
-      .from(replies)
-      .where(and(eq(replies.questionId, questionId), eq(replies.authorId, expertId)))
-      .orderBy(desc(replies.createdAt))
-      .get();
-
-  /** What the brand already said in the thread: X refuses a post that repeats an earlier one word for word. */
-  const postedIn = (questionId: string) =>
-    db
-      .select({ text: replies.text })
-      .from(replies)
-      .where(and(eq(replies.questionId, questionId), inArray(replies.status, ['posted', 'approved'])))
-      .all()
-      .map((r) => r.text);
-
-  function answer(user: Account, question: QuestionSummary) {
+  async function answer(user: Account, question: QuestionSummary) {
     try {
       const tags = question.tags.map((t) => t.slug);
-      const previous = lastReply(user.id, question.id);
+      // Oldest first: the expert's latest reply is their last one, and the brand's posted ones are what X already
+      // has (it refuses a post that repeats an earlier one word for word).
+      const thread = await data.replies.ofQuestion(question.id);
+      const previous = thread.filter((r) => r.authorId === user.id).at(-1);
+      const posted = thread.filter((r) => r.status === 'posted' || r.status === 'approved').map((r) => r.text);
       const body =
         previous?.status === 'rejected'
           ? revisedAnswer(question.text, tags, previous.text, pick)
-          : answerFor(question.text, tags, pick, postedIn(question.id));
+          : answerFor(question.text, tags, pick, posted);
       // Each answer greets its customer, so two customers asking the same thing do not get identical posts.
       const text = `Hi @${question.author.handle}! ${body}`;
-      services.replies.submit(user, question.id, text);
+      await services.replies.submit(user, question.id, text);
     } catch (error) {
       // Whatever stops the answer, the question goes back to the pool rather than hold the expert's capacity.
       log.info({ expert: user.name, reason: (error as Error).message }, 'simulated expert could not answer; released');
       try {
-        services.questions.release(user, question.id);
+        await services.questions.release(user, question.id);
       } catch {
         // Someone else moved it meanwhile (a manager reassigned or dismissed it): nothing to give back.
       }
     }
   }
 
-  function expertsAct() {
-    for (const user of simulated()) {
+  async function expertsAct() {
+    for (const user of await simulated()) {
       if (busy.has(user.id)) continue;
       // What they hold comes first: a question a manager assigned them, a reply sent back for revision, or a claim
       // whose answer was still being written when the server stopped.
-      const held = services.questions.list(user, { status: 'claimed', assignee: 'me', limit: 1 }).items[0];
+      const held = (await services.questions.list(user, { status: 'claimed', assignee: 'me', limit: 1 })).items[0];
       if (held) {
         busy.add(user.id);
-        later(() => {
+        later(async () => {
           busy.delete(user.id);
-          answer(user, held);
+          await answer(user, held);
         });
         continue;
       }
-      const offer = services.questions.myOffers(user)[0];
+      const offer = (await services.questions.myOffers(user))[0];
       if (!offer) continue;
       // Leave a share of the offers to the real people trying the demo; a customer writing again under their own
       // answer is theirs, though.
       if (!offer.offer.reasons['previous-expert'] && random() < 0.5) continue;
       busy.add(user.id);
-      later(() => {
+      later(async () => {
         try {
-          services.questions.claim(user, offer.question.id);
+          await services.questions.claim(user, offer.question.id);
         } catch (error) {
           busy.delete(user.id);
           log.info({ expert: user.name, reason: (error as Error).message }, 'simulated expert lost a claim');
           return;
         }
-        later(() => {
+        later(async () => {
           busy.delete(user.id);
-          answer(user, offer.question);
+          await answer(user, offer.question);
         });
       });
     }
   }
 
   /** The shift lead approves simulated experts' replies the manager left waiting, and sends a few first ones back. */
-  function shiftLeadReviews() {
-    const lead = shiftLead();
+  async function shiftLeadReviews() {
+    const lead = await shiftLead();
     if (!lead) return;
-    const waiting = db
-      .select({ id: replies.id, questionId: replies.questionId, authorId: replies.authorId })
-      .from(replies)
-      .where(and(eq(replies.status, 'in_review'), lt(replies.updatedAt, clock.now() - reviewAfterMs)))
-      .all();
-    if (waiting.length === 0) return;
-    const sims = new Set(simulated().map((u) => u.id));
+    const before = clock.now() - reviewAfterMs;
+    const waiting = [];
+    // A simulated expert holds a few questions at most (their capacity), so a few of their replies wait at most.
+    for (const sim of await simulated())
+      for (const reply of await data.replies.list({ authorId: sim.id, statuses: ['in_review'], limit: 20 }))
+        if (reply.updatedAt < before) waiting.push(reply);
+    waiting.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const reply of waiting) {
-      if (!sims.has(reply.authorId)) continue;
       try {
-        const revised = db
-          .select({ id: replies.id })
-          .from(replies)
-          .where(and(eq(replies.questionId, reply.questionId), eq(replies.status, 'rejected')))
-          .get();
-        if (!revised && random() < 0.2) services.replies.reject(lead, reply.id, SHIFT_LEAD_FEEDBACK);
-        else services.replies.approve(lead, reply.id);
+        const revised = (await data.replies.ofQuestion(reply.questionId)).some((r) => r.status === 'rejected');
+        if (!revised && random() < 0.2) await services.replies.reject(lead, reply.id, SHIFT_LEAD_FEEDBACK);
+        else await services.replies.approve(lead, reply.id);
       } catch (error) {
         log.info({ replyId: reply.id, reason: (error as Error).message }, 'simulated shift lead could not review');
       }
@@ -175,31 +155,30 @@ export function createDemoSimulation(services: Services, fakeX: FakeX, options: 
   const seen = new Set(fakeX.brandReplies().map((t) => t.id));
 
   /** Customers read the brand's answers: some write back under them, once per question. */
-  function customersReact() {
+  async function customersReact() {
     for (const reply of fakeX.brandReplies()) {
       if (seen.has(reply.id)) continue;
       seen.add(reply.id);
-      const question = db
-        .select({ text: questionsTable.text, handle: questionsTable.authorHandle })
-        .from(questionsTable)
-        .where(eq(questionsTable.externalId, reply.inReplyToTweetId ?? ''))
-        .get();
+      const question = await data.questions.byExternalId(X_CHANNEL, reply.inReplyToTweetId ?? '');
       if (!question) continue; // an answer to a follow-up: the customer already had their say
       const roll = random();
       if (roll >= followUpShare + thanksShare) continue;
       const text = customerReply(question.text, pick, roll < followUpShare);
-      later(() => fakeX.addMention({ text, author: { username: question.handle }, inReplyToTweetId: reply.id }));
+      const handle = question.authorHandle;
+      later(() => {
+        fakeX.addMention({ text, author: { username: handle }, inReplyToTweetId: reply.id });
+      });
     }
   }
 
-  function runDue() {
+  async function runDue() {
     const now = clock.now();
     const ready = due.filter((d) => d.at <= now);
     if (ready.length === 0) return;
     due = due.filter((d) => d.at > now);
     for (const { work } of ready) {
       try {
-        work();
+        await work();
       } catch (error) {
         log.warn({ err: error }, 'demo step failed');
       }
@@ -209,11 +188,11 @@ export function createDemoSimulation(services: Services, fakeX: FakeX, options: 
   return {
     postQuestion,
     /** One step: due work first, then what the experts, the shift lead and the customers do now. */
-    step() {
-      runDue();
-      expertsAct();
-      shiftLeadReviews();
-      customersReact();
+    async step() {
+      await runDue();
+      await expertsAct();
+      await shiftLeadReviews();
+      await customersReact();
     },
     /** Drops the work not yet due (the server is stopping). */
     clear() {
@@ -225,22 +204,38 @@ export function createDemoSimulation(services: Services, fakeX: FakeX, options: 
 
 export function startDemoSimulation(services: Services, fakeX: FakeX, options: DemoSimulationOptions) {
   const simulation = createDemoSimulation(services, fakeX, options);
-  const guarded = (what: string, work: () => void) => () => {
+  // A failing step (say, SQLITE_BUSY) is retried on the next one; thrown from a timer it would end the server.
+  const failed = (what: string) => (error: unknown) =>
+    options.log.warn({ err: error }, `demo ${what} failed; retrying on the next tick`);
+  const post = () => {
     try {
-      work();
+      simulation.postQuestion();
     } catch (error) {
-      // A failing step (say, SQLITE_BUSY) is retried on the next one; thrown from a timer it would end the server.
-      options.log.warn({ err: error }, `demo ${what} failed; retrying on the next tick`);
+      failed('customer post')(error);
     }
   };
-  const customers = setInterval(guarded('customer post', simulation.postQuestion), options.intervalMs);
-  const steps = setInterval(guarded('step', simulation.step), Math.min(2000, options.intervalMs));
+  // One step at a time: a tick that comes while the last step still waits on the services is skipped, as two steps
+  // at once would act twice on the same offers.
+  let stepping: Promise<void> | undefined;
+  const step = () => {
+    if (stepping !== undefined) return;
+    stepping = simulation
+      .step()
+      .catch(failed('step'))
+      .finally(() => {
+        stepping = undefined;
+      });
+  };
+  const customers = setInterval(post, options.intervalMs);
+  const steps = setInterval(step, Math.min(2000, options.intervalMs));
   customers.unref();
   steps.unref();
 
   return async () => {
     clearInterval(customers);
     clearInterval(steps);
+    // The step under way finishes first: the app closes its database next.
+    await stepping;
     simulation.clear();
   };
 }
