@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../db/client.js';
 import { CreateUserBodySchema } from '../server/contracts/api.js';
 import { systemClock } from '../server/domain/clock.js';
+import { createEventBus, createUnitOfWork } from '../server/events/unit-of-work.js';
+import { createRepositories, readSides } from '../server/repositories/index.js';
 import { createAuthService } from '../server/services/auth.js';
-import { expertProfiles } from '../db/schema.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,14 +27,19 @@ if (!parsed.success) {
 }
 const db = openDatabase(process.env.DATABASE_PATH ?? './data/helpforce.db');
 try {
-  const user = await createAuthService({ db, clock: systemClock }).createUser(parsed.data);
+  // No server runs here, so nobody listens for the unit's events.
+  const repositories = createRepositories(db);
+  const uow = createUnitOfWork(db, repositories, createEventBus(console));
+  const user = await createAuthService({ data: readSides(repositories), uow, clock: systemClock }).createUser(
+    parsed.data,
+  );
   if (user.role === 'expert') {
     const signature = user.name
       .split(/\s+/)
       .map((p) => p[0]!.toUpperCase())
       .join('')
       .slice(0, 3);
-    db.insert(expertProfiles).values({ userId: user.id, signature, updatedAt: Date.now() }).onConflictDoNothing().run();
+    await uow.run((unit) => unit.experts.insertProfile({ userId: user.id, signature }, systemClock.now()));
   }
   console.log(JSON.stringify({ user, ...(values.password ? {} : { password }) }));
 } catch (error) {

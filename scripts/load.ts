@@ -130,11 +130,11 @@ async function main() {
   const drainStarted = performance.now();
   while (
     performance.now() - drainStarted < DRAIN_LIMIT_MS &&
-    (ledger.inflight > 0 || app.services.outbox.counts().pending > 0)
+    (ledger.inflight > 0 || (await app.services.outbox.counts()).pending > 0)
   ) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const drained = ledger.inflight === 0 && app.services.outbox.counts().pending === 0;
+  const drained = ledger.inflight === 0 && (await app.services.outbox.counts()).pending === 0;
   log(`drained in ${Math.round(performance.now() - drainStarted)} ms${drained ? '' : ' (limit reached)'}`);
   loopDelay.disable();
 
@@ -156,7 +156,7 @@ async function main() {
     ledger,
     offers,
     fakeX,
-    outbox: app.services.outbox.counts(),
+    outbox: await app.services.outbox.counts(),
     hub: app.services.hub.stats(),
     unexpectedCloses: actors.unexpectedCloses(),
     loopDelay,

@@ -154,15 +154,16 @@ async function main() {
   ]);
 
   const seedStart = performance.now();
-  ensureTags(services);
+  await ensureTags(services);
   const experts: SeededExpert[] =
     options.experts > 0 ? await seedExperts(services, options.experts, options.online) : [];
   learnAnswers(services, experts, options.learnedAnswers);
   const manager = await createBenchManager(services);
-  const sessions = experts.slice(0, options.online).map((e) => {
-    const session = services.auth.createSession(e.id);
-    return { userId: e.id, cookie: `hf_session=${session.token}`, csrfToken: session.csrfToken };
-  });
+  const sessions = [];
+  for (const e of experts.slice(0, options.online)) {
+    const session = await services.auth.createSession(e.id);
+    sessions.push({ userId: e.id, cookie: `hf_session=${session.token}`, csrfToken: session.csrfToken });
+  }
   const seedMs = performance.now() - seedStart;
   await app.listen({ port: 0, host: '127.0.0.1' });
 
@@ -199,33 +200,34 @@ async function main() {
     }),
 
     /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */
-    preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {
+    async preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {
       const t0 = performance.now();
       batchStart =
         services.db.$client.prepare<[], { id: string | null }>('select max(id) id from outbox').get()?.id ?? '';
-      tweets.forEach((tweet, i) => {
-        const { question } = services.ingest.ingest({
+      for (const [i, tweet] of tweets.entries()) {
+        const { question } = await services.ingest.ingest({
           channel: 'x',
           externalId: tweet.id,
           text: tweet.text,
           author: { handle: tweet.handle },
         });
         const expert: User = posters[nextPoster++ % posters.length]!;
-        services.questions.claim(expert, question.id);
-        const reply = services.replies.submit(
+        await services.questions.claim(expert, question.id);
+        const reply = await services.replies.submit(
           expert,
           question.id,
           `Thanks for asking! A reset usually fixes this; DM us if it does not (case ${tweet.id.slice(-6)}-${i}).`,
         );
-        if (reply.status === 'in_review') services.replies.approve(manager.user, reply.id);
-      });
+        if (reply.status === 'in_review') await services.replies.approve(manager.user, reply.id);
+      }
       preparedAt = performance.now();
       return { ms: preparedAt - t0 };
     },
 
     async drainOutbox({ timeoutMs }: { timeoutMs: number }): Promise<DrainResult> {
       const until = Date.now() + timeoutMs;
-      while (services.outbox.counts().pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      while ((await services.outbox.counts()).pending > 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
       const ms = performance.now() - preparedAt;
       const rows = services.db.$client
         .prepare<[string], { state: string; n: number; attempts: number; retried: number }>(
@@ -235,7 +237,7 @@ async function main() {
       const get = (state: string) => rows.find((r) => r.state === state);
       return {
         ms,
-        drained: services.outbox.counts().pending === 0,
+        drained: (await services.outbox.counts()).pending === 0,
         sent: get('sent')?.n ?? 0,
         failed: get('failed')?.n ?? 0,
         retried: rows.reduce((n, r) => n + r.retried, 0),

@@ -71,7 +71,7 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
     { logger: false, timers: true },
   );
   await app.ready();
-  ensureTags(app.services);
+  await ensureTags(app.services);
   const experts = await seedExperts(app.services, EXPERTS, EXPERTS);
   const insert = app.services.db.$client.prepare(
     'insert into push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at, failures) values (?, ?, ?, ?, ?, ?, 0)',
@@ -91,7 +91,7 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
       ),
     );
   })();
-  app.services.experts.loadRoster();
+  await app.services.experts.loadRoster();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const login = await fetch(`${base}/api/auth/login`, {

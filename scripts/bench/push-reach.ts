@@ -45,7 +45,7 @@ async function run(push: boolean) {
     { logger: false, timers: true },
   );
   await app.ready();
-  ensureTags(app.services);
+  await ensureTags(app.services);
   const experts = await seedExperts(app.services, Number(values.experts), Number(values.experts));
   const connected = experts.slice(0, Number(values.connected));
   const subscribed = push ? experts.slice(connected.length, connected.length + Number(values.subscribed)) : [];
@@ -56,7 +56,7 @@ async function run(push: boolean) {
     const device = service.subscribe();
     insert.run(newId(), expert.id, device.endpoint, device.keys.p256dh, device.keys.auth, Date.now());
   }
-  app.services.experts.loadRoster();
+  await app.services.experts.loadRoster();
   for (const expert of connected) app.services.hub.connect(idle, expert.id, 'expert');
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

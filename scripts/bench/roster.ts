@@ -17,8 +17,8 @@ export const seeded = seededRandom;
 
 export const TAG_SLUGS = DEMO_TAGS.map((t) => t.slug);
 
-export function ensureTags(services: Services) {
-  for (const tag of DEMO_TAGS) if (!services.tags.exists(tag.slug)) services.tags.create(tag);
+export async function ensureTags(services: Services) {
+  for (const tag of DEMO_TAGS) if (!services.tags.exists(tag.slug)) await services.tags.create(tag);
 }
 
 /** Inserts `count` experts; the first `online` are the ones the bench connects (all available). */
@@ -57,7 +57,7 @@ export async function seedExperts(services: Services, count: number, online: num
       experts.push({ id, email: `expert${i}@bench.helpforce.test`, name, role: 'expert', available });
     }
   })();
-  services.experts.loadRoster();
+  await services.experts.loadRoster();
   return experts;
 }
 
@@ -76,18 +76,16 @@ export function learnAnswers(services: Services, experts: readonly SeededExpert[
 
 export async function createBenchManager(services: Services): Promise<{ user: User; token: string }> {
   const email = 'manager@bench.helpforce.test';
-  let row = services.db.$client
-    .prepare<[string], { id: string; name: string }>('select id, name from users where email = ?')
-    .get(email);
+  let row = await services.data.users.byEmail(email);
   if (!row) {
-    const id = newId(services.clock.now());
-    services.db.$client
-      .prepare(
-        'insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
-      )
-      .run(id, email, 'Bench Manager', 'manager', await argon2.hash('bench-manager-password'), services.clock.now());
-    row = { id, name: 'Bench Manager' };
+    const passwordHash = await argon2.hash('bench-manager-password');
+    const values = { id: newId(services.clock.now()), email, name: 'Bench Manager', role: 'manager' as const };
+    row = await services.uow.run((unit) =>
+      unit.users.insert({ ...values, passwordHash, createdAt: services.clock.now() }),
+    );
+    if (!row) throw new Error(`${email} was taken meanwhile`);
   }
   const user: User = { id: row.id, email, name: row.name, role: 'manager' };
-  return { user, token: services.auth.createApiToken({ name: 'bench', role: 'manager', userId: user.id }).token };
+  const { token } = await services.auth.createApiToken({ name: 'bench', role: 'manager', userId: user.id });
+  return { user, token };
 }

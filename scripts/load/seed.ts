@@ -13,13 +13,13 @@ export interface LoadSession {
   csrfToken: string;
 }
 
-function session(services: Services, userId: string): LoadSession {
-  const { token, csrfToken } = services.auth.createSession(userId);
+async function session(services: Services, userId: string): Promise<LoadSession> {
+  const { token, csrfToken } = await services.auth.createSession(userId);
   return { userId, cookie: `hf_session=${token}`, csrfToken };
 }
 
 export async function seedRoster(services: Services, count: number, random: () => number) {
-  for (const tag of DEMO_TAGS) if (!services.tags.exists(tag.slug)) services.tags.create(tag);
+  for (const tag of DEMO_TAGS) if (!services.tags.exists(tag.slug)) await services.tags.create(tag);
   const slugs = DEMO_TAGS.map((t) => t.slug);
   const sqlite = services.db.$client;
   const passwordHash = await argon2.hash('load-test-shared-password');
@@ -46,10 +46,12 @@ export async function seedRoster(services: Services, count: number, random: () =
       expertIds.push(id);
     }
   })();
-  services.experts.loadRoster();
+  await services.experts.loadRoster();
+  const experts: LoadSession[] = [];
+  for (const id of expertIds) experts.push(await session(services, id));
   return {
-    experts: expertIds.map((id) => session(services, id)),
-    manager: session(services, managerId),
-    token: services.auth.createApiToken({ name: 'load ingest', role: 'manager', userId: managerId }).token,
+    experts,
+    manager: await session(services, managerId),
+    token: (await services.auth.createApiToken({ name: 'load ingest', role: 'manager', userId: managerId })).token,
   };
 }
