@@ -196,3 +196,27 @@ t.test('a hand-off reassigns the question with a note and tells the new expert',
     404,
   );
 });
+
+t.test('a hand-off passes on only what its author still holds', async (t) => {
+  const { app, manager, jane, bob, carol, question } = await setup(t);
+  const { experts, notes, questions } = app.services;
+  // The manager reassigns the question to Bob after Jane's hand-off has checked that she holds it, before it writes.
+  const isActiveExpert = experts.isActiveExpert;
+  let reassigned = false;
+  experts.isActiveExpert = async (id: string) => {
+    if (!reassigned) {
+      reassigned = true;
+      await questions.assign(manager.user, question.id, bob.user.id);
+    }
+    return isActiveExpert(id);
+  };
+  t.teardown(() => {
+    experts.isActiveExpert = isActiveExpert;
+  });
+  await t.rejects(notes.handoff(jane.user, question.id, carol.user.id, 'over to Carol'), {
+    status: 409,
+    code: 'already_claimed',
+  });
+  t.ok(reassigned, 'the reassignment came in between');
+  t.equal((await app.services.data.questions.byId(question.id))?.assigneeId, bob.user.id, 'Bob keeps it');
+});

@@ -93,7 +93,10 @@ export function createNoteService({ data, clock, uow, access, questions }: Deps)
       if (!isManager(user) && row.assigneeId !== user.id)
         throw forbidden('Only the expert holding this question, or a manager, can hand it off');
       if (row.assigneeId === expertId) throw invalid('same_expert', 'That expert already holds this question');
-      const question = await questions.assign(user, questionId, expertId);
+      // Passed on only while its author still holds it: a manager may have reassigned it since it was read.
+      const question = await questions.assign(user, questionId, expertId, {
+        holder: isManager(user) ? undefined : user.id,
+      });
       return { question, note: await write(user, questionId, 'handoff', text, [expertId]) };
     },
   };

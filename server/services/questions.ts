@@ -242,19 +242,30 @@ export function createQuestionService({ data, clock, uow, presenters, tags, expe
       return (await data.questions.heldBy(expertId, statusesFor('release'))).map((q) => q.id);
     },
 
-    async assign(manager: User, id: string, expertId: string): Promise<QuestionSummary> {
+    /**
+     * Gives the question to an expert. `holder`, when given, is who must still hold it for the assignment to happen
+     * (a hand-off passes on only what its author holds).
+     */
+    async assign(
+      manager: User,
+      id: string,
+      expertId: string,
+      options: { holder?: string | null } = {},
+    ): Promise<QuestionSummary> {
       refuseWhileHeld(await load(id));
       if (!(await experts.isActiveExpert(expertId))) throw invalid('unknown_expert', 'No active expert with that id');
       const expertName = (await presenters.names([expertId])).get(expertId) ?? 'expert';
       const assigned = await uow.run(async (unit) => {
         const now = clock.now();
         const before = await load(id, unit);
-        const updated = await unit.questions.transitionOne('assign', id, {
-          assigneeId: expertId,
-          claimedAt: now,
-          updatedAt: now,
-          clearNoExpertFlag: true,
-        });
+        const updated = await unit.questions.transitionOne(
+          'assign',
+          id,
+          { assigneeId: expertId, claimedAt: now, updatedAt: now, clearNoExpertFlag: true },
+          options.holder === undefined ? undefined : { assigneeId: options.holder },
+        );
+        if (!updated && options.holder !== undefined && before.assigneeId !== options.holder)
+          throw conflict('already_claimed', 'This question changed hands meanwhile; reload it');
         if (!updated)
           throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
         const ended = await unit.offers.loseAll(id);
