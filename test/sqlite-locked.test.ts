@@ -214,6 +214,6 @@ t.test(
       external_id: 'p1',
       attempts: 2,
     });
-    t.equal(app.services.questions.statusOf(question.id), 'answered');
+    t.equal(await app.services.questions.statusOf(question.id), 'answered');
   },
 );

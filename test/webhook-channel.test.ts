@@ -36,7 +36,7 @@ async function setup(t: Test, { allowLocal = true, logs }: Options = {}) {
   t.teardown(() => app.close());
   await app.ready();
   const admin = await login(app, ADMIN.email, ADMIN.password);
-  app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: false } });
+  await app.services.settings.update({ reviewPolicy: { minApproved: 0, reviewAll: false } });
   const expert = await createUser(app, 'expert', { profile: { signature: 'JD' } });
   const manager = await createUser(app, 'manager');
   let asked = 0;
