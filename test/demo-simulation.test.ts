@@ -11,11 +11,12 @@ import { renderAttribution, X_LENGTH_RULE } from '../server/domain/attribution.j
 import { startFakeX, type FakeX } from '../dev/fake-x/index.js';
 import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
 import { DEMO_ACCOUNTS, demoRouting, seedDemo } from '../dev/demo/seed.js';
-import { createDemoSimulation } from '../dev/demo/simulator.js';
+import { createDemoSimulation, startDemoSimulation } from '../dev/demo/simulator.js';
 import { syncFakeXWithDatabase } from '../dev/demo/fake-x-sync.js';
 import { DEMO_TOPICS, REVISION_CLOSINGS, THANK_YOUS } from '../dev/demo/catalog.js';
 import { answerFor, topicOf } from '../dev/demo/topics.js';
 import { isThanks } from '../server/domain/reactions.js';
+import type { Services } from '../server/plugins/services.js';
 import { as, login, testConfig } from './helpers/app.js';
 
 const INTERVAL_MS = 6000; // the demo's default pace: a customer question every 6 seconds
@@ -245,5 +246,40 @@ t.test(
         .map((q) => clock.now() - (q.claimedAt ?? clock.now())),
     );
     t.ok(longest < 15 * 60_000, `the longest held question was claimed ${Math.round(longest / 60_000)} minutes ago`);
+  },
+);
+
+t.test(
+  'a timer tick while the last step still waits on the services is skipped, and stopping waits for it',
+  async (t) => {
+    // The step's first read (who the simulated experts are) hangs until released: the steps' timer keeps ticking.
+    let reads = 0;
+    let release = () => {};
+    const services = {
+      clock: { now: () => Date.now() },
+      data: {},
+      auth: {
+        listAccounts: () => {
+          reads++;
+          return new Promise<[]>((resolve) => {
+            release = () => resolve([]);
+          });
+        },
+        listUsers: async () => [],
+      },
+    } as unknown as Services;
+    const fakeX = { brandReplies: () => [], addMention() {} } as unknown as FakeX;
+    const stop = startDemoSimulation(services, fakeX, { intervalMs: 10, log: quiet });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.equal(reads, 1, 'one step under way, however many ticks came');
+    let stopped = false;
+    const stopping = stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    t.notOk(stopped, 'stopping waits for the step under way');
+    release();
+    await stopping;
+    t.equal(reads, 1, 'and no step starts after it');
   },
 );
