@@ -199,7 +199,10 @@ async function main() {
       hub: services.hub.stats(),
     }),
 
-    /** Ingest each tweet as a question, claim it, reply and approve: the outbox starts posting as soon as this returns. */
+    /**
+     * Ingest each tweet as a question, claim it, reply and approve. Each step awaits the services, so the outbox's
+     * timer may post the first replies while later ones are still being prepared; the drain is timed from the end.
+     */
     async preparePosting({ tweets }: { tweets: { id: string; text: string; handle: string }[] }) {
       const t0 = performance.now();
       batchStart =
