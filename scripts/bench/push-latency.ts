@@ -79,7 +79,9 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
   const { subscriptions } = (await service.ask({ subscribe: experts.length })) as {
     subscriptions: { endpoint: string; keys: { p256dh: string; auth: string } }[];
   };
-  app.services.db.$client.transaction(() => {
+  // The fixture is written raw, for speed, but inside a unit: no other unit's transaction is open meanwhile (the
+  // app's timers run), so none can take these rows with it if it rolls back.
+  await app.services.uow.run(async () => {
     experts.forEach((expert, i) =>
       insert.run(
         newId(),
@@ -90,7 +92,7 @@ async function run(pushDelayMs: number | null, seconds = SECONDS) {
         Date.now(),
       ),
     );
-  })();
+  });
   await app.services.experts.loadRoster();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

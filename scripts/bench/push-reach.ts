@@ -52,10 +52,14 @@ async function run(push: boolean) {
   const insert = app.services.db.$client.prepare(
     'insert into push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at, failures) values (?, ?, ?, ?, ?, ?, 0)',
   );
-  for (const expert of subscribed) {
-    const device = service.subscribe();
-    insert.run(newId(), expert.id, device.endpoint, device.keys.p256dh, device.keys.auth, Date.now());
-  }
+  // The fixture is written raw, for speed, but inside a unit: no other unit's transaction is open meanwhile (the
+  // app's timers run), so none can take these rows with it if it rolls back.
+  await app.services.uow.run(async () => {
+    for (const expert of subscribed) {
+      const device = service.subscribe();
+      insert.run(newId(), expert.id, device.endpoint, device.keys.p256dh, device.keys.auth, Date.now());
+    }
+  });
   await app.services.experts.loadRoster();
   for (const expert of connected) app.services.hub.connect(idle, expert.id, 'expert');
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -35,7 +35,9 @@ export async function seedExperts(services: Services, count: number, online: num
     values (?, ?, ?, 3, ?, ?, ?, 0, ?)`);
   const insertSkill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
   const experts: SeededExpert[] = [];
-  sqlite.transaction(() => {
+  // The fixture is written raw, for speed, but inside a unit: no other unit's transaction is open meanwhile (the
+  // app's timers run), so none can take these rows with it if it rolls back.
+  await services.uow.run(async () => {
     for (let i = 0; i < count; i++) {
       const id = newId(now);
       const name = `Bench Expert ${i}`;
@@ -56,7 +58,7 @@ export async function seedExperts(services: Services, count: number, online: num
       for (const tag of skills) insertSkill.run(id, tag, 1 + Math.floor(random() * 5));
       experts.push({ id, email: `expert${i}@bench.helpforce.test`, name, role: 'expert', available });
     }
-  })();
+  });
   await services.experts.loadRoster();
   return experts;
 }

@@ -33,7 +33,9 @@ export async function seedRoster(services: Services, count: number, random: () =
   const insertSkill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
   const expertIds: string[] = [];
   const managerId = newId(now);
-  sqlite.transaction(() => {
+  // The fixture is written raw, for speed, but inside a unit: no other unit's transaction is open meanwhile (the
+  // app's timers run), so none can take these rows with it if it rolls back.
+  await services.uow.run(async () => {
     insertUser.run(managerId, 'manager@load.helpforce.test', 'Load Manager', 'manager', passwordHash, now);
     for (let i = 0; i < count; i++) {
       const id = newId(now);
@@ -45,7 +47,7 @@ export async function seedRoster(services: Services, count: number, random: () =
       for (const tag of skills) insertSkill.run(id, tag, 1 + Math.floor(random() * 5));
       expertIds.push(id);
     }
-  })();
+  });
   await services.experts.loadRoster();
   const experts: LoadSession[] = [];
   for (const id of expertIds) experts.push(await session(services, id));
