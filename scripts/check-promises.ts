@@ -25,6 +25,22 @@ function isPromise(type: ts.Type): boolean {
 
 const TAP_TRACKED = new Set(['test', 'rejects', 'resolves', 'resolveMatch', 'resolveMatchOnly']);
 
+/**
+ * `.catch(handler)` or `.then(ok, failed)` anywhere in a chain (`work().catch(log).finally(done)`) handles its
+ * promise; tap tracks the subtests and assertions it returns promises for.
+ */
+function handledInChain(call: ts.CallExpression): boolean {
+  let node: ts.Expression = call;
+  while (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+    const name = node.expression.name.text;
+    if (name === 'catch' && node.arguments.length > 0) return true;
+    if (name === 'then' && node.arguments.length > 1) return true;
+    if (TAP_TRACKED.has(name)) return true;
+    node = node.expression.expression;
+  }
+  return false;
+}
+
 const problems: string[] = [];
 for (const source of program.getSourceFiles()) {
   if (source.isDeclarationFile || source.fileName.includes('node_modules')) continue;
@@ -38,14 +54,7 @@ for (const source of program.getSourceFiles()) {
         (ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken);
       if (!handled && (ts.isCallExpression(expression) || ts.isPropertyAccessExpression(expression))) {
         const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-        // `.catch(handler)` and `.then(ok, failed)` handle their promise; tap tracks the subtests and assertions
-        // it returns promises for.
-        const handledByCall =
-          ts.isCallExpression(expression) &&
-          ts.isPropertyAccessExpression(callee) &&
-          ((callee.name.text === 'catch' && expression.arguments.length > 0) ||
-            (callee.name.text === 'then' && expression.arguments.length > 1) ||
-            TAP_TRACKED.has(callee.name.text));
+        const handledByCall = ts.isCallExpression(expression) && handledInChain(expression);
         const type = checker.getTypeAtLocation(expression);
         // Fastify's reply is thenable so a handler may return it; setting a header on it starts nothing.
         const isReply = checker.typeToString(type).startsWith('FastifyReply');

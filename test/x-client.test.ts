@@ -9,7 +9,8 @@ function configure(
   hook: 'onBeforeRequestConfig' | 'onBeforeStreamRequestConfig' = 'onBeforeRequestConfig',
 ) {
   const params = { url, method: 'GET' } as IGetHttpRequestArgs;
-  plugin[hook]!({ params, url: new URL(url), client: undefined as never });
+  // The hook is synchronous; twitter-api-v2's type lets a hook return a promise.
+  void plugin[hook]!({ params, url: new URL(url), client: undefined as never });
   return params;
 }
 
@@ -52,6 +53,6 @@ t.test('timeoutMs becomes the default request timeout without overriding an expl
   t.equal(params.timeout, 1_500);
   t.equal(params.url, 'https://api.x.com/2/users/me');
   const explicit = { url: 'https://api.x.com/2/tweets', method: 'POST', timeout: 99 } as IGetHttpRequestArgs;
-  plugin!.onBeforeRequestConfig!({ params: explicit, url: new URL(explicit.url), client: undefined as never });
+  void plugin!.onBeforeRequestConfig!({ params: explicit, url: new URL(explicit.url), client: undefined as never });
   t.equal(explicit.timeout, 99);
 });
