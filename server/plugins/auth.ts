@@ -25,6 +25,12 @@ export function hasRole(principal: Principal, role: Role): boolean {
   return roleAtLeast(principal.user.role, role);
 }
 
+/** The caller of a route behind `requireRole`: the hook answered 401 before the handler if there was none. */
+export function callerOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized();
+  return request.principal;
+}
+
 /** Rate limits per caller: each API token on its own, a person across all their sessions, anyone else by address. */
 export function callerKey(request: FastifyRequest): string {
   const principal = request.principal;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { SimilarAnswersSchema, SimilarQuerySchema } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const answerRoutes: FastifyPluginAsyncZod = async (app) => {
   const { answers } = app.services;
@@ -18,7 +19,7 @@ export const answerRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: app.requireRole('expert'),
     },
     async (request) => ({
-      items: await answers.similar(request.principal!.user, request.params.id, request.query.limit),
+      items: await answers.similar(callerOf(request).user, request.params.id, request.query.limit),
     }),
   );
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { ChangePasswordBodySchema, ErrorBodySchema, LoginBodySchema, SessionResponseSchema } from '../contracts/api.js';
 import { AppError, unauthorized } from '../errors.js';
-import { callerKey, SESSION_COOKIE } from '../plugins/auth.js';
+import { callerKey, callerOf, SESSION_COOKIE } from '../plugins/auth.js';
 import { SESSION_TTL_MS } from '../services/auth.js';
 import { errorResponses } from './schemas.js';
 
@@ -113,7 +113,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ secureCookies: boolean }> = asy
       config: { rateLimit: { max: 10, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: callerKey } },
     },
     async (request, reply) => {
-      await accounts.changePassword(request.principal!, request.body.currentPassword, request.body.newPassword);
+      await accounts.changePassword(callerOf(request), request.body.currentPassword, request.body.newPassword);
       return reply.code(204).send(null);
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { HandoffBodySchema, NoteBodySchema, NoteSchema, QuestionSchema } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
   const { notes } = app.services;
@@ -17,7 +18,7 @@ export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: expert,
     },
-    async (request) => ({ items: await notes.list(request.principal!.user, request.params.id) }),
+    async (request) => ({ items: await notes.list(callerOf(request).user, request.params.id) }),
   );
 
   app.post(
@@ -32,7 +33,7 @@ export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request, reply) =>
-      reply.code(201).send({ note: await notes.add(request.principal!.user, request.params.id, request.body.text) }),
+      reply.code(201).send({ note: await notes.add(callerOf(request).user, request.params.id, request.body.text) }),
   );
 
   app.post(
@@ -47,6 +48,6 @@ export const noteRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request) =>
-      notes.handoff(request.principal!.user, request.params.id, request.body.expertId, request.body.note),
+      notes.handoff(callerOf(request).user, request.params.id, request.body.expertId, request.body.note),
   );
 };

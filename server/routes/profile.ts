@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { OfferSchema, ProfileSchema, ProfileUpdateSchema, QuestionSchema } from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
   const { experts, questions } = app.services;
@@ -14,7 +15,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/me/profile',
     { schema: { tags: ['experts'], response: { 200: ProfileSchema, ...errorResponses } }, onRequest: expert },
-    async (request) => ensure(request.principal!.user),
+    async (request) => ensure(callerOf(request).user),
   );
 
   app.put(
@@ -24,7 +25,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request) => {
-      const { user } = request.principal!;
+      const { user } = callerOf(request);
       await ensure(user);
       return experts.updateProfile(user.id, request.body);
     },
@@ -47,7 +48,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: expert,
     },
     async (request) => {
-      const { user } = request.principal!;
+      const { user } = callerOf(request);
       return { items: await questions.myOffers(user), quota: experts.offerQuota(user.id) };
     },
   );

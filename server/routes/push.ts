@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { PushSubscriptionBodySchema, PushSubscriptionSchema, VapidPublicKeySchema } from '../contracts/push.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
   const { push } = app.services;
@@ -29,7 +30,7 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // 201 whether the endpoint is new or known (the contract's "idempotent per endpoint"): the same id either way.
       const { subscription } = await push.subscriptions.subscribe(
-        request.principal!.user.id,
+        callerOf(request).user.id,
         request.body,
         request.headers['user-agent'] ?? null,
       );
@@ -46,7 +47,7 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: anyone,
     },
-    async (request) => ({ items: await push.subscriptions.list(request.principal!.user.id) }),
+    async (request) => ({ items: await push.subscriptions.list(callerOf(request).user.id) }),
   );
 
   app.delete(
@@ -56,7 +57,7 @@ export const pushRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: anyone,
     },
     async (request, reply) => {
-      await push.subscriptions.remove(request.principal!.user.id, request.params.id);
+      await push.subscriptions.remove(callerOf(request).user.id, request.params.id);
       return reply.code(204).send(null);
     },
   );

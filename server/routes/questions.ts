@@ -10,7 +10,7 @@ import {
   QuestionViewSchema,
   RetagBodySchema,
 } from '../contracts/api.js';
-import { callerKey } from '../plugins/auth.js';
+import { callerKey, callerOf } from '../plugins/auth.js';
 import { createChannelInfo } from '../services/channel-info.js';
 import { createCustomerHistory } from '../services/customer-history.js';
 import { errorResponses, IdParamsSchema, QuestionBody } from './schemas.js';
@@ -54,7 +54,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: expert,
     },
     async (request) => {
-      const page = await questions.list(request.principal!.user, request.query);
+      const page = await questions.list(callerOf(request).user, request.query);
       return { ...page, items: await customerHistory.withWeekCounts(page.items) };
     },
   );
@@ -70,7 +70,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: expert,
     },
     async (request) => {
-      const question = await questions.detail(request.principal!.user, request.params.id);
+      const question = await questions.detail(callerOf(request).user, request.params.id);
       return {
         question: { ...question, customerHistory: await customerHistory.of(question), ...channelInfo.of(question) },
       };
@@ -83,7 +83,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: expert,
     },
-    async (request) => ({ question: await questions.claim(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await questions.claim(callerOf(request).user, request.params.id) }),
   );
 
   app.post(
@@ -92,7 +92,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: expert,
     },
-    async (request) => ({ question: await questions.release(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await questions.release(callerOf(request).user, request.params.id) }),
   );
 
   app.post(
@@ -107,7 +107,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: manager,
     },
     async (request) => ({
-      question: await questions.assign(request.principal!.user, request.params.id, request.body.expertId),
+      question: await questions.assign(callerOf(request).user, request.params.id, request.body.expertId),
     }),
   );
 
@@ -119,7 +119,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: manager,
     },
-    async (request) => ({ question: await questions.notSpam(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await questions.notSpam(callerOf(request).user, request.params.id) }),
   );
 
   app.post(
@@ -134,7 +134,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: manager,
     },
     async (request) => ({
-      question: await questions.dismiss(request.principal!.user, request.params.id, request.body.reason),
+      question: await questions.dismiss(callerOf(request).user, request.params.id, request.body.reason),
     }),
   );
 
@@ -150,7 +150,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ ingestPerMinute: number }> 
       onRequest: manager,
     },
     async (request) => ({
-      question: await questions.retag(request.principal!.user, request.params.id, request.body.tags),
+      question: await questions.retag(callerOf(request).user, request.params.id, request.body.tags),
     }),
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { RecognitionQuerySchema, RecognitionSchema } from '../contracts/api.js';
 import { errorResponses } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
   const { analytics } = app.services;
@@ -16,6 +17,6 @@ export const recognitionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: app.requireRole('expert'),
     },
-    async (request) => analytics.recognition(request.principal!.user, request.query),
+    async (request) => analytics.recognition(callerOf(request).user, request.query),
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { ApproveBodySchema, QuestionSchema, RejectBodySchema, ReplyBodySchema, ReplySchema } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema, QuestionBody } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 const ReplyListQuerySchema = z.object({
   status: z.string().max(100).optional(),
@@ -28,7 +29,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) =>
       reply
         .code(201)
-        .send({ reply: await replies.submit(request.principal!.user, request.params.id, request.body.text) }),
+        .send({ reply: await replies.submit(callerOf(request).user, request.params.id, request.body.text) }),
   );
 
   app.get(
@@ -44,7 +45,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
       onRequest: expert,
     },
-    async (request) => ({ items: await replies.list(request.principal!.user, request.query) }),
+    async (request) => ({ items: await replies.list(callerOf(request).user, request.query) }),
   );
 
   app.post(
@@ -59,7 +60,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request) => ({
-      reply: await replies.approve(request.principal!.user, request.params.id, request.body?.text),
+      reply: await replies.approve(callerOf(request).user, request.params.id, request.body?.text),
     }),
   );
 
@@ -75,7 +76,7 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request) => ({
-      reply: await replies.reject(request.principal!.user, request.params.id, request.body.feedback),
+      reply: await replies.reject(callerOf(request).user, request.params.id, request.body.feedback),
     }),
   );
 
@@ -87,6 +88,6 @@ export const replyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['questions'], params: IdParamsSchema, response: { 200: QuestionBody, ...errorResponses } },
       onRequest: manager,
     },
-    async (request) => ({ question: await outbox.retry(request.principal!.user, request.params.id) }),
+    async (request) => ({ question: await outbox.retry(callerOf(request).user, request.params.id) }),
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { SettingsPatchSchema, SettingsSchema } from '../contracts/api.js';
 import { AlertWebhookTestBodySchema, AlertWebhookTestResultSchema } from '../contracts/push.js';
 import { errorResponses } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { settings, push } = app.services;
@@ -14,7 +15,7 @@ export const settingsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags: ['settings'], response: { 200: SettingsSchema, ...errorResponses } },
       onRequest: app.requireRole('expert'),
     },
-    async (request) => settings.forRole(request.principal!.user.role),
+    async (request) => settings.forRole(callerOf(request).user.role),
   );
 
   app.put(

@@ -7,6 +7,7 @@ import {
   SnippetSchema,
 } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 const SnippetBody = z.object({ snippet: SnippetSchema });
 
@@ -35,7 +36,7 @@ export const snippetRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: manager,
     },
     async (request, reply) =>
-      reply.code(201).send({ snippet: await snippets.create(request.principal!.user, request.body) }),
+      reply.code(201).send({ snippet: await snippets.create(callerOf(request).user, request.body) }),
   );
 
   app.patch(

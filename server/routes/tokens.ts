@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from '@fastify/type-provider-zod';
 import { z } from 'zod';
 import { ApiTokenSchema, CreatedTokenSchema, CreateTokenBodySchema } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 // API tokens let tools (an ingest bot, a script) act for the admin who issued them, with the role it was issued for.
 // Only admins issue, list and revoke them: a token is an account's power handed to a program.
@@ -23,7 +24,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
       const { name, role = 'manager', expiresInDays } = request.body;
       return reply
         .code(201)
-        .send(await auth.createApiToken({ name, role, expiresInDays, userId: request.principal!.user.id }));
+        .send(await auth.createApiToken({ name, role, expiresInDays, userId: callerOf(request).user.id }));
     },
   );
 

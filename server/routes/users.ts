@@ -8,6 +8,7 @@ import {
   UserSchema,
 } from '../contracts/api.js';
 import { errorResponses, IdParamsSchema } from './schemas.js';
+import { callerOf } from '../plugins/auth.js';
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const { auth, accounts } = app.services;
@@ -35,7 +36,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request) => {
-      return { user: await accounts.update(request.principal!.user, request.params.id, request.body) };
+      return { user: await accounts.update(callerOf(request).user, request.params.id, request.body) };
     },
   );
 
@@ -68,7 +69,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       onRequest: admin,
     },
     async (request, reply) => {
-      await accounts.setTemporaryPassword(request.principal!.user, request.params.id, request.body.temporaryPassword);
+      await accounts.setTemporaryPassword(callerOf(request).user, request.params.id, request.body.temporaryPassword);
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, unauthorized } from '../errors.js';
+import { callerOf } from '../plugins/auth.js';
 
 /** How often live connections are checked against their credential's expiry. */
 export const EXPIRY_SWEEP_MS = 1000;
@@ -41,7 +42,7 @@ export const wsRoutes: FastifyPluginAsync<{ allowedOrigins: readonly string[] }>
       },
     },
     (socket, request) => {
-      const { user, credential, expiresAt } = request.principal!;
+      const { user, credential, expiresAt } = callerOf(request);
       const disconnect = hub.connect(socket, user.id, user.role, { key: credential, expiresAt });
       socket.on('message', (raw: Buffer) => {
         if (raw.length < 64 && raw.toString() === '{"type":"ping"}') socket.send('{"type":"pong"}');
