@@ -3,6 +3,7 @@
 // rather than scan the whole log, and find each one's author among the question's replies.
 import t from 'tap';
 import { createRecognitionRepository } from '../server/repositories/recognition.js';
+import { createSentimentRepository } from '../server/repositories/sentiment.js';
 import { buildTestApp, createUser, seedTags, as } from './helpers/app.js';
 
 t.test('thank-yous are read through their own partial index; other events stay out of it', async (t) => {
@@ -65,4 +66,28 @@ t.test('thank-yous are read through their own partial index; other events stay o
     /SEARCH r USING INDEX replies_question \(question_id=\?\)/,
     "and each one's author among its question's replies, not all posted ones",
   );
+});
+
+t.test("the sentiment shift reads the range's questions and each one's replies, not every posted reply", async (t) => {
+  const app = await buildTestApp(t);
+  const sqlite = app.services.db.$client;
+  const seen: string[] = [];
+  const prepare = sqlite.prepare;
+  sqlite.prepare = ((source: string) => {
+    seen.push(source);
+    return prepare.call(sqlite, source);
+  }) as typeof sqlite.prepare;
+  try {
+    createSentimentRepository(app.services.db);
+  } finally {
+    sqlite.prepare = prepare;
+  }
+  const source = seen.find((s) => /first posted answer|order by posted_at, id limit 1/.test(s));
+  t.ok(source, 'the answered threads are read with their first posted answer');
+  const plan = (sqlite.prepare(`explain query plan ${source}`).all(0, Date.now()) as { detail: string }[])
+    .map((r) => r.detail)
+    .join(' | ');
+  t.match(plan, /SEARCH q USING (?:COVERING )?INDEX questions_received/, plan);
+  t.match(plan, /SEARCH replies USING INDEX replies_question \(question_id=\?\)/, plan);
+  t.notMatch(plan, /replies_status/, 'never through every posted reply (minutes at a million questions)');
 });

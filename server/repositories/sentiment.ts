@@ -27,14 +27,17 @@ export function createSentimentRepository(db: Db) {
     received: sqlite.prepare<[number, number], { receivedAt: number; label: SentimentLabel | null }>(
       'select received_at receivedAt, sentiment_label label from questions where received_at >= ? and received_at < ?',
     ),
-    // Each question received in the window with its first posted answer (who, when) and its own post.
+    // Each question received in the window with its first posted answer (who, when) and its own post. The `+` keeps
+    // SQLite on the window's questions and each one's few replies (questions_received, replies_question): through
+    // replies_status it would walk every posted reply, for every posted reply.
     answered: sqlite.prepare<[number, number], AnsweredThread>(
       `select q.id, q.received_at receivedAt, q.created_at at, q.sentiment_label label, r.author_id expertId,
               r.posted_at postedAt
          from questions q
-         join replies r on r.id = (select id from replies where question_id = q.id and status = 'posted'
-                                   order by posted_at, id limit 1)
-        where q.received_at >= ? and q.received_at < ?`,
+         join replies r on r.question_id = q.id and +r.status = 'posted'
+        where q.received_at >= ? and q.received_at < ?
+          and r.id = (select id from replies where question_id = q.id and +status = 'posted'
+                      order by posted_at, id limit 1)`,
     ),
     followUps: sqlite.prepare<[string], { questionId: string; at: number; label: SentimentLabel | null }>(
       `select question_id questionId, at, sentiment_label label from messages
