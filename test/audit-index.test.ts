@@ -4,7 +4,25 @@
 import t from 'tap';
 import { createRecognitionRepository } from '../server/repositories/recognition.js';
 import { createSentimentRepository } from '../server/repositories/sentiment.js';
+import type { Db } from '../db/client.js';
 import { buildTestApp, createUser, seedTags, as } from './helpers/app.js';
+
+/** The SQL a repository prepares when it is created, as it prepares it. */
+function preparedBy(db: Db, create: (db: Db) => unknown): string[] {
+  const sqlite = db.$client;
+  const seen: string[] = [];
+  const prepare = sqlite.prepare;
+  sqlite.prepare = ((source: string) => {
+    seen.push(source);
+    return prepare.call(sqlite, source);
+  }) as typeof sqlite.prepare;
+  try {
+    create(db);
+  } finally {
+    sqlite.prepare = prepare;
+  }
+  return seen;
+}
 
 t.test('thank-yous are read through their own partial index; other events stay out of it', async (t) => {
   const app = await buildTestApp(t);
@@ -44,17 +62,7 @@ t.test('thank-yous are read through their own partial index; other events stay o
   t.equal(indexed.n, 1, 'the index holds the thank-you');
 
   // Recognition's own query, captured as it is prepared.
-  const seen: string[] = [];
-  const prepare = sqlite.prepare;
-  sqlite.prepare = ((source: string) => {
-    seen.push(source);
-    return prepare.call(sqlite, source);
-  }) as typeof sqlite.prepare;
-  try {
-    createRecognitionRepository(app.services.db);
-  } finally {
-    sqlite.prepare = prepare;
-  }
+  const seen = preparedBy(app.services.db, createRecognitionRepository);
   const source = seen.find((s) => /from events e where e\.type = 'question\.thanked'/.test(s));
   t.ok(source, 'recognition reads the thank-yous by type and time');
   const plan = (sqlite.prepare(`explain query plan ${source}`).all(0, Date.now()) as { detail: string }[])
@@ -71,17 +79,7 @@ t.test('thank-yous are read through their own partial index; other events stay o
 t.test("the sentiment shift reads the range's questions and each one's replies, not every posted reply", async (t) => {
   const app = await buildTestApp(t);
   const sqlite = app.services.db.$client;
-  const seen: string[] = [];
-  const prepare = sqlite.prepare;
-  sqlite.prepare = ((source: string) => {
-    seen.push(source);
-    return prepare.call(sqlite, source);
-  }) as typeof sqlite.prepare;
-  try {
-    createSentimentRepository(app.services.db);
-  } finally {
-    sqlite.prepare = prepare;
-  }
+  const seen = preparedBy(app.services.db, createSentimentRepository);
   const source = seen.find((s) => /first posted answer|order by posted_at, id limit 1/.test(s));
   t.ok(source, 'the answered threads are read with their first posted answer');
   const plan = (sqlite.prepare(`explain query plan ${source}`).all(0, Date.now()) as { detail: string }[])

@@ -11,30 +11,21 @@ export interface ChannelCursor {
   brandUserId: string | null;
 }
 
+const cursorColumns = {
+  channel: channelCursors.channel,
+  sinceId: channelCursors.sinceId,
+  brandUserId: channelCursors.brandUserId,
+};
+
 export function createChannelCursorRepository(db: Db) {
   return {
     read: {
       async of(channel: string): Promise<ChannelCursor | undefined> {
-        return db
-          .select({
-            channel: channelCursors.channel,
-            sinceId: channelCursors.sinceId,
-            brandUserId: channelCursors.brandUserId,
-          })
-          .from(channelCursors)
-          .where(eq(channelCursors.channel, channel))
-          .get();
+        return db.select(cursorColumns).from(channelCursors).where(eq(channelCursors.channel, channel)).get();
       },
 
       async all(): Promise<ChannelCursor[]> {
-        return db
-          .select({
-            channel: channelCursors.channel,
-            sinceId: channelCursors.sinceId,
-            brandUserId: channelCursors.brandUserId,
-          })
-          .from(channelCursors)
-          .all();
+        return db.select(cursorColumns).from(channelCursors).all();
       },
     },
     write: {
