@@ -16,7 +16,8 @@ import {
   type ZodTypeProvider,
 } from '@fastify/type-provider-zod';
 import { startCheckpointer } from '../db/checkpointer.js';
-import { openDatabase, type Db } from '../db/client.js';
+import type { Db } from '../db/client.js';
+import { closeStorage, openStorage, type Storage } from './storage.js';
 import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
@@ -119,12 +120,15 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const db = deps.db ?? openDatabase(config.databasePath);
-  const checkpointer = deps.db ? null : startCheckpointer(db.$client, app.log.child({ component: 'db' }));
+  const storage: Storage = deps.db ? { engine: 'sqlite', db: deps.db } : await openStorage(config);
+  const checkpointer =
+    !deps.db && storage.engine === 'sqlite'
+      ? startCheckpointer(storage.db.$client, app.log.child({ component: 'db' }))
+      : null;
   if (!deps.db) {
     app.addHook('onClose', async () => {
       await checkpointer?.stop();
-      db.$client.close();
+      await closeStorage(storage);
     });
   }
   const clock = deps.clock ?? systemClock;
@@ -151,7 +155,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   await app.register(servicesPlugin, {
-    db,
+    storage,
     clock,
     config,
     channelAdapters: createChannelRegistry(deps.channelAdapters),

@@ -9,6 +9,19 @@ export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/helpforce.db'),
+  // Set, PostgreSQL is the database (several nodes may share it) and no SQLite file is opened.
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** This node's name in /health and the logs; the host name and process id when unset. */
+  NODE_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'NODE_ID: letters, digits, ".", "_" or "-", at most 64')
+    .optional(),
   // Accepted and ignored: sessions are random server-side tokens, so nothing is signed with it.
   SESSION_SECRET: z.string().optional(),
   ADMIN_EMAIL: z.email().optional(),
@@ -128,6 +141,11 @@ export const DEFAULT_VAPID_SUBJECT = 'mailto:push@helpforce.invalid';
 
 export interface AppConfig {
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file at databasePath. */
+  databaseUrl?: string;
+  databasePoolSize?: number;
+  /** This node's name; several nodes on one PostgreSQL database each need their own. */
+  nodeId?: string;
   logLevel: string;
   /** Readable log lines instead of JSON (a person at a terminal); JSON for log collectors. */
   prettyLogs?: boolean;
@@ -222,6 +240,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     demo: { enabled: e.DEMO ?? !x, intervalMs: e.DEMO_INTERVAL_S * 1000 },
     app: {
       databasePath: e.DATABASE_PATH,
+      databaseUrl: e.DATABASE_URL,
+      databasePoolSize: e.DATABASE_POOL_SIZE,
+      nodeId: e.NODE_ID,
       logLevel: e.LOG_LEVEL,
       prettyLogs: e.LOG_FORMAT === undefined ? undefined : e.LOG_FORMAT === 'pretty',
       secureCookies: e.SECURE_COOKIES ?? false,

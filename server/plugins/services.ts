@@ -4,6 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client.js';
+import { repositoriesOf, type Storage } from '../storage.js';
 import type { AppConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { createRouter } from '../domain/routing/index.js';
@@ -35,13 +36,13 @@ import { createLiveMetrics } from '../listeners/live-metrics.js';
 import { createRealtimeListener } from '../listeners/realtime.js';
 import { createRoutingListener } from '../listeners/routing.js';
 import { createSpamListener } from '../listeners/spam.js';
-import { createEventBus, createUnitOfWork } from '../events/unit-of-work.js';
-import { createRepositories, readSides } from '../repositories/index.js';
+import { createEventBus } from '../events/unit-of-work.js';
+import { readSides } from '../repositories/index.js';
 import { createSlaWatch } from '../listeners/sla-watch.js';
 import { createPush, createTransport } from '../services/push.js';
 
 export interface ServiceOptions {
-  db: Db;
+  storage: Storage;
   clock: Clock;
   config: AppConfig;
   /** Every channel's adapter: the outbox posts through them, replies are measured by their length rules. */
@@ -49,14 +50,13 @@ export interface ServiceOptions {
   timers: boolean;
 }
 
-export function createServices({ db, clock, config, channelAdapters }: ServiceOptions, log: FastifyBaseLogger) {
+export function createServices({ storage, clock, config, channelAdapters }: ServiceOptions, log: FastifyBaseLogger) {
   // Use cases write through units of work; what follows a change (live messages, routing, indexing, posting) is
   // done by the listeners subscribed below, after the change has committed.
   const events = createEventBus(log.child({ component: 'events' }));
-  const repositories = createRepositories(db);
+  const { repositories, uow } = repositoriesOf(storage, events);
   /** Services read through `data`; they write only inside `uow.run`, whose unit holds every repository's writes. */
   const data = readSides(repositories);
-  const uow = createUnitOfWork(db, repositories, events);
   // Every service learns through the model's router, so what it learns while the history replays is queued.
   const routingModel = createRoutingModel(
     data.routingHistory,
@@ -185,7 +185,8 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   const notes = createNoteService({ data, clock, uow, access, questions });
   const analytics = createAnalytics({
     data,
-    databaseFile: db.$client.memory ? null : db.$client.name,
+    // On PostgreSQL the pool is the second connection, and the reads wait on the network, not on this thread.
+    databaseFile: storage.engine === 'sqlite' && !storage.db.$client.memory ? storage.db.$client.name : null,
     clock,
     tags,
     log: log.child({ component: 'analytics' }),
@@ -204,7 +205,13 @@ export function createServices({ db, clock, config, channelAdapters }: ServiceOp
   const expertPresence = () => router.presence();
   const liveMetrics = createLiveMetrics({ hub, events, live: () => metrics.live(expertPresence()) });
   return {
-    db,
+    storage,
+    /** The SQLite database, for the scripts and tests that read it directly; there is none on PostgreSQL. */
+    get db(): Db {
+      if (storage.engine !== 'sqlite')
+        throw new Error('services.db is the SQLite database; this app runs on PostgreSQL');
+      return storage.db;
+    },
     clock,
     events,
     data,

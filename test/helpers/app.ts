@@ -12,6 +12,7 @@ import {
   type XChannelConfig,
 } from '../../server/config.js';
 import type { Profile, Role, Tag } from '../../server/contracts/api.js';
+import { freshPostgresDatabase, testEngine } from './postgres.js';
 
 export const ADMIN = { email: 'admin@test.helpforce', password: 'admin-password-1' };
 
@@ -20,6 +21,8 @@ export interface TestAppOptions extends AppDeps {
   x?: XChannelConfig;
   bluesky?: BlueskyChannelConfig;
   databasePath?: string;
+  /** A PostgreSQL database instead of a SQLite file (test/helpers/postgres.ts). */
+  databaseUrl?: string;
 }
 
 export function tempDatabasePath(t: Test): string {
@@ -31,6 +34,7 @@ export function tempDatabasePath(t: Test): string {
 export function testConfig(t: Test, options: TestAppOptions = {}): AppConfig {
   return {
     databasePath: options.databasePath ?? tempDatabasePath(t),
+    databaseUrl: options.databaseUrl,
     logLevel: 'silent',
     secureCookies: false,
     admin: ADMIN,
@@ -41,7 +45,10 @@ export function testConfig(t: Test, options: TestAppOptions = {}): AppConfig {
 }
 
 export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promise<App> {
-  const app = await buildApp(testConfig(t, options), { logger: false, timers: false, ...options });
+  // Under test/pg/ every app this suite builds gets a database of its own on the run's PostgreSQL server.
+  const onPostgres = testEngine() === 'postgres' && !options.db && !options.databasePath && !options.databaseUrl;
+  const databaseUrl = onPostgres ? await freshPostgresDatabase(t) : options.databaseUrl;
+  const app = await buildApp(testConfig(t, { ...options, databaseUrl }), { logger: false, timers: false, ...options });
   t.teardown(() => app.close());
   await app.ready();
   return app;

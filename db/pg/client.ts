@@ -1,0 +1,74 @@
+// Opens PostgreSQL (DATABASE_URL) through a connection pool, and applies the committed drizzle-kit migrations under an
+// advisory lock, so that nodes starting together migrate once and the others wait for it to finish.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+
+const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Advisory lock keys: one 64-bit number per purpose, the same on every node. */
+export const LOCKS = { migrate: 0x4846_0001, leader: 0x4846_0002 } as const;
+
+// node-postgres returns bigint and numeric as strings, as they may not fit a double. Ours are milliseconds, counts and
+// sums of them, far below 2^53, and the repositories (written for SQLite, which returns numbers) compare them as numbers.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    if (oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface PostgresOptions {
+  /** Connections in this node's pool. */
+  poolSize?: number;
+  /** Shown in pg_stat_activity, so an operator can tell the nodes' connections apart. */
+  applicationName?: string;
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PgDb> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName ?? 'helpforce',
+    types,
+  });
+  // An idle connection the server drops (a restart, a failover) is an error event on the pool: without a listener
+  // it would crash the process; the pool replaces the connection on the next query.
+  pool.on('error', () => undefined);
+  try {
+    await migrateOnce(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return drizzle(pool, { schema }) as PgDb;
+}
+
+async function migrateOnce(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [LOCKS.migrate]);
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [LOCKS.migrate]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export async function postgresIsHealthy(db: PgDb): Promise<boolean> {
+  try {
+    const result = await db.$client.query('select 1 as ok');
+    return result.rows.length === 1;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+// The unit of work on PostgreSQL: one transaction on one pooled connection, its events published once it has
+// committed, exactly as on SQLite (./unit-of-work.ts), but with no lock in the process: units on this node and on
+// every other node run at once.
+//
+// Units run SERIALIZABLE. On SQLite every unit runs alone, and use cases were written for that: they read, decide and
+// write inside their unit ("is this endpoint subscribed already?", "is this the first profile?"). Under SERIALIZABLE
+// PostgreSQL guarantees the same outcome as some serial order of the units, or fails one of them with a serialization
+// failure (40001), which is retried from the start here: a unit's work only reads and writes through its repositories
+// and records events that are published after the commit, so running it again is safe. Guarded transitions (a claim's
+// `UPDATE … WHERE status IN …`) need none of this, and give one winner under READ COMMITTED as well.
+import type { PgConnection } from '../repositories/pg/connection.js';
+import type { Repositories, UnitRepositories } from '../repositories/index.js';
+import type { DomainEvent, DomainEventType, Emit } from './domain-events.js';
+import type { EventBus, Unit, UnitOfWork } from './unit-of-work.js';
+
+/** serialization_failure and deadlock_detected: the unit lost a race and is run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code;
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return RETRYABLE.has(String(code)) || RETRYABLE.has(String(causeCode));
+}
+
+type Tx = Parameters<Parameters<PgConnection['root']['transaction']>[0]>[0];
+
+export function createPgUnitOfWork(
+  connection: PgConnection,
+  repositories: Repositories,
+  bus: EventBus,
+  options: { isolation?: 'serializable' | 'read committed' } = {},
+): UnitOfWork & { retries(): number } {
+  const writable = Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [name, { ...repository.read, ...repository.write }]),
+  ) as UnitRepositories;
+  let retries = 0;
+
+  function unitFor(tx: Tx, events: DomainEvent[]): Unit {
+    const emit = ((type: DomainEventType, data: unknown) => {
+      events.push({ type, data } as DomainEvent);
+    }) as Emit;
+    return {
+      ...writable,
+      emit,
+      async step(work) {
+        const own: DomainEvent[] = [];
+        // drizzle runs a nested transaction as a savepoint, rolled back alone if the work throws.
+        const value = await tx.transaction((inner) => connection.within(inner, () => work(unitFor(inner, own))));
+        events.push(...own);
+        return value;
+      },
+    };
+  }
+
+  return {
+    async run(work) {
+      for (let attempt = 1; ; attempt++) {
+        const events: DomainEvent[] = [];
+        try {
+          const value = await connection.root.transaction(
+            (tx) => connection.within(tx, () => work(unitFor(tx, events))),
+            { isolationLevel: options.isolation ?? 'serializable' },
+          );
+          bus.publish(events);
+          return value;
+        } catch (error) {
+          if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+          retries++;
+          // The units that collided retry at different moments, each later than the last.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** attempt));
+        }
+      }
+    },
+    retries: () => retries,
+  };
+}
