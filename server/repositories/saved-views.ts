@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { settings } from '../../db/schema.js';
 
-const keyFor = (userId: string) => `saved-views:${userId}`;
+export const savedViewsKey = (userId: string) => `saved-views:${userId}`;
 
 export function createSavedViewRepository(db: Db) {
   return {
@@ -14,14 +14,14 @@ export function createSavedViewRepository(db: Db) {
         return db
           .select()
           .from(settings)
-          .where(eq(settings.key, keyFor(userId)))
+          .where(eq(settings.key, savedViewsKey(userId)))
           .get()?.value;
       },
     },
     write: {
       async replace(userId: string, views: unknown[]): Promise<void> {
         db.insert(settings)
-          .values({ key: keyFor(userId), value: views })
+          .values({ key: savedViewsKey(userId), value: views })
           .onConflictDoUpdate({ target: settings.key, set: { value: views } })
           .run();
       },

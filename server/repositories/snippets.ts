@@ -16,7 +16,7 @@ export interface AnswerToSave {
   topTag: string | undefined;
 }
 
-type SnippetChanges = Partial<Pick<SnippetRow, 'title' | 'text' | 'tag' | 'updatedAt'>>;
+export type SnippetChanges = Partial<Pick<SnippetRow, 'title' | 'text' | 'tag' | 'updatedAt'>>;
 
 export function createSnippetRepository(db: Db) {
   const selection = { snippet: snippets, createdByName: users.name };
