@@ -1,0 +1,53 @@
+// API tokens on PostgreSQL: the same reads and writes as ../api-tokens.ts, over db/pg/schema.ts.
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import type { PgDb } from '../../../db/pg/client.js';
+import { apiTokens, users } from '../../../db/pg/schema.js';
+import type { NewApiToken, createApiTokenRepository as sqliteApiTokens } from '../api-tokens.js';
+
+export function createApiTokenRepository(db: PgDb): ReturnType<typeof sqliteApiTokens> {
+  return {
+    read: {
+      async inForce(tokenHash: string, now: number) {
+        const [row] = await db
+          .select({ user: users, token: apiTokens })
+          .from(apiTokens)
+          .innerJoin(users, eq(users.id, apiTokens.userId))
+          .where(
+            and(
+              eq(apiTokens.tokenHash, tokenHash),
+              isNull(apiTokens.revokedAt),
+              or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+            ),
+          )
+          .limit(1);
+        return row;
+      },
+      async notRevoked() {
+        return db
+          .select({ token: apiTokens, owner: { id: users.id, name: users.name } })
+          .from(apiTokens)
+          .innerJoin(users, eq(users.id, apiTokens.userId))
+          .where(isNull(apiTokens.revokedAt))
+          .orderBy(desc(apiTokens.createdAt));
+      },
+    },
+    write: {
+      async insert(token: NewApiToken) {
+        const [row] = await db.insert(apiTokens).values(token).returning();
+        if (!row) throw new Error('the token insert returned no row');
+        return row;
+      },
+      async revoke(id: string, now: number) {
+        const [row] = await db
+          .update(apiTokens)
+          .set({ revokedAt: now })
+          .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+          .returning();
+        return row;
+      },
+      async noteUse(id: string, at: number) {
+        await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id));
+      },
+    },
+  };
+}
