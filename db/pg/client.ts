@@ -16,13 +16,9 @@ export const LOCKS = { migrate: 0x4846_0001, leader: 0x4846_0002 } as const;
 
 // node-postgres returns bigint and numeric as strings, as they may not fit a double. Ours are milliseconds, counts and
 // sums of them, far below 2^53, and the repositories (written for SQLite, which returns numbers) compare them as numbers.
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    if (oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+// The parsers are set on pg's global registry because drizzle passes its own per query, which fall back to that one.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 export interface PostgresOptions {
   /** Connections in this node's pool. */
@@ -36,7 +32,6 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     connectionString: url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'helpforce',
-    types,
   });
   // An idle connection the server drops (a restart, a failover) is an error event on the pool: without a listener
   // it would crash the process; the pool replaces the connection on the next query.

@@ -416,3 +416,14 @@ export type SnippetRow = typeof snippets.$inferSelect;
 export type NoteRow = typeof notes.$inferSelect;
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 export type NotificationDeliveryRow = typeof notificationDeliveries.$inferSelect;
+
+/**
+ * Messages between nodes too large for a NOTIFY payload (8,000 bytes): the notification carries the row's id, and
+ * every node reads the body from here (server/cluster/relay.ts). Rows are deleted a minute after they were written.
+ * PostgreSQL only: one SQLite node has no one to tell.
+ */
+export const clusterMessages = pgTable('cluster_messages', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  body: jsonb('body').$type<unknown>().notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});

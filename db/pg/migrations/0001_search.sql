@@ -2,7 +2,10 @@
 -- does with FTS5 on SQLite. Written by hand: drizzle-kit cannot express tsvector columns, functions or triggers.
 --
 -- One document per question holds its text and the customer's follow-ups, every reply, every internal note, and the
--- author's handle and name. The 'simple' configuration lower-cases words without stemming, like FTS5's unicode61.
+-- author's handle and name. Words are what FTS5's unicode61 tokenizer (remove_diacritics 2) makes of the text:
+-- runs of letters and digits, lower-cased in any script, without accents. search_words() says so once, for the
+-- documents here and for the searched text in server/repositories/pg/search.ts; the 'simple' configuration then
+-- takes the words as they are, without stemming. ICU's root collation does the lower-casing, whatever the database's.
 CREATE TABLE "search_docs" (
 	"question_id" text PRIMARY KEY NOT NULL REFERENCES "questions"("id") ON DELETE CASCADE,
 	"doc" tsvector NOT NULL
@@ -10,12 +13,19 @@ CREATE TABLE "search_docs" (
 CREATE INDEX "search_docs_doc" ON "search_docs" USING gin ("doc");--> statement-breakpoint
 -- A handle is compared whole, with or without its "@", in any case.
 CREATE INDEX "questions_handle" ON "questions" (lower(ltrim("author_handle", '@')));--> statement-breakpoint
+CREATE FUNCTION search_words(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT regexp_replace(
+		regexp_replace(normalize(lower(t COLLATE "und-x-icu"), NFD), '[\u0300-\u036f]', '', 'g') COLLATE "und-x-icu",
+		'[^[:alnum:]]+', ' ', 'g')
+$$;--> statement-breakpoint
 CREATE FUNCTION search_document(qid text) RETURNS tsvector LANGUAGE sql STABLE AS $$
-	SELECT to_tsvector('simple', q.text || coalesce((SELECT ' ' || string_agg(m.text, ' ') FROM messages m
-			WHERE m.question_id = q.id AND m.direction = 'in'), ''))
-		|| to_tsvector('simple', coalesce((SELECT string_agg(r.text, ' ') FROM replies r WHERE r.question_id = q.id), ''))
-		|| to_tsvector('simple', coalesce((SELECT string_agg(n.text, ' ') FROM notes n WHERE n.question_id = q.id), ''))
-		|| to_tsvector('simple', q.author_handle || ' ' || coalesce(q.author_name, ''))
+	SELECT to_tsvector('simple', search_words(q.text || coalesce((SELECT ' ' || string_agg(m.text, ' ') FROM messages m
+			WHERE m.question_id = q.id AND m.direction = 'in'), '')))
+		|| to_tsvector('simple', search_words(coalesce((SELECT string_agg(r.text, ' ') FROM replies r
+			WHERE r.question_id = q.id), '')))
+		|| to_tsvector('simple', search_words(coalesce((SELECT string_agg(n.text, ' ') FROM notes n
+			WHERE n.question_id = q.id), '')))
+		|| to_tsvector('simple', search_words(q.author_handle || ' ' || coalesce(q.author_name, '')))
 	FROM questions q WHERE q.id = qid
 $$;--> statement-breakpoint
 CREATE FUNCTION search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$

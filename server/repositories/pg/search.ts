@@ -1,24 +1,20 @@
 // Search on PostgreSQL: the same list condition as ../search.ts, over the tsvector documents of search_docs
-// (db/pg/migrations/0001_search.sql). The user's text only ever reaches PostgreSQL as a bound parameter: a phrase goes
-// through phraseto_tsquery, which reads no operators, and a prefix is quoted as one tsquery lexeme before `:*` is added.
+// (db/pg/migrations/0001_search.sql). The user's text only ever reaches PostgreSQL as a bound parameter.
 import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import { notes, questions, replies } from '../../../db/pg/schema.js';
 import type { SearchTerm } from '../../domain/search-query.js';
 import { checkSearch } from '../../services/search.js';
 
-// Inside a quoted tsquery lexeme a backslash escapes the next character and a quote is doubled. quote_literal would
-// write a backslash as E'…\\…', whose E tsquery would read as a word.
-const prefixQuery = (text: string) =>
-  sql`to_tsquery('simple', '''' || replace(replace(${text}::text, '\\', '\\\\'), '''', '''''') || ''':*')`;
-
-// TODO(pg): the words differ from FTS5's unicode61 where PostgreSQL's parser reads more than letters and digits:
-// search_docs keeps "rob@example.com", "example.com/help", "v2.0" and "1.5" whole (so "example" or "v2" finds nothing
-// there), a hyphenated word as itself and its parts (so "fi-router" or "wi-fi router" misses "wi-fi-router"), and
-// neither folds diacritics ("cafe" misses "café") nor, under a C ctype, the case of non-ASCII letters. Both sides
-// would need one normalisation (ICU lower, NFD without marks, every other character a space) in the migration's
-// search_document and here. And `:*` marks every word of a stem such as "it's*", where FTS5 marks only the last.
+// The searched text is cut into words as the documents were (search_words in db/pg/migrations/0001_search.sql), so
+// "wi-fi", "café" and "rob@example.com" find what FTS5 finds on SQLite. A phrase is those words in order; a prefix
+// ("refu*") marks its last word, as FTS5 does. What search_words leaves is letters, digits and single spaces, so
+// joining the words with tsquery's `<->` can never write an operator the user typed.
+const words = (text: string) => sql`trim(search_words(${text}::text))`;
 const textQuery = (term: Extract<SearchTerm, { kind: 'text' }>) =>
-  term.prefix ? prefixQuery(term.text) : sql`phraseto_tsquery('simple', ${term.text}::text)`;
+  term.prefix
+    ? sql`(case when ${words(term.text)} = '' then phraseto_tsquery('simple', '')
+        else to_tsquery('simple', regexp_replace(${words(term.text)}, ' ', ' <-> ', 'g') || ':*') end)`
+    : sql`phraseto_tsquery('simple', ${words(term.text)})`;
 
 // search_docs is not in db/pg/schema.ts (drizzle-kit has no tsvector), so it is named here as the migration names it.
 // Each term is its own `@@`, not one query joined with &&: a term with no words to PostgreSQL (an empty tsquery) then
