@@ -18,6 +18,7 @@ import {
 import { startCheckpointer } from '../db/checkpointer.js';
 import type { Db } from '../db/client.js';
 import { closeStorage, openStorage, type Storage } from './storage.js';
+import { createCluster } from './cluster/index.js';
 import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
@@ -154,8 +155,14 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
+  const cluster = createCluster(
+    storage,
+    { url: config.databaseUrl, nodeId: config.nodeId },
+    app.log.child({ component: 'cluster' }),
+  );
   await app.register(servicesPlugin, {
     storage,
+    cluster,
     clock,
     config,
     channelAdapters: createChannelRegistry(deps.channelAdapters),
@@ -172,7 +179,12 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   await app.register(webhookChannels, { allowLocal: config.push?.allowLocalEndpoints ?? false });
   // Every channel's ingest (the X poller, …) starts once the app is ready and stops before the database closes.
   if (deps.timers ?? true) {
-    app.addHook('onReady', async () => app.services.channelAdapters.start());
+    // Polled by the leading node only, so each post is fetched once; another node takes over if it goes.
+    app.addHook('onReady', async () =>
+      app.services.cluster.leadership.onChange((leading) =>
+        leading ? app.services.channelAdapters.start() : app.services.channelAdapters.stop(),
+      ),
+    );
     app.addHook('preClose', async () => app.services.channelAdapters.stop());
   }
 

@@ -1,12 +1,21 @@
 // The HTTP contract from DESIGN.md, resource by resource.
 import t from 'tap';
 import { as, buildTestApp, createUser, login, ADMIN, seedTags, tempDatabasePath } from './helpers/app.js';
+import { testEngine } from './helpers/postgres.js';
 
 t.test('health and OpenAPI need no login', async (t) => {
   const app = await buildTestApp(t);
   const health = await app.inject({ method: 'GET', url: '/health' });
   t.equal(health.statusCode, 200);
-  t.same(health.json(), { status: 'ok', db: 'ok', channels: [], routing: { model: 'ready', learned: 0, total: 0 } });
+  const { node, ...rest } = health.json();
+  t.same(rest, {
+    status: 'ok',
+    db: 'ok',
+    channels: [],
+    routing: { model: 'ready', learned: 0, total: 0 },
+    engine: testEngine(),
+  });
+  t.match(node, { id: /^[A-Za-z0-9._-]+$/, leader: true }, 'a lone node leads');
   const docs = await app.inject({ method: 'GET', url: '/docs/json' });
   t.equal(docs.statusCode, 200);
   const spec = docs.json();

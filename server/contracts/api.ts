@@ -531,6 +531,10 @@ export const HealthSchema = z.object({
   channels: z.array(ChannelHealthSchema),
   // After a restart on a large history the routing model replays in the background; routing works meanwhile.
   routing: z.object({ model: z.enum(['ready', 'loading']), learned: z.number(), total: z.number() }).optional(),
+  /** The storage engine: SQLite for one node, PostgreSQL for several. */
+  engine: z.enum(['sqlite', 'postgres']).optional(),
+  /** This node; exactly one node of a cluster leads (runs the pollers, waves and SLA watch). */
+  node: z.object({ id: z.string(), leader: z.boolean() }).optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/client.js';
 import { repositoriesOf, type Storage } from '../storage.js';
+import type { Cluster } from '../cluster/index.js';
 import type { AppConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { createRouter } from '../domain/routing/index.js';
@@ -43,6 +44,8 @@ import { createPush, createTransport } from '../services/push.js';
 
 export interface ServiceOptions {
   storage: Storage;
+  /** This node among the others on one database (server/cluster/): who leads, and the relay between them. */
+  cluster: Cluster;
   clock: Clock;
   config: AppConfig;
   /** Every channel's adapter: the outbox posts through them, replies are measured by their length rules. */
@@ -50,7 +53,10 @@ export interface ServiceOptions {
   timers: boolean;
 }
 
-export function createServices({ storage, clock, config, channelAdapters }: ServiceOptions, log: FastifyBaseLogger) {
+export function createServices(
+  { storage, cluster, clock, config, channelAdapters }: ServiceOptions,
+  log: FastifyBaseLogger,
+) {
   // Use cases write through units of work; what follows a change (live messages, routing, indexing, posting) is
   // done by the listeners subscribed below, after the change has committed.
   const events = createEventBus(log.child({ component: 'events' }));
@@ -68,6 +74,7 @@ export function createServices({ storage, clock, config, channelAdapters }: Serv
   );
   const router = routingModel.router;
   const hub = createRealtimeHub(clock);
+  cluster.connect(hub);
   const presenters = createPresenters(data);
   const pushTransport = createTransport(config.push);
   const settings = createSettingsService(
@@ -206,6 +213,7 @@ export function createServices({ storage, clock, config, channelAdapters }: Serv
   const liveMetrics = createLiveMetrics({ hub, events, live: () => metrics.live(expertPresence()) });
   return {
     storage,
+    cluster,
     /** The SQLite database, for the scripts and tests that read it directly; there is none on PostgreSQL. */
     get db(): Db {
       if (storage.engine !== 'sqlite')
@@ -322,6 +330,9 @@ export default fp<ServiceOptions>(
       await services.notifier.flush();
       await services.push.sender.stop();
     });
+    // This node joins the others (a no-op on SQLite) once its state is loaded, and leaves before the database closes.
+    app.addHook('onReady', async () => services.cluster.start());
+    app.addHook('preClose', async () => services.cluster.stop());
     if (!options.timers) return;
     const timers: NodeJS.Timeout[] = [];
     // A failing tick (e.g. SQLITE_BUSY while another process holds the write lock past busy_timeout) is logged and
@@ -333,7 +344,12 @@ export default fp<ServiceOptions>(
           .catch((error: unknown) => app.log.error({ err: error }, `${what} failed; retrying on the next tick`));
       }, ms);
     app.addHook('onReady', async () => {
-      timers.push(every(1000, 'dispatcher tick', () => services.dispatcher.run()));
+      // Waves and the SLA watch run on the leading node only; any node posts and pushes (each item is taken by one).
+      timers.push(
+        every(1000, 'dispatcher tick', () =>
+          services.cluster.leadership.isLeader() ? services.dispatcher.run() : undefined,
+        ),
+      );
       timers.push(every(1000, 'outbox run', () => services.outbox.run()));
       timers.push(every(1000, 'push sender', () => services.push.sender.tick()));
       timers.push(every(1000, 'metrics tick', () => services.liveMetrics.tick()));

@@ -3,7 +3,7 @@ import { HealthSchema } from '../contracts/api.js';
 import { channelHealth } from '../services/channel-status.js';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { channels, channelAdapters, data, routingModel } = app.services;
+  const { channels, channelAdapters, data, routingModel, storage, cluster } = app.services;
 
   app.get(
     '/health',
@@ -24,6 +24,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         db: dbOk ? 'ok' : 'error',
         channels: list,
         routing: { model: state, learned, total },
+        engine: storage.engine,
+        node: { id: cluster.nodeId, leader: cluster.leadership.isLeader() },
       });
     },
   );

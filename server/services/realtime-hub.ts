@@ -35,6 +35,21 @@ export type PublishListener = <T extends ClientEventType>(
   to: { users?: Iterable<string>; managers?: boolean },
 ) => void;
 
+/**
+ * What every other node's hub must also do, for sockets connected there: deliver a published event, or close the
+ * connections a credential or an account change ended. Several nodes share the work this way (server/cluster/relay.ts).
+ */
+export type HubBroadcast =
+  | { kind: 'publish'; type: ClientEventType; data: unknown; to: { users?: string[]; managers?: boolean } }
+  | {
+      kind: 'disconnect';
+      userId: string;
+      scope: 'user' | 'credential' | 'sessions';
+      key?: string;
+      code: number;
+      reason: string;
+    };
+
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Close code for a connection whose credential or account changed: the web client checks who it is and signs in again. */
 export const CREDENTIAL_ENDED = 4001;
@@ -44,6 +59,10 @@ export function createRealtimeHub(clock: Clock) {
   const managers = new Set<Connection>();
   const presenceListeners: PresenceListener[] = [];
   const publishListeners: PublishListener[] = [];
+  const broadcastListeners: ((broadcast: HubBroadcast) => void)[] = [];
+  const localPresenceListeners: (() => void)[] = [];
+  /** Users connected to other nodes, by node: presence is the union of every node's. */
+  const remote = new Map<string, Set<string>>();
   let closed = false;
   let delivered = 0;
   let droppedSlow = 0;
@@ -66,8 +85,45 @@ export function createRealtimeHub(clock: Clock) {
     managers.delete(connection);
     if (set.size === 0) {
       byUser.delete(connection.userId);
-      for (const listener of presenceListeners) listener(connection.userId, false);
+      for (const listener of localPresenceListeners) listener();
+      if (!onOtherNode(connection.userId)) for (const listener of presenceListeners) listener(connection.userId, false);
     }
+  }
+
+  function onOtherNode(userId: string): boolean {
+    for (const users of remote.values()) if (users.has(userId)) return true;
+    return false;
+  }
+
+  function deliver(type: ClientEventType, data: unknown, to: { users?: Iterable<string>; managers?: boolean }) {
+    const payload = serialize(type, data as ClientEventMap[typeof type]);
+    const sent = new Set<Connection>();
+    for (const userId of to.users ?? []) {
+      for (const connection of byUser.get(userId) ?? []) {
+        sent.add(connection);
+        write(connection, payload);
+      }
+    }
+    if (to.managers !== false) {
+      for (const connection of managers) if (!sent.has(connection)) write(connection, payload);
+    }
+  }
+
+  function disconnect(broadcast: Extract<HubBroadcast, { kind: 'disconnect' }>) {
+    const { userId, key, code, reason } = broadcast;
+    if (broadcast.scope === 'user') closeWhere(userId, () => true, code, reason);
+    else if (broadcast.scope === 'credential') closeWhere(userId, (c) => c.credential?.key === key, code, reason);
+    else
+      closeWhere(
+        userId,
+        (c) => c.credential?.key.startsWith('session:') === true && c.credential.key !== key,
+        code,
+        reason,
+      );
+  }
+
+  function broadcast(message: HubBroadcast) {
+    for (const listener of broadcastListeners) listener(message);
   }
 
   function closeWhere(userId: string, ends: (connection: Connection) => boolean, code: number, reason: string) {
@@ -91,7 +147,8 @@ export function createRealtimeHub(clock: Clock) {
       if (!set) byUser.set(userId, (set = new Set()));
       set.add(connection);
       if (role === 'manager' || role === 'admin') managers.add(connection);
-      if (first) for (const listener of presenceListeners) listener(userId, true);
+      if (first) for (const listener of localPresenceListeners) listener();
+      if (first && !onOtherNode(userId)) for (const listener of presenceListeners) listener(userId, true);
       return () => remove(connection);
     },
     onPresence(listener: PresenceListener) {
@@ -100,11 +157,44 @@ export function createRealtimeHub(clock: Clock) {
     onPublish(listener: PublishListener) {
       publishListeners.push(listener);
     },
+    /** Connected here or on another node. */
     isOnline(userId: string) {
-      return byUser.has(userId);
+      return byUser.has(userId) || onOtherNode(userId);
     },
     onlineUserIds() {
+      const ids = new Set(byUser.keys());
+      for (const users of remote.values()) for (const id of users) ids.add(id);
+      return [...ids];
+    },
+    /** Users with a connection to this node. */
+    localUserIds() {
       return [...byUser.keys()];
+    },
+    /** The users connected to this node changed (one came or went): the cluster relay tells the other nodes. */
+    onLocalPresence(listener: () => void) {
+      localPresenceListeners.push(listener);
+    },
+    /** What other nodes must do as well: the cluster relay sends it on. */
+    onBroadcast(listener: (broadcast: HubBroadcast) => void) {
+      broadcastListeners.push(listener);
+    },
+    /** Another node's broadcast, done here for this node's sockets. Nothing is told again: its node told everyone. */
+    apply(message: HubBroadcast) {
+      if (closed) return;
+      if (message.kind === 'publish') deliver(message.type, message.data, message.to);
+      else disconnect(message);
+    },
+    /**
+     * Who is connected to another node, as that node last said (null: the node is gone). Presence listeners hear of
+     * each user whose presence anywhere changed.
+     */
+    setRemotePresence(nodeId: string, userIds: Iterable<string> | null) {
+      const before = new Set(this.onlineUserIds());
+      if (userIds === null) remote.delete(nodeId);
+      else remote.set(nodeId, new Set(userIds));
+      const after = new Set(this.onlineUserIds());
+      for (const id of after) if (!before.has(id)) for (const listener of presenceListeners) listener(id, true);
+      for (const id of before) if (!after.has(id)) for (const listener of presenceListeners) listener(id, false);
     },
     /** Send to the given users, and to every manager unless `managers: false`. Each socket gets one copy. */
     publish<T extends ClientEventType>(
@@ -112,35 +202,28 @@ export function createRealtimeHub(clock: Clock) {
       data: ClientEventMap[T],
       to: { users?: Iterable<string>; managers?: boolean } = {},
     ) {
-      const payload = serialize(type, data);
-      const sent = new Set<Connection>();
-      for (const userId of to.users ?? []) {
-        for (const connection of byUser.get(userId) ?? []) {
-          sent.add(connection);
-          write(connection, payload);
-        }
-      }
-      if (to.managers !== false) {
-        for (const connection of managers) if (!sent.has(connection)) write(connection, payload);
-      }
+      deliver(type, data, to);
       for (const listener of publishListeners) listener(type, data, to);
+      if (broadcastListeners.length > 0)
+        broadcast({ kind: 'publish', type, data, to: { users: [...(to.users ?? [])], managers: to.managers } });
     },
     /** Closes a user's live connections (their account changed); a client still allowed in reconnects as who it is now. */
     disconnectUser(userId: string, code: number, reason: string) {
-      closeWhere(userId, () => true, code, reason);
+      const message = { kind: 'disconnect', userId, scope: 'user', code, reason } as const;
+      disconnect(message);
+      broadcast(message);
     },
     /** Closes a user's connections that one credential opened (a session signed out, a token revoked). */
     disconnectCredential(userId: string, key: string, code: number, reason: string) {
-      closeWhere(userId, (c) => c.credential?.key === key, code, reason);
+      const message = { kind: 'disconnect', userId, scope: 'credential', key, code, reason } as const;
+      disconnect(message);
+      broadcast(message);
     },
     /** Closes a user's connections opened by any of their sessions but `except` (the one that changed the password). */
     disconnectSessions(userId: string, except: string | undefined, code: number, reason: string) {
-      closeWhere(
-        userId,
-        (c) => c.credential?.key.startsWith('session:') === true && c.credential.key !== except,
-        code,
-        reason,
-      );
+      const message = { kind: 'disconnect', userId, scope: 'sessions', key: except, code, reason } as const;
+      disconnect(message);
+      broadcast(message);
     },
     /** Closes every connection whose credential has expired; returns how many. */
     closeExpired(): number {
@@ -165,6 +248,14 @@ export function createRealtimeHub(clock: Clock) {
         delivered,
         droppedSlow,
       };
+    },
+    /** Closes every connection but stays open for new ones: the browsers reconnect and fetch what they missed. */
+    closeConnections(code: number, reason: string) {
+      for (const set of [...byUser.values()])
+        for (const connection of [...set]) {
+          remove(connection);
+          connection.socket.close(code, reason);
+        }
     },
     closeAll() {
       closed = true;

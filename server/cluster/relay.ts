@@ -1,0 +1,166 @@
+// Messages between the nodes of one cluster, over PostgreSQL's LISTEN/NOTIFY: no broker to run beside the database.
+// A message that does not fit a notification's payload is written to cluster_messages and the notification carries
+// its id. Each node sends its messages one after another and handles those it receives one after another, so a
+// node's messages arrive in the order it sent them.
+//
+// A notification sent while a node's listening connection is down is lost to that node: when it connects again it
+// is told to resync (`onResync`), as a browser is after its socket drops.
+import { lt, sql } from 'drizzle-orm';
+import pg from 'pg';
+import type { PgDb } from '../../db/pg/client.js';
+import { clusterMessages } from '../../db/pg/schema.js';
+import type { HubBroadcast } from '../services/realtime-hub.js';
+
+const CHANNEL = 'helpforce_cluster';
+/** PostgreSQL refuses a payload of 8,000 bytes or more; the envelope's own fields need a little room. */
+const MAX_INLINE_BYTES = 7_800;
+const KEEP_LARGE_MS = 60_000;
+
+export type ClusterMessage =
+  | { kind: 'hub'; broadcast: HubBroadcast }
+  /** Every user with a connection to the sending node, sent on each change and every few seconds as a heartbeat. */
+  | { kind: 'presence'; users: string[] }
+  /** The sending node is shutting down: its users are no longer connected through it. */
+  | { kind: 'bye' };
+
+type Envelope = { node: string; message?: ClusterMessage; ref?: number };
+
+interface Log {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface Relay {
+  send(message: ClusterMessage): void;
+  onMessage(handler: (node: string, message: ClusterMessage) => void | Promise<void>): void;
+  /** The listening connection came back after a break: messages may have been missed. */
+  onResync(handler: () => void | Promise<void>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Sent, received and large-message counts, for /health and the bench. */
+  stats(): { sent: number; received: number; large: number; reconnects: number };
+}
+
+export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; nodeId: string; log: Log }): Relay {
+  const handlers: ((node: string, message: ClusterMessage) => void | Promise<void>)[] = [];
+  const resyncHandlers: (() => void | Promise<void>)[] = [];
+  let listener: pg.Client | null = null;
+  let stopped = false;
+  let sending: Promise<void> = Promise.resolve();
+  let receiving: Promise<void> = Promise.resolve();
+  let reconnect: NodeJS.Timeout | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  const counts = { sent: 0, received: 0, large: 0, reconnects: 0 };
+
+  async function transmit(message: ClusterMessage): Promise<void> {
+    let payload = JSON.stringify({ node: nodeId, message } satisfies Envelope);
+    if (Buffer.byteLength(payload) > MAX_INLINE_BYTES) {
+      const [row] = await db
+        .insert(clusterMessages)
+        .values({ body: message, createdAt: Date.now() })
+        .returning({ id: clusterMessages.id });
+      if (!row) throw new Error('the large message was not stored');
+      payload = JSON.stringify({ node: nodeId, ref: row.id } satisfies Envelope);
+      counts.large++;
+    }
+    await db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
+    counts.sent++;
+  }
+
+  async function receive(raw: string | undefined): Promise<void> {
+    if (!raw) return;
+    const envelope = JSON.parse(raw) as Envelope;
+    if (envelope.node === nodeId) return;
+    let message = envelope.message;
+    if (envelope.ref !== undefined) {
+      const rows = await db
+        .select({ body: clusterMessages.body })
+        .from(clusterMessages)
+        .where(sql`${clusterMessages.id} = ${envelope.ref}`);
+      message = rows[0]?.body as ClusterMessage | undefined;
+      if (!message) throw new Error(`cluster message ${envelope.ref} is gone`);
+    }
+    if (!message) return;
+    counts.received++;
+    for (const handler of handlers) await handler(envelope.node, message);
+  }
+
+  async function listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: url, application_name: `helpforce ${nodeId} relay` });
+    client.on('notification', (notification) => {
+      receiving = receiving
+        .then(() => receive(notification.payload))
+        .catch((error: unknown) => log.error({ err: error }, 'a message from another node could not be handled'));
+    });
+    client.on('error', (error) => {
+      log.warn({ err: error }, 'the cluster relay lost its connection; reconnecting');
+      if (listener === client) {
+        listener = null;
+        void client.end().catch(() => undefined);
+        scheduleReconnect();
+      }
+    });
+    await client.connect();
+    await client.query(`listen ${CHANNEL}`);
+    listener = client;
+  }
+
+  function scheduleReconnect() {
+    if (stopped) return;
+    clearTimeout(reconnect);
+    reconnect = setTimeout(() => {
+      listen().then(
+        async () => {
+          counts.reconnects++;
+          for (const handler of resyncHandlers) await handler();
+        },
+        (error: unknown) => {
+          log.warn({ err: error }, 'the cluster relay could not reconnect; trying again');
+          scheduleReconnect();
+        },
+      );
+    }, 500);
+    reconnect.unref();
+  }
+
+  return {
+    send(message) {
+      if (stopped) return;
+      sending = sending
+        .then(() => transmit(message))
+        .catch((error: unknown) =>
+          log.error({ err: error, kind: message.kind }, 'a message to the other nodes failed'),
+        );
+    },
+    onMessage(handler) {
+      handlers.push(handler);
+    },
+    onResync(handler) {
+      resyncHandlers.push(handler);
+    },
+    async start() {
+      await listen();
+      sweep = setInterval(() => {
+        db.delete(clusterMessages)
+          .where(lt(clusterMessages.createdAt, Date.now() - KEEP_LARGE_MS))
+          .then(
+            () => undefined,
+            (error: unknown) => log.warn({ err: error }, 'clearing old cluster messages failed'),
+          );
+      }, KEEP_LARGE_MS / 2);
+      sweep.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(reconnect);
+      clearInterval(sweep);
+      await sending;
+      const client = listener;
+      listener = null;
+      await client?.end().catch(() => undefined);
+      await receiving;
+    },
+    stats: () => ({ ...counts }),
+  };
+}
