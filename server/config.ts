@@ -16,6 +16,8 @@ export const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  /** With several nodes: how long a post or push another node has out is left to it before it counts as abandoned. */
+  SENDING_LEASE_S: z.coerce.number().min(1).max(3600).default(120),
   /** This node's name in /health and the logs; the host name and process id when unset. */
   NODE_ID: z
     .string()
@@ -146,6 +148,8 @@ export interface AppConfig {
   databasePoolSize?: number;
   /** This node's name; several nodes on one PostgreSQL database each need their own. */
   nodeId?: string;
+  /** PostgreSQL: how long a post or push another node took stays its own (it may be mid-send), in ms. */
+  sendingLeaseMs?: number;
   logLevel: string;
   /** Readable log lines instead of JSON (a person at a terminal); JSON for log collectors. */
   prettyLogs?: boolean;
@@ -200,6 +204,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
       'Invalid environment:\n  X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET must be set together',
     );
   }
+  if (e.DEMO === true && e.DATABASE_URL) {
+    throw new Error('Invalid environment:\n  DEMO: the demo runs on SQLite; unset DATABASE_URL or DEMO');
+  }
   if ((e.BLUESKY_IDENTIFIER === undefined) !== (e.BLUESKY_APP_PASSWORD === undefined)) {
     throw new Error('Invalid environment:\n  BLUESKY_IDENTIFIER and BLUESKY_APP_PASSWORD must be set together');
   }
@@ -237,12 +244,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
   return {
     port: e.PORT,
     host: e.HOST,
-    demo: { enabled: e.DEMO ?? !x, intervalMs: e.DEMO_INTERVAL_S * 1000 },
+    // The demo runs its stand-ins for X, Bluesky and Mastodon inside the one process, on a SQLite file of its own.
+    demo: { enabled: e.DEMO ?? (!x && !e.DATABASE_URL), intervalMs: e.DEMO_INTERVAL_S * 1000 },
     app: {
       databasePath: e.DATABASE_PATH,
       databaseUrl: e.DATABASE_URL,
       databasePoolSize: e.DATABASE_POOL_SIZE,
       nodeId: e.NODE_ID,
+      sendingLeaseMs: e.SENDING_LEASE_S * 1000,
       logLevel: e.LOG_LEVEL,
       prettyLogs: e.LOG_FORMAT === undefined ? undefined : e.LOG_FORMAT === 'pretty',
       secureCookies: e.SECURE_COOKIES ?? false,

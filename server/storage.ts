@@ -41,11 +41,15 @@ export async function closeStorage(storage: Storage): Promise<void> {
 }
 
 /** The repositories over the storage, and units of work that publish their events on `bus`. */
-export function repositoriesOf(storage: Storage, bus: EventBus): { repositories: Repositories; uow: UnitOfWork } {
+export function repositoriesOf(
+  storage: Storage,
+  bus: EventBus,
+  options: { sendingLeaseMs?: number } = {},
+): { repositories: Repositories; uow: UnitOfWork } {
   if (storage.engine === 'sqlite') {
     const repositories = createRepositories(storage.db);
     return { repositories, uow: createUnitOfWork(storage.db, repositories, bus) };
   }
-  const repositories = createPgRepositories(storage.connection.db);
+  const repositories = createPgRepositories(storage.connection.db, options);
   return { repositories, uow: createPgUnitOfWork(storage.connection, repositories, bus) };
 }

@@ -2,6 +2,7 @@
 // (./leadership.ts), and the relay that carries its sockets' share of the realtime traffic and presence to the
 // others (./relay.ts). On SQLite there is one node: it always leads and has no one to tell.
 import { hostname } from 'node:os';
+import type { EventBus } from '../events/unit-of-work.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
 import type { Storage } from '../storage.js';
 import { advisoryLeadership, type Leadership, soleLeadership } from './leadership.js';
@@ -18,12 +19,27 @@ interface Log {
   error(details: object, message: string): void;
 }
 
+/** What a node shares with the others, and what it does with theirs. */
+export interface ClusterParts {
+  hub: RealtimeHub;
+  /** This node's committed changes, sent on to the others. */
+  events: EventBus;
+  /** Where the others' changes are published here, to the listeners that keep memory in step. */
+  followers: EventBus;
+  refreshExpert(userId: string): Promise<void>;
+  reload(what: 'tags' | 'settings'): Promise<void>;
+}
+
 export interface Cluster {
   nodeId: string;
   leadership: Leadership;
   relay: Relay | null;
-  /** Carries the hub's broadcasts and presence to the other nodes, and theirs to it. */
-  connect(hub: RealtimeHub): void;
+  /** Carries the hub's broadcasts, presence and this node's changes to the other nodes, and theirs to it. */
+  connect(parts: ClusterParts): void;
+  /** Tells the other nodes an expert changed (a no-op alone). */
+  expertChanged(userId: string): void;
+  /** Tells the other nodes the tags or settings changed (a no-op alone). */
+  reloadElsewhere(what: 'tags' | 'settings'): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -46,6 +62,8 @@ export function createCluster(
       leadership: soleLeadership(nodeId),
       relay: null,
       connect() {},
+      expertChanged() {},
+      reloadElsewhere() {},
       async start() {},
       async stop() {},
     };
@@ -67,8 +85,15 @@ export function createCluster(
     nodeId,
     leadership,
     relay,
-    connect(connected) {
+    expertChanged(userId) {
+      relay.send({ kind: 'expert', userId });
+    },
+    reloadElsewhere(what) {
+      relay.send({ kind: 'reload', what });
+    },
+    connect({ hub: connected, events, followers, refreshExpert, reload }) {
       hub = connected;
+      events.subscribe((event) => relay.send({ kind: 'event', event }));
       connected.onBroadcast((broadcast) => relay.send({ kind: 'hub', broadcast }));
       // Several sockets opening in one turn are one message.
       connected.onLocalPresence(() => {
@@ -78,18 +103,33 @@ export function createCluster(
       });
       relay.onMessage((node, message) => {
         lastHeard.set(node, Date.now());
-        if (message.kind === 'hub') connected.apply(message.broadcast);
-        else if (message.kind === 'presence') connected.setRemotePresence(node, message.users);
-        else {
-          lastHeard.delete(node);
-          connected.setRemotePresence(node, null);
+        switch (message.kind) {
+          case 'hub':
+            connected.apply(message.broadcast);
+            return;
+          case 'presence':
+            connected.setRemotePresence(node, message.users);
+            return;
+          case 'bye':
+            lastHeard.delete(node);
+            connected.setRemotePresence(node, null);
+            return;
+          case 'event':
+            followers.publish([message.event]);
+            return;
+          case 'expert':
+            return refreshExpert(message.userId);
+          case 'reload':
+            return reload(message.what);
         }
       });
-      // Whatever was missed while the relay was down, the browsers here fetch again, and the others hear who is here.
-      relay.onResync(() => {
+      // Whatever was missed while the relay was down, the browsers here fetch again, the tags and settings are read
+      // again, and the others hear who is here. (Experts changed meanwhile are read again at their next change.)
+      relay.onResync(async () => {
         log.warn({ nodeId }, 'the cluster relay reconnected: browsers here resync');
         connected.closeConnections(RESYNC, 'reconnect and resync');
         sendPresence();
+        await Promise.all([reload('tags'), reload('settings')]);
       });
     },
     async start() {

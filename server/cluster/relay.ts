@@ -9,6 +9,7 @@ import { lt, sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { PgDb } from '../../db/pg/client.js';
 import { clusterMessages } from '../../db/pg/schema.js';
+import type { DomainEvent } from '../events/domain-events.js';
 import type { HubBroadcast } from '../services/realtime-hub.js';
 
 const CHANNEL = 'helpforce_cluster';
@@ -21,7 +22,13 @@ export type ClusterMessage =
   /** Every user with a connection to the sending node, sent on each change and every few seconds as a heartbeat. */
   | { kind: 'presence'; users: string[] }
   /** The sending node is shutting down: its users are no longer connected through it. */
-  | { kind: 'bye' };
+  | { kind: 'bye' }
+  /** A change committed there, for what each node holds in memory (the routing model, the similar-answers index). */
+  | { kind: 'event'; event: DomainEvent }
+  /** An expert's routing state (profile, load, devices) changed there: read it again. */
+  | { kind: 'expert'; userId: string }
+  /** The tags or the settings changed there: read them again. */
+  | { kind: 'reload'; what: 'tags' | 'settings' };
 
 type Envelope = { node: string; message?: ClusterMessage; ref?: number };
 

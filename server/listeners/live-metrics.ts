@@ -9,7 +9,7 @@ const REFRESH_MS = 5000;
 
 interface Deps {
   hub: RealtimeHub;
-  events: EventBus;
+  events: Pick<EventBus, 'subscribe'>;
   live: () => Promise<ClientEventMap['metrics.tick']>;
   now?: () => number;
 }

@@ -60,7 +60,7 @@ export function createServices(
   // Use cases write through units of work; what follows a change (live messages, routing, indexing, posting) is
   // done by the listeners subscribed below, after the change has committed.
   const events = createEventBus(log.child({ component: 'events' }));
-  const { repositories, uow } = repositoriesOf(storage, events);
+  const { repositories, uow } = repositoriesOf(storage, events, { sendingLeaseMs: config.sendingLeaseMs });
   /** Services read through `data`; they write only inside `uow.run`, whose unit holds every repository's writes. */
   const data = readSides(repositories);
   // Every service learns through the model's router, so what it learns while the history replays is queued.
@@ -74,16 +74,25 @@ export function createServices(
   );
   const router = routingModel.router;
   const hub = createRealtimeHub(clock);
-  cluster.connect(hub);
   const presenters = createPresenters(data);
   const pushTransport = createTransport(config.push);
   const settings = createSettingsService(
     { data, uow },
-    { checkWebhookUrl: (url) => pushTransport.checkForm(url, 'webhook') },
+    {
+      checkWebhookUrl: (url) => pushTransport.checkForm(url, 'webhook'),
+      onChange: () => cluster.reloadElsewhere('settings'),
+    },
   );
-  const tags = createTagService({ data, uow, clock });
+  const tags = createTagService({ data, uow, clock, onChange: () => cluster.reloadElsewhere('tags') });
   const auth = createAuthService({ data, uow, clock, connections: hub });
-  const experts = createExpertService({ data, uow, clock, router, hub });
+  const experts = createExpertService({
+    data,
+    uow,
+    clock,
+    router,
+    hub,
+    announce: (userId) => cluster.expertChanged(userId),
+  });
   const dispatcher = createDispatcher({ data, clock, router, uow, config: config.routing });
   const questions = createQuestionService({ data, clock, uow, presenters, tags, experts, dispatcher });
   const spam = createSpamService(data.spamExamples);
@@ -123,21 +132,27 @@ export function createServices(
     lengthRule: channelAdapters.lengthRule,
   });
   events.subscribe(createRealtimeListener(hub, presenters));
-  events.subscribe(createSpamListener(spam));
-  events.subscribe(
+  // Changes committed on other nodes (server/cluster/) reach the listeners that keep this node's memory in step: the
+  // routing model, the similar-answers index, the spam examples. Their sockets, posts and pushes were seen to there.
+  const followers = createEventBus(log.child({ component: 'events', from: 'other nodes' }));
+  const routingListener = (refreshExpert: (expertId: string) => Promise<void>) =>
     createRoutingListener({
       clock,
       router,
       presenters,
-      refreshExpert: (expertId) => experts.refresh(expertId),
+      refreshExpert,
       indexAnswer: (reply) =>
         void answers
           .indexReply(reply)
           .catch((err: unknown) => log.error({ err }, 'indexing an approved answer failed')),
       wakeOutbox: () => void outbox.run(),
       log: log.child({ component: 'routing' }),
-    }),
-  );
+    });
+  events.subscribe(createSpamListener(spam));
+  events.subscribe(routingListener((expertId) => experts.refresh(expertId)));
+  followers.subscribe(createSpamListener(spam));
+  // The node where the change was made reads the expert again and says so (experts.refresh announces it).
+  followers.subscribe(routingListener(async () => undefined));
   const metrics = createMetricsService({ data, clock });
   const sentimentMetrics = createSentimentMetrics({ data, clock });
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
@@ -210,7 +225,23 @@ export function createServices(
    * and reachable at all (app or push). A manager watching the dashboard is not one, nor is an expert set to Away.
    */
   const expertPresence = () => router.presence();
-  const liveMetrics = createLiveMetrics({ hub, events, live: () => metrics.live(expertPresence()) });
+  const liveMetrics = createLiveMetrics({
+    hub,
+    events: {
+      subscribe(listener) {
+        events.subscribe(listener);
+        followers.subscribe(listener);
+      },
+    },
+    live: () => metrics.live(expertPresence()),
+  });
+  cluster.connect({
+    hub,
+    events,
+    followers,
+    refreshExpert: (userId) => experts.refreshHere(userId),
+    reload: (what) => (what === 'tags' ? tags.load() : settings.load()),
+  });
   return {
     storage,
     cluster,
@@ -352,6 +383,10 @@ export default fp<ServiceOptions>(
       );
       timers.push(every(1000, 'outbox run', () => services.outbox.run()));
       timers.push(every(1000, 'push sender', () => services.push.sender.tick()));
+      // With several nodes a push left out by a node that died is found by its lease, by whichever node looks next.
+      // (The outbox looks at the start of every run.)
+      if (services.storage.engine === 'postgres')
+        timers.push(every(30_000, 'abandoned pushes', () => services.push.sender.recover()));
       timers.push(every(1000, 'metrics tick', () => services.liveMetrics.tick()));
       for (const timer of timers) timer.unref();
       void services.outbox.run();

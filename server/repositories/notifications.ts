@@ -197,8 +197,11 @@ export function createNotificationRepository(db: Db) {
         set(id, { state: 'pending', nextAttemptAt: at, lastError: error });
       },
 
-      /** At start: rows a crash left 'sending' wait to go again. Returns how many. */
-      async requeueSending(): Promise<number> {
+      /**
+       * At start: rows a crash left 'sending' wait to go again. Returns how many. (One SQLite node: any row still
+       * 'sending' at start was abandoned, whenever it was taken; `now` matters where other nodes send too.)
+       */
+      async requeueSending(_now: number): Promise<number> {
         return db
           .update(notificationDeliveries)
           .set({ state: 'pending' })

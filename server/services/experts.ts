@@ -76,12 +76,15 @@ export function createExpertService({
   clock,
   router,
   hub,
+  announce = () => undefined,
 }: {
   data: Pick<ReadRepositories, 'experts'>;
   uow: UnitOfWork;
   clock: Clock;
   router: Router;
   hub: RealtimeHub;
+  /** An expert's routing state changed here: other nodes read it again (server/cluster/). */
+  announce?: (userId: string) => void;
 }) {
   const experts = data.experts;
 
@@ -134,6 +137,11 @@ export function createExpertService({
   // expert when a claim or release commits, and the caller may offer the next question at once): one read, so the
   // refresh waits on as little as it can.
   async function syncExpert(userId: string): Promise<void> {
+    await readIntoRouter(userId);
+    announce(userId);
+  }
+
+  async function readIntoRouter(userId: string): Promise<void> {
     const state = await experts.routingState(userId);
     // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
     if (!state?.active) {
@@ -263,6 +271,8 @@ export function createExpertService({
 
     /** Re-read one expert's load and record into the router after a claim, release, submit or review. */
     refresh: syncExpert,
+    /** The same, because another node said the expert changed: nobody else needs telling. */
+    refreshHere: readIntoRouter,
 
     async setOnline(userId: string, online: boolean): Promise<void> {
       // The router first, before any read: it holds only experts with a profile, and a wave started right after a
@@ -281,6 +291,7 @@ export function createExpertService({
     async pushChanged(userId: string): Promise<void> {
       const pushable = (await experts.withPushDevices([userId])).length > 0;
       router.setPushable(userId, pushable);
+      announce(userId);
       const row = await experts.profile(userId);
       if (row)
         hub.publish('expert.presence', {

@@ -306,7 +306,7 @@ export function createPushSender({
     },
     /** At start, before the first wake: rows a crash left 'sending' go out again. */
     recover(): Promise<number> {
-      return uow.run((unit) => unit.notifications.requeueSending());
+      return uow.run((unit) => unit.notifications.requeueSending(clock.now()));
     },
     /** The timer's work: send what became due, and now and then forget what was settled long ago. */
     async tick(): Promise<void> {

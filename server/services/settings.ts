@@ -26,13 +26,18 @@ export interface SettingsDeps {
 export interface SettingsOptions {
   /** Why a chat webhook address may not be used (address-policy), or null; checked again on every send. */
   checkWebhookUrl?: (url: string) => string | null;
+  /** The settings changed here: other nodes read them again (server/cluster/). */
+  onChange?: () => void;
 }
 
 /**
  * Product settings an admin can change at run time, stored as one JSON row each and held in memory: every reply and
  * alert reads them, and reads them at once. They are read at start (`load`) and kept after each change.
  */
-export function createSettingsService({ data, uow }: SettingsDeps, { checkWebhookUrl }: SettingsOptions = {}) {
+export function createSettingsService(
+  { data, uow }: SettingsDeps,
+  { checkWebhookUrl, onChange }: SettingsOptions = {},
+) {
   let current: Settings = SettingsSchema.parse(DEFAULTS);
   // Units commit one after another; a change's settings replace the ones held only if no later change's already have.
   let generation = 0;
@@ -72,6 +77,7 @@ export function createSettingsService({ data, uow }: SettingsDeps, { checkWebhoo
         current = next;
         heldGeneration = at;
       }
+      onChange?.();
       return next;
     },
   };

@@ -33,9 +33,11 @@ interface Deps {
   data: Pick<ReadRepositories, 'tags'>;
   uow: UnitOfWork;
   clock: Clock;
+  /** The tags changed here: other nodes read them again (server/cluster/). */
+  onChange?: () => void;
 }
 
-export function createTagService({ data, uow, clock }: Deps) {
+export function createTagService({ data, uow, clock, onChange }: Deps) {
   // Tags change rarely and every ingest classifies against them, so the list, its rules and its slugs are held in
   // memory, read at start (`load`) and derived again after each change: what ingest and replies ask of them is
   // answered at once, without waiting on the database. The rules array keeps its identity until a change, which lets
@@ -55,6 +57,7 @@ export function createTagService({ data, uow, clock }: Deps) {
       cache = derive(rows);
       cachedGeneration = at;
     }
+    onChange?.();
     return value;
   }
 

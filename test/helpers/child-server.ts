@@ -35,6 +35,8 @@ export function freePort(): Promise<number> {
 
 export interface ChildServerOptions {
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file (which must then never be created). */
+  databaseUrl?: string;
   fakeX: FakeX;
   /** Extra or overriding environment variables (WAVE_SECONDS, OFFER_K, …). */
   env?: Record<string, string>;
@@ -51,6 +53,7 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
     PORT: String(port),
     HOST: '127.0.0.1',
     DATABASE_PATH: options.databasePath,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     DEMO: 'false',
     LOG_LEVEL: 'warn',
     ADMIN_EMAIL: CHILD_ADMIN.email,

@@ -35,7 +35,8 @@ import { createSpamExampleRepository } from './spam-examples.js';
 import { createTagRepository } from './tags.js';
 import { createUserRepository } from './users.js';
 
-export function createPgRepositories(db: PgDb): Repositories {
+/** `sendingLeaseMs`: how long a post or push another node has out stays theirs (./outbox.ts). */
+export function createPgRepositories(db: PgDb, options: { sendingLeaseMs?: number } = {}): Repositories {
   return {
     answers: createAnswerRepository(db),
     apiTokens: createApiTokenRepository(db),
@@ -50,9 +51,9 @@ export function createPgRepositories(db: PgDb): Repositories {
     metrics: createMetricsRepository(db),
     names: createNameRepository(db),
     notes: createNoteRepository(db),
-    notifications: createNotificationRepository(db),
+    notifications: createNotificationRepository(db, options),
     offers: createOfferRepository(db),
-    outbox: createOutboxRepository(db),
+    outbox: createOutboxRepository(db, options),
     pushSubscriptions: createPushSubscriptionRepository(db),
     questions: createQuestionRepository(db),
     questionTags: createQuestionTagRepository(db),

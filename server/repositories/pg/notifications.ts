@@ -14,7 +14,12 @@ import type { NewNotification, createNotificationRepository as sqliteNotificatio
 /** Rows per INSERT: PostgreSQL takes at most 65535 parameters in one statement, and a row has 15 columns. */
 const INSERT_CHUNK = 1000;
 
-export function createNotificationRepository(db: PgDb): ReturnType<typeof sqliteNotifications> {
+import { SENDING_LEASE_MS } from './outbox.js';
+
+export function createNotificationRepository(
+  db: PgDb,
+  { sendingLeaseMs = SENDING_LEASE_MS }: { sendingLeaseMs?: number } = {},
+): ReturnType<typeof sqliteNotifications> {
   const set = async (id: string, values: Partial<NotificationDeliveryRow>) => {
     await db.update(notificationDeliveries).set(values).where(eq(notificationDeliveries.id, id));
   };
@@ -169,7 +174,12 @@ export function createNotificationRepository(db: PgDb): ReturnType<typeof sqlite
         const first = db.select({ id: due.id }).from(due).where(notExists(behind));
         const taken = await db
           .update(notificationDeliveries)
-          .set({ state: 'sending', attempts: sql`${notificationDeliveries.attempts} + 1` })
+          // While it is out, next_attempt_at is when it counts as abandoned (see requeueSending).
+          .set({
+            state: 'sending',
+            attempts: sql`${notificationDeliveries.attempts} + 1`,
+            nextAttemptAt: now + sendingLeaseMs,
+          })
           // any(array(…)) runs the choice once; in `id in (…)` PostgreSQL may join to it and run it again for every
           // row of the table, each run taking `limit` more rows.
           .where(sql`${notificationDeliveries.id} = any(array(${first}))`)
@@ -194,13 +204,12 @@ export function createNotificationRepository(db: PgDb): ReturnType<typeof sqlite
         await set(id, { state: 'pending', nextAttemptAt: at, lastError: error });
       },
 
-      // TODO(pg): on SQLite one server owns the table, so every row left 'sending' at its start was left by its own
-      // crash. With several nodes, a node starting requeues the rows another node has out, and those go twice.
-      async requeueSending() {
+      async requeueSending(now: number) {
+        // Other nodes send too: a push another node has out is theirs until its lease ends (its node died).
         const result = await db
           .update(notificationDeliveries)
-          .set({ state: 'pending' })
-          .where(eq(notificationDeliveries.state, 'sending'));
+          .set({ state: 'pending', nextAttemptAt: now })
+          .where(and(eq(notificationDeliveries.state, 'sending'), lte(notificationDeliveries.nextAttemptAt, now)));
         return result.rowCount ?? 0;
       },
 

@@ -4,7 +4,13 @@ import type { PgDb } from '../../../db/pg/client.js';
 import { outbox } from '../../../db/pg/schema.js';
 import type { createOutboxRepository as sqliteOutbox } from '../outbox.js';
 
-export function createOutboxRepository(db: PgDb): ReturnType<typeof sqliteOutbox> {
+/** Longer than any channel's post may take, timeouts and retries included (SENDING_LEASE_S). */
+export const SENDING_LEASE_MS = 120_000;
+
+export function createOutboxRepository(
+  db: PgDb,
+  { sendingLeaseMs = SENDING_LEASE_MS }: { sendingLeaseMs?: number } = {},
+): ReturnType<typeof sqliteOutbox> {
   return {
     read: {
       async failedFor(questionId: string) {
@@ -53,10 +59,13 @@ export function createOutboxRepository(db: PgDb): ReturnType<typeof sqliteOutbox
       },
 
       async requeueSending(now: number) {
+        // Other nodes share this outbox: an item another node is posting right now is theirs. It is abandoned only
+        // once it has been sending for longer than any post may take (its node died mid-post); its next attempt
+        // checks the channel first, so a post that did go out is not made twice.
         const result = await db
           .update(outbox)
           .set({ state: 'pending', nextAttemptAt: now, updatedAt: now })
-          .where(eq(outbox.state, 'sending'));
+          .where(and(eq(outbox.state, 'sending'), lte(outbox.updatedAt, now - sendingLeaseMs)));
         return result.rowCount ?? 0;
       },
 
