@@ -1,7 +1,6 @@
 // Internal notes and hand-offs: "@Name" calls a colleague in (they are pinged live and may open the question),
 // a hand-off passes the question on with a note, and nothing here is ever posted in public.
 import t, { type Test } from 'tap';
-import { outbox } from '../db/schema.js';
 import type { ClientEvent } from '../server/contracts/events.js';
 import { mentionCandidates, resolveMentions } from '../server/domain/mentions.js';
 import type { App } from '../server/app.js';
@@ -123,11 +122,17 @@ t.test('notes are never public', async (t) => {
   await as(app, jane).post(`/api/questions/${question.id}/notes`, {
     text: 'Customer sounds upset; check order 1234 SECRET-NOTE',
   });
-  t.equal(app.services.db.select().from(outbox).all().length, 0, 'a note puts nothing in the outbox');
+  // What the outbox sends is recorded as the thread's outgoing messages (server/services/outbox.ts).
+  const { data, outbox } = app.services;
+  const sent = async () => (await data.messages.ofQuestion(question.id)).filter((m) => m.direction === 'out');
+  t.same(await data.outbox.countsByState(), {}, 'a note puts nothing in the outbox');
+  await outbox.run();
+  t.same(await sent(), [], 'so nothing goes out');
   await answer(app, { manager, expert: jane }, { id: question.id }, 'Turn on HDMI-CEC.');
-  const posts = app.services.db.select().from(outbox).all();
+  const posts = await sent();
   t.equal(posts.length, 1, 'only the reply goes out');
-  t.notMatch(posts[0]!.text, /SECRET-NOTE/);
+  t.notMatch(posts[0]?.text, /SECRET-NOTE/);
+  t.same(await data.outbox.countsByState(), {}, 'and nothing else waits to');
   const detail = (await as(app, manager).get(`/api/questions/${question.id}`)).json().question;
   t.notMatch(JSON.stringify(detail.thread), /SECRET-NOTE/, 'and the public thread does not show it');
 });

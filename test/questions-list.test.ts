@@ -3,6 +3,7 @@
 import t, { type Test } from 'tap';
 import { as, buildTestApp, createUser, seedTags, type Session } from './helpers/app.js';
 import type { App } from '../server/app.js';
+import { type QuestionAction, transitions } from '../server/domain/lifecycle.js';
 
 type Page = { items: { id: string; status: string; tags: { slug: string }[] }[]; nextCursor: string | null };
 const STATUSES = [
@@ -23,7 +24,6 @@ async function mixedQueue(t: Test) {
   await seedTags(app);
   const manager = await createUser(app, 'manager');
   const texts = ['My tv has no sound over hdmi', 'Can I return this laptop?', 'Where is my order?'];
-  const setStatus = app.services.db.$client.prepare('update questions set status = ? where id = ?');
   for (let i = 0; i < 40; i++) {
     const created = await as(app, manager).post('/api/questions', {
       channel: 'email',
@@ -31,9 +31,26 @@ async function mixedQueue(t: Test) {
       text: texts[i % texts.length],
       author: { handle: `c${i}` },
     });
-    setStatus.run(STATUSES[(i * 7) % STATUSES.length], created.json().question.id);
+    await moveTo(app, created.json().question.id, STATUSES[(i * 7) % STATUSES.length] ?? 'new');
   }
   return { app, manager };
+}
+
+/** Walks the question to `status` along the lifecycle table's shortest path, through the repository's transitions. */
+async function moveTo(app: App, id: string, status: string) {
+  const question = await app.services.data.questions.byId(id);
+  if (!question) throw new Error(`no question ${id}`);
+  const paths = new Map<string, QuestionAction[]>([[question.status, []]]);
+  for (const [from, path] of paths)
+    for (const step of transitions())
+      if (step.from === from && !paths.has(step.to)) paths.set(step.to, [...path, step.action]);
+  const path = paths.get(status);
+  if (!path) throw new Error(`no way from ${question.status} to ${status}`);
+  await app.services.uow.run(async (unit) => {
+    for (const action of path)
+      if (!(await unit.questions.transitionOne(action, id, { updatedAt: question.updatedAt })))
+        throw new Error(`${action} did not apply to ${id}`);
+  });
 }
 
 async function pages(app: App, session: Session, query: string): Promise<Page[]> {

@@ -1,0 +1,3 @@
+// ../text-safety-api.test.ts again, on PostgreSQL: every app it builds gets a database of its own (test/helpers/postgres.ts).
+process.env.HELPFORCE_TEST_ENGINE = 'postgres';
+await import('../text-safety-api.test.js');
