@@ -52,9 +52,8 @@ t.test('a polling channel: cursor, last poll, a rate-limit wait and its own outb
   t.ok(polled?.lastPollAt, 'the last poll is shown');
   t.ok(polled?.cursor && polled.cursor !== '0', 'the cursor moved past the mention it took in');
 
-  const question = app.services.db.$client
-    .prepare("select id from questions where channel = 'mastodon' and external_id = ?")
-    .get(mention.id) as { id: string };
+  const question = await app.services.data.questions.byExternalId('mastodon', mention.id);
+  if (!question) throw new Error('the mention was not taken in as a question');
   await as(app, admin).post(`/api/questions/${question.id}/assign`, { expertId: expert.user.id });
   await as(app, expert).post(`/api/questions/${question.id}/replies`, { text: 'Unmute it.' });
   fake.injectFault({ method: 'POST', path: '/api/v1/statuses', status: 503, times: 1 });
