@@ -6,6 +6,7 @@ import { buildApp } from '../server/app.js';
 import { createManualClock } from '../server/domain/clock.js';
 import { TOKEN_USE_GRANULARITY_MS } from '../server/services/api-tokens.js';
 import { ADMIN, as, buildTestApp, createUser, login, testConfig } from './helpers/app.js';
+import { freshPostgresDatabase, testEngine } from './helpers/postgres.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -45,9 +46,11 @@ t.test('an admin creates, lists and revokes tokens; a revoked token is refused f
     ['forever', 'ingest bot'],
   );
   t.notOk(listed.body.includes(token) || listed.body.includes(forever.token), 'no secret is ever listed');
+  const stored = (await app.services.data.apiTokens.notRevoked()).map((row) => row.token);
+  t.equal(stored.length, 2, 'both are stored');
   t.notOk(
-    app.services.db.$client.prepare('select count(*) n from api_tokens where token_hash = ?').pluck().get(token),
-    'nor stored',
+    stored.some((row) => Object.values(row).includes(token)),
+    'but not their secrets',
   );
 
   for (const caller of [manager, bearer(token)]) {
@@ -98,33 +101,42 @@ t.test('an expired token is refused', async (t) => {
   t.equal((await me()).statusCode, 401, 'nor when read afresh');
 });
 
-t.test("a token's last use is recorded at most once a minute", async (t) => {
-  const clock = createManualClock();
-  const app = await buildTestApp(t, { clock });
-  const admin = await login(app, ADMIN.email, ADMIN.password);
-  const { token, apiToken } = (await as(app, admin).post('/api/tokens', { name: 'bot' })).json();
-  const writes = () => app.services.db.$client.prepare('select total_changes()').pluck().get() as number;
-  const lastUsed = async () =>
-    (await as(app, admin).get('/api/tokens')).json().items.find((i: { id: string }) => i.id === apiToken.id).lastUsedAt;
-  const use = () => app.inject({ method: 'GET', url: '/api/tags', headers: bearer(token) });
+t.test(
+  "a token's last use is recorded at most once a minute",
+  { skip: testEngine() === 'postgres' ? "SQLite only: it counts writes with SQLite's total_changes()" : false },
+  async (t) => {
+    const clock = createManualClock();
+    const app = await buildTestApp(t, { clock });
+    const admin = await login(app, ADMIN.email, ADMIN.password);
+    const { token, apiToken } = (await as(app, admin).post('/api/tokens', { name: 'bot' })).json();
+    const writes = () => app.services.db.$client.prepare('select total_changes()').pluck().get() as number;
+    const lastUsed = async () =>
+      (await as(app, admin).get('/api/tokens')).json().items.find((i: { id: string }) => i.id === apiToken.id)
+        .lastUsedAt;
+    const use = () => app.inject({ method: 'GET', url: '/api/tags', headers: bearer(token) });
 
-  await use();
-  const first = new Date(clock.now()).toISOString();
-  t.equal(await lastUsed(), first, 'the first use is written');
-  const before = writes();
-  for (let i = 0; i < 20; i++) {
-    clock.advance(2000);
     await use();
-  }
-  t.equal(writes(), before, 'twenty more uses within the minute write nothing');
-  t.equal(await lastUsed(), first);
-  clock.advance(TOKEN_USE_GRANULARITY_MS);
-  await use();
-  t.equal(await lastUsed(), new Date(clock.now()).toISOString(), 'a use a minute later is written');
-});
+    const first = new Date(clock.now()).toISOString();
+    t.equal(await lastUsed(), first, 'the first use is written');
+    const before = writes();
+    for (let i = 0; i < 20; i++) {
+      clock.advance(2000);
+      await use();
+    }
+    t.equal(writes(), before, 'twenty more uses within the minute write nothing');
+    t.equal(await lastUsed(), first);
+    clock.advance(TOKEN_USE_GRANULARITY_MS);
+    await use();
+    t.equal(await lastUsed(), new Date(clock.now()).toISOString(), 'a use a minute later is written');
+  },
+);
 
 t.test('each token may submit a limited number of questions a minute', async (t) => {
-  const app = await buildApp({ ...testConfig(t), ingestRateLimitPerMinute: 3 }, { logger: false, timers: false });
+  const databaseUrl = testEngine() === 'postgres' ? await freshPostgresDatabase(t) : undefined;
+  const app = await buildApp(
+    { ...testConfig(t, { databaseUrl }), ingestRateLimitPerMinute: 3 },
+    { logger: false, timers: false },
+  );
   t.teardown(() => app.close());
   await app.ready();
   const admin = await login(app, ADMIN.email, ADMIN.password);
@@ -146,7 +158,7 @@ t.test('each token may submit a limited number of questions a minute', async (t)
     Number(limited.headers['retry-after']) > 0 && Number(limited.headers['retry-after']) <= 60,
     'saying when to try again',
   );
-  t.equal(app.services.db.$client.prepare('select count(*) from questions').pluck().get(), 3, 'and stores nothing');
+  t.equal((await as(app, admin).get('/api/questions')).json().items.length, 3, 'and stores nothing');
   t.equal((await submit(second)).statusCode, 201, 'another token has its own budget');
   t.equal(
     (
