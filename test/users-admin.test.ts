@@ -54,11 +54,16 @@ t.test(
     stayingOnline();
     const solo = (await as(app, manager).post('/api/questions', tvQuestion('solo-1'))).json().question;
     stayingOnline = hub.connect(socket(), staying.user.id, 'expert');
-    const offersOf = (questionId: string) =>
-      app.services.db.$client
-        .prepare('select expert_id expertId, state from offers where question_id = ? order by created_at')
-        .all(questionId);
-    t.same(offersOf(solo.id), [{ expertId: leaving.user.id, state: 'open' }], 'one question is offered to them alone');
+    const { data } = app.services;
+    const offersOf = async (questionId: string) =>
+      (await data.offers.ofQuestion(questionId))
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map(({ expertId, state }) => ({ expertId, state }));
+    t.same(
+      await offersOf(solo.id),
+      [{ expertId: leaving.user.id, state: 'open' }],
+      'one question is offered to them alone',
+    );
     t.equal((await as(app, leaving).get('/api/me')).statusCode, 200, 'signed in (and kept for a few seconds)');
 
     const off = await as(app, admin).patch(`/api/users/${leaving.user.id}`, { active: false });
@@ -89,16 +94,14 @@ t.test(
       { status: 'offered', assigneeId: null },
       'so does the one in review',
     );
-    const withdrawn = app.services.db.$client
-      .prepare('select status, feedback from replies where id = ?')
-      .get(reply.id);
+    const withdrawn = await data.replies.byId(reply.id);
     t.match(
       withdrawn,
       { status: 'rejected', feedback: /deactivated/ },
       'whose reply is withdrawn rather than posted under their name',
     );
     t.same(
-      offersOf(solo.id),
+      await offersOf(solo.id),
       [
         { expertId: leaving.user.id, state: 'expired' },
         { expertId: staying.user.id, state: 'open' },
@@ -114,10 +117,9 @@ t.test(
     // Presence alone must not bring them back into routing (a simulated expert counts as connected, for one).
     hub.connect(socket(), leaving.user.id, 'expert');
     const next = (await as(app, manager).post('/api/questions', tvQuestion('after-1'))).json().question;
-    const offeredTo = () =>
-      app.services.db.$client.prepare('select expert_id from offers where question_id = ?').pluck().all(next.id);
-    t.notOk(offeredTo().includes(leaving.user.id), 'routing no longer offers them work');
-    t.ok(offeredTo().includes(staying.user.id));
+    const offeredTo = () => data.offers.offeredTo(next.id);
+    t.notOk((await offeredTo()).includes(leaving.user.id), 'routing no longer offers them work');
+    t.ok((await offeredTo()).includes(staying.user.id));
     const assign = await as(app, manager).post(`/api/questions/${next.id}/assign`, { expertId: leaving.user.id });
     t.equal(assign.statusCode, 422, 'nor can a manager assign it to them');
     const listed = (await as(app, admin).get('/api/users'))
@@ -131,14 +133,7 @@ t.test(
     t.equal((await as(app, again).get('/api/me')).statusCode, 200, 'reactivated, they sign in again');
     hub.connect(socket(), leaving.user.id, 'expert'); // their app reconnects (the change closed every connection)
     const later = (await as(app, manager).post('/api/questions', tvQuestion('later-1'))).json().question;
-    t.ok(
-      app.services.db.$client
-        .prepare('select expert_id from offers where question_id = ?')
-        .pluck()
-        .all(later.id)
-        .includes(leaving.user.id),
-      'and get offers again',
-    );
+    t.ok((await data.offers.offeredTo(later.id)).includes(leaving.user.id), 'and get offers again');
   },
 );
 
