@@ -7,6 +7,7 @@ import { QuestionStatusSchema } from '../server/contracts/api.js';
 import { LIFECYCLE, transitions } from '../server/domain/lifecycle.js';
 import type { DomainEvent } from '../server/events/domain-events.js';
 import { buildTestApp } from './helpers/app.js';
+import { testEngine } from './helpers/postgres.js';
 
 const statuses = QuestionStatusSchema.options as readonly string[];
 
@@ -147,6 +148,12 @@ t.test('a unit of work publishes its events after commit, and nothing when it ro
 
 t.test(
   'units run one at a time: one that waits holds the others back, and its rollback takes only its own writes',
+  {
+    skip:
+      testEngine() === 'postgres'
+        ? 'SQLite only: its units run one after another on one connection; PostgreSQL units run at once, each in its own transaction'
+        : false,
+  },
   async (t) => {
     const { app, id } = await withQuestion(t);
     const { uow, data } = app.services;
@@ -228,6 +235,10 @@ t.test("docs/architecture.md's lifecycle table is the one in domain/lifecycle.ts
 
 t.test(
   'a step started after SQLite rolled back the enclosing transaction fails instead of committing alone',
+  {
+    skip:
+      testEngine() === 'postgres' ? 'SQLite only: it sends ROLLBACK on the SQLite connection under the unit' : false,
+  },
   async (t) => {
     const { app, id } = await withQuestion(t);
     const { uow, data } = app.services;
