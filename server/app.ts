@@ -19,6 +19,7 @@ import { startCheckpointer } from '../db/checkpointer.js';
 import type { Db } from '../db/client.js';
 import { closeStorage, openStorage, type Storage } from './storage.js';
 import { createCluster } from './cluster/index.js';
+import { postgresRateLimitStore } from './cluster/rate-limit-store.js';
 import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
@@ -148,7 +149,11 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
       strictTransportSecurity: config.secureCookies,
     },
   });
-  await app.register(rateLimit, { global: false });
+  // Limits count in memory on one node; on PostgreSQL they count in the database, so they hold across nodes.
+  await app.register(rateLimit, {
+    global: false,
+    ...(storage.engine === 'postgres' ? { store: postgresRateLimitStore(storage.db) } : {}),
+  });
   await app.register(swagger, {
     openapi: { info: { title: 'Helpforce API', version: '1.0.0', description: 'Employee-expert answer network' } },
     transform: jsonSchemaTransform,

@@ -44,11 +44,17 @@ t.test('only the question repository writes a question status', async (t) => {
 });
 
 t.test('SQL lives in the repositories', async (t) => {
-  // The analytics thread opens its own read-only connection and reads through repositories; app.ts opens and closes
-  // the database; the composition root builds the repositories from it.
-  const owners = ['server/app.ts', 'server/plugins/services.ts', 'server/events/unit-of-work.ts'].map((f) =>
-    join(...f.split('/')),
-  );
+  // The analytics thread opens its own read-only connection and reads through repositories; app.ts and storage.ts
+  // open and close the database; the composition root builds the repositories from it. The cluster's plumbing owns
+  // its PostgreSQL-only tables (messages between nodes, request counts), which no use case reads.
+  const owners = [
+    'server/app.ts',
+    'server/storage.ts',
+    'server/plugins/services.ts',
+    'server/events/unit-of-work.ts',
+    'server/cluster/relay.ts',
+    'server/cluster/rate-limit-store.ts',
+  ].map((f) => join(...f.split('/')));
   const offenders: string[] = [];
   for (const file of sourceFiles('server')) {
     if (file.startsWith(join('server', 'repositories')) || owners.includes(file)) continue;

@@ -102,6 +102,18 @@ t.test('two nodes: one leader, offers cross nodes within a second, concurrent cl
   const loser = winner === ann ? boLive : annLive;
   await loser.next('question.claimed', (e) => e.data.question.id === questionId, 5000);
   t.pass("the loser's screen hears of the claim, from the other node");
+
+  // Ten login tries a minute per address and account, counted across the nodes a balancer spreads them over.
+  const attempt = (node: ChildServer) =>
+    fetch(`${node.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ann.account.email, password: 'not the password' }),
+    }).then((response) => response.status);
+  const statuses: number[] = [];
+  for (let i = 0; i < 12; i++) statuses.push(await attempt(i % 2 === 0 ? a : b));
+  t.same(statuses.slice(0, 10), Array(10).fill(401), 'ten wrong passwords, five on each node, are refused as such');
+  t.same(statuses.slice(10), [429, 429], 'the eleventh and twelfth are over the limit on either node');
 });
 
 t.test('SIGKILL the leader mid-poll: another node takes over, every mention is one question', async (t) => {

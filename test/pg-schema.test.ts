@@ -19,8 +19,8 @@ const PG_KINDS: Record<string, string> = {
   boolean: 'number',
   jsonb: 'text',
 };
-// Each engine's own machinery: SQLite's full-text tables, PostgreSQL's search documents and node messages.
-const ENGINE_ONLY = /^(search_|sqlite_|__drizzle|cluster_messages)/;
+// Each engine's own machinery: SQLite's full-text tables, PostgreSQL's search documents, node messages and limits.
+const ENGINE_ONLY = /^(search_|sqlite_|__drizzle|cluster_messages|rate_limits)/;
 
 function sqliteShape(): Shape {
   const sqlite = openDatabase(':memory:').$client;

@@ -427,3 +427,14 @@ export const clusterMessages = pgTable('cluster_messages', {
   body: jsonb('body').$type<unknown>().notNull(),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
 });
+
+/**
+ * Request limits counted for every node at once (the login and ingest limits): one row per route and caller, with
+ * the count of the window that started at `window_start` (server/cluster/rate-limit-store.ts). PostgreSQL only: one
+ * SQLite node counts in memory.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+});

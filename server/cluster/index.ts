@@ -6,6 +6,7 @@ import type { EventBus } from '../events/unit-of-work.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
 import type { Storage } from '../storage.js';
 import { advisoryLeadership, type Leadership, soleLeadership } from './leadership.js';
+import { sweepRateLimits } from './rate-limit-store.js';
 import { createRelay, type Relay } from './relay.js';
 
 /** How often a node repeats who is connected to it; a node not heard from for three times as long is gone. */
@@ -74,6 +75,7 @@ export function createCluster(
   const lastHeard = new Map<string, number>();
   let hub: RealtimeHub | null = null;
   let heartbeat: NodeJS.Timeout | undefined;
+  let sweep: NodeJS.Timeout | undefined;
   let presenceQueued = false;
 
   const sendPresence = () => {
@@ -147,9 +149,16 @@ export function createCluster(
         }
       }, PRESENCE_HEARTBEAT_MS);
       heartbeat.unref();
+      sweep = setInterval(() => {
+        sweepRateLimits(storage.db, Date.now()).catch((error: unknown) =>
+          log.warn({ err: error }, 'clearing old request counts failed'),
+        );
+      }, 5 * 60_000);
+      sweep.unref();
     },
     async stop() {
       clearInterval(heartbeat);
+      clearInterval(sweep);
       relay.send({ kind: 'bye' });
       await leadership.stop();
       await relay.stop();

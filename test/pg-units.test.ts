@@ -1,0 +1,62 @@
+// Units of work on PostgreSQL run at once, SERIALIZABLE, and are run again when PostgreSQL reports that they collided
+// (server/events/pg-unit-of-work.ts). What use cases decide inside a unit must come out as if the units had run one
+// after another, as they do on SQLite. (Two first profiles at once: test/profile-validation.test.ts, run on both.)
+import t from 'tap';
+import { isRetryable } from '../server/events/pg-unit-of-work.js';
+import { ADMIN, buildTestApp, createUser, login, as, seedTags } from './helpers/app.js';
+import { freshPostgresDatabase } from './helpers/postgres.js';
+
+t.test('twenty read-then-write units at once lose no write', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const { uow, data } = app.services;
+  const increment = () =>
+    uow.run(async (unit) => {
+      const rows = await unit.settings.all();
+      const current = Number(rows.find((row) => row.key === 'test.counter')?.value ?? 0);
+      await unit.settings.put('test.counter', current + 1);
+    });
+  await Promise.all(Array.from({ length: 20 }, increment));
+  const rows = await data.settings.all();
+  t.equal(rows.find((row) => row.key === 'test.counter')?.value, 20, 'every increment counted');
+});
+
+t.test('a unit that fails for its own reasons is not retried, and writes nothing', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const { uow, data } = app.services;
+  let runs = 0;
+  await t.rejects(
+    uow.run(async (unit) => {
+      runs++;
+      await unit.settings.put('test.partial', 1);
+      throw new Error('the use case refused');
+    }),
+    /refused/,
+  );
+  t.equal(runs, 1, 'run once');
+  t.notOk(
+    (await data.settings.all()).some((row) => row.key === 'test.partial'),
+    'its write rolled back',
+  );
+  t.ok(isRetryable({ code: '40001' }) && isRetryable({ code: '40P01' }) && !isRetryable({ code: '23505' }));
+});
+
+t.test('five experts claiming one question at once: one wins, four hear it is taken', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  await seedTags(app);
+  const admin = await login(app, ADMIN.email, ADMIN.password);
+  const experts = await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      createUser(app, 'expert', { name: `Expert ${i}`, profile: { skills: [{ tag: 'tv', level: 5 }] } }),
+    ),
+  );
+  const ingested = await as(app, admin).post('/api/questions', {
+    channel: 'api',
+    externalId: 'storm-1',
+    text: 'my tv has no sound',
+    author: { handle: 'casey' },
+  });
+  t.equal(ingested.statusCode, 201);
+  const id = ingested.json().question.id;
+  const statuses = await Promise.all(experts.map((e) => as(app, e).post(`/api/questions/${id}/claim`)));
+  t.same(statuses.map((r) => r.statusCode).sort(), [200, 409, 409, 409, 409], 'exactly one claim wins');
+});
