@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export interface Cluster {
   dir: string;
@@ -20,8 +19,28 @@ export interface Cluster {
 
 /** Where the running cluster is written down, for the processes that connect to it. */
 export const stateFile = join(tmpdir(), 'helpforce-pg.json');
-/** The test run's cluster: one per checkout, so two checkouts' runs on one machine keep apart. */
-export const testStateFile = fileURLToPath(new URL('../.test-postgres.json', import.meta.url));
+/**
+ * The test run's cluster, named after the tap runner (the parent of the `before` script and of every test file), so
+ * two runs on one machine, in one checkout or two, each have their own.
+ */
+export const testStateFile = join(tmpdir(), `helpforce-test-pg-${process.ppid}.json`);
+
+/** Test runs' state files whose runner is gone: a run that was killed left its cluster running. */
+export function abandonedTestStates(): string[] {
+  return readdirSync(tmpdir())
+    .map((name) => /^helpforce-test-pg-(\d+)\.json$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null && !alive(Number(match[1])))
+    .map((match) => join(tmpdir(), match[0]));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function postgresBinaries(): string | null {
   const root = '/usr/lib/postgresql';
