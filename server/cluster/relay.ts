@@ -1,7 +1,8 @@
 // Messages between the nodes of one cluster, over PostgreSQL's LISTEN/NOTIFY: no broker to run beside the database.
-// A message that does not fit a notification's payload is written to cluster_messages and the notification carries
-// its id. Each node sends its messages one after another and handles those it receives one after another, so a
-// node's messages arrive in the order it sent them.
+// Messages queued while one notification is on its way leave together in the next, as many as its payload holds, so
+// a busy node sends a few notifications a second rather than one per event. A batch that does not fit a payload is
+// written to cluster_messages and the notification carries its id. Each node sends one notification after another
+// and handles those it receives one after another, so a node's messages arrive in the order it sent them.
 //
 // A notification sent while a node's listening connection is down is lost to that node: when it connects again it
 // is told to resync (`onResync`), as a browser is after its socket drops.
@@ -30,7 +31,7 @@ export type ClusterMessage =
   /** The tags or the settings changed there: read them again. */
   | { kind: 'reload'; what: 'tags' | 'settings' };
 
-type Envelope = { node: string; message?: ClusterMessage; ref?: number };
+type Envelope = { node: string; messages?: ClusterMessage[]; ref?: number };
 
 interface Log {
   info(details: object, message: string): void;
@@ -55,42 +56,77 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   let listener: pg.Client | null = null;
   let stopped = false;
   let sending: Promise<void> = Promise.resolve();
+  const queue: ClusterMessage[] = [];
+  let flushing = false;
   let receiving: Promise<void> = Promise.resolve();
   let reconnect: NodeJS.Timeout | undefined;
   let sweep: NodeJS.Timeout | undefined;
   const counts = { sent: 0, received: 0, large: 0, reconnects: 0 };
 
-  async function transmit(message: ClusterMessage): Promise<void> {
-    let payload = JSON.stringify({ node: nodeId, message } satisfies Envelope);
+  async function transmit(messages: ClusterMessage[]): Promise<void> {
+    let payload = JSON.stringify({ node: nodeId, messages } satisfies Envelope);
     if (Buffer.byteLength(payload) > MAX_INLINE_BYTES) {
       const [row] = await db
         .insert(clusterMessages)
-        .values({ body: message, createdAt: Date.now() })
+        .values({ body: messages, createdAt: Date.now() })
         .returning({ id: clusterMessages.id });
       if (!row) throw new Error('the large message was not stored');
       payload = JSON.stringify({ node: nodeId, ref: row.id } satisfies Envelope);
       counts.large++;
     }
     await db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
-    counts.sent++;
+    counts.sent += messages.length;
+  }
+
+  /** Starts sending unless a send is under way (its loop takes what was queued meanwhile). */
+  function kick(): void {
+    if (flushing || queue.length === 0) return;
+    flushing = true;
+    sending = flush().finally(() => {
+      flushing = false;
+      kick();
+    });
+  }
+
+  /** Sends what is queued, a payload's worth at a time, until nothing is. */
+  async function flush(): Promise<void> {
+    while (queue.length > 0) {
+      const batch: ClusterMessage[] = [];
+      let bytes = 0;
+      while (queue.length > 0) {
+        const next = queue[0] as ClusterMessage;
+        const size = Buffer.byteLength(JSON.stringify(next)) + 1;
+        // A message too large alone goes alone (through the table); others fill a payload.
+        if (batch.length > 0 && bytes + size > MAX_INLINE_BYTES) break;
+        batch.push(next);
+        queue.shift();
+        bytes += size;
+      }
+      try {
+        await transmit(batch);
+      } catch (error) {
+        log.error({ err: error, kinds: batch.map((m) => m.kind) }, 'a message to the other nodes failed');
+      }
+    }
   }
 
   async function receive(raw: string | undefined): Promise<void> {
     if (!raw) return;
     const envelope = JSON.parse(raw) as Envelope;
     if (envelope.node === nodeId) return;
-    let message = envelope.message;
+    let messages = envelope.messages;
     if (envelope.ref !== undefined) {
       const rows = await db
         .select({ body: clusterMessages.body })
         .from(clusterMessages)
         .where(sql`${clusterMessages.id} = ${envelope.ref}`);
-      message = rows[0]?.body as ClusterMessage | undefined;
-      if (!message) throw new Error(`cluster message ${envelope.ref} is gone`);
+      messages = rows[0]?.body as ClusterMessage[] | undefined;
+      if (!messages) throw new Error(`cluster message ${envelope.ref} is gone`);
     }
-    if (!message) return;
-    counts.received++;
-    for (const handler of handlers) await handler(envelope.node, message);
+    for (const message of messages ?? []) {
+      counts.received++;
+      for (const handler of handlers) await handler(envelope.node, message);
+    }
   }
 
   async function listen(): Promise<void> {
@@ -134,11 +170,8 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   return {
     send(message) {
       if (stopped) return;
-      sending = sending
-        .then(() => transmit(message))
-        .catch((error: unknown) =>
-          log.error({ err: error, kind: message.kind }, 'a message to the other nodes failed'),
-        );
+      queue.push(message);
+      kick();
     },
     onMessage(handler) {
       handlers.push(handler);

@@ -11,17 +11,12 @@
 import type { PgConnection } from '../repositories/pg/connection.js';
 import type { Repositories, UnitRepositories } from '../repositories/index.js';
 import type { DomainEvent, DomainEventType, Emit } from './domain-events.js';
-import type { EventBus, Unit, UnitOfWork } from './unit-of-work.js';
+import { type EventBus, isConflict, type Unit, type UnitOfWork } from './unit-of-work.js';
 
-/** serialization_failure and deadlock_detected: the unit lost a race and is run again. */
-const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
 
-export function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code;
-  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return RETRYABLE.has(String(code)) || RETRYABLE.has(String(causeCode));
-}
+/** serialization_failure and deadlock_detected: the unit lost a race and is run again. */
+export const isRetryable = isConflict;
 
 type Tx = Parameters<Parameters<PgConnection['root']['transaction']>[0]>[0];
 
@@ -54,13 +49,13 @@ export function createPgUnitOfWork(
   }
 
   return {
-    async run(work) {
+    async run(work, unitOptions) {
       for (let attempt = 1; ; attempt++) {
         const events: DomainEvent[] = [];
         try {
           const value = await connection.root.transaction(
             (tx) => connection.within(tx, () => work(unitFor(tx, events))),
-            { isolationLevel: options.isolation ?? 'serializable' },
+            { isolationLevel: unitOptions?.isolation ?? options.isolation ?? 'serializable' },
           );
           bus.publish(events);
           return value;

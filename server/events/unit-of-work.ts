@@ -52,8 +52,33 @@ export type Unit = UnitRepositories & {
   step<T>(work: (unit: Unit) => Promise<T>): Promise<T>;
 };
 
+export interface UnitOptions {
+  /**
+   * PostgreSQL: READ COMMITTED instead of SERIALIZABLE, for a unit that decides nothing from what it reads that
+   * another unit could change meanwhile (ingest: its rows are new, and a question stored twice is caught by a unique
+   * index). SQLite runs every unit alone, so it ignores this.
+   */
+  isolation?: 'read committed';
+}
+
 export interface UnitOfWork {
-  run<T>(work: (unit: Unit) => Promise<T>): Promise<T>;
+  run<T>(work: (unit: Unit) => Promise<T>, options?: UnitOptions): Promise<T>;
+}
+
+/** A unit that lost a race to another (PostgreSQL's serialization failure or deadlock): run it again from the start. */
+export function isConflict(error: unknown): boolean {
+  const codes = [error, (error as { cause?: unknown } | null)?.cause].map(
+    (e) => (e as { code?: unknown } | null)?.code,
+  );
+  return codes.some((code) => code === '40001' || code === '40P01');
+}
+
+/** A unique index refused a row another unit stored meanwhile (PostgreSQL; SQLite's units never overlap). */
+export function isUniqueViolation(error: unknown): boolean {
+  const codes = [error, (error as { cause?: unknown } | null)?.cause].map(
+    (e) => (e as { code?: unknown } | null)?.code,
+  );
+  return codes.includes('23505');
 }
 
 export function createUnitOfWork(db: Db, repositories: Repositories, bus: EventBus): UnitOfWork {

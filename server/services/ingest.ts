@@ -12,11 +12,18 @@ import { scoreSentiment, sentimentColumns, triage } from '../domain/sentiment.js
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
 import { conflict, notFound } from '../errors.js';
-import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import { isConflict, isUniqueViolation, type Unit, type UnitOfWork, type UnitOptions } from '../events/unit-of-work.js';
 import { SPAM_FLAG, type SpamService } from './spam.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { TagService } from './tags.js';
 import { toQuestionSummary, type Presenters } from './presenters.js';
+
+/**
+ * Ingest's units write new rows and decide nothing another unit could change meanwhile but whether the post is
+ * stored already, which a unique index guards: on PostgreSQL they need no SERIALIZABLE, whose read/write tracking
+ * over the same indexes failed concurrent batches again and again.
+ */
+const NEW_ROWS: UnitOptions = { isolation: 'read committed' };
 
 export interface IngestOutcome {
   question: QuestionSummary;
@@ -249,13 +256,15 @@ export function createIngestService({
         const results: typeof done = [];
         for (const item of batch) {
           try {
-            results.push({ item, outcome: await unit.step((step) => ingestInTransaction(step, item.input)) });
+            results.push({ item, outcome: await stepOf(unit, item.input) });
           } catch (error) {
+            // A lost race fails the whole unit, which is run again; anything else fails this question alone.
+            if (isConflict(error)) throw error;
             results.push({ item, error });
           }
         }
         return results;
-      });
+      }, NEW_ROWS);
     } catch (error) {
       // The commit itself failed (disk full, say): nothing in the batch was stored, and every caller hears so.
       for (const item of batch) item.reject(error);
@@ -264,6 +273,19 @@ export function createIngestService({
     for (const { item, outcome, error } of done) {
       if (outcome) outcome().then(item.resolve, item.reject);
       else item.reject(error);
+    }
+  }
+
+  /**
+   * One question as a step of a batch. Two units storing the same post at once (the poller and a webhook, say) can
+   * only overlap on PostgreSQL: the unique index refuses the second, and its step, run again, finds the first.
+   */
+  async function stepOf(unit: Unit, post: IngestQuestion) {
+    try {
+      return await unit.step((step) => ingestInTransaction(step, post));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return unit.step((step) => ingestInTransaction(step, post));
     }
   }
 
@@ -277,7 +299,7 @@ export function createIngestService({
     },
     /** Ingest now, in a transaction of its own. */
     async ingest(input: IngestQuestion): Promise<IngestOutcome> {
-      const outcome = await uow.run((unit) => ingestInTransaction(unit, input));
+      const outcome = await uow.run((unit) => stepOf(unit, input), NEW_ROWS);
       return outcome();
     },
     /**
@@ -286,9 +308,9 @@ export function createIngestService({
      */
     async ingestAll(posts: IngestQuestion[], alsoWrite?: (unit: Unit) => Promise<void>): Promise<void> {
       await uow.run(async (unit) => {
-        for (const post of posts) await ingestInTransaction(unit, post);
+        for (const post of posts) await stepOf(unit, post);
         await alsoWrite?.(unit);
-      });
+      }, NEW_ROWS);
     },
     ingestInTransaction,
   };
