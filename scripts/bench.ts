@@ -11,6 +11,7 @@ import { runDbGrowth } from './bench/db-growth.js';
 import { parseFlags } from './bench/flags.js';
 import { runFloor } from './bench/floor.js';
 import { runIngest } from './bench/ingest.js';
+import { runPgNodes } from './bench/pg-nodes.js';
 import { runPosting } from './bench/posting.js';
 import { openReference, type Reference } from './bench/reference.js';
 import { buildReport } from './bench/report.js';
@@ -71,6 +72,7 @@ async function main() {
       results.floor = await runFloor(ctx, reference);
     }
     if (flags.sections.has('db')) results.dbGrowth = await runDbGrowth(ctx);
+    if (flags.sections.has('postgres')) results.postgres = await runPgNodes(ctx);
   } finally {
     await reference?.stop();
     if (!flags.keep && !flags.profile) rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,9 @@ import { createBenchManager, ensureTags, learnAnswers, seedExperts, type SeededE
 
 export interface AppServerOptions {
   databasePath: string;
+  /** PostgreSQL instead of the SQLite file; `nodeId` names this node among others on the same database. */
+  databaseUrl?: string;
+  nodeId?: string;
   fakeX?: {
     url: string;
     credentials: { appKey: string; appSecret: string; accessToken: string; accessSecret: string };
@@ -117,6 +120,8 @@ async function main() {
   const app = await buildApp(
     {
       databasePath: options.databasePath,
+      databaseUrl: options.databaseUrl,
+      nodeId: options.nodeId,
       logLevel: 'warn',
       secureCookies: false,
       // The bench drives ingest through one token far above a desk's per-token limit: it measures the server, not it.

@@ -69,7 +69,8 @@ async function warmUp(ctx: BenchContext, env: AppEnv): Promise<void> {
   agent.destroy();
 }
 
-async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
+/** Questions at the fixed rate through the HTTP ingest API, with ingest → offer timed on the experts' sockets. */
+export async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<IngestRun> {
   const agent = createAgent(64);
   const headers = { authorization: `Bearer ${env.ready.token}` };
   const statuses: Record<string, number> = {};

@@ -6,6 +6,7 @@ import { DASHBOARD_EXPERTS, type DbGrowthResult } from './db-growth.js';
 import type { BenchFlags } from './flags.js';
 import type { FloorRun } from './floor.js';
 import type { IngestRun } from './ingest.js';
+import type { PgNodesResult } from './pg-nodes.js';
 import type { PostingRun } from './posting.js';
 import type { ReferenceResult } from './reference.js';
 import type { RoutingCost } from './routing-cost.js';
@@ -28,6 +29,7 @@ export interface BenchResults {
   claimStorm?: ClaimStormResult;
   posting?: { clean: PostingRun; faults: PostingRun; exactlyOnce: boolean };
   dbGrowth?: DbGrowthResult;
+  postgres?: PgNodesResult;
 }
 
 const mark = (ok: boolean | null | undefined) => (ok === null || ok === undefined ? '' : ok ? 'met' : 'MISSED');
@@ -77,6 +79,9 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     postingNoneLostOrDoubled: r.posting ? r.posting.exactlyOnce : null,
     dbQueriesP99Under100ms: dbP99 === null ? null : dbP99 < 100,
     serverRssUnder300Mb: r.server?.peakRssMb ? r.server.peakRssMb < 300 : null,
+    postgresTwoNodesP99Under50msAt200PerSecond: r.postgres
+      ? (r.postgres.steady.ingestToOfferMs.p99 ?? Infinity) < 50 && r.postgres.steady.offered === r.postgres.steady.sent
+      : null,
   };
   // CPU the server spent per question in the closed loop: the figure a faster machine or a second core would divide.
   const cpuPerQuestionUs = (run: IngestRun | undefined) =>
@@ -303,6 +308,19 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       `${fmt(gc.majorCount)} major of ${fmt(gc.count)}`,
     ]);
   }
+  if (r.postgres) {
+    const { steady, online } = r.postgres;
+    rows.push([
+      `postgres: 2 nodes, ${fmt(r.postgres.experts)} experts, sockets ${fmt(online.a)} on A + ${fmt(online.b)} on B`,
+      `${fmt(steady.ingestToOfferMs.p50)} / ${fmt(steady.ingestToOfferMs.p99)} ms p50 / p99`,
+      `${fmt(steady.offered)} of ${fmt(steady.sent)} offered at ${fmt(r.flags.rate)} q/s; p99 < 50 ms: ${mark(targets.postgresTwoNodesP99Under50msAt200PerSecond)}`,
+    ]);
+    rows.push([
+      '  offers delivered on node B / CPU of both nodes',
+      `${fmt(r.postgres.crossNodeOffers)} / ${fmt(steady.serverCpuPct)} %`,
+      `peak RSS A ${fmt(r.postgres.peakRssMb.a)} MB, B ${fmt(r.postgres.peakRssMb.b)} MB`,
+    ]);
+  }
   if (r.server?.peakRssMb)
     rows.push([
       `server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`,
@@ -333,6 +351,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     claimStorm: storm ?? null,
     posting: r.posting ?? null,
     dbGrowth: db ?? null,
+    postgres: r.postgres ?? null,
     peakRssMb: r.server?.peakRssMb ?? null,
     server: r.server ?? null,
     notes: r.notes,

@@ -1,7 +1,9 @@
 // Synthetic experts for the benchmark. Creating 10,000 users through auth.createUser would hash 10,000 passwords with
 // argon2 (~50 ms each, ~8 minutes), so user rows are inserted directly with one precomputed hash, profiles and skills
-// with prepared statements, and the router is filled by experts.loadRoster() exactly as at server start.
+// in batches, and the router is filled by experts.loadRoster() exactly as at server start.
 import argon2 from 'argon2';
+import * as schema from '../../db/schema.js';
+import * as pgSchema from '../../db/pg/schema.js';
 import type { Services } from '../../server/plugins/services.js';
 import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
@@ -23,44 +25,58 @@ export async function ensureTags(services: Services) {
 
 /** Inserts `count` experts; the first `online` are the ones the bench connects (all available). */
 export async function seedExperts(services: Services, count: number, online: number): Promise<SeededExpert[]> {
-  const sqlite = services.db.$client;
   const passwordHash = await argon2.hash('bench-expert-password');
   const random = seeded(42);
   const now = services.clock.now();
-  const insertUser = sqlite.prepare(
-    'insert into users (id, email, name, role, password_hash, active, created_at) values (?, ?, ?, ?, ?, 1, ?)',
-  );
-  const insertProfile =
-    sqlite.prepare(`insert into expert_profiles (user_id, handle, signature, capacity, availability, generalist, store, simulated, updated_at)
-    values (?, ?, ?, 3, ?, ?, ?, 0, ?)`);
-  const insertSkill = sqlite.prepare('insert into expert_skills (user_id, tag, level) values (?, ?, ?)');
+  const users: (typeof schema.users.$inferInsert)[] = [];
+  const profiles: (typeof schema.expertProfiles.$inferInsert)[] = [];
+  const skillRows: (typeof schema.expertSkills.$inferInsert)[] = [];
   const experts: SeededExpert[] = [];
-  // The fixture is written raw, for speed, but inside a unit: no other unit's transaction is open meanwhile (the
-  // app's timers run), so none can take these rows with it if it rolls back.
-  await services.uow.run(async () => {
-    for (let i = 0; i < count; i++) {
-      const id = newId(now);
-      const name = `Bench Expert ${i}`;
-      const available = i < online || random() > 0.1;
-      insertUser.run(id, `expert${i}@bench.helpforce.test`, name, 'expert', passwordHash, now);
-      insertProfile.run(
-        id,
-        `bench_${i}`,
-        `BE${i}`,
-        available ? 'available' : 'away',
-        random() < 0.05 ? 1 : 0,
-        `Store #${i % 400}`,
-        now,
-      );
-      const skills = new Set<string>();
-      const wanted = 1 + Math.floor(random() * 3);
-      while (skills.size < wanted) skills.add(TAG_SLUGS[Math.floor(random() * TAG_SLUGS.length)]!);
-      for (const tag of skills) insertSkill.run(id, tag, 1 + Math.floor(random() * 5));
-      experts.push({ id, email: `expert${i}@bench.helpforce.test`, name, role: 'expert', available });
-    }
-  });
+  for (let i = 0; i < count; i++) {
+    const id = newId(now);
+    const name = `Bench Expert ${i}`;
+    const available = i < online || random() > 0.1;
+    users.push({ id, email: `expert${i}@bench.helpforce.test`, name, role: 'expert', passwordHash, createdAt: now });
+    profiles.push({
+      userId: id,
+      handle: `bench_${i}`,
+      signature: `BE${i}`,
+      capacity: 3,
+      availability: available ? 'available' : 'away',
+      generalist: random() < 0.05,
+      store: `Store #${i % 400}`,
+      simulated: false,
+      updatedAt: now,
+    });
+    const skills = new Set<string>();
+    const wanted = 1 + Math.floor(random() * 3);
+    while (skills.size < wanted) skills.add(TAG_SLUGS[Math.floor(random() * TAG_SLUGS.length)]!);
+    for (const tag of skills) skillRows.push({ userId: id, tag, level: 1 + Math.floor(random() * 5) });
+    experts.push({ id, email: `expert${i}@bench.helpforce.test`, name, role: 'expert', available });
+  }
+  const { storage } = services;
+  if (storage.engine === 'sqlite') {
+    // The fixture is written raw, for speed, but inside a unit: no other unit's transaction is open meanwhile (the
+    // app's timers run), so none can take these rows with it if it rolls back.
+    await services.uow.run(async () => {
+      for (const rows of chunks(users)) storage.db.insert(schema.users).values(rows).run();
+      for (const rows of chunks(profiles)) storage.db.insert(schema.expertProfiles).values(rows).run();
+      for (const rows of chunks(skillRows)) storage.db.insert(schema.expertSkills).values(rows).run();
+    });
+  } else {
+    await storage.db.transaction(async (tx) => {
+      for (const rows of chunks(users)) await tx.insert(pgSchema.users).values(rows);
+      for (const rows of chunks(profiles)) await tx.insert(pgSchema.expertProfiles).values(rows);
+      for (const rows of chunks(skillRows)) await tx.insert(pgSchema.expertSkills).values(rows);
+    });
+  }
   await services.experts.loadRoster();
   return experts;
+}
+
+/** Rows in batches small enough for either engine's limit on bound parameters. */
+function* chunks<T>(rows: T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
 /** Routing history: each answer teaches the router which expert handles which words and tags (as replay does). */
