@@ -8,9 +8,11 @@ import t from 'tap';
 import { startFakeX } from '../dev/fake-x/index.js';
 import { tempDatabasePath } from './helpers/app.js';
 import {
+  CHILD_ADMIN,
   type ChildServer,
   eventually,
   httpAs,
+  httpLogin,
   network,
   questionFor,
   startChildServer,
@@ -35,7 +37,7 @@ async function cluster(t: Test) {
       databasePath,
       databaseUrl,
       fakeX,
-      env: { NODE_ID: nodeId, SENDING_LEASE_S: '2', ...env },
+      env: { NODE_ID: nodeId, SENDING_LEASE_S: '2', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true', ...env },
     });
     servers.push(server);
     return server;
@@ -103,17 +105,34 @@ t.test('two nodes: one leader, offers cross nodes within a second, concurrent cl
   await loser.next('question.claimed', (e) => e.data.question.id === questionId, 5000);
   t.pass("the loser's screen hears of the claim, from the other node");
 
-  // Ten login tries a minute per address and account, counted across the nodes a balancer spreads them over.
+  // Ten login tries a minute per address and account, counted across the nodes a balancer spreads them over (an
+  // address nobody has signed in with yet, so no earlier try counts).
   const attempt = (node: ChildServer) =>
     fetch(`${node.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: ann.account.email, password: 'not the password' }),
+      body: JSON.stringify({ email: 'guess@crash.helpforce.test', password: 'not the password' }),
     }).then((response) => response.status);
   const statuses: number[] = [];
   for (let i = 0; i < 12; i++) statuses.push(await attempt(i % 2 === 0 ? a : b));
   t.same(statuses.slice(0, 10), Array(10).fill(401), 'ten wrong passwords, five on each node, are refused as such');
   t.same(statuses.slice(10), [429, 429], 'the eleventh and twelfth are over the limit on either node');
+
+  // A channel webhook set up on one node delivers from every node: the others read the stored webhooks again.
+  const admin = await httpLogin(a.url, CHILD_ADMIN.email, CHILD_ADMIN.password);
+  const delivery = async (node: ChildServer) =>
+    ((await httpAs(node.url, admin).get('/api/channels')).body.items as { name: string; delivery: string }[]).find(
+      (c) => c.name === 'email',
+    )?.delivery;
+  const saved = await httpAs(a.url, admin).put('/api/channels/email/webhook', { url: 'http://127.0.0.1:9/hook' });
+  t.equal(saved.status, 201, 'the email webhook is set up on node A');
+  t.equal(await eventually(() => delivery(b), 'node B to deliver email by webhook', 5000), 'webhook');
+  const removed = await httpAs(b.url, admin).delete('/api/channels/email/webhook');
+  t.equal(removed.status, 200, 'and removed on node B');
+  t.equal(
+    await eventually(async () => ((await delivery(a)) === 'webhook' ? undefined : 'gone'), 'node A to drop it', 5000),
+    'gone',
+  );
 });
 
 t.test('SIGKILL the leader mid-poll: another node takes over, every mention is one question', async (t) => {

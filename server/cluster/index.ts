@@ -7,7 +7,7 @@ import type { RealtimeHub } from '../services/realtime-hub.js';
 import type { Storage } from '../storage.js';
 import { advisoryLeadership, type Leadership, soleLeadership } from './leadership.js';
 import { sweepRateLimits } from './rate-limit-store.js';
-import { createRelay, type Relay } from './relay.js';
+import { createRelay, type Relay, type Reloadable } from './relay.js';
 
 /** How often a node repeats who is connected to it; a node not heard from for three times as long is gone. */
 const PRESENCE_HEARTBEAT_MS = 5_000;
@@ -28,7 +28,6 @@ export interface ClusterParts {
   /** Where the others' changes are published here, to the listeners that keep memory in step. */
   followers: EventBus;
   refreshExpert(userId: string): Promise<void>;
-  reload(what: 'tags' | 'settings'): Promise<void>;
 }
 
 export interface Cluster {
@@ -39,8 +38,10 @@ export interface Cluster {
   connect(parts: ClusterParts): void;
   /** Tells the other nodes an expert changed (a no-op alone). */
   expertChanged(userId: string): void;
-  /** Tells the other nodes the tags or settings changed (a no-op alone). */
-  reloadElsewhere(what: 'tags' | 'settings'): void;
+  /** Tells the other nodes something they hold in memory changed (a no-op alone). */
+  reloadElsewhere(what: Reloadable): void;
+  /** How this node reads `what` again when another node changed it. */
+  onReload(what: Reloadable, reload: () => Promise<void>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,6 +66,7 @@ export function createCluster(
       connect() {},
       expertChanged() {},
       reloadElsewhere() {},
+      onReload() {},
       async start() {},
       async stop() {},
     };
@@ -73,6 +75,8 @@ export function createCluster(
   const leadership = advisoryLeadership({ url, nodeId, log, retryMs: options.leaderRetryMs });
   const relay = createRelay({ url, db: storage.db, nodeId, log });
   const lastHeard = new Map<string, number>();
+  const reloaders = new Map<Reloadable, () => Promise<void>>();
+  const reload = async (what: Reloadable) => reloaders.get(what)?.();
   let hub: RealtimeHub | null = null;
   let heartbeat: NodeJS.Timeout | undefined;
   let sweep: NodeJS.Timeout | undefined;
@@ -93,7 +97,10 @@ export function createCluster(
     reloadElsewhere(what) {
       relay.send({ kind: 'reload', what });
     },
-    connect({ hub: connected, events, followers, refreshExpert, reload }) {
+    onReload(what, handler) {
+      reloaders.set(what, handler);
+    },
+    connect({ hub: connected, events, followers, refreshExpert }) {
       hub = connected;
       events.subscribe((event) => relay.send({ kind: 'event', event }));
       connected.onBroadcast((broadcast) => relay.send({ kind: 'hub', broadcast }));
@@ -125,13 +132,13 @@ export function createCluster(
             return reload(message.what);
         }
       });
-      // Whatever was missed while the relay was down, the browsers here fetch again, the tags and settings are read
-      // again, and the others hear who is here. (Experts changed meanwhile are read again at their next change.)
+      // Whatever was missed while the relay was down, the browsers here fetch again, what every node holds in memory
+      // is read again, and the others hear who is here. (Experts changed meanwhile are read again at their next change.)
       relay.onResync(async () => {
         log.warn({ nodeId }, 'the cluster relay reconnected: browsers here resync');
         connected.closeConnections(RESYNC, 'reconnect and resync');
         sendPresence();
-        await Promise.all([reload('tags'), reload('settings')]);
+        await Promise.all([...reloaders.values()].map((read) => read()));
       });
     },
     async start() {

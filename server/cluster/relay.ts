@@ -28,8 +28,10 @@ export type ClusterMessage =
   | { kind: 'event'; event: DomainEvent }
   /** An expert's routing state (profile, load, devices) changed there: read it again. */
   | { kind: 'expert'; userId: string }
-  /** The tags or the settings changed there: read them again. */
-  | { kind: 'reload'; what: 'tags' | 'settings' };
+  /** Something every node holds in memory changed there (the tags, the settings, the channel webhooks): read it again. */
+  | { kind: 'reload'; what: Reloadable };
+
+export type Reloadable = 'tags' | 'settings' | 'webhooks';
 
 type Envelope = { node: string; messages?: ClusterMessage[]; ref?: number };
 

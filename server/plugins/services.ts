@@ -240,8 +240,9 @@ export function createServices(
     events,
     followers,
     refreshExpert: (userId) => experts.refreshHere(userId),
-    reload: (what) => (what === 'tags' ? tags.load() : settings.load()),
   });
+  cluster.onReload('tags', () => tags.load());
+  cluster.onReload('settings', () => settings.load());
   return {
     storage,
     cluster,

@@ -158,6 +158,7 @@ export function httpAs(url: string, session: HttpSession) {
     get: (path: string) => send('GET', path),
     post: (path: string, payload: unknown = {}) => send('POST', path, payload),
     put: (path: string, payload: unknown) => send('PUT', path, payload),
+    delete: (path: string) => send('DELETE', path),
   };
 }
 

@@ -39,15 +39,18 @@ interface Deps {
   registry: Pick<ChannelRegistry, 'get' | 'register' | 'unregister' | 'list'>;
   sender: Pick<WebhookSender, 'verify' | 'post'>;
   log: Logger;
+  /** The stored webhooks changed here: other nodes read them again (server/cluster/). */
+  changed?: () => void;
 }
 
-export function createWebhookChannels({ data, uow, clock, registry, sender, log }: Deps) {
+export function createWebhookChannels({ data, uow, clock, registry, sender, log, changed }: Deps) {
   // The webhooks as stored, kept in memory: an adapter reads its address and secrets at every send. A change is made
   // here first, so a request arriving while it is being stored already sees it, then stored whole.
   const webhooks = new Map<string, StoredWebhook>();
 
-  function save(): Promise<void> {
-    return uow.run((unit) => unit.channelSecrets.saveWebhooks(Object.fromEntries(webhooks)));
+  async function save(): Promise<void> {
+    await uow.run((unit) => unit.channelSecrets.saveWebhooks(Object.fromEntries(webhooks)));
+    changed?.();
   }
 
   function secretsOf(webhook: StoredWebhook): string[] {
@@ -101,16 +104,25 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log 
   }
 
   return {
-    /** Registers an adapter per stored webhook; called once every network's adapter is in the registry. */
+    /**
+     * Registers an adapter per stored webhook; called once every network's adapter is in the registry, and again
+     * when another node changed the webhooks (those it removed go, changed ones take their new address and secrets).
+     */
     async load(): Promise<void> {
       const stored = (await data.channelSecrets.webhooks()) as Record<string, StoredWebhook>;
+      for (const name of [...webhooks.keys()]) {
+        if (Object.hasOwn(stored, name)) continue;
+        webhooks.delete(name);
+        registry.unregister(name);
+      }
       for (const [name, webhook] of Object.entries(stored)) {
-        if (registry.get(name)) {
+        const ours = webhooks.has(name);
+        if (!ours && registry.get(name)) {
           log.warn({ channel: name }, 'a network adapter serves this channel; its stored webhook is not used');
           continue;
         }
         webhooks.set(name, webhook);
-        attach(name);
+        if (!ours) attach(name);
       }
     },
 
@@ -191,6 +203,7 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log 
         }
         throw error;
       }
+      changed?.();
       log.info({ channel: name }, 'channel webhook removed');
       return describe(name, await data.channelTraffic.outboxCounts());
     },

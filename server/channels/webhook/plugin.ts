@@ -13,7 +13,7 @@ declare module 'fastify' {
 
 export default fp<{ allowLocal: boolean }>(
   async (app, { allowLocal }) => {
-    const { data, uow, clock, channelAdapters } = app.services;
+    const { data, uow, clock, channelAdapters, cluster } = app.services;
     const sender = createWebhookSender({ allowLocal });
     const webhookChannels = createWebhookChannels({
       data,
@@ -22,7 +22,9 @@ export default fp<{ allowLocal: boolean }>(
       registry: channelAdapters,
       sender,
       log: app.log.child({ component: 'webhook-channels' }),
+      changed: () => cluster.reloadElsewhere('webhooks'),
     });
+    cluster.onReload('webhooks', () => webhookChannels.load());
     app.decorate('webhookChannels', webhookChannels);
     app.addHook('onReady', async () => webhookChannels.load());
     app.addHook('onClose', async () => sender.close());
