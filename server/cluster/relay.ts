@@ -34,6 +34,7 @@ export type ClusterMessage =
 export type Reloadable = 'tags' | 'settings' | 'webhooks';
 
 type Envelope = { node: string; messages?: ClusterMessage[]; ref?: number };
+type Queued = { json: string; bytes: number; kind: ClusterMessage['kind'] };
 
 interface Log {
   info(details: object, message: string): void;
@@ -58,19 +59,22 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   let listener: pg.Client | null = null;
   let stopped = false;
   let sending: Promise<void> = Promise.resolve();
-  const queue: ClusterMessage[] = [];
+  /** Messages waiting to leave, each turned into JSON once, when it was sent. */
+  const queue: Queued[] = [];
   let flushing = false;
   let receiving: Promise<void> = Promise.resolve();
   let reconnect: NodeJS.Timeout | undefined;
   let sweep: NodeJS.Timeout | undefined;
   const counts = { sent: 0, received: 0, large: 0, reconnects: 0 };
 
-  async function transmit(messages: ClusterMessage[]): Promise<void> {
-    let payload = JSON.stringify({ node: nodeId, messages } satisfies Envelope);
+  /** Sends messages already in JSON, in one notification (or through the table, when too large for one). */
+  async function transmit(messages: string[]): Promise<void> {
+    const list = `[${messages.join(',')}]`;
+    let payload = `{"node":${JSON.stringify(nodeId)},"messages":${list}}`;
     if (Buffer.byteLength(payload) > MAX_INLINE_BYTES) {
       const [row] = await db
         .insert(clusterMessages)
-        .values({ body: messages, createdAt: Date.now() })
+        .values({ body: sql`${list}::jsonb`, createdAt: Date.now() })
         .returning({ id: clusterMessages.id });
       if (!row) throw new Error('the large message was not stored');
       payload = JSON.stringify({ node: nodeId, ref: row.id } satisfies Envelope);
@@ -93,19 +97,18 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   /** Sends what is queued, a payload's worth at a time, until nothing is. */
   async function flush(): Promise<void> {
     while (queue.length > 0) {
-      const batch: ClusterMessage[] = [];
+      const batch: Queued[] = [];
       let bytes = 0;
       while (queue.length > 0) {
-        const next = queue[0] as ClusterMessage;
-        const size = Buffer.byteLength(JSON.stringify(next)) + 1;
+        const next = queue[0] as Queued;
         // A message too large alone goes alone (through the table); others fill a payload.
-        if (batch.length > 0 && bytes + size > MAX_INLINE_BYTES) break;
+        if (batch.length > 0 && bytes + next.bytes > MAX_INLINE_BYTES) break;
         batch.push(next);
         queue.shift();
-        bytes += size;
+        bytes += next.bytes + 1;
       }
       try {
-        await transmit(batch);
+        await transmit(batch.map((m) => m.json));
       } catch (error) {
         log.error({ err: error, kinds: batch.map((m) => m.kind) }, 'a message to the other nodes failed');
       }
@@ -172,7 +175,8 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   return {
     send(message) {
       if (stopped) return;
-      queue.push(message);
+      const json = JSON.stringify(message);
+      queue.push({ json, bytes: Buffer.byteLength(json), kind: message.kind });
       kick();
     },
     onMessage(handler) {

@@ -9,9 +9,9 @@
 // and records events that are published after the commit, so running it again is safe. Guarded transitions (a claim's
 // `UPDATE … WHERE status IN …`) need none of this, and give one winner under READ COMMITTED as well.
 import type { PgConnection } from '../repositories/pg/connection.js';
-import type { Repositories, UnitRepositories } from '../repositories/index.js';
+import type { Repositories } from '../repositories/index.js';
 import type { DomainEvent, DomainEventType, Emit } from './domain-events.js';
-import { type EventBus, isConflict, type Unit, type UnitOfWork } from './unit-of-work.js';
+import { type EventBus, isConflict, type Unit, type UnitOfWork, unitRepositories } from './unit-of-work.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -26,9 +26,7 @@ export function createPgUnitOfWork(
   bus: EventBus,
   options: { isolation?: 'serializable' | 'read committed' } = {},
 ): UnitOfWork & { retries(): number } {
-  const writable = Object.fromEntries(
-    Object.entries(repositories).map(([name, repository]) => [name, { ...repository.read, ...repository.write }]),
-  ) as UnitRepositories;
+  const writable = unitRepositories(repositories);
   let retries = 0;
 
   function unitFor(tx: Tx, events: DomainEvent[]): Unit {

@@ -67,18 +67,25 @@ export interface UnitOfWork {
 
 /** A unit that lost a race to another (PostgreSQL's serialization failure or deadlock): run it again from the start. */
 export function isConflict(error: unknown): boolean {
-  const codes = [error, (error as { cause?: unknown } | null)?.cause].map(
-    (e) => (e as { code?: unknown } | null)?.code,
-  );
-  return codes.some((code) => code === '40001' || code === '40P01');
+  const codes = errorCodes(error);
+  return codes.includes('40001') || codes.includes('40P01');
 }
 
 /** A unique index refused a row another unit stored meanwhile (PostgreSQL; SQLite's units never overlap). */
 export function isUniqueViolation(error: unknown): boolean {
-  const codes = [error, (error as { cause?: unknown } | null)?.cause].map(
-    (e) => (e as { code?: unknown } | null)?.code,
-  );
-  return codes.includes('23505');
+  return errorCodes(error).includes('23505');
+}
+
+/** The error's code and its cause's: drizzle wraps the driver's error, whose `code` is PostgreSQL's SQLSTATE. */
+function errorCodes(error: unknown): unknown[] {
+  return [error, (error as { cause?: unknown } | null)?.cause].map((e) => (e as { code?: unknown } | null)?.code);
+}
+
+/** Every repository with its reads and writes, as a unit holds them. */
+export function unitRepositories(repositories: Repositories): UnitRepositories {
+  return Object.fromEntries(
+    Object.entries(repositories).map(([name, repository]) => [name, { ...repository.read, ...repository.write }]),
+  ) as UnitRepositories;
 }
 
 export function createUnitOfWork(db: Db, repositories: Repositories, bus: EventBus): UnitOfWork {
@@ -86,9 +93,7 @@ export function createUnitOfWork(db: Db, repositories: Repositories, bus: EventB
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
-  const writable = Object.fromEntries(
-    Object.entries(repositories).map(([name, repository]) => [name, { ...repository.read, ...repository.write }]),
-  ) as UnitRepositories;
+  const writable = unitRepositories(repositories);
 
   // The write lock: each unit starts when the one before it has settled, whatever its outcome.
   let tail: Promise<unknown> = Promise.resolve();

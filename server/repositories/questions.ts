@@ -72,6 +72,23 @@ export const CUSTOMER_HISTORY_SQL = `select id, text, status, created_at created
   where channel = ? and ${CUSTOMER} and id <> ?
   order by created_at desc limit ?`;
 
+/**
+ * A manager's plain page of some statuses, newest first, is read as each status's newest ids (an index range per
+ * status) rather than filtered and sorted; both engines decide so alike.
+ */
+export function readsByStatusRanges(filter: QuestionListFilter): boolean {
+  return (
+    !filter.q &&
+    filter.sort !== 'sla' &&
+    !filter.flag &&
+    !filter.channel &&
+    filter.statuses !== undefined &&
+    filter.statuses.length > 0 &&
+    !filter.assignee &&
+    filter.viewer.manager
+  );
+}
+
 function guardSql(guard: QuestionGuard | undefined): SQL | undefined {
   if (!guard) return undefined;
   const conditions: (SQL | undefined)[] = [];
@@ -268,16 +285,7 @@ export function createQuestionRepository(db: Db) {
       /** One page of the question list (`take` rows at most), in the filter's order. */
       async list(filter: QuestionListFilter): Promise<QuestionRow[]> {
         const bySla = filter.sort === 'sla';
-        const byStatusRanges =
-          !filter.q &&
-          !bySla &&
-          !filter.flag &&
-          !filter.channel &&
-          filter.statuses !== undefined &&
-          filter.statuses.length > 0 &&
-          !filter.assignee &&
-          filter.viewer.manager;
-        if (byStatusRanges && filter.statuses)
+        if (readsByStatusRanges(filter) && filter.statuses)
           return db
             .select()
             .from(questions)

@@ -14,6 +14,7 @@ import type {
   QuestionListFilter,
   createQuestionRepository as sqliteQuestions,
 } from '../questions.js';
+import { readsByStatusRanges } from '../questions.js';
 import { searchCondition } from './search.js';
 
 type QuestionRow = typeof questions.$inferSelect;
@@ -151,16 +152,7 @@ export function createQuestionRepository(db: PgDb): ReturnType<typeof sqliteQues
 
       async list(filter: QuestionListFilter) {
         const bySla = filter.sort === 'sla';
-        const byStatusRanges =
-          !filter.q &&
-          !bySla &&
-          !filter.flag &&
-          !filter.channel &&
-          filter.statuses !== undefined &&
-          filter.statuses.length > 0 &&
-          !filter.assignee &&
-          filter.viewer.manager;
-        if (byStatusRanges && filter.statuses)
+        if (readsByStatusRanges(filter) && filter.statuses)
           return db
             .select()
             .from(questions)
