@@ -19,7 +19,6 @@ import { startCheckpointer } from '../db/checkpointer.js';
 import type { Db } from '../db/client.js';
 import { closeStorage, openStorage, type Storage } from './storage.js';
 import { createCluster } from './cluster/index.js';
-import { postgresRateLimitStore } from './cluster/rate-limit-store.js';
 import type { AppConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import authPlugin from './plugins/auth.js';
@@ -152,7 +151,9 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   // Limits count in memory on one node; on PostgreSQL they count in the database, so they hold across nodes.
   await app.register(rateLimit, {
     global: false,
-    ...(storage.engine === 'postgres' ? { store: postgresRateLimitStore(storage.db) } : {}),
+    ...(storage.engine === 'postgres'
+      ? { store: (await import('./cluster/rate-limit-store.js')).postgresRateLimitStore(storage.db) }
+      : {}),
   });
   await app.register(swagger, {
     openapi: { info: { title: 'Helpforce API', version: '1.0.0', description: 'Employee-expert answer network' } },
@@ -160,7 +161,7 @@ export async function buildApp(config: AppConfig, deps: AppDeps = {}) {
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  const cluster = createCluster(
+  const cluster = await createCluster(
     storage,
     { url: config.databaseUrl, nodeId: config.nodeId },
     app.log.child({ component: 'cluster' }),

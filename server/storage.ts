@@ -1,13 +1,16 @@
 // Which database the app runs on. SQLite (one file, one node) is the embedded default; with DATABASE_URL set it is
 // PostgreSQL, which several nodes may share. Everything above this module sees the same repositories and units of
 // work either way (server/repositories/index.ts); only the composition root and /health ask which engine it is.
+//
+// PostgreSQL's modules (the driver, its schema and repositories) are loaded only when it is configured: a SQLite
+// server does not carry them.
 import { type Db, openDatabase } from '../db/client.js';
-import { openPostgres, type PgDb } from '../db/pg/client.js';
-import { createPgUnitOfWork } from './events/pg-unit-of-work.js';
+import type { PgDb } from '../db/pg/client.js';
+import type { createPgUnitOfWork } from './events/pg-unit-of-work.js';
 import { createUnitOfWork, type EventBus, type UnitOfWork } from './events/unit-of-work.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
-import { createPgConnection, type PgConnection } from './repositories/pg/connection.js';
-import { createPgRepositories } from './repositories/pg/index.js';
+import type { PgConnection } from './repositories/pg/connection.js';
+import type { createPgRepositories } from './repositories/pg/index.js';
 
 export type Storage =
   | { engine: 'sqlite'; db: Db }
@@ -15,6 +18,7 @@ export type Storage =
       engine: 'postgres';
       db: PgDb;
       connection: PgConnection;
+      factories: { repositories: typeof createPgRepositories; unitOfWork: typeof createPgUnitOfWork };
     };
 
 export type Engine = Storage['engine'];
@@ -28,11 +32,23 @@ export interface StorageConfig {
 
 export async function openStorage(config: StorageConfig): Promise<Storage> {
   if (!config.databaseUrl) return { engine: 'sqlite', db: openDatabase(config.databasePath) };
+  const [{ openPostgres }, { createPgConnection }, { createPgRepositories }, { createPgUnitOfWork }] =
+    await Promise.all([
+      import('../db/pg/client.js'),
+      import('./repositories/pg/connection.js'),
+      import('./repositories/pg/index.js'),
+      import('./events/pg-unit-of-work.js'),
+    ]);
   const db = await openPostgres(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     applicationName: `helpforce ${config.nodeId ?? ''}`.trim(),
   });
-  return { engine: 'postgres', db, connection: createPgConnection(db) };
+  return {
+    engine: 'postgres',
+    db,
+    connection: createPgConnection(db),
+    factories: { repositories: createPgRepositories, unitOfWork: createPgUnitOfWork },
+  };
 }
 
 export async function closeStorage(storage: Storage): Promise<void> {
@@ -50,6 +66,6 @@ export function repositoriesOf(
     const repositories = createRepositories(storage.db);
     return { repositories, uow: createUnitOfWork(storage.db, repositories, bus) };
   }
-  const repositories = createPgRepositories(storage.connection.db, options);
-  return { repositories, uow: createPgUnitOfWork(storage.connection, repositories, bus) };
+  const repositories = storage.factories.repositories(storage.connection.db, options);
+  return { repositories, uow: storage.factories.unitOfWork(storage.connection, repositories, bus) };
 }

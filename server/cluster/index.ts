@@ -5,9 +5,8 @@ import { hostname } from 'node:os';
 import type { EventBus } from '../events/unit-of-work.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
 import type { Storage } from '../storage.js';
-import { advisoryLeadership, type Leadership, soleLeadership } from './leadership.js';
-import { sweepRateLimits } from './rate-limit-store.js';
-import { createRelay, type Relay, type Reloadable } from './relay.js';
+import type { Leadership } from './leadership.js';
+import type { Relay, Reloadable } from './relay.js';
 
 /** How often a node repeats who is connected to it; a node not heard from for three times as long is gone. */
 const PRESENCE_HEARTBEAT_MS = 5_000;
@@ -52,11 +51,25 @@ export function defaultNodeId(): string {
     .slice(0, 40)}-${process.pid}`;
 }
 
-export function createCluster(
+/** SQLite: one node, always the leader. */
+export function soleLeadership(nodeId: string): Leadership {
+  return {
+    nodeId,
+    isLeader: () => true,
+    onChange(listener) {
+      void listener(true);
+    },
+    async start() {},
+    async stop() {},
+  };
+}
+
+/** The node alone (SQLite), or one of a PostgreSQL cluster, whose modules are loaded only then. */
+export async function createCluster(
   storage: Storage,
   options: { url?: string; nodeId?: string; leaderRetryMs?: number },
   log: Log,
-): Cluster {
+): Promise<Cluster> {
   const nodeId = options.nodeId ?? defaultNodeId();
   if (storage.engine === 'sqlite' || !options.url) {
     return {
@@ -72,6 +85,11 @@ export function createCluster(
     };
   }
   const url = options.url;
+  const [{ advisoryLeadership }, { createRelay }, { sweepRateLimits }] = await Promise.all([
+    import('./leadership.js'),
+    import('./relay.js'),
+    import('./rate-limit-store.js'),
+  ]);
   const leadership = advisoryLeadership({ url, nodeId, log, retryMs: options.leaderRetryMs });
   const relay = createRelay({ url, db: storage.db, nodeId, log });
   const lastHeard = new Map<string, number>();

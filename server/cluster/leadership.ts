@@ -22,19 +22,6 @@ interface Log {
   error(details: object, message: string): void;
 }
 
-/** SQLite: one node, always the leader. */
-export function soleLeadership(nodeId: string): Leadership {
-  return {
-    nodeId,
-    isLeader: () => true,
-    onChange(listener) {
-      void listener(true);
-    },
-    async start() {},
-    async stop() {},
-  };
-}
-
 export function advisoryLeadership(options: {
   url: string;
   nodeId: string;
