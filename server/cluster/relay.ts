@@ -175,6 +175,12 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   return {
     send(message) {
       if (stopped) return;
+      // Presence is a whole snapshot: a newer one makes any still waiting useless. Without this, sockets opening one
+      // per turn (a deploy's reconnect storm) queue one snapshot each, every one large, ahead of the live traffic.
+      if (message.kind === 'presence') {
+        const waiting = queue.findIndex((queued) => queued.kind === 'presence');
+        if (waiting >= 0) queue.splice(waiting, 1);
+      }
       const json = JSON.stringify(message);
       queue.push({ json, bytes: Buffer.byteLength(json), kind: message.kind });
       kick();
