@@ -202,12 +202,19 @@ export function createNotifier({ uow, clock, hub, presenters, webhook, wake, con
     const now = clock.now();
     const expanded: Addressed[] = [];
     for (const item of items) expanded.push(...(await address(unit, item, now)));
+    const addressed = mergeHandoffs(expanded);
+    // Every user's devices in one read (a wave of offers is a message per expert): on PostgreSQL a read is a round trip.
+    const devicesByUser = new Map<string, Device[]>();
+    const userIds = new Set(addressed.flatMap((item) => (item.to === 'users' ? item.userIds : [])));
+    for (const device of await unit.pushSubscriptions.devicesOf([...userIds]))
+      devicesByUser.set(device.userId, [...(devicesByUser.get(device.userId) ?? []), device]);
+    const devicesOf = (ids: string[]) => ids.flatMap((id) => devicesByUser.get(id) ?? []);
     let managers: Device[] | undefined;
     let count = 0;
-    for (const item of mergeHandoffs(expanded)) {
+    for (const item of addressed) {
       const rows =
         item.to === 'users'
-          ? rowsFor(await unit.pushSubscriptions.devicesOf(item.userIds), item.message, item.questionId, now)
+          ? rowsFor(devicesOf(item.userIds), item.message, item.questionId, now)
           : [
               ...rowsFor(
                 (managers ??= await unit.pushSubscriptions.managerDevices()),
