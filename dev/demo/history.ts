@@ -8,6 +8,7 @@ import { X_CHANNEL } from '../../server/channels/x/mention-poller.js';
 import { renderAttribution, X_LENGTH_RULE } from '../../server/domain/attribution.js';
 import { newId } from '../../server/domain/ids.js';
 import type { Services } from '../../server/plugins/services.js';
+import type { NewOffer } from '../../server/repositories/offers.js';
 import { CUSTOMER_HANDLES, DEMO_TOPICS, THANK_YOUS } from './catalog.js';
 
 const DAY_MS = 86_400_000;
@@ -134,18 +135,21 @@ export async function seedHistory(
         at,
         data: { channel: X_CHANNEL, externalId, tags: [tag] },
       });
-      for (const [i, id] of offeredTo.entries())
-        await unit.offers.insert({
-          id: newId(at),
-          questionId,
-          expertId: id,
-          wave: 1,
-          score: 1 - i * 0.2,
-          reasons: tag ? { skill: 1 - i * 0.2 } : { generalist: 1 },
-          state: 'open',
-          createdAt: at,
-          expiresAt: at + waveMs,
-        });
+      await unit.offers.insert(
+        offeredTo.map(
+          (id, i): NewOffer => ({
+            id: newId(at),
+            questionId,
+            expertId: id,
+            wave: 1,
+            score: 1 - i * 0.2,
+            reasons: tag ? { skill: 1 - i * 0.2 } : { generalist: 1 },
+            state: 'open',
+            createdAt: at,
+            expiresAt: at + waveMs,
+          }),
+        ),
+      );
       // The first one offered claimed it; the others lost it.
       await unit.offers.settleClaim(questionId, expertId);
       await unit.auditLog.record({

@@ -111,8 +111,9 @@ export function createOfferRepository(db: Db) {
       },
     },
     write: {
-      async insert(offer: NewOffer): Promise<void> {
-        statements.insert.run(offer);
+      /** A wave's offers, written together. */
+      async insert(rows: NewOffer[]): Promise<void> {
+        for (const offer of rows) statements.insert.run(offer);
       },
 
       /** The question was claimed: the winner's open offer is claimed, everyone else's lost. Returns who lost. */

@@ -145,17 +145,17 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
   }
 
   async function writeWave(unit: Unit, questionId: string, plan: WavePlan) {
-    for (const offer of plan.offers) {
-      await unit.offers.insert({
+    await unit.offers.insert(
+      plan.offers.map((offer) => ({
         ...offer,
         questionId,
         wave: plan.wave,
-        state: 'open',
+        state: 'open' as const,
         createdAt: plan.at,
         expiresAt: plan.expiresAt,
-      });
-      router.noteOffered(offer.expertId, plan.at);
-    }
+      })),
+    );
+    for (const offer of plan.offers) router.noteOffered(offer.expertId, plan.at);
     await unit.auditLog.record({
       questionId,
       type: 'question.offered',

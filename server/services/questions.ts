@@ -269,17 +269,19 @@ export function createQuestionService({ data, clock, uow, presenters, tags, expe
         if (!updated)
           throw conflict('invalid_state', `A question that is ${before.status.replace('_', ' ')} cannot be assigned`);
         const ended = await unit.offers.loseAll(id);
-        await unit.offers.insert({
-          id: newId(now),
-          questionId: id,
-          expertId,
-          wave: updated.wave,
-          score: 1,
-          reasons: { 'assigned-by-manager': 1 },
-          state: 'claimed',
-          createdAt: now,
-          expiresAt: now,
-        });
+        await unit.offers.insert([
+          {
+            id: newId(now),
+            questionId: id,
+            expertId,
+            wave: updated.wave,
+            score: 1,
+            reasons: { 'assigned-by-manager': 1 },
+            state: 'claimed',
+            createdAt: now,
+            expiresAt: now,
+          },
+        ]);
         await unit.auditLog.record({
           questionId: id,
           actorId: manager.id,

@@ -64,8 +64,9 @@ export function createOfferRepository(db: PgDb): ReturnType<typeof sqliteOffers>
       },
     },
     write: {
-      async insert(offer: NewOffer) {
-        await db.insert(offers).values(offer);
+      async insert(rows: NewOffer[]) {
+        // One statement for the wave: on PostgreSQL each statement is a round trip.
+        if (rows.length > 0) await db.insert(offers).values(rows);
       },
 
       async settleClaim(questionId: string, winnerId: string) {
