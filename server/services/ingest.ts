@@ -250,6 +250,12 @@ export function createIngestService({
     scheduled = false;
     const batch = pending.splice(0, MAX_BATCH);
     schedule();
+    const [only] = batch;
+    if (batch.length === 1 && only) {
+      // Alone, a question's failure is its unit's: no savepoint (on PostgreSQL, two round trips) is needed.
+      alone(only.input).then((outcome) => outcome().then(only.resolve, only.reject), only.reject);
+      return;
+    }
     let done: { item: Pending; outcome?: () => Promise<IngestOutcome>; error?: unknown }[];
     try {
       done = await uow.run(async (unit) => {
@@ -289,6 +295,16 @@ export function createIngestService({
     }
   }
 
+  /** One question in a unit of its own; a post stored meanwhile by another unit is found when run again. */
+  async function alone(post: IngestQuestion): Promise<() => Promise<IngestOutcome>> {
+    try {
+      return await uow.run((unit) => ingestInTransaction(unit, post), NEW_ROWS);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return uow.run((unit) => ingestInTransaction(unit, post), NEW_ROWS);
+    }
+  }
+
   const service = {
     /** Ingest as part of the next group commit; resolves once the question is stored and offered. */
     submit(input: IngestQuestion): Promise<IngestOutcome> {
@@ -299,7 +315,7 @@ export function createIngestService({
     },
     /** Ingest now, in a transaction of its own. */
     async ingest(input: IngestQuestion): Promise<IngestOutcome> {
-      const outcome = await uow.run((unit) => stepOf(unit, input), NEW_ROWS);
+      const outcome = await alone(input);
       return outcome();
     },
     /**
