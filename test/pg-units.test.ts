@@ -60,3 +60,14 @@ t.test('five experts claiming one question at once: one wins, four hear it is ta
   const statuses = await Promise.all(experts.map((e) => as(app, e).post(`/api/questions/${id}/claim`)));
   t.same(statuses.map((r) => r.statusCode).sort(), [200, 409, 409, 409, 409], 'exactly one claim wins');
 });
+
+t.test('one post ingested by five units at once is stored once, and each hears of the same question', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const { ingest, data } = app.services;
+  const post = { channel: 'x', externalId: 'race-1', text: 'my tv has no sound', author: { handle: 'casey' } };
+  // Each `ingest` is a unit of its own (a lone question, with no savepoint), as the poller's and a webhook's are.
+  const outcomes = await Promise.all(Array.from({ length: 5 }, () => ingest.ingest(post)));
+  t.equal(new Set(outcomes.map((o) => o.question.id)).size, 1, 'one question');
+  t.equal(outcomes.filter((o) => !o.duplicate).length, 1, 'stored by one, found by the other four');
+  t.equal((await data.questions.byExternalId('x', 'race-1'))?.id, outcomes[0]?.question.id);
+});
