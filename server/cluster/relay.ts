@@ -7,6 +7,7 @@
 // A notification sent while a node's listening connection is down is lost to that node: when it connects again it
 // is told to resync (`onResync`), as a browser is after its socket drops.
 import { lt, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { PgDb } from '../../db/pg/client.js';
 import { clusterMessages } from '../../db/pg/schema.js';
@@ -54,6 +55,12 @@ export interface Relay {
 }
 
 export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; nodeId: string; log: Log }): Relay {
+  // Messages leave through a connection of their own: through the node's pool they waited behind its busy units,
+  // and offers for the other nodes' sockets fell seconds behind at a few hundred questions a second. A pool of one
+  // replaces a connection the server dropped.
+  const senderPool = new pg.Pool({ connectionString: url, max: 1, application_name: `helpforce ${nodeId} relay out` });
+  senderPool.on('error', () => undefined);
+  const sender = drizzle(senderPool);
   const handlers: ((node: string, message: ClusterMessage) => void | Promise<void>)[] = [];
   const resyncHandlers: (() => void | Promise<void>)[] = [];
   let listener: pg.Client | null = null;
@@ -72,7 +79,7 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
     const list = `[${messages.join(',')}]`;
     let payload = `{"node":${JSON.stringify(nodeId)},"messages":${list}}`;
     if (Buffer.byteLength(payload) > MAX_INLINE_BYTES) {
-      const [row] = await db
+      const [row] = await sender
         .insert(clusterMessages)
         .values({ body: sql`${list}::jsonb`, createdAt: Date.now() })
         .returning({ id: clusterMessages.id });
@@ -80,7 +87,7 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
       payload = JSON.stringify({ node: nodeId, ref: row.id } satisfies Envelope);
       counts.large++;
     }
-    await db.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
+    await sender.execute(sql`select pg_notify(${CHANNEL}, ${payload})`);
     counts.sent += messages.length;
   }
 
@@ -208,6 +215,7 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
       clearTimeout(reconnect);
       clearInterval(sweep);
       await sending;
+      await senderPool.end();
       const client = listener;
       listener = null;
       await client?.end().catch(() => undefined);
