@@ -4,6 +4,7 @@
 import { lt, sql } from 'drizzle-orm';
 import type { PgDb } from '../../db/pg/client.js';
 import { rateLimits } from '../../db/pg/schema.js';
+import { prepared } from '../repositories/pg/connection.js';
 
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 
@@ -14,6 +15,22 @@ type Callback = (error: Error | null, result?: Result) => void;
 const KEEP_MS = 60 * 60_000;
 
 export function postgresRateLimitStore(db: PgDb): FastifyRateLimitStoreCtor {
+  // Run on every limited request: prepared once.
+  const ended = sql`${rateLimits.windowStart} + ${sql.placeholder('window')} <= ${sql.placeholder('now')}`;
+  const increment = prepared(db, 'rate_limits_incr', (b) =>
+    b
+      .insert(rateLimits)
+      .values({ key: sql.placeholder('key'), count: 1, windowStart: sql.placeholder('now') })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          count: sql`case when ${ended} then 1 else ${rateLimits.count} + 1 end`,
+          windowStart: sql`case when ${ended} then ${sql.placeholder('now')}::bigint else ${rateLimits.windowStart} end`,
+        },
+      })
+      .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart }),
+  );
+
   return class PostgresRateLimitStore implements FastifyRateLimitStore {
     constructor(
       _options: unknown,
@@ -22,21 +39,10 @@ export function postgresRateLimitStore(db: PgDb): FastifyRateLimitStoreCtor {
 
     incr(key: string, callback: Callback, timeWindow: number): void {
       const now = Date.now();
-      const ended = sql`${rateLimits.windowStart} + ${timeWindow} <= ${now}`;
-      db.insert(rateLimits)
-        .values({ key: this.prefix + key, count: 1, windowStart: now })
-        .onConflictDoUpdate({
-          target: rateLimits.key,
-          set: {
-            count: sql`case when ${ended} then 1 else ${rateLimits.count} + 1 end`,
-            windowStart: sql`case when ${ended} then ${now} else ${rateLimits.windowStart} end`,
-          },
-        })
-        .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart })
-        .then(
-          ([row]) => callback(null, { current: row?.count ?? 1, ttl: (row?.windowStart ?? now) + timeWindow - now }),
-          (error: Error) => callback(error),
-        );
+      increment.execute({ key: this.prefix + key, now, window: timeWindow }).then(
+        ([row]) => callback(null, { current: row?.count ?? 1, ttl: (row?.windowStart ?? now) + timeWindow - now }),
+        (error: Error) => callback(error),
+      );
     }
 
     read(key: string, callback: Callback, timeWindow: number): void {

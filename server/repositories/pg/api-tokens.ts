@@ -1,25 +1,30 @@
 // API tokens on PostgreSQL: the same reads and writes as ../api-tokens.ts, over db/pg/schema.ts.
-import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
+import { prepared } from './connection.js';
 import { apiTokens, users } from '../../../db/pg/schema.js';
 import type { NewApiToken, createApiTokenRepository as sqliteApiTokens } from '../api-tokens.js';
 
 export function createApiTokenRepository(db: PgDb): ReturnType<typeof sqliteApiTokens> {
+  // Asked on every request an integration makes: prepared once.
+  const inForce = prepared(db, 'api_tokens_in_force', (b) =>
+    b
+      .select({ user: users, token: apiTokens })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(
+        and(
+          eq(apiTokens.tokenHash, sql.placeholder('tokenHash')),
+          isNull(apiTokens.revokedAt),
+          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql.placeholder('now'))),
+        ),
+      )
+      .limit(1),
+  );
   return {
     read: {
       async inForce(tokenHash: string, now: number) {
-        const [row] = await db
-          .select({ user: users, token: apiTokens })
-          .from(apiTokens)
-          .innerJoin(users, eq(users.id, apiTokens.userId))
-          .where(
-            and(
-              eq(apiTokens.tokenHash, tokenHash),
-              isNull(apiTokens.revokedAt),
-              or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-            ),
-          )
-          .limit(1);
+        const [row] = await inForce.execute({ tokenHash, now });
         return row;
       },
       async notRevoked() {

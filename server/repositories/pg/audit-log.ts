@@ -1,10 +1,20 @@
 // The audit log on PostgreSQL: the same reads and writes as ../audit-log.ts, over db/pg/schema.ts.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
+import { prepared } from './connection.js';
 import { events } from '../../../db/pg/schema.js';
 import type { AuditEntry, createAuditLogRepository as sqliteAuditLog } from '../audit-log.js';
 
 export function createAuditLogRepository(db: PgDb): ReturnType<typeof sqliteAuditLog> {
+  const record = prepared(db, 'events_insert', (b) =>
+    b.insert(events).values({
+      questionId: sql.placeholder('questionId'),
+      actorId: sql.placeholder('actorId'),
+      type: sql.placeholder('type'),
+      data: sql.placeholder('data'),
+      at: sql.placeholder('at'),
+    }),
+  );
   return {
     read: {
       async ofQuestion(questionId: string) {
@@ -12,10 +22,8 @@ export function createAuditLogRepository(db: PgDb): ReturnType<typeof sqliteAudi
       },
     },
     write: {
-      // Not a statement prepared once, as on SQLite: a prepared query is bound to the connection it was built on, and
-      // an entry must be written on the connection of the unit of work whose change it records.
       async record(entry: AuditEntry) {
-        await db.insert(events).values({
+        await record.execute({
           questionId: entry.questionId ?? null,
           actorId: entry.actorId ?? null,
           type: entry.type,

@@ -1,18 +1,22 @@
 // Thread messages on PostgreSQL: the same reads and writes as ../messages.ts, over db/pg/schema.ts.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
+import { prepared } from './connection.js';
 import { messages } from '../../../db/pg/schema.js';
 import type { createMessageRepository as sqliteMessages } from '../messages.js';
 
 export function createMessageRepository(db: PgDb): ReturnType<typeof sqliteMessages> {
+  const questionOf = prepared(db, 'messages_question_of', (b) =>
+    b
+      .select({ questionId: messages.questionId })
+      .from(messages)
+      .where(eq(messages.externalId, sql.placeholder('externalId')))
+      .limit(1),
+  );
   return {
     read: {
       async questionOf(externalId: string) {
-        const [row] = await db
-          .select({ questionId: messages.questionId })
-          .from(messages)
-          .where(eq(messages.externalId, externalId))
-          .limit(1);
+        const [row] = await questionOf.execute({ externalId });
         return row?.questionId;
       },
 

@@ -1,11 +1,41 @@
 // Offers on PostgreSQL: the same reads and writes as ../offers.ts, over db/pg/schema.ts.
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
+import { prepared } from './connection.js';
 import { offers } from '../../../db/pg/schema.js';
 import type { createOfferRepository as sqliteOffers, NewOffer } from '../offers.js';
 
 export function createOfferRepository(db: PgDb): ReturnType<typeof sqliteOffers> {
   const expertIds = (rows: { expertId: string }[]) => rows.map((r) => r.expertId);
+  const offerColumns = [
+    'id',
+    'questionId',
+    'expertId',
+    'wave',
+    'score',
+    'reasons',
+    'state',
+    'createdAt',
+    'expiresAt',
+  ] as const;
+  /** An insert of `size` offers, prepared once per wave size (a wave is a few experts, so there are few sizes). */
+  const insertOf = new Map<number, { execute(values: Record<string, unknown>): Promise<unknown> }>();
+  function insertStatement(size: number) {
+    let statement = insertOf.get(size);
+    if (!statement) {
+      statement = prepared(db, `offers_insert_${size}`, (b) =>
+        b
+          .insert(offers)
+          .values(
+            Array.from({ length: size }, (_, i) =>
+              Object.fromEntries(offerColumns.map((column) => [column, sql.placeholder(`${i}.${column}`)])),
+            ) as unknown as (typeof offers.$inferInsert)[],
+          ),
+      );
+      insertOf.set(size, statement);
+    }
+    return statement;
+  }
 
   return {
     read: {
@@ -66,7 +96,16 @@ export function createOfferRepository(db: PgDb): ReturnType<typeof sqliteOffers>
     write: {
       async insert(rows: NewOffer[]) {
         // One statement for the wave: on PostgreSQL each statement is a round trip.
-        if (rows.length > 0) await db.insert(offers).values(rows);
+        if (rows.length === 0) return;
+        if (rows.length > 8) {
+          await db.insert(offers).values(rows);
+          return;
+        }
+        const values: Record<string, unknown> = {};
+        rows.forEach((row, i) => {
+          for (const column of offerColumns) values[`${i}.${column}`] = row[column];
+        });
+        await insertStatement(rows.length).execute(values);
       },
 
       async settleClaim(questionId: string, winnerId: string) {

@@ -1,6 +1,7 @@
 // Push subscriptions on PostgreSQL: the same reads and writes as ../push-subscriptions.ts, over db/pg/schema.ts.
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
+import { prepared } from './connection.js';
 import { pushSubscriptions, type PushSubscriptionRow, users } from '../../../db/pg/schema.js';
 import type {
   NewPushSubscription,
@@ -10,6 +11,13 @@ import type {
 const device = { id: pushSubscriptions.id, userId: pushSubscriptions.userId };
 
 export function createPushSubscriptionRepository(db: PgDb): ReturnType<typeof sqlitePushSubscriptions> {
+  // Asked on every offer: prepared once, the users as one array.
+  const devicesOf = prepared(db, 'push_subscriptions_devices_of', (b) =>
+    b
+      .select(device)
+      .from(pushSubscriptions)
+      .where(sql`${pushSubscriptions.userId} = any(${sql.placeholder('userIds')})`),
+  );
   return {
     read: {
       async byId(id: string) {
@@ -54,7 +62,7 @@ export function createPushSubscriptionRepository(db: PgDb): ReturnType<typeof sq
 
       async devicesOf(userIds: string[]) {
         if (userIds.length === 0) return [];
-        return db.select(device).from(pushSubscriptions).where(inArray(pushSubscriptions.userId, userIds));
+        return devicesOf.execute({ userIds });
       },
 
       async managerDevices() {

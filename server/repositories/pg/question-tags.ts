@@ -1,14 +1,25 @@
 // Question tags on PostgreSQL: the same reads and writes as ../question-tags.ts, over db/pg/schema.ts.
-import { asc, desc, eq, inArray } from 'drizzle-orm';
+import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
+import { prepared } from './connection.js';
 import { questionTags } from '../../../db/pg/schema.js';
 import type { QuestionTag, createQuestionTagRepository as sqliteQuestionTags } from '../question-tags.js';
 
 export function createQuestionTagRepository(db: PgDb): ReturnType<typeof sqliteQuestionTags> {
   // One statement for all of a question's tags, where SQLite ran one prepared insert per tag.
+  // Most questions get one tag: that insert, run on every one, is prepared once.
+  const insertOne = prepared(db, 'question_tags_insert_1', (b) =>
+    b.insert(questionTags).values({
+      questionId: sql.placeholder('questionId'),
+      slug: sql.placeholder('slug'),
+      confidence: sql.placeholder('confidence'),
+      source: sql.placeholder('source'),
+    }),
+  );
   async function insert(questionId: string, tags: QuestionTag[]) {
-    if (tags.length === 0) return;
-    await db.insert(questionTags).values(tags.map((tag) => ({ questionId, ...tag })));
+    const [only] = tags;
+    if (tags.length === 1 && only) await insertOne.execute({ questionId, ...only });
+    else if (tags.length > 0) await db.insert(questionTags).values(tags.map((tag) => ({ questionId, ...tag })));
   }
 
   return {

@@ -3,6 +3,7 @@
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { PgDb } from '../../../db/pg/client.js';
+import { placeholdersFor, prepared, withNulls } from './connection.js';
 import { notes, offers, questions, questionTags } from '../../../db/pg/schema.js';
 import type { CustomerQuestion } from '../../contracts/api.js';
 import { type QuestionAction, statusesFor, targetOf } from '../../domain/lifecycle.js';
@@ -49,6 +50,19 @@ const sameCustomer = (customer: Customer) =>
 const withoutOpenOffer = sql`not exists (select 1 from ${offers} where ${offers.questionId} = ${questions.id} and ${offers.state} = 'open')`;
 
 export function createQuestionRepository(db: PgDb): ReturnType<typeof sqliteQuestions> {
+  const byExternalId = prepared(db, 'questions_by_external_id', (b) =>
+    b
+      .select()
+      .from(questions)
+      .where(
+        and(eq(questions.channel, sql.placeholder('channel')), eq(questions.externalId, sql.placeholder('externalId'))),
+      )
+      .limit(1),
+  );
+  const insert = prepared(db, 'questions_insert', (b) =>
+    b.insert(questions).values(placeholdersFor(questions)).returning(),
+  );
+
   async function transition(
     action: QuestionAction,
     where: SQL | undefined,
@@ -142,11 +156,7 @@ export function createQuestionRepository(db: PgDb): ReturnType<typeof sqliteQues
       },
 
       async byExternalId(channel: string, externalId: string) {
-        const [row] = await db
-          .select()
-          .from(questions)
-          .where(and(eq(questions.channel, channel), eq(questions.externalId, externalId)))
-          .limit(1);
+        const [row] = await byExternalId.execute({ channel, externalId });
         return row;
       },
 
@@ -249,7 +259,9 @@ export function createQuestionRepository(db: PgDb): ReturnType<typeof sqliteQues
     },
     write: {
       async insert(question: NewQuestion) {
-        const [row] = await db.insert(questions).values(question).returning();
+        const [row] = await insert.execute(
+          withNulls(questions, { ...question, priority: question.priority ?? 0, wave: question.wave ?? 0 }),
+        );
         if (!row) throw new Error('the question insert returned no row');
         return row;
       },
