@@ -203,7 +203,7 @@ t.test('wakes while the sender reads what is due never take a row twice nor exce
 t.test(
   'a notification batch that could not be written goes first when written again: no withdrawal before its offer',
   async (t) => {
-    const { db, uow, clock, addUser } = harness(t);
+    const { db, data, uow, clock, addUser } = harness(t);
     addUser('u0');
     db.$client
       .prepare(
@@ -224,6 +224,7 @@ t.test(
     let woken = 0;
     const notifier = createNotifier({
       uow,
+      data,
       clock,
       hub,
       presenters: { summaryById: async () => question } as unknown as Presenters,

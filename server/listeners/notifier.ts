@@ -10,6 +10,7 @@ import type { AlertEvent } from '../contracts/push.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
 import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
+import type { ReadRepositories } from '../repositories/index.js';
 import type { NewNotification } from '../repositories/notifications.js';
 import type { Device } from '../repositories/push-subscriptions.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
@@ -27,6 +28,7 @@ import {
 
 interface Deps {
   uow: UnitOfWork;
+  data: Pick<ReadRepositories, 'pushSubscriptions'>;
   clock: Clock;
   hub: RealtimeHub;
   presenters: Presenters;
@@ -56,7 +58,7 @@ type Pending =
     };
 type Addressed = Extract<Pending, { to: 'users' | 'managers' }>;
 
-export function createNotifier({ uow, clock, hub, presenters, webhook, wake, config, log }: Deps) {
+export function createNotifier({ uow, data, clock, hub, presenters, webhook, wake, config, log }: Deps) {
   let queue: Pending[] = [];
   let scheduled = false;
   /** The batch being written: the next one starts once it has settled. */
@@ -236,6 +238,12 @@ export function createNotifier({ uow, clock, hub, presenters, webhook, wake, con
   /** Writes a batch of notifications in a unit of its own, then wakes the sender. */
   async function write(items: Pending[]): Promise<void> {
     if (items.length === 0) return;
+    // Offers to experts who have no device (on a desk whose experts keep a tab open, most of them) write nothing: one
+    // read, not a unit (on PostgreSQL, three round trips for each question).
+    if (items.every((item) => item.to === 'users')) {
+      const userIds = [...new Set(items.flatMap((item) => (item.to === 'users' ? item.userIds : [])))];
+      if ((await data.pushSubscriptions.devicesOf(userIds)).length === 0) return;
+    }
     const written = await uow.run((unit) => writeIn(unit, items));
     if (written > 0) wake();
   }

@@ -174,6 +174,7 @@ export function createServices(
   });
   const notifier = createNotifier({
     uow,
+    data,
     clock,
     hub,
     presenters,
@@ -207,8 +208,8 @@ export function createServices(
   const notes = createNoteService({ data, clock, uow, access, questions });
   const analytics = createAnalytics({
     data,
-    // On PostgreSQL the pool is the second connection, and the reads wait on the network, not on this thread.
     databaseFile: storage.engine === 'sqlite' && !storage.db.$client.memory ? storage.db.$client.name : null,
+    databaseUrl: storage.engine === 'postgres' ? config.databaseUrl : undefined,
     clock,
     tags,
     log: log.child({ component: 'analytics' }),
