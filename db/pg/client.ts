@@ -28,6 +28,18 @@ export interface PostgresOptions {
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PgDb> {
+  const db = connectPostgres(url, options);
+  try {
+    await migrateOnce(db.$client);
+  } catch (error) {
+    await db.$client.end();
+    throw error;
+  }
+  return db;
+}
+
+/** A pool on a database already migrated (by openPostgres, in the server that started this connection's user). */
+export function connectPostgres(url: string, options: PostgresOptions = {}): PgDb {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -36,12 +48,6 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // An idle connection the server drops (a restart, a failover) is an error event on the pool: without a listener
   // it would crash the process; the pool replaces the connection on the next query.
   pool.on('error', () => undefined);
-  try {
-    await migrateOnce(pool);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
   return drizzle(pool, { schema }) as PgDb;
 }
 

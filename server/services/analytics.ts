@@ -2,8 +2,10 @@
 // text: on a large history that is seconds of synchronous work (docs/architecture.md#why-some-rules-are-so), and the
 // metrics page asks for both. On the event loop it would hold ingest, claims and every socket for as long. Here both
 // run on a thread of their own, with a read-only connection of its own (services/analytics-worker.ts); a database in
-// memory has no second connection, so there they run inline, as they do if the thread cannot start. The same request
-// while one is under way shares its answer.
+// memory has no second connection, so there they run inline, as they do if the thread cannot start. On PostgreSQL
+// too, where the reads wait on the server but the tokenizing does not: inline, a 30-day digest at a million questions
+// held the manager's queue at p99 250 ms (docs/benchmarks.md). The same request while one is under way shares its
+// answer.
 import { Worker } from 'node:worker_threads';
 import type { Insights, Recognition, User } from '../contracts/api.js';
 import type { Clock } from '../domain/clock.js';
@@ -53,6 +55,7 @@ const THREAD_ENTRY = new URL('./analytics-thread.mjs', import.meta.url);
 export function createAnalytics({
   data,
   databaseFile,
+  databaseUrl,
   clock,
   tags,
   log,
@@ -62,6 +65,8 @@ export function createAnalytics({
   data: AnalyticsData;
   /** The database the thread opens a connection of its own to; null for one in memory, which has no second one. */
   databaseFile: string | null;
+  /** On PostgreSQL, the database the thread opens a pool of its own to (databaseFile is then null). */
+  databaseUrl?: string;
   clock: Clock;
   tags: TagService;
   log: AnalyticsLog;
@@ -69,7 +74,7 @@ export function createAnalytics({
   threadEntry?: URL;
 }) {
   let worker: Worker | null = null;
-  let threadFailed = databaseFile === null;
+  let threadFailed = databaseFile === null && !databaseUrl;
   let nextId = 0;
   let idle: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
@@ -120,7 +125,7 @@ export function createAnalytics({
   const thread = (): Worker => {
     clearTimeout(idle);
     if (worker) return worker;
-    const started = new Worker(threadEntry, { workerData: { path: databaseFile } });
+    const started = new Worker(threadEntry, { workerData: { path: databaseFile, url: databaseUrl } });
     started.unref(); // the server's own handles keep the process alive; a thread with nothing to do must not
     let ready = false;
     started.on('message', (response: AnalyticsResponse) => {
