@@ -11,6 +11,7 @@ import { runDbGrowth } from './bench/db-growth.js';
 import { parseFlags } from './bench/flags.js';
 import { runFloor } from './bench/floor.js';
 import { runIngest } from './bench/ingest.js';
+import { runPgDbGrowth } from './bench/pg-db-growth.js';
 import { runPgNodes } from './bench/pg-nodes.js';
 import { runPosting } from './bench/posting.js';
 import { openReference, type Reference } from './bench/reference.js';
@@ -73,6 +74,7 @@ async function main() {
     }
     if (flags.sections.has('db')) results.dbGrowth = await runDbGrowth(ctx);
     if (flags.sections.has('postgres')) results.postgres = await runPgNodes(ctx);
+    if (flags.sections.has('postgres-db')) results.postgresDbGrowth = await runPgDbGrowth(ctx);
   } finally {
     await reference?.stop();
     if (!flags.keep && !flags.profile) rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,16 @@
 //   tsx scripts/postgres-cluster.ts start [--durable]   prints the admin URL; state in $TMPDIR/helpforce-pg.json
 //   tsx scripts/postgres-cluster.ts stop
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  chownSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,9 +81,12 @@ function asOwner(bin: string, args: string[]) {
 
 /**
  * Starts a cluster. `durable: false` (the tests) turns off fsync and full-page writes: the data is thrown away anyway,
- * and a test run should not wait on the disk. The bench keeps them on, as a real server would.
+ * and a test run should not wait on the disk. The bench keeps them on, as a real server would. `from` starts it on a
+ * copy of a data directory kept by saveCluster() instead of a new one.
  */
-export async function startCluster(options: { durable?: boolean; maxConnections?: number } = {}): Promise<Cluster> {
+export async function startCluster(
+  options: { durable?: boolean; maxConnections?: number; from?: string } = {},
+): Promise<Cluster> {
   const bin = postgresBinaries();
   if (!bin) throw new Error("PostgreSQL is not installed: apt-get install -y postgresql (Debian's package)");
   const dir = mkdtempSync(join(tmpdir(), 'helpforce-pg-'));
@@ -84,7 +96,9 @@ export async function startCluster(options: { durable?: boolean; maxConnections?
     chownSync(dir, id('-u'), id('-g'));
   }
   const data = join(dir, 'data');
-  asOwner(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const init = ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
+  if (options.from) execFileSync('cp', ['-a', '--reflink=auto', options.from, data]);
+  else asOwner(join(bin, 'initdb'), init);
   const port = await freePort();
   const settings = [
     `-p ${port}`,
@@ -106,6 +120,15 @@ export function stopCluster(cluster: Cluster): void {
       // Already stopped: the directory goes all the same.
     }
   }
+  rmSync(cluster.dir, { recursive: true, force: true });
+}
+
+/** Stops the server cleanly (its last checkpoint written) and keeps its data directory at `to`, for `from`. */
+export function saveCluster(cluster: Cluster, to: string): void {
+  const bin = postgresBinaries();
+  if (!bin) throw new Error('PostgreSQL is not installed');
+  asOwner(join(bin, 'pg_ctl'), ['-D', join(cluster.dir, 'data'), '-m', 'fast', '-w', 'stop']);
+  renameSync(join(cluster.dir, 'data'), to);
   rmSync(cluster.dir, { recursive: true, force: true });
 }
 

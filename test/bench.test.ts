@@ -127,6 +127,15 @@ t.test('every bench section runs at toy sizes and reports what must hold at any 
     bytes.dashboard7d! > 0 && bytes.dashboard7d! <= bytes.full7d!,
     'the metrics page asks for no more than the export',
   );
+  const pgDb = report.postgresDbGrowth;
+  t.equal(pgDb.questions, 3000, 'the PostgreSQL history holds the same rows');
+  t.same(
+    [pgDb.questionsIn7d, pgDb.questionsIn30d, pgDb.queueItems],
+    [report.dbGrowth.questionsIn7d, report.dbGrowth.questionsIn30d, report.dbGrowth.queueItems],
+    'and the same requests find the same questions on it',
+  );
+  for (const name of ['queueMs', 'metrics7dMs', 'metrics30dMs', 'dashboard7dMs', 'dashboard30dMs'] as const)
+    t.equal(pgDb[name].count, 3, `PostgreSQL ${name}: every timed request answered`);
   t.ok(report.peakRssMb > 0, 'the server reported its peak RSS');
 });
 

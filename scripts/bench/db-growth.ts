@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AppServerOptions, AppServerReady, GcStats } from './app-server.js';
 import { startChild } from './child.js';
 import type { BenchContext } from './context.js';
-import { historyDb } from './history-db.js';
+import { type HistoryDb, historyDb } from './history-db.js';
 import type { TimedPath } from './http-timer.js';
 import { createAgent, request } from './http.js';
 import { distribution, type Distribution } from './stats.js';
@@ -43,8 +43,21 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
   // A copy per run: the server's own ticks (escalations, releases) would otherwise change the cached history.
   const databasePath = join(ctx.dir, 'history.db');
   copyFileSync(history.path, databasePath, constants.COPYFILE_FICLONE);
+  return timeHistory(ctx, history, { databasePath }, 'app-history');
+}
+
+/**
+ * Starts the real server on a copy of the history (`database`: a SQLite file, or PostgreSQL by `databaseUrl`) and
+ * times the manager's reads on it.
+ */
+export async function timeHistory(
+  ctx: BenchContext,
+  history: HistoryDb,
+  database: Pick<AppServerOptions, 'databasePath' | 'databaseUrl'>,
+  logName: string,
+): Promise<DbGrowthResult> {
   const options: AppServerOptions = {
-    databasePath,
+    ...database,
     pollMs: 1000,
     experts: 0,
     online: 0,
@@ -54,7 +67,7 @@ export async function runDbGrowth(ctx: BenchContext): Promise<DbGrowthResult> {
     clockOffsetMs: history.dataEndMs - Date.now(),
   };
   const app = await startChild<AppServerReady>('./app-server.ts', options, {
-    logFile: ctx.logFile('app-history'),
+    logFile: ctx.logFile(logName),
     cpuProfileDir: ctx.cpuProfileDir,
   });
   const timer = await startChild<object>('./http-timer.ts', {}, { logFile: ctx.logFile('http-timer') }).catch(

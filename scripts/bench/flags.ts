@@ -1,6 +1,16 @@
 // Command-line flags of `npm run bench`. Every duration and size is a flag so a quick run (`--quick`) fits in a minute
 // or two while the default run measures the sustained figures the README reports.
-export const SECTIONS = ['reference', 'routing', 'ingest', 'floor', 'claims', 'posting', 'db', 'postgres'] as const;
+export const SECTIONS = [
+  'reference',
+  'routing',
+  'ingest',
+  'floor',
+  'claims',
+  'posting',
+  'db',
+  'postgres',
+  'postgres-db',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchFlags {

@@ -12,7 +12,7 @@ import { DEMO_TAGS, SAMPLE_QUESTIONS } from '../../dev/demo/catalog.js';
 import { newId } from '../../server/domain/ids.js';
 import { seeded, TAG_SLUGS } from './roster.js';
 
-const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 3;
 const DAY = 24 * 3600_000;
 const SPAN = 90 * DAY;
 const EXPERTS = 10_000;

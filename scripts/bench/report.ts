@@ -6,6 +6,7 @@ import { DASHBOARD_EXPERTS, type DbGrowthResult } from './db-growth.js';
 import type { BenchFlags } from './flags.js';
 import type { FloorRun } from './floor.js';
 import type { IngestRun } from './ingest.js';
+import type { PgDbGrowthResult } from './pg-db-growth.js';
 import type { PgNodesResult } from './pg-nodes.js';
 import type { PostingRun } from './posting.js';
 import type { ReferenceResult } from './reference.js';
@@ -30,6 +31,7 @@ export interface BenchResults {
   posting?: { clean: PostingRun; faults: PostingRun; exactlyOnce: boolean };
   dbGrowth?: DbGrowthResult;
   postgres?: PgNodesResult;
+  postgresDbGrowth?: PgDbGrowthResult;
 }
 
 const mark = (ok: boolean | null | undefined) => (ok === null || ok === undefined ? '' : ok ? 'met' : 'MISSED');
@@ -40,18 +42,22 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   const storm = r.claimStorm;
   const stormRate = storm?.settleMs.p50 ? round(storm.experts / (storm.settleMs.p50 / 1000), 0) : null;
   const db = r.dbGrowth;
-  const dbP99 = db
-    ? Math.max(
-        ...[
-          db.queueMs,
-          db.metrics7dMs,
-          db.metrics30dMs,
-          db.dashboard7dMs,
-          db.dashboard30dMs,
-          db.queueDuringDigestMs as Distribution,
-        ].map((d) => d.p99 ?? Infinity),
-      )
-    : null;
+  const pgDb = r.postgresDbGrowth;
+  const worstP99 = (d: DbGrowthResult | undefined) =>
+    d
+      ? Math.max(
+          ...[
+            d.queueMs,
+            d.metrics7dMs,
+            d.metrics30dMs,
+            d.dashboard7dMs,
+            d.dashboard30dMs,
+            d.queueDuringDigestMs as Distribution,
+          ].map((x) => x.p99 ?? Infinity),
+        )
+      : null;
+  const dbP99 = worstP99(db);
+  const pgDbP99 = worstP99(pgDb);
   // The closed loop is read against the reference measured around it when there is one (ingest.ts).
   const around = r.ingest?.httpMax.bareAround;
   const bareAroundIngest = around ? Math.round((around.before + around.after) / 2) : bare;
@@ -78,6 +84,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     claimStormOthersGet409: storm ? storm.othersGot409 : null,
     postingNoneLostOrDoubled: r.posting ? r.posting.exactlyOnce : null,
     dbQueriesP99Under100ms: dbP99 === null ? null : dbP99 < 100,
+    postgresDbQueriesP99Under100ms: pgDbP99 === null ? null : pgDbP99 < 100,
     serverRssUnder300Mb: r.server?.peakRssMb ? r.server.peakRssMb < 300 : null,
     postgresTwoNodesP99Under50msAt200PerSecond: r.postgres
       ? (r.postgres.steady.ingestToOfferMs.p99 ?? Infinity) < 50 && r.postgres.steady.offered === r.postgres.steady.sent
@@ -321,6 +328,43 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       `peak RSS A ${fmt(r.postgres.peakRssMb.a)} MB, B ${fmt(r.postgres.peakRssMb.b)} MB`,
     ]);
   }
+  if (pgDb) {
+    // Each figure beside the SQLite one of the same run, when the `db` section ran too.
+    const p50p99 = (d: Distribution | undefined) => (d ? `${fmt(d.p50)} / ${fmt(d.p99)}` : '–');
+    const beside = (d: Distribution | undefined) => (db ? `; SQLite ${p50p99(d)} ms` : '');
+    const timed = (label: string, pick: (d: DbGrowthResult) => Distribution) =>
+      rows.push([
+        `  ${label} p50 / p99`,
+        `${p50p99(pick(pgDb))} ms`,
+        `p99 < 100 ms: ${mark((pick(pgDb).p99 ?? Infinity) < 100)}${beside(db && pick(db))}`,
+      ]);
+    rows.push([
+      `postgres-db: ${fmt(pgDb.questions)} questions, ${fmt(pgDb.replies)} replies`,
+      `listening ${fmt(pgDb.startupMs / 1000)} s, routing ${fmt((pgDb.routingReadyMs as number) / 1000)} s, answers ${fmt((pgDb.answersIndexedMs as number) / 1000)} s, metrics ${fmt((pgDb.metricsWarmMs as number) / 1000)} s`,
+      `peak RSS ${fmt(pgDb.peakRssMb)} MB${pgDb.pgCached ? '' : `; loaded in ${fmt(Math.round(pgDb.pgBuildMs / 1000))} s`}`,
+    ]);
+    timed('manager queue', (d) => d.queueMs);
+    timed(`metrics, 7 days (${fmt(pgDb.questionsIn7d as number)} q)`, (d) => d.metrics7dMs);
+    timed(`metrics, 30 days (${fmt(pgDb.questionsIn30d as number)} q)`, (d) => d.metrics30dMs);
+    timed(`metrics page (top ${DASHBOARD_EXPERTS} experts), 7 d`, (d) => d.dashboard7dMs);
+    timed(`metrics page (top ${DASHBOARD_EXPERTS} experts), 30 d`, (d) => d.dashboard30dMs);
+    const list = (values: unknown) => (values as number[]).map((v) => fmt(v)).join(' / ');
+    rows.push([
+      '  insight digest / recognition, 7 d (each request)',
+      `${list(pgDb.digest7dMs)} / ${list(pgDb.recognition7dMs)} ms`,
+      db ? `SQLite ${list(db.digest7dMs)} / ${list(db.recognition7dMs)} ms` : '',
+    ]);
+    timed(
+      `manager queue during a 30-day digest (${fmt(Math.round((pgDb.digest30dMs as number) / 100) / 10)} s)`,
+      (d) => d.queueDuringDigestMs as Distribution,
+    );
+    const server = pgDb.serverMs as Record<'queue' | 'metrics7d' | 'metrics30d', Distribution>;
+    rows.push([
+      '  … timed inside the server, p99: queue / 7 d / 30 d',
+      `${fmt(server.queue.p99)} / ${fmt(server.metrics7d.p99)} / ${fmt(server.metrics30d.p99)} ms`,
+      '',
+    ]);
+  }
   if (r.server?.peakRssMb)
     rows.push([
       `server peak RSS (${fmt(r.flags.experts)} experts, ${fmt(r.flags.online)} sockets)`,
@@ -352,6 +396,7 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     posting: r.posting ?? null,
     dbGrowth: db ?? null,
     postgres: r.postgres ?? null,
+    postgresDbGrowth: pgDb ?? null,
     peakRssMb: r.server?.peakRssMb ?? null,
     server: r.server ?? null,
     notes: r.notes,
