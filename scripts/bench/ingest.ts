@@ -51,7 +51,7 @@ function summarize(
  * The server has not run an ingest yet when the section starts: its first questions pay for JIT compilation of the
  * whole path and for opening the client's connections. A few seconds at the measured rate go first, unmeasured.
  */
-async function warmUp(ctx: BenchContext, env: AppEnv): Promise<void> {
+export async function warmUp(ctx: BenchContext, env: AppEnv): Promise<void> {
   if (ctx.flags.warmupS <= 0) return;
   const agent = createAgent(64);
   const headers = { authorization: `Bearer ${env.ready.token}` };
@@ -108,7 +108,7 @@ export async function httpAtRate(ctx: BenchContext, env: AppEnv): Promise<Ingest
  * The closed loop, with the bare reference measured right before and right after it (see reference.ts): the ratio
  * is read against their mean, which the machine's drift during the run moves far less than a figure from minutes ago.
  */
-async function httpClosedLoop(ctx: BenchContext, env: AppEnv, reference?: Reference): Promise<IngestRun> {
+export async function httpClosedLoop(ctx: BenchContext, env: AppEnv, reference?: Reference): Promise<IngestRun> {
   if (!reference) return { ...(await closedLoop(ctx, env)), bareAround: null };
   const seconds = Math.max(1, Math.round(ctx.flags.referenceS / 2));
   const before = (await reference.measure(seconds)).requestsPerSecond;

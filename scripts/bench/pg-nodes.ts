@@ -8,7 +8,8 @@ import { BENCH_MAX_OFFERS_PER_HOUR } from './app-env.js';
 import type { AppServerOptions, AppServerReady, ServerWindow } from './app-server.js';
 import { startChild } from './child.js';
 import type { BenchContext } from './context.js';
-import { httpAtRate, type IngestRun } from './ingest.js';
+import { httpAtRate, httpClosedLoop, type IngestRun, warmUp } from './ingest.js';
+import type { Reference } from './reference.js';
 import { connectExperts, createOfferTracker } from './live-experts.js';
 import { waitFor } from './stats.js';
 
@@ -17,12 +18,14 @@ export interface PgNodesResult {
   experts: number;
   online: { a: number; b: number };
   steady: IngestRun;
+  /** As many questions as 10 connections get answered into node A, with the bare reference measured around it. */
+  closedLoop: IngestRun;
   /** Offers delivered to sockets on node B (ingested on A). */
   crossNodeOffers: number;
   peakRssMb: { a: number; b: number };
 }
 
-export async function runPgNodes(ctx: BenchContext): Promise<PgNodesResult> {
+export async function runPgNodes(ctx: BenchContext, reference?: Reference): Promise<PgNodesResult> {
   const cluster = await startCluster({ durable: true });
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
@@ -99,7 +102,11 @@ export async function runPgNodes(ctx: BenchContext): Promise<PgNodesResult> {
       console.error(
         `  postgres: 2 nodes, ${sessions.length} experts connected (${half} to A, ${sessions.length - half} to B), ${ctx.flags.rate} q/s into A for ${ctx.flags.durationS} s…`,
       );
+      // As the SQLite section: a warm-up first (JIT, caches, the presence the sockets' arrival set off), not measured.
+      await warmUp(ctx, env);
       const steady = await httpAtRate(ctx, env);
+      console.error(`  postgres: closed loop into A, ${ctx.flags.connections} connections, ${ctx.flags.durationS} s…`);
+      const closedLoop = await httpClosedLoop(ctx, env, reference);
       const [statsA, statsB] = await Promise.all([statsOf(a), statsOf(b)]);
       await Promise.all([onA.close(), onB.close()]);
       return {
@@ -107,6 +114,7 @@ export async function runPgNodes(ctx: BenchContext): Promise<PgNodesResult> {
         experts: ctx.flags.experts,
         online: { a: half, b: sessions.length - half },
         steady,
+        closedLoop,
         crossNodeOffers: statsB.hub.delivered - deliveredOnB,
         peakRssMb: { a: statsA.peakRssMb, b: statsB.peakRssMb },
       };
