@@ -120,3 +120,19 @@ t.test('the SQLite and PostgreSQL schemas have the same tables, columns and inde
   for (const [table, columns] of sqlite.tables) t.same(postgres.tables.get(table), columns, `${table}: same columns`);
   t.same(new Map([...postgres.indexes].sort()), new Map([...sqlite.indexes].sort()), 'the same indexes');
 });
+
+t.test('on PostgreSQL only the short-lived tables skip the write-ahead log', async (t) => {
+  const db = await openPostgres(await freshPostgresDatabase(t));
+  try {
+    const { rows } = await db.$client.query<{ relname: string }>(
+      "select relname from pg_class where relkind = 'r' and relpersistence = 'u' and relnamespace = 'public'::regnamespace order by relname",
+    );
+    t.same(
+      rows.map((row) => row.relname),
+      ['cluster_messages', 'rate_limits'],
+      'request counts and large cluster messages are unlogged; every other table is written durably',
+    );
+  } finally {
+    await db.$client.end();
+  }
+});
