@@ -3,7 +3,7 @@
 // may start from, so a question changed by someone else in the meantime is left alone and the caller hears so.
 import { and, asc, count, desc, eq, exists, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { notes, offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
+import { messages, notes, offers, questions, questionTags, type QuestionRow } from '../../db/schema.js';
 import type { CustomerQuestion } from '../contracts/api.js';
 import { type QuestionAction, statusesFor, targetOf } from '../domain/lifecycle.js';
 import { searchCondition } from './search.js';
@@ -124,6 +124,12 @@ export function createQuestionRepository(db: Db) {
       .select()
       .from(questions)
       .where(and(eq(questions.channel, placeholder('channel')), eq(questions.externalId, placeholder('externalId'))))
+      .prepare(),
+    messageQuestion: db
+      .select({ questionId: messages.questionId })
+      .from(messages)
+      .where(eq(messages.externalId, placeholder('externalId')))
+      .limit(1)
       .prepare(),
     insert: db
       .insert(questions)
@@ -280,6 +286,20 @@ export function createQuestionRepository(db: Db) {
 
       async byExternalId(channel: string, externalId: string): Promise<QuestionRow | undefined> {
         return statements.byExternalId.get({ channel, externalId });
+      },
+
+      /**
+       * Where a public post is stored already: as a question, or as a message in a question's thread (its id). Ingest
+       * asks both of every post, so PostgreSQL answers them in one statement.
+       */
+      async findPost(
+        channel: string,
+        externalId: string,
+      ): Promise<{ question: QuestionRow | undefined; inThreadOf: string | undefined }> {
+        return {
+          question: statements.byExternalId.get({ channel, externalId }),
+          inThreadOf: statements.messageQuestion.get({ externalId })?.questionId,
+        };
       },
 
       /** One page of the question list (`take` rows at most), in the filter's order. */

@@ -94,9 +94,8 @@ export function createIngestService({
     inReplyTo: string | undefined,
   ): Promise<QuestionRow | undefined> {
     if (!inReplyTo) return undefined;
-    const direct = await unit.questions.byExternalId(channel, inReplyTo);
+    const { question: direct, inThreadOf: questionId } = await unit.questions.findPost(channel, inReplyTo);
     if (direct) return direct;
-    const questionId = await unit.messages.questionOf(inReplyTo);
     if (!questionId) return undefined;
     const question = await unit.questions.byId(questionId);
     return question?.channel === channel ? question : undefined;
@@ -215,10 +214,9 @@ export function createIngestService({
   /** Ingest as a step of the caller's unit of work; returns the outcome, rendered once it has committed. */
   async function ingestInTransaction(unit: Unit, post: IngestQuestion): Promise<() => Promise<IngestOutcome>> {
     const now = clock.now();
-    const existing = await unit.questions.byExternalId(post.channel, post.externalId);
+    const { question: existing, inThreadOf: seenIn } = await unit.questions.findPost(post.channel, post.externalId);
     if (existing)
       return async () => ({ question: await presenters.summary(existing), duplicate: true, followUp: false });
-    const seenIn = await unit.messages.questionOf(post.externalId);
     if (seenIn) {
       const row = await load(unit, seenIn);
       return async () => ({ question: await presenters.summary(row), duplicate: true, followUp: true });

@@ -4,7 +4,7 @@ import { and, asc, count, desc, eq, exists, inArray, isNull, lt, lte, ne, type S
 import { alias } from 'drizzle-orm/pg-core';
 import type { PgDb } from '../../../db/pg/client.js';
 import { placeholdersFor, prepared, withNulls } from './connection.js';
-import { notes, offers, questions, questionTags } from '../../../db/pg/schema.js';
+import { messages, notes, offers, questions, questionTags } from '../../../db/pg/schema.js';
 import type { CustomerQuestion } from '../../contracts/api.js';
 import { type QuestionAction, statusesFor, targetOf } from '../../domain/lifecycle.js';
 import type {
@@ -58,6 +58,20 @@ export function createQuestionRepository(db: PgDb): ReturnType<typeof sqliteQues
         and(eq(questions.channel, sql.placeholder('channel')), eq(questions.externalId, sql.placeholder('externalId'))),
       )
       .limit(1),
+  );
+  const findPost = prepared(db, 'questions_find_post', (b) =>
+    b
+      .select({
+        question: questions,
+        inThreadOf: sql<
+          string | null
+        >`(select ${messages.questionId} from ${messages} where ${messages.externalId} = ${sql.placeholder('externalId')} limit 1)`,
+      })
+      .from(sql`(select 1) as post`)
+      .leftJoin(
+        questions,
+        and(eq(questions.channel, sql.placeholder('channel')), eq(questions.externalId, sql.placeholder('externalId'))),
+      ),
   );
   const insert = prepared(db, 'questions_insert', (b) =>
     b.insert(questions).values(placeholdersFor(questions)).returning(),
@@ -153,6 +167,11 @@ export function createQuestionRepository(db: PgDb): ReturnType<typeof sqliteQues
       async byIds(ids: string[]) {
         if (ids.length === 0) return [];
         return db.select().from(questions).where(inArray(questions.id, ids));
+      },
+
+      async findPost(channel: string, externalId: string) {
+        const [row] = await findPost.execute({ channel, externalId });
+        return { question: row?.question ?? undefined, inThreadOf: row?.inThreadOf ?? undefined };
       },
 
       async byExternalId(channel: string, externalId: string) {
