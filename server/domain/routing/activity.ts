@@ -26,6 +26,8 @@ export interface ActivityTracker {
   snapshot(expertId: string, now: number): ActivitySnapshot;
   recentlyActive(): readonly string[];
   readonly experts: readonly string[];
+  /** Questions learned so far: the clock recency is counted on. */
+  readonly events: number;
 }
 
 export function createActivityTracker(): ActivityTracker {
@@ -86,6 +88,9 @@ export function createActivityTracker(): ActivityTracker {
     recentlyActive: () => recent,
     get experts() {
       return experts;
+    },
+    get events() {
+      return events;
     },
   };
 }

@@ -2,6 +2,7 @@ import { createActivityTracker } from './activity.js';
 import { FEATURES, featureVector, hourKeys, prepareQuery, type LearnedState, type PreparedQuery } from './features.js';
 import { createOrdinals, createProfileIndex, type WeightedKey } from './profile-index.js';
 import { createOnlineRanker, type OnlineRanker } from './ranker.js';
+import { createRecentProfiles } from './recent-profiles.js';
 import { seededRandom } from '../random.js';
 
 /**
@@ -30,8 +31,8 @@ export interface ExpertiseIndex {
   prepare(terms: readonly string[], tags: readonly WeightedKey[], now: number): PreparedQuery;
   features(query: PreparedQuery, expertId: string, into?: number[]): number[];
   reachable(query: PreparedQuery): Set<string>;
-  /** The feature to rank by instead of the learned combination, while a simple scorer is doing clearly better. */
-  fallback(): number | null;
+  /** How much of a simple scorer to add to the learned combination, while such a blend is ranking better. */
+  fallback(): Blend | null;
 }
 
 /** Simple scorers watched beside the learned ranker: most active, and the most of this question's words and tags. */
@@ -41,6 +42,15 @@ const SIMPLE_SCORERS = ['activity', 'text_volume', 'tag_volume'].map((name) =>
 const WATCH_MEMORY = 0.01;
 const MIN_WATCHED = 50;
 const FALLBACK_MARGIN = 0;
+/** How far a watched blend adds a simple scorer (its features are log-counts): from a nudge to taking the lead. */
+const LEADS = [0.5, 1, 2, 5];
+
+/** The learned combination plus `lead` × one simple scorer's feature. */
+export interface Blend {
+  feature: number;
+  lead: number;
+}
+const BLENDS: Blend[] = SIMPLE_SCORERS.flatMap((feature) => LEADS.map((lead) => ({ feature, lead })));
 const MAX_COMPETITORS = 64;
 const WATCH_EVERY_ANSWER_UNTIL = 20_000;
 
@@ -52,6 +62,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
     terms: createProfileIndex(ordinals),
     tags: createProfileIndex(ordinals),
     hours: createProfileIndex(ordinals),
+    recent: createRecentProfiles(ordinals),
   };
   const ranker = createOnlineRanker();
   const random = seededRandom(seed);
@@ -60,8 +71,9 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   const currentAnswerers = new Set<string>();
 
   // Decayed reciprocal rank of each answerer among the experts a new question would reach, under the learned ranker
-  // (index 0) and under each simple scorer: measured before learning from the answer, as routing would have ranked.
-  const watched = new Float64Array(SIMPLE_SCORERS.length + 1);
+  // (index 0) and under each blend of it with a simple scorer: measured before learning from the answer, as routing
+  // would have ranked. The best blend is used while it does better than the learned combination alone.
+  const watched = new Float64Array(BLENDS.length + 1);
   let watchedCount = 0;
   const reciprocalRank = (positive: number, others: readonly number[]) => {
     let above = 0;
@@ -79,12 +91,14 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       if (!currentAnswerers.has(id)) competitors.push(featureVector(state, query, id));
     }
     if (competitors.length === 0) return;
-    const ranks = [reciprocalRank(ranker.score(positive), competitors.map(ranker.score))];
-    for (const index of SIMPLE_SCORERS)
+    const base = ranker.score(positive);
+    const others = competitors.map(ranker.score);
+    const ranks = [reciprocalRank(base, others)];
+    for (const { feature, lead } of BLENDS)
       ranks.push(
         reciprocalRank(
-          positive[index]!,
-          competitors.map((features) => features[index]!),
+          base + lead * positive[feature]!,
+          competitors.map((features, i) => others[i]! + lead * features[feature]!),
         ),
       );
     const memory = Math.max(WATCH_MEMORY, 1 / (watchedCount + 1));
@@ -144,6 +158,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       state.terms.add(expertId, terms, weight);
       state.tags.add(expertId, tags, weight);
       state.hours.add(expertId, hourKeys(at), weight);
+      state.recent.add(expertId, terms, tags, weight, state.activity.events);
     },
     prepare: (terms, tags, now) => prepareQuery(state, terms, tags, now),
     features: (query, expertId, into) => featureVector(state, query, expertId, into),
@@ -152,7 +167,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       if (watchedCount < MIN_WATCHED) return null;
       let best = 0;
       for (let i = 1; i < watched.length; i++) if (watched[i]! > watched[best]!) best = i;
-      return best > 0 && watched[best]! > watched[0]! + FALLBACK_MARGIN ? SIMPLE_SCORERS[best - 1]! : null;
+      return best > 0 && watched[best]! > watched[0]! + FALLBACK_MARGIN ? BLENDS[best - 1]! : null;
     },
   };
 }

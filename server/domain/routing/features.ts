@@ -1,12 +1,14 @@
 import { HALF_LIVES, type ActivityTracker } from './activity.js';
 import {
   profileEvidence,
+  recentEvidence,
   resolveKeys,
   type Ordinals,
   type ProfileIndex,
   type ResolvedKeys,
   type WeightedKey,
 } from './profile-index.js';
+import type { RecentProfiles } from './recent-profiles.js';
 
 const MAX_IDLE = Math.log1p(1e6);
 const HOUR_MS = 3_600_000;
@@ -26,6 +28,10 @@ export const FEATURES: readonly { name: string; reason: string; initialWeight: n
   { name: 'tag_share', reason: 'tags', initialWeight: 0.3 },
   { name: 'tag_match', reason: 'tags', initialWeight: 0.3 },
   { name: 'tag_volume', reason: 'tags', initialWeight: 0.3 },
+  { name: 'recent_text_share', reason: 'similar', initialWeight: 0 },
+  { name: 'recent_text_volume', reason: 'similar', initialWeight: 0 },
+  { name: 'recent_tag_share', reason: 'tags', initialWeight: 0 },
+  { name: 'recent_tag_volume', reason: 'tags', initialWeight: 0 },
 ];
 
 export interface LearnedState {
@@ -35,13 +41,22 @@ export interface LearnedState {
   terms: ProfileIndex;
   tags: ProfileIndex;
   hours: ProfileIndex;
+  recent: RecentProfiles;
 }
 
 export interface PreparedQuery {
   terms: WeightedKey[];
   tags: WeightedKey[];
   now: number;
-  resolved: { terms: ResolvedKeys; tags: ResolvedKeys; hour: ResolvedKeys };
+  resolved: {
+    terms: ResolvedKeys;
+    tags: ResolvedKeys;
+    hour: ResolvedKeys;
+    recentTerms: ResolvedKeys;
+    recentTags: ResolvedKeys;
+  };
+  /** Turns the recent profiles' stored counts into decayed ones as of this question. */
+  recentScale: number;
 }
 
 /** The hour of the week an answer was given, with its neighbours: who tends to be on shift at this time. */
@@ -72,7 +87,10 @@ export function prepareQuery(
         state.hours,
         hourKeys(now, 0).map((key) => ({ key, weight: 1 })),
       ),
+      recentTerms: resolveKeys(state.recent.terms, uniqueTerms),
+      recentTags: resolveKeys(state.recent.tags, positiveTags),
     },
+    recentScale: state.recent.scale(state.activity.events),
   };
 }
 
@@ -93,6 +111,8 @@ export function featureVector(
   n = profileEvidence(query.resolved.hour, ordinal, into, n);
   n = profileEvidence(query.resolved.terms, ordinal, into, n, true);
   n = profileEvidence(query.resolved.tags, ordinal, into, n, true);
+  n = recentEvidence(query.resolved.recentTerms, ordinal, query.recentScale, into, n);
+  n = recentEvidence(query.resolved.recentTags, ordinal, query.recentScale, into, n);
   into.length = n;
   return into;
 }

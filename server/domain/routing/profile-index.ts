@@ -44,6 +44,8 @@ export interface ProfileIndex {
   /** Holders of the key by expert ordinal. */
   holders(key: string): ReadonlyMap<number, number> | undefined;
   topHolders(key: string): readonly string[];
+  /** Multiplies every count by `factor` (the order of holders does not change). */
+  rescale(factor: number): void;
   readonly experts: number;
 }
 
@@ -90,6 +92,12 @@ export function createProfileIndex(ordinals: Ordinals = createOrdinals()): Profi
       if (!posting) return [];
       return (posting.topIds ??= posting.top.map(ordinals.id));
     },
+    rescale(factor) {
+      for (const posting of postings.values()) {
+        posting.total *= factor;
+        for (const [expert, count] of posting.holders) posting.holders.set(expert, count * factor);
+      }
+    },
     get experts() {
       return experts.size;
     },
@@ -106,7 +114,13 @@ export interface ResolvedKeys {
 }
 
 export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): ResolvedKeys {
-  const resolved: ResolvedKeys = { holders: [], shares: [], idfs: [], weightSum: 0, experts: index.experts };
+  const resolved: ResolvedKeys = {
+    holders: [],
+    shares: [],
+    idfs: [],
+    weightSum: 0,
+    experts: index.experts,
+  };
   for (const { key, weight } of keys) {
     resolved.weightSum += weight;
     const holders = index.holders(key);
@@ -146,4 +160,28 @@ export function profileEvidence(
   if (!withVolume) return at + 2;
   into[at + 2] = Math.log1p(volume);
   return at + 3;
+}
+
+/**
+ * Recent evidence from a profile whose counts decay (recent-profiles.ts): `scale` turns its stored counts into
+ * decayed ones. share as in profileEvidence (a ratio, so the scale cancels); volume = log(1 + Σ w·idf·decayed count).
+ */
+export function recentEvidence(
+  keys: ResolvedKeys,
+  expert: number | undefined,
+  scale: number,
+  into: number[],
+  at: number,
+): number {
+  let share = 0;
+  let volume = 0;
+  for (let i = 0; expert !== undefined && i < keys.holders.length; i++) {
+    const count = keys.holders[i]!.get(expert);
+    if (count === undefined) continue;
+    share += keys.shares[i]! * count;
+    volume += keys.idfs[i]! * count;
+  }
+  into[at] = keys.weightSum > 0 ? Math.log1p((keys.experts * share) / keys.weightSum) : 0;
+  into[at + 1] = Math.log1p(scale * volume);
+  return at + 2;
 }

@@ -21,8 +21,6 @@ const WALK_LIMIT = 32;
 /** rank() returns everyone in order but gives reasons for the head only, which keeps a full ordering cheap. */
 const EXPLAINED_IN_RANK = 50;
 const NO_HISTORY = '\u0000no-history';
-/** How far a simple scorer that is doing better leads the learned combination (its features are log-counts). */
-const FALLBACK_LEAD = 5;
 
 export function createRouter(settings: RoutingSettings): Router {
   const roster = createRoster({ requireOnline: settings.requireOnline });
@@ -46,20 +44,20 @@ export function createRouter(settings: RoutingSettings): Router {
 
   const scorer = (tags: readonly TagScore[], query: PreparedQuery) => {
     const baselineFeatures = learned.features(query, NO_HISTORY);
-    // While a simple scorer ranks this site's answerers better than the learned combination, it leads the ranking and
-    // the combination only breaks its near-ties.
+    // While adding a simple scorer ranks this site's answerers better than the learned combination alone, the
+    // ranking adds it: a little when it only helps at the margin, enough to lead when the combination is still thin.
     const fallback = learned.fallback();
     const learnedScore =
       fallback === null
         ? learned.ranker.score
-        : (features: readonly number[]) => learned.ranker.score(features) + FALLBACK_LEAD * features[fallback]!;
+        : (features: readonly number[]) => learned.ranker.score(features) + fallback.lead * features[fallback.feature]!;
     const learnedContributions =
       fallback === null
         ? learned.ranker.contributions
         : (features: readonly number[]) =>
             learned.ranker
               .contributions(features)
-              .map((value, i) => (i === fallback ? value + FALLBACK_LEAD * features[i]! : value));
+              .map((value, i) => (i === fallback.feature ? value + fallback.lead * features[i]! : value));
     const baseline = learnedScore(baselineFeatures);
     const operational = (entry: RosterEntry | undefined) =>
       entry ? [skillReasons(entry.skills, tags), operationalReasons(entry, settings, query.now)] : [];
