@@ -257,3 +257,13 @@ t.test(
     t.not((await data.questions.byId(id))?.updatedAt, 77, 'nothing was written');
   },
 );
+
+t.test('a new question is logged created, then offered (written together, in that order)', async (t) => {
+  const { app, id } = await withQuestion(t);
+  const log = await app.services.data.auditLog.ofQuestion(id);
+  t.same(
+    log.slice(0, 2).map((entry) => entry.type),
+    ['question.created', 'question.offered'],
+  );
+  t.ok((log[0]?.id ?? 0) < (log[1]?.id ?? 0), 'in id order');
+});

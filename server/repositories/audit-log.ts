@@ -41,6 +41,18 @@ export function createAuditLogRepository(db: Db) {
           at: entry.at,
         });
       },
+
+      /** Several entries of one change, in this order. */
+      async recordAll(entries: AuditEntry[]): Promise<void> {
+        for (const entry of entries)
+          insert.run({
+            questionId: entry.questionId ?? null,
+            actorId: entry.actorId ?? null,
+            type: entry.type,
+            data: entry.data ?? {},
+            at: entry.at,
+          });
+      },
     },
   };
 }

@@ -11,6 +11,7 @@ import type { RankedExpert, Router, TagScore } from '../domain/routing/index.js'
 import type { QuestionState } from '../events/domain-events.js';
 import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
 import type { ReadRepositories } from '../repositories/index.js';
+import type { AuditEntry } from '../repositories/audit-log.js';
 import { SPAM_FLAG } from './spam.js';
 
 interface Deps {
@@ -128,8 +129,9 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
    * Writes a planned wave's offers and its audit event and announces it; the question row itself is the caller's to
    * write (ingest inserts it already offered).
    */
-  async function recordWave(unit: Unit, question: QuestionState, plan: WavePlan) {
-    await writeWave(unit, question.row.id, plan);
+  /** Writes a planned wave, with entries of the same change (a new question's) recorded in the same statement. */
+  async function recordWave(unit: Unit, question: QuestionState, plan: WavePlan, alsoRecord: AuditEntry[] = []) {
+    await writeWave(unit, question.row.id, plan, alsoRecord);
     announceWave(unit, question, plan);
   }
 
@@ -144,7 +146,7 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
     });
   }
 
-  async function writeWave(unit: Unit, questionId: string, plan: WavePlan) {
+  async function writeWave(unit: Unit, questionId: string, plan: WavePlan, alsoRecord: AuditEntry[] = []) {
     await unit.offers.insert(
       plan.offers.map((offer) => ({
         ...offer,
@@ -156,12 +158,15 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
       })),
     );
     for (const offer of plan.offers) router.noteOffered(offer.expertId, plan.at);
-    await unit.auditLog.record({
-      questionId,
-      type: 'question.offered',
-      at: plan.at,
-      data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) },
-    });
+    await unit.auditLog.recordAll([
+      ...alsoRecord,
+      {
+        questionId,
+        type: 'question.offered',
+        at: plan.at,
+        data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) },
+      },
+    ]);
   }
 
   // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.

@@ -11,6 +11,7 @@ import { isThanks } from '../domain/reactions.js';
 import { scoreSentiment, sentimentColumns, triage } from '../domain/sentiment.js';
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
+import type { AuditEntry } from '../repositories/audit-log.js';
 import { conflict, notFound } from '../errors.js';
 import { isConflict, isUniqueViolation, type Unit, type UnitOfWork, type UnitOptions } from '../events/unit-of-work.js';
 import { SPAM_FLAG, type SpamService } from './spam.js';
@@ -188,12 +189,13 @@ export function createIngestService({
       updatedAt: now,
     });
     await unit.questionTags.add(id, found);
-    await unit.auditLog.record({
+    // Written with the wave's entry (or the hold's), in one statement.
+    const created: AuditEntry = {
       questionId: id,
       type: 'question.created',
       at: now,
       data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) },
-    });
+    };
     // One summary for the caller and every message, rendered after commit on first use from what was just written
     // (a new question has these tags and no assignee), without reading it back.
     let rendered: QuestionSummary | undefined;
@@ -205,9 +207,12 @@ export function createIngestService({
       ));
     const question = { row, summary };
     unit.emit('question.created', { question });
-    if (plan) await dispatcher.recordWave(unit, question, plan);
+    if (plan) await dispatcher.recordWave(unit, question, plan, [created]);
     else
-      await unit.auditLog.record({ questionId: id, type: 'question.held', at: now, data: { reasons: held.reasons } });
+      await unit.auditLog.recordAll([
+        created,
+        { questionId: id, type: 'question.held', at: now, data: { reasons: held.reasons } },
+      ]);
     return summary;
   }
 

@@ -5,16 +5,52 @@ import { prepared } from './connection.js';
 import { events } from '../../../db/pg/schema.js';
 import type { AuditEntry, createAuditLogRepository as sqliteAuditLog } from '../audit-log.js';
 
+const columns = ['questionId', 'actorId', 'type', 'data', 'at'] as const;
+
+function valuesOf(entry: AuditEntry) {
+  return {
+    questionId: entry.questionId ?? null,
+    actorId: entry.actorId ?? null,
+    type: entry.type,
+    data: entry.data ?? {},
+    at: entry.at,
+  };
+}
+
 export function createAuditLogRepository(db: PgDb): ReturnType<typeof sqliteAuditLog> {
-  const record = prepared(db, 'events_insert', (b) =>
-    b.insert(events).values({
-      questionId: sql.placeholder('questionId'),
-      actorId: sql.placeholder('actorId'),
-      type: sql.placeholder('type'),
-      data: sql.placeholder('data'),
-      at: sql.placeholder('at'),
-    }),
-  );
+  /** An insert of `size` entries, prepared once per size (a change records one to a few). */
+  const inserts = new Map<number, { execute(values: Record<string, unknown>): Promise<unknown> }>();
+  function insertOf(size: number) {
+    let statement = inserts.get(size);
+    if (!statement) {
+      statement = prepared(db, `events_insert_${size}`, (b) =>
+        b
+          .insert(events)
+          .values(
+            Array.from({ length: size }, (_, i) =>
+              Object.fromEntries(columns.map((column) => [column, sql.placeholder(`${i}.${column}`)])),
+            ) as unknown as (typeof events.$inferInsert)[],
+          ),
+      );
+      inserts.set(size, statement);
+    }
+    return statement;
+  }
+
+  async function recordAll(entries: AuditEntry[]) {
+    if (entries.length === 0) return;
+    if (entries.length > 8) {
+      await db.insert(events).values(entries.map(valuesOf));
+      return;
+    }
+    const values: Record<string, unknown> = {};
+    entries.forEach((entry, i) => {
+      const row = valuesOf(entry);
+      for (const column of columns) values[`${i}.${column}`] = row[column];
+    });
+    await insertOf(entries.length).execute(values);
+  }
+
   return {
     read: {
       async ofQuestion(questionId: string) {
@@ -23,14 +59,10 @@ export function createAuditLogRepository(db: PgDb): ReturnType<typeof sqliteAudi
     },
     write: {
       async record(entry: AuditEntry) {
-        await record.execute({
-          questionId: entry.questionId ?? null,
-          actorId: entry.actorId ?? null,
-          type: entry.type,
-          data: entry.data ?? {},
-          at: entry.at,
-        });
+        await recordAll([entry]);
       },
+
+      recordAll,
     },
   };
 }
