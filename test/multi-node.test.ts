@@ -91,6 +91,16 @@ t.test('two nodes: one leader, offers cross nodes within a second, concurrent cl
   t.ok(latency < 1000, `the expert on node A was offered it ${latency} ms after ingest on node B`);
   t.ok(offer, 'offered on node A');
   await boLive.next('question.offered', (e) => e.data.question.id === questionId, 5000);
+  // The offer node B made counts toward Ann's hourly cap on node A as well, where her next offer may be made.
+  const quota = await eventually(
+    async () => {
+      const used = (await httpAs(a.url, ann).get('/api/me/offers')).body.quota?.used;
+      return used === 1 ? used : undefined;
+    },
+    "node A to count node B's offer",
+    5000,
+  );
+  t.equal(quota, 1, "node B's offer counts on node A");
 
   const [fromA, fromB] = await Promise.all([
     httpAs(a.url, ann).post(`/api/questions/${questionId}/claim`),

@@ -14,6 +14,11 @@ interface Deps {
   refreshExpert: (expertId: string) => Promise<void>;
   indexAnswer: (reply: Extract<DomainEvent, { type: 'reply.approved' }>['data']['reply']) => void;
   wakeOutbox: () => void;
+  /**
+   * Count offers made by the event's node in this node's roster (its hourly cap and fairness): true for the events
+   * of other nodes, whose dispatcher counted them there; the node that made an offer counts it as it writes it.
+   */
+  countOffers?: boolean;
   log: { error(obj: object, msg?: string): void };
 }
 
@@ -24,6 +29,7 @@ export function createRoutingListener({
   refreshExpert,
   indexAnswer,
   wakeOutbox,
+  countOffers = false,
   log,
 }: Deps) {
   // After commit, so a failed read is logged: the expert is refreshed again at their next claim, release or review.
@@ -51,6 +57,9 @@ export function createRoutingListener({
 
   return (event: DomainEvent) => {
     switch (event.type) {
+      case 'question.offered':
+        if (countOffers) for (const { expertId } of event.data.wave.offers) router.noteOffered(expertId, clock.now());
+        return;
       case 'question.claimed': {
         const { expertId, previousExpertId } = event.data;
         refresh(expertId);

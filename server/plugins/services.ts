@@ -135,8 +135,9 @@ export function createServices(
   // Changes committed on other nodes (server/cluster/) reach the listeners that keep this node's memory in step: the
   // routing model, the similar-answers index, the spam examples. Their sockets, posts and pushes were seen to there.
   const followers = createEventBus(log.child({ component: 'events', from: 'other nodes' }));
-  const routingListener = (refreshExpert: (expertId: string) => Promise<void>) =>
+  const routingListener = (refreshExpert: (expertId: string) => Promise<void>, countOffers = false) =>
     createRoutingListener({
+      countOffers,
       clock,
       router,
       presenters,
@@ -152,7 +153,8 @@ export function createServices(
   events.subscribe(routingListener((expertId) => experts.refresh(expertId)));
   followers.subscribe(createSpamListener(spam));
   // The node where the change was made reads the expert again and says so (experts.refresh announces it).
-  followers.subscribe(routingListener(async () => undefined));
+  // Offers made there count toward an expert's hourly cap here too.
+  followers.subscribe(routingListener(async () => undefined, true));
   const metrics = createMetricsService({ data, clock });
   const sentimentMetrics = createSentimentMetrics({ data, clock });
   // Web Push and the chat webhook: a device subscribing makes its expert reachable with no tab open (routing), and
