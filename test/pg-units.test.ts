@@ -3,7 +3,9 @@
 // after another, as they do on SQLite. (Two first profiles at once: test/profile-validation.test.ts, run on both.)
 import t from 'tap';
 import { isRetryable } from '../server/events/pg-unit-of-work.js';
-import { ADMIN, buildTestApp, createUser, login, as, seedTags } from './helpers/app.js';
+import { buildApp } from '../server/app.js';
+import { DEFAULT_VAPID_SUBJECT } from '../server/config.js';
+import { ADMIN, as, buildTestApp, createUser, login, seedTags, testConfig } from './helpers/app.js';
 import { freshPostgresDatabase } from './helpers/postgres.js';
 
 t.test('twenty read-then-write units at once lose no write', async (t) => {
@@ -70,4 +72,36 @@ t.test('one post ingested by five units at once is stored once, and each hears o
   t.equal(new Set(outcomes.map((o) => o.question.id)).size, 1, 'one question');
   t.equal(outcomes.filter((o) => !o.duplicate).length, 1, 'stored by one, found by the other four');
   t.equal((await data.questions.byExternalId('x', 'race-1'))?.id, outcomes[0]?.question.id);
+});
+
+t.test('two nodes setting up webhooks for different channels at once keep both', async (t) => {
+  const databaseUrl = await freshPostgresDatabase(t);
+  // Two servers on one database, each holding the webhooks as it last read them, as two nodes do.
+  const node = async () => {
+    const config = {
+      ...testConfig(t, { databaseUrl }),
+      push: { allowLocalEndpoints: true, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+    };
+    const app = await buildApp(config, { logger: false, timers: false });
+    t.teardown(() => app.close());
+    await app.ready();
+    return app;
+  };
+  const a = await node();
+  const b = await node();
+  await Promise.all([
+    a.webhookChannels.configure('email', 'http://127.0.0.1:9/email'),
+    b.webhookChannels.configure('sms', 'http://127.0.0.1:9/sms'),
+  ]);
+  t.same(
+    Object.keys(await a.services.data.channelSecrets.webhooks()).sort(),
+    ['email', 'sms'],
+    'neither overwrote the other',
+  );
+  await b.webhookChannels.rotate('sms');
+  t.same(
+    Object.keys(await a.services.data.channelSecrets.webhooks()).sort(),
+    ['email', 'sms'],
+    'a rotation keeps the rest',
+  );
 });

@@ -5,7 +5,7 @@
 import type { Channel } from '../../contracts/channels.js';
 import type { Clock } from '../../domain/clock.js';
 import { conflict, invalid, notFound } from '../../errors.js';
-import type { UnitOfWork } from '../../events/unit-of-work.js';
+import type { Unit, UnitOfWork } from '../../events/unit-of-work.js';
 import type { OutboxCount } from '../../repositories/channel-traffic.js';
 import type { ReadRepositories } from '../../repositories/index.js';
 import type { ChannelRegistry } from '../registry.js';
@@ -48,8 +48,20 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
   // here first, so a request arriving while it is being stored already sees it, then stored whole.
   const webhooks = new Map<string, StoredWebhook>();
 
-  async function save(): Promise<void> {
-    await uow.run((unit) => unit.channelSecrets.saveWebhooks(Object.fromEntries(webhooks)));
+  /**
+   * Stores this channel's webhook as held here (or its absence), leaving the others as stored: another node may have
+   * changed another channel that this one has not read again yet, and writing the whole map would undo it.
+   */
+  async function writeOne(unit: Unit, name: string): Promise<void> {
+    const stored = { ...(await unit.channelSecrets.webhooks()) };
+    const webhook = webhooks.get(name);
+    if (webhook) stored[name] = webhook;
+    else delete stored[name];
+    await unit.channelSecrets.saveWebhooks(stored);
+  }
+
+  async function save(name: string): Promise<void> {
+    await uow.run((unit) => writeOne(unit, name));
     changed?.();
   }
 
@@ -142,7 +154,7 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
       const current = webhooks.get(name);
       if (current) {
         webhooks.set(name, { ...current, url });
-        await save();
+        await save(name);
         log.info({ channel: name }, 'channel webhook address changed');
         return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret: null };
       }
@@ -156,7 +168,7 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
         secretRotatedAt: null,
       });
       attach(name);
-      await save();
+      await save(name);
       log.info({ channel: name }, 'channel webhook configured');
       return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret };
     },
@@ -173,7 +185,7 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
         previousSecretUntil: now + ROTATION_GRACE_MS,
         secretRotatedAt: now,
       });
-      await save();
+      await save(name);
       log.info({ channel: name }, 'channel webhook secret rotated');
       return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret };
     },
@@ -192,9 +204,9 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
           const waiting = await unit.channelTraffic.waitingOn(name);
           if (waiting > 0)
             throw conflict('replies_waiting', `${waiting} replies are waiting to be delivered on "${name}"`);
-          removed = webhooks.delete(name);
+          if (webhooks.delete(name)) removed = true;
           registry.unregister(name);
-          await unit.channelSecrets.saveWebhooks(Object.fromEntries(webhooks));
+          await writeOne(unit, name);
         });
       } catch (error) {
         if (removed) {
