@@ -100,6 +100,28 @@ t.test('the expert who holds the question sees it; the history is bounded', asyn
   t.equal((await as(app, bob).get(`/api/questions/${current.id}`)).statusCode, 404, 'others still may not look');
 });
 
+t.test("each queue row counts its customer's questions in the week up to it, itself included", async (t) => {
+  const { app, manager } = await setup(t);
+  const rob = { handle: 'rob_the_dad262', externalId: '262' };
+  const long = await ask(app, manager, rob, 'A month ago', { createdAt: day(1) });
+  const first = await ask(app, manager, rob, 'My fridge is humming', { createdAt: day(10) });
+  const second = await ask(app, manager, { ...rob, handle: 'rob_renamed' }, 'Still humming', { createdAt: day(12) });
+  const sam = await ask(app, manager, { handle: 'Sam_K' }, 'Where is my order?', { createdAt: day(13) });
+  const third = await ask(app, manager, rob, 'The ice maker stopped too', { createdAt: day(15) });
+  const samAgain = await ask(app, manager, { handle: 'sam_k' }, 'Order still missing', { createdAt: day(16) });
+  const after = await ask(app, manager, rob, 'Two weeks later', { createdAt: day(25) });
+  const response = await as(app, manager).get('/api/questions?status=new,offered,escalated&limit=50');
+  t.equal(response.statusCode, 200);
+  const counts = new Map(
+    (response.json().items as { id: string; askedThisWeek: number }[]).map((q) => [q.id, q.askedThisWeek]),
+  );
+  t.same(
+    [long, first, second, sam, third, samAgain, after].map((q) => counts.get(q.id)),
+    [1, 1, 2, 1, 3, 2, 1],
+    'per row, whatever the order of the page',
+  );
+});
+
 t.test(
   'the history is read from the questions_customer index, in its order',
   { skip: testEngine() === 'postgres' ? "SQLite only: it reads SQLite's query plan" : false },

@@ -60,6 +60,14 @@ export interface Customer {
   handle: string;
 }
 
+/** A customer's questions in (from, to], up to and including the question `id` asked at `to`. */
+export interface CustomerWeek {
+  customer: Customer;
+  from: number;
+  to: number;
+  id: string;
+}
+
 /** A new question as ingest stores it. */
 export type NewQuestion = Omit<typeof questions.$inferInsert, 'assigneeId' | 'claimedAt' | 'escalatedAt'>;
 
@@ -390,10 +398,11 @@ export function createQuestionRepository(db: Db) {
        * How many questions the customer asked in (`from`, `to`], counting those asked at `to` only up to `id`:
        * one range read of the questions_customer index.
        */
-      async countOfCustomer(customer: Customer, from: number, to: number, id: string): Promise<number> {
-        return (
-          customerStatements.inWeek.get(customer.channel, customer.externalId, customer.handle, from, to, to, id)?.n ??
-          0
+      async countsOfCustomers(asked: CustomerWeek[]): Promise<number[]> {
+        return asked.map(
+          ({ customer, from, to, id }) =>
+            customerStatements.inWeek.get(customer.channel, customer.externalId, customer.handle, from, to, to, id)
+              ?.n ?? 0,
         );
       },
     },

@@ -26,13 +26,13 @@ export function createCustomerHistory(data: Pick<ReadRepositories, 'questions'>)
     async withWeekCounts<Q extends Pick<QuestionSummary, 'id' | 'channel' | 'author' | 'createdAt'>>(
       items: Q[],
     ): Promise<(Q & { askedThisWeek: number })[]> {
-      return Promise.all(
-        items.map(async (q) => {
+      const counts = await data.questions.countsOfCustomers(
+        items.map((q) => {
           const at = Date.parse(q.createdAt);
-          const n = await data.questions.countOfCustomer(customerOf(q), at - WEEK_MS, at, q.id);
-          return { ...q, askedThisWeek: Math.max(n, 1) };
+          return { customer: customerOf(q), from: at - WEEK_MS, to: at, id: q.id };
         }),
       );
+      return items.map((q, i) => ({ ...q, askedThisWeek: Math.max(counts[i] ?? 0, 1) }));
     },
 
     /** Newest first, without the question itself. */
