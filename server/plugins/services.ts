@@ -216,10 +216,10 @@ export function createServices(
     tags,
     log: log.child({ component: 'analytics' }),
   });
-  hub.onPresence((userId, online) => {
+  hub.onPresence((userId, online, announce) => {
     // The router hears of it at once; the presence message follows once the profile is read.
     void experts
-      .setOnline(userId, online)
+      .setOnline(userId, online, announce)
       .catch((err: unknown) => log.error({ err, userId }, 'announcing an expert presence failed'));
     if (online) dispatcher.rosterChanged();
   });

@@ -274,10 +274,12 @@ export function createExpertService({
     /** The same, because another node said the expert changed: nobody else needs telling. */
     refreshHere: readIntoRouter,
 
-    async setOnline(userId: string, online: boolean): Promise<void> {
+    /** `announce`: tell the managers (the node the socket is on does; see PresenceListener). */
+    async setOnline(userId: string, online: boolean, announce = true): Promise<void> {
       // The router first, before any read: it holds only experts with a profile, and a wave started right after a
       // connection opens must see it.
       router.setOnline(userId, online);
+      if (!announce) return;
       const row = await experts.profile(userId);
       if (!row) return;
       hub.publish('expert.presence', {

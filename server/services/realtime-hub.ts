@@ -26,7 +26,11 @@ interface Connection {
   credential?: SocketCredential;
 }
 
-export type PresenceListener = (userId: string, online: boolean) => void;
+/**
+ * `announce`: whether this node tells the managers (`expert.presence`). It does for its own sockets and for those of
+ * a node that is gone; a live node announces its own, and the relay brings that announcement here.
+ */
+export type PresenceListener = (userId: string, online: boolean, announce: boolean) => void;
 
 /** Sees every published event with its addressees, after the sockets (the push notifier listens here). */
 export type PublishListener = <T extends ClientEventType>(
@@ -86,7 +90,8 @@ export function createRealtimeHub(clock: Clock) {
     if (set.size === 0) {
       byUser.delete(connection.userId);
       for (const listener of localPresenceListeners) listener();
-      if (!onOtherNode(connection.userId)) for (const listener of presenceListeners) listener(connection.userId, false);
+      if (!onOtherNode(connection.userId))
+        for (const listener of presenceListeners) listener(connection.userId, false, true);
     }
   }
 
@@ -148,7 +153,7 @@ export function createRealtimeHub(clock: Clock) {
       set.add(connection);
       if (role === 'manager' || role === 'admin') managers.add(connection);
       if (first) for (const listener of localPresenceListeners) listener();
-      if (first && !onOtherNode(userId)) for (const listener of presenceListeners) listener(userId, true);
+      if (first && !onOtherNode(userId)) for (const listener of presenceListeners) listener(userId, true, true);
       return () => remove(connection);
     },
     onPresence(listener: PresenceListener) {
@@ -193,8 +198,11 @@ export function createRealtimeHub(clock: Clock) {
       if (userIds === null) remote.delete(nodeId);
       else remote.set(nodeId, new Set(userIds));
       const after = new Set(this.onlineUserIds());
-      for (const id of after) if (!before.has(id)) for (const listener of presenceListeners) listener(id, true);
-      for (const id of before) if (!after.has(id)) for (const listener of presenceListeners) listener(id, false);
+      const announce = userIds === null;
+      for (const id of after)
+        if (!before.has(id)) for (const listener of presenceListeners) listener(id, true, announce);
+      for (const id of before)
+        if (!after.has(id)) for (const listener of presenceListeners) listener(id, false, announce);
     },
     /** Send to the given users, and to every manager unless `managers: false`. Each socket gets one copy. */
     publish<T extends ClientEventType>(
