@@ -73,7 +73,7 @@ async function main() {
       results.floor = await runFloor(ctx, reference);
     }
     if (flags.sections.has('db')) results.dbGrowth = await runDbGrowth(ctx);
-    if (flags.sections.has('postgres')) results.postgres = await runPgNodes(ctx);
+    if (flags.sections.has('postgres')) results.postgres = await runPgNodes(ctx, reference);
     if (flags.sections.has('postgres-db')) results.postgresDbGrowth = await runPgDbGrowth(ctx);
   } finally {
     await reference?.stop();

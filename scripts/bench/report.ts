@@ -61,6 +61,8 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
   // The closed loop is read against the reference measured around it when there is one (ingest.ts).
   const around = r.ingest?.httpMax.bareAround;
   const bareAroundIngest = around ? Math.round((around.before + around.after) / 2) : bare;
+  const pgAround = r.postgres?.closedLoop.bareAround;
+  const bareAroundPg = pgAround ? Math.round((pgAround.before + pgAround.after) / 2) : bare;
   const floorAround = r.floor?.bareAround;
   const bareAroundFloor = floorAround ? Math.round((floorAround.before + floorAround.after) / 2) : bare;
   const ratios = {
@@ -72,6 +74,8 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
     xPollerBurstVsBareFastify: ratio(r.ingest?.xBurst.questionsPerSecond ?? null, bare),
     claimsVsBareFastify: ratio(stormRate, bare),
     postsVsBareFastify: ratio(r.posting?.clean.postsPerSecond ?? null, bare),
+    /** Two nodes on PostgreSQL, ingest into one of them, against bare around it (pg-nodes.ts). */
+    postgresIngestVsBareFastify: ratio(r.postgres?.closedLoop.questionsPerSecond ?? null, bareAroundPg),
   };
   const targets = {
     ingestP99Under50msAt200PerSecond: r.ingest
@@ -321,6 +325,14 @@ export function buildReport(r: BenchResults, machine: { node: string; cpus: numb
       `postgres: 2 nodes, ${fmt(r.postgres.experts)} experts, sockets ${fmt(online.a)} on A + ${fmt(online.b)} on B`,
       `${fmt(steady.ingestToOfferMs.p50)} / ${fmt(steady.ingestToOfferMs.p99)} ms p50 / p99`,
       `${fmt(steady.offered)} of ${fmt(steady.sent)} offered at ${fmt(r.flags.rate)} q/s; p99 < 50 ms: ${mark(targets.postgresTwoNodesP99Under50msAt200PerSecond)}`,
+    ]);
+    const loop = r.postgres.closedLoop;
+    rows.push([
+      `  closed loop into A (${fmt(loop.connections as number)} conns): q/s, p50 / p99`,
+      `${fmt(loop.questionsPerSecond)} q/s, ${fmt(loop.ingestToOfferMs.p50)} / ${fmt(loop.ingestToOfferMs.p99)} ms`,
+      r.reference
+        ? `${fmt((ratios.postgresIngestVsBareFastify ?? 0) * 100)}% of bare (${pgAround ? `${fmt(pgAround.before)} / ${fmt(pgAround.after)} req/s around it` : 'at the start'}); CPU ${fmt(loop.serverCpuPct)} %`
+        : 'read against bare with --only=reference,postgres',
     ]);
     rows.push([
       '  offers delivered on node B / CPU of both nodes',
