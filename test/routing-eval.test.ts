@@ -107,7 +107,8 @@ t.test('a chronological split over everyone seen so far (--full-pool --eval-from
   t.equal(result.questions, 600, 'every line after the 1,200th (each answerer was seen before)');
   // Two busy generalists answer 45 % of this set and a topic's three specialists the rest, at random: the words pick
   // the topic, nothing picks the specialist. The learned ranker overweights activity here; the router notices that
-  // the words alone rank its answerers better and falls back to them (0.955 of the best baseline without, 0.98 with).
+  // the words alone rank its answerers better and falls back to them (0.955 of the best baseline without; 0.970 with,
+  // measured 2026-12-07).
   const best = Math.max(result.baselines.most_active.mrr, result.baselines.tag_overlap.mrr, result.baselines.tfidf.mrr);
   t.ok(result.mrr >= 0.97 * best, `router ${result.mrr} against the best simple baseline ${best}`);
 });

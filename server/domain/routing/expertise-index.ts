@@ -35,9 +35,12 @@ export interface ExpertiseIndex {
   fallback(): Blend | null;
 }
 
-/** Simple scorers watched beside the learned ranker: most active, and the most of this question's words and tags. */
-const SIMPLE_SCORERS = ['activity', 'text_volume', 'tag_volume'].map((name) =>
-  FEATURES.findIndex((feature) => feature.name === name),
+/**
+ * Simple scorers watched beside the learned ranker: most active, and the most of this question's words and tags, ever
+ * and lately.
+ */
+const SIMPLE_SCORERS = ['activity', 'text_volume', 'tag_volume', 'recent_text_volume', 'recent_tag_volume'].map(
+  (name) => FEATURES.findIndex((feature) => feature.name === name),
 );
 const WATCH_MEMORY = 0.01;
 const MIN_WATCHED = 50;
