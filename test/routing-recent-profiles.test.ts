@@ -51,3 +51,25 @@ t.test('recent evidence: share of the recent answers on these keys, and their de
   t.same(evidence(undefined), [0, 0], 'no history, no evidence');
   t.same(evidence(ordinals.find('a'), 1, resolveKeys(profiles.terms, [])), [0, 0], 'a question without words');
 });
+
+t.test(
+  'a key nobody used for a very long time is forgotten, and asking for it gives no evidence, never NaN',
+  async (t) => {
+    const ordinals = createOrdinals();
+    const profiles = createRecentProfiles(ordinals, 1);
+    profiles.add('early', ['rareword'], ['raretag'], 1, 0);
+    // Far more half-lives than a double can span (2^-1075 is zero): counts must be forgotten, not decayed to 0/0.
+    for (let event = 1; event <= 3000; event++) profiles.add('busy', ['wfs'], [], 1, event);
+    t.equal(profiles.terms.holders('rareword'), undefined, 'the word is gone from the recent profiles');
+    t.equal(profiles.tags.holders('raretag'), undefined, 'and the tag');
+    const keys = resolveKeys(profiles.terms, [
+      { key: 'rareword', weight: 1 },
+      { key: 'wfs', weight: 1 },
+    ]);
+    const into: number[] = [];
+    recentEvidence(keys, ordinals.find('busy'), profiles.scale(3000), into, 0);
+    recentEvidence(keys, ordinals.find('early'), profiles.scale(3000), into, 2);
+    t.ok(into.every(Number.isFinite), `every feature is a number (${into.join(', ')})`);
+    t.same(profiles.terms.topHolders('wfs'), ['busy']);
+  },
+);

@@ -44,8 +44,12 @@ export interface ProfileIndex {
   /** Holders of the key by expert ordinal. */
   holders(key: string): ReadonlyMap<number, number> | undefined;
   topHolders(key: string): readonly string[];
-  /** Multiplies every count by `factor` (the order of holders does not change). */
-  rescale(factor: number): void;
+  /**
+   * Multiplies every count by `factor` (the order of holders does not change) and forgets counts that end below
+   * `dropBelow`, and keys left with none: decayed counts would otherwise shrink to zero, never leave, and turn the
+   * shares of a key into 0/0.
+   */
+  rescale(factor: number, dropBelow?: number): void;
   readonly experts: number;
 }
 
@@ -92,10 +96,26 @@ export function createProfileIndex(ordinals: Ordinals = createOrdinals()): Profi
       if (!posting) return [];
       return (posting.topIds ??= posting.top.map(ordinals.id));
     },
-    rescale(factor) {
-      for (const posting of postings.values()) {
-        posting.total *= factor;
-        for (const [expert, count] of posting.holders) posting.holders.set(expert, count * factor);
+    rescale(factor, dropBelow = 0) {
+      for (const [key, posting] of postings) {
+        let total = 0;
+        for (const [expert, count] of posting.holders) {
+          const scaled = count * factor;
+          if (scaled < dropBelow) posting.holders.delete(expert);
+          else {
+            posting.holders.set(expert, scaled);
+            total += scaled;
+          }
+        }
+        if (posting.holders.size === 0) {
+          postings.delete(key);
+          continue;
+        }
+        posting.total = total;
+        if (posting.top.some((expert) => !posting.holders.has(expert))) {
+          posting.top = posting.top.filter((expert) => posting.holders.has(expert));
+          posting.topIds = null;
+        }
       }
     },
     get experts() {
@@ -124,9 +144,10 @@ export function resolveKeys(index: ProfileIndex, keys: readonly WeightedKey[]): 
   for (const { key, weight } of keys) {
     resolved.weightSum += weight;
     const holders = index.holders(key);
-    if (!holders) continue;
+    const total = index.keyTotal(key);
+    if (!holders || !(total > 0)) continue;
     resolved.holders.push(holders);
-    resolved.shares.push(weight / index.keyTotal(key));
+    resolved.shares.push(weight / total);
     resolved.idfs.push(weight * Math.log1p(index.experts / (holders.size + 1)));
   }
   return resolved;

@@ -2,8 +2,13 @@ import { createProfileIndex, type Ordinals, type ProfileIndex } from './profile-
 
 /** How many questions learned halve an answer's weight in the recent profiles. */
 export const RECENT_HALF_LIFE = 512;
-/** Stored counts grow by 2^(events / half-life) instead of all decaying at once; they are brought back this often. */
-const REBASE_AFTER_HALF_LIVES = 256;
+/**
+ * Stored counts grow by 2^(events / half-life) instead of all decaying at once; they are brought back this often, far
+ * below where doubles run out (2^1023), so that a rebase stays a small step.
+ */
+const REBASE_AFTER_HALF_LIVES = 32;
+/** At a rebase, a count below this (an answer about 20 half-lives old) is forgotten, and a key nobody holds goes. */
+const FORGET_BELOW = 2 ** -20;
 
 /**
  * The words and tags of the questions each expert answered lately: each answer counts 2^(-age / half-life), age in
@@ -28,8 +33,8 @@ export function createRecentProfiles(ordinals: Ordinals, halfLife = RECENT_HALF_
     add(expertId, answerTerms, answerTags, weight, event) {
       if (event - origin > REBASE_AFTER_HALF_LIVES * halfLife) {
         const factor = 1 / growth(event);
-        terms.rescale(factor);
-        tags.rescale(factor);
+        terms.rescale(factor, FORGET_BELOW);
+        tags.rescale(factor, FORGET_BELOW);
         origin = event;
       }
       const grown = weight * growth(event);
