@@ -47,3 +47,22 @@ t.test('a user on two nodes is online until the last socket anywhere closes', as
     ['ann', false, false],
   ]);
 });
+
+t.test('an announcement made on a snapshot a moment old is put right when the next snapshot shows it', async (t) => {
+  const hub = createRealtimeHub(systemClock);
+  const heard: [string, boolean, boolean][] = [];
+  hub.onPresence((userId, online, announce) => heard.push([userId, online, announce]));
+  // Ann's socket here closes as her new one opens on node B, whose snapshot saying so has not arrived yet.
+  const leave = hub.connect(socket(), 'ann', 'expert');
+  leave();
+  hub.setRemotePresence('node-b', ['ann']);
+  // Node B saw her here when she connected there, so it announced nothing: this node must.
+  t.same(heard, [
+    ['ann', true, true],
+    ['ann', false, true],
+    ['ann', true, true],
+  ]);
+  // From now on node B is where she is: her going is node B's to announce.
+  hub.setRemotePresence('node-b', []);
+  t.same(heard.at(-1), ['ann', false, false]);
+});

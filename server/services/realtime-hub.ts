@@ -28,7 +28,8 @@ interface Connection {
 
 /**
  * `announce`: whether this node tells the managers (`expert.presence`). It does for its own sockets and for those of
- * a node that is gone; a live node announces its own, and the relay brings that announcement here.
+ * a node that is gone; a live node announces its own, and the relay brings that announcement here. It also does when
+ * another node's snapshot shows that its own "offline" was wrong (it decided on a snapshot a moment old).
  */
 export type PresenceListener = (userId: string, online: boolean, announce: boolean) => void;
 
@@ -90,9 +91,21 @@ export function createRealtimeHub(clock: Clock) {
     if (set.size === 0) {
       byUser.delete(connection.userId);
       for (const listener of localPresenceListeners) listener();
-      if (!onOtherNode(connection.userId))
-        for (const listener of presenceListeners) listener(connection.userId, false, true);
+      if (!onOtherNode(connection.userId)) tell(connection.userId, false, true);
     }
+  }
+
+  /**
+   * What this node last announced for each user. It decides with what it knows of the other nodes, which may be a
+   * moment old: "offline" may be wrong (the user had just connected elsewhere, and that node, seeing them here, said
+   * nothing), so when a snapshot shows them online after this node said offline, it says so. "Online" is never wrong:
+   * the user was connected here.
+   */
+  const announced = new Map<string, boolean>();
+
+  function tell(userId: string, online: boolean, announce: boolean) {
+    if (announce) announced.set(userId, online);
+    for (const listener of presenceListeners) listener(userId, online, announce);
   }
 
   function onOtherNode(userId: string): boolean {
@@ -153,7 +166,7 @@ export function createRealtimeHub(clock: Clock) {
       set.add(connection);
       if (role === 'manager' || role === 'admin') managers.add(connection);
       if (first) for (const listener of localPresenceListeners) listener();
-      if (first && !onOtherNode(userId)) for (const listener of presenceListeners) listener(userId, true, true);
+      if (first && !onOtherNode(userId)) tell(userId, true, true);
       return () => remove(connection);
     },
     onPresence(listener: PresenceListener) {
@@ -198,11 +211,9 @@ export function createRealtimeHub(clock: Clock) {
       if (userIds === null) remote.delete(nodeId);
       else remote.set(nodeId, new Set(userIds));
       const after = new Set(this.onlineUserIds());
-      const announce = userIds === null;
-      for (const id of after)
-        if (!before.has(id)) for (const listener of presenceListeners) listener(id, true, announce);
-      for (const id of before)
-        if (!after.has(id)) for (const listener of presenceListeners) listener(id, false, announce);
+      const gone = userIds === null;
+      for (const id of after) if (!before.has(id)) tell(id, true, gone || announced.get(id) === false);
+      for (const id of before) if (!after.has(id)) tell(id, false, gone);
     },
     /** Send to the given users, and to every manager unless `managers: false`. Each socket gets one copy. */
     publish<T extends ClientEventType>(
