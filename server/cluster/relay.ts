@@ -58,7 +58,13 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   // Messages leave through a connection of their own: through the node's pool they waited behind its busy units,
   // and offers for the other nodes' sockets fell seconds behind at a few hundred questions a second. A pool of one
   // replaces a connection the server dropped.
-  const senderPool = new pg.Pool({ connectionString: url, max: 1, application_name: `helpforce ${nodeId} relay out` });
+  const senderPool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    application_name: `helpforce ${nodeId} relay out`,
+    // A database that does not answer fails a send (logged, the next one tries again) rather than holding shutdown.
+    connectionTimeoutMillis: 10_000,
+  });
   senderPool.on('error', () => undefined);
   const sender = drizzle(senderPool);
   const handlers: ((node: string, message: ClusterMessage) => void | Promise<void>)[] = [];
@@ -211,6 +217,7 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
       sweep.unref();
     },
     async stop() {
+      if (stopped) return;
       stopped = true;
       clearTimeout(reconnect);
       clearInterval(sweep);

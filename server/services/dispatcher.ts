@@ -127,9 +127,9 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
 
   /**
    * Writes a planned wave's offers and its audit event and announces it; the question row itself is the caller's to
-   * write (ingest inserts it already offered).
+   * write (ingest inserts it already offered). `alsoRecord`: entries of the same change (a new question's), written
+   * in the same statement.
    */
-  /** Writes a planned wave, with entries of the same change (a new question's) recorded in the same statement. */
   async function recordWave(unit: Unit, question: QuestionState, plan: WavePlan, alsoRecord: AuditEntry[] = []) {
     await writeWave(unit, question.row.id, plan, alsoRecord);
     announceWave(unit, question, plan);
