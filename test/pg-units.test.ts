@@ -105,3 +105,33 @@ t.test('two nodes setting up webhooks for different channels at once keep both',
     'a rotation keeps the rest',
   );
 });
+
+t.test('an address change on one node and a rotation on another keep both', async (t) => {
+  const databaseUrl = await freshPostgresDatabase(t);
+  const node = async () => {
+    const config = {
+      ...testConfig(t, { databaseUrl }),
+      push: { allowLocalEndpoints: true, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
+    };
+    const app = await buildApp(config, { logger: false, timers: false });
+    t.teardown(() => app.close());
+    await app.ready();
+    return app;
+  };
+  const a = await node();
+  const b = await node();
+  const { secret: first } = await a.webhookChannels.configure('email', 'http://127.0.0.1:9/v1');
+  await b.webhookChannels.load();
+  const [, rotated] = await Promise.all([
+    a.webhookChannels.configure('email', 'http://127.0.0.1:9/v2'),
+    b.webhookChannels.rotate('email'),
+  ]);
+  const stored = (await a.services.data.channelSecrets.webhooks()).email as {
+    url: string;
+    secret: string;
+    previousSecret: string;
+  };
+  t.equal(stored.url, 'http://127.0.0.1:9/v2', 'the new address');
+  t.equal(stored.secret, rotated.secret, 'the new secret');
+  t.equal(stored.previousSecret, first, 'the old one signing beside it');
+});

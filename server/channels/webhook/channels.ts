@@ -45,7 +45,7 @@ interface Deps {
 
 export function createWebhookChannels({ data, uow, clock, registry, sender, log, changed }: Deps) {
   // The webhooks as stored, kept in memory: an adapter reads its address and secrets at every send. A change is made
-  // here first, so a request arriving while it is being stored already sees it, then stored whole.
+  // to the stored entry, then held here once committed.
   const webhooks = new Map<string, StoredWebhook>();
 
   /**
@@ -60,9 +60,27 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
     await unit.channelSecrets.saveWebhooks(stored);
   }
 
-  async function save(name: string): Promise<void> {
-    await uow.run((unit) => writeOne(unit, name));
+  /**
+   * Changes one channel's webhook as stored, not as held here (another node may have changed it since this one last
+   * read it: a rotation there must not be undone by an address change here), then holds the result.
+   */
+  async function change(
+    name: string,
+    next: (stored: StoredWebhook | undefined) => StoredWebhook,
+  ): Promise<StoredWebhook> {
+    let result: StoredWebhook | undefined;
+    await uow.run(async (unit) => {
+      const stored = { ...(await unit.channelSecrets.webhooks()) } as Record<string, StoredWebhook>;
+      result = next(Object.hasOwn(stored, name) ? stored[name] : undefined);
+      stored[name] = result;
+      await unit.channelSecrets.saveWebhooks(stored);
+    });
+    if (!result) throw new Error('the webhook change wrote nothing');
+    const attached = webhooks.has(name);
+    webhooks.set(name, result);
+    if (!attached) attach(name);
     changed?.();
+    return result;
   }
 
   function secretsOf(webhook: StoredWebhook): string[] {
@@ -151,41 +169,42 @@ export function createWebhookChannels({ data, uow, clock, registry, sender, log,
         throw conflict('network_channel', `"${name}" is a network with its own adapter; it takes no webhook`);
       const refused = await sender.verify(url);
       if (refused) throw invalid('endpoint_not_allowed', `This webhook address is not accepted: ${refused}`);
-      const current = webhooks.get(name);
-      if (current) {
-        webhooks.set(name, { ...current, url });
-        await save(name);
-        log.info({ channel: name }, 'channel webhook address changed');
-        return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret: null };
-      }
-      const secret = newWebhookSecret();
-      webhooks.set(name, {
-        url,
-        secret,
-        previousSecret: null,
-        previousSecretUntil: null,
-        createdAt: clock.now(),
-        secretRotatedAt: null,
+      let secret: string | null = null;
+      await change(name, (stored) => {
+        if (stored) {
+          secret = null;
+          return { ...stored, url };
+        }
+        secret = newWebhookSecret();
+        return {
+          url,
+          secret,
+          previousSecret: null,
+          previousSecretUntil: null,
+          createdAt: clock.now(),
+          secretRotatedAt: null,
+        };
       });
-      attach(name);
-      await save(name);
-      log.info({ channel: name }, 'channel webhook configured');
+      log.info({ channel: name }, secret ? 'channel webhook configured' : 'channel webhook address changed');
       return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret };
     },
 
     /** A new secret at once; the previous one signs beside it for a day, so receivers can switch without a gap. */
     async rotate(name: string): Promise<{ channel: Channel; secret: string }> {
-      const current = existing(name);
-      const now = clock.now();
-      const secret = newWebhookSecret();
-      webhooks.set(name, {
-        ...current,
-        secret,
-        previousSecret: current.secret,
-        previousSecretUntil: now + ROTATION_GRACE_MS,
-        secretRotatedAt: now,
+      existing(name);
+      let secret = '';
+      await change(name, (stored) => {
+        if (!stored) throw notFound(`A webhook for the channel "${name}"`);
+        const now = clock.now();
+        secret = newWebhookSecret();
+        return {
+          ...stored,
+          secret,
+          previousSecret: stored.secret,
+          previousSecretUntil: now + ROTATION_GRACE_MS,
+          secretRotatedAt: now,
+        };
       });
-      await save(name);
       log.info({ channel: name }, 'channel webhook secret rotated');
       return { channel: describe(name, await data.channelTraffic.outboxCounts()), secret };
     },
