@@ -6,6 +6,8 @@
 // A query the repositories make on every question (ingest's) is prepared once (`prepared` below): drizzle otherwise
 // builds its SQL text again on each run, a fifth of a busy node's CPU in the bench, and the server parses it again.
 // Prepared, it runs on whichever connection is the caller's, through a client that routes each query as `db` does.
+// A repository's own `db.transaction(async (tx) => …)` (a read snapshot) is not a unit: inside it, query through `tx`
+// only, as a prepared query or `db` would run outside the snapshot.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { getTableColumns, type Placeholder, sql, type Table } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
