@@ -1,7 +1,7 @@
 // Units of work on PostgreSQL run at once, SERIALIZABLE, and are run again when PostgreSQL reports that they collided
 // (server/events/pg-unit-of-work.ts). What use cases decide inside a unit must come out as if the units had run one
 // after another, as they do on SQLite. (Two first profiles at once: test/profile-validation.test.ts, run on both.)
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { isRetryable } from '../server/events/pg-unit-of-work.js';
 import { buildApp } from '../server/app.js';
 import { DEFAULT_VAPID_SUBJECT } from '../server/config.js';
@@ -74,9 +74,9 @@ t.test('one post ingested by five units at once is stored once, and each hears o
   t.equal((await data.questions.byExternalId('x', 'race-1'))?.id, outcomes[0]?.question.id);
 });
 
-t.test('two nodes setting up webhooks for different channels at once keep both', async (t) => {
+/** Two servers on one database, each holding the webhooks as it last read them, as two nodes do. */
+async function twoNodes(t: Test) {
   const databaseUrl = await freshPostgresDatabase(t);
-  // Two servers on one database, each holding the webhooks as it last read them, as two nodes do.
   const node = async () => {
     const config = {
       ...testConfig(t, { databaseUrl }),
@@ -87,8 +87,11 @@ t.test('two nodes setting up webhooks for different channels at once keep both',
     await app.ready();
     return app;
   };
-  const a = await node();
-  const b = await node();
+  return [await node(), await node()] as const;
+}
+
+t.test('two nodes setting up webhooks for different channels at once keep both', async (t) => {
+  const [a, b] = await twoNodes(t);
   await Promise.all([
     a.webhookChannels.configure('email', 'http://127.0.0.1:9/email'),
     b.webhookChannels.configure('sms', 'http://127.0.0.1:9/sms'),
@@ -107,19 +110,7 @@ t.test('two nodes setting up webhooks for different channels at once keep both',
 });
 
 t.test('an address change on one node and a rotation on another keep both', async (t) => {
-  const databaseUrl = await freshPostgresDatabase(t);
-  const node = async () => {
-    const config = {
-      ...testConfig(t, { databaseUrl }),
-      push: { allowLocalEndpoints: true, vapid: { subject: DEFAULT_VAPID_SUBJECT } },
-    };
-    const app = await buildApp(config, { logger: false, timers: false });
-    t.teardown(() => app.close());
-    await app.ready();
-    return app;
-  };
-  const a = await node();
-  const b = await node();
+  const [a, b] = await twoNodes(t);
   const { secret: first } = await a.webhookChannels.configure('email', 'http://127.0.0.1:9/v1');
   await b.webhookChannels.load();
   const [, rotated] = await Promise.all([
