@@ -25,6 +25,15 @@ export function createAuditLogRepository(db: Db) {
     })
     .prepare();
 
+  const write = (entry: AuditEntry) =>
+    insert.run({
+      questionId: entry.questionId ?? null,
+      actorId: entry.actorId ?? null,
+      type: entry.type,
+      data: entry.data ?? {},
+      at: entry.at,
+    });
+
   return {
     read: {
       async ofQuestion(questionId: string) {
@@ -33,25 +42,12 @@ export function createAuditLogRepository(db: Db) {
     },
     write: {
       async record(entry: AuditEntry): Promise<void> {
-        insert.run({
-          questionId: entry.questionId ?? null,
-          actorId: entry.actorId ?? null,
-          type: entry.type,
-          data: entry.data ?? {},
-          at: entry.at,
-        });
+        write(entry);
       },
 
       /** Several entries of one change, in this order. */
       async recordAll(entries: AuditEntry[]): Promise<void> {
-        for (const entry of entries)
-          insert.run({
-            questionId: entry.questionId ?? null,
-            actorId: entry.actorId ?? null,
-            type: entry.type,
-            data: entry.data ?? {},
-            at: entry.at,
-          });
+        for (const entry of entries) write(entry);
       },
     },
   };
