@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { getTableColumns, type Placeholder, sql, type Table } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import type { PgDb } from '../../../db/pg/client.js';
 import * as schema from '../../../db/pg/schema.js';
@@ -94,4 +95,36 @@ export function withNulls<T extends Table>(table: T, row: object): Record<string
   const full: Record<string, unknown> = {};
   for (const key of Object.keys(getTableColumns(table))) full[key] = (row as Record<string, unknown>)[key] ?? null;
   return full;
+}
+
+/**
+ * An insert of a few rows of `table` at once, prepared once per number of rows (up to `most`; more rows are built
+ * each time): a wave's offers or one change's log entries are a few rows, so there are few statements. `columns` are
+ * the keys every row gives.
+ */
+export function preparedRowsInsert(db: PgDb, table: PgTable, name: string, columns: readonly string[], most = 8) {
+  const byCount = new Map<number, { execute(values: Record<string, unknown>): Promise<unknown> }>();
+  const statementFor = (count: number) => {
+    let statement = byCount.get(count);
+    if (!statement) {
+      const rows = Array.from({ length: count }, (_, i) =>
+        Object.fromEntries(columns.map((column) => [column, sql.placeholder(`${i}.${column}`)])),
+      );
+      statement = prepared(db, `${name}_${count}`, (b) => b.insert(table).values(rows as never));
+      byCount.set(count, statement);
+    }
+    return statement;
+  };
+  return async (rows: readonly Record<string, unknown>[]): Promise<void> => {
+    if (rows.length === 0) return;
+    if (rows.length > most) {
+      await db.insert(table).values(rows as never);
+      return;
+    }
+    const values: Record<string, unknown> = {};
+    rows.forEach((row, i) => {
+      for (const column of columns) values[`${i}.${column}`] = row[column];
+    });
+    await statementFor(rows.length).execute(values);
+  };
 }

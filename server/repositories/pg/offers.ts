@@ -1,7 +1,7 @@
 // Offers on PostgreSQL: the same reads and writes as ../offers.ts, over db/pg/schema.ts.
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { PgDb } from '../../../db/pg/client.js';
-import { prepared } from './connection.js';
+import { preparedRowsInsert } from './connection.js';
 import { offers } from '../../../db/pg/schema.js';
 import type { createOfferRepository as sqliteOffers, NewOffer } from '../offers.js';
 
@@ -18,24 +18,7 @@ export function createOfferRepository(db: PgDb): ReturnType<typeof sqliteOffers>
     'createdAt',
     'expiresAt',
   ] as const;
-  /** An insert of `size` offers, prepared once per wave size (a wave is a few experts, so there are few sizes). */
-  const insertOf = new Map<number, { execute(values: Record<string, unknown>): Promise<unknown> }>();
-  function insertStatement(size: number) {
-    let statement = insertOf.get(size);
-    if (!statement) {
-      statement = prepared(db, `offers_insert_${size}`, (b) =>
-        b
-          .insert(offers)
-          .values(
-            Array.from({ length: size }, (_, i) =>
-              Object.fromEntries(offerColumns.map((column) => [column, sql.placeholder(`${i}.${column}`)])),
-            ) as unknown as (typeof offers.$inferInsert)[],
-          ),
-      );
-      insertOf.set(size, statement);
-    }
-    return statement;
-  }
+  const insertRows = preparedRowsInsert(db, offers, 'offers_insert', offerColumns);
 
   return {
     read: {
@@ -96,16 +79,7 @@ export function createOfferRepository(db: PgDb): ReturnType<typeof sqliteOffers>
     write: {
       async insert(rows: NewOffer[]) {
         // One statement for the wave: on PostgreSQL each statement is a round trip.
-        if (rows.length === 0) return;
-        if (rows.length > 8) {
-          await db.insert(offers).values(rows);
-          return;
-        }
-        const values: Record<string, unknown> = {};
-        rows.forEach((row, i) => {
-          for (const column of offerColumns) values[`${i}.${column}`] = row[column];
-        });
-        await insertStatement(rows.length).execute(values);
+        await insertRows(rows);
       },
 
       async settleClaim(questionId: string, winnerId: string) {
