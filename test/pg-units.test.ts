@@ -126,3 +126,28 @@ t.test('an address change on one node and a rotation on another keep both', asyn
   t.equal(stored.secret, rotated.secret, 'the new secret');
   t.equal(stored.previousSecret, first, 'the old one signing beside it');
 });
+
+t.test('a wave as wide as the settings allow is stored whole (past the prepared sizes)', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t), routing: { k: 50 } });
+  await seedTags(app);
+  const experts = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      createUser(app, 'expert', { name: `Expert ${i}`, profile: { skills: [{ tag: 'tv', level: 5 }] } }),
+    ),
+  );
+  // Reachable, as with the app open (the hub's presence is what a connected socket sets).
+  for (const expert of experts) await app.services.experts.setOnline(expert.user.id, true);
+  const { question } = await app.services.ingest.ingest({
+    channel: 'api',
+    externalId: 'wide-1',
+    text: 'my tv has no sound',
+    author: { handle: 'casey' },
+  });
+  const offered = await app.services.data.offers.offeredTo(question.id);
+  t.equal(new Set(offered).size, experts.length, `one offer to each of the twelve (${offered.length})`);
+  const log = await app.services.data.auditLog.ofQuestion(question.id);
+  t.same(
+    log.map((entry) => entry.type),
+    ['question.created', 'question.offered'],
+  );
+});
