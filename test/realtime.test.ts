@@ -114,6 +114,9 @@ t.test('a client that drops and reconnects finds everything that happened meanwh
     (await as(app, manager).post(`/api/questions/${third.id}/assign`, { expertId: jane.user.id })).statusCode,
     200,
   );
+  // The live channel renders an event after its unit commits, so it may leave after the HTTP answer; the manager
+  // hears each in the same publish as Jane would, so once he has heard the last one, none is still on its way.
+  await managerLive.next('question.claimed', (e) => e.data.question.id === third.id);
 
   janeLive = await connectWs(url, { cookie: jane.cookie });
   await managerLive.next('expert.presence', (e) => e.data.expertId === jane.user.id && e.data.online);
