@@ -134,6 +134,44 @@ t.test('if the thread cannot start, the work is done on the event loop and answe
   t.equal(app.services.analytics.mode(), 'inline');
 });
 
+t.test('a thread that could not start is tried again a while later, and the work goes back to it', async (t) => {
+  const { app } = await history(t, 50);
+  // Stands in for a database the thread cannot reach at first (PostgreSQL restarting): the first thread dies before
+  // it is ready, the next one is the real thread.
+  const dir = t.testdir();
+  const entry = join(dir, 'fails-once.mjs');
+  writeFileSync(
+    entry,
+    [
+      "import { existsSync, writeFileSync } from 'node:fs';",
+      `const tried = ${JSON.stringify(join(dir, 'tried'))};`,
+      "if (!existsSync(tried)) { writeFileSync(tried, ''); throw new Error('connection refused'); }",
+      `await import(${JSON.stringify(new URL('../server/services/analytics-thread.mjs', import.meta.url).href)});`,
+    ].join('\n'),
+  );
+  const warnings: string[] = [];
+  const analytics = createAnalytics({
+    ...app.services,
+    databaseFile: app.services.db.$client.name,
+    log: {
+      warn: (_d, message) => {
+        warnings.push(message);
+      },
+    },
+    retryMs: 100,
+    threadEntry: pathToFileURL(entry),
+  });
+  t.teardown(() => analytics.stop());
+  const first = await analytics.insights(RANGE);
+  t.equal(analytics.mode(), 'inline', 'answered on the event loop meanwhile');
+  t.match(warnings, [/could not start/]);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  t.equal(analytics.mode(), 'thread', 'tried again once the wait is over');
+  t.same(await analytics.insights(RANGE), first, 'by a thread that starts this time');
+  t.ok(analytics.running(), 'which is up');
+  t.equal(warnings.length, 1);
+});
+
 t.test(
   'a thread that stops while working fails its requests with a 503, never re-runs them on the event loop',
   async (t) => {

@@ -49,6 +49,13 @@ export function analyze(data: AnalyticsData, work: Work, now: number): Promise<I
 
 /** A thread idle this long is ended, which gives its memory back (its heap and its connection's page cache). */
 const IDLE_MS = 60_000;
+/**
+ * A thread that could not open its connection is tried again after this long, then twice as long each time it fails
+ * again, up to RETRY_MAX_MS: the cause may pass (PostgreSQL restarting, its connection slots full), and meanwhile the
+ * work runs on the event loop, which a large range holds for seconds.
+ */
+const RETRY_MS = 30_000;
+const RETRY_MAX_MS = 10 * 60_000;
 
 const THREAD_ENTRY = new URL('./analytics-thread.mjs', import.meta.url);
 
@@ -60,6 +67,7 @@ export function createAnalytics({
   tags,
   log,
   idleMs = IDLE_MS,
+  retryMs = RETRY_MS,
   threadEntry = THREAD_ENTRY,
 }: {
   data: AnalyticsData;
@@ -71,23 +79,28 @@ export function createAnalytics({
   tags: TagService;
   log: AnalyticsLog;
   idleMs?: number;
+  retryMs?: number;
   threadEntry?: URL;
 }) {
   let worker: Worker | null = null;
-  let threadFailed = databaseFile === null && !databaseUrl;
+  let stopped = false;
+  /** Until when work runs inline (performance.now()): always for a database in memory, for a while after a failure. */
+  let inlineUntil = databaseFile === null && !databaseUrl ? Infinity : 0;
+  let nextRetryMs = retryMs;
+  const inline = () => stopped || performance.now() < inlineUntil;
   let nextId = 0;
   let idle: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
   const shared = new Map<string, Promise<unknown>>();
 
   /**
-   * The thread stopped. If it never opened its connection it cannot work here: later requests run inline, and those
-   * it had not answered are computed here. If it stopped while working (out of memory on a huge range, say), its
+   * The thread stopped. If it never opened its connection it cannot work here for now: requests run inline until a
+   * thread is tried again, and those it had not answered are computed here. If it stopped while working (out of memory on a huge range, say), its
    * requests fail with a 503 and the next one starts a new thread: re-running that work on the event loop could
    * take the server down with it.
    */
   const fallBack = (thread: Worker, ready: boolean, error: unknown) => {
-    if (threadFailed || thread !== worker) return; // an idle thread retired, or the server stopped it
+    if (stopped || thread !== worker) return; // an idle thread retired, or the server stopped it
     worker = null;
     if (ready) {
       log.warn(
@@ -105,11 +118,12 @@ export function createAnalytics({
       pending.clear();
       return;
     }
-    threadFailed = true;
+    inlineUntil = performance.now() + nextRetryMs;
     log.warn(
-      { err: error },
-      'analytics thread could not start; the insight digest and recognition are computed on the event loop',
+      { err: error, retryInMs: nextRetryMs },
+      'analytics thread could not start; the insight digest and recognition are computed on the event loop until it is tried again',
     );
+    nextRetryMs = Math.min(nextRetryMs * 2, RETRY_MAX_MS);
     for (const [id, request] of pending) {
       pending.delete(id);
       analyze(data, request.work, request.now).then(request.resolve, request.reject);
@@ -131,6 +145,7 @@ export function createAnalytics({
     started.on('message', (response: AnalyticsResponse) => {
       if ('ready' in response) {
         ready = true;
+        nextRetryMs = retryMs;
         return;
       }
       const request = pending.get(response.id);
@@ -153,7 +168,7 @@ export function createAnalytics({
     const under = shared.get(key);
     if (under !== undefined) return under as Promise<T>;
     const now = clock.now();
-    const answer = threadFailed
+    const answer = inline()
       ? Promise.resolve().then(() => analyze(data, work, now))
       : new Promise((resolve, reject) => {
           const id = nextId++;
@@ -169,8 +184,8 @@ export function createAnalytics({
   }
 
   return {
-    /** Where the work runs: on the analytics thread, or inline (a database in memory, or the thread failed). */
-    mode: (): 'thread' | 'inline' => (threadFailed ? 'inline' : 'thread'),
+    /** Where the work runs now: on the analytics thread, or inline (a database in memory, or the thread failed). */
+    mode: (): 'thread' | 'inline' => (inline() ? 'inline' : 'thread'),
 
     /** Whether the thread is up now (it starts on first use and ends after a while idle). */
     running: (): boolean => worker !== null,
@@ -190,7 +205,7 @@ export function createAnalytics({
     /** Ends the thread (the server is closing): what it had not answered gets a 503. */
     async stop(): Promise<void> {
       clearTimeout(idle);
-      threadFailed = true; // nothing new starts a thread
+      stopped = true; // nothing new starts a thread
       const ending = worker;
       if (!ending) return;
       worker = null;
