@@ -151,3 +151,16 @@ t.test('a wave as wide as the settings allow is stored whole (past the prepared 
     ['question.created', 'question.offered'],
   );
 });
+
+t.test('two nodes starting at once on an empty database make one first admin, and both start', async (t) => {
+  const databaseUrl = await freshPostgresDatabase(t);
+  const start = async () => {
+    const app = await buildApp(testConfig(t, { databaseUrl }), { logger: false, timers: false });
+    t.teardown(() => app.close());
+    await app.ready();
+    return app;
+  };
+  const [a, b] = await Promise.all([start(), start()]);
+  t.equal(await a.services.auth.userCount(), 1, 'one account');
+  t.equal((await login(b, ADMIN.email, ADMIN.password)).user.role, 'admin', 'the admin, usable through either node');
+});
