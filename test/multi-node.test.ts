@@ -58,6 +58,18 @@ t.test('two nodes: one leader, offers cross nodes within a second, concurrent cl
   ]);
   t.notOk(existsSync(databasePath), 'no SQLite file was created');
 
+  // Only node A polls X; node B's /health shows what A's poller reports, not its own idle one.
+  const xOn = async (server: ChildServer) =>
+    (
+      (await health(server)) as Health & { channels: { name: string; state: string; lastPollAt: string | null }[] }
+    ).channels.find((channel) => channel.name === 'x');
+  const polled = await eventually(async () => (await xOn(a))?.lastPollAt ?? undefined, 'node A to poll X');
+  const onB = await eventually(async () => {
+    const x = await xOn(b);
+    return x?.lastPollAt && x.lastPollAt >= polled ? x : undefined;
+  }, "A's polls of X seen on B");
+  t.equal(onB.state, 'ok', "node B's /health carries the leader's poller state, not its own idle one");
+
   // Created on node A; routed by node B, which must have heard of them.
   const { manager, experts } = await network(a, [
     { name: 'Ann Able', signature: 'AA', skills: [{ tag: 'tv', level: 5 }] },

@@ -3,6 +3,7 @@
 // others (./relay.ts). On SQLite there is one node: it always leads and has no one to tell.
 import { hostname } from 'node:os';
 import type { EventBus } from '../events/unit-of-work.js';
+import type { ChannelStatus } from '../services/channel-status.js';
 import type { RealtimeHub } from '../services/realtime-hub.js';
 import type { Storage } from '../storage.js';
 import type { Leadership } from './leadership.js';
@@ -27,6 +28,8 @@ export interface ClusterParts {
   /** Where the others' changes are published here, to the listeners that keep memory in step. */
   followers: EventBus;
   refreshExpert(userId: string): Promise<void>;
+  /** The pollers' states: the leader's are sent to the others, which show them in place of their own idle ones. */
+  channels: ChannelStatus;
 }
 
 export interface Cluster {
@@ -96,13 +99,19 @@ export async function createCluster(
   const reloaders = new Map<Reloadable, () => Promise<void>>();
   const reload = async (what: Reloadable) => reloaders.get(what)?.();
   let hub: RealtimeHub | null = null;
+  let channels: ChannelStatus | null = null;
   let heartbeat: NodeJS.Timeout | undefined;
   let sweep: NodeJS.Timeout | undefined;
   let presenceQueued = false;
+  let channelsQueued = false;
 
   const sendPresence = () => {
     presenceQueued = false;
     if (hub) relay.send({ kind: 'presence', users: hub.localUserIds() });
+  };
+  const sendChannels = () => {
+    channelsQueued = false;
+    if (channels && leadership.isLeader()) relay.send({ kind: 'channels', states: channels.own() });
   };
 
   return {
@@ -118,8 +127,19 @@ export async function createCluster(
     onReload(what, handler) {
       reloaders.set(what, handler);
     },
-    connect({ hub: connected, events, followers, refreshExpert }) {
+    connect({ hub: connected, events, followers, refreshExpert, channels: status }) {
       hub = connected;
+      channels = status;
+      // A poll reports twice (polling, then its outcome): one message.
+      status.onChange(() => {
+        if (channelsQueued) return;
+        channelsQueued = true;
+        queueMicrotask(sendChannels);
+      });
+      leadership.onChange((leading) => {
+        if (leading) status.adopt([]);
+        sendChannels();
+      });
       events.subscribe((event) => relay.send({ kind: 'event', event }));
       connected.onBroadcast((broadcast) => relay.send({ kind: 'hub', broadcast }));
       // Several sockets opening in one turn are one message.
@@ -136,6 +156,10 @@ export async function createCluster(
             return;
           case 'presence':
             connected.setRemotePresence(node, message.users);
+            return;
+          case 'channels':
+            // A leader that has just lost the lock may still be heard once: this node's own pollers are the truth.
+            if (!leadership.isLeader()) status.adopt(message.states);
             return;
           case 'bye':
             lastHeard.delete(node);
@@ -165,6 +189,7 @@ export async function createCluster(
       sendPresence();
       heartbeat = setInterval(() => {
         sendPresence();
+        sendChannels(); // so that a node started since the last poll hears them too
         const now = Date.now();
         for (const [node, at] of lastHeard) {
           if (now - at < 3 * PRESENCE_HEARTBEAT_MS) continue;

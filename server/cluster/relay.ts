@@ -11,6 +11,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { PgDb } from '../../db/pg/client.js';
 import { clusterMessages } from '../../db/pg/schema.js';
+import type { ChannelHealth } from '../services/channel-status.js';
 import type { DomainEvent } from '../events/domain-events.js';
 import type { HubBroadcast } from '../services/realtime-hub.js';
 
@@ -23,6 +24,8 @@ export type ClusterMessage =
   | { kind: 'hub'; broadcast: HubBroadcast }
   /** Every user with a connection to the sending node, sent on each change and every few seconds as a heartbeat. */
   | { kind: 'presence'; users: string[] }
+  /** The leader's pollers' states (the others' pollers do not run), sent on each change and with every heartbeat. */
+  | { kind: 'channels'; states: ChannelHealth[] }
   /** The sending node is shutting down: its users are no longer connected through it. */
   | { kind: 'bye' }
   /** A change committed there, for what each node holds in memory (the routing model, the similar-answers index). */
@@ -188,10 +191,11 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
   return {
     send(message) {
       if (stopped) return;
-      // Presence is a whole snapshot: a newer one makes any still waiting useless. Without this, sockets opening one
-      // per turn (a deploy's reconnect storm) queue one snapshot each, every one large, ahead of the live traffic.
-      if (message.kind === 'presence') {
-        const waiting = queue.findIndex((queued) => queued.kind === 'presence');
+      // Presence and channel states are whole snapshots: a newer one makes any still waiting useless. Without this,
+      // sockets opening one per turn (a deploy's reconnect storm) queue one snapshot each, every one large, ahead of
+      // the live traffic.
+      if (message.kind === 'presence' || message.kind === 'channels') {
+        const waiting = queue.findIndex((queued) => queued.kind === message.kind);
         if (waiting >= 0) queue.splice(waiting, 1);
       }
       const json = JSON.stringify(message);

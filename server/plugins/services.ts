@@ -243,6 +243,7 @@ export function createServices(
     events,
     followers,
     refreshExpert: (userId) => experts.refreshHere(userId),
+    channels,
   });
   cluster.onReload('tags', () => tags.load());
   cluster.onReload('settings', () => settings.load());

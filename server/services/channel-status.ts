@@ -2,20 +2,41 @@ import type { z } from 'zod';
 import type { ChannelHealthSchema } from '../contracts/api.js';
 import type { ReadRepositories } from '../repositories/index.js';
 
-type ChannelHealth = z.infer<typeof ChannelHealthSchema>;
+export type ChannelHealth = z.infer<typeof ChannelHealthSchema>;
 
-/** Each public channel reports its state here; /health and the dashboard read it. */
+/**
+ * Each public channel reports its state here; /health and the dashboard read it. Only the leader's pollers run
+ * (server/cluster/leadership.ts), so a follower's own pollers all say "idle": it shows the states the leader last
+ * sent it (`adopt`) in their place.
+ */
 export function createChannelStatus() {
   const channels = new Map<string, ChannelHealth>();
+  let leaders: ChannelHealth[] = [];
+  const listeners: (() => void)[] = [];
   return {
     register(name: string): (patch: Partial<ChannelHealth>) => void {
       channels.set(name, { name, state: 'idle', lastPollAt: null, lastError: null, waitUntil: null });
       return (patch) => {
         channels.set(name, { ...channels.get(name)!, ...patch });
+        for (const listener of listeners) listener();
       };
     },
     list(): ChannelHealth[] {
+      const merged = new Map(channels);
+      for (const state of leaders) merged.set(state.name, state);
+      return [...merged.values()];
+    },
+    /** This node's own pollers' states, which a leader sends the others. */
+    own(): ChannelHealth[] {
       return [...channels.values()];
+    },
+    /** One of this node's pollers changed state. */
+    onChange(listener: () => void): void {
+      listeners.push(listener);
+    },
+    /** The leader's states, shown instead of this node's idle pollers; none once this node leads. */
+    adopt(states: ChannelHealth[]): void {
+      leaders = states;
     },
   };
 }
