@@ -164,3 +164,24 @@ t.test('two nodes starting at once on an empty database make one first admin, an
   t.equal(await a.services.auth.userCount(), 1, 'one account');
   t.equal((await login(b, ADMIN.email, ADMIN.password)).user.role, 'admin', 'the admin, usable through either node');
 });
+
+t.test("a unit's reads made at once wait for each other on its connection, not in the driver", async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const warnings: string[] = [];
+  const heard = (warning: Error) => warnings.push(warning.message);
+  process.on('warning', heard);
+  t.teardown(() => process.off('warning', heard));
+  // node-postgres queues a query made while its connection is busy, but warns that pg 9 will refuse it: presenters
+  // read a question's tags, names and follow-ups at once, and some run inside units (the notifier's reconcile).
+  const [a, b, c] = await app.services.uow.run((unit) =>
+    Promise.all([unit.settings.all(), unit.settings.all(), unit.settings.all()]),
+  );
+  t.same(a, b);
+  t.same(b, c);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.same(
+    warnings.filter((message) => /already executing a query/.test(message)),
+    [],
+    'no query was handed to a busy connection',
+  );
+});

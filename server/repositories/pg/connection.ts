@@ -37,11 +37,38 @@ export function prepared<Q>(db: PgDb, name: string, build: (db: PgDb) => { prepa
   return prepare ? prepare(name, build) : build(db).prepare(name);
 }
 
-/** The connection drizzle's transaction runs on: its session's client (drizzle keeps it there, undeclared). */
+type Session = { client?: UnitConnection['client'] };
+const ONE_AT_A_TIME = Symbol('one query at a time');
+
+/**
+ * The connection drizzle's transaction runs on (its session's client: drizzle keeps it there, undeclared), made to
+ * take one query at a time. Code inside a unit may read several things at once (a question's tags and names, say);
+ * one connection runs one query at a time, and node-postgres queues the rest itself only until pg 9, warning
+ * meanwhile. The transaction's own statements (its commit included) go through the same queue.
+ */
 function clientOf(tx: UnitConnection['tx']): UnitConnection['client'] {
-  const client = (tx as { session?: { client?: UnitConnection['client'] } }).session?.client;
-  if (typeof client?.query !== 'function') throw new Error("drizzle's transaction no longer exposes its connection");
-  return client;
+  const session = (tx as { session?: Session }).session;
+  const client = session?.client;
+  if (!session || typeof client?.query !== 'function')
+    throw new Error("drizzle's transaction no longer exposes its connection");
+  if (ONE_AT_A_TIME in client) return client; // a savepoint shares its transaction's session
+  let tail: Promise<unknown> = Promise.resolve();
+  const query = (config: unknown, values?: unknown) => {
+    const run = tail.then(() => client.query(config as pg.QueryConfig, values as unknown[]));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  // Everything else (release, at the transaction's end) is the connection's own.
+  session.client = new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') return query;
+      if (property === ONE_AT_A_TIME) return true;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+    has: (target, property) => property === ONE_AT_A_TIME || Reflect.has(target, property),
+  });
+  return session.client;
 }
 
 export function createPgConnection(root: PgDb) {
