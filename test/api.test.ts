@@ -110,6 +110,30 @@ t.test('ingest is idempotent on channel + externalId, and lists page with a curs
   t.equal((await as(app, manager).get('/api/questions?status=answered')).json().items.length, 0, 'filter by status');
 });
 
+t.test('ingest takes ids as other systems write them: long URIs and Message-IDs, up to a bound', async (t) => {
+  const app = await buildTestApp(t);
+  const manager = await createUser(app, 'manager');
+  const did = `did:web:${'support.'.repeat(12)}example.com`;
+  const post = `at://${did}/app.bsky.feed.post/3l6oveex3ii2l`;
+  const messageId = `<${'CAHk-'.repeat(30)}@mail.example.com>`;
+  const body = {
+    channel: 'email',
+    externalId: messageId,
+    text: 'Can I return a laptop after 20 days?',
+    author: { handle: 'pat', externalId: did },
+    inReplyToExternalId: post,
+    conversationId: messageId,
+  };
+  t.ok(post.length > 64 && messageId.length > 64, 'longer than the 64 characters once allowed');
+  const first = await as(app, manager).post('/api/questions', body);
+  t.equal(first.statusCode, 201, first.body);
+  t.equal(first.json().question.externalId, messageId, 'kept whole');
+  const again = await as(app, manager).post('/api/questions', body);
+  t.equal(again.json().question.id, first.json().question.id, 'and found again by it');
+  const tooLong = await as(app, manager).post('/api/questions', { ...body, externalId: 'x'.repeat(513) });
+  t.equal(tooLong.statusCode, 400, 'a whole document is not an id');
+});
+
 t.test('profiles: experts set skills, availability and signature; the roster shows them', async (t) => {
   const app = await buildTestApp(t);
   await seedTags(app);

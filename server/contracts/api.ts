@@ -242,19 +242,26 @@ export const TagPatchSchema = z
     'say what to change: name, description, keywords or sensitive',
   );
 
+/**
+ * The longest id another system may give a post, an author or a conversation: room for a Bluesky `at://` URI (70
+ * characters with a did:plc, more with a did:web) or an email's Message-ID, not for a whole document.
+ */
+export const EXTERNAL_ID_MAX = 512;
+const externalId = z.string().max(EXTERNAL_ID_MAX);
+
 export const AuthorSchema = z.object({
   handle: z.string().trim().min(1).max(50),
   name: z.string().trim().max(100).optional(),
-  externalId: z.string().max(64).optional(),
+  externalId: externalId.optional(),
 });
 export const IngestQuestionSchema = z.object({
   channel: z.string().trim().min(1).max(30),
-  externalId: z.string().trim().min(1).max(64),
+  externalId: z.string().trim().min(1).max(EXTERNAL_ID_MAX),
   text: z.string().min(1).max(4000),
   author: AuthorSchema,
   createdAt: z.iso.datetime({ offset: true }).optional(),
-  inReplyToExternalId: z.string().max(64).optional(),
-  conversationId: z.string().max(64).optional(),
+  inReplyToExternalId: externalId.optional(),
+  conversationId: externalId.optional(),
   lang: z.string().max(10).optional(),
 });
 export type IngestQuestion = z.infer<typeof IngestQuestionSchema>;

@@ -4,6 +4,7 @@
 import { PostError, type ChannelAdapter, type OutgoingPost } from '../channel.js';
 import type { Clock } from '../../domain/clock.js';
 import { graphemeRule } from '../../domain/length-rules.js';
+import { EXTERNAL_ID_MAX } from '../../contracts/api.js';
 import { AddressRefused, type WebhookAnswer } from './sender.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
@@ -40,7 +41,7 @@ function receiverId(body: string): string | null {
   try {
     const parsed: unknown = JSON.parse(body);
     const id = (parsed as { id?: unknown } | null)?.id;
-    return typeof id === 'string' && id.length > 0 && id.length <= 64 ? id : null;
+    return typeof id === 'string' && id.length > 0 && id.length <= EXTERNAL_ID_MAX ? id : null;
   } catch {
     return null;
   }
