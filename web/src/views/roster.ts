@@ -8,6 +8,7 @@ import { on, onResync } from '../realtime.js';
 import { isAdmin, session } from '../session.js';
 import { busy, empty, errorText, meter, section, toast } from '../ui.js';
 import { experts } from './manage.js';
+import { channelWebhooksPanel } from './channel-webhooks.js';
 import { temporaryPasswordControl } from './password.js';
 import { settingsPanel } from './settings.js';
 import { tokensPanel } from './tokens.js';
@@ -327,7 +328,7 @@ export function rosterView(main: HTMLElement): () => void {
         list,
       ),
     ),
-    isAdmin() ? [usersPanel(), tokensPanel(), settingsPanel()] : null,
+    isAdmin() ? [usersPanel(), tokensPanel(), channelWebhooksPanel(), settingsPanel()] : null,
   );
   void load();
   const offs = [
