@@ -55,6 +55,27 @@ async function history(t: Test, count: number, databasePath = tempDatabasePath(t
 const RANGE = { from: new Date(NOW - 7 * 24 * 3600_000).toISOString(), to: new Date(NOW).toISOString() };
 const query = `from=${encodeURIComponent(RANGE.from)}&to=${encodeURIComponent(RANGE.to)}`;
 
+/** An analytics service of the test's own over the app's database file, and the warnings it logs. */
+function ownAnalytics(
+  t: Test,
+  app: Awaited<ReturnType<typeof buildTestApp>>,
+  options: Partial<Parameters<typeof createAnalytics>[0]> = {},
+) {
+  const warnings: string[] = [];
+  const analytics = createAnalytics({
+    ...app.services,
+    databaseFile: app.services.db.$client.name,
+    log: {
+      warn: (_d, message) => {
+        warnings.push(message);
+      },
+    },
+    ...options,
+  });
+  t.teardown(() => analytics.stop());
+  return { analytics, warnings };
+}
+
 t.test('the digest and recognition come from the thread, equal to a computation on the event loop', async (t) => {
   const { app, clock, manager } = await history(t, 300);
   const insights = await as(app, manager).get(`/api/insights?${query}`);
@@ -102,18 +123,7 @@ t.test('the event loop stays free while the thread computes a digest', async (t)
 
 t.test('a thread idle for a while ends, and starts again on the next request', async (t) => {
   const { app } = await history(t, 50);
-  const warnings: string[] = [];
-  const analytics = createAnalytics({
-    ...app.services,
-    databaseFile: app.services.db.$client.name,
-    log: {
-      warn: (_d, message) => {
-        warnings.push(message);
-      },
-    },
-    idleMs: 50,
-  });
-  t.teardown(() => analytics.stop());
+  const { analytics, warnings } = ownAnalytics(t, app, { idleMs: 50 });
   const first = await analytics.insights(RANGE);
   t.ok(analytics.running(), 'up after a request');
   for (let i = 0; i < 100 && analytics.running(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -149,19 +159,7 @@ t.test('a thread that could not start is tried again a while later, and the work
       `await import(${JSON.stringify(new URL('../server/services/analytics-thread.mjs', import.meta.url).href)});`,
     ].join('\n'),
   );
-  const warnings: string[] = [];
-  const analytics = createAnalytics({
-    ...app.services,
-    databaseFile: app.services.db.$client.name,
-    log: {
-      warn: (_d, message) => {
-        warnings.push(message);
-      },
-    },
-    retryMs: 100,
-    threadEntry: pathToFileURL(entry),
-  });
-  t.teardown(() => analytics.stop());
+  const { analytics, warnings } = ownAnalytics(t, app, { retryMs: 100, threadEntry: pathToFileURL(entry) });
   const first = await analytics.insights(RANGE);
   t.equal(analytics.mode(), 'inline', 'answered on the event loop meanwhile');
   t.match(warnings, [/could not start/]);
@@ -182,18 +180,7 @@ t.test(
       entry,
       "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ ready: true });\nparentPort.on('message', () => process.exit(7));\n",
     );
-    const warnings: string[] = [];
-    const analytics = createAnalytics({
-      ...app.services,
-      databaseFile: app.services.db.$client.name,
-      log: {
-        warn: (_d, message) => {
-          warnings.push(message);
-        },
-      },
-      threadEntry: pathToFileURL(entry),
-    });
-    t.teardown(() => analytics.stop());
+    const { analytics, warnings } = ownAnalytics(t, app, { threadEntry: pathToFileURL(entry) });
     await t.rejects(analytics.insights(RANGE), { status: 503, code: 'analytics_unavailable' });
     t.equal(analytics.mode(), 'thread', 'not switched to the event loop');
     t.notOk(analytics.running(), 'the dead thread is let go');
