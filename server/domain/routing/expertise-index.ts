@@ -3,6 +3,7 @@ import { FEATURES, featureVector, hourKeys, prepareQuery, type LearnedState, typ
 import { createOrdinals, createProfileIndex, type WeightedKey } from './profile-index.js';
 import { createOnlineRanker, type OnlineRanker } from './ranker.js';
 import { createRecentProfiles } from './recent-profiles.js';
+import { createSimilarQuestions, questionKeys } from './similar-questions.js';
 import { seededRandom } from '../random.js';
 
 /**
@@ -66,6 +67,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
     tags: createProfileIndex(ordinals),
     hours: createProfileIndex(ordinals),
     recent: createRecentProfiles(ordinals),
+    similar: createSimilarQuestions(),
   };
   const ranker = createOnlineRanker();
   const random = seededRandom(seed);
@@ -146,17 +148,17 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
       currentAnswerers.add(expertId);
       if (firstAnswer) {
         answersLearned++;
-        const query = prepareQuery(
-          state,
-          terms,
-          tags.map((tag) => ({ key: tag, weight: 1 })),
-          at,
-        );
+        const weightedTags = tags.map((tag) => ({ key: tag, weight: 1 }));
+        const query = prepareQuery(state, terms, weightedTags, at);
         const positive = featureVector(state, query, expertId);
         // A large history has answers to spare: one in ten keeps the watch current at a tenth of its cost.
         if (answersLearned <= WATCH_EVERY_ANSWER_UNTIL || answersLearned % 10 === 0) watch(query, positive);
         ranker.update(positive, sampleNegatives(query), weight);
-      }
+        state.similar.add(
+          questionKeys(query.terms, weightedTags).map(({ key }) => key),
+          state.ordinals.of(expertId),
+        );
+      } else state.similar.addAnswerer(state.ordinals.of(expertId));
       state.activity.record(expertId, key, at, weight);
       state.terms.add(expertId, terms, weight);
       state.tags.add(expertId, tags, weight);

@@ -9,6 +9,7 @@ import {
   type WeightedKey,
 } from './profile-index.js';
 import type { RecentProfiles } from './recent-profiles.js';
+import { questionKeys, type SimilarQuestions } from './similar-questions.js';
 
 const MAX_IDLE = Math.log1p(1e6);
 const HOUR_MS = 3_600_000;
@@ -32,6 +33,7 @@ export const FEATURES: readonly { name: string; reason: string; initialWeight: n
   { name: 'recent_text_volume', reason: 'similar', initialWeight: 0 },
   { name: 'recent_tag_share', reason: 'tags', initialWeight: 0 },
   { name: 'recent_tag_volume', reason: 'tags', initialWeight: 0 },
+  { name: 'similar_questions', reason: 'similar', initialWeight: 0.3 },
 ];
 
 export interface LearnedState {
@@ -42,6 +44,7 @@ export interface LearnedState {
   tags: ProfileIndex;
   hours: ProfileIndex;
   recent: RecentProfiles;
+  similar: SimilarQuestions;
 }
 
 export interface PreparedQuery {
@@ -57,6 +60,8 @@ export interface PreparedQuery {
   };
   /** Turns the recent profiles' stored counts into decayed ones as of this question. */
   recentScale: number;
+  /** By expert ordinal: how close the nearest past questions they answered are to this one (similar-questions.ts). */
+  neighbours: ReadonlyMap<number, number>;
 }
 
 /** The hour of the week an answer was given, with its neighbours: who tends to be on shift at this time. */
@@ -91,6 +96,7 @@ export function prepareQuery(
       recentTags: resolveKeys(state.recent.tags, positiveTags),
     },
     recentScale: state.recent.scale(state.activity.events),
+    neighbours: state.similar.scores(questionKeys(uniqueTerms, positiveTags)),
   };
 }
 
@@ -113,6 +119,7 @@ export function featureVector(
   n = profileEvidence(query.resolved.tags, ordinal, into, n, true);
   n = recentEvidence(query.resolved.recentTerms, ordinal, query.recentScale, into, n);
   n = recentEvidence(query.resolved.recentTags, ordinal, query.recentScale, into, n);
+  into[n++] = ordinal === undefined ? 0 : Math.log1p(query.neighbours.get(ordinal) ?? 0);
   into.length = n;
   return into;
 }
