@@ -102,15 +102,11 @@ export async function createCluster(
   let channels: ChannelStatus | null = null;
   let heartbeat: NodeJS.Timeout | undefined;
   let sweep: NodeJS.Timeout | undefined;
-  let presenceQueued = false;
-  let channelsQueued = false;
 
   const sendPresence = () => {
-    presenceQueued = false;
     if (hub) relay.send({ kind: 'presence', users: hub.localUserIds() });
   };
   const sendChannels = () => {
-    channelsQueued = false;
     if (channels && leadership.isLeader()) relay.send({ kind: 'channels', states: channels.own() });
   };
 
@@ -131,11 +127,7 @@ export async function createCluster(
       hub = connected;
       channels = status;
       // A poll reports twice (polling, then its outcome): one message.
-      status.onChange(() => {
-        if (channelsQueued) return;
-        channelsQueued = true;
-        queueMicrotask(sendChannels);
-      });
+      status.onChange(oncePerTurn(sendChannels));
       leadership.onChange((leading) => {
         if (leading) status.adopt([]);
         sendChannels();
@@ -143,11 +135,7 @@ export async function createCluster(
       events.subscribe((event) => relay.send({ kind: 'event', event }));
       connected.onBroadcast((broadcast) => relay.send({ kind: 'hub', broadcast }));
       // Several sockets opening in one turn are one message.
-      connected.onLocalPresence(() => {
-        if (presenceQueued) return;
-        presenceQueued = true;
-        queueMicrotask(sendPresence);
-      });
+      connected.onLocalPresence(oncePerTurn(sendPresence));
       relay.onMessage((node, message) => {
         lastHeard.set(node, Date.now());
         switch (message.kind) {
@@ -213,5 +201,18 @@ export async function createCluster(
       await leadership.stop();
       await relay.stop();
     },
+  };
+}
+
+/** `send`, called once at the end of this turn however many times the returned function is called during it. */
+function oncePerTurn(send: () => void): () => void {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      send();
+    });
   };
 }
