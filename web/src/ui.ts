@@ -2,7 +2,7 @@
 import type { QuestionStatus, QuestionSummary, ReplyStatus } from '../../server/contracts/api.js';
 import { ApiError } from './api.js';
 import { slaState, slaText } from './clock.js';
-import { type Child, h, nextId } from './dom.js';
+import { type Child, h, nextId, replace } from './dom.js';
 import { STATUS_LABEL, isOpen, since } from './format.js';
 import { displayHandle } from '../../server/domain/channel-display.js';
 
@@ -131,6 +131,27 @@ export function button(
   attrs: Record<string, unknown> = {},
 ): HTMLButtonElement {
   return h('button', { type: 'button', ...attrs, onclick }, label);
+}
+
+/**
+ * A secret the server shows this once (an API token, a webhook's signing secret), selected for copying, in `into`:
+ * `what` names it in the sentence and for screen readers.
+ */
+export function showOnce(into: Element, what: string, value: string, hint: string): void {
+  const box = h('input', {
+    type: 'text',
+    readonly: true,
+    value,
+    'aria-label': what.charAt(0).toUpperCase() + what.slice(1),
+    style: { width: '100%', fontFamily: 'monospace' },
+  });
+  replace(
+    into,
+    h('p', null, h('strong', null, `Copy the ${what} now: `), 'it is not shown again.'),
+    box,
+    h('p', { class: 'muted small' }, hint),
+  );
+  box.select();
 }
 
 export function empty(text: Child): HTMLElement {

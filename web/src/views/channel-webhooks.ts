@@ -7,7 +7,7 @@ import { channelLabel } from '../../../server/domain/channel-display.js';
 import { del, get, post, put } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
-import { busy, button, confirmAction, empty, errorText, section, toast } from '../ui.js';
+import { busy, button, confirmAction, empty, errorText, section, showOnce, toast } from '../ui.js';
 
 type Saved = { channel: Channel; secret: string | null };
 
@@ -39,25 +39,12 @@ export function channelWebhooksPanel(): HTMLElement {
 
   const showSecret = (saved: Saved) => {
     if (!saved.secret) return replace(secret);
-    const value = h('input', {
-      type: 'text',
-      readonly: true,
-      value: saved.secret,
-      'aria-label': `Signing secret of ${saved.channel.name}`,
-      style: { width: '100%', fontFamily: 'monospace' },
-    });
-    replace(
+    showOnce(
       secret,
-      h(
-        'p',
-        null,
-        h('strong', null, `Copy the signing secret of ${channelLabel(saved.channel.name)} now: `),
-        'it is not shown again.',
-      ),
-      value,
-      h('p', { class: 'muted small' }, 'The receiver checks each delivery’s Helpforce-Signature header with it.'),
+      `signing secret of ${channelLabel(saved.channel.name)}`,
+      saved.secret,
+      'The receiver checks each delivery’s Helpforce-Signature header with it.',
     );
-    value.select();
   };
 
   const row = (channel: Channel): HTMLElement => {

@@ -4,7 +4,7 @@ import type { ApiToken, Role } from '../../../server/contracts/api.js';
 import { del, get, post } from '../api.js';
 import { field, h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
-import { busy, button, empty, errorText, section, toast } from '../ui.js';
+import { busy, button, empty, errorText, section, showOnce, toast } from '../ui.js';
 
 function tokenRow(token: ApiToken, onRevoke: (token: ApiToken, control: HTMLButtonElement) => void): HTMLElement {
   const expired = token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
@@ -70,20 +70,7 @@ export function tokensPanel(): HTMLElement {
     void busy(create, async () => {
       const body = { name: name.value, role: role.value, ...(days.value ? { expiresInDays: Number(days.value) } : {}) };
       const { token, apiToken } = await post<{ token: string; apiToken: ApiToken }>('/api/tokens', body);
-      const value = h('input', {
-        type: 'text',
-        readonly: true,
-        value: token,
-        'aria-label': `Secret of ${apiToken.name}`,
-        style: { width: '100%', fontFamily: 'monospace' },
-      });
-      replace(
-        secret,
-        h('p', null, h('strong', null, `Copy the secret of ${apiToken.name} now: `), 'it is not shown again.'),
-        value,
-        h('p', { class: 'muted small' }, 'Send it as Authorization: Bearer <secret>.'),
-      );
-      value.select();
+      showOnce(secret, `secret of ${apiToken.name}`, token, 'Send it as Authorization: Bearer <secret>.');
       form.reset();
       await load();
     });
