@@ -1,12 +1,17 @@
-// The routing listener after commit: an expert's new load is on the roster by the time the claim or release returns;
-// the model learns answers and tags in the order they happened, as a replay of the history would, however long
-// reading each answer's question takes; and an expert whose refresh fails is logged.
+// The routing listener after commit: an expert's new load is on the roster by the time the claim or release returns,
+// and an expert's refreshes land in the order they started; the model learns answers and tags in the order they
+// happened, as a replay of the history would, however long reading each answer's question takes; and an expert whose
+// refresh fails is logged.
 import t from 'tap';
-import type { ReplyRow } from '../db/schema.js';
+import type { ProfileRow, ReplyRow } from '../db/schema.js';
 import type { QuestionSummary } from '../server/contracts/api.js';
 import type { Router } from '../server/domain/routing/index.js';
 import type { DomainEvent } from '../server/events/domain-events.js';
+import type { UnitOfWork } from '../server/events/unit-of-work.js';
 import { createRoutingListener } from '../server/listeners/routing.js';
+import type { RealtimeHub } from '../server/services/realtime-hub.js';
+import type { ReadRepositories } from '../server/repositories/index.js';
+import { createExpertService } from '../server/services/experts.js';
 import { buildTestApp, createUser, seedTags } from './helpers/app.js';
 import { ask } from './helpers/knowledge.js';
 
@@ -74,4 +79,41 @@ t.test("the router holds an expert's new load as soon as their claim or release 
   t.ok(load() < 0, 'holding one question counts against her at once');
   await questions.release(jane.user, question.id);
   t.equal(load(), 0, 'and no longer once she gave it back');
+});
+
+t.test("an expert's refreshes land in the order they started, however long each read takes", async (t) => {
+  // Two refreshes overlapping on a pool of connections: the first read (still holding one question) is slow, the
+  // second (given back) is quick. The router must end with the second.
+  const reads = [
+    { load: 1, delayMs: 30 },
+    { load: 0, delayMs: 0 },
+  ];
+  const held: number[] = [];
+  const experts = createExpertService({
+    data: {
+      experts: {
+        routingState: async () => {
+          const { load, delayMs } = reads.shift() ?? { load: -1, delayMs: 0 };
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          return {
+            profile: { userId: 'jane', capacity: 2, availability: 'available', generalist: false } as ProfileRow,
+            active: true,
+            skills: [],
+            load,
+            replyCounts: [],
+            replyDelays: [],
+            pushable: false,
+          };
+        },
+      } as unknown as ReadRepositories['experts'],
+    },
+    uow: {} as UnitOfWork,
+    clock: { now: () => 0 },
+    router: { upsertExpert: (expert: { load: number }) => held.push(expert.load) } as unknown as Router,
+    hub: { isOnline: () => true } as unknown as RealtimeHub,
+  });
+  void experts.refresh('jane');
+  void experts.refresh('jane');
+  await experts.refreshed('jane');
+  t.same(held, [1, 0], 'the newer read is the one the router keeps');
 });

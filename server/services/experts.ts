@@ -133,15 +133,32 @@ export function createExpertService({
     return added.filter((tag) => !known.has(tag));
   }
 
-  // The router must hold the new state by the time the change's caller goes on (the routing listener refreshes an
-  // expert when a claim or release commits, and the caller may offer the next question at once): one read, so the
-  // refresh waits on as little as it can.
-  async function syncExpert(userId: string): Promise<void> {
-    await readIntoRouter(userId);
-    announce(userId);
+  // An expert's refreshes run one after another: two that overlapped on a pool of connections could finish out of
+  // order, and the older read would overwrite the newer in the router. The tail of each expert's line is what a
+  // caller waits on (`refreshed`) when the router must hold the change before it answers.
+  const refreshing = new Map<string, Promise<void>>();
+  function inTurn(userId: string, work: () => Promise<void>): Promise<void> {
+    const next = (refreshing.get(userId) ?? Promise.resolve()).catch(() => undefined).then(work);
+    refreshing.set(userId, next);
+    const forget = () => {
+      if (refreshing.get(userId) === next) refreshing.delete(userId);
+    };
+    next.then(forget, forget);
+    return next;
   }
 
-  async function readIntoRouter(userId: string): Promise<void> {
+  function syncExpert(userId: string): Promise<void> {
+    return inTurn(userId, async () => {
+      await readRoutingState(userId);
+      announce(userId);
+    });
+  }
+
+  function readIntoRouter(userId: string): Promise<void> {
+    return inTurn(userId, () => readRoutingState(userId));
+  }
+
+  async function readRoutingState(userId: string): Promise<void> {
     const state = await experts.routingState(userId);
     // A deactivated account leaves the routing roster with its profile kept, and comes back with it when reactivated.
     if (!state?.active) {
@@ -273,6 +290,11 @@ export function createExpertService({
     refresh: syncExpert,
     /** The same, because another node said the expert changed: nobody else needs telling. */
     refreshHere: readIntoRouter,
+    /**
+     * Settles once every refresh of the expert started so far has (its failure is logged where it was started): a
+     * claim or release answers after the router holds the expert's new load, so the next wave sees it.
+     */
+    refreshed: (userId: string): Promise<void> => (refreshing.get(userId) ?? Promise.resolve()).catch(() => undefined),
 
     /** `announce`: tell the managers (the node the socket is on does; see PresenceListener). */
     async setOnline(userId: string, online: boolean, announce = true): Promise<void> {

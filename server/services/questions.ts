@@ -201,6 +201,7 @@ export function createQuestionService({ data, clock, uow, presenters, tags, expe
       });
       // Who won is news only to those who may see the question; to anyone else it is now a question they cannot see.
       if (!claimed) throw (await canSee(user, await load(id))) ? await holderConflict(id) : anonymousHolderConflict();
+      await experts.refreshed(user.id);
       return presenters.summary(claimed);
     },
 
@@ -234,6 +235,7 @@ export function createQuestionService({ data, clock, uow, presenters, tags, expe
         unit.emit('question.released', { question: { row: updated, summary: current(id) }, expertId: holder });
         await dispatcher.offerNextWave(unit, updated, { exclude: holder ? [holder] : [] });
       });
+      if (holder) await experts.refreshed(holder);
       return presenters.summary(await load(id));
     },
 
@@ -255,9 +257,11 @@ export function createQuestionService({ data, clock, uow, presenters, tags, expe
       refuseWhileHeld(await load(id));
       if (!(await experts.isActiveExpert(expertId))) throw invalid('unknown_expert', 'No active expert with that id');
       const expertName = (await presenters.names([expertId])).get(expertId) ?? 'expert';
+      let previousHolder: string | null = null;
       const assigned = await uow.run(async (unit) => {
         const now = clock.now();
         const before = await load(id, unit);
+        previousHolder = before.assigneeId;
         const updated = await unit.questions.transitionOne(
           'assign',
           id,
@@ -299,6 +303,7 @@ export function createQuestionService({ data, clock, uow, presenters, tags, expe
         });
         return updated;
       });
+      await Promise.all([expertId, previousHolder].map((e) => e && experts.refreshed(e)));
       return presenters.summary(assigned);
     },
 
