@@ -14,7 +14,6 @@ import { startFakeX } from '../dev/fake-x/index.js';
 import type { ClientEvent } from '../server/contracts/events.js';
 import { tempDatabasePath } from './helpers/app.js';
 import {
-  CHILD_ADMIN,
   type ChildServer,
   eventually,
   freePort,
@@ -23,6 +22,7 @@ import {
   network,
   startChildServer,
 } from './helpers/child-server.js';
+import { nodeEnvironment, readDeployment } from './helpers/deploy.js';
 import { freshPostgresDatabase } from './helpers/postgres.js';
 
 type Test = Parameters<typeof tempDatabasePath>[0];
@@ -30,14 +30,22 @@ type Test = Parameters<typeof tempDatabasePath>[0];
 const NGINX = '/usr/sbin/nginx';
 const shippedConfig = readFileSync(new URL('../deploy/nginx.conf', import.meta.url), 'utf8');
 
-/** The shipped server and upstream blocks, pointed at these nodes and this port; any other change is the test's failure. */
-function siteConfig(port: number, nodes: ChildServer[]): string {
-  const upstreams = [...nodes];
+/**
+ * The shipped server and upstream blocks, each upstream (a compose service name) pointed at that node's process and
+ * the listen port at this one; any other change is the test's failure.
+ */
+function siteConfig(port: number, nodes: Map<string, ChildServer>): string {
+  const unused = new Set(nodes.keys());
   const site = shippedConfig
-    .replace(/^(\s*server\s+)[\w.-]+:\d+/gm, (_line, prefix: string) => `${prefix}127.0.0.1:${upstreams.shift()?.port}`)
+    .replace(/^(\s*server\s+)([\w.-]+):\d+/gm, (_line, prefix: string, service: string) => {
+      const node = nodes.get(service);
+      if (!node) throw new Error(`deploy/nginx.conf sends requests to ${service}, which is not a node in compose.yaml`);
+      unused.delete(service);
+      return `${prefix}127.0.0.1:${node.port}`;
+    })
     .replace(/^(\s*listen\s+)80;/m, `$1127.0.0.1:${port};`);
-  if (upstreams.length > 0 || !site.includes(`listen 127.0.0.1:${port};`))
-    throw new Error('deploy/nginx.conf no longer has two upstream servers and `listen 80;`: update this test with it');
+  if (unused.size > 0 || !site.includes(`listen 127.0.0.1:${port};`))
+    throw new Error('deploy/nginx.conf no longer names every node and `listen 80;`: update this test with it');
   return site;
 }
 
@@ -45,7 +53,7 @@ function siteConfig(port: number, nodes: ChildServer[]): string {
  * nginx as a child of the test, everything it writes inside its own prefix. The wrapper stands in for the image's
  * /etc/nginx/nginx.conf, whose http block includes the shipped file as conf.d/default.conf.
  */
-async function startNginx(t: Test, nodes: ChildServer[]) {
+async function startNginx(t: Test, nodes: Map<string, ChildServer>) {
   const prefix = mkdtempSync(join(tmpdir(), 'helpforce-nginx-'));
   t.teardown(() => rmSync(prefix, { recursive: true, force: true }));
   const port = await freePort();
@@ -116,6 +124,45 @@ async function openLive(t: Test, url: string, cookie: string) {
   return { socket, offered };
 }
 
+t.test('the deploy files agree on names, ports and what goes into the image', async (t) => {
+  const deployment = readDeployment();
+  const { nodes, image, upstreams, services } = deployment;
+  t.ok(nodes.length >= 2, `compose runs ${nodes.length} nodes`);
+  t.same(
+    upstreams.map((u) => u.host).sort(),
+    nodes.map((n) => n.name).sort(),
+    "nginx's upstreams are exactly compose's node services",
+  );
+  t.equal(new Set(nodes.map((n) => n.environment.NODE_ID)).size, nodes.length, 'each node has a NODE_ID of its own');
+  const port = Number(image.env.PORT);
+  t.same(
+    upstreams.map((u) => u.port),
+    upstreams.map(() => port),
+    `nginx reaches each node on the image's PORT (${port})`,
+  );
+  t.same(image.expose, [port], 'which the image exposes');
+  for (const { name } of nodes) {
+    const service = services[name]!;
+    t.match(service.healthcheck?.test.join(' '), `127.0.0.1:${port}/health`, `${name}'s health check asks that port`);
+    t.same(service.depends_on, { postgres: { condition: 'service_healthy' } }, `${name} waits for PostgreSQL`);
+    t.same(service.build, { context: '..', dockerfile: 'deploy/Dockerfile' }, `${name} is built from the repository`);
+  }
+  t.ok(services.balancer?.volumes?.includes('./nginx.conf:/etc/nginx/conf.d/default.conf:ro'), 'nginx runs the file');
+  t.ok(
+    services.balancer?.ports?.some((p) => p.endsWith(':80')),
+    'the balancer publishes the port nginx.conf listens on',
+  );
+  t.notOk(
+    image.lines.some((line) => line.trimEnd().endsWith('\\')),
+    'the Dockerfile has one instruction a line (as read here)',
+  );
+  t.equal(image.env.NODE_ENV, 'production');
+  const script = image.cmd.at(-1) ?? '';
+  t.ok(existsSync(new URL(`../${script}`, import.meta.url)), `the image's command runs ${script}, which exists`);
+  for (const kept of ['node_modules', 'data', '.git'])
+    t.ok(deployment.dockerignore.includes(kept), `${kept} stays out of the image's build context`);
+});
+
 t.test('nginx with deploy/nginx.conf in front of two nodes: sessions, live offers, spread and failover', async (t) => {
   if (!existsSync(NGINX))
     throw new Error(`${NGINX} is missing: run 'bash scripts/ensure-nginx.sh' as root (or 'apt-get install -y nginx')`);
@@ -127,12 +174,24 @@ t.test('nginx with deploy/nginx.conf in front of two nodes: sessions, live offer
   t.teardown(async () => {
     await Promise.all(nodes.map((node) => node.kill('SIGKILL')));
   });
-  // As deploy/compose.yaml runs them: TRUST_PROXY=1, so each client is told apart by nginx's X-Forwarded-For. One
-  // after the other: two nodes starting at once on an empty database both try to create the first admin.
-  for (const id of ['node-a', 'node-b'])
-    nodes.push(await startChildServer({ databasePath, databaseUrl, fakeX, env: { NODE_ID: id, TRUST_PROXY: '1' } }));
-  const [a, b] = nodes as [ChildServer, ChildServer];
-  const nginx = await startNginx(t, [a, b]);
+  // Each node with the environment compose and the image give it (NODE_ID, TRUST_PROXY so clients are told apart by
+  // nginx's X-Forwarded-For, NODE_ENV=production, the first admin), started together on the empty database as
+  // `compose up` starts them; the brand's X account is the fake's.
+  const deployment = readDeployment();
+  const started = await Promise.allSettled(
+    deployment.nodes.map(({ name }) =>
+      startChildServer({ databasePath, databaseUrl, fakeX, env: nodeEnvironment(deployment, name, databaseUrl) }),
+    ),
+  );
+  for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
+  const [a] = nodes as [ChildServer, ChildServer];
+  const nginx = await startNginx(t, new Map(deployment.nodes.map(({ name }, i) => [name, nodes[i]!])));
+  const [idA, idB] = deployment.nodes.map(({ environment }) => environment.NODE_ID);
+  const firstAdmin = {
+    email: deployment.nodes[0]!.environment.ADMIN_EMAIL ?? '',
+    password: deployment.nodes[0]!.environment.ADMIN_PASSWORD ?? '',
+  };
   const health = async () => {
     const response = await fetch(`${nginx.url}/health`);
     const body = response.ok ? ((await response.json()) as { node: { id: string } }) : null;
@@ -140,7 +199,7 @@ t.test('nginx with deploy/nginx.conf in front of two nodes: sessions, live offer
   };
 
   // 1. Sign-in: the session cookie and the CSRF token come back through nginx, and writes need both.
-  const admin = await httpLogin(nginx.url, CHILD_ADMIN.email, CHILD_ADMIN.password);
+  const admin = await httpLogin(nginx.url, firstAdmin.email, firstAdmin.password);
   t.match(admin.cookie, /^hf_session=./, 'the session cookie is set through nginx');
   t.equal((await httpAs(nginx.url, admin).get('/api/me')).status, 200, 'the cookie is honoured on the next call');
   const forged = await fetch(`${nginx.url}/api/tags`, {
@@ -150,17 +209,21 @@ t.test('nginx with deploy/nginx.conf in front of two nodes: sessions, live offer
   });
   t.equal(forged.status, 403, 'a write without the CSRF header is refused');
   // The manager and experts are made and signed in through nginx, on whichever node it picks for each call.
-  const { manager, experts } = await network({ ...a, url: nginx.url }, [
-    { name: 'Ann Able', signature: 'AA', skills: [{ tag: 'tv', level: 5 }] },
-    { name: 'Bo Baker', signature: 'BB', skills: [{ tag: 'tv', level: 5 }] },
-  ]);
+  const { manager, experts } = await network(
+    { ...a, url: nginx.url },
+    [
+      { name: 'Ann Able', signature: 'AA', skills: [{ tag: 'tv', level: 5 }] },
+      { name: 'Bo Baker', signature: 'BB', skills: [{ tag: 'tv', level: 5 }] },
+    ],
+    firstAdmin,
+  );
   const [ann, bo] = experts;
   if (!ann || !bo) throw new Error('two experts');
 
   // 3. nginx spreads requests over both nodes (no sticky sessions).
   const served = new Set<string>();
   for (let i = 0; i < 6; i++) served.add((await health()).node);
-  t.same([...served].sort(), ['node-a', 'node-b'], 'both nodes answer /health through nginx');
+  t.same([...served].sort(), [idA, idB].sort(), 'both nodes answer /health through nginx');
 
   // 2. Two live channels opened one after the other land on different nodes (round robin); an offer for a question
   // ingested through nginx reaches both within a second, so at least one crossed from the other node.
@@ -202,7 +265,7 @@ t.test('nginx with deploy/nginx.conf in front of two nodes: sessions, live offer
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   t.same([...new Set(statuses)], [200], `all ${statuses.length} requests in the 6.5 s after the kill succeeded`);
-  t.same([...servedAfter], ['node-b'], 'node B served them');
+  t.same([...servedAfter], [idB], 'node B served them');
   t.match(nginx.log(), /statuses=\[502, 200\]/, 'nginx passed requests node A refused on to node B');
   const states = live.map((socket) => socket.socket.readyState);
   t.same(

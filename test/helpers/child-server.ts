@@ -184,8 +184,9 @@ export async function eventually<T>(
 export async function network(
   server: ChildServer,
   experts: { name: string; signature: string; skills?: { tag: string; level: number }[] }[],
+  adminAccount: { email: string; password: string } = CHILD_ADMIN,
 ) {
-  const admin = await httpLogin(server.url, CHILD_ADMIN.email, CHILD_ADMIN.password);
+  const admin = await httpLogin(server.url, adminAccount.email, adminAccount.password);
   const create = async (role: string, name: string) => {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}@crash.helpforce.test`;
     const created = await httpAs(server.url, admin).post('/api/users', {
