@@ -147,6 +147,12 @@ t.test('the demo survives a restart on the same database', async (t) => {
   });
   t.equal(toSim.body.question?.status, 'claimed', `held by ${sims[0]!.name}`);
 
+  const mastodon = async (server: ChildServer) => (await questions(server, manager, '&channel=mastodon')).length;
+  const mastodonBefore = await eventually(async () => {
+    const count = await mastodon(first);
+    return count >= 3 && count;
+  }, "the demo's Mastodon mentions as questions", 20_000);
+
   t.same(await first.kill('SIGTERM'), { code: 0, signal: null }, 'stopped cleanly');
   t.ok(existsSync(join(dir, 'helpforce.fake-x.json')), "the fake X's state is kept beside the database");
 
@@ -224,6 +230,17 @@ t.test('the demo survives a restart on the same database', async (t) => {
     15_000,
   );
   t.same(ingested, [true, true, true], 'every new mention is a question of its own');
+
+  // The fake Mastodon starts empty again, with three new mentions: they are read, not left under the stored cursor.
+  const mastodonAfter = await eventually(
+    async () => {
+      const count = await mastodon(second);
+      return count >= mastodonBefore + 3 && count;
+    },
+    'the Mastodon mentions of the second start as questions',
+    20_000,
+  );
+  t.equal(mastodonAfter, mastodonBefore + 3, "the second start's three Mastodon mentions are questions");
 
   // The simulated expert answers what it held when the server stopped.
   const answered = await eventually(

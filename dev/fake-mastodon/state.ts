@@ -20,7 +20,7 @@ export class FakeMastodonState {
   private readonly idempotency = new Map<string, { statusId: string; at: number }>();
   private nextAccountId = 110_000_000_000_000_001n;
   private lastStatusId = 0n;
-  private nextNotificationId = FIRST_NOTIFICATION_ID;
+  private lastNotificationId = FIRST_NOTIFICATION_ID - 1n;
   maxCharacters: number;
 
   constructor(
@@ -109,7 +109,7 @@ export class FakeMastodonState {
     for (const mentioned of mentions) {
       if (mentioned.id === status.accountId || mentioned.domain) continue;
       this.notifications.push({
-        id: String(this.nextNotificationId++),
+        id: this.newNotificationId(),
         type: 'mention',
         ownerId: mentioned.id,
         accountId: status.accountId,
@@ -140,6 +140,17 @@ export class FakeMastodonState {
   }
 
   /** Snowflake-like as Mastodon's: the creation time in ms shifted left 16 bits, always growing. */
+  /**
+   * Ids grow with time, as on a real server, so a fake started again (the demo after a restart, its statuses gone)
+   * never hands out an id at or under a client's stored cursor: counted from the same start each time, the new
+   * mentions would sit under `min_id` and never be read.
+   */
+  private newNotificationId(): string {
+    const fromTime = FIRST_NOTIFICATION_ID + (BigInt(this.clock()) << 12n);
+    this.lastNotificationId = fromTime > this.lastNotificationId ? fromTime : this.lastNotificationId + 1n;
+    return String(this.lastNotificationId);
+  }
+
   private newStatusId(): string {
     const fromTime = BigInt(this.clock()) << 16n;
     this.lastStatusId = fromTime > this.lastStatusId ? fromTime : this.lastStatusId + 1n;
