@@ -147,11 +147,22 @@ t.test('the demo survives a restart on the same database', async (t) => {
   });
   t.equal(toSim.body.question?.status, 'claimed', `held by ${sims[0]!.name}`);
 
-  const mastodon = async (server: ChildServer) => (await questions(server, manager, '&channel=mastodon')).length;
-  const mastodonBefore = await eventually(async () => {
-    const count = await mastodon(first);
-    return count >= 3 && count;
-  }, "the demo's Mastodon mentions as questions", 20_000);
+  // The demo's Bluesky and Mastodon fakes keep nothing: each start adds three customers' mentions to a fresh one.
+  const on = async (server: ChildServer, channel: string) =>
+    (await questions(server, manager, `&channel=${channel}`)).length;
+  const atLeast = (server: ChildServer, channel: string, least: number, what: string) =>
+    eventually(
+      async () => {
+        const count = await on(server, channel);
+        return count >= least && count;
+      },
+      what,
+      20_000,
+    );
+  const fediverseBefore = {
+    bluesky: await atLeast(first, 'bluesky', 3, "the demo's Bluesky mentions as questions"),
+    mastodon: await atLeast(first, 'mastodon', 3, "the demo's Mastodon mentions as questions"),
+  };
 
   t.same(await first.kill('SIGTERM'), { code: 0, signal: null }, 'stopped cleanly');
   t.ok(existsSync(join(dir, 'helpforce.fake-x.json')), "the fake X's state is kept beside the database");
@@ -231,16 +242,12 @@ t.test('the demo survives a restart on the same database', async (t) => {
   );
   t.same(ingested, [true, true, true], 'every new mention is a question of its own');
 
-  // The fake Mastodon starts empty again, with three new mentions: they are read, not left under the stored cursor.
-  const mastodonAfter = await eventually(
-    async () => {
-      const count = await mastodon(second);
-      return count >= mastodonBefore + 3 && count;
-    },
-    'the Mastodon mentions of the second start as questions',
-    20_000,
-  );
-  t.equal(mastodonAfter, mastodonBefore + 3, "the second start's three Mastodon mentions are questions");
+  // Their new mentions are read, not left under the cursors stored by the first run.
+  for (const channel of ['bluesky', 'mastodon'] as const) {
+    const least = fediverseBefore[channel] + 3;
+    const after = await atLeast(second, channel, least, `the ${channel} mentions of the second start as questions`);
+    t.equal(after, fediverseBefore[channel] + 3, `the second start's three ${channel} mentions are questions`);
+  }
 
   // The simulated expert answers what it held when the server stopped.
   const answered = await eventually(
