@@ -1,4 +1,5 @@
 import { createActivityTracker } from './activity.js';
+import { createExpertBias } from './expert-bias.js';
 import { FEATURES, featureVector, hourKeys, prepareQuery, type LearnedState, type PreparedQuery } from './features.js';
 import { createOrdinals, createProfileIndex, type WeightedKey } from './profile-index.js';
 import { createOnlineRanker, type OnlineRanker } from './ranker.js';
@@ -68,6 +69,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
     hours: createProfileIndex(ordinals),
     recent: createRecentProfiles(ordinals),
     similar: createSimilarQuestions(),
+    bias: createExpertBias(),
   };
   const ranker = createOnlineRanker();
   const random = seededRandom(seed);
@@ -120,7 +122,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
   };
 
   /** Distinct experts other than this question's answerers: a small pool is taken whole, a large one sampled. */
-  const sampleNegatives = (query: PreparedQuery): number[][] => {
+  const sampleNegatives = (): string[] => {
     const pool = state.activity.experts;
     const wanted = negativesPerAnswer(answersLearned);
     const chosen = new Set<string>();
@@ -132,7 +134,7 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
         if (!currentAnswerers.has(id)) chosen.add(id);
       }
     }
-    return [...chosen].map((id) => featureVector(state, query, id));
+    return [...chosen];
   };
 
   return {
@@ -153,7 +155,17 @@ export function createExpertiseIndex(seed = 1): ExpertiseIndex {
         const positive = featureVector(state, query, expertId);
         // A large history has answers to spare: one in ten keeps the watch current at a tenth of its cost.
         if (answersLearned <= WATCH_EVERY_ANSWER_UNTIL || answersLearned % 10 === 0) watch(query, positive);
-        ranker.update(positive, sampleNegatives(query), weight);
+        const negatives = sampleNegatives();
+        const probabilities = ranker.update(
+          positive,
+          negatives.map((id) => featureVector(state, query, id)),
+          weight,
+        );
+        // The same step moves each compared expert's own bias: the answerer up by 1 − p, the others down by p.
+        state.bias.learn(
+          [expertId, ...negatives].map((id) => state.ordinals.of(id)),
+          probabilities.map((p, i) => (i === 0 ? 1 : 0) - p),
+        );
         state.similar.add(
           questionKeys(query.terms, weightedTags).map(({ key }) => key),
           state.ordinals.of(expertId),

@@ -1,4 +1,5 @@
 import { HALF_LIVES, type ActivityTracker } from './activity.js';
+import type { ExpertBias } from './expert-bias.js';
 import {
   profileEvidence,
   recentEvidence,
@@ -34,6 +35,7 @@ export const FEATURES: readonly { name: string; reason: string; initialWeight: n
   { name: 'recent_tag_share', reason: 'tags', initialWeight: 0 },
   { name: 'recent_tag_volume', reason: 'tags', initialWeight: 0 },
   { name: 'similar_questions', reason: 'similar', initialWeight: 0.3 },
+  { name: 'expert_bias', reason: 'activity', initialWeight: 1 },
 ];
 
 export interface LearnedState {
@@ -45,6 +47,7 @@ export interface LearnedState {
   hours: ProfileIndex;
   recent: RecentProfiles;
   similar: SimilarQuestions;
+  bias: ExpertBias;
 }
 
 export interface PreparedQuery {
@@ -120,6 +123,7 @@ export function featureVector(
   n = recentEvidence(query.resolved.recentTerms, ordinal, query.recentScale, into, n);
   n = recentEvidence(query.resolved.recentTags, ordinal, query.recentScale, into, n);
   into[n++] = ordinal === undefined ? 0 : Math.log1p(query.neighbours.get(ordinal) ?? 0);
+  into[n++] = state.bias.of(ordinal);
   into.length = n;
   return into;
 }

@@ -12,7 +12,8 @@ const L2 = 1e-4;
 export interface OnlineRanker {
   score(features: readonly number[]): number;
   contributions(features: readonly number[]): number[];
-  update(positive: readonly number[], negatives: readonly (readonly number[])[], weight?: number): void;
+  /** One step; returns each one's probability under the weights before it (the positive first), [] if none taken. */
+  update(positive: readonly number[], negatives: readonly (readonly number[])[], weight?: number): number[];
   readonly weights: readonly number[];
 }
 
@@ -29,7 +30,7 @@ export function createOnlineRanker(): OnlineRanker {
     score,
     contributions: (features) => features.map((value, i) => value * weights[i]!),
     update(positive, negatives, weight = 1) {
-      if (negatives.length === 0 || !(weight > 0)) return;
+      if (negatives.length === 0 || !(weight > 0)) return [];
       const all = [positive, ...negatives];
       const scores = all.map(score);
       const top = Math.max(...scores);
@@ -42,6 +43,7 @@ export function createOnlineRanker(): OnlineRanker {
         meanSquares[i] = GRADIENT_MEMORY * meanSquares[i]! + (1 - GRADIENT_MEMORY) * gradient * gradient;
         weights[i] = current + (step * gradient) / Math.sqrt(meanSquares[i]! + 1e-8);
       });
+      return odds.map((value) => value / norm);
     },
     get weights() {
       return weights;
