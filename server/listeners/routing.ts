@@ -2,6 +2,7 @@
 // question; the routing model and the similar-answers index when an answer is approved; the tag model when a
 // manager corrects tags. Approved answers also wake the outbox, which posts them.
 import type { DomainEvent } from '../events/domain-events.js';
+import { createLine } from '../in-turn.js';
 import type { Router } from '../domain/routing/index.js';
 import type { Clock } from '../domain/clock.js';
 import type { Presenters } from '../services/presenters.js';
@@ -38,10 +39,9 @@ export function createRoutingListener({
 
   // The model learns in the order things happened, as a replay of the history does: an answer's question is read
   // before it is learned, so what is learned waits in line behind what came before it.
-  let learning: Promise<void> = Promise.resolve();
-  const learnInOrder = (work: () => Promise<void> | void) => {
-    learning = learning.then(work).catch((err: unknown) => log.error({ err }, 'the routing model could not learn'));
-  };
+  const learning = createLine();
+  const learnInOrder = (work: () => Promise<void> | void) =>
+    void learning.run(work).catch((err: unknown) => log.error({ err }, 'the routing model could not learn'));
 
   /** The router learns the answer at its approval, as a replay of the history learns it. */
   async function learnAnswer(authorId: string, questionId: string, at: number) {

@@ -10,6 +10,7 @@ import { invalid, notFound } from '../errors.js';
 import type { ReplyCount, ReplyDelay, Skill } from '../repositories/experts.js';
 import type { ReadRepositories } from '../repositories/index.js';
 import type { RealtimeHub } from './realtime-hub.js';
+import { createLines } from '../in-turn.js';
 
 export { HELD_STATUSES } from '../repositories/experts.js';
 
@@ -134,28 +135,19 @@ export function createExpertService({
   }
 
   // An expert's refreshes run one after another: two that overlapped on a pool of connections could finish out of
-  // order, and the older read would overwrite the newer in the router. The tail of each expert's line is what a
-  // caller waits on (`refreshed`) when the router must hold the change before it answers.
-  const refreshing = new Map<string, Promise<void>>();
-  function inTurn(userId: string, work: () => Promise<void>): Promise<void> {
-    const next = (refreshing.get(userId) ?? Promise.resolve()).catch(() => undefined).then(work);
-    refreshing.set(userId, next);
-    const forget = () => {
-      if (refreshing.get(userId) === next) refreshing.delete(userId);
-    };
-    next.then(forget, forget);
-    return next;
-  }
+  // order, and the older read would overwrite the newer in the router. A caller waits for the expert's line
+  // (`refreshed`) when the router must hold the change before it answers.
+  const refreshes = createLines<string>();
 
   function syncExpert(userId: string): Promise<void> {
-    return inTurn(userId, async () => {
+    return refreshes.run(userId, async () => {
       await readRoutingState(userId);
       announce(userId);
     });
   }
 
   function readIntoRouter(userId: string): Promise<void> {
-    return inTurn(userId, () => readRoutingState(userId));
+    return refreshes.run(userId, () => readRoutingState(userId));
   }
 
   async function readRoutingState(userId: string): Promise<void> {
@@ -294,7 +286,7 @@ export function createExpertService({
      * Settles once every refresh of the expert started so far has (its failure is logged where it was started): a
      * claim or release answers after the router holds the expert's new load, so the next wave sees it.
      */
-    refreshed: (userId: string): Promise<void> => (refreshing.get(userId) ?? Promise.resolve()).catch(() => undefined),
+    refreshed: (userId: string): Promise<void> => refreshes.idle(userId),
 
     /** `announce`: tell the managers (the node the socket is on does; see PresenceListener). */
     async setOnline(userId: string, online: boolean, announce = true): Promise<void> {

@@ -12,6 +12,7 @@
 // another meanwhile.
 import type { MetricsReads } from '../repositories/metrics.js';
 import type { Clock } from '../domain/clock.js';
+import { createLine } from '../in-turn.js';
 
 export const HOUR_MS = 3_600_000;
 const CLOCK_SLACK_MS = 60_000;
@@ -197,13 +198,8 @@ export function createHourSummaries(reads: MetricsReads, clock: Clock, maxHours 
   /** Hours read from the database since start (summaries built): what the tests count to see the cache work. */
   let hoursRead = 0;
 
-  let turn: Promise<unknown> = Promise.resolve();
   /** Runs `work` once every call before it has settled, whatever its outcome. */
-  function inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const result = turn.then(work);
-    turn = result.catch(() => undefined);
-    return result;
-  }
+  const inTurn = createLine().run;
 
   /** Reads the questions received in [start, end) into one summary per hour that has any. */
   async function read(start: number, end: number): Promise<Map<number, HourSummary>> {
