@@ -72,3 +72,19 @@ t.test('messages of every size arrive, in the order they were sent', async (t) =
   t.same(heard, sent);
   t.ok(a.stats().large >= 9, 'the large ones went through cluster_messages');
 });
+
+t.test('a node does not hand its own messages to its handlers, small or large', async (t) => {
+  const { a, b, heard } = await twoNodes(t);
+  const heardByA: ClusterMessage[] = [];
+  a.onMessage((_node, message) => {
+    heardByA.push(message);
+  });
+  a.send({ kind: 'expert', userId: 'from-a' });
+  a.send({ kind: 'expert', userId: `big-${'x'.repeat(9000)}` });
+  await until(() => heard.length >= 2);
+  b.send({ kind: 'reload', what: 'tags' });
+  await until(() => heardByA.length >= 1);
+  // Whatever of a's own was going to reach it would have by now: b's message left after a's and arrives in order.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.same(heardByA, [{ kind: 'reload', what: 'tags' }]);
+});
