@@ -4,7 +4,7 @@ import { createExpertiseIndex } from '../server/domain/routing/expertise-index.j
 import { FEATURES } from '../server/domain/routing/features.js';
 
 t.test('an expert bias starts at 0, follows its gradients and is pulled back towards 0', async (t) => {
-  const bias = createExpertBias(0.1, 0.5);
+  const bias = createExpertBias(0.1, [0.5]);
   t.equal(bias.of(undefined), 0, 'no history, no bias');
   t.equal(bias.of(1000), 0, 'an expert never compared is neutral');
   bias.learn([3, 1000], [1, -0.5]);
@@ -13,6 +13,16 @@ t.test('an expert bias starts at 0, follows its gradients and is pulled back tow
   const risen = bias.of(3);
   bias.learn([3], [0]);
   t.ok(bias.of(3) < risen && bias.of(3) > 0, 'a step with no evidence pulls it towards 0');
+});
+
+t.test('each pull keeps a bias of its own: a weak pull remembers longer than a strong one', async (t) => {
+  const bias = createExpertBias(0.1, [1, 0.03]);
+  bias.learn([3], [1]);
+  t.equal(bias.of(3, 0), bias.of(3, 1), 'the first step moves both alike');
+  for (let i = 0; i < 20; i++) bias.learn([3], [0]);
+  t.ok(bias.of(3, 1) > 2 * bias.of(3, 0), `the weak pull keeps more: ${bias.of(3, 1)} against ${bias.of(3, 0)}`);
+  t.ok(bias.of(3, 0) > 0, 'the strong pull has not crossed 0');
+  t.equal(bias.of(5000, 1), 0, 'an expert never compared is neutral under every pull');
 });
 
 t.test(

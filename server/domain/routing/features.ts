@@ -36,6 +36,9 @@ export const FEATURES: readonly { name: string; reason: string; initialWeight: n
   { name: 'recent_tag_volume', reason: 'tags', initialWeight: 0 },
   { name: 'similar_questions', reason: 'similar', initialWeight: 0.3 },
   { name: 'expert_bias', reason: 'activity', initialWeight: 1 },
+  // The same bias under a weaker and a stronger pull towards 0 (expert-bias.ts); each site learns how much they add.
+  { name: 'expert_bias_slow', reason: 'activity', initialWeight: 0 },
+  { name: 'expert_bias_fast', reason: 'activity', initialWeight: 0 },
 ];
 
 export interface LearnedState {
@@ -123,7 +126,9 @@ export function featureVector(
   n = recentEvidence(query.resolved.recentTerms, ordinal, query.recentScale, into, n);
   n = recentEvidence(query.resolved.recentTags, ordinal, query.recentScale, into, n);
   into[n++] = ordinal === undefined ? 0 : Math.log1p(query.neighbours.get(ordinal) ?? 0);
-  into[n++] = state.bias.of(ordinal);
+  into[n++] = state.bias.of(ordinal, 0);
+  into[n++] = state.bias.of(ordinal, 1);
+  into[n++] = state.bias.of(ordinal, 2);
   into.length = n;
   return into;
 }
