@@ -59,6 +59,8 @@ export function createMetricsRepository(db: Db) {
 
   return {
     read: {
+      /** Hours a warm-up reads at once: a read here holds the event loop until it returns, so one at a time. */
+      hoursPerRead: 1,
       /**
        * The questions received in [start, end), oldest first, then their tags, then their replies, each handed to
        * `visit` as it is read: holding every row of a long range at once would grow the heap with the history.

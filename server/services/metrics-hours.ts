@@ -269,8 +269,8 @@ export function createHourSummaries(reads: MetricsReads, clock: Clock, maxHours 
     },
 
     /**
-     * Reads the complete hours of [from, to) that are not cached yet, newest first, until `budgetMs` has passed (at
-     * least one): a warm-up can fill the cache in slices with the event loop free between them. True once none is
+     * Reads the complete hours of [from, to) that are not cached yet, newest first (up to the engine's
+     * `hoursPerRead` at a time), until `budgetMs` has passed (at least one read): a warm-up can fill the cache in slices with the event loop free between them. True once none is
      * missing.
      */
     fillMissing(from: number, to: number, budgetMs: number): Promise<boolean> {
@@ -278,11 +278,16 @@ export function createHourSummaries(reads: MetricsReads, clock: Clock, maxHours 
         await forgetTouchedHours();
         const started = performance.now();
         let readAny = false;
-        for (let hour = Math.floor(to / HOUR_MS) - 1; hour >= Math.ceil(from / HOUR_MS); hour--) {
+        const first = Math.ceil(from / HOUR_MS);
+        for (let hour = Math.floor(to / HOUR_MS) - 1; hour >= first; hour--) {
           if (cache.has(hour)) continue;
           if (readAny && performance.now() - started >= budgetMs) return false;
           readAny = true;
-          await cacheHours(hour, hour + 1);
+          // The missing hours just before this one, as many as the engine reads at once.
+          let start = hour;
+          while (start > first && hour - start + 1 < reads.hoursPerRead && !cache.has(start - 1)) start--;
+          await cacheHours(start, hour + 1);
+          hour = start;
         }
         return true;
       });
