@@ -43,6 +43,14 @@ export function tidAt(micros: number, clockId: number): string {
   return out + S32[(clockId >> 5) & 31] + S32[clockId & 31];
 }
 
+/** The microseconds a TID was made at, or undefined for a key that is not a TID. */
+export function tidMicros(rkey: string): number | undefined {
+  if (!/^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/.test(rkey)) return undefined;
+  let micros = 0n;
+  for (const char of rkey.slice(0, 11)) micros = (micros << 5n) | BigInt(S32.indexOf(char));
+  return Number(micros);
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object')

@@ -1,7 +1,7 @@
 // A stand-in for a Bluesky PDS (with the AppView methods it proxies) that speaks XRPC, so the official @atproto/api
 // agent runs against it unchanged: sessions, the brand's notifications, posts and records, in memory. Tests and the
-// demo add customers' posts with addPost and inject faults (a 429 with ratelimit-* headers, a 5xx, a dropped
-// connection, an answer lost after the write was stored).
+// demo add customers' posts with addPost (the demo puts an earlier run's back with restorePost) and inject faults (a
+// 429 with ratelimit-* headers, a 5xx, a dropped connection, an answer lost after the write was stored).
 import Fastify from 'fastify';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { didFor } from './ids.js';
@@ -28,6 +28,22 @@ export interface NewPost {
   mentionBrand?: boolean;
   langs?: string[];
 }
+
+/** A post known from an earlier run (the demo's database), to be put back as it was. */
+export interface KnownPost {
+  /** at://<did>/app.bsky.feed.post/<tid>: the author's DID and the record key are kept. */
+  uri: string;
+  /** A customer; the brand when absent. */
+  author?: { handle: string; displayName?: string };
+  text: string;
+  createdAt: Date;
+  /** The parent's at:// URI; the thread's root is taken from the parent's record. */
+  replyTo?: string;
+  langs?: string[];
+}
+
+const TID = '[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}';
+const POST_URI = new RegExp(`^at://(did:[a-z]+:[a-zA-Z0-9._:%-]+)/app\\.bsky\\.feed\\.post/(${TID})$`);
 
 /** The server's overall limit (bsky.social: 3000 requests per 5 minutes), sent on every answer as a PDS does. */
 const GLOBAL_LIMIT = { limit: 3000, windowSec: 300 };
@@ -105,6 +121,14 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}) {
     const author = state.customer(input.author.handle.toLowerCase(), input.author.displayName);
     const mentions = new RegExp(`(^|\\s)@${state.brand.handle.replace(/\./g, '\\.')}\\b`, 'i').test(input.text);
     const text = input.mentionBrand && !mentions ? `@${state.brand.handle} ${input.text}` : input.text;
+    const parent = input.replyTo ? state.record(input.replyTo) : undefined;
+    if (input.replyTo && !parent) throw new Error(`no post ${input.replyTo} to reply to`);
+    const { rkey, at } = state.nextTid();
+    return state.write(author.did, POST, rkey, postValue(text, parent, input.langs, at));
+  }
+
+  /** A post's record: a mention facet (UTF-8 byte offsets) per @handle the fake knows, `reply` refs from the parent. */
+  function postValue(text: string, parent: StoredRecord | undefined, langs: string[] | undefined, createdAt: string) {
     const facets = [...text.matchAll(/(^|\s)@([a-z0-9.-]+\.[a-z]+)/gi)].flatMap((match) => {
       const mentioned = state.byHandle(match[2] ?? '');
       if (!mentioned) return [];
@@ -116,19 +140,33 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}) {
         },
       ];
     });
-    const parent = input.replyTo ? state.record(input.replyTo) : undefined;
-    if (input.replyTo && !parent) throw new Error(`no post ${input.replyTo} to reply to`);
     const parentRef = parent && { uri: parent.uri, cid: parent.cid };
     const root = (parent?.value.reply as { root?: { uri: string; cid: string } } | undefined)?.root ?? parentRef;
-    const { rkey, at } = state.nextTid();
-    return state.write(author.did, POST, rkey, {
+    return {
       $type: POST,
       text,
       ...(facets.length ? { facets } : {}),
       ...(parentRef && root ? { reply: { root, parent: parentRef } } : {}),
-      ...(input.langs ? { langs: input.langs } : {}),
-      createdAt: at,
-    });
+      ...(langs ? { langs } : {}),
+      createdAt,
+    };
+  }
+
+  /**
+   * A post of an earlier run put back under its own at:// URI (DID and record key) and time, without a notification
+   * (Helpforce has it already): the demo restores what its database holds. It replies under its parent when the
+   * parent is here, so restore parents first. False when the URI is not a post's, is taken, or names another account
+   * than the brand for a post of the brand's.
+   */
+  function restorePost(post: KnownPost): boolean {
+    const [, did = '', rkey = ''] = POST_URI.exec(post.uri) ?? [];
+    if (!did || state.record(post.uri)) return false;
+    const author = post.author ? state.restoreAccount(did, post.author.handle, post.author.displayName) : state.brand;
+    if (author.did !== did) return false;
+    const parent = post.replyTo ? state.record(post.replyTo) : undefined;
+    const createdAt = post.createdAt.toISOString();
+    state.restore(did, POST, rkey, postValue(post.text, parent, post.langs, createdAt), createdAt);
+    return true;
   }
 
   return {
@@ -138,6 +176,7 @@ export async function startFakeBluesky(options: FakeBlueskyOptions = {}) {
     /** A customer's post that mentions the brand (the handle is put in front when the text lacks it). */
     addMention: (input: Omit<NewPost, 'mentionBrand'>) => addPost({ ...input, mentionBrand: true }),
     addPost,
+    restorePost,
     /** Every post the brand has made, newest first. */
     brandPosts: () => state.postsBy(state.brand.did).sort((a, b) => (a.rkey < b.rkey ? 1 : -1)),
     record: (uri: string) => state.record(uri),

@@ -1,6 +1,6 @@
 // The fake's world in memory: accounts (the brand and its customers), every account's post records, and the brand's
 // notifications, derived when a post mentions the brand, replies to one of its posts or quotes one.
-import { cidFor, didFor, tidAt } from './ids.js';
+import { cidFor, didFor, tidAt, tidMicros } from './ids.js';
 
 export const POST = 'app.bsky.feed.post';
 
@@ -57,6 +57,15 @@ export class FakeBlueskyState {
     return account;
   }
 
+  /** An account from an earlier run, under the DID it had then. */
+  restoreAccount(did: string, handle: string, displayName?: string): Account {
+    const known = this.accounts.get(did);
+    if (known) return known;
+    const account = { did, handle: handle.toLowerCase(), displayName };
+    this.accounts.set(did, account);
+    return account;
+  }
+
   byHandle(handle: string): Account | undefined {
     return [...this.accounts.values()].find((a) => a.handle === handle.replace(/^@/, '').toLowerCase());
   }
@@ -87,6 +96,16 @@ export class FakeBlueskyState {
     };
     this.records.set(uri, stored);
     if (!existing && collection === POST && did !== this.brand.did) this.notify(stored);
+    return stored;
+  }
+
+  /** A record from an earlier run, under its own key and time and with no notification; new TIDs stay above it. */
+  restore(did: string, collection: string, rkey: string, value: Record<string, unknown>, indexedAt: string) {
+    const micros = tidMicros(rkey);
+    if (micros !== undefined) this.lastMicros = Math.max(this.lastMicros, micros);
+    const uri = `at://${did}/${collection}/${rkey}`;
+    const stored: StoredRecord = { uri, cid: cidFor(value), did, collection, rkey, value, indexedAt };
+    this.records.set(uri, stored);
     return stored;
   }
 

@@ -1,13 +1,22 @@
 // A fake Mastodon server: a real HTTP server speaking Mastodon's REST wire format for what Helpforce uses, so the
 // masto client runs against it unchanged. Customers' mentions are added in process (or with POST /_fake/mentions
-// from the demo), faults injected per request, and the brand's replies read back for the tests.
+// from the demo), an earlier run's statuses put back (restoreStatus), faults injected per request, and the brand's
+// replies read back for the tests.
 import Fastify from 'fastify';
 import { registerGate, sendError } from './gate.js';
 import { registerRoutes } from './routes.js';
 import { FakeMastodonState } from './state.js';
 import type { FakeMastodon, FakeMastodonOptions, FaultRule, LoggedRequest, NewMention } from './types.js';
 
-export type { FakeMastodon, FakeMastodonOptions, FakeStatus, FaultRule, NewMention, Visibility } from './types.js';
+export type {
+  FakeMastodon,
+  FakeMastodonOptions,
+  FakeStatus,
+  FaultRule,
+  KnownStatus,
+  NewMention,
+  Visibility,
+} from './types.js';
 export { countedLength, paginate } from './routes.js';
 
 const DEFAULT_TOKEN = 'fake-mastodon-token';
@@ -73,6 +82,7 @@ export async function startFakeMastodon(options: FakeMastodonOptions = {}): Prom
     domain,
     addMention: (input) => addStatus(input, true),
     addStatus: (input) => addStatus(input, false),
+    restoreStatus: (status) => state.restoreStatus(status),
     statuses: () => state.statuses(),
     brandReplies: (inReplyToId) =>
       state

@@ -1,5 +1,5 @@
 import { renderContent } from './render.js';
-import type { FakeAccount, FakeNotification, FakeStatus, NewMention, Visibility } from './types.js';
+import type { FakeAccount, FakeNotification, FakeStatus, KnownStatus, NewMention, Visibility } from './types.js';
 
 /** Mastodon keeps an Idempotency-Key for an hour: a repeat within it returns the status it made. */
 const IDEMPOTENCY_TTL_MS = 60 * 60_000;
@@ -8,6 +8,7 @@ const IDEMPOTENCY_TTL_MS = 60 * 60_000;
  * (real ones are smaller, status ids are larger: both are strings on the wire).
  */
 const FIRST_NOTIFICATION_ID = 9_007_199_254_740_993n;
+const ID = /^\d{1,20}$/;
 const MENTION = /(?<![\p{L}\p{N}_/@])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@([a-z0-9.-]+\.[a-z]{2,}))?/giu;
 
 export class FakeMastodonState {
@@ -89,24 +90,12 @@ export class FakeMastodonState {
     html?: string;
     language?: string;
   }): FakeStatus {
-    const parent = input.inReplyToId ? this.statusById.get(input.inReplyToId) : undefined;
-    if (input.inReplyToId && !parent) throw new Error(`Unknown status ${input.inReplyToId}`);
-    const mentions = this.resolveMentions(input.text);
-    const status: FakeStatus = {
-      id: this.newStatusId(),
-      accountId: input.author.id,
-      text: input.text,
-      content: input.html ?? renderContent(input.text, (username, domain) => this.mentionUrl(username, domain)),
-      visibility: input.visibility,
-      inReplyToId: parent?.id ?? null,
-      inReplyToAccountId: parent?.accountId ?? null,
-      mentionIds: mentions.map((m) => m.id),
-      language: input.language ?? 'en',
-      createdAt: new Date(this.clock()),
-    };
+    if (input.inReplyToId && !this.statusById.has(input.inReplyToId))
+      throw new Error(`Unknown status ${input.inReplyToId}`);
+    const status = this.compose(this.newStatusId(), input, new Date(this.clock()));
     this.statusList.push(status);
     this.statusById.set(status.id, status);
-    for (const mentioned of mentions) {
+    for (const mentioned of this.resolveMentions(input.text)) {
       if (mentioned.id === status.accountId || mentioned.domain) continue;
       this.notifications.push({
         id: this.newNotificationId(),
@@ -119,6 +108,27 @@ export class FakeMastodonState {
       });
     }
     return status;
+  }
+
+  /**
+   * A status of an earlier run under its own id, by its author under the account id they had, with no notification
+   * (the client has it already). Its parent, when here, is what it replies to; later ids stay above it.
+   */
+  restoreStatus(input: KnownStatus): boolean {
+    if (!ID.test(input.id) || this.statusById.has(input.id)) return false;
+    const author = input.account ? this.restoreAccount(input.account) : this.brand;
+    const inReplyToId = input.inReplyToId && this.statusById.has(input.inReplyToId) ? input.inReplyToId : undefined;
+    const status = this.compose(
+      input.id,
+      { ...input, author, inReplyToId, visibility: input.visibility ?? 'public' },
+      input.createdAt,
+    );
+    const id = BigInt(status.id);
+    if (id > this.lastStatusId) this.lastStatusId = id;
+    const after = this.statusList.findIndex((other) => BigInt(other.id) > id);
+    this.statusList.splice(after === -1 ? this.statusList.length : after, 0, status);
+    this.statusById.set(status.id, status);
+    return true;
   }
 
   notificationsOf(ownerId: string): FakeNotification[] {
@@ -139,11 +149,10 @@ export class FakeMastodonState {
     this.idempotency.set(`${accountId}:${key}`, { statusId: status.id, at: this.clock() });
   }
 
-  /** Snowflake-like as Mastodon's: the creation time in ms shifted left 16 bits, always growing. */
   /**
-   * Ids grow with time, as on a real server, so a fake started again (the demo after a restart, its statuses gone)
-   * never hands out an id at or under a client's stored cursor: counted from the same start each time, the new
-   * mentions would sit under `min_id` and never be read.
+   * Ids grow with time, as on a real server, so a fake started again (the demo after a restart) never hands out an
+   * id at or under a client's stored cursor: counted from the same start each time, the new mentions would sit under
+   * `min_id` and never be read.
    */
   private newNotificationId(): string {
     const fromTime = FIRST_NOTIFICATION_ID + (BigInt(this.clock()) << 12n);
@@ -151,10 +160,60 @@ export class FakeMastodonState {
     return String(this.lastNotificationId);
   }
 
+  /** Snowflake-like as Mastodon's: the creation time in ms shifted left 16 bits, always growing. */
   private newStatusId(): string {
     const fromTime = BigInt(this.clock()) << 16n;
     this.lastStatusId = fromTime > this.lastStatusId ? fromTime : this.lastStatusId + 1n;
     return String(this.lastStatusId);
+  }
+
+  private compose(
+    id: string,
+    input: {
+      author: FakeAccount;
+      text: string;
+      visibility: Visibility;
+      inReplyToId?: string;
+      html?: string;
+      language?: string;
+    },
+    createdAt: Date,
+  ): FakeStatus {
+    const parent = input.inReplyToId ? this.statusById.get(input.inReplyToId) : undefined;
+    return {
+      id,
+      accountId: input.author.id,
+      text: input.text,
+      content: input.html ?? renderContent(input.text, (username, domain) => this.mentionUrl(username, domain)),
+      visibility: input.visibility,
+      inReplyToId: parent?.id ?? null,
+      inReplyToAccountId: parent?.accountId ?? null,
+      mentionIds: this.resolveMentions(input.text).map((m) => m.id),
+      language: input.language ?? 'en',
+      createdAt,
+    };
+  }
+
+  /** The account with this handle; a new one gets the id it had before when that id is free. */
+  private restoreAccount({ acct, id, displayName }: NonNullable<KnownStatus['account']>): FakeAccount {
+    const [username = acct, remote] = acct.replace(/^@/, '').split('@');
+    const domain = remote && remote.toLowerCase() !== this.domain ? remote.toLowerCase() : null;
+    const known = this.byAcct.get((domain ? `${username}@${domain}` : username).toLowerCase());
+    if (known) return known;
+    if (!id || !ID.test(id) || this.accounts.has(id))
+      return this.account({ username, domain: domain ?? undefined, displayName });
+    const account: FakeAccount = {
+      id,
+      username,
+      acct: domain ? `${username}@${domain}` : username,
+      displayName: displayName ?? username,
+      domain,
+      createdAt: new Date(this.clock()),
+    };
+    this.accounts.set(account.id, account);
+    this.byAcct.set(account.acct.toLowerCase(), account);
+    if (BigInt(id) >= this.nextAccountId) this.nextAccountId = BigInt(id) + 1n;
+    return account;
   }
 
   private mentionUrl(username: string, domain: string | undefined): string | undefined {

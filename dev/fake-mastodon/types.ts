@@ -51,6 +51,18 @@ export interface NewMention {
   language?: string;
 }
 
+/** A status known from an earlier run (the demo's database), to be put back as it was. */
+export interface KnownStatus {
+  id: string;
+  /** A customer, by `username` or `username@domain`, and the account id it had; the brand when absent. */
+  account?: { acct: string; id?: string; displayName?: string };
+  text: string;
+  createdAt: Date;
+  inReplyToId?: string;
+  visibility?: Visibility;
+  language?: string;
+}
+
 export interface FaultRule {
   method?: string;
   /** Matched against the path without query string. */
@@ -99,6 +111,12 @@ export interface FakeMastodon {
   addMention(input: NewMention): FakeStatus;
   /** A customer's status as given, mentioning the brand or not. */
   addStatus(input: NewMention): FakeStatus;
+  /**
+   * A status of an earlier run put back under its own id (and its author under theirs) without a notification:
+   * the demo restores what its database holds. Restore parents first; new ids stay above the restored ones. False
+   * when the id is not a status id or is taken.
+   */
+  restoreStatus(status: KnownStatus): boolean;
   statuses(): FakeStatus[];
   /** The brand's statuses replying to `inReplyToId` (or all of its replies). */
   brandReplies(inReplyToId?: string): FakeStatus[];
