@@ -6,6 +6,7 @@ import { startFakeX, type FakeX } from '../dev/fake-x/index.js';
 import { seedDemo, demoBanner, demoRouting, DEMO_ACCOUNTS } from '../dev/demo/seed.js';
 import { startDemoSimulation } from '../dev/demo/simulator.js';
 import { fakeXStateFor, syncFakeXWithDatabase } from '../dev/demo/fake-x-sync.js';
+import { syncFakeSocialWithDatabase } from '../dev/demo/fake-social-sync.js';
 import { limitHeapGrowth } from './heap.js';
 import { startDemoPush, subscribeSimulatedExperts } from '../dev/demo-push.js';
 import type { PushServiceStandIn } from '../dev/push-service.js';
@@ -51,6 +52,9 @@ async function main() {
     await subscribeSimulatedExperts(app.services, demoPush!);
     const { restored } = syncFakeXWithDatabase(app.services.db, fakeX);
     if (restored > 0) app.log.info({ restored }, 'demo: posts the database knows were put back on the fake X');
+    const social = syncFakeSocialWithDatabase(app.services.db, { bluesky: fakeBluesky, mastodon: fakeMastodon });
+    if (social.bluesky + social.mastodon > 0)
+      app.log.info(social, 'demo: posts the database knows were put back on the fake Bluesky and Mastodon');
     stopSimulation = startDemoSimulation(app.services, fakeX, {
       intervalMs: config.demo.intervalMs,
       log: app.log.child({ component: 'demo' }),
@@ -62,7 +66,10 @@ async function main() {
 
   if (fakeX) {
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${(app.server.address() as { port: number }).port}`;
-    app.log.info({ url, fakeX: fakeX.url }, 'demo running');
+    app.log.info(
+      { url, fakeX: fakeX.url, fakeBluesky: fakeBluesky?.url, fakeMastodon: fakeMastodon?.url },
+      'demo running',
+    );
     console.log(demoBanner(url, fakeX.url, config.app.admin?.email));
   }
 

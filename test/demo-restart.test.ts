@@ -1,11 +1,15 @@
-// `npm start`, stop, `npm start` again on the same database: the demo (the real server entry with its in-process fake
-// X) must carry on where it stopped. Both starts are child processes on one temporary database.
+// `npm start`, stop, `npm start` again on the same database: the demo (the real server entry with its in-process
+// fakes of X, Bluesky and Mastodon) must carry on where it stopped. Both starts are child processes on one temporary
+// database.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AtpAgent } from '@atproto/api';
 import t from 'tap';
+import { FAKE_APP_PASSWORD } from '../dev/fake-bluesky/routes.js';
 import type { FakeX } from '../dev/fake-x/index.js';
 import { startFakeX } from '../dev/fake-x/index.js';
+import { createMastodonClient } from '../server/channels/mastodon/client.js';
 import { createXClient } from '../server/channels/x/client.js';
 import { DEMO_ACCOUNTS, DEMO_REVIEW_POLICY } from '../dev/demo/seed.js';
 import { DEFAULT_REVIEW_POLICY } from '../server/domain/review-policy.js';
@@ -48,7 +52,13 @@ const dir = mkdtempSync(join(tmpdir(), 'helpforce-demo-restart-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const databasePath = join(dir, 'helpforce.db');
 
-async function startDemo(t: { teardown(fn: () => unknown): void }): Promise<ChildServer & { fakeXUrl: string }> {
+interface DemoServer extends ChildServer {
+  fakeXUrl: string;
+  fakeBlueskyUrl: string;
+  fakeMastodonUrl: string;
+}
+
+async function startDemo(t: { teardown(fn: () => unknown): void }): Promise<DemoServer> {
   const server = await startChildServer({
     databasePath,
     fakeX: unusedX,
@@ -60,7 +70,15 @@ async function startDemo(t: { teardown(fn: () => unknown): void }): Promise<Chil
     'the fake X address in the banner',
     10_000,
   );
-  return { ...server, fakeXUrl };
+  // The log line of the start names the other fakes.
+  const logged = (name: string) => new RegExp(`"${name}":"(http://127\\.0\\.0\\.1:\\d+)"`).exec(server.output())?.[1];
+  const fakeBlueskyUrl = await eventually(() => logged('fakeBluesky'), 'the fake Bluesky address in the log', 10_000);
+  const fakeMastodonUrl = await eventually(
+    () => logged('fakeMastodon'),
+    'the fake Mastodon address in the log',
+    10_000,
+  );
+  return { ...server, fakeXUrl, fakeBlueskyUrl, fakeMastodonUrl };
 }
 
 async function questions(
@@ -147,7 +165,8 @@ t.test('the demo survives a restart on the same database', async (t) => {
   });
   t.equal(toSim.body.question?.status, 'claimed', `held by ${sims[0]!.name}`);
 
-  // The demo's Bluesky and Mastodon fakes keep nothing: each start adds three customers' mentions to a fresh one.
+  // The demo's Bluesky and Mastodon fakes keep nothing themselves: each start adds three customers' mentions to a
+  // fresh one, and puts back the posts the database holds.
   const on = async (server: ChildServer, channel: string) =>
     (await questions(server, manager, `&channel=${channel}`)).length;
   const atLeast = (server: ChildServer, channel: string, least: number, what: string) =>
@@ -163,6 +182,21 @@ t.test('the demo survives a restart on the same database', async (t) => {
     bluesky: await atLeast(first, 'bluesky', 3, "the demo's Bluesky mentions as questions"),
     mastodon: await atLeast(first, 'mastodon', 3, "the demo's Mastodon mentions as questions"),
   };
+  // One question of each that nobody has answered yet goes to the demo expert, to be answered after the restart.
+  const heldForLater = async (channel: string) => {
+    const held = await eventually(async () => {
+      const waiting = (await questions(first, manager, `&channel=${channel}`)).filter((q) =>
+        ['new', 'offered', 'claimed', 'escalated'].includes(q.status),
+      );
+      return waiting[0];
+    }, `an unanswered ${channel} question`);
+    const assignedHere = await httpAs(first.url, manager).post(`/api/questions/${held.id}/assign`, {
+      expertId: expert.user.id,
+    });
+    t.equal(assignedHere.status, 200, `a ${channel} question of the first run assigned to the demo expert`);
+    return held;
+  };
+  const fromFirstRun = { bluesky: await heldForLater('bluesky'), mastodon: await heldForLater('mastodon') };
 
   t.same(await first.kill('SIGTERM'), { code: 0, signal: null }, 'stopped cleanly');
   t.ok(existsSync(join(dir, 'helpforce.fake-x.json')), "the fake X's state is kept beside the database");
@@ -248,6 +282,80 @@ t.test('the demo survives a restart on the same database', async (t) => {
     const after = await atLeast(second, channel, least, `the ${channel} mentions of the second start as questions`);
     t.equal(after, fediverseBefore[channel] + 3, `the second start's three ${channel} mentions are questions`);
   }
+
+  // A Bluesky and a Mastodon question of the first run are answered on the fakes of the second: each fake got back
+  // the customer's post (the poster reads it before replying), and the answer is threaded under it.
+  const answerAfterRestart = async (question: Question, text: string) => {
+    const submittedNow = await httpAs(second.url, expert).post(`/api/questions/${question.id}/replies`, { text });
+    t.equal(submittedNow.body.reply?.status, 'in_review', `the ${question.channel} reply waits for review`);
+    const id = (submittedNow.body.reply as { id: string }).id;
+    const approvedNow = await httpAs(second.url, manager).post(`/api/replies/${id}/approve`, {});
+    t.equal(approvedNow.status, 200, 'and is approved');
+    return eventually(
+      async () => {
+        const detail = (await httpAs(second.url, manager).get(`/api/questions/${question.id}`)).body.question as {
+          replies: { id: string; status: string; failureReason: string | null }[];
+        };
+        const mine = detail.replies.find((r) => r.id === id)!;
+        return mine.status !== 'approved' && { status: mine.status, failureReason: mine.failureReason };
+      },
+      `the ${question.channel} reply to leave the outbox`,
+      20_000,
+    );
+  };
+
+  const blueskyAnswer = 'Hold the remote power button for ten seconds to reset it.';
+  t.same(
+    await answerAfterRestart(fromFirstRun.bluesky, blueskyAnswer),
+    { status: 'posted', failureReason: null },
+    'a Bluesky question of the first run is answered after the restart',
+  );
+  const agent = new AtpAgent({ service: second.fakeBlueskyUrl });
+  const { data: brand } = await agent.login({ identifier: 'acmehelp.bsky.social', password: FAKE_APP_PASSWORD });
+  const { data: customerPost } = await agent.app.bsky.feed.getPosts({ uris: [fromFirstRun.bluesky.externalId] });
+  t.match(
+    customerPost.posts,
+    [{ author: { handle: fromFirstRun.bluesky.author.handle }, record: { text: fromFirstRun.bluesky.text } }],
+    "the fake Bluesky has the customer's post of the first run, under its own URI",
+  );
+  const { data: brandRecords } = await agent.com.atproto.repo.listRecords({
+    repo: brand.did,
+    collection: 'app.bsky.feed.post',
+    limit: 100,
+  });
+  const onBluesky = brandRecords.records.find((r) => (r.value as { text?: string }).text?.startsWith(blueskyAnswer));
+  t.match(
+    onBluesky?.value,
+    {
+      reply: {
+        root: { uri: fromFirstRun.bluesky.externalId, cid: customerPost.posts[0]?.cid },
+        parent: { uri: fromFirstRun.bluesky.externalId, cid: customerPost.posts[0]?.cid },
+      },
+    },
+    "and the brand's answer under it",
+  );
+
+  const mastodonAnswer = 'Hold the remote power button for twenty seconds to pair it again.';
+  t.same(
+    await answerAfterRestart(fromFirstRun.mastodon, mastodonAnswer),
+    { status: 'posted', failureReason: null },
+    'a Mastodon question of the first run is answered after the restart',
+  );
+  const masto = createMastodonClient({ url: second.fakeMastodonUrl, accessToken: 'fake-mastodon-token' }, 5_000);
+  const customerStatus = await masto.v1.statuses.$select(fromFirstRun.mastodon.externalId).fetch();
+  t.match(
+    customerStatus,
+    { id: fromFirstRun.mastodon.externalId, account: { acct: fromFirstRun.mastodon.author.handle } },
+    "the fake Mastodon has the customer's status of the first run, under its own id",
+  );
+  const brandAccount = await masto.v1.accounts.verifyCredentials();
+  const brandStatuses = await masto.v1.accounts.$select(brandAccount.id).statuses.list({ limit: 40 });
+  const onMastodon = brandStatuses.find((s) => s.content.includes(mastodonAnswer));
+  t.match(
+    onMastodon,
+    { inReplyToId: fromFirstRun.mastodon.externalId, inReplyToAccountId: customerStatus.account.id },
+    "and the brand's answer under it",
+  );
 
   // The simulated expert answers what it held when the server stopped.
   const answered = await eventually(

@@ -1,6 +1,7 @@
 // The demo's Bluesky: the fake PDS in-process, the app pointed at it (unless a real account is configured), and a few
-// customers' mentions from the demo catalog for the poller to find. Its posts live in memory: after a restart the
-// questions from an earlier run can no longer be answered on it (their posts are gone), new mentions can.
+// customers' mentions from the demo catalog for the poller to find. Its posts live in memory: at each start the demo
+// puts back the posts its database holds (dev/demo/fake-social-sync.ts), so an earlier run's questions can still be
+// answered on it.
 import type { AppConfig } from '../../server/config.js';
 import { CUSTOMER_HANDLES, SAMPLE_QUESTIONS } from '../demo/catalog.js';
 import { startFakeBluesky, type FakeBluesky } from './index.js';

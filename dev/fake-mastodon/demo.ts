@@ -1,7 +1,8 @@
 // The demo's Mastodon: the fake server in-process, the app pointed at it (unless a real account is configured), and
 // a few customers' mentions from the demo catalog — local and on other servers — for the poller to find at each
-// start. Its statuses live in memory: after a restart the questions of an earlier run can no longer be answered on
-// it, but the new mentions are read (their ids grow with time, past the poller's cursor).
+// start. Its statuses live in memory: at each start the demo puts back the statuses its database holds
+// (dev/demo/fake-social-sync.ts), so an earlier run's questions can still be answered, and the new mentions are read
+// (their ids grow with time, past the poller's cursor).
 import type { AppConfig } from '../../server/config.js';
 import { CUSTOMER_HANDLES, SAMPLE_QUESTIONS } from '../demo/catalog.js';
 import { startFakeMastodon, type FakeMastodon } from './index.js';
