@@ -3,70 +3,15 @@
 // questions, then in thread order the customers' follow-ups and the brand's replies), so a question of an earlier
 // run can still be answered: the Bluesky poster reads the parent post and the Mastodon one the customer's status
 // before replying. Restored posts make no notifications (Helpforce has them), and new ones get ids above them.
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { messages, questions } from '../../db/schema.js';
 import { BLUESKY_CHANNEL } from '../../server/channels/bluesky/notification-poller.js';
 import { MASTODON_CHANNEL } from '../../server/channels/mastodon/poller.js';
 import type { FakeBluesky, KnownPost } from '../fake-bluesky/index.js';
 import type { FakeMastodon, KnownStatus } from '../fake-mastodon/index.js';
-
-type QuestionRow = typeof questions.$inferSelect;
-interface ThreadPost {
-  externalId: string;
-  direction: 'in' | 'out';
-  text: string;
-  authorHandle: string | null;
-  at: number;
-  /** The post it answers: the one before it in its thread (the brand the customer, a follow-up the brand). */
-  inReplyTo: string;
-  root: QuestionRow;
-}
+import { compareIds, type QuestionRow, storedPosts } from './stored-posts.js';
 
 const AT_POST = /^at:\/\/did:[^/]+\/app\.bsky\.feed\.post\/[^/]+$/;
 const STATUS_ID = /^\d{1,20}$/;
-
-/** The channel's questions and the messages of their threads with an external id, each after the one it answers. */
-function storedPosts(
-  db: Db,
-  channel: string,
-  isId: (id: string) => boolean,
-  byAge: (a: ThreadPost, b: ThreadPost) => number,
-) {
-  const roots = db
-    .select()
-    .from(questions)
-    .where(eq(questions.channel, channel))
-    .all()
-    .filter((q) => isId(q.externalId));
-  const rootOf = new Map(roots.map((q) => [q.id, q]));
-  const thread = db
-    .select({
-      questionId: messages.questionId,
-      direction: messages.direction,
-      externalId: messages.externalId,
-      text: messages.text,
-      authorHandle: messages.authorHandle,
-      at: messages.at,
-    })
-    .from(messages)
-    .innerJoin(questions, eq(questions.id, messages.questionId))
-    .where(and(eq(questions.channel, channel), isNotNull(messages.externalId)))
-    .all()
-    .flatMap((m) => {
-      const root = rootOf.get(m.questionId);
-      return root && m.externalId && isId(m.externalId)
-        ? [{ ...m, externalId: m.externalId, root, inReplyTo: root.externalId }]
-        : [];
-    })
-    .sort(byAge);
-  const latestIn = new Map(roots.map((q) => [q.id, q.externalId]));
-  for (const post of thread) {
-    post.inReplyTo = latestIn.get(post.root.id) ?? post.root.externalId;
-    latestIn.set(post.root.id, post.externalId);
-  }
-  return { roots, thread };
-}
 
 /** Restores every post after its parent (when the parent is among them), whatever order the clocks gave. */
 function restoreParentsFirst<T>(
@@ -176,10 +121,4 @@ export function syncFakeSocialWithDatabase(
     bluesky: fakes.bluesky ? syncFakeBlueskyWithDatabase(db, fakes.bluesky).restored : 0,
     mastodon: fakes.mastodon ? syncFakeMastodonWithDatabase(db, fakes.mastodon).restored : 0,
   };
-}
-
-function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
