@@ -11,6 +11,16 @@ const FIRST_NOTIFICATION_ID = 9_007_199_254_740_993n;
 const ID = /^\d{1,20}$/;
 const MENTION = /(?<![\p{L}\p{N}_/@])@([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)(?:@([a-z0-9.-]+\.[a-z]{2,}))?/giu;
 
+/** A status as a client writes it: the fake gives it its id, time and mentions. */
+interface StatusInput {
+  author: FakeAccount;
+  text: string;
+  visibility: Visibility;
+  inReplyToId?: string;
+  html?: string;
+  language?: string;
+}
+
 export class FakeMastodonState {
   readonly brand: FakeAccount;
   private readonly accounts = new Map<string, FakeAccount>();
@@ -82,14 +92,7 @@ export class FakeMastodonState {
     return [...found.values()];
   }
 
-  addStatus(input: {
-    author: FakeAccount;
-    text: string;
-    visibility: Visibility;
-    inReplyToId?: string;
-    html?: string;
-    language?: string;
-  }): FakeStatus {
+  addStatus(input: StatusInput): FakeStatus {
     if (input.inReplyToId && !this.statusById.has(input.inReplyToId))
       throw new Error(`Unknown status ${input.inReplyToId}`);
     const status = this.compose(this.newStatusId(), input, new Date(this.clock()));
@@ -167,18 +170,7 @@ export class FakeMastodonState {
     return String(this.lastStatusId);
   }
 
-  private compose(
-    id: string,
-    input: {
-      author: FakeAccount;
-      text: string;
-      visibility: Visibility;
-      inReplyToId?: string;
-      html?: string;
-      language?: string;
-    },
-    createdAt: Date,
-  ): FakeStatus {
+  private compose(id: string, input: StatusInput, createdAt: Date): FakeStatus {
     const parent = input.inReplyToId ? this.statusById.get(input.inReplyToId) : undefined;
     return {
       id,
