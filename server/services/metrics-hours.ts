@@ -270,8 +270,8 @@ export function createHourSummaries(reads: MetricsReads, clock: Clock, maxHours 
 
     /**
      * Reads the complete hours of [from, to) that are not cached yet, newest first (up to the engine's
-     * `hoursPerRead` at a time), until `budgetMs` has passed (at least one read): a warm-up can fill the cache in slices with the event loop free between them. True once none is
-     * missing.
+     * `hoursPerRead` at a time), until `budgetMs` has passed (at least one read): a warm-up can fill the cache in
+     * slices with the event loop free between them. True once none is missing.
      */
     fillMissing(from: number, to: number, budgetMs: number): Promise<boolean> {
       return inTurn(async () => {
