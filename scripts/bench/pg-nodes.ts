@@ -56,7 +56,7 @@ export async function runPgNodes(ctx: BenchContext, reference?: Reference): Prom
     const b = await startChild<AppServerReady>(
       './app-server.ts',
       { ...base, nodeId: 'bench-b', experts: 0, online: 0, learnedAnswers: 0 },
-      { logFile: ctx.logFile('pg-node-b') },
+      { logFile: ctx.logFile('pg-node-b'), cpuProfileDir: ctx.cpuProfileDir },
     );
     try {
       const tracker = createOfferTracker();
