@@ -12,6 +12,7 @@ import type { QuestionState } from '../events/domain-events.js';
 import type { Unit, UnitOfWork } from '../events/unit-of-work.js';
 import type { ReadRepositories } from '../repositories/index.js';
 import type { AuditEntry } from '../repositories/audit-log.js';
+import type { NewOffer } from '../repositories/offers.js';
 import { SPAM_FLAG } from './spam.js';
 
 interface Deps {
@@ -90,7 +91,7 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
       offered: plan.status === 'offered',
     });
     if (!updated) throw conflict('invalid_state', 'The question changed while it was being offered; try again');
-    announceWave(unit, { row: updated }, plan);
+    noteWave(unit, { row: updated }, plan);
   }
 
   /**
@@ -126,12 +127,31 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
   }
 
   /**
-   * Writes a planned wave's offers and its audit event and announces it; the question row itself is the caller's to
-   * write (ingest inserts it already offered). `alsoRecord`: entries of the same change (a new question's), written
-   * in the same statement.
+   * A planned wave's offers and its log entry, as rows for the caller to write with the question (ingest inserts a new
+   * question with its first wave, in one statement on PostgreSQL); then `noteWave`.
    */
-  async function recordWave(unit: Unit, question: QuestionState, plan: WavePlan, alsoRecord: AuditEntry[] = []) {
-    await writeWave(unit, question.row.id, plan, alsoRecord);
+  function waveRows(plan: WavePlan): { offers: Omit<NewOffer, 'questionId'>[]; log: Omit<AuditEntry, 'questionId'>[] } {
+    return {
+      offers: plan.offers.map((offer) => ({
+        ...offer,
+        wave: plan.wave,
+        state: 'open' as const,
+        createdAt: plan.at,
+        expiresAt: plan.expiresAt,
+      })),
+      log: [
+        {
+          type: 'question.offered',
+          at: plan.at,
+          data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) },
+        },
+      ],
+    };
+  }
+
+  /** A wave written: the router counts the offers towards each expert's load, and the unit announces it. */
+  function noteWave(unit: Unit, question: QuestionState, plan: WavePlan) {
+    for (const offer of plan.offers) router.noteOffered(offer.expertId, plan.at);
     announceWave(unit, question, plan);
   }
 
@@ -146,27 +166,11 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
     });
   }
 
-  async function writeWave(unit: Unit, questionId: string, plan: WavePlan, alsoRecord: AuditEntry[] = []) {
-    await unit.offers.insert(
-      plan.offers.map((offer) => ({
-        ...offer,
-        questionId,
-        wave: plan.wave,
-        state: 'open' as const,
-        createdAt: plan.at,
-        expiresAt: plan.expiresAt,
-      })),
-    );
-    for (const offer of plan.offers) router.noteOffered(offer.expertId, plan.at);
-    await unit.auditLog.recordAll([
-      ...alsoRecord,
-      {
-        questionId,
-        type: 'question.offered',
-        at: plan.at,
-        data: { wave: plan.wave, pool: plan.pool, experts: plan.offers.map((o) => o.expertId) },
-      },
-    ]);
+  /** Writes a planned wave's offers and its log entry; the question row is the caller's to update. */
+  async function writeWave(unit: Unit, questionId: string, plan: WavePlan) {
+    const rows = waveRows(plan);
+    await unit.offers.insert(rows.offers.map((offer) => ({ ...offer, questionId })));
+    await unit.auditLog.recordAll(rows.log.map((entry) => ({ ...entry, questionId })));
   }
 
   // Each tick does a bounded amount of work, so a backlog (say, after an outage) never blocks the event loop for long.
@@ -275,7 +279,8 @@ export function createDispatcher({ data, clock, router, uow, config }: Deps) {
   return {
     offerNextWave,
     planWave,
-    recordWave,
+    waveRows,
+    noteWave,
     withdrawOffers,
     tagsOf,
     /** Someone came online: questions nobody could take may be routable now, so look on the next tick. */

@@ -11,7 +11,7 @@ import { isThanks } from '../domain/reactions.js';
 import { scoreSentiment, sentimentColumns, triage } from '../domain/sentiment.js';
 import { sanitizeText } from '../domain/text-safety.js';
 import type { Router } from '../domain/routing/index.js';
-import type { AuditEntry } from '../repositories/audit-log.js';
+import type { NewQuestion } from '../repositories/questions.js';
 import { conflict, notFound } from '../errors.js';
 import { isConflict, isUniqueViolation, type Unit, type UnitOfWork, type UnitOptions } from '../events/unit-of-work.js';
 import { SPAM_FLAG, type SpamService } from './spam.js';
@@ -161,13 +161,13 @@ export function createIngestService({
     const id = newId(now);
     const found = router.classify(input.text, tags.rules()).filter((t) => tags.exists(t.slug));
     // Suspected spam is stored for managers, flagged and offered to nobody.
-    const held = await spam.check(input.text, now);
-    const plan = held.suspected
+    const spamCheck = await spam.check(input.text, now);
+    const plan = spamCheck.suspected
       ? null
       : await dispatcher.planWave(unit, { id, text: input.text, wave: 0, status: 'new', flag: null }, { tags: found });
     const sentiment = scoreSentiment(input.text);
     const { priority, slaMs } = triage(sentiment, config.slaMs, negativeSlaMs?.() ?? null);
-    const row = await unit.questions.insert({
+    const question: NewQuestion = {
       id,
       channel: input.channel,
       externalId: input.externalId,
@@ -187,15 +187,16 @@ export function createIngestService({
       receivedAt: now,
       slaDueAt: now + slaMs,
       updatedAt: now,
-    });
-    await unit.questionTags.add(id, found);
-    // Written with the wave's entry (or the hold's), in one statement.
-    const created: AuditEntry = {
-      questionId: id,
+    };
+    const created = {
       type: 'question.created',
       at: now,
-      data: { channel: row.channel, externalId: row.externalId, tags: found.map((t) => t.slug) },
+      data: { channel: question.channel, externalId: question.externalId, tags: found.map((t) => t.slug) },
     };
+    const held = { type: 'question.held', at: now, data: { reasons: spamCheck.reasons } };
+    const wave = plan ? dispatcher.waveRows(plan) : { offers: [], log: [held] };
+    // The question, its tags, its first wave (or its hold) and its log entries: one statement on PostgreSQL.
+    const row = await unit.intake.insert(question, { tags: found, offers: wave.offers, log: [created, ...wave.log] });
     // One summary for the caller and every message, rendered after commit on first use from what was just written
     // (a new question has these tags and no assignee), without reading it back.
     let rendered: QuestionSummary | undefined;
@@ -205,14 +206,9 @@ export function createIngestService({
         [...found].sort((a, b) => b.confidence - a.confidence || (a.slug < b.slug ? -1 : 1)),
         null,
       ));
-    const question = { row, summary };
-    unit.emit('question.created', { question });
-    if (plan) await dispatcher.recordWave(unit, question, plan, [created]);
-    else
-      await unit.auditLog.recordAll([
-        created,
-        { questionId: id, type: 'question.held', at: now, data: { reasons: held.reasons } },
-      ]);
+    const state = { row, summary };
+    unit.emit('question.created', { question: state });
+    if (plan) dispatcher.noteWave(unit, state, plan);
     return summary;
   }
 

@@ -26,6 +26,7 @@ export interface UnitConnection {
 }
 
 const PREPARE = Symbol('prepare');
+const QUERY = Symbol('query');
 type Preparer = <Q>(name: string, build: (db: PgDb) => { prepare(name: string): Q }) => Q;
 
 /**
@@ -35,6 +36,17 @@ type Preparer = <Q>(name: string, build: (db: PgDb) => { prepare(name: string): 
 export function prepared<Q>(db: PgDb, name: string, build: (db: PgDb) => { prepare(name: string): Q }): Q {
   const prepare = (db as PgDb & { [PREPARE]?: Preparer })[PREPARE];
   return prepare ? prepare(name, build) : build(db).prepare(name);
+}
+
+type Query = (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+
+/**
+ * A statement drizzle cannot build (several inserts in one, say), written in SQL with `$1…` parameters and prepared
+ * once per connection under `name`; run, like `prepared`'s, on the caller's unit's connection or the pool.
+ */
+export function namedStatement(db: PgDb, name: string, text: string): (values: unknown[]) => Promise<pg.QueryResult> {
+  const query: Query = (db as PgDb & { [QUERY]?: Query })[QUERY] ?? ((config) => db.$client.query(config));
+  return (values) => query({ name, text, values });
 }
 
 type Session = { client?: UnitConnection['client'] };
@@ -89,6 +101,7 @@ export function createPgConnection(root: PgDb) {
   const db = new Proxy(root, {
     get(_target, property) {
       if (property === PREPARE) return prepare;
+      if (property === QUERY) return routing.query;
       const target = current() as PgDb;
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;

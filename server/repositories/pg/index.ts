@@ -11,6 +11,7 @@ import { createChannelTrafficRepository } from './channel-traffic.js';
 import { createExpertRepository } from './experts.js';
 import { createHealthRepository } from './health.js';
 import { createInsightsRepository } from './insights.js';
+import { createIntakeRepository } from './intake.js';
 import { createMessageRepository } from './messages.js';
 import { createMetricsRepository } from './metrics.js';
 import { createNameRepository } from './names.js';
@@ -47,6 +48,7 @@ export function createPgRepositories(db: PgDb, options: { sendingLeaseMs?: numbe
     experts: createExpertRepository(db),
     health: createHealthRepository(db),
     insights: createInsightsRepository(db),
+    intake: createIntakeRepository(db),
     messages: createMessageRepository(db),
     metrics: createMetricsRepository(db),
     names: createNameRepository(db),
