@@ -185,3 +185,101 @@ t.test("a unit's reads made at once wait for each other on its connection, not i
     'no query was handed to a busy connection',
   );
 });
+
+/** Every statement the app's pool sends from now on, in order, whichever connection it goes out on. */
+function statementsOf(app: Awaited<ReturnType<typeof buildTestApp>>): string[] {
+  const storage = app.services.storage;
+  if (storage.engine !== 'postgres') throw new Error('not on PostgreSQL');
+  const pool = storage.db.$client;
+  const sent: string[] = [];
+  const connect = pool.connect.bind(pool);
+  pool.connect = (async (callback?: (error: Error | undefined, client?: unknown, done?: unknown) => void) => {
+    const record = (client: { query: (...args: unknown[]) => unknown; [seen]?: true }) => {
+      if (client[seen]) return client;
+      const query = client.query.bind(client);
+      client.query = (config: unknown, ...rest: unknown[]) => {
+        sent.push(typeof config === 'string' ? config : ((config as { text?: string }).text ?? ''));
+        return query(config, ...rest);
+      };
+      client[seen] = true;
+      return client;
+    };
+    if (callback)
+      return connect((error, client, done) => callback(error, client ? record(client as never) : client, done));
+    return record((await connect()) as never);
+  }) as typeof pool.connect;
+  return sent;
+}
+const seen = Symbol('recorded');
+
+t.test('a new question is written without a transaction: its lookup and its one insert, nothing else', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  await seedTags(app);
+  await createUser(app, 'expert', { profile: { skills: [{ tag: 'tv', level: 5 }] } });
+  const { ingest, data } = app.services;
+  const sent = statementsOf(app);
+  const fresh = await ingest.ingest({
+    channel: 'x',
+    externalId: 'fresh-1',
+    text: 'my tv has no sound',
+    author: { handle: 'casey' },
+  });
+  t.notOk(fresh.duplicate);
+  const unitStatements = sent.filter((text) => !/push_subscriptions/.test(text));
+  t.same(
+    unitStatements.map((text) => text.trim().split(/\s+/)[0]?.toLowerCase()),
+    ['select', 'with'],
+    'the lookup and the one insert (no begin, no commit)',
+  );
+  t.same(
+    (await data.questionTags.of(fresh.question.id)).map((tag) => tag.slug),
+    ['tv'],
+    'its tag stored with it',
+  );
+  t.ok(
+    (await data.auditLog.ofQuestion(fresh.question.id)).some((entry) => entry.type === 'question.created'),
+    'and its log entry',
+  );
+
+  // A follow-up writes several rows, so it keeps its transaction: the recording would show a begin if there were one.
+  sent.length = 0;
+  const followUp = await ingest.ingest({
+    channel: 'x',
+    externalId: 'fresh-2',
+    text: 'still no sound',
+    author: { handle: 'casey' },
+    inReplyToExternalId: 'fresh-1',
+  });
+  t.ok(followUp.followUp);
+  t.match(sent[0] ?? '', /^begin/i, 'a follow-up runs in a transaction');
+  t.ok(
+    sent.some((text) => /^commit/i.test(text)),
+    'and commits it',
+  );
+});
+
+t.test('a unit of one write refuses a second write before sending it, and has no steps', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const { uow, data } = app.services;
+  const refused: { message?: string; cause?: { message?: string } } = await uow
+    .run(
+      async (unit) => {
+        await unit.settings.put('test.one', 1);
+        await unit.settings.put('test.two', 2);
+      },
+      { oneWrite: true },
+    )
+    .then(
+      () => ({}),
+      (error) => error,
+    );
+  // drizzle reports the refusal as a failed query, with the refusal as its cause.
+  t.match(refused.cause?.message ?? refused.message, /wrote twice/, 'the second write refused');
+  const keys = (await data.settings.all()).map((row) => row.key);
+  t.ok(keys.includes('test.one'), 'the first write stands: it committed on its own');
+  t.notOk(keys.includes('test.two'), 'the second was never sent');
+  await t.rejects(
+    uow.run((unit) => unit.step(async () => 1), { oneWrite: true }),
+    /no steps/,
+  );
+});

@@ -29,13 +29,15 @@ export function createPgUnitOfWork(
   const writable = unitRepositories(repositories);
   let retries = 0;
 
-  function unitFor(tx: Tx, events: DomainEvent[]): Unit {
-    const emit = ((type: DomainEventType, data: unknown) => {
+  const emitInto = (events: DomainEvent[]) =>
+    ((type: DomainEventType, data: unknown) => {
       events.push({ type, data } as DomainEvent);
     }) as Emit;
+
+  function unitFor(tx: Tx, events: DomainEvent[]): Unit {
     return {
       ...writable,
-      emit,
+      emit: emitInto(events),
       async step(work) {
         const own: DomainEvent[] = [];
         // drizzle runs a nested transaction as a savepoint, rolled back alone if the work throws.
@@ -46,15 +48,28 @@ export function createPgUnitOfWork(
     };
   }
 
+  /** A unit of one write (`oneWrite`): no transaction, so nothing to nest a step in. */
+  function oneWriteUnit(events: DomainEvent[]): Unit {
+    return {
+      ...writable,
+      emit: emitInto(events),
+      step() {
+        return Promise.reject(new Error('a unit of one write has no steps: run it as a transaction'));
+      },
+    };
+  }
+
   return {
+    groupCommit: false,
     async run(work, unitOptions) {
       for (let attempt = 1; ; attempt++) {
         const events: DomainEvent[] = [];
         try {
-          const value = await connection.root.transaction(
-            (tx) => connection.within(tx, () => work(unitFor(tx, events))),
-            { isolationLevel: unitOptions?.isolation ?? options.isolation ?? 'serializable' },
-          );
+          const value = unitOptions?.oneWrite
+            ? await connection.withoutTransaction(() => work(oneWriteUnit(events)))
+            : await connection.root.transaction((tx) => connection.within(tx, () => work(unitFor(tx, events))), {
+                isolationLevel: unitOptions?.isolation ?? options.isolation ?? 'serializable',
+              });
           bus.publish(events);
           return value;
         } catch (error) {

@@ -83,6 +83,12 @@ function clientOf(tx: UnitConnection['tx']): UnitConnection['client'] {
   return session.client;
 }
 
+/** Anything but a read: what a unit of one write counts. */
+function isWrite(config: unknown): boolean {
+  const text = typeof config === 'string' ? config : (config as { text?: string }).text;
+  return !/^\s*select\b/i.test(text ?? '');
+}
+
 export function createPgConnection(root: PgDb) {
   const units = new AsyncLocalStorage<UnitConnection>();
   const current = () => {
@@ -111,6 +117,26 @@ export function createPgConnection(root: PgDb) {
     /** What repositories query through. */
     db,
     root,
+    /**
+     * Runs `work` in no transaction: each of its queries on its own, on the pool, and a second write refused before
+     * it is sent (a unit of one write: `oneWrite` in ../../events/unit-of-work.ts).
+     */
+    withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
+      let wrote = false;
+      const client: UnitConnection['client'] = {
+        query(config: unknown, values?: unknown) {
+          if (isWrite(config)) {
+            if (wrote) return Promise.reject(new Error('a unit of one write wrote twice: run it as a transaction'));
+            wrote = true;
+          }
+          return root.$client.query(config as pg.QueryConfig, values as unknown[]);
+        },
+      } as UnitConnection['client'];
+      const unit: UnitConnection = { tx: builder, client, open: true };
+      return units.run(unit, work).finally(() => {
+        unit.open = false;
+      });
+    },
     /** Runs `work` with the repositories' queries going to `tx`. */
     within<T>(tx: UnitConnection['tx'], work: () => Promise<T>): Promise<T> {
       const unit: UnitConnection = { tx, client: clientOf(tx), open: true };
