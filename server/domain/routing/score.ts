@@ -26,14 +26,22 @@ export function skillReasons(skills: ReadonlyMap<string, number>, tags: readonly
 
 const skillPart = (confidence: number, level: number) => (SKILL_WEIGHT * confidence * level) / MAX_LEVEL;
 
-/** The learned part, each feature's contribution measured against an expert with no history, summed by reason. */
+/**
+ * The learned part, each feature's contribution measured against an expert with no history, summed by reason; the
+ * ranker's small network (the entry after the features, see ranker.ts) is one line of its own, `learned_pattern`.
+ */
 export function learnedReasons(contributions: readonly number[], baseline: readonly number[]): Reasons {
   const reasons: Reasons = {};
   FEATURES.forEach(({ reason }, i) => {
     reasons[reason] = (reasons[reason] ?? 0) + contributions[i]! - baseline[i]!;
   });
+  const network = FEATURES.length;
+  if (network < contributions.length) reasons[LEARNED_PATTERN] = contributions[network]! - (baseline[network] ?? 0);
   return reasons;
 }
+
+/** The reason the ranker's network is reported under: what it learned from combinations of the features. */
+export const LEARNED_PATTERN = 'learned_pattern';
 
 /** What the roster knows now: load against capacity, review record, speed, offers already made this hour, presence. */
 export function operationalReasons(entry: RosterEntry, settings: RoutingSettings, now: number): Reasons {
