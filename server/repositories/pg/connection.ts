@@ -118,24 +118,35 @@ export function createPgConnection(root: PgDb) {
     db,
     root,
     /**
-     * Runs `work` in no transaction: each of its queries on its own, on the pool, and a second write refused before
-     * it is sent (a unit of one write: `oneWrite` in ../../events/unit-of-work.ts).
+     * Runs `work` in no transaction: each of its queries on its own, and a second write refused before it is sent (a
+     * unit of one write: `oneWrite` in ../../events/unit-of-work.ts). It holds one connection throughout, as a
+     * transaction does: taking one from the pool for each query put a question's second statement behind every
+     * other question's first whenever the pool was short, and a backlog's questions all finished late together.
      */
-    withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
+    async withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
+      const pooled = await root.$client.connect();
       let wrote = false;
-      const client: UnitConnection['client'] = {
+      let tail: Promise<unknown> = Promise.resolve();
+      const client = {
         query(config: unknown, values?: unknown) {
           if (isWrite(config)) {
             if (wrote) return Promise.reject(new Error('a unit of one write wrote twice: run it as a transaction'));
             wrote = true;
           }
-          return root.$client.query(config as pg.QueryConfig, values as unknown[]);
+          // One query at a time on the connection, as a transaction's (`clientOf`).
+          const run = tail.then(() => pooled.query(config as pg.QueryConfig, values as unknown[]));
+          tail = run.catch(() => undefined);
+          return run;
         },
       } as UnitConnection['client'];
       const unit: UnitConnection = { tx: builder, client, open: true };
-      return units.run(unit, work).finally(() => {
+      try {
+        return await units.run(unit, work);
+      } finally {
         unit.open = false;
-      });
+        await tail; // a query the work left running ends before the connection goes back
+        pooled.release();
+      }
     },
     /** Runs `work` with the repositories' queries going to `tx`. */
     within<T>(tx: UnitConnection['tx'], work: () => Promise<T>): Promise<T> {
