@@ -67,6 +67,7 @@ const REASON_LABEL: Record<string, string> = {
   'assigned-by-manager': 'Assigned by a manager',
   generalist: 'Generalist',
   availability: 'Available now',
+  learned_pattern: 'Learned from past answers',
 };
 
 export function reasonLabel(key: string): string {

@@ -45,6 +45,7 @@ const REASON_WORDS: Record<string, string> = {
   connected: 'You have the app open',
   availability: 'You are available now',
   generalist: 'No specialist was free, and you take any topic',
+  learned_pattern: 'Your answers so far fit questions like this one',
 };
 
 /** Only what counted in the expert's favour, strongest first; a reason with no words is left out, not shown raw. */
