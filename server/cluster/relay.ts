@@ -104,14 +104,19 @@ export function createRelay({ url, db, nodeId, log }: { url: string; db: PgDb; n
 
   /**
    * Sends batches of messages, a notification each, all in one statement: a transaction's notifications reach the
-   * listeners in the order it sent them, and unnest calls pg_notify in the array's order. One round trip per
+   * listeners in the order it sent them, and pg_notify is called in the array's order. One round trip per
    * notification was a busy node's limit: at 250 questions a second into one node, offers for the other node's
    * sockets fell seconds behind.
    */
   async function transmit(batches: string[][]): Promise<void> {
     const payloads: string[] = [];
     for (const messages of batches) payloads.push(await envelopeOf(messages));
-    await senderPool.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [CHANNEL, payloads]);
+    // As one JSON array: node-postgres writes a text[] parameter by escaping each character of it in JavaScript,
+    // which for 16 notifications of JSON was a tenth of a busy node's CPU.
+    await senderPool.query('select pg_notify($1, payload) from json_array_elements_text($2::json) as payload', [
+      CHANNEL,
+      JSON.stringify(payloads),
+    ]);
     for (const messages of batches) counts.sent += messages.length;
   }
 
