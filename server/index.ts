@@ -59,8 +59,9 @@ async function main() {
       intervalMs: config.demo.intervalMs,
       log: app.log.child({ component: 'demo' }),
     });
-    if (fakeBluesky) addDemoMentions(fakeBluesky);
-    if (fakeMastodon) addDemoMastodonMentions(fakeMastodon);
+    // The starter mentions on a first run only: after a restart they are in the database, and put back above.
+    if (fakeBluesky && social.bluesky === 0) addDemoMentions(fakeBluesky);
+    if (fakeMastodon && social.mastodon === 0) addDemoMastodonMentions(fakeMastodon);
   }
   await app.listen({ port: config.port, host: config.host });
 
