@@ -283,3 +283,28 @@ t.test('a unit of one write refuses a second write before sending it, and has no
     /no steps/,
   );
 });
+
+t.test('a unit of one write opens no transaction, and a connection it failed on is not handed on', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const { uow, data } = app.services;
+  // A repository's own read snapshot (`db.transaction`) would begin one: refused, so the write after it cannot sit
+  // in a transaction that never commits.
+  const refused: { message?: string; cause?: { message?: string } } = await uow
+    .run((unit) => unit.metrics.eachInRange(0, 3_600_000, { question() {}, tag() {}, reply() {} }), { oneWrite: true })
+    .then(
+      () => ({}),
+      (error) => error,
+    );
+  t.match(refused.cause?.message ?? refused.message, /runs no transaction/, 'the begin refused');
+  // Every connection the pool hands out afterwards commits what it writes.
+  await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      uow.run((unit) => unit.settings.put(`test.after-${i}`, i), { oneWrite: true }),
+    ),
+  );
+  const keys = new Set((await data.settings.all()).map((row) => row.key));
+  t.ok(
+    Array.from({ length: 12 }, (_, i) => `test.after-${i}`).every((key) => keys.has(key)),
+    'twelve writes after it, all committed',
+  );
+});

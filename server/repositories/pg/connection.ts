@@ -83,10 +83,15 @@ function clientOf(tx: UnitConnection['tx']): UnitConnection['client'] {
   return session.client;
 }
 
-/** Anything but a read: what a unit of one write counts. */
-function isWrite(config: unknown): boolean {
-  const text = typeof config === 'string' ? config : (config as { text?: string }).text;
-  return !/^\s*select\b/i.test(text ?? '');
+/**
+ * What a statement is to a unit of one write: a read, the start or end of a transaction (which such a unit must not
+ * open: its one write would then wait for a commit that never comes), or anything else, counted as a write.
+ */
+function statementKind(config: unknown): 'read' | 'transaction' | 'write' {
+  const text = typeof config === 'string' ? config : ((config as { text?: string }).text ?? '');
+  if (/^\s*select\b/i.test(text)) return 'read';
+  if (/^\s*(begin|start|commit|end|rollback|abort|savepoint|release)\b/i.test(text)) return 'transaction';
+  return 'write';
 }
 
 export function createPgConnection(root: PgDb) {
@@ -125,11 +130,20 @@ export function createPgConnection(root: PgDb) {
      */
     async withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
       const pooled = await root.$client.connect();
+      // A connection that fails while held reports it here, not as an unhandled 'error' event; it is not reused.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      pooled.on('error', onError);
       let wrote = false;
       let tail: Promise<unknown> = Promise.resolve();
       const client = {
         query(config: unknown, values?: unknown) {
-          if (isWrite(config)) {
+          const kind = statementKind(config);
+          if (kind === 'transaction')
+            return Promise.reject(new Error('a unit of one write runs no transaction: run it as a unit of its own'));
+          if (kind === 'write') {
             if (wrote) return Promise.reject(new Error('a unit of one write wrote twice: run it as a transaction'));
             wrote = true;
           }
@@ -142,10 +156,15 @@ export function createPgConnection(root: PgDb) {
       const unit: UnitConnection = { tx: builder, client, open: true };
       try {
         return await units.run(unit, work);
+      } catch (error) {
+        // The connection may be in a state nobody should inherit (a query cut off, say): close it.
+        broken ??= error as Error;
+        throw error;
       } finally {
         unit.open = false;
         await tail; // a query the work left running ends before the connection goes back
-        pooled.release();
+        pooled.off('error', onError);
+        pooled.release(broken);
       }
     },
     /** Runs `work` with the repositories' queries going to `tx`. */
