@@ -1,6 +1,7 @@
 // Units of work on PostgreSQL run at once, SERIALIZABLE, and are run again when PostgreSQL reports that they collided
 // (server/events/pg-unit-of-work.ts). What use cases decide inside a unit must come out as if the units had run one
 // after another, as they do on SQLite. (Two first profiles at once: test/profile-validation.test.ts, run on both.)
+import { sql } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { isRetryable } from '../server/events/pg-unit-of-work.js';
 import { buildApp } from '../server/app.js';
@@ -306,5 +307,28 @@ t.test('a unit of one write opens no transaction, and a connection it failed on 
   t.ok(
     Array.from({ length: 12 }, (_, i) => `test.after-${i}`).every((key) => keys.has(key)),
     'twelve writes after it, all committed',
+  );
+});
+
+t.test('a connection the server drops while a unit holds it fails that unit, not the process', async (t) => {
+  const app = await buildTestApp(t, { databaseUrl: await freshPostgresDatabase(t) });
+  const { uow, data, storage } = app.services;
+  if (storage.engine !== 'postgres') throw new Error('not on PostgreSQL');
+  // A failover or a restart of the server, as the unit sits between two statements.
+  const dropped = uow.run(async (unit) => {
+    await unit.settings.put('test.before-drop', 1);
+    // The unit's own connection: the repositories' handle sends a query made inside a unit there.
+    const [own] = (await storage.connection.db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid`)).rows;
+    await storage.db.$client.query('select pg_terminate_backend($1)', [own?.pid]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await unit.settings.put('test.after-drop', 2);
+  });
+  await t.rejects(dropped, 'the unit fails');
+  const keys = (await data.settings.all()).map((row) => row.key);
+  t.notOk(keys.includes('test.before-drop'), 'and its first write went with its transaction');
+  await uow.run((unit) => unit.settings.put('test.next', 3));
+  t.ok(
+    (await data.settings.all()).some((row) => row.key === 'test.next'),
+    'the next unit gets a live connection',
   );
 });

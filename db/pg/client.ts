@@ -48,6 +48,9 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): PgD
   // An idle connection the server drops (a restart, a failover) is an error event on the pool: without a listener
   // it would crash the process; the pool replaces the connection on the next query.
   pool.on('error', () => undefined);
+  // So is one dropped while a unit of work holds it (the pool listens only to idle ones): the unit's next query
+  // fails instead, the unit with it, and the pool closes the connection when the unit hands it back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return drizzle(pool, { schema }) as PgDb;
 }
 
