@@ -38,6 +38,10 @@ function newQuestion(id: string, at: number): NewQuestion {
   };
 }
 
+function offerTo(id: string, expertId: string, at: number): NewQuestionRows['offers'][number] {
+  return { id, expertId, wave: 1, score: 1, reasons: {}, state: 'open', createdAt: at, expiresAt: at + 1 };
+}
+
 async function twoExperts(app: App) {
   await seedTags(app);
   const a = await createUser(app, 'expert', { profile: { skills: [{ tag: 'tv', level: 5 }] } });
@@ -144,28 +148,7 @@ for (const [engine, build] of Object.entries(engines)) {
       uow.run((unit) =>
         unit.intake.insert(newQuestion('q-intake-3', at), {
           tags: [{ slug: 'tv', confidence: 0.9, source: 'rules' }],
-          offers: [
-            {
-              id: 'offer-3',
-              expertId: first!,
-              wave: 1,
-              score: 1,
-              reasons: {},
-              state: 'open',
-              createdAt: at,
-              expiresAt: at + 1,
-            },
-            {
-              id: 'offer-4',
-              expertId: 'no-such-expert',
-              wave: 1,
-              score: 1,
-              reasons: {},
-              state: 'open',
-              createdAt: at,
-              expiresAt: at + 1,
-            },
-          ],
+          offers: [offerTo('offer-3', first!, at), offerTo('offer-4', 'no-such-expert', at)],
           log: [{ type: 'question.created', at, data: {} }],
         }),
       ),

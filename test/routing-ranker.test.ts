@@ -1,9 +1,9 @@
 import t from 'tap';
 import { FEATURES } from '../server/domain/routing/features.js';
 import { createRouter } from '../server/domain/routing/index.js';
-import type { RoutingExpert } from '../server/domain/routing/index.js';
 import { createOnlineRanker, type OnlineRanker } from '../server/domain/routing/ranker.js';
 import { LEARNED_PATTERN, learnedReasons } from '../server/domain/routing/score.js';
+import { routingExpert } from './helpers/routing.js';
 
 /** A feature vector with only the first feature set. */
 const vector = (value: number) => FEATURES.map((_, i) => (i === 0 ? value : 0));
@@ -69,20 +69,7 @@ t.test("an offer's reasons itemize the network as one line, and add up to its sc
   t.ok(Math.abs(total - (ranker.score(features) - ranker.score(baseline))) < 1e-9, 'the reasons add up to the score');
 });
 
-const expert = (id: string): RoutingExpert => ({
-  id,
-  skills: [],
-  generalist: true,
-  capacity: 3,
-  load: 0,
-  availability: 'available',
-  schedule: null,
-  online: true,
-  approved: 0,
-  rejected: 0,
-  medianClaimMs: null,
-  medianReplyMs: null,
-});
+const expert = (id: string) => routingExpert(id, { generalist: true });
 
 t.test('a router with a large history shows the learned pattern among the reasons of what it ranks', async (t) => {
   const router = createRouter({ k: 3, maxOffersPerHour: 100, requireOnline: false });

@@ -1,24 +1,10 @@
 import t from 'tap';
 import { createRoster } from '../server/domain/routing/roster.js';
 import type { RoutingExpert } from '../server/domain/routing/index.js';
+import { routingExpert } from './helpers/routing.js';
 
-function expert(id: string, overrides: Partial<RoutingExpert> = {}): RoutingExpert {
-  return {
-    id,
-    skills: [{ tag: 'tv', level: 3 }],
-    generalist: true,
-    capacity: 3,
-    load: 0,
-    availability: 'available',
-    schedule: null,
-    online: true,
-    approved: 0,
-    rejected: 0,
-    medianClaimMs: null,
-    medianReplyMs: null,
-    ...overrides,
-  };
-}
+const expert = (id: string, overrides: Partial<RoutingExpert> = {}) =>
+  routingExpert(id, { skills: [{ tag: 'tv', level: 3 }], generalist: true, ...overrides });
 
 const walk = (roster: ReturnType<typeof createRoster>) => ({
   skilled: [...roster.skilled('tv', 3).keys()],

@@ -1,29 +1,14 @@
 import t from 'tap';
 import { createRouter } from '../server/domain/routing/index.js';
 import type { RoutingExpert, RoutingSettings, TagScore } from '../server/domain/routing/index.js';
+import { routingExpert } from './helpers/routing.js';
 
 const NOW = Date.UTC(2024, 0, 10, 15, 0); // a Wednesday, 15:00 UTC
 const HOUR = 3_600_000;
 const settings: RoutingSettings = { k: 3, maxOffersPerHour: 2, requireOnline: true };
 const tv: TagScore[] = [{ slug: 'tv', confidence: 0.9, source: 'rules' }];
 
-function expert(id: string, overrides: Partial<RoutingExpert> = {}): RoutingExpert {
-  return {
-    id,
-    skills: [],
-    generalist: false,
-    capacity: 3,
-    load: 0,
-    availability: 'available',
-    schedule: null,
-    online: true,
-    approved: 0,
-    rejected: 0,
-    medianClaimMs: null,
-    medianReplyMs: null,
-    ...overrides,
-  };
-}
+const expert = routingExpert;
 
 function routerWith(experts: RoutingExpert[], custom: Partial<RoutingSettings> = {}) {
   const router = createRouter({ ...settings, ...custom });
