@@ -58,18 +58,28 @@ const ONE_AT_A_TIME = Symbol('one query at a time');
  * one connection runs one query at a time, and node-postgres queues the rest itself only until pg 9, warning
  * meanwhile. The transaction's own statements (its commit included) go through the same queue.
  */
+type Send = (config: unknown, values?: unknown) => Promise<unknown>;
+
+/** `send`, made to run one call at a time, each after the one before has settled; `settled` waits for the last. */
+function oneAtATime(send: Send): { send: Send; settled: () => Promise<unknown> } {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    send(config, values) {
+      const run = tail.then(() => send(config, values));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    settled: () => tail,
+  };
+}
+
 function clientOf(tx: UnitConnection['tx']): UnitConnection['client'] {
   const session = (tx as { session?: Session }).session;
   const client = session?.client;
   if (!session || typeof client?.query !== 'function')
     throw new Error("drizzle's transaction no longer exposes its connection");
   if (ONE_AT_A_TIME in client) return client; // a savepoint shares its transaction's session
-  let tail: Promise<unknown> = Promise.resolve();
-  const query = (config: unknown, values?: unknown) => {
-    const run = tail.then(() => client.query(config as pg.QueryConfig, values as unknown[]));
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  const query = oneAtATime((config, values) => client.query(config as pg.QueryConfig, values as unknown[])).send;
   // Everything else (release, at the transaction's end) is the connection's own.
   session.client = new Proxy(client, {
     get(target, property) {
@@ -129,15 +139,13 @@ export function createPgConnection(root: PgDb) {
      * other question's first whenever the pool was short, and a backlog's questions all finished late together.
      */
     async withoutTransaction<T>(work: () => Promise<T>): Promise<T> {
+      // A connection the server drops while held is heard by the pool's own listener (db/pg/client.ts) and, no longer
+      // queryable, closed when it goes back.
       const pooled = await root.$client.connect();
-      // A connection that fails while held reports it here, not as an unhandled 'error' event; it is not reused.
+      // One query at a time on the connection, as a transaction's (`clientOf`).
+      const queue = oneAtATime((config, values) => pooled.query(config as pg.QueryConfig, values as unknown[]));
       let broken: Error | undefined;
-      const onError = (error: Error) => {
-        broken = error;
-      };
-      pooled.on('error', onError);
       let wrote = false;
-      let tail: Promise<unknown> = Promise.resolve();
       const client = {
         query(config: unknown, values?: unknown) {
           const kind = statementKind(config);
@@ -147,10 +155,7 @@ export function createPgConnection(root: PgDb) {
             if (wrote) return Promise.reject(new Error('a unit of one write wrote twice: run it as a transaction'));
             wrote = true;
           }
-          // One query at a time on the connection, as a transaction's (`clientOf`).
-          const run = tail.then(() => pooled.query(config as pg.QueryConfig, values as unknown[]));
-          tail = run.catch(() => undefined);
-          return run;
+          return queue.send(config, values);
         },
       } as UnitConnection['client'];
       const unit: UnitConnection = { tx: builder, client, open: true };
@@ -162,8 +167,7 @@ export function createPgConnection(root: PgDb) {
         throw error;
       } finally {
         unit.open = false;
-        await tail; // a query the work left running ends before the connection goes back
-        pooled.off('error', onError);
+        await queue.settled(); // a query the work left running ends before the connection goes back
         pooled.release(broken);
       }
     },
